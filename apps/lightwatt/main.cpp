@@ -1,0 +1,67 @@
+// lightwatt: the command line. Parses, dispatches to the verbs, maps errors to exit codes
+// (DESIGN.md): 0 success, 2 bad input or usage, 3 missing resource, 1 internal error.
+#include <iostream>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+#include "lightwatt/core/data_dir.hpp"
+#include "lightwatt/core/error.hpp"
+#include "link_commands.hpp"
+
+namespace {
+
+void add_output_options(CLI::App* cmd, lightwatt::cli::OutputOptions& out) {
+    cmd->add_flag("--json", out.json, "print JSON (keys carry their unit as a suffix)");
+    cmd->add_option("-o,--output", out.output_file, "write the result to FILE atomically instead of stdout");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace lightwatt;
+    CLI::App app{"lightwatt: optical interconnect and photonic compute energy, from device physics to joules per token"};
+    app.set_version_flag("--version", "lightwatt 0.1.0");
+    app.require_subcommand(1);
+    std::optional<std::string> data_dir_option;
+    app.add_option("--data-dir", data_dir_option, "folder of catalogs (default: $LIGHTWATT_DATA, then the installed data)");
+
+    cli::OutputOptions out;
+    std::string name, budget_file;
+    std::vector<std::string> names;
+    auto* link = app.add_subcommand("link", "optical and electrical link models")->require_subcommand(1);
+    auto* list = link->add_subcommand("list", "list the link archetypes in the catalog");
+    auto* show = link->add_subcommand("show", "power, pJ/bit breakdown and optical budget of one link");
+    show->add_option("NAME", name, "link name (see `lightwatt link list`)")->required();
+    auto* compare = link->add_subcommand("compare", "compare links side by side (all when no NAME is given)");
+    compare->add_option("NAME", names, "link names");
+    auto* budget = link->add_subcommand("budget", "power budget and inverse answers from a budget file");
+    budget->add_option("FILE", budget_file, "budget file (TOML, see docs/budget-file.md)")->required();
+    for (auto* cmd : {list, show, compare, budget}) add_output_options(cmd, out);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+
+    try {
+        const auto data_dir = find_data_dir(data_dir_option ? std::optional<std::filesystem::path>(*data_dir_option)
+                                                            : std::nullopt);
+        if (*list) cli::link_list(data_dir, out);
+        if (*show) cli::link_show(data_dir, name, out);
+        if (*compare) cli::link_compare(data_dir, names, out);
+        if (*budget) cli::link_budget(data_dir, budget_file, out);
+        return 0;
+    } catch (const InputError& e) {
+        std::cerr << "lightwatt: error: " << e.what() << "\n";
+        return 2;
+    } catch (const ResourceMissing& e) {
+        std::cerr << "lightwatt: missing resource: " << e.what() << "\n";
+        return 3;
+    } catch (const std::exception& e) {
+        std::cerr << "lightwatt: internal error (please report): " << e.what() << "\n";
+        return 1;
+    }
+}

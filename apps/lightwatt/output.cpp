@@ -1,0 +1,66 @@
+#include "output.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "lightwatt/core/atomic_file.hpp"
+
+namespace lightwatt::cli {
+
+void emit(const OutputOptions& o, const std::string& text) {
+    if (o.output_file.empty()) {
+        std::cout << text;
+        std::cout.flush();
+    } else {
+        write_file_atomically(o.output_file, text);
+    }
+}
+
+std::string render_json(const nlohmann::json& j) { return j.dump(2) + "\n"; }
+
+std::string fixed(double v, int decimals) {
+    if (!std::isfinite(v)) return "n/a";
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+    return buffer;
+}
+
+std::string fixed(const std::optional<double>& v, int decimals) { return v ? fixed(*v, decimals) : "n/a"; }
+
+TextTable::TextTable(std::vector<std::string> header, std::vector<bool> right_aligned)
+    : header_(std::move(header)), right_(std::move(right_aligned)) {
+    right_.resize(header_.size(), false);
+}
+
+void TextTable::add(std::vector<std::string> row) {
+    row.resize(header_.size());
+    rows_.push_back(std::move(row));
+}
+
+std::string TextTable::render() const {
+    std::vector<std::size_t> width(header_.size());
+    for (std::size_t c = 0; c < header_.size(); ++c) {
+        width[c] = header_[c].size();
+        for (const auto& r : rows_) width[c] = std::max(width[c], r[c].size());
+    }
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string out;
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            const std::string pad(width[c] - cells[c].size(), ' ');
+            out += right_[c] ? pad + cells[c] : cells[c] + pad;
+            if (c + 1 < cells.size()) out += "  ";
+        }
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        return out + "\n";
+    };
+    std::string out = line(header_);
+    std::size_t total = 0;
+    for (auto w : width) total += w + 2;
+    out += std::string(total - 2, '-') + "\n";
+    for (const auto& r : rows_) out += line(r);
+    return out;
+}
+
+}  // namespace lightwatt::cli

@@ -1,0 +1,40 @@
+// Output helpers shared by the verbs: where results go (stdout or -o FILE, written atomically)
+// and small text-table formatting.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace lightwatt::cli {
+
+struct OutputOptions {
+    bool json = false;
+    std::string output_file;  // empty: stdout
+};
+
+// Writes `text` to stdout, or atomically to the -o file.
+void emit(const OutputOptions& o, const std::string& text);
+// JSON rendering used by every verb (2-space indent, trailing newline).
+std::string render_json(const nlohmann::json& j);
+
+// Fixed-point number with `decimals` digits; "n/a" for a missing value.
+std::string fixed(double v, int decimals);
+std::string fixed(const std::optional<double>& v, int decimals);
+
+// A plain text table: header row, rule, rows; columns left-aligned for text, right for numbers.
+class TextTable {
+public:
+    explicit TextTable(std::vector<std::string> header, std::vector<bool> right_aligned);
+    void add(std::vector<std::string> row);
+    [[nodiscard]] std::string render() const;
+
+private:
+    std::vector<std::string> header_;
+    std::vector<bool> right_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace lightwatt::cli

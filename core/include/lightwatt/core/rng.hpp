@@ -1,0 +1,38 @@
+// Counter-based seeded random numbers (DESIGN.md, "Deterministic"): the n-th draw of stream
+// (seed, block) is a pure function of (seed, block, n), so results do not depend on how work
+// is split across threads.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace lightwatt {
+
+// SplitMix64 finaliser (Steele, Lea, Flood, "Fast splittable pseudorandom number generators",
+// OOPSLA 2014): a bijective 64-bit mix with full avalanche.
+constexpr std::uint64_t mix64(std::uint64_t z) {
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+class CounterRng {
+public:
+    constexpr CounterRng(std::uint64_t seed, std::uint64_t block)
+        : key_(mix64(seed ^ mix64(block + 0x632be59bd9b4e019ULL))) {}
+
+    // The next 64 random bits of this stream.
+    constexpr std::uint64_t next_u64() { return mix64(key_ ^ mix64(counter_++)); }
+    // Uniform in [0, 1) with 53 bits of resolution.
+    double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+    double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+    // Log-uniform in [lo, hi], lo > 0: for parameters that span decades.
+    double log_uniform(double lo, double hi) { return lo * std::exp(uniform() * std::log(hi / lo)); }
+
+private:
+    std::uint64_t key_;
+    std::uint64_t counter_ = 0;
+};
+
+}  // namespace lightwatt

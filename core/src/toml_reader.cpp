@@ -1,0 +1,305 @@
+#include "lightwatt/core/toml_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "lightwatt/core/closest_match.hpp"
+
+namespace lightwatt {
+
+namespace {
+
+std::string format_number(double v) {
+    std::ostringstream out;
+    out.precision(12);
+    out << v;
+    return out.str();
+}
+
+std::string type_name(const toml::node& node) {
+    switch (node.type()) {
+        case toml::node_type::table: return "a table";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a number";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        default: return "nothing";
+    }
+}
+
+}  // namespace
+
+bool Range::contains(double v) const {
+    if (!std::isfinite(v)) return false;
+    const bool above_min = min_inclusive ? v >= min : v > min;
+    const bool below_max = max_inclusive ? v <= max : v < max;
+    return above_min && below_max;
+}
+
+std::string Range::describe() const {
+    const bool has_min = std::isfinite(min);
+    const bool has_max = std::isfinite(max);
+    if (!has_min && !has_max) return "a finite number";
+    if (has_min && !has_max)
+        return std::string("a finite number ") + (min_inclusive ? ">= " : "> ") + format_number(min);
+    if (!has_min) return std::string("a number ") + (max_inclusive ? "<= " : "< ") + format_number(max);
+    return std::string("a number in ") + (min_inclusive ? "[" : "(") + format_number(min) + ", " +
+           format_number(max) + (max_inclusive ? "]" : ")");
+}
+
+std::string render_toml_value(const toml::node& node) {
+    std::ostringstream out;
+    if (const auto* s = node.as_string()) {
+        out << '"' << s->get() << '"';
+    } else if (const auto* i = node.as_integer()) {
+        out << i->get();
+    } else if (const auto* f = node.as_floating_point()) {
+        out << format_number(f->get());
+    } else if (const auto* b = node.as_boolean()) {
+        out << (b->get() ? "true" : "false");
+    } else if (node.is_table()) {
+        out << "{...}";
+    } else if (node.is_array()) {
+        out << "[...]";
+    } else {
+        out << type_name(node);
+    }
+    return out.str();
+}
+
+TableReader::TableReader(const toml::table& table, std::shared_ptr<const std::string> file,
+                         std::string path)
+    : table_(&table), file_(std::move(file)), path_(std::move(path)) {}
+
+std::string TableReader::key_path(std::string_view key) const {
+    if (path_.empty()) return std::string(key);
+    if (key.empty()) return path_;
+    return path_ + "." + std::string(key);
+}
+
+int TableReader::line_of(const toml::node& node) const {
+    return static_cast<int>(node.source().begin.line);
+}
+
+int TableReader::line() const { return line_of(*table_); }
+
+bool TableReader::contains(std::string_view key) const { return table_->contains(key); }
+
+InputError TableReader::error(std::string_view key, std::string value, std::string problem,
+                              std::string allowed) const {
+    int line = line_of(*table_);
+    if (!key.empty()) {
+        if (const toml::node* node = table_->get(key)) line = line_of(*node);
+    }
+    return InputError({*file_, line, key_path(key), std::move(value), std::move(problem),
+                       std::move(allowed)});
+}
+
+InputError TableReader::unknown_name(std::string_view key, const std::string& name,
+                                     const std::vector<std::string>& known,
+                                     std::string_view section) const {
+    std::string problem = "no entry of that name in [" + std::string(section) + "]";
+    const std::string near = closest_match(name, known);
+    if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
+    return error(key, "\"" + name + "\"", problem,
+                 known.empty() ? "none defined" : join_alternatives(known));
+}
+
+const toml::node* TableReader::lookup(std::string_view key) {
+    if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.emplace_back(key);
+    return table_->get(key);
+}
+
+const toml::node& TableReader::require(std::string_view key, std::string_view expected) {
+    const toml::node* node = lookup(key);
+    if (node == nullptr) {
+        throw InputError({*file_, line_of(*table_), key_path(key), "",
+                          "required key is missing", std::string(expected)});
+    }
+    return *node;
+}
+
+namespace {
+std::optional<double> as_number(const toml::node& node) {
+    if (const auto* i = node.as_integer()) return static_cast<double>(i->get());
+    if (const auto* f = node.as_floating_point()) return f->get();
+    return std::nullopt;
+}
+}  // namespace
+
+double TableReader::number(std::string_view key, const Range& allowed) {
+    const toml::node& node = require(key, allowed.describe());
+    const auto v = as_number(node);
+    if (!v) throw error(key, render_toml_value(node), "expected a number, got " + type_name(node),
+                        allowed.describe());
+    if (!allowed.contains(*v))
+        throw error(key, render_toml_value(node), "value out of range", allowed.describe());
+    return *v;
+}
+
+std::optional<double> TableReader::optional_number(std::string_view key, const Range& allowed) {
+    if (lookup(key) == nullptr) return std::nullopt;
+    return number(key, allowed);
+}
+
+long long TableReader::integer(std::string_view key, long long min, long long max) {
+    const std::string allowed = "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+    const toml::node& node = require(key, allowed);
+    const auto* i = node.as_integer();
+    if (i == nullptr)
+        throw error(key, render_toml_value(node), "expected an integer, got " + type_name(node), allowed);
+    if (i->get() < min || i->get() > max)
+        throw error(key, render_toml_value(node), "value out of range", allowed);
+    return i->get();
+}
+
+std::optional<long long> TableReader::optional_integer(std::string_view key, long long min,
+                                                       long long max) {
+    if (lookup(key) == nullptr) return std::nullopt;
+    return integer(key, min, max);
+}
+
+std::string TableReader::string(std::string_view key) {
+    const toml::node& node = require(key, "a string");
+    const auto* s = node.as_string();
+    if (s == nullptr)
+        throw error(key, render_toml_value(node), "expected a string, got " + type_name(node), "a string");
+    return s->get();
+}
+
+std::optional<std::string> TableReader::optional_string(std::string_view key) {
+    if (lookup(key) == nullptr) return std::nullopt;
+    return string(key);
+}
+
+std::optional<std::vector<std::string>> TableReader::optional_string_list(std::string_view key) {
+    const toml::node* node = lookup(key);
+    if (node == nullptr) return std::nullopt;
+    const std::string allowed = "a string or an array of strings";
+    if (const auto* s = node->as_string()) return std::vector<std::string>{s->get()};
+    const auto* array = node->as_array();
+    if (array == nullptr)
+        throw error(key, render_toml_value(*node), "expected a string or an array, got " + type_name(*node), allowed);
+    std::vector<std::string> out;
+    for (const auto& element : *array) {
+        const auto* s = element.as_string();
+        if (s == nullptr)
+            throw error(key, render_toml_value(element), "array element is " + type_name(element) + ", not a string",
+                        allowed);
+        out.push_back(s->get());
+    }
+    return out;
+}
+
+bool TableReader::boolean(std::string_view key) {
+    const toml::node& node = require(key, "true or false");
+    const auto* b = node.as_boolean();
+    if (b == nullptr)
+        throw error(key, render_toml_value(node), "expected a boolean, got " + type_name(node),
+                    "true or false");
+    return b->get();
+}
+
+std::optional<bool> TableReader::optional_boolean(std::string_view key) {
+    if (lookup(key) == nullptr) return std::nullopt;
+    return boolean(key);
+}
+
+std::string TableReader::choice(std::string_view key, const std::vector<std::string>& allowed) {
+    const std::string value = string(key);
+    if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+        std::string problem = "unknown value";
+        const std::string near = closest_match(value, allowed);
+        if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
+        throw error(key, "\"" + value + "\"", problem, join_alternatives(allowed));
+    }
+    return value;
+}
+
+std::optional<std::string> TableReader::optional_choice(std::string_view key,
+                                                        const std::vector<std::string>& allowed) {
+    if (lookup(key) == nullptr) return std::nullopt;
+    return choice(key, allowed);
+}
+
+TableReader TableReader::table(std::string_view key) {
+    const toml::node& node = require(key, "a table");
+    const auto* t = node.as_table();
+    if (t == nullptr)
+        throw error(key, render_toml_value(node), "expected a table, got " + type_name(node), "a table");
+    return TableReader(*t, file_, key_path(key));
+}
+
+std::optional<TableReader> TableReader::optional_table(std::string_view key) {
+    if (lookup(key) == nullptr) return std::nullopt;
+    return table(key);
+}
+
+std::vector<std::string> TableReader::keys() {
+    std::vector<std::pair<int, std::string>> ordered;
+    for (const auto& [k, node] : *table_) {
+        ordered.emplace_back(line_of(node), std::string(k.str()));
+    }
+    // toml++ keeps keys sorted; file order is what users expect in listings.
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (auto& [line, k] : ordered) {
+        (void)line;
+        if (std::find(known_.begin(), known_.end(), k) == known_.end()) known_.push_back(k);
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+void TableReader::finish() const {
+    for (const auto& [k, node] : *table_) {
+        const std::string key(k.str());
+        if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+        std::string problem = "unknown key";
+        const std::string near = closest_match(key, known_);
+        if (!near.empty()) problem += " (did you mean '" + near + "'?)";
+        std::vector<std::string> sorted = known_;
+        std::sort(sorted.begin(), sorted.end());
+        throw InputError({*file_, line_of(node), key_path(key), render_toml_value(node), problem,
+                          sorted.empty() ? "no keys here" : "the keys " + join_alternatives(sorted)});
+    }
+}
+
+TomlDocument::TomlDocument(toml::table table, std::string file)
+    : table_(std::make_shared<toml::table>(std::move(table))),
+      file_(std::make_shared<const std::string>(std::move(file))) {}
+
+TomlDocument TomlDocument::parse_string(std::string_view text, std::string source_name) {
+    try {
+        return TomlDocument(toml::parse(text, source_name), source_name);
+    } catch (const toml::parse_error& e) {
+        throw InputError({source_name, static_cast<int>(e.source().begin.line), "", "",
+                          "not valid TOML: " + std::string(e.description()),
+                          "a TOML document (https://toml.io)"});
+    }
+}
+
+TomlDocument TomlDocument::parse_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        throw InputError({path.string(), 0, "", "",
+                          std::filesystem::exists(path, ec) ? "not a regular file" : "file not found",
+                          "a readable TOML file"});
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError({path.string(), 0, "", "", "cannot open file", "a readable TOML file"});
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return parse_string(buffer.str(), path.string());
+}
+
+TableReader TomlDocument::root() const { return TableReader(*table_, file_, ""); }
+
+}  // namespace lightwatt

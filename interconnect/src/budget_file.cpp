@@ -1,0 +1,169 @@
+#include "lightwatt/interconnect/budget_file.hpp"
+
+#include "lightwatt/photonics/transmitter.hpp"
+
+namespace lightwatt::interconnect {
+
+namespace {
+
+// A channel given by parts; `base` supplies the parts the file leaves out when a link is named.
+photonics::Channel read_channel_parts(TableReader& r, const LinkCatalog& catalog,
+                                      std::optional<photonics::Channel> base) {
+    const auto& d = catalog.devices();
+    photonics::Channel c = base.value_or(photonics::Channel{});
+    if (auto name = r.optional_string("fibre")) {
+        c.fibre = photonics::find_entry(d.fibres, *name, r, "fibre", "fibres");
+    }
+    if (auto a = r.optional_number("attenuation_db_per_km", Range::positive())) {
+        if (r.contains("fibre"))
+            throw r.error("attenuation_db_per_km", std::to_string(*a), "both fibre and attenuation_db_per_km are given",
+                          "one of fibre (a catalog name) or attenuation_db_per_km");
+        c.fibre = {"custom", *a};
+    }
+    if (auto l = r.optional_number("length_m", Range::non_negative())) c.length = meters(*l);
+    if (auto n = r.optional_integer("connectors", 0, 1000)) c.connectors = static_cast<int>(*n);
+    if (auto name = r.optional_string("connector"))
+        c.connector = photonics::find_entry(d.loss_elements, *name, r, "connector", "loss_elements");
+    if (auto v = r.optional_number("connector_loss_db", Range::non_negative())) c.connector = {"custom", Decibel(*v)};
+    if (auto n = r.optional_integer("splices", 0, 1000)) c.splices = static_cast<int>(*n);
+    if (auto v = r.optional_number("splice_loss_db", Range::non_negative())) c.splice = {"custom", Decibel(*v)};
+    if (auto v = r.optional_number("other_loss_db", Range::non_negative())) c.other_loss = Decibel(*v);
+    if (!base && c.fibre.attenuation_db_per_km <= 0.0 && c.length.value() > 0.0)
+        throw r.error("length_m", std::to_string(in_meters(c.length)), "a fibre length needs a fibre",
+                      "fibre = NAME or attenuation_db_per_km = NUMBER");
+    return c;
+}
+
+}  // namespace
+
+BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
+    BudgetStudy s;
+    s.file = root.file();
+    const LinkArchetype* link = nullptr;
+    std::optional<LinkReport> report;
+    if (auto name = root.optional_string("link")) {
+        const auto& links = catalog.links();
+        std::vector<std::string> optical;
+        for (const auto& l : links)
+            if (l.optics) optical.push_back(l.name);
+        for (const auto& l : links)
+            if (l.name == *name && l.optics) link = &l;
+        if (link == nullptr) throw root.unknown_name("link", *name, optical, "links with optics");
+        s.link = *name;
+        report = evaluate(*link);
+    }
+    const auto* optical = report ? &*report->optical : nullptr;
+    if (optical && !optical->sensitivity.oma && !root.contains("receiver"))
+        throw root.error("link", "\"" + *s.link + "\"", "this link's receiver has no sensitivity (RIN floor above the target BER)",
+                         "a [receiver] table with sensitivity_oma_dbm");
+
+    // Transmitter.
+    auto tx = root.optional_table("transmitter");
+    if (!tx && !link) throw root.error("transmitter", "", "missing [transmitter] table", "oma_dbm, or a link = NAME to start from");
+    if (link) s.budget.tx_oma = optical->budget.tx_oma;
+    if (tx) {
+        const auto oma = tx->optional_number("oma_dbm", Range::closed(-60.0, 40.0));
+        const auto laser = tx->optional_number("laser_output_mw", Range::positive());
+        if (oma && laser)
+            throw tx->error("laser_output_mw", std::to_string(*laser), "both oma_dbm and laser_output_mw are given",
+                            "one of them");
+        if (oma) s.budget.tx_oma = DecibelMilliwatt(*oma);
+        if (laser) {
+            if (!link) throw tx->error("laser_output_mw", std::to_string(*laser), "laser power needs a link's transmitter optics",
+                                       "link = NAME at the top of the file, or oma_dbm");
+            s.budget.tx_oma = photonics::tx_oma_from_laser_output(link->optics->transmitter, milliwatts(*laser));
+        }
+        if (!oma && !laser && !link) throw tx->error("oma_dbm", "", "required key is missing", "a launch OMA in dBm");
+        tx->finish();
+    }
+
+    // Channel.
+    auto ch = root.optional_table("channel");
+    if (!ch && !link) throw root.error("channel", "", "missing [channel] table", "insertion_loss_db, or fibre/length_m/connectors parts");
+    s.budget.channel_loss = link ? optical->budget.channel_loss : Decibel(0.0);
+    if (link) {
+        photonics::Channel c = link->optics->channel;
+        c.other_loss += link->optics->rx_coupling_loss;
+        s.channel = c;
+    }
+    if (ch) {
+        if (auto il = ch->optional_number("insertion_loss_db", Range::non_negative())) {
+            s.budget.channel_loss = Decibel(*il);
+            s.channel.reset();
+            for (const char* part : {"fibre", "attenuation_db_per_km", "length_m", "connectors", "connector",
+                                     "connector_loss_db", "splices", "splice_loss_db", "other_loss_db"})
+                if (ch->contains(part))
+                    throw ch->error(part, "", "insertion_loss_db gives the channel's total loss, so its parts cannot also be given",
+                                    "insertion_loss_db alone, or the parts without it");
+        } else {
+            s.channel = read_channel_parts(*ch, catalog, s.channel);
+            s.budget.channel_loss = photonics::channel_loss(*s.channel);
+        }
+        ch->finish();
+    }
+
+    // Receiver and penalties.
+    auto rx = root.optional_table("receiver");
+    if (!rx && !link) throw root.error("receiver", "", "missing [receiver] table", "sensitivity_oma_dbm");
+    if (link && optical->sensitivity.oma) s.budget.rx_sensitivity_oma = *optical->sensitivity.oma;
+    if (rx) {
+        if (auto v = rx->optional_number("sensitivity_oma_dbm", Range::closed(-60.0, 20.0)))
+            s.budget.rx_sensitivity_oma = DecibelMilliwatt(*v);
+        else if (!link) throw rx->error("sensitivity_oma_dbm", "", "required key is missing", "receiver sensitivity in dBm OMA");
+        rx->finish();
+    }
+    s.budget.penalties = link ? optical->budget.penalties : Decibel(0.0);
+    if (auto p = root.optional_number("penalties_db", Range::non_negative())) s.budget.penalties = Decibel(*p);
+    s.target_margin = Decibel(root.optional_number("target_margin_db", Range::closed(-50.0, 50.0)).value_or(0.0));
+    (void)root.optional_string("description");
+    root.finish();
+
+    // Inverse answers.
+    s.required_tx_oma = photonics::required_tx_oma(s.budget.rx_sensitivity_oma, s.budget.channel_loss,
+                                                   s.budget.penalties, s.target_margin);
+    s.max_channel_loss = photonics::max_channel_loss(s.budget.tx_oma, s.budget.penalties,
+                                                     s.budget.rx_sensitivity_oma, s.target_margin);
+    if (s.channel && s.channel->fibre.attenuation_db_per_km > 0.0) {
+        s.max_reach = photonics::max_reach(*s.channel, s.max_channel_loss);
+        s.reach_limited_by_fixed_losses = !s.max_reach.has_value();
+    }
+    if (link) {
+        s.required_laser_output = photonics::laser_output_for_tx_oma(link->optics->transmitter, s.required_tx_oma);
+        s.required_laser_electrical = photonics::laser_electrical_power(link->optics->laser, *s.required_laser_output);
+    }
+    return s;
+}
+
+BudgetStudy load_budget_study(const std::filesystem::path& file, const LinkCatalog& catalog) {
+    const auto doc = TomlDocument::parse_file(file);
+    return read_budget_study(doc.root(), catalog);
+}
+
+nlohmann::json budget_study_json(const BudgetStudy& s) {
+    nlohmann::json j;
+    j["file"] = s.file;
+    j["link"] = s.link ? nlohmann::json(*s.link) : nlohmann::json();
+    const auto& b = s.budget;
+    j["budget"] = {{"tx_oma_dbm", b.tx_oma.value()},
+                   {"channel_loss_db", b.channel_loss.value()},
+                   {"penalties_db", b.penalties.value()},
+                   {"rx_sensitivity_oma_dbm", b.rx_sensitivity_oma.value()},
+                   {"received_oma_dbm", b.received_oma().value()},
+                   {"power_budget_db", b.power_budget().value()},
+                   {"margin_db", b.margin().value()},
+                   {"closes", b.margin().value() >= 0.0}};
+    nlohmann::json inv = {{"target_margin_db", s.target_margin.value()},
+                          {"required_tx_oma_dbm", s.required_tx_oma.value()},
+                          {"max_channel_loss_db", s.max_channel_loss.value()}};
+    inv["max_reach_m"] = s.max_reach ? nlohmann::json(in_meters(*s.max_reach)) : nlohmann::json();
+    if (s.reach_limited_by_fixed_losses) inv["note"] = "the channel's fixed losses alone exceed the allowed loss";
+    if (s.required_laser_output) {
+        inv["required_laser_output_dbm"] = to_dbm(*s.required_laser_output).value();
+        inv["required_laser_output_w"] = in_watts(*s.required_laser_output);
+        inv["required_laser_electrical_w"] = in_watts(*s.required_laser_electrical);
+    }
+    j["inverse"] = inv;
+    return j;
+}
+
+}  // namespace lightwatt::interconnect

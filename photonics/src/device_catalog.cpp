@@ -1,0 +1,121 @@
+#include "lightwatt/photonics/device_catalog.hpp"
+
+#include <functional>
+
+namespace lightwatt::photonics {
+
+namespace {
+
+Laser read_laser(TableReader& r) {
+    Laser l;
+    l.wall_plug_efficiency = r.number("wall_plug_efficiency", Range::unit_interval_open_closed());
+    l.max_output_power = milliwatts(r.number("max_output_power_mw", Range::positive()));
+    l.rin_db_per_hz = r.number("rin_db_per_hz", Range::closed(-200.0, -80.0));
+    l.fixed_power = watts(r.optional_number("fixed_power_w", Range::non_negative()).value_or(0.0));
+    return l;
+}
+
+MicroringModulator read_microring(TableReader& r) {
+    MicroringModulator m;
+    m.junction_capacitance = femtofarads(r.number("junction_capacitance_ff", Range::positive()));
+    m.drive_swing = volts(r.number("drive_swing_vpp", Range::positive()));
+    m.insertion_loss = Decibel(r.number("insertion_loss_db", Range::non_negative()));
+    m.extinction_ratio = Decibel(r.number("extinction_ratio_db", Range::positive()));
+    m.tuning_range = nanometers(r.number("tuning_range_nm", Range::non_negative()));
+    m.heater_efficiency = nanometers_per_milliwatt(r.number("heater_efficiency_nm_per_mw", Range::positive()));
+    return m;
+}
+
+MachZehnderModulator read_mzm(TableReader& r) {
+    MachZehnderModulator m;
+    m.vpi_length_volt_cm = r.number("vpi_length_v_cm", Range::positive());
+    m.phase_shifter_length = micrometers(1e3 * r.number("phase_shifter_length_mm", Range::positive()));
+    m.drive_swing = volts(r.number("drive_swing_vpp", Range::positive()));
+    m.termination = ohms(r.number("termination_ohm", Range::positive()));
+    m.insertion_loss = Decibel(r.number("insertion_loss_db", Range::non_negative()));
+    if (m.drive_swing > half_wave_voltage(m)) {
+        throw r.error("drive_swing_vpp", std::to_string(in_volts(m.drive_swing)),
+                      "drive swing exceeds V_pi (" + std::to_string(in_volts(half_wave_voltage(m))) +
+                          " V from vpi_length_v_cm / phase_shifter_length_mm), which folds the transfer curve",
+                      "a swing up to V_pi");
+    }
+    return m;
+}
+
+Photodetector read_photodetector(TableReader& r) {
+    Photodetector p;
+    // Responsivity cannot exceed the quantum limit q lambda / (h c) (1.06 A/W at 1310 nm,
+    // 1.25 A/W at 1550 nm); 1.6 A/W bounds any wavelength a data-centre link uses.
+    p.responsivity = amperes_per_watt(r.number("responsivity_a_per_w", Range{0.0, 1.6, false, true}));
+    p.dark_current = nanoamperes(r.number("dark_current_na", Range::non_negative()));
+    p.capacitance = femtofarads(r.number("capacitance_ff", Range::positive()));
+    return p;
+}
+
+Tia read_tia(TableReader& r) {
+    Tia t;
+    t.input_noise_psd = picoamperes_per_root_hertz(r.number("noise_density_pa_per_rthz", Range::positive()));
+    t.noise_bandwidth_per_baud = r.number("noise_bandwidth_per_baud", Range{0.0, 2.0, false, true});
+    t.power = milliwatts(r.number("power_mw", Range::non_negative()));
+    return t;
+}
+
+Fibre read_fibre(TableReader& r) {
+    Fibre f;
+    f.attenuation_db_per_km = r.number("attenuation_db_per_km", Range::positive());
+    return f;
+}
+
+LossElement read_loss_element(TableReader& r) {
+    LossElement e;
+    e.insertion_loss = Decibel(r.number("insertion_loss_db", Range::non_negative()));
+    return e;
+}
+
+FecScheme read_fec(TableReader& r) {
+    FecScheme f;
+    f.pre_fec_ber_threshold = r.number("pre_fec_ber_threshold", Range::open(0.0, 0.5));
+    f.code_rate = r.number("code_rate", Range::unit_interval_open_closed());
+    f.line_coding_efficiency = r.number("line_coding_efficiency", Range::unit_interval_open_closed());
+    return f;
+}
+
+// Reads [section.NAME] tables with `parse`, recording each entry's name and source.
+template <class T>
+void read_section(TableReader& root, std::string_view section, std::map<std::string, T>& out,
+                  std::map<std::string, std::string>& sources, const std::function<T(TableReader&)>& parse) {
+    auto table = root.optional_table(section);
+    if (!table) return;
+    for (const auto& name : table->keys()) {
+        TableReader entry = table->table(name);
+        (void)entry.optional_string("description");
+        T value = parse(entry);
+        value.name = name;
+        sources[std::string(section) + "." + name] = entry.string("source");
+        entry.finish();
+        out.emplace(name, std::move(value));
+    }
+}
+
+}  // namespace
+
+DeviceCatalog read_device_catalog(TableReader root) {
+    DeviceCatalog c;
+    read_section<Laser>(root, "lasers", c.lasers, c.sources, read_laser);
+    read_section<MicroringModulator>(root, "microring_modulators", c.microring_modulators, c.sources, read_microring);
+    read_section<MachZehnderModulator>(root, "mach_zehnder_modulators", c.mach_zehnder_modulators, c.sources, read_mzm);
+    read_section<Photodetector>(root, "photodetectors", c.photodetectors, c.sources, read_photodetector);
+    read_section<Tia>(root, "tias", c.tias, c.sources, read_tia);
+    read_section<Fibre>(root, "fibres", c.fibres, c.sources, read_fibre);
+    read_section<LossElement>(root, "loss_elements", c.loss_elements, c.sources, read_loss_element);
+    read_section<FecScheme>(root, "fec", c.fec, c.sources, read_fec);
+    root.finish();
+    return c;
+}
+
+DeviceCatalog load_device_catalog(const std::filesystem::path& devices_toml) {
+    const auto doc = TomlDocument::parse_file(devices_toml);
+    return read_device_catalog(doc.root());
+}
+
+}  // namespace lightwatt::photonics

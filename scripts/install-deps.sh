@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages lightwatt builds with, when any is missing (sudo when not root).
+set -euo pipefail
+packages=(cmake ninja-build g++ clang libclang-rt-14-dev libboost-dev libeigen3-dev libfftw3-dev
+          doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+echo "lightwatt: installing missing Debian packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
