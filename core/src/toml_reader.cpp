@@ -119,8 +119,12 @@ const toml::node* TableReader::lookup(std::string_view key) {
 const toml::node& TableReader::require(std::string_view key, std::string_view expected) {
     const toml::node* node = lookup(key);
     if (node == nullptr) {
-        throw InputError({*file_, line_of(*table_), key_path(key), "",
-                          "required key is missing", std::string(expected)});
+        std::vector<std::string> present;
+        for (const auto& entry : *table_) present.emplace_back(entry.first.str());
+        std::string problem = "required key is missing";
+        const std::string near = closest_match(key, present);
+        if (!near.empty()) problem += " (the table has '" + near + "': a misspelling?)";
+        throw InputError({*file_, line_of(*table_), key_path(key), "", problem, std::string(expected)});
     }
     return *node;
 }

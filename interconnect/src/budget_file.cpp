@@ -116,6 +116,7 @@ BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
     if (auto p = root.optional_number("penalties_db", Range::non_negative())) s.budget.penalties = Decibel(*p);
     s.target_margin = Decibel(root.optional_number("target_margin_db", Range::closed(-50.0, 50.0)).value_or(0.0));
     (void)root.optional_string("description");
+    (void)root.optional_string("source");
     root.finish();
 
     // Inverse answers.

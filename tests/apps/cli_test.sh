@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: outputs, exit codes, error messages, the JSON contract
+# and atomic -o. Usage: cli_test.sh LIGHTWATT DATA_DIR
+set -uo pipefail
+lw="$1"
+data="$2"
+export LIGHTWATT_DATA="$data"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME EXPECTED_CODE STDOUT_REGEX STDERR_REGEX -- ARGS...
+    local name="$1" code="$2" out_re="$3" err_re="$4"
+    shift 5
+    "$lw" "$@" >"$work/out" 2>"$work/err"
+    local got=$?
+    local ok=1
+    [ "$got" -eq "$code" ] || { echo "FAIL $name: exit $got, expected $code"; ok=0; }
+    if [ -n "$out_re" ] && ! grep -Eq -- "$out_re" "$work/out"; then echo "FAIL $name: stdout lacks /$out_re/"; ok=0; fi
+    if [ -n "$err_re" ] && ! grep -Eq -- "$err_re" "$work/err"; then echo "FAIL $name: stderr lacks /$err_re/"; ok=0; fi
+    if [ $ok -eq 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); sed 's/^/    err: /' "$work/err" | head -5; fi
+}
+
+check "list" 0 "cpo_1600g +cpo" "" -- link list
+check "list json" 0 '"kind": "optical-io"' "" -- link list --json
+check "show" 0 "module power" "" -- link show dsp_pluggable_800g
+check "show json keys" 0 '"payload_rate_gbit_per_s": 800' "" -- link show dsp_pluggable_800g --json
+check "compare all" 0 "optical_io_chiplet" "" -- link compare
+check "compare some" 0 "lpo_800g" "" -- link compare lpo_800g cpo_1600g
+check "budget dr4" 0 "margin +0.10" "" -- link budget "$data/budgets/400gbase-dr4.toml"
+check "budget json" 0 '"margin_db": 0\.(1|0999)' "" -- link budget "$data/budgets/400gbase-dr4.toml" --json
+check "unknown link" 2 "" "NAME = lpo_80g: unknown link \(did you mean \"lpo_800g\"\?\)" -- link show lpo_80g
+check "missing budget file" 2 "" "nope.toml: file not found" -- link budget "$work/nope.toml"
+check "no verb" 2 "" "" -- link
+check "unknown flag" 2 "" "" -- link list --frobnicate
+check "version" 0 "lightwatt 0.1.0" "" -- --version
+check "bad data dir" 2 "" "--data-dir = $work: no links.toml" -- --data-dir "$work" link list
+
+# JSON contract of show: required keys, and the breakdown sums to pj_per_bit.
+"$lw" link show cpo_1600g --json >"$work/show.json"
+for key in name kind line_rate_gbit_per_s payload_rate_gbit_per_s module_power_w static_power_w pj_per_bit \
+           breakdown_pj_per_bit tx_oma_dbm channel_loss_db penalties_db rx_sensitivity_oma_dbm margin_db; do
+    if grep -q "\"$key\"" "$work/show.json"; then passed=$((passed + 1)); else echo "FAIL json key $key"; failed=$((failed + 1)); fi
+done
+sum_ok=$(awk '/"breakdown_pj_per_bit"/{inb=1; next} inb && /}/{inb=0} inb{gsub(/[",]/,""); s+=$2} /^  "pj_per_bit"/{gsub(/,/,""); t=$2} END{d=s-t; if (d<0) d=-d; print (d < 1e-9 * t) ? "yes" : "no"}' "$work/show.json")
+if [ "$sum_ok" = yes ]; then passed=$((passed + 1)); else echo "FAIL breakdown does not sum to pj_per_bit"; failed=$((failed + 1)); fi
+
+# -o writes the file; a bad input leaves an existing file untouched and writes no partial file.
+check "output file" 0 "" "" -- link show lpo_800g --json -o "$work/lpo.json"
+if grep -q '"name": "lpo_800g"' "$work/lpo.json"; then passed=$((passed + 1)); else echo "FAIL -o content"; failed=$((failed + 1)); fi
+cp "$work/lpo.json" "$work/before.json"
+check "bad input keeps -o file" 2 "" "unknown link" -- link show nosuch --json -o "$work/lpo.json"
+if cmp -s "$work/lpo.json" "$work/before.json"; then passed=$((passed + 1)); else echo "FAIL -o file changed on error"; failed=$((failed + 1)); fi
+check "-o into missing folder" 2 "" "the folder does not exist" -- link list -o "$work/missing/x.txt"
+
+# Malformed budget files: exit 2 with file:line, never a crash.
+printf '[transmitter]\noma_dbm = "high"\n' >"$work/b1.toml"
+check "budget wrong type" 2 "" "b1.toml:2: transmitter.oma_dbm = \"high\": expected a number, got a string" -- link budget "$work/b1.toml"
+printf '[transmitter\noma_dbm = 1\n' >"$work/b2.toml"
+check "budget syntax" 2 "" "b2.toml:1: not valid TOML" -- link budget "$work/b2.toml"
+printf 'link = "cpo_1600g"\n[channel]\nlength_m = -5\n' >"$work/b3.toml"
+check "budget negative length" 2 "" "channel.length_m = -5: value out of range" -- link budget "$work/b3.toml"
+printf 'link = "cpo_1600g"\n[channel]\nlength_m = 400000\n' >"$work/b4.toml"
+check "negative margin is a result" 0 "NEGATIVE MARGIN" "" -- link budget "$work/b4.toml"
+
+# A broken catalog: exit 2 naming file, line and key.
+mkdir -p "$work/data"
+cp "$data"/*.toml "$work/data/"
+sed -i 's/^wall_plug_efficiency = 0.20$/wall_plug_efficiency = 1.20/' "$work/data/devices.toml"
+check "bad catalog value" 2 "" "devices.toml:[0-9]+: lasers.cw_dfb_1310_uncooled.wall_plug_efficiency = 1.2: value out of range. Allowed: a number in \(0, 1\]" -- --data-dir "$work/data" link list
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
