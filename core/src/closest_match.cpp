@@ -32,6 +32,15 @@ std::string closest_match(std::string_view given, const std::vector<std::string>
             best = c;
         }
     }
+    if (!best.empty()) return best;
+    // A key written without its unit suffix ("sensitivity" for "sensitivity_oma_dbm") or with an
+    // extra one: one is a prefix of the other, at a word boundary.
+    for (const auto& c : candidates) {
+        const std::string_view shorter = c.size() < given.size() ? std::string_view(c) : given;
+        const std::string_view longer = c.size() < given.size() ? given : std::string_view(c);
+        if (shorter.size() >= 4 && longer.substr(0, shorter.size()) == shorter && longer[shorter.size()] == '_')
+            return c;
+    }
     return best;
 }
 

@@ -7,30 +7,44 @@ namespace lightwatt::interconnect {
 namespace {
 
 // A channel given by parts; `base` supplies the parts the file leaves out when a link is named.
+// A per-item loss may come from the catalog (connector = NAME, splice = NAME) or as a number,
+// not both; a count without a per-item loss is an error.
 photonics::Channel read_channel_parts(TableReader& r, const LinkCatalog& catalog,
                                       std::optional<photonics::Channel> base) {
     const auto& d = catalog.devices();
+    const bool has_base = base.has_value();
     photonics::Channel c = base.value_or(photonics::Channel{});
-    if (auto name = r.optional_string("fibre")) {
-        c.fibre = photonics::find_entry(d.fibres, *name, r, "fibre", "fibres");
-    }
-    if (auto a = r.optional_number("attenuation_db_per_km", Range::positive())) {
-        if (r.contains("fibre"))
-            throw r.error("attenuation_db_per_km", std::to_string(*a), "both fibre and attenuation_db_per_km are given",
-                          "one of fibre (a catalog name) or attenuation_db_per_km");
-        c.fibre = {"custom", *a};
-    }
+    const auto exclusive = [&](const char* a, const char* b) {
+        if (r.contains(a) && r.contains(b))
+            throw r.error(b, "", std::string("both ") + a + " and " + b + " are given",
+                          std::string("one of ") + a + " (a catalog name) or " + b);
+    };
+    exclusive("fibre", "attenuation_db_per_km");
+    exclusive("connector", "connector_loss_db");
+    exclusive("splice", "splice_loss_db");
+    if (auto name = r.optional_string("fibre")) c.fibre = photonics::find_entry(d.fibres, *name, r, "fibre", "fibres");
+    if (auto a = r.optional_number("attenuation_db_per_km", Range::positive())) c.fibre = {"custom", *a};
     if (auto l = r.optional_number("length_m", Range::non_negative())) c.length = meters(*l);
     if (auto n = r.optional_integer("connectors", 0, 1000)) c.connectors = static_cast<int>(*n);
     if (auto name = r.optional_string("connector"))
         c.connector = photonics::find_entry(d.loss_elements, *name, r, "connector", "loss_elements");
     if (auto v = r.optional_number("connector_loss_db", Range::non_negative())) c.connector = {"custom", Decibel(*v)};
     if (auto n = r.optional_integer("splices", 0, 1000)) c.splices = static_cast<int>(*n);
+    if (auto name = r.optional_string("splice"))
+        c.splice = photonics::find_entry(d.loss_elements, *name, r, "splice", "loss_elements");
     if (auto v = r.optional_number("splice_loss_db", Range::non_negative())) c.splice = {"custom", Decibel(*v)};
     if (auto v = r.optional_number("other_loss_db", Range::non_negative())) c.other_loss = Decibel(*v);
-    if (!base && c.fibre.attenuation_db_per_km <= 0.0 && c.length.value() > 0.0)
-        throw r.error("length_m", std::to_string(in_meters(c.length)), "a fibre length needs a fibre",
-                      "fibre = NAME or attenuation_db_per_km = NUMBER");
+    if (!has_base) {
+        if (c.length.value() > 0.0 && !r.contains("fibre") && !r.contains("attenuation_db_per_km"))
+            throw r.error("length_m", std::to_string(in_meters(c.length)), "a fibre length needs a fibre",
+                          "fibre = NAME or attenuation_db_per_km = NUMBER");
+        if (c.connectors > 0 && !r.contains("connector") && !r.contains("connector_loss_db"))
+            throw r.error("connectors", std::to_string(c.connectors), "a connector count needs a loss per connector",
+                          "connector = NAME or connector_loss_db = NUMBER");
+        if (c.splices > 0 && !r.contains("splice") && !r.contains("splice_loss_db"))
+            throw r.error("splices", std::to_string(c.splices), "a splice count needs a loss per splice",
+                          "splice = NAME or splice_loss_db = NUMBER");
+    }
     return c;
 }
 
@@ -56,6 +70,7 @@ BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
     if (optical && !optical->sensitivity.oma && !root.contains("receiver"))
         throw root.error("link", "\"" + *s.link + "\"", "this link's receiver has no sensitivity (RIN floor above the target BER)",
                          "a [receiver] table with sensitivity_oma_dbm");
+    // (An empty [receiver] table for such a link fails below: sensitivity_oma_dbm is required.)
 
     // Transmitter.
     auto tx = root.optional_table("transmitter");
@@ -77,39 +92,49 @@ BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
         tx->finish();
     }
 
-    // Channel.
+    // Channel. With a link, its receiver's input coupling (inside the module) is added to
+    // whatever the file says about the fibre plant between the two modules.
     auto ch = root.optional_table("channel");
     if (!ch && !link) throw root.error("channel", "", "missing [channel] table", "insertion_loss_db, or fibre/length_m/connectors parts");
-    s.budget.channel_loss = link ? optical->budget.channel_loss : Decibel(0.0);
+    const Decibel rx_coupling = link ? link->optics->rx_coupling_loss : Decibel(0.0);
+    std::optional<photonics::Channel> plant;
+    Decibel plant_loss(0.0);
     if (link) {
-        photonics::Channel c = link->optics->channel;
-        c.other_loss += link->optics->rx_coupling_loss;
-        s.channel = c;
+        plant = link->optics->channel;
+        plant_loss = photonics::channel_loss(*plant);
     }
     if (ch) {
         if (auto il = ch->optional_number("insertion_loss_db", Range::non_negative())) {
-            s.budget.channel_loss = Decibel(*il);
-            s.channel.reset();
+            plant_loss = Decibel(*il);
+            plant.reset();
             for (const char* part : {"fibre", "attenuation_db_per_km", "length_m", "connectors", "connector",
-                                     "connector_loss_db", "splices", "splice_loss_db", "other_loss_db"})
+                                     "connector_loss_db", "splices", "splice", "splice_loss_db", "other_loss_db"})
                 if (ch->contains(part))
                     throw ch->error(part, "", "insertion_loss_db gives the channel's total loss, so its parts cannot also be given",
                                     "insertion_loss_db alone, or the parts without it");
         } else {
-            s.channel = read_channel_parts(*ch, catalog, s.channel);
-            s.budget.channel_loss = photonics::channel_loss(*s.channel);
+            plant = read_channel_parts(*ch, catalog, plant);
+            plant_loss = photonics::channel_loss(*plant);
         }
         ch->finish();
+    }
+    s.budget.channel_loss = plant_loss + rx_coupling;
+    if (plant) {
+        s.channel = *plant;
+        s.channel->other_loss += rx_coupling;
     }
 
     // Receiver and penalties.
     auto rx = root.optional_table("receiver");
     if (!rx && !link) throw root.error("receiver", "", "missing [receiver] table", "sensitivity_oma_dbm");
     if (link && optical->sensitivity.oma) s.budget.rx_sensitivity_oma = *optical->sensitivity.oma;
+    const bool link_without_sensitivity = link && !optical->sensitivity.oma;
     if (rx) {
-        if (auto v = rx->optional_number("sensitivity_oma_dbm", Range::closed(-60.0, 20.0)))
+        if (!link || link_without_sensitivity) {
+            s.budget.rx_sensitivity_oma = DecibelMilliwatt(rx->number("sensitivity_oma_dbm", Range::closed(-60.0, 20.0)));
+        } else if (auto v = rx->optional_number("sensitivity_oma_dbm", Range::closed(-60.0, 20.0))) {
             s.budget.rx_sensitivity_oma = DecibelMilliwatt(*v);
-        else if (!link) throw rx->error("sensitivity_oma_dbm", "", "required key is missing", "receiver sensitivity in dBm OMA");
+        }
         rx->finish();
     }
     s.budget.penalties = link ? optical->budget.penalties : Decibel(0.0);

@@ -99,9 +99,15 @@ LinkReport evaluate(const LinkArchetype& a) {
     // One end transmits `lanes` and receives `lanes`: circuits rated per bit carried count the
     // line rate of one direction (a SerDes or DSP lane pair at each end is one transmitter and
     // one receiver, whose energy per bit the catalogs quote together).
-    if (a.host_serdes) add(Component::host_serdes, circuit_power(*a.host_serdes, a.lanes, lane_rate), a.host_serdes->static_fraction);
-    if (a.dsp) add(Component::dsp, circuit_power(*a.dsp, a.lanes, lane_rate), a.dsp->static_fraction);
-    if (a.driver) add(Component::driver, circuit_power(*a.driver, a.lanes, lane_rate), a.driver->static_fraction);
+    const auto product = [&](bool from_block) { return from_block ? a.block_to_product_factor : 1.0; };
+    const auto add_circuit = [&](Component c, const std::optional<Circuit>& circuit) {
+        if (!circuit) return;
+        add(c, product(circuit->from_circuit_block) * circuit_power(*circuit, a.lanes, lane_rate),
+            circuit->static_fraction);
+    };
+    add_circuit(Component::host_serdes, a.host_serdes);
+    add_circuit(Component::dsp, a.dsp);
+    add_circuit(Component::driver, a.driver);
 
     if (a.optics) {
         const OpticalLane& o = *a.optics;
@@ -113,17 +119,20 @@ LinkReport evaluate(const LinkArchetype& a) {
             add(Component::tuning, static_cast<double>(tuned_rings) * photonics::ring_tuning_power(*ring), 1.0);
         }
         // Linear TIAs are biased analog stages: their power does not depend on traffic.
-        add(Component::tia, static_cast<double>(a.lanes) * o.tia.power, 1.0);
+        add(Component::tia, product(o.tia.power_from_circuit_block) * static_cast<double>(a.lanes) * o.tia.power, 1.0);
         r.optical = evaluate_optics(a, o);
         const Power per_laser = photonics::laser_electrical_power(o.laser, r.optical->laser_output);
         add(Component::laser, static_cast<double>(r.optical->lasers_per_end) * per_laser, 1.0);
     }
     if (a.housekeeping) add(Component::housekeeping, a.housekeeping->power, 1.0);
     if (a.conversion) {
-        // Conversion loss on everything the module draws (all but host SerDes): P/eta - P.
+        // Conversion loss on everything the module draws (all but host SerDes, and an external
+        // laser source, which has its own supply): P/eta - P.
+        const bool external_laser = a.optics && a.optics->laser.external_source;
         Power load{}, static_load{};
         for (std::size_t i = 0; i < component_count; ++i) {
             if (i == index(Component::host_serdes)) continue;
+            if (external_laser && i == index(Component::laser)) continue;
             load += p[i];
             static_load += s[i];
         }

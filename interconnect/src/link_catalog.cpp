@@ -18,6 +18,7 @@ Circuit read_circuit(TableReader& r) {
         throw r.error("", "", "a circuit needs power_per_lane_mw, energy_pj_per_bit or both",
                       "power_per_lane_mw >= 0 and/or energy_pj_per_bit >= 0");
     c.static_fraction = r.number("static_fraction", Range::unit_interval());
+    c.from_circuit_block = r.choice("basis", {"block", "chip", "product"}) == "block";
     return c;
 }
 
@@ -161,6 +162,14 @@ ElectronicsCatalog read_electronics_catalog(TableReader root) {
     read_section<Circuit>(root, "drivers", c.drivers, c.sources, read_circuit);
     read_section<Housekeeping>(root, "housekeeping", c.housekeeping, c.sources, read_housekeeping);
     read_section<PowerConversion>(root, "power_conversion", c.power_conversion, c.sources, read_conversion);
+    auto calibration = root.table("calibration");
+    auto block = calibration.table("block_to_product");
+    c.block_to_product.factor = block.number("factor", Range::closed(1.0, 10.0));
+    c.block_to_product.source = block.string("source");
+    (void)block.optional_string("description");
+    block.finish();
+    calibration.finish();
+    c.sources["calibration.block_to_product"] = c.block_to_product.source;
     root.finish();
     return c;
 }
@@ -185,6 +194,8 @@ LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
     a.driver = optional_reference(r, "driver", e.drivers, "drivers", references);
     a.housekeeping = optional_reference(r, "housekeeping", e.housekeeping, "housekeeping", references);
     a.conversion = optional_reference(r, "power_conversion", e.power_conversion, "power_conversion", references);
+    a.block_to_product_factor = e.block_to_product.factor;
+    references.push_back("calibration.block_to_product");
     if (auto optics = r.optional_table("optics")) {
         a.optics = read_optics(*optics, a, d, references);
         optics->finish();

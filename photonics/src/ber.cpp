@@ -17,11 +17,14 @@ double ser_prefactor(Modulation m) {
 double ber_from_eye_q(double eye_q, Modulation m) { return ser_prefactor(m) * gaussian_tail(eye_q); }
 
 double eye_q_for_ber(double ber, Modulation m) {
-    // Sweeps evaluate many designs against the same few FEC thresholds.
-    thread_local double last_ber = -1.0;
-    thread_local Modulation last_modulation = Modulation::nrz;
-    thread_local double last_q = 0.0;
-    if (ber == last_ber && m == last_modulation) return last_q;
+    // Sweeps evaluate many designs against a few FEC thresholds: remember the last few answers.
+    struct Entry { double ber; Modulation m; double q; };
+    thread_local Entry cache[4] = {{-1, Modulation::nrz, 0}, {-1, Modulation::nrz, 0},
+                                   {-1, Modulation::nrz, 0}, {-1, Modulation::nrz, 0}};
+    thread_local unsigned next_slot = 0;
+    for (const Entry& e : cache)
+        if (e.ber == ber && e.m == m) return e.q;
+
     // Solve f(q) = ln(prefactor Q_G(q)) - ln(ber) = 0. f is concave and decreasing; Newton from
     // the asymptotic guess converges in a handful of steps. d/dq ln Q_G(q) = -phi(q)/Q_G(q).
     const double target = std::log(ber / ser_prefactor(m));
@@ -34,9 +37,8 @@ double eye_q_for_ber(double ber, Modulation m) {
         q -= step;
         if (std::abs(step) < 1e-13 * std::max(1.0, q)) break;
     }
-    last_ber = ber;
-    last_modulation = m;
-    last_q = q;
+    cache[next_slot] = {ber, m, q};
+    next_slot = (next_slot + 1) % 4;
     return q;
 }
 

@@ -12,6 +12,7 @@ Laser read_laser(TableReader& r) {
     l.max_output_power = milliwatts(r.number("max_output_power_mw", Range::positive()));
     l.rin_db_per_hz = r.number("rin_db_per_hz", Range::closed(-200.0, -80.0));
     l.fixed_power = watts(r.optional_number("fixed_power_w", Range::non_negative()).value_or(0.0));
+    l.external_source = r.optional_boolean("external_source").value_or(false);
     return l;
 }
 
@@ -29,7 +30,7 @@ MicroringModulator read_microring(TableReader& r) {
 MachZehnderModulator read_mzm(TableReader& r) {
     MachZehnderModulator m;
     m.vpi_length_volt_cm = r.number("vpi_length_v_cm", Range::positive());
-    m.phase_shifter_length = micrometers(1e3 * r.number("phase_shifter_length_mm", Range::positive()));
+    m.phase_shifter_length = millimeters(r.number("phase_shifter_length_mm", Range::positive()));
     m.drive_swing = volts(r.number("drive_swing_vpp", Range::positive()));
     m.termination = ohms(r.number("termination_ohm", Range::positive()));
     m.insertion_loss = Decibel(r.number("insertion_loss_db", Range::non_negative()));
@@ -57,6 +58,7 @@ Tia read_tia(TableReader& r) {
     t.input_noise_psd = picoamperes_per_root_hertz(r.number("noise_density_pa_per_rthz", Range::positive()));
     t.noise_bandwidth_per_baud = r.number("noise_bandwidth_per_baud", Range{0.0, 2.0, false, true});
     t.power = milliwatts(r.number("power_mw", Range::non_negative()));
+    t.power_from_circuit_block = r.choice("power_basis", {"block", "chip", "product"}) == "block";
     return t;
 }
 
@@ -74,7 +76,8 @@ LossElement read_loss_element(TableReader& r) {
 
 FecScheme read_fec(TableReader& r) {
     FecScheme f;
-    f.pre_fec_ber_threshold = r.number("pre_fec_ber_threshold", Range::open(0.0, 0.5));
+    // Thresholds of real codes lie below 2e-2; above ~0.37 no eye opening would be needed at all.
+    f.pre_fec_ber_threshold = r.number("pre_fec_ber_threshold", Range{0.0, 0.05, false, true});
     f.code_rate = r.number("code_rate", Range::unit_interval_open_closed());
     f.line_coding_efficiency = r.number("line_coding_efficiency", Range::unit_interval_open_closed());
     return f;

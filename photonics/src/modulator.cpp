@@ -12,7 +12,7 @@ ModulatorTransfer modulator_transfer(const MicroringModulator& ring) {
 
 Voltage half_wave_voltage(const MachZehnderModulator& mzm) {
     // V_pi L is in V cm; the length is a Length.
-    return volts(mzm.vpi_length_volt_cm / (in_meters(mzm.phase_shifter_length) * 100.0));
+    return volts(mzm.vpi_length_volt_cm / in_centimeters(mzm.phase_shifter_length));
 }
 
 ModulatorTransfer modulator_transfer(const MachZehnderModulator& mzm) {

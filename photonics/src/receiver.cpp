@@ -16,41 +16,58 @@ Frequency noise_bandwidth(const Tia& tia, const ReceiverConditions& c) {
 
 double rin_per_hz(const ReceiverConditions& c) { return std::pow(10.0, c.rin_db_per_hz / 10.0); }
 
-// Optical power of level k of M for a given OMA and extinction ratio.
-Power level_power(Power oma, double extinction_ratio, int k, int M) {
-    const Power bottom = oma / (extinction_ratio - 1.0);
-    return bottom + oma * (static_cast<double>(k) / (M - 1));
-}
+// The noise model reduced to SI numbers once per call, so the inner solve does no unit
+// conversions or pow(): sigma^2(P) = thermal + shot_per_ampere (R P + I_dark) + rin_b (R P)^2.
+struct NoiseTerms {
+    double thermal_variance;   // A^2
+    double shot_per_ampere;    // 2 q B, A
+    double rin_b;              // RIN B, dimensionless
+    double responsivity;       // A/W
+    double dark_current;       // A
+    double extinction_ratio;   // linear
+    int levels;
 
-// Worst per-eye Q over the M-1 eyes.
-double worst_eye_q(const Photodetector& pd, const Tia& tia, const ReceiverConditions& c, Power oma) {
-    const int M = levels(c.modulation);
-    const double r = c.extinction_ratio.ratio();
-    const Current spacing = pd.responsivity * oma / static_cast<double>(M - 1);
-    double worst = 1e300;
-    Current sigma_below = noise_rms(pd, tia, c, level_power(oma, r, 0, M));
-    for (int k = 1; k < M; ++k) {
-        const Current sigma_above = noise_rms(pd, tia, c, level_power(oma, r, k, M));
-        worst = std::min(worst, (spacing / (sigma_below + sigma_above)).value());
-        sigma_below = sigma_above;
+    NoiseTerms(const Photodetector& pd, const Tia& tia, const ReceiverConditions& c) {
+        const Frequency B = noise_bandwidth(tia, c);
+        thermal_variance = (tia.input_noise_psd * B).value();
+        shot_per_ampere = (2.0 * constants::elementary_charge * B).value();
+        rin_b = rin_per_hz(c) * in_hertz(B);
+        responsivity = in_amperes_per_watt(pd.responsivity);
+        dark_current = in_amperes(pd.dark_current);
+        extinction_ratio = c.extinction_ratio.ratio();
+        levels = photonics::levels(c.modulation);
     }
-    return worst;
-}
+
+    [[nodiscard]] double sigma(double power_w) const {
+        const double i = responsivity * power_w;
+        return std::sqrt(thermal_variance + shot_per_ampere * (i + dark_current) + rin_b * i * i);
+    }
+
+    // Worst per-eye Q over the M-1 eyes for an OMA in watts. Levels:
+    // P_k = P_0 + k OMA/(M-1), P_0 = OMA/(r-1).
+    [[nodiscard]] double worst_eye_q(double oma_w) const {
+        const double step = oma_w / (levels - 1);
+        const double bottom = oma_w / (extinction_ratio - 1.0);
+        const double spacing = responsivity * step;
+        double worst = 1e300;
+        double sigma_below = sigma(bottom);
+        for (int k = 1; k < levels; ++k) {
+            const double sigma_above = sigma(bottom + k * step);
+            worst = std::min(worst, spacing / (sigma_below + sigma_above));
+            sigma_below = sigma_above;
+        }
+        return worst;
+    }
+};
 
 }  // namespace
 
 Current noise_rms(const Photodetector& pd, const Tia& tia, const ReceiverConditions& c, Power level) {
-    const Frequency B = noise_bandwidth(tia, c);
-    const Current photocurrent = pd.responsivity * level;
-    const auto thermal = tia.input_noise_psd * B;
-    const auto shot = 2.0 * constants::elementary_charge * (photocurrent + pd.dark_current) * B;
-    // RIN is a density in 1/Hz given as dB/Hz: RIN * B is a plain number.
-    const auto rin = (rin_per_hz(c) * in_hertz(B)) * photocurrent * photocurrent;
-    return boost::units::sqrt(thermal + shot + rin);
+    return amperes(NoiseTerms(pd, tia, c).sigma(in_watts(level)));
 }
 
 double bit_error_ratio(const Photodetector& pd, const Tia& tia, const ReceiverConditions& c, Power oma) {
-    return ber_from_eye_q(worst_eye_q(pd, tia, c, oma), c.modulation);
+    return ber_from_eye_q(NoiseTerms(pd, tia, c).worst_eye_q(in_watts(oma)), c.modulation);
 }
 
 double eye_q_ceiling(const ReceiverConditions& c, Frequency noise_bandwidth) {
@@ -77,19 +94,22 @@ Sensitivity receiver_sensitivity(const Photodetector& pd, const Tia& tia, const 
 
     // ln Q is a smooth, increasing, concave function of ln OMA: secant iteration in the log-log
     // plane from the thermal-only solution (where the slope is exactly 1).
-    const int M = levels(c.modulation);
-    double x = std::log((2.0 * q * out.thermal_noise_rms * static_cast<double>(M - 1) / pd.responsivity).value());
-    double lnq = std::log(worst_eye_q(pd, tia, c, Power::from_value(std::exp(x))));
+    const NoiseTerms noise(pd, tia, c);
+    double x = std::log(2.0 * q * std::sqrt(noise.thermal_variance) * (noise.levels - 1) / noise.responsivity);
+    double lnq = std::log(noise.worst_eye_q(std::exp(x)));
     double slope = 1.0;
     const double target = std::log(q);
-    for (int i = 0; i < 100 && std::abs(lnq - target) > 1e-13; ++i) {
-        const double x_next = x + (target - lnq) / slope;
-        const double lnq_next = std::log(worst_eye_q(pd, tia, c, Power::from_value(std::exp(x_next))));
+    // Converged when the step in ln OMA is below 1e-12 (a relative power error of 1e-12).
+    for (int i = 0; i < 100; ++i) {
+        const double step = (target - lnq) / slope;
+        const double x_next = x + step;
+        const double lnq_next = std::log(noise.worst_eye_q(std::exp(x_next)));
         if (x_next != x) slope = std::clamp((lnq_next - lnq) / (x_next - x), 1e-3, 1.0);
         x = x_next;
         lnq = lnq_next;
+        if (std::abs(step) < 1e-12) break;
     }
-    out.ideal_oma = to_dbm(Power::from_value(std::exp(x)));
+    out.ideal_oma = to_dbm(watts(std::exp(x)));
     out.oma = *out.ideal_oma + implementation_penalty;
     return out;
 }

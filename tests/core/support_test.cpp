@@ -21,6 +21,9 @@ TEST_CASE("edit distance, textbook cases") {
 TEST_CASE("closest match only suggests plausible typos") {
     CHECK(closest_match("lpo_80g", {"lpo_800g", "cpo_1600g"}) == "lpo_800g");
     CHECK(closest_match("completely_different", {"lpo_800g", "cpo_1600g"}).empty());
+    CHECK(closest_match("sensitivity", {"sensitivity_oma_dbm", "penalties_db"}) == "sensitivity_oma_dbm");
+    CHECK(closest_match("length_m_total", {"length_m"}) == "length_m");
+    CHECK(closest_match("len", {"length_m"}).empty());
     CHECK(join_alternatives({"a", "b", "c"}) == "a, b or c");
 }
 

@@ -50,18 +50,31 @@ TEST_CASE("rates: 800G DR8 carries 8 x 106.25 Gb/s on the line and 800 Gb/s of p
 }
 
 TEST_CASE("AEC by hand: retimers, housekeeping and conversion in the plug, LR SerDes at the host") {
-    // Module: (7.0 pJ/b x 850 Gb/s + 0.1 W) / 0.88 = (5.95 + 0.1)/0.88 = 6.875 W.
-    // Host SerDes: 4.1 pJ/b x 850 Gb/s = 3.485 W. pJ/bit = (6.875 + 3.485) / 800 Gb/s = 12.95.
+    // Module (product figures, no block scaling): (7.0 pJ/b x 850 Gb/s + 0.1 W) / 0.88 = 6.875 W.
+    // Host SerDes (a research block): 4.1 pJ/b x 1.645 x 850 Gb/s = 5.7328 W.
+    // pJ/bit = (6.875 + 5.7328) W / 800 Gb/s = 15.760.
     const auto r = evaluate(catalog().find("aec_800g"));
     CHECK(in_watts(r.module_power) == doctest::Approx(6.875).epsilon(1e-6));
-    CHECK(in_picojoules_per_bit(r.energy_per_bit) == doctest::Approx(12.95).epsilon(1e-6));
+    CHECK(in_picojoules_per_bit(r.energy_per_bit) == doctest::Approx(15.760).epsilon(1e-4));
 }
 
 TEST_CASE("passive copper: no module power, all of it in host SerDes") {
-    // 3.0 pJ/b x 212.5 Gb/s x 2 lanes = 1.275 W per end; pJ/bit = 1.275 W / 400 Gb/s = 3.1875.
+    // 3.0 pJ/b x 1.645 x 212.5 Gb/s x 2 lanes = 2.0973 W per end; / 400 Gb/s = 5.2434 pJ/bit.
     const auto r = evaluate(catalog().find("copper_nvlink"));
     CHECK(in_watts(r.module_power) == 0.0);
-    CHECK(in_picojoules_per_bit(r.energy_per_bit) == doctest::Approx(3.1875));
+    CHECK(in_picojoules_per_bit(r.energy_per_bit) == doctest::Approx(5.2434).epsilon(1e-4));
+}
+
+TEST_CASE("an external laser source is not charged the engine's DC-DC loss") {
+    const auto& base = catalog().find("cpo_1600g");
+    REQUIRE(base.optics->laser.external_source);
+    LinkArchetype internal = base;
+    internal.optics->laser.external_source = false;
+    const auto ext = evaluate(base);
+    const auto in = evaluate(internal);
+    const Power laser = ext.end_power[static_cast<std::size_t>(Component::laser)];
+    // The only difference is the conversion loss on the laser: P_laser (1/0.88 - 1).
+    CHECK(in_watts(in.module_power - ext.module_power) == doctest::Approx(in_watts(laser) * (1.0 / 0.88 - 1.0)));
 }
 
 TEST_CASE("the laser is sized for the design channel: 802.3 DR8 launches the minimum OMA at max TDECQ") {

@@ -76,7 +76,24 @@ TEST_CASE("starting from a link: longer fibre lowers the margin 1:1 and raises t
     CHECK(from_laser.budget.tx_oma.value() == doctest::Approx(base.required_tx_oma.value()).epsilon(1e-6));
 }
 
+TEST_CASE("with a link, the receiver's input coupling stays in the channel whatever the file says") {
+    // cpo_1600g: receiver edge coupler 1.5 dB. A plant of 3.0 dB total gives 4.5 dB; a plant given
+    // by parts with other_loss_db = 0.2 keeps the coupler too.
+    const auto total = study("link = \"cpo_1600g\"\n[channel]\ninsertion_loss_db = 3.0\n");
+    CHECK(total.budget.channel_loss.value() == doctest::Approx(4.5));
+    const auto parts = study("link = \"cpo_1600g\"\n[channel]\nother_loss_db = 0.2\n");
+    // 500 m (0.25) + 2 connectors (1.0) + 0.2 + 1.5 = 2.95 dB.
+    CHECK(parts.budget.channel_loss.value() == doctest::Approx(2.95));
+}
+
 TEST_CASE("budget file errors") {
+    const std::string tail = "[transmitter]\noma_dbm = 1\n[receiver]\nsensitivity_oma_dbm = -5\n";
+    CHECK(study_error("[channel]\nconnectors = 2\n" + tail).key == "channel.connectors");
+    CHECK(study_error("[channel]\nsplices = 1\n" + tail).key == "channel.splices");
+    CHECK(study_error("[channel]\nconnectors = 2\nconnector = \"sm_connector\"\nconnector_loss_db = 0.3\n" + tail).key ==
+          "channel.connector_loss_db");
+    CHECK(study_error("[channel]\nfibre = \"smf_o_band\"\nattenuation_db_per_km = 0.3\n" + tail).key ==
+          "channel.attenuation_db_per_km");
     CHECK(study_error("[channel]\ninsertion_loss_db = 3\n[receiver]\nsensitivity_oma_dbm = -5\n").key == "transmitter");
     CHECK(study_error("link = \"lpo_80g\"\n").problem == "no entry of that name in [links with optics] (did you mean \"lpo_800g\"?)");
     CHECK(study_error("link = \"copper_nvlink\"\n").key == "link");

@@ -62,7 +62,7 @@ TEST_CASE("physically impossible values are rejected, naming the key") {
                                "drive_swing_vpp = 12\ntermination_ohm = 50\ninsertion_loss_db = 3\nsource = \"s\"\n");
         CHECK(d.key == "mach_zehnder_modulators.m.drive_swing_vpp");
     }
-    SUBCASE("pre-FEC BER must be a probability below 1/2") {
+    SUBCASE("pre-FEC BER must be a plausible code threshold") {
         CHECK(catalog_error("[fec.f]\npre_fec_ber_threshold = 0.7\ncode_rate = 1\nline_coding_efficiency = 1\nsource = \"s\"\n").key ==
               "fec.f.pre_fec_ber_threshold");
     }

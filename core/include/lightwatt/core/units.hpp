@@ -123,6 +123,7 @@ inline Length meters(double v) { return v * units::meter; }
 inline Length kilometers(double v) { return v * 1e3 * units::meter; }
 inline Length nanometers(double v) { return v * 1e-9 * units::meter; }
 inline Length micrometers(double v) { return v * 1e-6 * units::meter; }
+inline Length millimeters(double v) { return v * 1e-3 * units::meter; }
 inline Frequency hertz(double v) { return v * units::hertz; }
 inline Frequency gigahertz(double v) { return v * 1e9 * units::hertz; }
 inline SymbolRate gigabaud(double v) { return v * 1e9 * units::hertz; }
@@ -156,6 +157,7 @@ inline double in_seconds(Time t) { return t.value(); }
 inline double in_meters(Length l) { return l.value(); }
 inline double in_kilometers(Length l) { return l.value() * 1e-3; }
 inline double in_nanometers(Length l) { return l.value() * 1e9; }
+inline double in_centimeters(Length l) { return l.value() * 1e2; }
 inline double in_hertz(Frequency f) { return f.value(); }
 inline double in_gigabaud(SymbolRate f) { return f.value() * 1e-9; }
 inline double in_bits_per_second(DataRate r) { return r.value(); }

@@ -17,6 +17,9 @@ struct Circuit {
     Power power_per_lane{};
     EnergyPerBit energy_per_bit{};
     double static_fraction = 1.0;
+    // Measured on a stand-alone research circuit block rather than a complete chip or product:
+    // scaled by the block-to-product factor when composed into a link.
+    bool from_circuit_block = false;
 };
 
 inline Power circuit_power(const Circuit& c, int lanes, DataRate lane_rate) {
@@ -27,6 +30,14 @@ inline Power circuit_power(const Circuit& c, int lanes, DataRate lane_rate) {
 struct Housekeeping {
     std::string name;
     Power power{};
+};
+
+// Research papers measure circuit blocks without what a product adds around them (PLLs and clock
+// distribution, control and monitoring, I/O, supply and temperature corners). One factor, fitted
+// on one product whose lanes can be counted, scales block figures to product figures.
+struct BlockToProduct {
+    double factor = 1.0;  // >= 1
+    std::string source;
 };
 
 // DC-DC conversion from the host rail to the module's internal rails.

@@ -73,6 +73,9 @@ struct LinkArchetype {
     std::optional<PowerConversion> conversion;
     std::optional<OpticalLane> optics;
 
+    // Scales research circuit-block figures (circuits and TIAs flagged as such) to products.
+    double block_to_product_factor = 1.0;
+
     std::optional<PublishedRange> published_module_power_w;
     std::optional<PublishedRange> published_pj_per_bit;
 };

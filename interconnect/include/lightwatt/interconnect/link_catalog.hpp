@@ -19,6 +19,7 @@ struct ElectronicsCatalog {
     std::map<std::string, Circuit> drivers;
     std::map<std::string, Housekeeping> housekeeping;
     std::map<std::string, PowerConversion> power_conversion;
+    BlockToProduct block_to_product;
     std::map<std::string, std::string> sources;
 };
 

@@ -19,6 +19,9 @@ struct Laser {
     double rin_db_per_hz = 0.0;
     // Thermo-electric cooler and bias electronics drawn regardless of output (W); 0 if uncooled.
     Power fixed_power{};
+    // A separate pluggable source (ELSFP) with its own supply: its power does not pass through
+    // the optical engine's DC-DC conversion.
+    bool external_source = false;
 };
 
 // How light reaches the modulators of one lane.

@@ -28,6 +28,9 @@ struct Tia {
     CurrentPsd input_noise_psd{};      // input-referred noise current density, squared
     double noise_bandwidth_per_baud = 0.0;  // B_n / symbol rate
     Power power{};                     // electrical power per lane
+    // The power was measured on a stand-alone research circuit block (not a complete chip or a
+    // product): the link model scales it to a product (docs, "Electronics").
+    bool power_from_circuit_block = false;
 };
 
 struct ReceiverConditions {
@@ -60,8 +63,8 @@ double eye_q_ceiling(const ReceiverConditions& c, Frequency noise_bandwidth);
 
 // Smallest OMA reaching c.target_ber, then the implementation penalty added: ISI and reference
 // equaliser noise enhancement, bandwidth limits, MPI, ADC resolution, which make real
-// receivers several dB worse than the noise limit (802.3 DR4 specifies -4.4 dBm OMA where
-// the noise limit is near -11 dBm).
+// receivers several dB worse than the noise limit (802.3 DR4's stressed sensitivity, -1.9 dBm
+// OMA at SECQ 3.4 dB, i.e. -5.3 dBm for a clean eye, is ~6 dB above a -11.7 dBm noise limit).
 Sensitivity receiver_sensitivity(const Photodetector& pd, const Tia& tia, const ReceiverConditions& c,
                                  Decibel implementation_penalty);
 

@@ -1,0 +1,28 @@
+#include <doctest/doctest.h>
+
+#include "lightwatt/interconnect/link_catalog.hpp"
+
+using namespace lightwatt;
+using namespace lightwatt::interconnect;
+
+// The block-to-product factor in data/electronics.toml is a derived number: recompute it from the
+// catalog entries it was derived with, so it cannot drift when they change.
+TEST_CASE("block-to-product factor matches its derivation from NVIDIA's 400G DR4 lane power") {
+    const auto c = LinkCatalog::load(LIGHTWATT_TEST_DATA_DIR);
+    const auto& e = c.electronics();
+    // NVIDIA MMS4X00-NS400: 9 W at 4 lanes, 5 W at 2 lanes -> 2 W per lane, 1 W lane-independent.
+    const double lane_power_at_rail_w = (9.0 - 5.0) / (4 - 2);
+    const double lane_independent_w = 9.0 - 4 * lane_power_at_rail_w;
+    CHECK(in_watts(e.housekeeping.at("pluggable_module").power) == doctest::Approx(lane_independent_w));
+    const double eta = e.power_conversion.at("module_dcdc").efficiency;
+    const DataRate lane_rate = gigabits_per_second(106.25);
+    const auto& dr8 = c.find("dsp_pluggable_800g");
+    const auto report = evaluate(dr8);
+    const double laser_per_lane_w = in_watts(report.end_power[static_cast<std::size_t>(Component::laser)]) / dr8.lanes;
+    const double blocks_w = in_watts(circuit_power(e.dsps.at("dsp_800g_5nm"), 1, lane_rate)) +
+                            in_watts(circuit_power(e.drivers.at("mzm_driver_linear_100g"), 1, lane_rate)) +
+                            in_watts(dr8.optics->tia.power);
+    const double factor = (lane_power_at_rail_w * eta - laser_per_lane_w) / blocks_w;
+    CHECK(e.block_to_product.factor == doctest::Approx(factor).epsilon(1e-3));
+    CHECK(dr8.block_to_product_factor == e.block_to_product.factor);
+}
