@@ -3,22 +3,23 @@
 namespace lightwatt {
 
 std::string format_input_error(const InputErrorDetails& d) {
+    // Appends one piece at a time (GCC 12 warns falsely about `"literal" + std::string` at -O3).
     std::string out;
     if (!d.file.empty()) {
-        out += d.file;
-        if (d.line > 0) out += ":" + std::to_string(d.line);
-        out += ": ";
+        out.append(d.file);
+        if (d.line > 0) out.append(":").append(std::to_string(d.line));
+        out.append(": ");
     }
     if (!d.key.empty()) {
-        out += d.key;
-        if (!d.value.empty()) out += " = " + d.value;
-        out += ": ";
+        out.append(d.key);
+        if (!d.value.empty()) out.append(" = ").append(d.value);
+        out.append(": ");
     } else if (!d.value.empty()) {
-        out += "'" + d.value + "': ";
+        out.append("'").append(d.value).append("': ");
     }
-    out += d.problem;
-    if (!d.allowed.empty()) out += ". Allowed: " + d.allowed;
-    out += ".";
+    out.append(d.problem);
+    if (!d.allowed.empty()) out.append(". Allowed: ").append(d.allowed);
+    out.append(".");
     return out;
 }
 
