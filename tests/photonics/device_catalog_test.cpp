@@ -30,7 +30,7 @@ TEST_CASE("the shipped device catalog loads and every entry has a source") {
                                 c.photodetectors.size() + c.tias.size() + c.fibres.size() + c.loss_elements.size() +
                                 c.fec.size();
     CHECK(c.sources.size() == entries);
-    for (const auto& [key, source] : c.sources) CHECK_MESSAGE(!source.empty(), key);
+    for (const auto& entry : c.sources) CHECK_MESSAGE(!entry.second.empty(), entry.first);
     CHECK(c.fec.at("kp4").code_rate * c.fec.at("kp4").line_coding_efficiency * 106.25 == doctest::Approx(100.0));
 }
 
