@@ -1,9 +1,9 @@
-// Fuzzes devices.toml parsing and validation.
+// Fuzzes the parsing and validation of devices.toml and electronics.toml with the same inputs.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "lightwatt/photonics/device_catalog.hpp"
+#include "lightwatt/interconnect/link_catalog.hpp"
 
 using namespace lightwatt;
 
@@ -12,6 +12,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto doc = TomlDocument::parse_string(
             std::string_view(reinterpret_cast<const char*>(data), size), "devices.toml");
         (void)photonics::read_device_catalog(doc.root());
+    } catch (const InputError&) {
+    }
+    try {
+        const auto doc = TomlDocument::parse_string(
+            std::string_view(reinterpret_cast<const char*>(data), size), "electronics.toml");
+        (void)interconnect::read_electronics_catalog(doc.root());
     } catch (const InputError&) {
     }
     return 0;

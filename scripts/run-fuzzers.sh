@@ -11,7 +11,7 @@ mkdir -p "$artifacts"
 declare -A seeds=(
   [fuzz_budget_file]="$root/data/budgets $root/tests/fuzz-seeds/budget"
   [fuzz_link_catalog]="$root/data/links.toml"
-  [fuzz_device_catalog]="$root/data/devices.toml"
+  [fuzz_device_catalog]="$root/data/devices.toml $root/data/electronics.toml"
 )
 for target in fuzz_budget_file fuzz_link_catalog fuzz_device_catalog; do
   corpus="$build/fuzz-corpus/$target"

@@ -96,8 +96,8 @@ std::string show_text(const LinkReport& r, const LinkCatalog& catalog) {
             out += "  rx sensitivity        none: RIN error floor above the target BER\n";
         }
         out += "  laser                 " + std::to_string(o.lasers_per_end) + " per end, " +
-               fixed(in_watts(o.laser_output) * 1e3, 1) + " mW each (rating " +
-               fixed(in_watts(o.laser_max_output) * 1e3, 0) + " mW" + (o.laser_within_rating ? ")" : ", EXCEEDED)") + "\n";
+               fixed(in_milliwatts(o.laser_output), 1) + " mW each (rating " +
+               fixed(in_milliwatts(o.laser_max_output), 0) + " mW" + (o.laser_within_rating ? ")" : ", EXCEEDED)") + "\n";
     }
     if (a.published_module_power_w) {
         const auto& p = *a.published_module_power_w;
@@ -186,7 +186,7 @@ void link_budget(const std::filesystem::path& data_dir, const std::filesystem::p
     if (study.max_reach) text += "  longest reach           " + fixed(in_meters(*study.max_reach), 0) + " m\n";
     if (study.reach_limited_by_fixed_losses) text += "  longest reach           none: fixed losses alone exceed the allowed loss\n";
     if (study.required_laser_output)
-        text += "  laser output needed     " + fixed(in_watts(*study.required_laser_output) * 1e3, 2) + " mW per laser (" +
+        text += "  laser output needed     " + fixed(in_milliwatts(*study.required_laser_output), 2) + " mW per laser (" +
                 fixed(in_watts(*study.required_laser_electrical), 3) + " W electrical)\n";
     emit(out, text);
 }

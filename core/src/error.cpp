@@ -1,5 +1,7 @@
 #include "lightwatt/core/error.hpp"
 
+#include <cstdio>
+
 namespace lightwatt {
 
 std::string format_input_error(const InputErrorDetails& d) {
@@ -21,6 +23,12 @@ std::string format_input_error(const InputErrorDetails& d) {
     if (!d.allowed.empty()) out.append(". Allowed: ").append(d.allowed);
     out.append(".");
     return out;
+}
+
+std::string format_number(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", v);
+    return buffer;
 }
 
 InputError::InputError(InputErrorDetails details)

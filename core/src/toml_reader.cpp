@@ -11,13 +11,6 @@ namespace lightwatt {
 
 namespace {
 
-std::string format_number(double v) {
-    std::ostringstream out;
-    out.precision(12);
-    out << v;
-    return out.str();
-}
-
 std::string type_name(const toml::node& node) {
     switch (node.type()) {
         case toml::node_type::table: return "a table";
@@ -90,6 +83,11 @@ int TableReader::line_of(const toml::node& node) const {
 int TableReader::line() const { return line_of(*table_); }
 
 bool TableReader::contains(std::string_view key) const { return table_->contains(key); }
+
+std::string TableReader::value_text(std::string_view key) const {
+    const toml::node* node = table_->get(key);
+    return node == nullptr ? std::string() : render_toml_value(*node);
+}
 
 InputError TableReader::error(std::string_view key, std::string value, std::string problem,
                               std::string allowed) const {

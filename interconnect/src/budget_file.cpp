@@ -34,15 +34,17 @@ photonics::Channel read_channel_parts(TableReader& r, const LinkCatalog& catalog
         c.splice = photonics::find_entry(d.loss_elements, *name, r, "splice", "loss_elements");
     if (auto v = r.optional_number("splice_loss_db", Range::non_negative())) c.splice = {"custom", Decibel(*v)};
     if (auto v = r.optional_number("other_loss_db", Range::non_negative())) c.other_loss = Decibel(*v);
+    (void)r.optional_number("insertion_loss_db", Range::non_negative());  // known key: handled by the caller
+    r.finish();  // a misspelt key is the likelier mistake: report it before the rules below
     if (!has_base) {
         if (c.length.value() > 0.0 && !r.contains("fibre") && !r.contains("attenuation_db_per_km"))
-            throw r.error("length_m", std::to_string(in_meters(c.length)), "a fibre length needs a fibre",
+            throw r.error("length_m", r.value_text("length_m"), "a fibre length needs a fibre",
                           "fibre = NAME or attenuation_db_per_km = NUMBER");
         if (c.connectors > 0 && !r.contains("connector") && !r.contains("connector_loss_db"))
-            throw r.error("connectors", std::to_string(c.connectors), "a connector count needs a loss per connector",
+            throw r.error("connectors", r.value_text("connectors"), "a connector count needs a loss per connector",
                           "connector = NAME or connector_loss_db = NUMBER");
         if (c.splices > 0 && !r.contains("splice") && !r.contains("splice_loss_db"))
-            throw r.error("splices", std::to_string(c.splices), "a splice count needs a loss per splice",
+            throw r.error("splices", r.value_text("splices"), "a splice count needs a loss per splice",
                           "splice = NAME or splice_loss_db = NUMBER");
     }
     return c;
@@ -80,15 +82,16 @@ BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
         const auto oma = tx->optional_number("oma_dbm", Range::closed(-60.0, 40.0));
         const auto laser = tx->optional_number("laser_output_mw", Range::positive());
         if (oma && laser)
-            throw tx->error("laser_output_mw", std::to_string(*laser), "both oma_dbm and laser_output_mw are given",
+            throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"), "both oma_dbm and laser_output_mw are given",
                             "one of them");
+        if (!oma && !laser && !link)
+            s.budget.tx_oma = DecibelMilliwatt(tx->number("oma_dbm", Range::closed(-60.0, 40.0)));
         if (oma) s.budget.tx_oma = DecibelMilliwatt(*oma);
         if (laser) {
-            if (!link) throw tx->error("laser_output_mw", std::to_string(*laser), "laser power needs a link's transmitter optics",
+            if (!link) throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"), "laser power needs a link's transmitter optics",
                                        "link = NAME at the top of the file, or oma_dbm");
             s.budget.tx_oma = photonics::tx_oma_from_laser_output(link->optics->transmitter, milliwatts(*laser));
         }
-        if (!oma && !laser && !link) throw tx->error("oma_dbm", "", "required key is missing", "a launch OMA in dBm");
         tx->finish();
     }
 

@@ -115,6 +115,14 @@ OpticalLane read_optics(TableReader& r, const LinkArchetype& a, const photonics:
     o.transmitter.feed.lanes_per_laser =
         static_cast<int>(r.integer("lanes_per_laser", 1, 1024));
     o.transmitter.feed.feed_loss = sum_of_elements(r, "laser_feed", d, references);
+    if (r.contains("pic_waveguide") || r.contains("pic_routing_length_mm")) {
+        const auto& wg = reference(r, "pic_waveguide", d.waveguides, "waveguides", references);
+        const Length routing = millimeters(r.number("pic_routing_length_mm", Range::non_negative()));
+        o.transmitter.feed.feed_loss += photonics::waveguide_loss(wg, routing);
+    } else {
+        (void)r.optional_string("pic_waveguide");
+        (void)r.optional_number("pic_routing_length_mm", Range::non_negative());
+    }
     o.transmitter.modulator = read_modulator(r, d, references);
     o.transmitter.output_coupling_loss = sum_of_elements(r, "output_coupling", d, references);
     o.photodetector = reference(r, "photodetector", d.photodetectors, "photodetectors", references);
@@ -123,7 +131,7 @@ OpticalLane read_optics(TableReader& r, const LinkArchetype& a, const photonics:
     o.rx_filter_rings_per_lane = static_cast<int>(r.optional_integer("rx_filter_rings_per_lane", 0, 16).value_or(0));
     if (o.rx_filter_rings_per_lane > 0 &&
         !std::holds_alternative<photonics::MicroringModulator>(o.transmitter.modulator))
-        throw r.error("rx_filter_rings_per_lane", std::to_string(o.rx_filter_rings_per_lane),
+        throw r.error("rx_filter_rings_per_lane", r.value_text("rx_filter_rings_per_lane"),
                       "receiver ring filters are tuned like the transmitter's microring, but this link's modulator is a Mach-Zehnder",
                       "0 with a Mach-Zehnder modulator");
     o.rx_implementation_penalty = Decibel(r.number("rx_implementation_penalty_db", Range::non_negative()));
@@ -221,9 +229,9 @@ LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
             const Power termination = photonics::mzm_termination_power(*mzm, a.modulation);
             if (driver < termination)
                 throw r.error("driver", "\"" + a.driver->name + "\"",
-                              "driver power per lane (" + std::to_string(in_milliwatts(driver)) +
+                              "driver power per lane (" + format_number(in_milliwatts(driver)) +
                                   " mW) is below the modulator's termination dissipation (" +
-                                  std::to_string(in_milliwatts(termination)) + " mW)",
+                                  format_number(in_milliwatts(termination)) + " mW)",
                               "a driver that can supply the travelling-wave termination");
         }
     }

@@ -62,6 +62,7 @@ nlohmann::json link_report_json(const LinkReport& r, const LinkCatalog& catalog)
     j["link_power_w"] = in_watts(r.link_power);
     j["static_power_w"] = in_watts(r.static_power);
     j["pj_per_bit"] = in_picojoules_per_bit(r.energy_per_bit);
+    j["block_to_product_factor"] = a.block_to_product_factor;
     nlohmann::json breakdown = nlohmann::json::object();
     nlohmann::json end_power = nlohmann::json::object();
     for (std::size_t i = 0; i < component_count; ++i) {
@@ -75,6 +76,20 @@ nlohmann::json link_report_json(const LinkReport& r, const LinkCatalog& catalog)
     j["end_power_breakdown"] = end_power;
     if (r.optical) {
         j["budget"] = optical_budget_json(*r.optical, *a.optics);
+        nlohmann::json modulator;
+        if (const auto* ring = std::get_if<photonics::MicroringModulator>(&a.optics->transmitter.modulator)) {
+            modulator = {{"type", "microring"},
+                         {"name", ring->name},
+                         {"switching_energy_pj_per_bit", in_picojoules_per_bit(photonics::ring_switching_energy_per_bit(*ring, a.modulation))},
+                         {"tuning_power_per_ring_w", in_watts(photonics::ring_tuning_power(*ring))}};
+        } else if (const auto* mzm = std::get_if<photonics::MachZehnderModulator>(&a.optics->transmitter.modulator)) {
+            modulator = {{"type", "mach-zehnder"},
+                         {"name", mzm->name},
+                         {"half_wave_voltage_v", in_volts(photonics::half_wave_voltage(*mzm))},
+                         {"termination_power_w", in_watts(photonics::mzm_termination_power(*mzm, a.modulation))}};
+        }
+        modulator["extinction_ratio_db"] = r.optical->extinction_ratio.value();
+        j["modulator"] = modulator;
         j["laser"] = {{"output_per_laser_dbm", to_dbm(r.optical->laser_output).value()},
                       {"output_per_laser_w", in_watts(r.optical->laser_output)},
                       {"max_output_per_laser_w", in_watts(r.optical->laser_max_output)},

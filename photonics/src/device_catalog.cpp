@@ -35,8 +35,8 @@ MachZehnderModulator read_mzm(TableReader& r) {
     m.termination = ohms(r.number("termination_ohm", Range::positive()));
     m.insertion_loss = Decibel(r.number("insertion_loss_db", Range::non_negative()));
     if (m.drive_swing > half_wave_voltage(m)) {
-        throw r.error("drive_swing_vpp", std::to_string(in_volts(m.drive_swing)),
-                      "drive swing exceeds V_pi (" + std::to_string(in_volts(half_wave_voltage(m))) +
+        throw r.error("drive_swing_vpp", r.value_text("drive_swing_vpp"),
+                      "drive swing exceeds V_pi (" + format_number(in_volts(half_wave_voltage(m))) +
                           " V from vpi_length_v_cm / phase_shifter_length_mm), which folds the transfer curve",
                       "a swing up to V_pi");
     }
@@ -66,6 +66,12 @@ Fibre read_fibre(TableReader& r) {
     Fibre f;
     f.attenuation_db_per_km = r.number("attenuation_db_per_km", Range::positive());
     return f;
+}
+
+Waveguide read_waveguide(TableReader& r) {
+    Waveguide w;
+    w.loss_db_per_cm = r.number("loss_db_per_cm", Range::non_negative());
+    return w;
 }
 
 LossElement read_loss_element(TableReader& r) {
@@ -110,6 +116,7 @@ DeviceCatalog read_device_catalog(TableReader root) {
     read_section<Photodetector>(root, "photodetectors", c.photodetectors, c.sources, read_photodetector);
     read_section<Tia>(root, "tias", c.tias, c.sources, read_tia);
     read_section<Fibre>(root, "fibres", c.fibres, c.sources, read_fibre);
+    read_section<Waveguide>(root, "waveguides", c.waveguides, c.sources, read_waveguide);
     read_section<LossElement>(root, "loss_elements", c.loss_elements, c.sources, read_loss_element);
     read_section<FecScheme>(root, "fec", c.fec, c.sources, read_fec);
     root.finish();

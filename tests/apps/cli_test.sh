@@ -26,6 +26,7 @@ check "list" 0 "cpo_1600g +cpo" "" -- link list
 check "list json" 0 '"kind": "optical-io"' "" -- link list --json
 check "show" 0 "module power" "" -- link show dsp_pluggable_800g
 check "show json keys" 0 '"payload_rate_gbit_per_s": 800' "" -- link show dsp_pluggable_800g --json
+check "show json modulator" 0 '"termination_power_w": 0.025' "" -- link show dsp_pluggable_800g --json
 check "compare all" 0 "optical_io_chiplet" "" -- link compare
 check "compare some" 0 "lpo_800g" "" -- link compare lpo_800g cpo_1600g
 check "budget dr4" 0 "margin +0.10" "" -- link budget "$data/budgets/400gbase-dr4.toml"

@@ -27,7 +27,7 @@ TEST_CASE("the shipped device catalog loads and every entry has a source") {
     CHECK_FALSE(c.lasers.empty());
     CHECK_FALSE(c.fec.empty());
     const std::size_t entries = c.lasers.size() + c.microring_modulators.size() + c.mach_zehnder_modulators.size() +
-                                c.photodetectors.size() + c.tias.size() + c.fibres.size() + c.loss_elements.size() +
+                                c.photodetectors.size() + c.tias.size() + c.fibres.size() + c.waveguides.size() + c.loss_elements.size() +
                                 c.fec.size();
     CHECK(c.sources.size() == entries);
     for (const auto& entry : c.sources) CHECK_MESSAGE(!entry.second.empty(), entry.first);

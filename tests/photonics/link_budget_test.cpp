@@ -47,3 +47,9 @@ TEST_CASE("more channel loss never needs less transmit power") {
         previous = oma;
     }
 }
+
+TEST_CASE("waveguide loss: dB/cm times length") {
+    // 1 dB/cm (DSENT default) over 5 mm = 0.5 dB; 2.5 dB/cm over 12 mm = 3.0 dB.
+    CHECK(waveguide_loss({"wg", 1.0}, millimeters(5.0)).value() == doctest::Approx(0.5));
+    CHECK(waveguide_loss({"wg", 2.5}, millimeters(12.0)).value() == doctest::Approx(3.0));
+}

@@ -36,4 +36,7 @@ public:
 // One readable paragraph: "FILE:LINE: KEY = VALUE: PROBLEM. Allowed: ALLOWED."
 std::string format_input_error(const InputErrorDetails& d);
 
+// A number as a person would write it in a message: up to 6 significant digits, no trailing zeros.
+std::string format_number(double v);
+
 }  // namespace lightwatt

@@ -90,6 +90,8 @@ public:
     [[nodiscard]] const std::string& file() const { return *file_; }
     [[nodiscard]] int line() const;
     [[nodiscard]] bool contains(std::string_view key) const;
+    // The value at `key` as the user wrote it (for messages); "" when absent.
+    [[nodiscard]] std::string value_text(std::string_view key) const;
 
 private:
     const toml::node* lookup(std::string_view key);

@@ -22,6 +22,7 @@ struct DeviceCatalog {
     std::map<std::string, Photodetector> photodetectors;
     std::map<std::string, Tia> tias;
     std::map<std::string, Fibre> fibres;
+    std::map<std::string, Waveguide> waveguides;
     std::map<std::string, LossElement> loss_elements;
     std::map<std::string, FecScheme> fec;
     // "section.name" -> the entry's source text, for reports.

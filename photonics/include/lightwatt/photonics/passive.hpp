@@ -14,6 +14,16 @@ struct Fibre {
     double attenuation_db_per_km = 0.0;  // cabled attenuation at the operating wavelength
 };
 
+// An on-chip waveguide: propagation loss per length.
+struct Waveguide {
+    std::string name;
+    double loss_db_per_cm = 0.0;
+};
+
+inline Decibel waveguide_loss(const Waveguide& w, Length length) {
+    return Decibel(w.loss_db_per_cm * in_centimeters(length));
+}
+
 // Any element described by an insertion loss: connector pair, splice, coupler, mux/demux.
 struct LossElement {
     std::string name;
