@@ -36,16 +36,17 @@ photonics::Channel read_channel_parts(TableReader& r, const LinkCatalog& catalog
     if (auto v = r.optional_number("other_loss_db", Range::non_negative())) c.other_loss = Decibel(*v);
     (void)r.optional_number("insertion_loss_db", Range::non_negative());  // known key: handled by the caller
     r.finish();  // a misspelt key is the likelier mistake: report it before the rules below
+    // With or without a link: a count needs a per-item loss from somewhere.
+    if (c.connectors > 0 && c.connector.name.empty())
+        throw r.error("connectors", r.value_text("connectors"), "a connector count needs a loss per connector",
+                      "connector = NAME or connector_loss_db = NUMBER");
+    if (c.splices > 0 && c.splice.name.empty())
+        throw r.error("splices", r.value_text("splices"), "a splice count needs a loss per splice",
+                      "splice = NAME or splice_loss_db = NUMBER");
     if (!has_base) {
         if (c.length.value() > 0.0 && !r.contains("fibre") && !r.contains("attenuation_db_per_km"))
             throw r.error("length_m", r.value_text("length_m"), "a fibre length needs a fibre",
                           "fibre = NAME or attenuation_db_per_km = NUMBER");
-        if (c.connectors > 0 && !r.contains("connector") && !r.contains("connector_loss_db"))
-            throw r.error("connectors", r.value_text("connectors"), "a connector count needs a loss per connector",
-                          "connector = NAME or connector_loss_db = NUMBER");
-        if (c.splices > 0 && !r.contains("splice") && !r.contains("splice_loss_db"))
-            throw r.error("splices", r.value_text("splices"), "a splice count needs a loss per splice",
-                          "splice = NAME or splice_loss_db = NUMBER");
     }
     return c;
 }

@@ -90,6 +90,7 @@ TEST_CASE("budget file errors") {
     const std::string tail = "[transmitter]\noma_dbm = 1\n[receiver]\nsensitivity_oma_dbm = -5\n";
     CHECK(study_error("[channel]\nconnectors = 2\n" + tail).key == "channel.connectors");
     CHECK(study_error("[channel]\nsplices = 1\n" + tail).key == "channel.splices");
+    CHECK(study_error("link = \"cpo_1600g\"\n[channel]\nsplices = 2\n").key == "channel.splices");
     CHECK(study_error("[channel]\nconnectors = 2\nconnector = \"sm_connector\"\nconnector_loss_db = 0.3\n" + tail).key ==
           "channel.connector_loss_db");
     CHECK(study_error("[channel]\nfibre = \"smf_o_band\"\nattenuation_db_per_km = 0.3\n" + tail).key ==
