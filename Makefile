@@ -3,7 +3,7 @@
 #   make test   the same set-up, then every test (release, sanitizers, fuzzers)
 #   make bench  benchmarks (Google Benchmark), with their PASS/FAIL targets
 JOBS ?= $(shell nproc)
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 45
 LIGHTWATT = build/release/apps/lightwatt
 
 .PHONY: all deps build run test test-release test-asan fuzz bench clean

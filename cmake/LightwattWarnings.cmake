@@ -5,8 +5,9 @@ target_compile_options(lightwatt_warnings INTERFACE
   -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # GCC 12 reports impossible overlaps inside libstdc++'s string concatenation at -O3
-  # (GCC bug 105329), and null dereferences inside libstdc++ after inlining (bug 105580).
-  target_compile_options(lightwatt_warnings INTERFACE -Wno-restrict -Wno-null-dereference)
+  # (GCC bug 105329), null dereferences inside libstdc++ after inlining (bug 105580), and
+  # uninitialised SSE loads inside Eigen's fixed-size complex vectors (Eigen issue 2506).
+  target_compile_options(lightwatt_warnings INTERFACE -Wno-restrict -Wno-null-dereference -Wno-maybe-uninitialized)
 endif()
 if(LIGHTWATT_WARNINGS_AS_ERRORS)
   target_compile_options(lightwatt_warnings INTERFACE -Werror)

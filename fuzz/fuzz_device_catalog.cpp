@@ -1,9 +1,11 @@
-// Fuzzes the parsing and validation of devices.toml and electronics.toml with the same inputs.
+// Fuzzes the parsing and validation of devices.toml, electronics.toml and converters.toml with the
+// same inputs.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "lightwatt/interconnect/link_catalog.hpp"
+#include "lightwatt/photonics/converter.hpp"
 
 using namespace lightwatt;
 
@@ -18,6 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto doc = TomlDocument::parse_string(
             std::string_view(reinterpret_cast<const char*>(data), size), "electronics.toml");
         (void)interconnect::read_electronics_catalog(doc.root());
+    } catch (const InputError&) {
+    }
+    try {
+        const auto doc = TomlDocument::parse_string(
+            std::string_view(reinterpret_cast<const char*>(data), size), "converters.toml");
+        (void)photonics::read_converter_catalog(doc.root());
     } catch (const InputError&) {
     }
     return 0;

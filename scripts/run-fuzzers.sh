@@ -11,9 +11,10 @@ mkdir -p "$artifacts"
 declare -A seeds=(
   [fuzz_budget_file]="$root/data/budgets $root/tests/fuzz-seeds/budget"
   [fuzz_link_catalog]="$root/data/links.toml"
-  [fuzz_device_catalog]="$root/data/devices.toml $root/data/electronics.toml"
+  [fuzz_device_catalog]="$root/data/devices.toml $root/data/electronics.toml $root/data/converters.toml"
+  [fuzz_emulation_request]="$root/data/emulations"
 )
-for target in fuzz_budget_file fuzz_link_catalog fuzz_device_catalog; do
+for target in fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request; do
   corpus="$build/fuzz-corpus/$target"
   mkdir -p "$corpus"
   for s in ${seeds[$target]}; do
@@ -25,4 +26,4 @@ for target in fuzz_budget_file fuzz_link_catalog fuzz_device_catalog; do
     || { echo "fuzz: $target FAILED, see $build/fuzz-$target.log and $artifacts"; tail -40 "$build/fuzz-$target.log"; exit 1; }
   grep -E "stat::number_of_executed_units" "$build/fuzz-$target.log" | sed "s/^/fuzz: $target /"
 done
-echo "fuzz: 3 passed, 0 failed"
+echo "fuzz: 4 passed, 0 failed"

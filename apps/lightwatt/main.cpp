@@ -7,6 +7,7 @@
 
 #include "lightwatt/core/data_dir.hpp"
 #include "lightwatt/core/error.hpp"
+#include "emulate_command.hpp"
 #include "link_commands.hpp"
 
 namespace {
@@ -37,7 +38,21 @@ int main(int argc, char** argv) {
     compare->add_option("NAME", names, "link names");
     auto* budget = link->add_subcommand("budget", "power budget and inverse answers from a budget file");
     budget->add_option("FILE", budget_file, "budget file (TOML, see docs/budget-file.md)")->required();
-    for (auto* cmd : {list, show, compare, budget}) add_output_options(cmd, out);
+    cli::EmulateOptions em;
+    auto* emulate = app.add_subcommand("emulate", "multiply matrices through a photonic core: accuracy and energy per MAC");
+    emulate->add_option("FILE", em.file, "emulation file (TOML, see docs/emulator-file.md)");
+    emulate->add_option("--arch", em.arch, "architecture: coherent-mesh, microring-bank or dot-product-engine");
+    emulate->add_option("--m", em.m, "rows of the weight matrix");
+    emulate->add_option("--n", em.n, "columns of the input matrix");
+    emulate->add_option("--k", em.k, "inner dimension");
+    emulate->add_option("--adc-bits", em.overrides.adc_bits, "ADC resolution");
+    emulate->add_option("--dac-bits", em.overrides.dac_bits, "input DAC resolution");
+    emulate->add_option("--weight-bits", em.overrides.weight_bits, "weight resolution");
+    emulate->add_option("--laser-power-mw", em.overrides.laser_power_mw, "laser optical power per core, mW");
+    emulate->add_option("--tile", em.overrides.tile_rows, "square tile size (rows = columns)");
+    emulate->add_option("--target-enob", em.target_enob, "also report the laser power this ENOB needs");
+    emulate->add_option("--seed", em.overrides.seed, "random seed (default fixed and printed)");
+    for (auto* cmd : {list, show, compare, budget, emulate}) add_output_options(cmd, out);
 
     try {
         app.parse(argc, argv);
@@ -53,6 +68,10 @@ int main(int argc, char** argv) {
         if (*show) cli::link_show(data_dir, name, out);
         if (*compare) cli::link_compare(data_dir, names, out);
         if (*budget) cli::link_budget(data_dir, budget_file, out);
+        if (*emulate) {
+            em.overrides.tile_cols = em.overrides.tile_rows;
+            cli::emulate(data_dir, em, out);
+        }
         return 0;
     } catch (const InputError& e) {
         std::cerr << "lightwatt: error: " << e.what() << "\n";

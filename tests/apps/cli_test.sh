@@ -65,6 +65,29 @@ check "budget negative length" 2 "" "channel.length_m = -5: value out of range" 
 printf 'link = "cpo_1600g"\n[channel]\nlength_m = 400000\n' >"$work/b4.toml"
 check "negative margin is a result" 0 "NEGATIVE MARGIN" "" -- link budget "$work/b4.toml"
 
+# emulate: the JSON contract, bad sizes and bits, unknown names.
+"$lw" emulate --m 32 --k 48 --n 64 --json >"$work/em.json" 2>/dev/null
+for key in arch m n k seed snr_db enob rel_rms_error energy_pj_per_mac breakdown_pj_per_mac modelled_macs_per_s noise_regime; do
+    if grep -q "\"$key\"" "$work/em.json"; then passed=$((passed + 1)); else echo "FAIL emulate json key $key"; failed=$((failed + 1)); fi
+done
+em_sum_ok=$(awk '/"breakdown_pj_per_mac"/{inb=1; next} inb && /}/{inb=0} inb{gsub(/[",]/,""); s+=$2} /^  "energy_pj_per_mac"/{gsub(/,/,""); t=$2} END{d=s-t; if (d<0) d=-d; print (d < 1e-9 * t) ? "yes" : "no"}' "$work/em.json")
+if [ "$em_sum_ok" = yes ]; then passed=$((passed + 1)); else echo "FAIL emulate breakdown does not sum"; failed=$((failed + 1)); fi
+check "emulate text" 0 "pJ/MAC" "" -- emulate --arch microring-bank --m 16 --k 16 --n 16
+check "emulate file" 0 "for ENOB 5.00" "" -- emulate "$data/emulations/microring-6bit.toml"
+check "emulate zero size" 2 "" "--m = 0: size out of range" -- emulate --m 0
+check "emulate zero bits" 2 "" "adc_bits = 0: bits out of range" -- emulate --adc-bits 0 --m 8 --k 8 --n 8
+check "emulate bad arch" 2 "" "unknown architecture \(did you mean \"coherent-mesh\"\?\)" -- emulate --arch coherent-mes
+check "emulate negative laser" 2 "" "laser_power_mw = -1: must be positive" -- emulate --laser-power-mw -1 --m 8 --k 8 --n 8
+check "emulate nan laser" 2 "" "laser_power_mw" -- emulate --laser-power-mw nan --m 8 --k 8 --n 8
+check "emulate zero tile" 2 "" "tile" -- emulate --tile 0 --m 8 --k 8 --n 8
+printf 'core = "microring_bnk"\n' >"$work/e1.toml"
+check "emulate unknown core" 2 "" "e1.toml:1: core = \"microring_bnk\": no entry of that name in \[cores\] \(did you mean \"microring_bank\"\?\)" -- emulate "$work/e1.toml"
+printf 'core = "coherent_mesh"\n[problem]\nm = 4\nn = 4\nk = 0\n' >"$work/e2.toml"
+check "emulate file zero k" 2 "" "e2.toml:5: problem.k = 0: value out of range" -- emulate "$work/e2.toml"
+check "emulate same seed same output" 0 "" "" -- emulate --m 8 --k 8 --n 8 --seed 5 --json -o "$work/s1.json"
+"$lw" emulate --m 8 --k 8 --n 8 --seed 5 --json -o "$work/s2.json" 2>/dev/null
+if cmp -s "$work/s1.json" "$work/s2.json"; then passed=$((passed + 1)); else echo "FAIL emulate not reproducible"; failed=$((failed + 1)); fi
+
 # A broken catalog: exit 2 naming file, line and key.
 mkdir -p "$work/data"
 cp "$data"/*.toml "$work/data/"

@@ -36,3 +36,32 @@ private:
 };
 
 }  // namespace lightwatt
+
+namespace lightwatt {
+
+// Standard normal draws from a CounterRng (Box-Muller, both values used).
+class GaussianSource {
+public:
+    explicit GaussianSource(CounterRng rng) : rng_(rng) {}
+    double next() {
+        if (has_spare_) {
+            has_spare_ = false;
+            return spare_;
+        }
+        double u1 = rng_.uniform();
+        while (u1 <= 0.0) u1 = rng_.uniform();
+        const double u2 = rng_.uniform();
+        const double radius = std::sqrt(-2.0 * std::log(u1));
+        const double angle = 6.283185307179586476925 * u2;
+        spare_ = radius * std::sin(angle);
+        has_spare_ = true;
+        return radius * std::cos(angle);
+    }
+
+private:
+    CounterRng rng_;
+    double spare_ = 0.0;
+    bool has_spare_ = false;
+};
+
+}  // namespace lightwatt

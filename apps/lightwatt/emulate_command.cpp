@@ -1,0 +1,131 @@
+#include "emulate_command.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include "lightwatt/core/closest_match.hpp"
+#include "lightwatt/core/error.hpp"
+
+namespace lightwatt::cli {
+
+using namespace lightwatt::photonics;
+
+namespace {
+
+// The default seed is fixed (and printed), so a bare `lightwatt emulate` is reproducible.
+constexpr std::uint64_t kDefaultSeed = 20261125;
+constexpr std::uint64_t kWeightsStream = 1, kInputsStream = 2;
+
+InputError flag_error(const std::string& flag, const std::string& value, const std::string& problem,
+                      const std::string& allowed) {
+    return InputError({"", 0, flag, value, problem, allowed});
+}
+
+EmulationRequest build_request(const std::filesystem::path& data_dir, const EmulateOptions& o,
+                               const PhotonicCoreCatalog& catalog) {
+    EmulationRequest req;
+    if (o.file) {
+        const auto doc = TomlDocument::parse_file(*o.file);
+        req = read_emulation_request(doc.root(), catalog);
+    } else {
+        req.core = catalog.for_architecture(MacArchitecture::dot_product_engine);
+        req.core.emulator.seed = kDefaultSeed;
+    }
+    if (o.arch) {
+        const auto a = architecture_from_name(*o.arch);
+        if (!a) {
+            std::string problem = "unknown architecture";
+            const std::string near = closest_match(*o.arch, architecture_names());
+            if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
+            throw flag_error("--arch", *o.arch, problem, join_alternatives(architecture_names()));
+        }
+        const std::uint64_t seed = req.core.emulator.seed;
+        req.core = catalog.for_architecture(*a);
+        req.core.emulator.seed = seed;
+    }
+    for (const auto& [flag, value, target] :
+         {std::tuple{"--m", o.m, &req.m}, std::tuple{"--n", o.n, &req.n}, std::tuple{"--k", o.k, &req.k}}) {
+        if (!value) continue;
+        if (*value < 1 || *value > (1 << 20))
+            throw flag_error(flag, std::to_string(*value), "size out of range", "an integer in [1, 1048576]");
+        *target = *value;
+    }
+    if (req.m * req.k > (1LL << 28) || req.k * req.n > (1LL << 28))
+        throw flag_error("--m/--n/--k", std::to_string(req.m) + "x" + std::to_string(req.k) + "x" + std::to_string(req.n),
+                         "matrices too large to emulate in memory", "m k and k n at most 2^28 elements each");
+    if (o.target_enob) {
+        if (!(*o.target_enob > 0.0 && *o.target_enob <= 24.0))
+            throw flag_error("--target-enob", format_number(*o.target_enob), "out of range", "a number in (0, 24]");
+        req.target_enob = o.target_enob;
+    }
+    req.core = apply_overrides(req.core, o.overrides);
+    (void)data_dir;
+    return req;
+}
+
+std::string text_report(const EmulationRequest& req, const MacEmulationResult& r, const MacEnergyBreakdown& energy,
+                        double macs_per_s, const std::optional<PowerForEnob>& inverse) {
+    const auto& e = req.core.emulator;
+    char line[256];
+    std::string out;
+    std::snprintf(line, sizeof line, "%s (%s): %lld x %lld times %lld x %lld on %d x %d tiles, seed %llu\n",
+                  req.core.name.c_str(), std::string(architecture_name(e.architecture)).c_str(), req.m, req.k, req.k,
+                  req.n, e.tile_rows, e.tile_cols, static_cast<unsigned long long>(e.seed));
+    out += line;
+    std::snprintf(line, sizeof line, "laser %.3g mW per core; %.3g uW per channel at a detector; DAC %d, weights %d, ADC %d bits\n\n",
+                  in_milliwatts(e.laser_power_per_core), in_milliwatts(r.detector_power_per_channel) * 1e3, e.dac_bits,
+                  e.weight_bits, e.adc_bits);
+    out += line;
+    std::snprintf(line, sizeof line, "accuracy   SNR %.2f dB, ENOB %.2f bits, relative RMS error %.3g, clipped %.3g %%\n",
+                  r.snr_db, r.enob, r.rel_rms_error, 100.0 * r.clipped_fraction);
+    out += line;
+    const double total = r.predicted.total();
+    std::snprintf(line, sizeof line, "noise      %s-limited: shot %.0f %%, thermal %.0f %%, RIN %.0f %%, ADC %.0f %% of the noise per partial sum\n",
+                  std::string(regime_name(r.regime)).c_str(), 100.0 * r.predicted.shot / total,
+                  100.0 * r.predicted.thermal / total, 100.0 * r.predicted.rin / total, 100.0 * r.predicted.adc / total);
+    out += line;
+    std::snprintf(line, sizeof line, "energy     %.4g pJ/MAC at %.3g MAC/s per core\n", in_picojoules(energy.total()), macs_per_s);
+    out += line;
+    TextTable t({"part", "pJ/MAC", "share %"}, {false, true, true});
+    for (std::size_t i = 0; i < mac_energy_part_count; ++i) {
+        if (energy.per_mac[i].value() == 0.0) continue;
+        t.add({std::string(part_name(static_cast<MacEnergyPart>(i))), fixed(in_picojoules(energy.per_mac[i]), 4),
+               fixed(100.0 * (energy.per_mac[i] / energy.total()).value(), 1)});
+    }
+    out += "\n" + t.render();
+    if (inverse) {
+        out += "\n";
+        if (inverse->laser_power_per_core) {
+            std::snprintf(line, sizeof line, "for ENOB %.2f: %.4g mW of laser per core (%.4g mW electrical), %s-limited\n",
+                          *req.target_enob, in_milliwatts(*inverse->laser_power_per_core),
+                          in_milliwatts(*inverse->laser_power_per_core) / e.laser.wall_plug_efficiency,
+                          std::string(regime_name(inverse->regime)).c_str());
+        } else {
+            std::snprintf(line, sizeof line, "for ENOB %.2f: out of reach; no optical power gets past %.2f bits (%s-limited)\n",
+                          *req.target_enob, inverse->ceiling_enob, std::string(regime_name(inverse->regime)).c_str());
+        }
+        out += line;
+    }
+    return out;
+}
+
+}  // namespace
+
+void emulate(const std::filesystem::path& data_dir, const EmulateOptions& options, const OutputOptions& out) {
+    const auto catalog = load_photonic_core_catalog(data_dir);
+    const EmulationRequest req = build_request(data_dir, options, catalog);
+    const auto& config = req.core.emulator;
+    const Eigen::MatrixXd weights = random_matrix(req.m, req.k, config.seed, kWeightsStream);
+    const Eigen::MatrixXd inputs = random_matrix(req.k, req.n, config.seed, kInputsStream);
+    if (!out.json) std::fprintf(stderr, "lightwatt: emulating %lld x %lld x %lld ...\n", req.m, req.k, req.n);
+    const MacEmulationResult result = emulate_gemm(weights, inputs, config);
+    const MacEnergyParameters energy_params = energy_parameters(req.core, static_cast<double>(req.n));
+    const MacEnergyBreakdown energy = mac_energy(energy_params);
+    const double macs_per_s = macs_per_second(energy_params);
+    std::optional<PowerForEnob> inverse;
+    if (req.target_enob) inverse = laser_power_for_enob(result, req.core, *req.target_enob);
+    emit(out, out.json ? render_json(emulation_json(req, result, energy, macs_per_s, inverse))
+                       : text_report(req, result, energy, macs_per_s, inverse));
+}
+
+}  // namespace lightwatt::cli

@@ -1,0 +1,59 @@
+// Deterministic parallel loop (DESIGN.md, "Deterministic"): work is cut into blocks whose
+// boundaries do not depend on the thread count; each block runs single-threaded and draws from
+// its own counter-based RNG stream keyed by (seed, block). Threads only decide which block runs
+// where, so results are bit-identical on any thread count.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace lightwatt {
+
+// The thread count to use: LIGHTWATT_THREADS when set (>= 1), else the hardware's.
+inline int default_thread_count() {
+    if (const char* env = std::getenv("LIGHTWATT_THREADS")) {
+        const int n = std::atoi(env);
+        if (n >= 1) return n;
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Calls body(block) for block in [0, block_count) on up to `threads` threads. The first exception
+// thrown by any block is rethrown after all threads stop.
+template <class Body>
+void parallel_for_blocks(std::size_t block_count, int threads, Body&& body) {
+    const std::size_t workers = std::min<std::size_t>(std::max(1, threads), block_count);
+    if (workers <= 1) {
+        for (std::size_t b = 0; b < block_count; ++b) body(b);
+        return;
+    }
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto run = [&] {
+        for (;;) {
+            const std::size_t b = next.fetch_add(1);
+            if (b >= block_count) return;
+            try {
+                body(b);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+                next = block_count;
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(run);
+    run();
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace lightwatt

@@ -1,0 +1,35 @@
+// Fuzzes `lightwatt emulate FILE`: request parsing and validation, then a small emulation and its
+// report for any request that parses (sizes capped so each input stays fast).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "lightwatt/photonics/photonic_core.hpp"
+
+using namespace lightwatt;
+using namespace lightwatt::photonics;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const auto catalog = load_photonic_core_catalog(LIGHTWATT_FUZZ_DATA_DIR);
+    try {
+        const auto doc = TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size),
+                                                    "fuzz.toml");
+        EmulationRequest req = read_emulation_request(doc.root(), catalog);
+        req.m = std::min<long long>(req.m, 8);
+        req.n = std::min<long long>(req.n, 8);
+        req.k = std::min<long long>(req.k, 8);
+        req.core.emulator.tile_rows = std::min(req.core.emulator.tile_rows, 8);
+        req.core.emulator.tile_cols = std::min(req.core.emulator.tile_cols, 8);
+        req.core.emulator.threads = 1;
+        const auto w = random_matrix(req.m, req.k, req.core.emulator.seed, 1);
+        const auto x = random_matrix(req.k, req.n, req.core.emulator.seed, 2);
+        const auto result = emulate_gemm(w, x, req.core.emulator);
+        const auto params = energy_parameters(req.core, static_cast<double>(req.n));
+        std::optional<PowerForEnob> inverse;
+        if (req.target_enob) inverse = laser_power_for_enob(result, req.core, *req.target_enob);
+        (void)emulation_json(req, result, mac_energy(params), macs_per_second(params), inverse).dump();
+    } catch (const InputError&) {
+    }
+    return 0;
+}

@@ -1,0 +1,110 @@
+// The photonic matrix-multiply emulator: a GEMM tiled onto photonic cores, each tile computed the
+// way the hardware would (its weights as implemented, inputs through DACs and modulators, light
+// through the critical path to balanced detectors), with shot, thermal/TIA and RIN noise from the
+// optical power, ADC quantisation of every partial sum and electronic accumulation across tiles
+// (docs/models/photonic-mac.md).
+//
+// Determinism: work is cut into blocks of (tile row, column chunk) fixed by the problem, never by
+// the thread count; each block draws from its own CounterRng stream (seed, block).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "lightwatt/core/units.hpp"
+#include "lightwatt/photonics/laser.hpp"
+#include "lightwatt/photonics/receiver.hpp"
+
+namespace lightwatt::photonics {
+
+enum class MacArchitecture { coherent_mesh, microring_bank, dot_product_engine };
+std::string_view architecture_name(MacArchitecture a);
+std::optional<MacArchitecture> architecture_from_name(std::string_view name);
+const std::vector<std::string>& architecture_names();
+
+// Which noise sets the error of a design at its operating point. `static_error` (weight and input
+// resolution, crosstalk, fabrication errors, drift) is reported only for the ceiling of the inverse
+// question: a run's regime is the largest of the four noise terms.
+enum class NoiseRegime { shot, thermal, rin, quantisation, static_error };
+std::string_view regime_name(NoiseRegime r);
+
+struct MicroringBankParameters {
+    double quality_factor = 0.0;       // loaded Q: linewidth = f0 / Q
+    Frequency channel_spacing{};       // WDM grid
+    Length wavelength{};               // centre wavelength (for f0 = c / lambda)
+    Frequency drift_rms{};             // static random resonance error per ring (thermal drift)
+};
+
+struct CoherentMeshParameters {
+    int phase_dac_bits = 0;
+    double phase_error_rad_rms = 0.0;
+    double thermal_crosstalk = 0.0;
+    double splitter_imbalance_rms = 0.0;
+    Decibel mzi_insertion_loss{};
+};
+
+struct MacEmulatorConfig {
+    MacArchitecture architecture = MacArchitecture::dot_product_engine;
+    int tile_rows = 64;                // outputs per core (n)
+    int tile_cols = 64;                // inputs per core (k)
+    Frequency clock{};                 // samples per second per channel
+    double noise_bandwidth_per_clock = 0.5;
+    // Light: the laser's optical output per core, its source model, and the critical-path loss
+    // from laser to detector besides the ideal splits (modulators, couplers, waveguides).
+    Power laser_power_per_core{};
+    Laser laser;
+    Decibel path_loss{};
+    Photodetector photodetector;
+    Tia tia;
+    // Converters and weight resolution.
+    int dac_bits = 8;                  // input DACs
+    int weight_bits = 8;               // weight setting (microring/engine); mesh uses phase_dac_bits
+    int adc_bits = 8;
+    double adc_clip_sigmas = 4.0;      // ADC full scale = this many RMS of the exact partial sums
+    MicroringBankParameters microring;
+    CoherentMeshParameters mesh;
+    std::uint64_t seed = 1;
+    int threads = 0;                   // 0 = default_thread_count()
+    // Noise switches (for studies and tests; all on for a physical run).
+    bool shot_noise = true;
+    bool thermal_noise = true;
+    bool rin_noise = true;
+};
+
+struct NoiseBudget {
+    // Mean-square error of one partial sum in units of the normalised output (y = sum w x with
+    // w, x in [-1, 1]), by source.
+    double shot = 0.0;
+    double thermal = 0.0;
+    double rin = 0.0;
+    double adc = 0.0;           // step^2 / 12
+    [[nodiscard]] double total() const { return shot + thermal + rin + adc; }
+};
+
+struct MacEmulationResult {
+    Eigen::MatrixXd output;        // the emulated product, in the units of the inputs
+    Eigen::MatrixXd exact;         // the exact product
+    double snr_db = 0.0;           // mean square of exact / mean square of the error
+    double enob = 0.0;             // from the per-tile error against the ADC full scale
+    double rel_rms_error = 0.0;    // ||output - exact||_F / ||exact||_F
+    double clipped_fraction = 0.0; // partial sums outside the ADC range
+    NoiseBudget predicted;         // analytic per-partial-sum error budget at this operating point
+    NoiseRegime regime = NoiseRegime::quantisation;
+    double partial_sum_rms = 0.0;  // RMS of the exact normalised partial sums
+    double partial_error_variance = 0.0;  // measured mean square error per digitised partial sum
+    double adc_full_scale = 0.0;   // in normalised output units
+    Power detector_power_per_channel{};  // optical power per input channel at a detector
+    std::vector<double> error_histogram_edges;   // normalised error / RMS error, 41 edges
+    std::vector<std::size_t> error_histogram;     // counts, 40 bins
+    int tiles_row = 0, tiles_col = 0;
+};
+
+// Multiplies weights (m x k) by inputs (k x n) through the configured photonic architecture.
+// Throws InputError for empty or non-finite matrices, mismatched shapes or impossible settings.
+MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::MatrixXd& inputs,
+                                const MacEmulatorConfig& config);
+
+}  // namespace lightwatt::photonics

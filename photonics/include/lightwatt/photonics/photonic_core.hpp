@@ -1,0 +1,86 @@
+// Photonic core presets (data/photonic_cores.toml) and emulation requests (`lightwatt emulate
+// FILE.toml`, docs/emulator-file.md): what to multiply, on which core, with which overrides, and
+// the report (accuracy, energy per MAC by part, the laser power a target ENOB needs).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "lightwatt/core/toml_reader.hpp"
+#include "lightwatt/photonics/converter.hpp"
+#include "lightwatt/photonics/device_catalog.hpp"
+#include "lightwatt/photonics/mac_emulator.hpp"
+#include "lightwatt/photonics/mac_energy.hpp"
+
+namespace lightwatt::photonics {
+
+struct PhotonicCore {
+    std::string name;
+    std::string description;
+    MacEmulatorConfig emulator;
+    ConverterModel input_dac, weight_dac, adc;
+    Energy modulator_energy_per_sample{};
+    double weight_holders_per_weight = 0.0;
+    Power holding_power{};
+    Energy accumulation_energy{};
+    double utilisation = 1.0;
+    std::map<std::string, std::string> sources;  // "section.name" -> source of what it uses
+};
+
+struct PhotonicCoreCatalog {
+    std::map<std::string, PhotonicCore> cores;
+    [[nodiscard]] const PhotonicCore& for_architecture(MacArchitecture a) const;
+};
+
+PhotonicCoreCatalog read_photonic_core_catalog(TableReader root, const DeviceCatalog& devices,
+                                               const ConverterCatalog& converters);
+// devices.toml, converters.toml and photonic_cores.toml from a data folder.
+PhotonicCoreCatalog load_photonic_core_catalog(const std::filesystem::path& data_dir);
+
+// Settings a request or the command line may change on top of a core. Unset means "the core's".
+struct CoreOverrides {
+    std::optional<int> tile_rows, tile_cols, dac_bits, weight_bits, adc_bits, phase_dac_bits;
+    std::optional<double> laser_power_mw, clock_ghz, path_loss_db, adc_clip_sigmas, utilisation;
+    std::optional<double> drift_ghz, phase_error_rad, thermal_crosstalk, splitter_imbalance_rad;
+    std::optional<std::uint64_t> seed;
+};
+// Reads the [overrides] keys of a request into `o`, validating each.
+void read_overrides(TableReader& r, CoreOverrides& o);
+// Applies overrides; throws InputError (key named as on the command line) for impossible values.
+PhotonicCore apply_overrides(PhotonicCore core, const CoreOverrides& o);
+
+struct EmulationRequest {
+    std::string file;            // "" for a command-line-only request
+    PhotonicCore core;
+    long long m = 256, n = 256, k = 256;
+    std::optional<double> target_enob;
+};
+
+// A request file: `core = NAME`, [problem] m/n/k, optional target_enob and [overrides].
+EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCatalog& catalog);
+
+// Random test matrices, uniform in [-1, 1], from CounterRng(seed, stream).
+Eigen::MatrixXd random_matrix(long long rows, long long cols, std::uint64_t seed, std::uint64_t stream);
+
+// The energy parameters of a core at its settings.
+MacEnergyParameters energy_parameters(const PhotonicCore& core, double weight_reuse);
+
+struct PowerForEnob {
+    std::optional<Power> laser_power_per_core;  // empty when the target lies above the ceiling
+    double ceiling_enob = 0.0;                  // with unlimited light (RIN, ADC, static errors)
+    NoiseRegime regime = NoiseRegime::quantisation;  // the largest noise term at that power
+};
+// The laser power a target ENOB needs, from a run's noise budget: per partial sum the error is
+//   sigma^2(P) = thermal (P0/P)^2 + shot (P0/P) + rin + adc + static
+// (static: weight, input and crosstalk errors, measured as the run's error minus its noise).
+PowerForEnob laser_power_for_enob(const MacEmulationResult& run, const PhotonicCore& core, double target_enob);
+
+nlohmann::json emulation_json(const EmulationRequest& request, const MacEmulationResult& result,
+                              const MacEnergyBreakdown& energy, double macs_per_s,
+                              const std::optional<PowerForEnob>& inverse);
+
+}  // namespace lightwatt::photonics

@@ -1,0 +1,231 @@
+#include "lightwatt/photonics/converter.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "lightwatt/core/error.hpp"
+
+namespace lightwatt::photonics {
+
+namespace {
+
+constexpr double kMaxEnob = 24.0;
+
+InputError argument_error(const std::string& key, const std::string& value, const std::string& problem,
+                          const std::string& allowed) {
+    return InputError({"", 0, key, value, problem, allowed});
+}
+
+void check_enob(double enob) {
+    if (!std::isfinite(enob) || enob < 0.0 || enob > kMaxEnob)
+        throw argument_error("enob", format_number(enob), "effective number of bits out of range",
+                             "a number in [0, " + format_number(kMaxEnob) + "]");
+}
+
+// Sample rates in GS/s for messages (samples per second share the dimension 1/s with baud).
+double in_gsps(Frequency f) { return in_gigabaud(f); }
+
+std::string describe_band(const ConverterModel& m) {
+    const double lo = in_gsps(m.min_sample_rate);
+    const double hi = in_gsps(m.max_sample_rate);
+    if (!std::isfinite(hi)) return m.name + " (>= " + format_number(lo) + " GS/s)";
+    return m.name + " (" + format_number(lo) + "-" + format_number(hi) + " GS/s)";
+}
+
+// Reads one entry in either of its two forms (see converter.hpp).
+ConverterModel read_converter(TableReader& r) {
+    ConverterModel m;
+    const bool point_form = r.contains("energy_per_conversion_pj") || r.contains("resolution_bits");
+    if (point_form) {
+        for (const char* other : {"walden_fom_fj_per_step", "schreier_fom_db", "floor_pj"})
+            if (r.contains(other))
+                throw r.error(other, r.value_text(other),
+                              "mixes the published-point form (energy_per_conversion_pj, resolution_bits) with the "
+                              "figure-of-merit form",
+                              "either energy_per_conversion_pj with resolution_bits, or walden_fom_fj_per_step "
+                              "with floor_pj (and optionally schreier_fom_db)");
+        const double energy_pj = r.number("energy_per_conversion_pj", Range::positive());
+        const long long bits = r.integer("resolution_bits", 1, static_cast<long long>(kMaxEnob));
+        m.floor_energy = picojoules(energy_pj);
+        m.walden_fom_j_per_step = in_joules(m.floor_energy) / std::exp2(static_cast<double>(bits));
+    } else {
+        m.walden_fom_j_per_step = r.number("walden_fom_fj_per_step", Range::positive()) * 1e-15;  // fJ -> J
+        // The best published designs reach about 186 dB; 250 dB bounds any plausible value.
+        m.schreier_fom_db = r.optional_number("schreier_fom_db", Range{0.0, 250.0, false, true}).value_or(kInf);
+        m.floor_energy = picojoules(r.number("floor_pj", Range::positive()));
+    }
+    m.min_sample_rate = gigahertz(r.optional_number("min_sample_rate_gsps", Range::non_negative()).value_or(0.0));
+    const auto max_gsps = r.optional_number("max_sample_rate_gsps", Range::positive());
+    if (max_gsps) {
+        m.max_sample_rate = gigahertz(*max_gsps);
+        if (m.max_sample_rate < m.min_sample_rate)
+            throw r.error("max_sample_rate_gsps", r.value_text("max_sample_rate_gsps"),
+                          "band ends below its start (min_sample_rate_gsps = " +
+                              format_number(in_gsps(m.min_sample_rate)) + ")",
+                          "a rate >= min_sample_rate_gsps");
+    }
+    return m;
+}
+
+void read_entries(TableReader& root, std::string_view section, std::map<std::string, ConverterModel>& out,
+                  std::map<std::string, std::string>& sources) {
+    auto table = root.optional_table(section);
+    if (!table) return;
+    for (const auto& name : table->keys()) {
+        TableReader entry = table->table(name);
+        (void)entry.optional_string("description");
+        ConverterModel m = read_converter(entry);
+        m.name = name;
+        sources[std::string(section) + "." + name] = entry.string("source");
+        entry.finish();
+        out.emplace(name, std::move(m));
+    }
+}
+
+std::vector<std::string> read_candidates(TableReader& spread, const std::string& key,
+                                         const std::map<std::string, ConverterModel>& entries,
+                                         std::string_view section) {
+    auto names = spread.optional_string_list(key);
+    if (!names)
+        throw spread.error(key, "", "required key is missing",
+                           "the name of an entry of [" + std::string(section) + "], or a list of names");
+    if (names->empty())
+        throw spread.error(key, "[]", "empty list", "at least one entry of [" + std::string(section) + "]");
+    std::vector<std::string> known;
+    for (const auto& e : entries) known.push_back(e.first);
+    for (const auto& n : *names)
+        if (entries.find(n) == entries.end()) throw spread.unknown_name(key, n, known, section);
+    return *names;
+}
+
+ConverterSpread read_spread(TableReader& spread, std::string_view prefix,
+                            const std::map<std::string, ConverterModel>& entries, std::string_view section) {
+    ConverterSpread s;
+    const std::string p(prefix);
+    s.low = read_candidates(spread, p + "_low", entries, section);
+    s.typical = read_candidates(spread, p + "_typical", entries, section);
+    s.high = read_candidates(spread, p + "_high", entries, section);
+    return s;
+}
+
+}  // namespace
+
+std::string_view converter_kind_name(ConverterKind k) { return k == ConverterKind::adc ? "adc" : "dac"; }
+
+std::string_view spread_point_name(SpreadPoint p) {
+    switch (p) {
+        case SpreadPoint::low: return "low";
+        case SpreadPoint::typical: return "typical";
+        case SpreadPoint::high: return "high";
+    }
+    return "typical";
+}
+
+std::string_view converter_limit_name(ConverterLimit l) {
+    switch (l) {
+        case ConverterLimit::floor: return "floor";
+        case ConverterLimit::walden: return "walden";
+        case ConverterLimit::schreier: return "schreier";
+    }
+    return "floor";
+}
+
+double sndr_db_from_enob(double enob) { return 6.02 * enob + 1.76; }
+double enob_from_sndr_db(double sndr_db) { return (sndr_db - 1.76) / 6.02; }
+
+Energy walden_energy(const ConverterModel& m, double enob) {
+    check_enob(enob);
+    return joules(m.walden_fom_j_per_step * std::exp2(enob));
+}
+
+Energy schreier_energy(const ConverterModel& m, double enob) {
+    check_enob(enob);
+    // FOM_S = SNDR + 10 log10((f_s/2)/P)  =>  P/f_s = 1 / (2 10^((FOM_S - SNDR)/10)) J.
+    // FOM_S = +inf (no thermal-noise term) gives 10^(-inf) = 0.
+    return joules(0.5 * std::pow(10.0, -(m.schreier_fom_db - sndr_db_from_enob(enob)) / 10.0));
+}
+
+Energy energy_per_conversion(const ConverterModel& m, double enob) {
+    return std::max({m.floor_energy, walden_energy(m, enob), schreier_energy(m, enob)});
+}
+
+ConverterLimit converter_limit(const ConverterModel& m, double enob) {
+    const Energy w = walden_energy(m, enob);
+    const Energy s = schreier_energy(m, enob);
+    if (m.floor_energy >= w && m.floor_energy >= s) return ConverterLimit::floor;
+    return s > w ? ConverterLimit::schreier : ConverterLimit::walden;
+}
+
+Power converter_power(const ConverterModel& m, double enob, Frequency sample_rate) {
+    return energy_per_conversion(m, enob) * sample_rate;
+}
+
+bool covers(const ConverterModel& m, Frequency sample_rate) {
+    return sample_rate >= m.min_sample_rate && sample_rate <= m.max_sample_rate;
+}
+
+const std::vector<std::string>& ConverterSpread::at(SpreadPoint p) const {
+    switch (p) {
+        case SpreadPoint::low: return low;
+        case SpreadPoint::high: return high;
+        case SpreadPoint::typical: break;
+    }
+    return typical;
+}
+
+ConverterCatalog read_converter_catalog(TableReader root) {
+    ConverterCatalog c;
+    read_entries(root, "adcs", c.adcs, c.sources);
+    read_entries(root, "dacs", c.dacs, c.sources);
+    if (auto spread = root.optional_table("spread")) {
+        (void)spread->optional_string("description");
+        c.adc_spread = read_spread(*spread, "adc", c.adcs, "adcs");
+        c.dac_spread = read_spread(*spread, "dac", c.dacs, "dacs");
+        spread->finish();
+    }
+    root.finish();
+    return c;
+}
+
+ConverterCatalog load_converter_catalog(const std::filesystem::path& converters_toml) {
+    const auto doc = TomlDocument::parse_file(converters_toml);
+    return read_converter_catalog(doc.root());
+}
+
+const ConverterModel& select_converter(const ConverterCatalog& c, ConverterKind kind, SpreadPoint point,
+                                       Frequency sample_rate) {
+    const auto& entries = kind == ConverterKind::adc ? c.adcs : c.dacs;
+    const auto& candidates = (kind == ConverterKind::adc ? c.adc_spread : c.dac_spread).at(point);
+    const std::string key = std::string(converter_kind_name(kind)) + "_" + std::string(spread_point_name(point));
+    const std::string rate = format_number(in_gsps(sample_rate)) + " GS/s";
+    if (candidates.empty())
+        throw argument_error("sample_rate", rate, "the converter catalog has no [spread] " + key,
+                             "a catalog with [spread] " + key);
+    std::string bands;
+    for (const auto& name : candidates) {
+        const auto it = entries.find(name);
+        if (it == entries.end()) continue;  // read_converter_catalog rejects these; a hand-built catalog may not
+        if (covers(it->second, sample_rate)) return it->second;
+        bands += (bands.empty() ? "" : ", ") + describe_band(it->second);
+    }
+    throw argument_error("sample_rate", rate, "no " + key + " converter covers this sample rate",
+                         "a rate inside one of " + (bands.empty() ? std::string("(no entries)") : bands));
+}
+
+ConverterEnergySpread energy_spread(const ConverterCatalog& c, ConverterKind kind, double enob,
+                                    Frequency sample_rate) {
+    check_enob(enob);
+    const ConverterModel& low = select_converter(c, kind, SpreadPoint::low, sample_rate);
+    const ConverterModel& typical = select_converter(c, kind, SpreadPoint::typical, sample_rate);
+    const ConverterModel& high = select_converter(c, kind, SpreadPoint::high, sample_rate);
+    ConverterEnergySpread s;
+    s.low = energy_per_conversion(low, enob);
+    s.typical = std::max(s.low, energy_per_conversion(typical, enob));
+    s.high = std::max(s.typical, energy_per_conversion(high, enob));
+    s.low_name = low.name;
+    s.typical_name = typical.name;
+    s.high_name = high.name;
+    return s;
+}
+
+}  // namespace lightwatt::photonics

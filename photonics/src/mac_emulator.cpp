@@ -1,0 +1,336 @@
+#include "lightwatt/photonics/mac_emulator.hpp"
+
+#include <array>
+#include <cmath>
+#include <numbers>
+
+#include "lightwatt/core/constants.hpp"
+#include "lightwatt/core/error.hpp"
+#include "lightwatt/core/parallel_for.hpp"
+#include "lightwatt/core/rng.hpp"
+#include "lightwatt/photonics/microring_bank.hpp"
+#include "lightwatt/photonics/mzi_mesh.hpp"
+#include "lightwatt/photonics/quantizer.hpp"
+
+namespace lightwatt::photonics {
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kArchitectureNames = {"coherent-mesh", "microring-bank",
+                                                                "dot-product-engine"};
+constexpr std::array<std::string_view, 5> kRegimeNames = {"shot", "thermal", "rin", "quantisation", "static"};
+constexpr int kColumnsPerBlock = 64;
+// Stream tags keep the random draws of different purposes apart for the same (seed, index).
+constexpr std::uint64_t kWeightStream = 0x5745494748540000ULL;  // "WEIGHT"
+constexpr std::uint64_t kNoiseStream = 0x4e4f495345000000ULL;   // "NOISE"
+
+InputError config_error(const std::string& key, const std::string& value, const std::string& problem,
+                        const std::string& allowed) {
+    return InputError({"", 0, key, value, problem, allowed});
+}
+
+void validate(const Eigen::MatrixXd& w, const Eigen::MatrixXd& x, const MacEmulatorConfig& c) {
+    if (w.size() == 0 || x.size() == 0)
+        throw config_error("m, n, k", std::to_string(w.rows()) + "x" + std::to_string(w.cols()) + " times " +
+                                          std::to_string(x.rows()) + "x" + std::to_string(x.cols()),
+                           "empty matrix", "sizes >= 1");
+    if (w.cols() != x.rows())
+        throw config_error("k", std::to_string(w.cols()) + " vs " + std::to_string(x.rows()),
+                           "inner dimensions differ", "weights m x k times inputs k x n");
+    if (!w.allFinite() || !x.allFinite())
+        throw config_error("matrix", "NaN or infinity", "non-finite entry", "finite numbers");
+    if (c.tile_rows < 1 || c.tile_cols < 1)
+        throw config_error("tile", std::to_string(c.tile_rows) + "x" + std::to_string(c.tile_cols), "tile size below 1",
+                           "tile rows and columns >= 1");
+    for (const auto& [key, bits] : {std::pair<const char*, int>{"dac_bits", c.dac_bits},
+                                    {"weight_bits", c.weight_bits}, {"adc_bits", c.adc_bits}})
+        if (bits < 1 || bits > 24)
+            throw config_error(key, std::to_string(bits), "bits out of range", "an integer in [1, 24]");
+    if (!(c.adc_clip_sigmas > 0.0) || !std::isfinite(c.adc_clip_sigmas))
+        throw config_error("adc_clip_sigmas", format_number(c.adc_clip_sigmas), "must be positive", "a number > 0");
+    if (!(c.laser_power_per_core.value() > 0.0) || !std::isfinite(c.laser_power_per_core.value()))
+        throw config_error("laser_power_mw", format_number(in_milliwatts(c.laser_power_per_core)), "must be positive",
+                           "an optical power > 0 mW");
+    if (!(c.clock.value() > 0.0)) throw config_error("clock_ghz", format_number(in_hertz(c.clock) * 1e-9),
+                                                     "must be positive", "a clock > 0 GHz");
+}
+
+// The weights a tile implements, for normalised targets in [-1, 1], and what detection sees.
+struct ImplementedTile {
+    Eigen::MatrixXd weights;           // real part of the implemented transfer, in normalised units
+    Eigen::MatrixXd weights_imag;      // coherent mesh only: the imaginary leakage
+    double coherent_scale = 1.0;       // coherent: sigma_max (implemented = scale * mesh matrix)
+    double signal_scale = 1.0;         // microring bank: analog swing per unit weight, 1 - D_min
+};
+
+ImplementedTile implement_tile(const Eigen::MatrixXd& target, const MacEmulatorConfig& c, std::uint64_t tile_index) {
+    ImplementedTile t;
+    const Quantizer weight_q{c.weight_bits, 1.0};
+    switch (c.architecture) {
+        case MacArchitecture::dot_product_engine: {
+            t.weights = target.unaryExpr([&](double v) { return quantize(v, weight_q); });
+            break;
+        }
+        case MacArchitecture::microring_bank: {
+            const Eigen::MatrixXd quantised = target.unaryExpr([&](double v) { return quantize(v, weight_q); });
+            MicroringBankTile bank = microring_bank_weights(quantised, c.microring, c.seed ^ kWeightStream, tile_index);
+            t.weights = std::move(bank.weights);
+            t.signal_scale = bank.signal_scale;
+            break;
+        }
+        case MacArchitecture::coherent_mesh: {
+            const SvdMeshes meshes = svd_meshes(target);
+            MeshImperfections imp;
+            imp.phase_dac_bits = c.mesh.phase_dac_bits;
+            imp.phase_error_rad_rms = c.mesh.phase_error_rad_rms;
+            imp.thermal_crosstalk = c.mesh.thermal_crosstalk;
+            imp.splitter_imbalance_rms = c.mesh.splitter_imbalance_rms;
+            imp.mzi_insertion_loss_db = c.mesh.mzi_insertion_loss.value();
+            imp.balance_edge_loss = true;  // laid out so every path crosses the same number of MZIs
+            const Eigen::MatrixXcd mesh = implemented_matrix(meshes, imp, c.seed ^ kWeightStream, tile_index);
+            // The meshes' insertion loss scales every output alike; the system calibrates that
+            // scale out digitally (least squares against the target), which costs signal, not
+            // accuracy: s = <Re M, W> / <W, W>.
+            const double target_norm = target.squaredNorm();
+            const double scale = target_norm > 0.0 ? (mesh.real().cwiseProduct(target)).sum() / target_norm : 1.0;
+            const double safe_scale = std::abs(scale) > 1e-12 ? scale : 1.0;
+            t.weights = mesh.real() / safe_scale;
+            t.weights_imag = mesh.imag() / safe_scale;
+            t.coherent_scale = meshes.sigma_max > 0.0 ? meshes.sigma_max : 1.0;
+            t.signal_scale = safe_scale;
+            break;
+        }
+    }
+    return t;
+}
+
+// Detection constants of one configuration: current per unit normalised output and noise terms.
+struct Detection {
+    double responsivity = 0.0;
+    double bandwidth_hz = 0.0;
+    double thermal_variance = 0.0;  // A^2
+    double dark_current = 0.0;      // A, per detector (two per balanced pair)
+    double rin_per_hz = 0.0;
+    double channel_power_w = 0.0;   // incoherent: per input channel at a detector; coherent: per input mode
+    double lo_power_w = 0.0;        // coherent: local oscillator per output
+};
+
+Detection detection_of(const MacEmulatorConfig& c) {
+    Detection d;
+    d.responsivity = in_amperes_per_watt(c.photodetector.responsivity);
+    d.bandwidth_hz = c.noise_bandwidth_per_clock * in_hertz(c.clock);
+    d.thermal_variance = c.tia.input_noise_psd.value() * d.bandwidth_hz;
+    d.dark_current = in_amperes(c.photodetector.dark_current);
+    d.rin_per_hz = std::pow(10.0, c.laser.rin_db_per_hz / 10.0);
+    const double transmission = 1.0 / c.path_loss.ratio();
+    const double laser_w = in_watts(c.laser_power_per_core);
+    if (c.architecture == MacArchitecture::coherent_mesh) {
+        // Half the light is the signal, split over the k input modes; half is the LO, split over
+        // the n outputs' homodyne receivers.
+        d.channel_power_w = laser_w / 2.0 / c.tile_cols * transmission;
+        d.lo_power_w = laser_w / 2.0 / c.tile_rows * transmission;
+    } else {
+        // Every input channel is broadcast to the n rows of the core: k x n channel copies.
+        d.channel_power_w = laser_w / (static_cast<double>(c.tile_cols) * c.tile_rows) * transmission;
+    }
+    return d;
+}
+
+// Current per unit of normalised output y.
+double signal_gain(const Detection& d, const MacEmulatorConfig& c, const ImplementedTile& tile) {
+    if (c.architecture == MacArchitecture::coherent_mesh)
+        return 2.0 * d.responsivity * std::sqrt(d.lo_power_w * d.channel_power_w) / tile.coherent_scale * tile.signal_scale;
+    // Offset intensity encoding p = p_ch (1 + x)/2 with balanced weights: I = (R p_ch / 2) y.
+    return d.responsivity * d.channel_power_w / 2.0 * tile.signal_scale;
+}
+
+}  // namespace
+
+std::string_view architecture_name(MacArchitecture a) { return kArchitectureNames[static_cast<std::size_t>(a)]; }
+
+std::optional<MacArchitecture> architecture_from_name(std::string_view name) {
+    for (std::size_t i = 0; i < kArchitectureNames.size(); ++i)
+        if (kArchitectureNames[i] == name) return static_cast<MacArchitecture>(i);
+    return std::nullopt;
+}
+
+const std::vector<std::string>& architecture_names() {
+    static const std::vector<std::string> names(kArchitectureNames.begin(), kArchitectureNames.end());
+    return names;
+}
+
+std::string_view regime_name(NoiseRegime r) { return kRegimeNames[static_cast<std::size_t>(r)]; }
+
+MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::MatrixXd& inputs,
+                                const MacEmulatorConfig& c) {
+    validate(weights, inputs, c);
+    const Eigen::Index m = weights.rows(), k = weights.cols(), n = inputs.cols();
+    const double w_scale = std::max(weights.cwiseAbs().maxCoeff(), 1e-300);
+    const double x_scale = std::max(inputs.cwiseAbs().maxCoeff(), 1e-300);
+    const Eigen::MatrixXd w = weights / w_scale;
+    const Eigen::MatrixXd x = inputs / x_scale;
+    const int tr = c.tile_rows, tc = c.tile_cols;
+    const int tiles_row = static_cast<int>((m + tr - 1) / tr);
+    const int tiles_col = static_cast<int>((k + tc - 1) / tc);
+    const int chunks = static_cast<int>((n + kColumnsPerBlock - 1) / kColumnsPerBlock);
+    const int threads = c.threads > 0 ? c.threads : default_thread_count();
+
+    MacEmulationResult result;
+    result.tiles_row = tiles_row;
+    result.tiles_col = tiles_col;
+    result.exact = weights * inputs;
+
+    // Exact normalised partial sums set the ADC's full scale (calibrated on the data, as hardware is).
+    double sum_square_partials = 0.0;
+    for (int tcol = 0; tcol < tiles_col; ++tcol) {
+        const Eigen::Index c0 = static_cast<Eigen::Index>(tcol) * tc;
+        const Eigen::Index cols = std::min<Eigen::Index>(tc, k - c0);
+        sum_square_partials += (w.middleCols(c0, cols) * x.middleRows(c0, cols)).squaredNorm();
+    }
+    const double partial_count = static_cast<double>(m) * static_cast<double>(n) * tiles_col;
+    result.partial_sum_rms = std::sqrt(sum_square_partials / partial_count);
+    const double full_scale = std::max(c.adc_clip_sigmas * result.partial_sum_rms, 1e-300);
+    result.adc_full_scale = full_scale;
+    const Quantizer adc{c.adc_bits, full_scale};
+    const Quantizer dac{c.dac_bits, 1.0};
+
+    // Implemented tiles, each from its own stream: independent of threads.
+    std::vector<ImplementedTile> tiles(static_cast<std::size_t>(tiles_row) * tiles_col);
+    parallel_for_blocks(tiles.size(), threads, [&](std::size_t index) {
+        const int r = static_cast<int>(index) / tiles_col, t = static_cast<int>(index) % tiles_col;
+        const Eigen::Index r0 = static_cast<Eigen::Index>(r) * tr, c0 = static_cast<Eigen::Index>(t) * tc;
+        Eigen::MatrixXd target = Eigen::MatrixXd::Zero(tr, tc);  // edge tiles are zero-padded
+        const Eigen::Index rows = std::min<Eigen::Index>(tr, m - r0), cols = std::min<Eigen::Index>(tc, k - c0);
+        target.topLeftCorner(rows, cols) = w.block(r0, c0, rows, cols);
+        tiles[index] = implement_tile(target, c, index);
+    });
+
+    const Detection det = detection_of(c);
+    result.detector_power_per_channel = watts(det.channel_power_w);
+    const Eigen::MatrixXd xq = x.unaryExpr([&](double v) { return quantize(v, dac); });
+
+    Eigen::MatrixXd normalised_out = Eigen::MatrixXd::Zero(m, n);
+    struct BlockStats {
+        double partial_error_square = 0.0;
+        double shot = 0.0, thermal = 0.0, rin = 0.0;
+        std::size_t clipped = 0, partials = 0;
+    };
+    std::vector<BlockStats> stats(static_cast<std::size_t>(tiles_row) * chunks);
+    parallel_for_blocks(stats.size(), threads, [&](std::size_t block) {
+        const int r = static_cast<int>(block) / chunks, chunk = static_cast<int>(block) % chunks;
+        const Eigen::Index r0 = static_cast<Eigen::Index>(r) * tr;
+        const Eigen::Index rows = std::min<Eigen::Index>(tr, m - r0);
+        const Eigen::Index j0 = static_cast<Eigen::Index>(chunk) * kColumnsPerBlock;
+        const Eigen::Index cols_n = std::min<Eigen::Index>(kColumnsPerBlock, n - j0);
+        GaussianSource gauss(CounterRng(c.seed ^ kNoiseStream, block));
+        BlockStats& s = stats[block];
+        for (int t = 0; t < tiles_col; ++t) {
+            const ImplementedTile& tile = tiles[static_cast<std::size_t>(r) * tiles_col + t];
+            const Eigen::Index c0 = static_cast<Eigen::Index>(t) * tc;
+            const Eigen::Index cols_k = std::min<Eigen::Index>(tc, k - c0);
+            Eigen::MatrixXd xin = Eigen::MatrixXd::Zero(tc, cols_n);
+            xin.topRows(cols_k) = xq.block(c0, j0, cols_k, cols_n);
+            const Eigen::MatrixXd exact = w.block(r0, c0, rows, cols_k) * x.block(c0, j0, cols_k, cols_n);
+            const double gain = signal_gain(det, c, tile);
+            Eigen::MatrixXd hw;          // the hardware's noiseless analog result, normalised
+            Eigen::MatrixXd rin_ref;     // current whose relative intensity noise reaches the output, A
+            Eigen::MatrixXd dc;          // total detected DC current, A
+            if (c.architecture == MacArchitecture::coherent_mesh) {
+                // Output field per unit input field: the lossy mesh matrix = scale x weights / sigma_max.
+                const double field_gain = tile.signal_scale / tile.coherent_scale;
+                const Eigen::MatrixXd field_re = tile.weights * xin * field_gain;
+                const Eigen::MatrixXd field_im = tile.weights_imag * xin * field_gain;
+                hw = tile.weights * xin;
+                // Balanced homodyne: DC = R (P_LO + |b|^2) + 2 I_d; signal and LO share the laser,
+                // so its intensity noise scales the signal current.
+                dc = (det.responsivity * (det.lo_power_w + det.channel_power_w *
+                                                               (field_re.array().square() + field_im.array().square())))
+                         .matrix();
+                rin_ref = gain * hw;
+            } else {
+                hw = tile.weights * xin;
+                // Offset encoding p = p_ch (1 + x)/2 on the inputs in use (padding is dark): every
+                // row's balanced pair receives sum_j p_j.
+                Eigen::MatrixXd ones_plus_x = Eigen::MatrixXd::Zero(tc, cols_n);
+                ones_plus_x.topRows(cols_k) = (xin.topRows(cols_k).array() + 1.0).matrix();
+                const Eigen::RowVectorXd light = ones_plus_x.colwise().sum() * 0.5 * det.channel_power_w * det.responsivity;
+                dc = light.replicate(tc, 1);
+                if (c.architecture == MacArchitecture::dot_product_engine) {
+                    // One laser feeds all channels: its fluctuation scales the whole differential
+                    // current, offset included.
+                    rin_ref = gain * (tile.weights * ones_plus_x);
+                } else {
+                    // WDM lines from independent sources: variances add per channel.
+                    rin_ref = (gain * ((tile.weights.array().square().matrix() * ones_plus_x.array().square().matrix())
+                                           .array()
+                                           .sqrt()))
+                                  .matrix();
+                }
+            }
+            for (Eigen::Index j = 0; j < cols_n; ++j) {
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    const double shot = c.shot_noise
+                                            ? 2.0 * constants::elementary_charge.value() *
+                                                  (dc(i, j) + 2.0 * det.dark_current) * det.bandwidth_hz
+                                            : 0.0;
+                    const double thermal = c.thermal_noise ? det.thermal_variance : 0.0;
+                    const double rin = c.rin_noise ? det.rin_per_hz * det.bandwidth_hz * rin_ref(i, j) * rin_ref(i, j) : 0.0;
+                    const double sigma_y = std::sqrt(shot + thermal + rin) / gain;
+                    bool clipped = false;
+                    const double measured = quantize(hw(i, j) + sigma_y * gauss.next(), adc, &clipped);
+                    normalised_out(r0 + i, j0 + j) += measured;
+                    const double e = measured - exact(i, j);
+                    s.partial_error_square += e * e;
+                    s.shot += shot / (gain * gain);
+                    s.thermal += thermal / (gain * gain);
+                    s.rin += rin / (gain * gain);
+                    s.clipped += clipped ? 1 : 0;
+                    ++s.partials;
+                }
+            }
+        }
+    });
+
+    BlockStats total;
+    for (const auto& s : stats) {
+        total.partial_error_square += s.partial_error_square;
+        total.shot += s.shot;
+        total.thermal += s.thermal;
+        total.rin += s.rin;
+        total.clipped += s.clipped;
+        total.partials += s.partials;
+    }
+    const double partials = static_cast<double>(total.partials);
+    result.output = normalised_out * (w_scale * x_scale);
+    const Eigen::MatrixXd error = result.output - result.exact;
+    const double exact_power = result.exact.squaredNorm();
+    const double error_power = error.squaredNorm();
+    result.snr_db = 10.0 * std::log10(exact_power / std::max(error_power, 1e-300));
+    result.rel_rms_error = std::sqrt(error_power / std::max(exact_power, 1e-300));
+    result.clipped_fraction = static_cast<double>(total.clipped) / partials;
+    const double partial_error_variance = total.partial_error_square / partials;
+    result.partial_error_variance = partial_error_variance;
+    // ENOB against a full-scale sine of the ADC: SNR_fs = (FS^2 / 2) / sigma^2 = 6.02 ENOB + 1.76.
+    result.enob = (10.0 * std::log10(full_scale * full_scale / 2.0 / std::max(partial_error_variance, 1e-300)) - 1.76) / 6.02;
+    result.predicted = {total.shot / partials, total.thermal / partials, total.rin / partials,
+                        adc.step() * adc.step() / 12.0};
+    const std::array<double, 4> terms = {result.predicted.shot, result.predicted.thermal, result.predicted.rin,
+                                         result.predicted.adc};
+    result.regime = static_cast<NoiseRegime>(std::max_element(terms.begin(), terms.end()) - terms.begin());
+
+    // Error distribution in units of the RMS error, 40 bins over [-5, 5].
+    const double rms_error = std::sqrt(error_power / static_cast<double>(error.size()));
+    result.error_histogram_edges.resize(41);
+    for (int b = 0; b <= 40; ++b) result.error_histogram_edges[static_cast<std::size_t>(b)] = -5.0 + 0.25 * b;
+    result.error_histogram.assign(40, 0);
+    if (rms_error > 0.0) {
+        for (Eigen::Index i = 0; i < error.size(); ++i) {
+            const double z = error.data()[i] / rms_error;
+            const int bin = static_cast<int>(std::floor((z + 5.0) / 0.25));
+            if (bin >= 0 && bin < 40) ++result.error_histogram[static_cast<std::size_t>(bin)];
+        }
+    }
+    return result;
+}
+
+}  // namespace lightwatt::photonics

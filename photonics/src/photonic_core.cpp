@@ -1,0 +1,284 @@
+#include "lightwatt/photonics/photonic_core.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "lightwatt/core/rng.hpp"
+
+namespace lightwatt::photonics {
+
+namespace {
+
+template <class T>
+const T& reference(TableReader& r, std::string_view key, const std::map<std::string, T>& entries,
+                   std::string_view section, std::map<std::string, std::string>& sources,
+                   const std::map<std::string, std::string>& all_sources) {
+    const std::string name = r.string(key);
+    const T& found = find_entry(entries, name, r, key, section);
+    const std::string id = std::string(section) + "." + name;
+    if (auto it = all_sources.find(id); it != all_sources.end()) sources[id] = it->second;
+    return found;
+}
+
+PhotonicCore read_core(TableReader& r, const std::string& name, const DeviceCatalog& d, const ConverterCatalog& cv) {
+    PhotonicCore core;
+    core.name = name;
+    core.description = r.string("description");
+    auto& e = core.emulator;
+    const std::string arch = r.choice("architecture", architecture_names());
+    e.architecture = *architecture_from_name(arch);
+    e.tile_rows = static_cast<int>(r.integer("tile_rows", 1, 4096));
+    e.tile_cols = static_cast<int>(r.integer("tile_cols", 1, 4096));
+    e.clock = gigahertz(r.number("clock_ghz", Range::open(0.0, 1e4)));
+    e.noise_bandwidth_per_clock = r.number("noise_bandwidth_per_clock", Range{0.0, 10.0, false, true});
+    e.laser = reference(r, "laser", d.lasers, "lasers", core.sources, d.sources);
+    e.laser_power_per_core = milliwatts(r.number("laser_power_mw", Range::positive()));
+    e.path_loss = Decibel(r.number("path_loss_db", Range::closed(0.0, 100.0)));
+    e.photodetector = reference(r, "photodetector", d.photodetectors, "photodetectors", core.sources, d.sources);
+    e.tia = reference(r, "tia", d.tias, "tias", core.sources, d.sources);
+    core.input_dac = reference(r, "input_dac", cv.dacs, "dacs", core.sources, cv.sources);
+    core.weight_dac = reference(r, "weight_dac", cv.dacs, "dacs", core.sources, cv.sources);
+    core.adc = reference(r, "adc", cv.adcs, "adcs", core.sources, cv.sources);
+    e.dac_bits = static_cast<int>(r.integer("dac_bits", 1, 24));
+    e.weight_bits = static_cast<int>(r.integer("weight_bits", 1, 24));
+    e.adc_bits = static_cast<int>(r.integer("adc_bits", 1, 24));
+    e.adc_clip_sigmas = r.number("adc_clip_sigmas", Range::positive());
+    core.modulator_energy_per_sample = picojoules(1e-3 * r.number("modulator_energy_fj", Range::non_negative()));
+    core.weight_holders_per_weight = r.number("weight_holders_per_weight", Range::non_negative());
+    core.holding_power = milliwatts(r.number("holding_power_mw", Range::non_negative()));
+    core.accumulation_energy = picojoules(r.number("accumulation_energy_pj", Range::non_negative()));
+    core.utilisation = r.number("utilisation", Range::unit_interval_open_closed());
+    if (e.architecture == MacArchitecture::microring_bank) {
+        e.microring.quality_factor = r.number("quality_factor", Range::positive());
+        e.microring.channel_spacing = gigahertz(r.number("channel_spacing_ghz", Range::positive()));
+        e.microring.wavelength = nanometers(r.number("wavelength_nm", Range::open(100.0, 10000.0)));
+        e.microring.drift_rms = gigahertz(r.number("drift_ghz", Range::non_negative()));
+    }
+    if (e.architecture == MacArchitecture::coherent_mesh) {
+        e.mesh.phase_dac_bits = static_cast<int>(r.integer("phase_dac_bits", 0, 52));
+        e.mesh.phase_error_rad_rms = r.number("phase_error_rad", Range::non_negative());
+        e.mesh.thermal_crosstalk = r.number("thermal_crosstalk", Range::unit_interval());
+        e.mesh.splitter_imbalance_rms = r.number("splitter_imbalance_rad", Range::non_negative());
+        e.mesh.mzi_insertion_loss = Decibel(r.number("mzi_insertion_loss_db", Range::closed(0.0, 10.0)));
+    }
+    core.sources["cores." + name] = r.string("source");
+    return core;
+}
+
+}  // namespace
+
+const PhotonicCore& PhotonicCoreCatalog::for_architecture(MacArchitecture a) const {
+    for (const auto& [name, core] : cores)
+        if (core.emulator.architecture == a) return core;
+    throw InputError({"", 0, "--arch", std::string(architecture_name(a)), "no core of this architecture in the catalog",
+                      "an architecture with a [cores.NAME] entry in photonic_cores.toml"});
+}
+
+PhotonicCoreCatalog read_photonic_core_catalog(TableReader root, const DeviceCatalog& devices,
+                                               const ConverterCatalog& converters) {
+    PhotonicCoreCatalog c;
+    TableReader cores = root.table("cores");
+    for (const auto& name : cores.keys()) {
+        TableReader entry = cores.table(name);
+        c.cores.emplace(name, read_core(entry, name, devices, converters));
+        entry.finish();
+    }
+    root.finish();
+    return c;
+}
+
+PhotonicCoreCatalog load_photonic_core_catalog(const std::filesystem::path& data_dir) {
+    const auto devices = load_device_catalog(data_dir / "devices.toml");
+    const auto converters_doc = TomlDocument::parse_file(data_dir / "converters.toml");
+    const auto converters = read_converter_catalog(converters_doc.root());
+    const auto cores = TomlDocument::parse_file(data_dir / "photonic_cores.toml");
+    return read_photonic_core_catalog(cores.root(), devices, converters);
+}
+
+void read_overrides(TableReader& r, CoreOverrides& o) {
+    auto integer = [&](const char* key, long long lo, long long hi, std::optional<int>& out) {
+        if (auto v = r.optional_integer(key, lo, hi)) out = static_cast<int>(*v);
+    };
+    integer("tile_rows", 1, 4096, o.tile_rows);
+    integer("tile_cols", 1, 4096, o.tile_cols);
+    integer("dac_bits", 1, 24, o.dac_bits);
+    integer("weight_bits", 1, 24, o.weight_bits);
+    integer("adc_bits", 1, 24, o.adc_bits);
+    integer("phase_dac_bits", 0, 52, o.phase_dac_bits);
+    auto number = [&](const char* key, const Range& range, std::optional<double>& out) {
+        if (auto v = r.optional_number(key, range)) out = *v;
+    };
+    number("laser_power_mw", Range::positive(), o.laser_power_mw);
+    number("clock_ghz", Range::open(0.0, 1e4), o.clock_ghz);
+    number("path_loss_db", Range::closed(0.0, 100.0), o.path_loss_db);
+    number("adc_clip_sigmas", Range::positive(), o.adc_clip_sigmas);
+    number("utilisation", Range::unit_interval_open_closed(), o.utilisation);
+    number("drift_ghz", Range::non_negative(), o.drift_ghz);
+    number("phase_error_rad", Range::non_negative(), o.phase_error_rad);
+    number("thermal_crosstalk", Range::unit_interval(), o.thermal_crosstalk);
+    number("splitter_imbalance_rad", Range::non_negative(), o.splitter_imbalance_rad);
+}
+
+PhotonicCore apply_overrides(PhotonicCore core, const CoreOverrides& o) {
+    auto& e = core.emulator;
+    if (o.tile_rows) e.tile_rows = *o.tile_rows;
+    if (o.tile_cols) e.tile_cols = *o.tile_cols;
+    if (o.dac_bits) e.dac_bits = *o.dac_bits;
+    if (o.weight_bits) e.weight_bits = *o.weight_bits;
+    if (o.adc_bits) e.adc_bits = *o.adc_bits;
+    if (o.phase_dac_bits) e.mesh.phase_dac_bits = *o.phase_dac_bits;
+    if (o.laser_power_mw) e.laser_power_per_core = milliwatts(*o.laser_power_mw);
+    if (o.clock_ghz) e.clock = gigahertz(*o.clock_ghz);
+    if (o.path_loss_db) e.path_loss = Decibel(*o.path_loss_db);
+    if (o.adc_clip_sigmas) e.adc_clip_sigmas = *o.adc_clip_sigmas;
+    if (o.utilisation) core.utilisation = *o.utilisation;
+    if (o.drift_ghz) e.microring.drift_rms = gigahertz(*o.drift_ghz);
+    if (o.phase_error_rad) e.mesh.phase_error_rad_rms = *o.phase_error_rad;
+    if (o.thermal_crosstalk) e.mesh.thermal_crosstalk = *o.thermal_crosstalk;
+    if (o.splitter_imbalance_rad) e.mesh.splitter_imbalance_rms = *o.splitter_imbalance_rad;
+    if (o.seed) e.seed = *o.seed;
+    return core;
+}
+
+EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCatalog& catalog) {
+    EmulationRequest req;
+    req.file = root.file();
+    const std::string core_name = root.string("core");
+    req.core = find_entry(catalog.cores, core_name, root, "core", "cores");
+    (void)root.optional_string("description");
+    CoreOverrides o;
+    if (auto seed = root.optional_integer("seed", 0, std::numeric_limits<long long>::max()))
+        o.seed = static_cast<std::uint64_t>(*seed);
+    req.target_enob = root.optional_number("target_enob", Range{0.0, 24.0, false, true});
+    if (auto problem = root.optional_table("problem")) {
+        req.m = problem->integer("m", 1, 1 << 20);
+        req.n = problem->integer("n", 1, 1 << 20);
+        req.k = problem->integer("k", 1, 1 << 20);
+        if (req.m * req.k > (1LL << 28) || req.k * req.n > (1LL << 28))
+            throw problem->error("", std::to_string(req.m) + "x" + std::to_string(req.k) + "x" + std::to_string(req.n),
+                                 "matrices too large to emulate in memory", "m k and k n at most 2^28 elements each");
+        problem->finish();
+    }
+    if (auto over = root.optional_table("overrides")) {
+        read_overrides(*over, o);
+        over->finish();
+    }
+    root.finish();
+    req.core = apply_overrides(req.core, o);
+    return req;
+}
+
+Eigen::MatrixXd random_matrix(long long rows, long long cols, std::uint64_t seed, std::uint64_t stream) {
+    CounterRng rng(seed, stream);
+    Eigen::MatrixXd m(rows, cols);
+    for (Eigen::Index j = 0; j < m.cols(); ++j)
+        for (Eigen::Index i = 0; i < m.rows(); ++i) m(i, j) = rng.uniform(-1.0, 1.0);
+    return m;
+}
+
+MacEnergyParameters energy_parameters(const PhotonicCore& core, double weight_reuse) {
+    const auto& e = core.emulator;
+    MacEnergyParameters p;
+    p.tile_rows = e.tile_rows;
+    p.tile_cols = e.tile_cols;
+    p.clock = e.clock;
+    p.laser_optical_power = e.laser_power_per_core;
+    p.laser_wall_plug_efficiency = e.laser.wall_plug_efficiency;
+    p.input_dac = core.input_dac;
+    p.weight_dac = core.weight_dac;
+    p.adc = core.adc;
+    p.input_dac_enob = e.dac_bits;
+    p.weight_dac_enob = e.architecture == MacArchitecture::coherent_mesh ? e.mesh.phase_dac_bits : e.weight_bits;
+    p.adc_enob = e.adc_bits;
+    p.modulator_energy_per_sample = core.modulator_energy_per_sample;
+    p.tia_power = e.tia.power;
+    p.weight_holders = static_cast<int>(std::lround(core.weight_holders_per_weight * e.tile_rows * e.tile_cols));
+    p.holding_power = core.holding_power;
+    p.accumulation_energy = core.accumulation_energy;
+    p.weight_reuse = std::max(1.0, weight_reuse);
+    p.utilisation = core.utilisation;
+    return p;
+}
+
+PowerForEnob laser_power_for_enob(const MacEmulationResult& run, const PhotonicCore& core, double target_enob) {
+    PowerForEnob out;
+    const double fs2 = run.adc_full_scale * run.adc_full_scale / 2.0;
+    auto variance_for = [&](double enob) { return fs2 / std::pow(10.0, (6.02 * enob + 1.76) / 10.0); };
+    const double measured = variance_for(run.enob);
+    const NoiseBudget& b = run.predicted;
+    const double static_error = std::max(0.0, measured - b.total());
+    const double floor = b.rin + b.adc + static_error;
+    out.ceiling_enob = (10.0 * std::log10(fs2 / std::max(floor, 1e-300)) - 1.76) / 6.02;
+    const double target = variance_for(target_enob);
+    if (target <= floor) {
+        // No power reaches it: say what limits it.
+        if (b.rin >= std::max(b.adc, static_error)) out.regime = NoiseRegime::rin;
+        else out.regime = b.adc >= static_error ? NoiseRegime::quantisation : NoiseRegime::static_error;
+        return out;
+    }
+    // thermal (P0/P)^2 + shot (P0/P) = target - floor; u = P0/P.
+    const double a = b.thermal, s = b.shot, rhs = target - floor;
+    double u = 0.0;
+    if (a > 0.0) u = (-s + std::sqrt(s * s + 4.0 * a * rhs)) / (2.0 * a);
+    else if (s > 0.0) u = rhs / s;
+    else u = 1e300;  // no power-dependent noise: any power will do
+    const double p0 = in_watts(core.emulator.laser_power_per_core);
+    out.laser_power_per_core = watts(u >= 1e300 ? 0.0 : p0 / u);
+    const std::array<double, 5> terms = {s * u, a * u * u, b.rin, b.adc, static_error};
+    out.regime = static_cast<NoiseRegime>(std::max_element(terms.begin(), terms.end()) - terms.begin());
+    return out;
+}
+
+nlohmann::json emulation_json(const EmulationRequest& request, const MacEmulationResult& r,
+                              const MacEnergyBreakdown& energy, double macs_per_s,
+                              const std::optional<PowerForEnob>& inverse) {
+    const auto& e = request.core.emulator;
+    nlohmann::json j;
+    j["core"] = request.core.name;
+    j["arch"] = std::string(architecture_name(e.architecture));
+    j["m"] = request.m;
+    j["n"] = request.n;
+    j["k"] = request.k;
+    j["seed"] = e.seed;
+    j["tile_rows"] = e.tile_rows;
+    j["tile_cols"] = e.tile_cols;
+    j["dac_bits"] = e.dac_bits;
+    j["weight_bits"] = e.weight_bits;
+    j["adc_bits"] = e.adc_bits;
+    j["laser_power_w"] = in_watts(e.laser_power_per_core);
+    j["detector_power_per_channel_w"] = in_watts(r.detector_power_per_channel);
+    j["snr_db"] = r.snr_db;
+    j["enob"] = r.enob;
+    j["rel_rms_error"] = r.rel_rms_error;
+    j["clipped_pct"] = 100.0 * r.clipped_fraction;
+    j["noise_regime"] = std::string(regime_name(r.regime));
+    j["noise_budget"] = {{"shot", r.predicted.shot}, {"thermal", r.predicted.thermal}, {"rin", r.predicted.rin},
+                         {"adc", r.predicted.adc}, {"units", "mean square error per partial sum, normalised output"}};
+    j["energy_pj_per_mac"] = in_picojoules(energy.total());
+    nlohmann::json parts = nlohmann::json::object();
+    for (std::size_t i = 0; i < mac_energy_part_count; ++i)
+        parts[std::string(part_name(static_cast<MacEnergyPart>(i)))] = in_picojoules(energy.per_mac[i]);
+    j["breakdown_pj_per_mac"] = parts;
+    j["modelled_macs_per_s"] = macs_per_s;
+    j["error_histogram"] = {{"edges_in_rms_errors", r.error_histogram_edges}, {"counts", r.error_histogram}};
+    if (inverse) {
+        nlohmann::json inv;
+        inv["target_enob"] = request.target_enob.value_or(0.0);
+        inv["ceiling_enob"] = inverse->ceiling_enob;
+        inv["regime"] = std::string(regime_name(inverse->regime));
+        if (inverse->laser_power_per_core) {
+            inv["laser_power_w"] = in_watts(*inverse->laser_power_per_core);
+            inv["laser_electrical_power_w"] = in_watts(*inverse->laser_power_per_core) / e.laser.wall_plug_efficiency;
+        } else {
+            inv["laser_power_w"] = nullptr;
+            inv["note"] = "the target lies above the ceiling that no optical power overcomes";
+        }
+        j["inverse"] = inv;
+    }
+    j["sources"] = request.core.sources;
+    return j;
+}
+
+}  // namespace lightwatt::photonics
