@@ -28,7 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto params = energy_parameters(req.core, static_cast<double>(req.n));
         std::optional<PowerForEnob> inverse;
         if (req.target_enob) inverse = laser_power_for_enob(result, req.core, *req.target_enob);
-        (void)emulation_json(req, result, mac_energy(params), macs_per_second(params), inverse).dump();
+        EnergySpread energy;
+        energy.typical = energy.low = energy.high = mac_energy(params);
+        (void)emulation_json(req, result, energy, macs_per_second(params), inverse).dump();
     } catch (const InputError&) {
     }
     return 0;

@@ -63,8 +63,9 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
     return req;
 }
 
-std::string text_report(const EmulationRequest& req, const MacEmulationResult& r, const MacEnergyBreakdown& energy,
+std::string text_report(const EmulationRequest& req, const MacEmulationResult& r, const EnergySpread& spread,
                         double macs_per_s, const std::optional<PowerForEnob>& inverse) {
+    const MacEnergyBreakdown& energy = spread.typical;
     const auto& e = req.core.emulator;
     char line[256];
     std::string out;
@@ -84,7 +85,10 @@ std::string text_report(const EmulationRequest& req, const MacEmulationResult& r
                   std::string(regime_name(r.regime)).c_str(), 100.0 * r.predicted.shot / total,
                   100.0 * r.predicted.thermal / total, 100.0 * r.predicted.rin / total, 100.0 * r.predicted.adc / total);
     out += line;
-    std::snprintf(line, sizeof line, "energy     %.4g pJ/MAC at %.3g MAC/s per core\n", in_picojoules(energy.total()), macs_per_s);
+    const double low = std::min(in_picojoules(spread.low.total()), in_picojoules(energy.total()));
+    const double high = std::max(in_picojoules(spread.high.total()), in_picojoules(energy.total()));
+    std::snprintf(line, sizeof line, "energy     %.4g pJ/MAC (%.4g to %.4g with the converter survey's best and upper bound) at %.3g MAC/s per core\n",
+                  in_picojoules(energy.total()), low, high, macs_per_s);
     out += line;
     TextTable t({"part", "pJ/MAC", "share %"}, {false, true, true});
     for (std::size_t i = 0; i < mac_energy_part_count; ++i) {
@@ -119,8 +123,12 @@ void emulate(const std::filesystem::path& data_dir, const EmulateOptions& option
     const Eigen::MatrixXd inputs = random_matrix(req.k, req.n, config.seed, kInputsStream);
     if (!out.json) std::fprintf(stderr, "lightwatt: emulating %lld x %lld x %lld ...\n", req.m, req.k, req.n);
     const MacEmulationResult result = emulate_gemm(weights, inputs, config);
-    const MacEnergyParameters energy_params = energy_parameters(req.core, static_cast<double>(req.n));
-    const MacEnergyBreakdown energy = mac_energy(energy_params);
+    const double reuse = static_cast<double>(req.n);
+    const MacEnergyParameters energy_params = energy_parameters(req.core, reuse);
+    EnergySpread energy;
+    energy.typical = mac_energy(energy_params);
+    energy.low = mac_energy(energy_parameters(with_converters_at(req.core, catalog.converters, SpreadPoint::low), reuse));
+    energy.high = mac_energy(energy_parameters(with_converters_at(req.core, catalog.converters, SpreadPoint::high), reuse));
     const double macs_per_s = macs_per_second(energy_params);
     std::optional<PowerForEnob> inverse;
     if (req.target_enob) inverse = laser_power_for_enob(result, req.core, *req.target_enob);

@@ -8,6 +8,7 @@
 #include "lightwatt/core/error.hpp"
 #include "lightwatt/core/parallel_for.hpp"
 #include "lightwatt/core/rng.hpp"
+#include "lightwatt/photonics/drift.hpp"
 #include "lightwatt/photonics/microring_bank.hpp"
 #include "lightwatt/photonics/mzi_mesh.hpp"
 #include "lightwatt/photonics/quantizer.hpp"
@@ -23,6 +24,7 @@ constexpr int kColumnsPerBlock = 64;
 // Stream tags keep the random draws of different purposes apart for the same (seed, index).
 constexpr std::uint64_t kWeightStream = 0x5745494748540000ULL;  // "WEIGHT"
 constexpr std::uint64_t kNoiseStream = 0x4e4f495345000000ULL;   // "NOISE"
+constexpr std::uint64_t kDriftStream = 0x4452494654000000ULL;   // "DRIFT"
 
 InputError config_error(const std::string& key, const std::string& value, const std::string& problem,
                         const std::string& allowed) {
@@ -61,6 +63,7 @@ struct ImplementedTile {
     Eigen::MatrixXd weights_imag;      // coherent mesh only: the imaginary leakage
     double coherent_scale = 1.0;       // coherent: sigma_max (implemented = scale * mesh matrix)
     double signal_scale = 1.0;         // microring bank: analog swing per unit weight, 1 - D_min
+    Eigen::MatrixXd quantised_target;  // microring bank: what the rings were tuned for (drift reuses it)
 };
 
 ImplementedTile implement_tile(const Eigen::MatrixXd& target, const MacEmulatorConfig& c, std::uint64_t tile_index) {
@@ -73,6 +76,7 @@ ImplementedTile implement_tile(const Eigen::MatrixXd& target, const MacEmulatorC
         }
         case MacArchitecture::microring_bank: {
             const Eigen::MatrixXd quantised = target.unaryExpr([&](double v) { return quantize(v, weight_q); });
+            t.quantised_target = quantised;
             MicroringBankTile bank = microring_bank_weights(quantised, c.microring, c.seed ^ kWeightStream, tile_index);
             t.weights = std::move(bank.weights);
             t.signal_scale = bank.signal_scale;
@@ -205,6 +209,17 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
         tiles[index] = implement_tile(target, c, index);
     });
 
+    // Drift sequences, one per tile, over the columns (time) of the run.
+    std::vector<std::vector<double>> drifts(tiles.size());
+    const bool lo_drift = c.architecture == MacArchitecture::coherent_mesh && c.drift.lo_phase_psd_rad2_per_hz > 0.0;
+    const bool ring_drift = c.architecture == MacArchitecture::microring_bank && c.drift.ring_psd_hz2_per_hz > 0.0;
+    if ((lo_drift || ring_drift) && c.drift.interval.value() > 0.0) {
+        const Time dt = c.drift.interval / static_cast<double>(n);
+        const double psd = lo_drift ? c.drift.lo_phase_psd_rad2_per_hz : c.drift.ring_psd_hz2_per_hz;
+        for (std::size_t i = 0; i < drifts.size(); ++i)
+            drifts[i] = flicker_phase_drift(static_cast<std::size_t>(n), dt, psd, c.seed ^ kDriftStream, i);
+    }
+
     const Detection det = detection_of(c);
     result.detector_power_per_channel = watts(det.channel_power_w);
     const Eigen::MatrixXd xq = x.unaryExpr([&](double v) { return quantize(v, dac); });
@@ -225,7 +240,20 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
         GaussianSource gauss(CounterRng(c.seed ^ kNoiseStream, block));
         BlockStats& s = stats[block];
         for (int t = 0; t < tiles_col; ++t) {
-            const ImplementedTile& tile = tiles[static_cast<std::size_t>(r) * tiles_col + t];
+            const std::size_t tile_index = static_cast<std::size_t>(r) * tiles_col + t;
+            const std::vector<double>& drift = drifts[tile_index];
+            ImplementedTile drifted;
+            if (!drift.empty() && c.architecture == MacArchitecture::microring_bank) {
+                // A common ring shift changes every weight: retune for this chunk's mean shift.
+                double mean_shift = 0.0;
+                for (Eigen::Index j = 0; j < cols_n; ++j) mean_shift += drift[static_cast<std::size_t>(j0 + j)];
+                mean_shift /= static_cast<double>(cols_n);
+                drifted = tiles[tile_index];
+                MicroringBankTile bank = microring_bank_weights(drifted.quantised_target, c.microring, c.seed ^ kWeightStream,
+                                                                tile_index, hertz(mean_shift));
+                drifted.weights = std::move(bank.weights);
+            }
+            const ImplementedTile& tile = drifted.weights.size() > 0 ? drifted : tiles[tile_index];
             const Eigen::Index c0 = static_cast<Eigen::Index>(t) * tc;
             const Eigen::Index cols_k = std::min<Eigen::Index>(tc, k - c0);
             Eigen::MatrixXd xin = Eigen::MatrixXd::Zero(tc, cols_n);
@@ -276,8 +304,14 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
                     const double thermal = c.thermal_noise ? det.thermal_variance : 0.0;
                     const double rin = c.rin_noise ? det.rin_per_hz * det.bandwidth_hz * rin_ref(i, j) * rin_ref(i, j) : 0.0;
                     const double sigma_y = std::sqrt(shot + thermal + rin) / gain;
+                    double analog = hw(i, j);
+                    if (!drift.empty() && c.architecture == MacArchitecture::coherent_mesh) {
+                        // Homodyne against an LO whose phase has drifted by phi: Re(e^{i phi} b).
+                        const double phi = drift[static_cast<std::size_t>(j0 + j)];
+                        analog = std::cos(phi) * hw(i, j) - std::sin(phi) * (tile.weights_imag.row(i) * xin.col(j))(0, 0);
+                    }
                     bool clipped = false;
-                    const double measured = quantize(hw(i, j) + sigma_y * gauss.next(), adc, &clipped);
+                    const double measured = quantize(analog + sigma_y * gauss.next(), adc, &clipped);
                     normalised_out(r0 + i, j0 + j) += measured;
                     const double e = measured - exact(i, j);
                     s.partial_error_square += e * e;

@@ -25,7 +25,7 @@ double minimum_drop(const MicroringBankParameters& p) {
 }
 
 MicroringBankTile microring_bank_weights(const Eigen::MatrixXd& target, const MicroringBankParameters& p,
-                                         std::uint64_t seed, std::uint64_t stream) {
+                                         std::uint64_t seed, std::uint64_t stream, Frequency common_shift) {
     const Frequency linewidth = ring_linewidth(p.quality_factor, p.wavelength);
     const double fwhm = in_hertz(linewidth);
     const double spacing = in_hertz(p.channel_spacing);
@@ -42,7 +42,8 @@ MicroringBankTile microring_bank_weights(const Eigen::MatrixXd& target, const Mi
             const double w = std::clamp(target(r, i), -1.0, 1.0);
             const double drop = d_min + (1.0 - d_min) * (1.0 + w) / 2.0;
             const double detune = in_hertz(detuning_for_drop(drop, linewidth));
-            resonance[static_cast<std::size_t>(i)] = static_cast<double>(i) * spacing + detune + drift * gauss.next();
+            resonance[static_cast<std::size_t>(i)] =
+                static_cast<double>(i) * spacing + detune + drift * gauss.next() + in_hertz(common_shift);
         }
         for (Eigen::Index j = 0; j < k; ++j) {
             const double channel = static_cast<double>(j) * spacing;

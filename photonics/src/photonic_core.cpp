@@ -63,6 +63,11 @@ PhotonicCore read_core(TableReader& r, const std::string& name, const DeviceCata
         e.mesh.splitter_imbalance_rms = r.number("splitter_imbalance_rad", Range::non_negative());
         e.mesh.mzi_insertion_loss = Decibel(r.number("mzi_insertion_loss_db", Range::closed(0.0, 10.0)));
     }
+    if (auto v = r.optional_number("drift_interval_s", Range::non_negative())) e.drift.interval = seconds(*v);
+    if (auto v = r.optional_number("lo_phase_drift_psd_rad2_per_hz", Range::non_negative()))
+        e.drift.lo_phase_psd_rad2_per_hz = *v;
+    if (auto v = r.optional_number("ring_drift_psd_ghz2_per_hz", Range::non_negative()))
+        e.drift.ring_psd_hz2_per_hz = *v * 1e18;
     core.sources["cores." + name] = r.string("source");
     return core;
 }
@@ -94,7 +99,9 @@ PhotonicCoreCatalog load_photonic_core_catalog(const std::filesystem::path& data
     const auto converters_doc = TomlDocument::parse_file(data_dir / "converters.toml");
     const auto converters = read_converter_catalog(converters_doc.root());
     const auto cores = TomlDocument::parse_file(data_dir / "photonic_cores.toml");
-    return read_photonic_core_catalog(cores.root(), devices, converters);
+    PhotonicCoreCatalog catalog = read_photonic_core_catalog(cores.root(), devices, converters);
+    catalog.converters = converters;
+    return catalog;
 }
 
 void read_overrides(TableReader& r, CoreOverrides& o) {
@@ -119,6 +126,9 @@ void read_overrides(TableReader& r, CoreOverrides& o) {
     number("phase_error_rad", Range::non_negative(), o.phase_error_rad);
     number("thermal_crosstalk", Range::unit_interval(), o.thermal_crosstalk);
     number("splitter_imbalance_rad", Range::non_negative(), o.splitter_imbalance_rad);
+    number("drift_interval_s", Range::non_negative(), o.drift_interval_s);
+    number("lo_phase_drift_psd_rad2_per_hz", Range::non_negative(), o.lo_phase_drift_psd_rad2_per_hz);
+    number("ring_drift_psd_ghz2_per_hz", Range::non_negative(), o.ring_drift_psd_ghz2_per_hz);
 }
 
 PhotonicCore apply_overrides(PhotonicCore core, const CoreOverrides& o) {
@@ -138,6 +148,9 @@ PhotonicCore apply_overrides(PhotonicCore core, const CoreOverrides& o) {
     if (o.phase_error_rad) e.mesh.phase_error_rad_rms = *o.phase_error_rad;
     if (o.thermal_crosstalk) e.mesh.thermal_crosstalk = *o.thermal_crosstalk;
     if (o.splitter_imbalance_rad) e.mesh.splitter_imbalance_rms = *o.splitter_imbalance_rad;
+    if (o.drift_interval_s) e.drift.interval = seconds(*o.drift_interval_s);
+    if (o.lo_phase_drift_psd_rad2_per_hz) e.drift.lo_phase_psd_rad2_per_hz = *o.lo_phase_drift_psd_rad2_per_hz;
+    if (o.ring_drift_psd_ghz2_per_hz) e.drift.ring_psd_hz2_per_hz = *o.ring_drift_psd_ghz2_per_hz * 1e18;
     if (o.seed) e.seed = *o.seed;
     return core;
 }
@@ -231,9 +244,19 @@ PowerForEnob laser_power_for_enob(const MacEmulationResult& run, const PhotonicC
     return out;
 }
 
+PhotonicCore with_converters_at(const PhotonicCore& core, const ConverterCatalog& converters, SpreadPoint point) {
+    PhotonicCore out = core;
+    const Frequency rate = core.emulator.clock;
+    out.adc = select_converter(converters, ConverterKind::adc, point, rate);
+    out.input_dac = select_converter(converters, ConverterKind::dac, point, rate);
+    out.weight_dac = out.input_dac;
+    return out;
+}
+
 nlohmann::json emulation_json(const EmulationRequest& request, const MacEmulationResult& r,
-                              const MacEnergyBreakdown& energy, double macs_per_s,
+                              const EnergySpread& spread, double macs_per_s,
                               const std::optional<PowerForEnob>& inverse) {
+    const MacEnergyBreakdown& energy = spread.typical;
     const auto& e = request.core.emulator;
     nlohmann::json j;
     j["core"] = request.core.name;
@@ -257,6 +280,10 @@ nlohmann::json emulation_json(const EmulationRequest& request, const MacEmulatio
     j["noise_budget"] = {{"shot", r.predicted.shot}, {"thermal", r.predicted.thermal}, {"rin", r.predicted.rin},
                          {"adc", r.predicted.adc}, {"units", "mean square error per partial sum, normalised output"}};
     j["energy_pj_per_mac"] = in_picojoules(energy.total());
+    // Converter energies at the catalog's best and upper bound; ordered, since the preset's own
+    // converters need not sit between them.
+    j["energy_pj_per_mac_low"] = std::min(in_picojoules(spread.low.total()), in_picojoules(energy.total()));
+    j["energy_pj_per_mac_high"] = std::max(in_picojoules(spread.high.total()), in_picojoules(energy.total()));
     nlohmann::json parts = nlohmann::json::object();
     for (std::size_t i = 0; i < mac_energy_part_count; ++i)
         parts[std::string(part_name(static_cast<MacEnergyPart>(i)))] = in_picojoules(energy.per_mac[i]);

@@ -231,3 +231,31 @@ TEST_CASE("inverse: the laser power found for a target ENOB delivers it") {
     CHECK_FALSE(too_much.laser_power_per_core.has_value());
     CHECK(too_much.ceiling_enob < 11.0);
 }
+
+TEST_CASE("1/f drift between calibrations costs accuracy, more with more drift, reproducibly") {
+    const auto w = weights(32, 32), x = inputs(32, 1024);
+    auto coherent = [&](double psd) {
+        auto c = quiet(MacArchitecture::coherent_mesh);
+        c.tile_rows = c.tile_cols = 32;
+        c.drift.interval = seconds(1.0);
+        c.drift.lo_phase_psd_rad2_per_hz = psd;
+        return emulate_gemm(w, x, c);
+    };
+    const double none = coherent(0.0).rel_rms_error;
+    const double small = coherent(1e-6).rel_rms_error;
+    const double large = coherent(1e-3).rel_rms_error;
+    CHECK(none < 1e-5);
+    CHECK(small > none);
+    CHECK(large > small);
+    CHECK((coherent(1e-4).output - coherent(1e-4).output).cwiseAbs().maxCoeff() == 0.0);
+    auto ring = [&](double psd_ghz2) {
+        auto c = quiet(MacArchitecture::microring_bank);
+        c.tile_rows = c.tile_cols = 32;
+        c.microring.quality_factor = 6755.0;
+        c.drift.interval = seconds(1.0);
+        c.drift.ring_psd_hz2_per_hz = psd_ghz2 * 1e18;
+        return emulate_gemm(w, x, c).rel_rms_error;
+    };
+    CHECK(ring(1.0) > ring(0.0));
+    CHECK(ring(10.0) > ring(1.0));
+}

@@ -46,6 +46,16 @@ struct CoherentMeshParameters {
     Decibel mzi_insertion_loss{};
 };
 
+// Slow drift between calibrations, as 1/f noise generated through an FFT (drift.hpp). The columns
+// of the input are spread evenly over `interval` (the time between calibrations), so the run sees
+// the drift accumulated over that interval: the homodyne receivers' phase against the local
+// oscillator (coherent mesh) and a common thermal shift of a row of rings (microring bank).
+struct DriftParameters {
+    Time interval{};                       // 0 = no drift
+    double lo_phase_psd_rad2_per_hz = 0.0; // one-sided PSD at 1 Hz of the LO phase (coherent mesh)
+    double ring_psd_hz2_per_hz = 0.0;      // one-sided PSD at 1 Hz of the ring resonance (microring bank)
+};
+
 struct MacEmulatorConfig {
     MacArchitecture architecture = MacArchitecture::dot_product_engine;
     int tile_rows = 64;                // outputs per core (n)
@@ -66,6 +76,7 @@ struct MacEmulatorConfig {
     double adc_clip_sigmas = 4.0;      // ADC full scale = this many RMS of the exact partial sums
     MicroringBankParameters microring;
     CoherentMeshParameters mesh;
+    DriftParameters drift;
     std::uint64_t seed = 1;
     int threads = 0;                   // 0 = default_thread_count()
     // Noise switches (for studies and tests; all on for a physical run).

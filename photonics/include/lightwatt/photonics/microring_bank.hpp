@@ -43,7 +43,9 @@ double minimum_drop(const MicroringBankParameters& p);
 //   dropped_j = 1 - prod_i (1 - D_i(f_j)),   analog w_j = dropped_j - (1 - dropped_j),
 // then corrected as above. Rings red-shift from their channel; draws come from
 // CounterRng(seed, stream).
+// `common_shift` moves every ring of the bank together (a temperature change) after tuning.
 MicroringBankTile microring_bank_weights(const Eigen::MatrixXd& target, const MicroringBankParameters& p,
-                                         std::uint64_t seed, std::uint64_t stream);
+                                         std::uint64_t seed, std::uint64_t stream,
+                                         Frequency common_shift = Frequency{});
 
 }  // namespace lightwatt::photonics

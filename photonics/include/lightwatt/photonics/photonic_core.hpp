@@ -33,6 +33,7 @@ struct PhotonicCore {
 
 struct PhotonicCoreCatalog {
     std::map<std::string, PhotonicCore> cores;
+    ConverterCatalog converters;  // for the low / high companions of converter energy
     [[nodiscard]] const PhotonicCore& for_architecture(MacArchitecture a) const;
 };
 
@@ -46,6 +47,7 @@ struct CoreOverrides {
     std::optional<int> tile_rows, tile_cols, dac_bits, weight_bits, adc_bits, phase_dac_bits;
     std::optional<double> laser_power_mw, clock_ghz, path_loss_db, adc_clip_sigmas, utilisation;
     std::optional<double> drift_ghz, phase_error_rad, thermal_crosstalk, splitter_imbalance_rad;
+    std::optional<double> drift_interval_s, lo_phase_drift_psd_rad2_per_hz, ring_drift_psd_ghz2_per_hz;
     std::optional<std::uint64_t> seed;
 };
 // Reads the [overrides] keys of a request into `o`, validating each.
@@ -79,8 +81,16 @@ struct PowerForEnob {
 // (static: weight, input and crosstalk errors, measured as the run's error minus its noise).
 PowerForEnob laser_power_for_enob(const MacEmulationResult& run, const PhotonicCore& core, double target_enob);
 
+// The core with its ADC and DACs replaced by the catalog's spread point for its clock (the survey's
+// best or its upper bound): the converter-energy companions of a result.
+PhotonicCore with_converters_at(const PhotonicCore& core, const ConverterCatalog& converters, SpreadPoint point);
+
+struct EnergySpread {
+    MacEnergyBreakdown typical, low, high;
+};
+
 nlohmann::json emulation_json(const EmulationRequest& request, const MacEmulationResult& result,
-                              const MacEnergyBreakdown& energy, double macs_per_s,
+                              const EnergySpread& energy, double macs_per_s,
                               const std::optional<PowerForEnob>& inverse);
 
 }  // namespace lightwatt::photonics
