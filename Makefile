@@ -36,6 +36,7 @@ test: test-release test-asan fuzz
 
 bench: build
 	build/release/benchmarks/link_evaluation_bench
+	build/release/benchmarks/emulator_bench
 
 clean:
 	rm -rf build
