@@ -6,6 +6,7 @@
 
 #include "lightwatt/core/constants.hpp"
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/core/fast_normal.hpp"
 #include "lightwatt/core/parallel_for.hpp"
 #include "lightwatt/core/rng.hpp"
 #include "lightwatt/photonics/drift.hpp"
@@ -20,7 +21,11 @@ namespace {
 constexpr std::array<std::string_view, 3> kArchitectureNames = {"coherent-mesh", "microring-bank",
                                                                 "dot-product-engine"};
 constexpr std::array<std::string_view, 5> kRegimeNames = {"shot", "thermal", "rin", "quantisation", "static"};
-constexpr int kColumnsPerBlock = 64;
+constexpr int kColumnsPerBlock = 256;
+constexpr Eigen::Index kCalibrationColumns = 64;
+// Error statistics (ENOB, the noise budget) need the exact partial sums, a second GEMM: they are
+// gathered on every block up to this many partial sums, then on an evenly spaced subset of blocks.
+constexpr double kStatisticsPartials = 1024.0 * 1024;
 // Stream tags keep the random draws of different purposes apart for the same (seed, index).
 constexpr std::uint64_t kWeightStream = 0x5745494748540000ULL;  // "WEIGHT"
 constexpr std::uint64_t kNoiseStream = 0x4e4f495345000000ULL;   // "NOISE"
@@ -182,16 +187,32 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
     MacEmulationResult result;
     result.tiles_row = tiles_row;
     result.tiles_col = tiles_col;
-    result.exact = weights * inputs;
+    if (c.full_reference) {
+        result.exact = weights * inputs;
+        result.reference_columns.resize(static_cast<std::size_t>(n));
+        for (Eigen::Index j = 0; j < n; ++j) result.reference_columns[static_cast<std::size_t>(j)] = j;
+    } else {
+        const Eigen::Index step = std::max<Eigen::Index>(1, (n + 127) / 128);
+        for (Eigen::Index j = 0; j < n; j += step) result.reference_columns.push_back(j);
+        Eigen::MatrixXd picked(k, static_cast<Eigen::Index>(result.reference_columns.size()));
+        for (std::size_t i = 0; i < result.reference_columns.size(); ++i)
+            picked.col(static_cast<Eigen::Index>(i)) = inputs.col(result.reference_columns[i]);
+        result.exact = weights * picked;
+    }
 
-    // Exact normalised partial sums set the ADC's full scale (calibrated on the data, as hardware is).
+    // Exact normalised partial sums set the ADC's full scale (calibrated on the data, as hardware
+    // is), from an evenly spaced sample of at most kCalibrationColumns columns.
+    const Eigen::Index sample_step = std::max<Eigen::Index>(1, n / kCalibrationColumns);
+    const Eigen::Index sample_count = (n + sample_step - 1) / sample_step;
+    Eigen::MatrixXd x_sample(k, sample_count);
+    for (Eigen::Index j = 0; j < sample_count; ++j) x_sample.col(j) = x.col(j * sample_step);
     double sum_square_partials = 0.0;
     for (int tcol = 0; tcol < tiles_col; ++tcol) {
         const Eigen::Index c0 = static_cast<Eigen::Index>(tcol) * tc;
         const Eigen::Index cols = std::min<Eigen::Index>(tc, k - c0);
-        sum_square_partials += (w.middleCols(c0, cols) * x.middleRows(c0, cols)).squaredNorm();
+        sum_square_partials += (w.middleCols(c0, cols) * x_sample.middleRows(c0, cols)).squaredNorm();
     }
-    const double partial_count = static_cast<double>(m) * static_cast<double>(n) * tiles_col;
+    const double partial_count = static_cast<double>(m) * static_cast<double>(sample_count) * tiles_col;
     result.partial_sum_rms = std::sqrt(sum_square_partials / partial_count);
     const double full_scale = std::max(c.adc_clip_sigmas * result.partial_sum_rms, 1e-300);
     result.adc_full_scale = full_scale;
@@ -222,107 +243,169 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
 
     const Detection det = detection_of(c);
     result.detector_power_per_channel = watts(det.channel_power_w);
-    const Eigen::MatrixXd xq = x.unaryExpr([&](double v) { return quantize(v, dac); });
+    const Eigen::MatrixXf xq = x.unaryExpr([&](double v) { return quantize(v, dac); }).cast<float>();
+    const Eigen::MatrixXf xf = x.cast<float>();
+    const Eigen::MatrixXf wf = w.cast<float>();
+
+    // Per tile, in float: implemented weights, what each noise term needs, the gain.
+    struct FloatTile {
+        Eigen::MatrixXf weights, weights_imag, weights_square;
+        Eigen::VectorXf row_sums;  // sum over the inputs in use: the offset term W 1
+        double gain = 1.0;
+    };
+    std::vector<FloatTile> ftiles(tiles.size());
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+        const int t = static_cast<int>(i) % tiles_col;
+        const Eigen::Index cols_k = std::min<Eigen::Index>(tc, k - static_cast<Eigen::Index>(t) * tc);
+        FloatTile& f = ftiles[i];
+        f.weights = tiles[i].weights.cast<float>();
+        if (c.architecture == MacArchitecture::coherent_mesh) f.weights_imag = tiles[i].weights_imag.cast<float>();
+        if (c.architecture == MacArchitecture::microring_bank) f.weights_square = f.weights.array().square().matrix();
+        f.row_sums = f.weights.leftCols(cols_k).rowwise().sum();
+        f.gain = signal_gain(det, c, tiles[i]);
+    }
+
+    const double total_partials = static_cast<double>(m) * static_cast<double>(n) * tiles_col;
+    const std::size_t block_count = static_cast<std::size_t>(tiles_row) * chunks;
+    const std::size_t stats_every =
+        std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(total_partials / kStatisticsPartials)));
+    const float shot_per_ampere = static_cast<float>(2.0 * constants::elementary_charge.value() * det.bandwidth_hz);
+    const float rin_b = static_cast<float>(det.rin_per_hz * det.bandwidth_hz);
+    const float thermal = c.thermal_noise ? static_cast<float>(det.thermal_variance) : 0.0f;
+    const float adc_step = static_cast<float>(adc.step());
+    const float adc_top = static_cast<float>(std::ldexp(1.0, c.adc_bits - 1) - 1.0);
 
     Eigen::MatrixXd normalised_out = Eigen::MatrixXd::Zero(m, n);
     struct BlockStats {
         double partial_error_square = 0.0;
         double shot = 0.0, thermal = 0.0, rin = 0.0;
-        std::size_t clipped = 0, partials = 0;
+        std::size_t clipped = 0, partials = 0, sampled = 0;
     };
-    std::vector<BlockStats> stats(static_cast<std::size_t>(tiles_row) * chunks);
-    parallel_for_blocks(stats.size(), threads, [&](std::size_t block) {
+    std::vector<BlockStats> stats(block_count);
+    parallel_for_blocks(block_count, threads, [&](std::size_t block) {
         const int r = static_cast<int>(block) / chunks, chunk = static_cast<int>(block) % chunks;
         const Eigen::Index r0 = static_cast<Eigen::Index>(r) * tr;
         const Eigen::Index rows = std::min<Eigen::Index>(tr, m - r0);
         const Eigen::Index j0 = static_cast<Eigen::Index>(chunk) * kColumnsPerBlock;
         const Eigen::Index cols_n = std::min<Eigen::Index>(kColumnsPerBlock, n - j0);
-        GaussianSource gauss(CounterRng(c.seed ^ kNoiseStream, block));
+        const bool sampled = block % stats_every == 0;
+        FastNormal normal(c.seed ^ kNoiseStream, block);
         BlockStats& s = stats[block];
+        Eigen::MatrixXf out = Eigen::MatrixXf::Zero(rows, cols_n);
+        Eigen::MatrixXf hw(tr, cols_n), aux(tr, cols_n);
+        Eigen::RowVectorXf dc_column(cols_n);
+        Eigen::ArrayXXf z(tr, cols_n);
         for (int t = 0; t < tiles_col; ++t) {
             const std::size_t tile_index = static_cast<std::size_t>(r) * tiles_col + t;
             const std::vector<double>& drift = drifts[tile_index];
-            ImplementedTile drifted;
+            const FloatTile* tile = &ftiles[tile_index];
+            FloatTile drifted;
             if (!drift.empty() && c.architecture == MacArchitecture::microring_bank) {
                 // A common ring shift changes every weight: retune for this chunk's mean shift.
                 double mean_shift = 0.0;
                 for (Eigen::Index j = 0; j < cols_n; ++j) mean_shift += drift[static_cast<std::size_t>(j0 + j)];
                 mean_shift /= static_cast<double>(cols_n);
-                drifted = tiles[tile_index];
-                MicroringBankTile bank = microring_bank_weights(drifted.quantised_target, c.microring, c.seed ^ kWeightStream,
-                                                                tile_index, hertz(mean_shift));
-                drifted.weights = std::move(bank.weights);
+                MicroringBankTile bank = microring_bank_weights(tiles[tile_index].quantised_target, c.microring,
+                                                                c.seed ^ kWeightStream, tile_index, hertz(mean_shift));
+                drifted = *tile;
+                drifted.weights = bank.weights.cast<float>();
+                drifted.weights_square = drifted.weights.array().square().matrix();
+                tile = &drifted;
             }
-            const ImplementedTile& tile = drifted.weights.size() > 0 ? drifted : tiles[tile_index];
             const Eigen::Index c0 = static_cast<Eigen::Index>(t) * tc;
             const Eigen::Index cols_k = std::min<Eigen::Index>(tc, k - c0);
-            Eigen::MatrixXd xin = Eigen::MatrixXd::Zero(tc, cols_n);
-            xin.topRows(cols_k) = xq.block(c0, j0, cols_k, cols_n);
-            const Eigen::MatrixXd exact = w.block(r0, c0, rows, cols_k) * x.block(c0, j0, cols_k, cols_n);
-            const double gain = signal_gain(det, c, tile);
-            Eigen::MatrixXd hw;          // the hardware's noiseless analog result, normalised
-            Eigen::MatrixXd rin_ref;     // current whose relative intensity noise reaches the output, A
-            Eigen::MatrixXd dc;          // total detected DC current, A
-            if (c.architecture == MacArchitecture::coherent_mesh) {
-                // Output field per unit input field: the lossy mesh matrix = scale x weights / sigma_max.
-                const double field_gain = tile.signal_scale / tile.coherent_scale;
-                const Eigen::MatrixXd field_re = tile.weights * xin * field_gain;
-                const Eigen::MatrixXd field_im = tile.weights_imag * xin * field_gain;
-                hw = tile.weights * xin;
-                // Balanced homodyne: DC = R (P_LO + |b|^2) + 2 I_d; signal and LO share the laser,
-                // so its intensity noise scales the signal current.
-                dc = (det.responsivity * (det.lo_power_w + det.channel_power_w *
-                                                               (field_re.array().square() + field_im.array().square())))
-                         .matrix();
-                rin_ref = gain * hw;
+            const auto xin = xq.block(c0, j0, cols_k, cols_n);
+            const float gain = static_cast<float>(tile->gain);
+            const float inverse_gain = 1.0f / gain;
+            hw.noalias() = tile->weights.leftCols(cols_k) * xin;
+            // What sets the shot and RIN noise, per architecture (docs/models/photonic-mac.md):
+            //   incoherent: DC light per column sum_j p_ch (1 + x_j)/2; RIN on the differential
+            //     current incl. offset (one laser) or per channel (WDM lines);
+            //   coherent: DC = R (P_LO + |b|^2); RIN on the signal current.
+            const bool coherent = c.architecture == MacArchitecture::coherent_mesh;
+            if (!coherent) {
+                const float light = static_cast<float>(0.5 * det.channel_power_w * det.responsivity);
+                dc_column = ((xin.array() + 1.0f).colwise().sum() * light).matrix();
+                if (c.architecture == MacArchitecture::microring_bank && c.rin_noise)
+                    aux.noalias() = tile->weights_square.leftCols(cols_k) * (xin.array() + 1.0f).square().matrix();
+            } else if (c.shot_noise || !drift.empty()) {
+                aux.noalias() = tile->weights_imag.leftCols(cols_k) * xin;
+            }
+            const float field_gain = coherent ? static_cast<float>(tiles[tile_index].signal_scale / tiles[tile_index].coherent_scale)
+                                              : 0.0f;
+            const float lo_current = static_cast<float>(det.responsivity * det.lo_power_w);
+            const float signal_current_per_field2 = static_cast<float>(det.responsivity * det.channel_power_w);
+            const float dark = static_cast<float>(2.0 * det.dark_current);
+            Eigen::MatrixXf exact;
+            if (sampled) exact.noalias() = wf.block(r0, c0, rows, cols_k) * xf.block(c0, j0, cols_k, cols_n);
+            // Noise standard deviation of every partial sum, as whole-block array expressions
+            // (vectorised): sigma_y = sqrt(thermal + 2 q B (I_dc + 2 I_d) + RIN B I_ref^2) / gain.
+            auto p_block = hw.topRows(rows).array();
+            Eigen::ArrayXXf variance = Eigen::ArrayXXf::Constant(rows, cols_n, thermal);
+            if (coherent) {
+                if (c.shot_noise) {
+                    const auto re = p_block * field_gain;
+                    const auto im = aux.topRows(rows).array() * field_gain;
+                    variance += shot_per_ampere * (lo_current + dark + signal_current_per_field2 * (re.square() + im.square()));
+                }
+                if (c.rin_noise) variance += rin_b * (gain * p_block).square();
             } else {
-                hw = tile.weights * xin;
-                // Offset encoding p = p_ch (1 + x)/2 on the inputs in use (padding is dark): every
-                // row's balanced pair receives sum_j p_j.
-                Eigen::MatrixXd ones_plus_x = Eigen::MatrixXd::Zero(tc, cols_n);
-                ones_plus_x.topRows(cols_k) = (xin.topRows(cols_k).array() + 1.0).matrix();
-                const Eigen::RowVectorXd light = ones_plus_x.colwise().sum() * 0.5 * det.channel_power_w * det.responsivity;
-                dc = light.replicate(tc, 1);
-                if (c.architecture == MacArchitecture::dot_product_engine) {
-                    // One laser feeds all channels: its fluctuation scales the whole differential
-                    // current, offset included.
-                    rin_ref = gain * (tile.weights * ones_plus_x);
-                } else {
-                    // WDM lines from independent sources: variances add per channel.
-                    rin_ref = (gain * ((tile.weights.array().square().matrix() * ones_plus_x.array().square().matrix())
-                                           .array()
-                                           .sqrt()))
-                                  .matrix();
+                if (c.shot_noise) variance.rowwise() += (shot_per_ampere * (dc_column.array() + dark));
+                if (c.rin_noise) {
+                    if (c.architecture == MacArchitecture::dot_product_engine)
+                        variance += rin_b * gain * gain * (p_block.colwise() + tile->row_sums.head(rows).array()).square();
+                    else
+                        variance += rin_b * gain * gain * aux.topRows(rows).array();
                 }
             }
-            for (Eigen::Index j = 0; j < cols_n; ++j) {
-                for (Eigen::Index i = 0; i < rows; ++i) {
-                    const double shot = c.shot_noise
-                                            ? 2.0 * constants::elementary_charge.value() *
-                                                  (dc(i, j) + 2.0 * det.dark_current) * det.bandwidth_hz
-                                            : 0.0;
-                    const double thermal = c.thermal_noise ? det.thermal_variance : 0.0;
-                    const double rin = c.rin_noise ? det.rin_per_hz * det.bandwidth_hz * rin_ref(i, j) * rin_ref(i, j) : 0.0;
-                    const double sigma_y = std::sqrt(shot + thermal + rin) / gain;
-                    double analog = hw(i, j);
-                    if (!drift.empty() && c.architecture == MacArchitecture::coherent_mesh) {
-                        // Homodyne against an LO whose phase has drifted by phi: Re(e^{i phi} b).
-                        const double phi = drift[static_cast<std::size_t>(j0 + j)];
-                        analog = std::cos(phi) * hw(i, j) - std::sin(phi) * (tile.weights_imag.row(i) * xin.col(j))(0, 0);
-                    }
-                    bool clipped = false;
-                    const double measured = quantize(analog + sigma_y * gauss.next(), adc, &clipped);
-                    normalised_out(r0 + i, j0 + j) += measured;
-                    const double e = measured - exact(i, j);
-                    s.partial_error_square += e * e;
-                    s.shot += shot / (gain * gain);
-                    s.thermal += thermal / (gain * gain);
-                    s.rin += rin / (gain * gain);
-                    s.clipped += clipped ? 1 : 0;
-                    ++s.partials;
+            const Eigen::ArrayXXf sigma = variance.sqrt() * inverse_gain;
+            const float inverse_step = 1.0f / adc_step;
+            // One standard normal per partial sum, then the ADC on the whole block.
+            for (Eigen::Index j = 0; j < cols_n; ++j)
+                for (Eigen::Index i = 0; i < rows; ++i) z(i, j) = normal.next();
+            Eigen::ArrayXXf analog;
+            if (coherent && !drift.empty()) {
+                // Homodyne against an LO whose phase has drifted by phi: Re(e^{i phi} b).
+                analog.resize(rows, cols_n);
+                for (Eigen::Index j = 0; j < cols_n; ++j) {
+                    const double phi = drift[static_cast<std::size_t>(j0 + j)];
+                    analog.col(j) = static_cast<float>(std::cos(phi)) * p_block.col(j) -
+                                    static_cast<float>(std::sin(phi)) * aux.topRows(rows).array().col(j);
                 }
+            } else {
+                analog = p_block;
             }
+            // Mid-tread ADC: round to the nearest step (ties away from zero), clip to the range.
+            const Eigen::ArrayXXf v = (analog + sigma * z.topLeftCorner(rows, cols_n)) * inverse_step;
+            s.clipped += static_cast<std::size_t>(((v >= adc_top + 0.5f) || (v < -adc_top - 1.5f)).count());
+            const Eigen::ArrayXXf bounded = v.max(-adc_top - 1.0f).min(adc_top);
+            // Round half away from zero by truncating |v| + 1/2 (vectorises; no libm call).
+            const Eigen::ArrayXXf digitised =
+                ((bounded.abs() + 0.5f).cast<int>().cast<float>() * bounded.sign()) * adc_step;
+            out += digitised.matrix();
+            if (sampled) s.partial_error_square += (digitised.matrix() - exact).cast<double>().squaredNorm();
+            if (sampled) {
+                // Mean noise terms of these partial sums, per unit of normalised output squared.
+                const double g2 = static_cast<double>(gain) * gain;
+                const double block_partials = static_cast<double>(rows * cols_n);
+                s.thermal += static_cast<double>(thermal) * block_partials / g2;
+                const double noise_total = (variance.cast<double>().sum()) / g2;
+                double rin_part = 0.0;
+                if (c.rin_noise) {
+                    if (coherent) rin_part = (rin_b * (gain * p_block).square()).cast<double>().sum() / g2;
+                    else if (c.architecture == MacArchitecture::dot_product_engine)
+                        rin_part = (rin_b * gain * gain * (p_block.colwise() + tile->row_sums.head(rows).array()).square())
+                                       .cast<double>()
+                                       .sum() / g2;
+                    else rin_part = (rin_b * gain * gain * aux.topRows(rows).array()).cast<double>().sum() / g2;
+                }
+                s.rin += rin_part;
+                s.shot += noise_total - rin_part - static_cast<double>(thermal) * block_partials / g2;
+                s.sampled += static_cast<std::size_t>(rows * cols_n);
+            }
+            s.partials += static_cast<std::size_t>(rows * cols_n);
         }
+        normalised_out.block(r0, j0, rows, cols_n) = out.cast<double>();
     });
 
     BlockStats total;
@@ -333,20 +416,25 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
         total.rin += s.rin;
         total.clipped += s.clipped;
         total.partials += s.partials;
+        total.sampled += s.sampled;
     }
     const double partials = static_cast<double>(total.partials);
+    const double sampled_partials = static_cast<double>(std::max<std::size_t>(1, total.sampled));
     result.output = normalised_out * (w_scale * x_scale);
-    const Eigen::MatrixXd error = result.output - result.exact;
+    Eigen::MatrixXd compared(m, result.exact.cols());
+    for (std::size_t i = 0; i < result.reference_columns.size(); ++i)
+        compared.col(static_cast<Eigen::Index>(i)) = result.output.col(result.reference_columns[i]);
+    const Eigen::MatrixXd error = compared - result.exact;
     const double exact_power = result.exact.squaredNorm();
     const double error_power = error.squaredNorm();
     result.snr_db = 10.0 * std::log10(exact_power / std::max(error_power, 1e-300));
     result.rel_rms_error = std::sqrt(error_power / std::max(exact_power, 1e-300));
     result.clipped_fraction = static_cast<double>(total.clipped) / partials;
-    const double partial_error_variance = total.partial_error_square / partials;
+    const double partial_error_variance = total.partial_error_square / sampled_partials;
     result.partial_error_variance = partial_error_variance;
     // ENOB against a full-scale sine of the ADC: SNR_fs = (FS^2 / 2) / sigma^2 = 6.02 ENOB + 1.76.
     result.enob = (10.0 * std::log10(full_scale * full_scale / 2.0 / std::max(partial_error_variance, 1e-300)) - 1.76) / 6.02;
-    result.predicted = {total.shot / partials, total.thermal / partials, total.rin / partials,
+    result.predicted = {total.shot / sampled_partials, total.thermal / sampled_partials, total.rin / sampled_partials,
                         adc.step() * adc.step() / 12.0};
     const std::array<double, 4> terms = {result.predicted.shot, result.predicted.thermal, result.predicted.rin,
                                          result.predicted.adc};
