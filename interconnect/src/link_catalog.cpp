@@ -1,6 +1,5 @@
 #include "lightwatt/interconnect/link_catalog.hpp"
 
-#include <functional>
 
 #include "lightwatt/core/closest_match.hpp"
 
@@ -32,22 +31,6 @@ PowerConversion read_conversion(TableReader& r) {
     PowerConversion p;
     p.efficiency = r.number("efficiency", Range::unit_interval_open_closed());
     return p;
-}
-
-template <class T>
-void read_section(TableReader& root, std::string_view section, std::map<std::string, T>& out,
-                  std::map<std::string, std::string>& sources, const std::function<T(TableReader&)>& parse) {
-    auto table = root.optional_table(section);
-    if (!table) return;
-    for (const auto& name : table->keys()) {
-        TableReader entry = table->table(name);
-        (void)entry.optional_string("description");
-        T value = parse(entry);
-        value.name = name;
-        sources[std::string(section) + "." + name] = entry.string("source");
-        entry.finish();
-        out.emplace(name, std::move(value));
-    }
 }
 
 template <class T>
@@ -165,11 +148,11 @@ photonics::Channel read_channel(TableReader& r, const photonics::DeviceCatalog& 
 
 ElectronicsCatalog read_electronics_catalog(TableReader root) {
     ElectronicsCatalog c;
-    read_section<Circuit>(root, "serdes", c.serdes, c.sources, read_circuit);
-    read_section<Circuit>(root, "dsps", c.dsps, c.sources, read_circuit);
-    read_section<Circuit>(root, "drivers", c.drivers, c.sources, read_circuit);
-    read_section<Housekeeping>(root, "housekeeping", c.housekeeping, c.sources, read_housekeeping);
-    read_section<PowerConversion>(root, "power_conversion", c.power_conversion, c.sources, read_conversion);
+    read_named_entries(root, "serdes", c.serdes, c.sources, read_circuit);
+    read_named_entries(root, "dsps", c.dsps, c.sources, read_circuit);
+    read_named_entries(root, "drivers", c.drivers, c.sources, read_circuit);
+    read_named_entries(root, "housekeeping", c.housekeeping, c.sources, read_housekeeping);
+    read_named_entries(root, "power_conversion", c.power_conversion, c.sources, read_conversion);
     auto calibration = root.table("calibration");
     auto block = calibration.table("block_to_product");
     c.block_to_product.factor = block.number("factor", Range::closed(1.0, 10.0));

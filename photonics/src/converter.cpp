@@ -67,21 +67,6 @@ ConverterModel read_converter(TableReader& r) {
     return m;
 }
 
-void read_entries(TableReader& root, std::string_view section, std::map<std::string, ConverterModel>& out,
-                  std::map<std::string, std::string>& sources) {
-    auto table = root.optional_table(section);
-    if (!table) return;
-    for (const auto& name : table->keys()) {
-        TableReader entry = table->table(name);
-        (void)entry.optional_string("description");
-        ConverterModel m = read_converter(entry);
-        m.name = name;
-        sources[std::string(section) + "." + name] = entry.string("source");
-        entry.finish();
-        out.emplace(name, std::move(m));
-    }
-}
-
 std::vector<std::string> read_candidates(TableReader& spread, const std::string& key,
                                          const std::map<std::string, ConverterModel>& entries,
                                          std::string_view section) {
@@ -175,8 +160,8 @@ const std::vector<std::string>& ConverterSpread::at(SpreadPoint p) const {
 
 ConverterCatalog read_converter_catalog(TableReader root) {
     ConverterCatalog c;
-    read_entries(root, "adcs", c.adcs, c.sources);
-    read_entries(root, "dacs", c.dacs, c.sources);
+    read_named_entries(root, "adcs", c.adcs, c.sources, read_converter);
+    read_named_entries(root, "dacs", c.dacs, c.sources, read_converter);
     if (auto spread = root.optional_table("spread")) {
         (void)spread->optional_string("description");
         c.adc_spread = read_spread(*spread, "adc", c.adcs, "adcs");

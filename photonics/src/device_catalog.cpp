@@ -1,6 +1,5 @@
 #include "lightwatt/photonics/device_catalog.hpp"
 
-#include <functional>
 
 namespace lightwatt::photonics {
 
@@ -89,36 +88,19 @@ FecScheme read_fec(TableReader& r) {
     return f;
 }
 
-// Reads [section.NAME] tables with `parse`, recording each entry's name and source.
-template <class T>
-void read_section(TableReader& root, std::string_view section, std::map<std::string, T>& out,
-                  std::map<std::string, std::string>& sources, const std::function<T(TableReader&)>& parse) {
-    auto table = root.optional_table(section);
-    if (!table) return;
-    for (const auto& name : table->keys()) {
-        TableReader entry = table->table(name);
-        (void)entry.optional_string("description");
-        T value = parse(entry);
-        value.name = name;
-        sources[std::string(section) + "." + name] = entry.string("source");
-        entry.finish();
-        out.emplace(name, std::move(value));
-    }
-}
-
 }  // namespace
 
 DeviceCatalog read_device_catalog(TableReader root) {
     DeviceCatalog c;
-    read_section<Laser>(root, "lasers", c.lasers, c.sources, read_laser);
-    read_section<MicroringModulator>(root, "microring_modulators", c.microring_modulators, c.sources, read_microring);
-    read_section<MachZehnderModulator>(root, "mach_zehnder_modulators", c.mach_zehnder_modulators, c.sources, read_mzm);
-    read_section<Photodetector>(root, "photodetectors", c.photodetectors, c.sources, read_photodetector);
-    read_section<Tia>(root, "tias", c.tias, c.sources, read_tia);
-    read_section<Fibre>(root, "fibres", c.fibres, c.sources, read_fibre);
-    read_section<Waveguide>(root, "waveguides", c.waveguides, c.sources, read_waveguide);
-    read_section<LossElement>(root, "loss_elements", c.loss_elements, c.sources, read_loss_element);
-    read_section<FecScheme>(root, "fec", c.fec, c.sources, read_fec);
+    read_named_entries(root, "lasers", c.lasers, c.sources, read_laser);
+    read_named_entries(root, "microring_modulators", c.microring_modulators, c.sources, read_microring);
+    read_named_entries(root, "mach_zehnder_modulators", c.mach_zehnder_modulators, c.sources, read_mzm);
+    read_named_entries(root, "photodetectors", c.photodetectors, c.sources, read_photodetector);
+    read_named_entries(root, "tias", c.tias, c.sources, read_tia);
+    read_named_entries(root, "fibres", c.fibres, c.sources, read_fibre);
+    read_named_entries(root, "waveguides", c.waveguides, c.sources, read_waveguide);
+    read_named_entries(root, "loss_elements", c.loss_elements, c.sources, read_loss_element);
+    read_named_entries(root, "fec", c.fec, c.sources, read_fec);
     root.finish();
     return c;
 }
