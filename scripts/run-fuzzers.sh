@@ -12,7 +12,7 @@ declare -A seeds=(
   [fuzz_budget_file]="$root/data/budgets $root/tests/fuzz-seeds/budget"
   [fuzz_link_catalog]="$root/data/links.toml"
   [fuzz_device_catalog]="$root/data/devices.toml $root/data/electronics.toml $root/data/converters.toml"
-  [fuzz_emulation_request]="$root/data/emulations"
+  [fuzz_emulation_request]="$root/data/emulations $root/tests/fuzz-seeds/emulation"
 )
 for target in fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request; do
   corpus="$build/fuzz-corpus/$target"

@@ -12,8 +12,6 @@ using namespace lightwatt::photonics;
 
 namespace {
 
-// The default seed is fixed (and printed), so a bare `lightwatt emulate` is reproducible.
-constexpr std::uint64_t kDefaultSeed = 20261125;
 constexpr std::uint64_t kWeightsStream = 1, kInputsStream = 2;
 
 InputError flag_error(const std::string& flag, const std::string& value, const std::string& problem,
@@ -29,7 +27,7 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
         req = read_emulation_request(doc.root(), catalog);
     } else {
         req.core = catalog.for_architecture(MacArchitecture::dot_product_engine);
-        req.core.emulator.seed = kDefaultSeed;
+        req.core.emulator.seed = kDefaultEmulationSeed;
     }
     if (o.arch) {
         const auto a = architecture_from_name(*o.arch);
@@ -39,9 +37,11 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
             if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
             throw flag_error("--arch", *o.arch, problem, join_alternatives(architecture_names()));
         }
+        // Another architecture's core, with the file's overrides and seed applied to it.
         const std::uint64_t seed = req.core.emulator.seed;
         req.core = catalog.for_architecture(*a);
         req.core.emulator.seed = seed;
+        req.core = apply_overrides(req.core, req.overrides);
     }
     for (const auto& [flag, value, target] :
          {std::tuple{"--m", o.m, &req.m}, std::tuple{"--n", o.n, &req.n}, std::tuple{"--k", o.k, &req.k}}) {
@@ -50,9 +50,15 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
             throw flag_error(flag, std::to_string(*value), "size out of range", "an integer in [1, 1048576]");
         *target = *value;
     }
-    if (req.m * req.k > (1LL << 28) || req.k * req.n > (1LL << 28))
+    if (req.m * req.k > (1LL << 28) || req.k * req.n > (1LL << 28) || req.m * req.n > (1LL << 28))
         throw flag_error("--m/--n/--k", std::to_string(req.m) + "x" + std::to_string(req.k) + "x" + std::to_string(req.n),
-                         "matrices too large to emulate in memory", "m k and k n at most 2^28 elements each");
+                         "matrices too large to emulate in memory", "m k, k n and m n at most 2^28 elements each");
+    if (o.seed) {
+        if (*o.seed < 0) throw flag_error("--seed", std::to_string(*o.seed), "negative seed", "an integer in [0, 2^63 - 1]");
+        req.core.emulator.seed = static_cast<std::uint64_t>(*o.seed);
+    }
+    if (o.overrides.tile_rows && (*o.overrides.tile_rows < 1 || *o.overrides.tile_rows > 4096))
+        throw flag_error("--tile", std::to_string(*o.overrides.tile_rows), "tile size out of range", "an integer in [1, 4096]");
     if (o.target_enob) {
         if (!(*o.target_enob > 0.0 && *o.target_enob <= 24.0))
             throw flag_error("--target-enob", format_number(*o.target_enob), "out of range", "a number in (0, 24]");
@@ -73,17 +79,21 @@ std::string text_report(const EmulationRequest& req, const MacEmulationResult& r
                   req.core.name.c_str(), std::string(architecture_name(e.architecture)).c_str(), req.m, req.k, req.k,
                   req.n, e.tile_rows, e.tile_cols, static_cast<unsigned long long>(e.seed));
     out += line;
-    std::snprintf(line, sizeof line, "laser %.3g mW per core; %.3g uW per channel at a detector; DAC %d, weights %d, ADC %d bits\n\n",
-                  in_milliwatts(e.laser_power_per_core), in_milliwatts(r.detector_power_per_channel) * 1e3, e.dac_bits,
-                  e.weight_bits, e.adc_bits);
+    const bool coherent = e.architecture == MacArchitecture::coherent_mesh;
+    std::snprintf(line, sizeof line, "laser %.3g mW per core; %.3g uW per %s; DAC %d, %s %d, ADC %d bits\n\n",
+                  in_milliwatts(e.laser_power_per_core), in_milliwatts(r.detector_power_per_channel) * 1e3,
+                  coherent ? "input mode" : "channel at a detector", e.dac_bits, coherent ? "phase DACs" : "weights",
+                  coherent ? e.mesh.phase_dac_bits : e.weight_bits, e.adc_bits);
     out += line;
     std::snprintf(line, sizeof line, "accuracy   SNR %.2f dB, ENOB %.2f bits, relative RMS error %.3g, clipped %.3g %%\n",
                   r.snr_db, r.enob, r.rel_rms_error, 100.0 * r.clipped_fraction);
     out += line;
     const double total = r.predicted.total();
-    std::snprintf(line, sizeof line, "noise      %s-limited: shot %.0f %%, thermal %.0f %%, RIN %.0f %%, ADC %.0f %% of the noise per partial sum\n",
-                  std::string(regime_name(r.regime)).c_str(), 100.0 * r.predicted.shot / total,
-                  100.0 * r.predicted.thermal / total, 100.0 * r.predicted.rin / total, 100.0 * r.predicted.adc / total);
+    const double all = total + r.static_error;
+    std::snprintf(line, sizeof line,
+                  "error      %s-limited: shot %.0f %%, thermal %.0f %%, RIN %.0f %%, ADC %.0f %%, static %.0f %% of the error per partial sum\n",
+                  std::string(regime_name(r.regime)).c_str(), 100.0 * r.predicted.shot / all, 100.0 * r.predicted.thermal / all,
+                  100.0 * r.predicted.rin / all, 100.0 * r.predicted.adc / all, 100.0 * r.static_error / all);
     out += line;
     const double low = std::min(in_picojoules(spread.low.total()), in_picojoules(energy.total()));
     const double high = std::max(in_picojoules(spread.high.total()), in_picojoules(energy.total()));
@@ -118,6 +128,9 @@ std::string text_report(const EmulationRequest& req, const MacEmulationResult& r
 void emulate(const std::filesystem::path& data_dir, const EmulateOptions& options, const OutputOptions& out) {
     const auto catalog = load_photonic_core_catalog(data_dir);
     const EmulationRequest req = build_request(data_dir, options, catalog);
+    // The converter spread must cover the clock before minutes of emulation are spent.
+    const PhotonicCore low_core = with_converters_at(req.core, catalog.converters, SpreadPoint::low);
+    const PhotonicCore high_core = with_converters_at(req.core, catalog.converters, SpreadPoint::high);
     // Beyond 2^30 MACs the accuracy metrics come from sampled output columns (no reference GEMM).
     EmulationRequest run = req;
     run.core.emulator.full_reference = static_cast<double>(req.m) * static_cast<double>(req.k) * static_cast<double>(req.n) <= 1073741824.0;
@@ -130,8 +143,8 @@ void emulate(const std::filesystem::path& data_dir, const EmulateOptions& option
     const MacEnergyParameters energy_params = energy_parameters(req.core, reuse);
     EnergySpread energy;
     energy.typical = mac_energy(energy_params);
-    energy.low = mac_energy(energy_parameters(with_converters_at(req.core, catalog.converters, SpreadPoint::low), reuse));
-    energy.high = mac_energy(energy_parameters(with_converters_at(req.core, catalog.converters, SpreadPoint::high), reuse));
+    energy.low = mac_energy(energy_parameters(low_core, reuse));
+    energy.high = mac_energy(energy_parameters(high_core, reuse));
     const double macs_per_s = macs_per_second(energy_params);
     std::optional<PowerForEnob> inverse;
     if (req.target_enob) inverse = laser_power_for_enob(result, req.core, *req.target_enob);

@@ -15,6 +15,7 @@ struct EmulateOptions {
     std::optional<std::string> arch;
     std::optional<long long> m, n, k;
     std::optional<double> target_enob;
+    std::optional<long long> seed;
     photonics::CoreOverrides overrides;
 };
 

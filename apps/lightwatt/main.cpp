@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     emulate->add_option("--laser-power-mw", em.overrides.laser_power_mw, "laser optical power per core, mW");
     emulate->add_option("--tile", em.overrides.tile_rows, "square tile size (rows = columns)");
     emulate->add_option("--target-enob", em.target_enob, "also report the laser power this ENOB needs");
-    emulate->add_option("--seed", em.overrides.seed, "random seed (default fixed and printed)");
+    emulate->add_option("--seed", em.seed, "random seed, 0 to 2^63-1 (default 20261125, printed)");
     for (auto* cmd : {list, show, compare, budget, emulate}) add_output_options(cmd, out);
 
     try {

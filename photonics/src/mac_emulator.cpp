@@ -22,6 +22,8 @@ constexpr std::array<std::string_view, 3> kArchitectureNames = {"coherent-mesh",
                                                                 "dot-product-engine"};
 constexpr std::array<std::string_view, 5> kRegimeNames = {"shot", "thermal", "rin", "quantisation", "static"};
 constexpr int kColumnsPerBlock = 256;
+// 1 kW of optical power per core bounds any laser; beyond it the float kernel would overflow.
+constexpr double kMaxLaserPowerW = 1e3;
 constexpr Eigen::Index kCalibrationColumns = 64;
 // Error statistics (ENOB, the noise budget) need the exact partial sums, a second GEMM: they are
 // gathered on every block up to this many partial sums, then on an evenly spaced subset of blocks.
@@ -46,18 +48,19 @@ void validate(const Eigen::MatrixXd& w, const Eigen::MatrixXd& x, const MacEmula
                            "inner dimensions differ", "weights m x k times inputs k x n");
     if (!w.allFinite() || !x.allFinite())
         throw config_error("matrix", "NaN or infinity", "non-finite entry", "finite numbers");
-    if (c.tile_rows < 1 || c.tile_cols < 1)
-        throw config_error("tile", std::to_string(c.tile_rows) + "x" + std::to_string(c.tile_cols), "tile size below 1",
-                           "tile rows and columns >= 1");
+    if (c.tile_rows < 1 || c.tile_cols < 1 || c.tile_rows > 4096 || c.tile_cols > 4096)
+        throw config_error("tile", std::to_string(c.tile_rows) + "x" + std::to_string(c.tile_cols), "tile size out of range",
+                           "tile rows and columns in [1, 4096]");
     for (const auto& [key, bits] : {std::pair<const char*, int>{"dac_bits", c.dac_bits},
                                     {"weight_bits", c.weight_bits}, {"adc_bits", c.adc_bits}})
         if (bits < 1 || bits > 24)
             throw config_error(key, std::to_string(bits), "bits out of range", "an integer in [1, 24]");
     if (!(c.adc_clip_sigmas > 0.0) || !std::isfinite(c.adc_clip_sigmas))
         throw config_error("adc_clip_sigmas", format_number(c.adc_clip_sigmas), "must be positive", "a number > 0");
-    if (!(c.laser_power_per_core.value() > 0.0) || !std::isfinite(c.laser_power_per_core.value()))
-        throw config_error("laser_power_mw", format_number(in_milliwatts(c.laser_power_per_core)), "must be positive",
-                           "an optical power > 0 mW");
+    if (!(c.laser_power_per_core.value() > 0.0) || !(in_watts(c.laser_power_per_core) <= kMaxLaserPowerW))
+        throw config_error("laser_power_mw", format_number(in_milliwatts(c.laser_power_per_core)),
+                           in_watts(c.laser_power_per_core) > 0.0 ? "more light than any laser delivers" : "must be positive",
+                           "an optical power in (0, 1e6] mW");
     if (!(c.clock.value() > 0.0)) throw config_error("clock_ghz", format_number(in_hertz(c.clock) * 1e-9),
                                                      "must be positive", "a clock > 0 GHz");
 }
@@ -214,7 +217,8 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
     }
     const double partial_count = static_cast<double>(m) * static_cast<double>(sample_count) * tiles_col;
     result.partial_sum_rms = std::sqrt(sum_square_partials / partial_count);
-    const double full_scale = std::max(c.adc_clip_sigmas * result.partial_sum_rms, 1e-300);
+    // All-zero partial sums (zero weights or inputs) leave any range right: take 1.
+    const double full_scale = result.partial_sum_rms > 1e-30 ? c.adc_clip_sigmas * result.partial_sum_rms : 1.0;
     result.adc_full_scale = full_scale;
     const Quantizer adc{c.adc_bits, full_scale};
     const Quantizer dac{c.dac_bits, 1.0};
@@ -301,7 +305,8 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
             const FloatTile* tile = &ftiles[tile_index];
             FloatTile drifted;
             if (!drift.empty() && c.architecture == MacArchitecture::microring_bank) {
-                // A common ring shift changes every weight: retune for this chunk's mean shift.
+                // A common ring shift (temperature) moves every ring off its tuning: the bank as
+                // shifted by this chunk's mean drift.
                 double mean_shift = 0.0;
                 for (Eigen::Index j = 0; j < cols_n; ++j) mean_shift += drift[static_cast<std::size_t>(j0 + j)];
                 mean_shift /= static_cast<double>(cols_n);
@@ -376,7 +381,8 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
                 analog = p_block;
             }
             // Mid-tread ADC: round to the nearest step (ties away from zero), clip to the range.
-            const Eigen::ArrayXXf v = (analog + sigma * z.topLeftCorner(rows, cols_n)) * inverse_step;
+            Eigen::ArrayXXf v = (analog + sigma * z.topLeftCorner(rows, cols_n)) * inverse_step;
+            v = (v == v).select(v, 0.0f);  // no NaN reaches the integer conversion below
             s.clipped += static_cast<std::size_t>(((v >= adc_top + 0.5f) || (v < -adc_top - 1.5f)).count());
             const Eigen::ArrayXXf bounded = v.max(-adc_top - 1.0f).min(adc_top);
             // Round half away from zero by truncating |v| + 1/2 (vectorises; no libm call).
@@ -436,8 +442,11 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
     result.enob = (10.0 * std::log10(full_scale * full_scale / 2.0 / std::max(partial_error_variance, 1e-300)) - 1.76) / 6.02;
     result.predicted = {total.shot / sampled_partials, total.thermal / sampled_partials, total.rin / sampled_partials,
                         adc.step() * adc.step() / 12.0};
-    const std::array<double, 4> terms = {result.predicted.shot, result.predicted.thermal, result.predicted.rin,
-                                         result.predicted.adc};
+    // What the noise terms do not explain: weight and input resolution, crosstalk, fabrication
+    // errors, drift.
+    result.static_error = std::max(0.0, partial_error_variance - result.predicted.total());
+    const std::array<double, 5> terms = {result.predicted.shot, result.predicted.thermal, result.predicted.rin,
+                                         result.predicted.adc, result.static_error};
     result.regime = static_cast<NoiseRegime>(std::max_element(terms.begin(), terms.end()) - terms.begin());
 
     // Error distribution in units of the RMS error, 40 bins over [-5, 5].

@@ -34,7 +34,7 @@ PhotonicCore read_core(TableReader& r, const std::string& name, const DeviceCata
     e.clock = gigahertz(r.number("clock_ghz", Range::open(0.0, 1e4)));
     e.noise_bandwidth_per_clock = r.number("noise_bandwidth_per_clock", Range{0.0, 10.0, false, true});
     e.laser = reference(r, "laser", d.lasers, "lasers", core.sources, d.sources);
-    e.laser_power_per_core = milliwatts(r.number("laser_power_mw", Range::positive()));
+    e.laser_power_per_core = milliwatts(r.number("laser_power_mw", Range{0.0, 1e6, false, true}));
     e.path_loss = Decibel(r.number("path_loss_db", Range::closed(0.0, 100.0)));
     e.photodetector = reference(r, "photodetector", d.photodetectors, "photodetectors", core.sources, d.sources);
     e.tia = reference(r, "tia", d.tias, "tias", core.sources, d.sources);
@@ -117,7 +117,7 @@ void read_overrides(TableReader& r, CoreOverrides& o) {
     auto number = [&](const char* key, const Range& range, std::optional<double>& out) {
         if (auto v = r.optional_number(key, range)) out = *v;
     };
-    number("laser_power_mw", Range::positive(), o.laser_power_mw);
+    number("laser_power_mw", Range{0.0, 1e6, false, true}, o.laser_power_mw);
     number("clock_ghz", Range::open(0.0, 1e4), o.clock_ghz);
     number("path_loss_db", Range::closed(0.0, 100.0), o.path_loss_db);
     number("adc_clip_sigmas", Range::positive(), o.adc_clip_sigmas);
@@ -160,6 +160,7 @@ EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCata
     req.file = root.file();
     const std::string core_name = root.string("core");
     req.core = find_entry(catalog.cores, core_name, root, "core", "cores");
+    req.core.emulator.seed = kDefaultEmulationSeed;
     (void)root.optional_string("description");
     CoreOverrides o;
     if (auto seed = root.optional_integer("seed", 0, std::numeric_limits<long long>::max()))
@@ -179,6 +180,7 @@ EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCata
         over->finish();
     }
     root.finish();
+    req.overrides = o;
     req.core = apply_overrides(req.core, o);
     return req;
 }
@@ -277,8 +279,10 @@ nlohmann::json emulation_json(const EmulationRequest& request, const MacEmulatio
     j["rel_rms_error"] = r.rel_rms_error;
     j["clipped_pct"] = 100.0 * r.clipped_fraction;
     j["noise_regime"] = std::string(regime_name(r.regime));
-    j["noise_budget"] = {{"shot", r.predicted.shot}, {"thermal", r.predicted.thermal}, {"rin", r.predicted.rin},
-                         {"adc", r.predicted.adc}, {"units", "mean square error per partial sum, normalised output"}};
+    j["noise_budget"] = {{"shot", r.predicted.shot},     {"thermal", r.predicted.thermal},
+                         {"rin", r.predicted.rin},       {"adc", r.predicted.adc},
+                         {"static", r.static_error},     {"units", "mean square error per partial sum, normalised output"}};
+    if (e.architecture == MacArchitecture::coherent_mesh) j["phase_dac_bits"] = e.mesh.phase_dac_bits;
     j["energy_pj_per_mac"] = in_picojoules(energy.total());
     // Converter energies at the catalog's best and upper bound; ordered, since the preset's own
     // converters need not sit between them.

@@ -80,6 +80,10 @@ check "emulate bad arch" 2 "" "unknown architecture \(did you mean \"coherent-me
 check "emulate negative laser" 2 "" "laser_power_mw = -1: must be positive" -- emulate --laser-power-mw -1 --m 8 --k 8 --n 8
 check "emulate nan laser" 2 "" "laser_power_mw" -- emulate --laser-power-mw nan --m 8 --k 8 --n 8
 check "emulate zero tile" 2 "" "tile" -- emulate --tile 0 --m 8 --k 8 --n 8
+check "emulate huge tile" 2 "" "--tile = 100000: tile size out of range" -- emulate --tile 100000
+check "emulate negative seed" 2 "" "--seed = -5: negative seed" -- emulate --seed -5 --m 8 --k 8 --n 8
+check "emulate huge output" 2 "" "matrices too large" -- emulate --m 1048576 --k 1 --n 1048576
+check "emulate huge laser" 2 "" "more light than any laser delivers" -- emulate --laser-power-mw 1e9 --m 8 --k 8 --n 8
 printf 'core = "microring_bnk"\n' >"$work/e1.toml"
 check "emulate unknown core" 2 "" "e1.toml:1: core = \"microring_bnk\": no entry of that name in \[cores\] \(did you mean \"microring_bank\"\?\)" -- emulate "$work/e1.toml"
 printf 'core = "coherent_mesh"\n[problem]\nm = 4\nn = 4\nk = 0\n' >"$work/e2.toml"

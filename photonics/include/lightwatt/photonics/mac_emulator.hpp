@@ -25,9 +25,8 @@ std::string_view architecture_name(MacArchitecture a);
 std::optional<MacArchitecture> architecture_from_name(std::string_view name);
 const std::vector<std::string>& architecture_names();
 
-// Which noise sets the error of a design at its operating point. `static_error` (weight and input
-// resolution, crosstalk, fabrication errors, drift) is reported only for the ceiling of the inverse
-// question: a run's regime is the largest of the four noise terms.
+// Which error source sets the error of a design at its operating point: the largest of the noise
+// terms and `static_error` (weight and input resolution, crosstalk, fabrication errors, drift).
 enum class NoiseRegime { shot, thermal, rin, quantisation, static_error };
 std::string_view regime_name(NoiseRegime r);
 
@@ -108,6 +107,7 @@ struct MacEmulationResult {
     double rel_rms_error = 0.0;    // ||output - exact||_F / ||exact||_F
     double clipped_fraction = 0.0; // partial sums outside the ADC range
     NoiseBudget predicted;         // analytic per-partial-sum error budget at this operating point
+    double static_error = 0.0;     // measured per-partial-sum error the noise terms do not explain
     NoiseRegime regime = NoiseRegime::quantisation;
     double partial_sum_rms = 0.0;  // RMS of the exact normalised partial sums
     double partial_error_variance = 0.0;  // measured mean square error per digitised partial sum

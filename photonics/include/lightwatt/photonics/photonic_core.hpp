@@ -55,9 +55,13 @@ void read_overrides(TableReader& r, CoreOverrides& o);
 // Applies overrides; throws InputError (key named as on the command line) for impossible values.
 PhotonicCore apply_overrides(PhotonicCore core, const CoreOverrides& o);
 
+// The seed of a request that names none (printed with every result).
+inline constexpr std::uint64_t kDefaultEmulationSeed = 20261125;
+
 struct EmulationRequest {
     std::string file;            // "" for a command-line-only request
     PhotonicCore core;
+    CoreOverrides overrides;     // the file's [overrides] and seed, kept to re-apply on another core
     long long m = 256, n = 256, k = 256;
     std::optional<double> target_enob;
 };
