@@ -22,6 +22,7 @@ constexpr std::array<std::string_view, 3> kArchitectureNames = {"coherent-mesh",
                                                                 "dot-product-engine"};
 constexpr std::array<std::string_view, 5> kRegimeNames = {"shot", "thermal", "rin", "quantisation", "static"};
 constexpr int kColumnsPerBlock = 256;
+constexpr Eigen::Index kSliceColumns = 32;
 // 1 kW of optical power per core bounds any laser; beyond it the float kernel would overflow.
 constexpr double kMaxLaserPowerW = 1e3;
 constexpr Eigen::Index kCalibrationColumns = 64;
@@ -298,7 +299,7 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
         Eigen::MatrixXf out = Eigen::MatrixXf::Zero(rows, cols_n);
         Eigen::MatrixXf hw(tr, cols_n), aux(tr, cols_n);
         Eigen::RowVectorXf dc_column(cols_n);
-        Eigen::ArrayXXf z(tr, cols_n);
+        Eigen::ArrayXXf z(tr, kSliceColumns);
         for (int t = 0; t < tiles_col; ++t) {
             const std::size_t tile_index = static_cast<std::size_t>(r) * tiles_col + t;
             const std::vector<double>& drift = drifts[tile_index];
@@ -343,71 +344,80 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
             const float dark = static_cast<float>(2.0 * det.dark_current);
             Eigen::MatrixXf exact;
             if (sampled) exact.noalias() = wf.block(r0, c0, rows, cols_k) * xf.block(c0, j0, cols_k, cols_n);
-            // Noise standard deviation of every partial sum, as whole-block array expressions
-            // (vectorised): sigma_y = sqrt(thermal + 2 q B (I_dc + 2 I_d) + RIN B I_ref^2) / gain.
-            auto p_block = hw.topRows(rows).array();
-            Eigen::ArrayXXf variance = Eigen::ArrayXXf::Constant(rows, cols_n, thermal);
-            if (coherent) {
-                if (c.shot_noise) {
-                    const auto re = p_block * field_gain;
-                    const auto im = aux.topRows(rows).array() * field_gain;
-                    variance += shot_per_ampere * (lo_current + dark + signal_current_per_field2 * (re.square() + im.square()));
+            // The element-wise work runs on slices of kSliceColumns columns, whose temporaries stay
+            // in the L1 cache; the random draws keep their column-by-column order.
+            for (Eigen::Index js = 0; js < cols_n; js += kSliceColumns) {
+                const Eigen::Index cols_s = std::min<Eigen::Index>(kSliceColumns, cols_n - js);
+                // Noise standard deviation of every partial sum, as whole-block array expressions
+                // (vectorised): sigma_y = sqrt(thermal + 2 q B (I_dc + 2 I_d) + RIN B I_ref^2) / gain.
+                auto p_block = hw.block(0, js, rows, cols_s).array();
+                Eigen::ArrayXXf variance = Eigen::ArrayXXf::Constant(rows, cols_s, thermal);
+                if (coherent) {
+                    if (c.shot_noise) {
+                        const auto re = p_block * field_gain;
+                        const auto im = aux.block(0, js, rows, cols_s).array() * field_gain;
+                        variance += shot_per_ampere * (lo_current + dark + signal_current_per_field2 * (re.square() + im.square()));
+                    }
+                    if (c.rin_noise) variance += rin_b * (gain * p_block).square();
+                } else {
+                    if (c.shot_noise) variance.rowwise() += (shot_per_ampere * (dc_column.segment(js, cols_s).array() + dark));
+                    if (c.rin_noise) {
+                        if (c.architecture == MacArchitecture::dot_product_engine)
+                            variance += rin_b * gain * gain * (p_block.colwise() + tile->row_sums.head(rows).array()).square();
+                        else
+                            variance += rin_b * gain * gain * aux.block(0, js, rows, cols_s).array();
+                    }
                 }
-                if (c.rin_noise) variance += rin_b * (gain * p_block).square();
-            } else {
-                if (c.shot_noise) variance.rowwise() += (shot_per_ampere * (dc_column.array() + dark));
-                if (c.rin_noise) {
-                    if (c.architecture == MacArchitecture::dot_product_engine)
-                        variance += rin_b * gain * gain * (p_block.colwise() + tile->row_sums.head(rows).array()).square();
-                    else
-                        variance += rin_b * gain * gain * aux.topRows(rows).array();
+                const float inverse_step = 1.0f / adc_step;
+                // One standard normal per partial sum (column by column), then the ADC on the block.
+                if (rows == tr) {
+                    normal.fill(z.data(), static_cast<std::size_t>(rows * cols_s));
+                } else {
+                    for (Eigen::Index j = 0; j < cols_s; ++j)
+                        for (Eigen::Index i = 0; i < rows; ++i) z(i, j) = normal.next();
                 }
-            }
-            const Eigen::ArrayXXf sigma = variance.sqrt() * inverse_gain;
-            const float inverse_step = 1.0f / adc_step;
-            // One standard normal per partial sum, then the ADC on the whole block.
-            for (Eigen::Index j = 0; j < cols_n; ++j)
-                for (Eigen::Index i = 0; i < rows; ++i) z(i, j) = normal.next();
-            Eigen::ArrayXXf analog;
-            if (coherent && !drift.empty()) {
-                // Homodyne against an LO whose phase has drifted by phi: Re(e^{i phi} b).
-                analog.resize(rows, cols_n);
-                for (Eigen::Index j = 0; j < cols_n; ++j) {
-                    const double phi = drift[static_cast<std::size_t>(j0 + j)];
-                    analog.col(j) = static_cast<float>(std::cos(phi)) * p_block.col(j) -
-                                    static_cast<float>(std::sin(phi)) * aux.topRows(rows).array().col(j);
+                const auto noise = (variance.sqrt() * inverse_gain) * z.topLeftCorner(rows, cols_s);
+                Eigen::ArrayXXf v;
+                if (coherent && !drift.empty()) {
+                    Eigen::ArrayXXf analog;
+                    // Homodyne against an LO whose phase has drifted by phi: Re(e^{i phi} b).
+                    analog.resize(rows, cols_s);
+                    for (Eigen::Index j = 0; j < cols_s; ++j) {
+                        const double phi = drift[static_cast<std::size_t>(j0 + js + j)];
+                        analog.col(j) = static_cast<float>(std::cos(phi)) * p_block.col(j) -
+                                        static_cast<float>(std::sin(phi)) * aux.block(0, js, rows, cols_s).array().col(j);
+                    }
+                    v = (analog + noise) * inverse_step;
+                } else {
+                    v = (p_block + noise) * inverse_step;
                 }
-            } else {
-                analog = p_block;
-            }
-            // Mid-tread ADC: round to the nearest step (ties away from zero), clip to the range.
-            Eigen::ArrayXXf v = (analog + sigma * z.topLeftCorner(rows, cols_n)) * inverse_step;
-            v = (v == v).select(v, 0.0f);  // no NaN reaches the integer conversion below
-            s.clipped += static_cast<std::size_t>(((v >= adc_top + 0.5f) || (v < -adc_top - 1.5f)).count());
-            const Eigen::ArrayXXf bounded = v.max(-adc_top - 1.0f).min(adc_top);
-            // Round half away from zero by truncating |v| + 1/2 (vectorises; no libm call).
-            const Eigen::ArrayXXf digitised =
-                ((bounded.abs() + 0.5f).cast<int>().cast<float>() * bounded.sign()) * adc_step;
-            out += digitised.matrix();
-            if (sampled) s.partial_error_square += (digitised.matrix() - exact).cast<double>().squaredNorm();
-            if (sampled) {
-                // Mean noise terms of these partial sums, per unit of normalised output squared.
-                const double g2 = static_cast<double>(gain) * gain;
-                const double block_partials = static_cast<double>(rows * cols_n);
-                s.thermal += static_cast<double>(thermal) * block_partials / g2;
-                const double noise_total = (variance.cast<double>().sum()) / g2;
-                double rin_part = 0.0;
-                if (c.rin_noise) {
-                    if (coherent) rin_part = (rin_b * (gain * p_block).square()).cast<double>().sum() / g2;
-                    else if (c.architecture == MacArchitecture::dot_product_engine)
-                        rin_part = (rin_b * gain * gain * (p_block.colwise() + tile->row_sums.head(rows).array()).square())
-                                       .cast<double>()
-                                       .sum() / g2;
-                    else rin_part = (rin_b * gain * gain * aux.topRows(rows).array()).cast<double>().sum() / g2;
+                // Mid-tread ADC: round to the nearest step (ties away from zero), clip to the range.
+                v = (v == v).select(v, 0.0f);  // no NaN reaches the integer conversion below
+                s.clipped += static_cast<std::size_t>(((v >= adc_top + 0.5f) || (v < -adc_top - 1.5f)).count());
+                // Round half away from zero by truncating |v| + 1/2 (vectorises; no libm call).
+                const auto bounded = v.max(-adc_top - 1.0f).min(adc_top);
+                const Eigen::ArrayXXf digitised = ((bounded.abs() + 0.5f).cast<int>().cast<float>() * bounded.sign()) * adc_step;
+                out.middleCols(js, cols_s) += digitised.matrix();
+                if (sampled) s.partial_error_square += (digitised.matrix() - exact.middleCols(js, cols_s)).cast<double>().squaredNorm();
+                if (sampled) {
+                    // Mean noise terms of these partial sums, per unit of normalised output squared.
+                    const double g2 = static_cast<double>(gain) * gain;
+                    const double block_partials = static_cast<double>(rows * cols_s);
+                    s.thermal += static_cast<double>(thermal) * block_partials / g2;
+                    const double noise_total = (variance.cast<double>().sum()) / g2;
+                    double rin_part = 0.0;
+                    if (c.rin_noise) {
+                        if (coherent) rin_part = (rin_b * (gain * p_block).square()).cast<double>().sum() / g2;
+                        else if (c.architecture == MacArchitecture::dot_product_engine)
+                            rin_part = (rin_b * gain * gain * (p_block.colwise() + tile->row_sums.head(rows).array()).square())
+                                           .cast<double>()
+                                           .sum() / g2;
+                        else rin_part = (rin_b * gain * gain * aux.block(0, js, rows, cols_s).array()).cast<double>().sum() / g2;
+                    }
+                    s.rin += rin_part;
+                    s.shot += noise_total - rin_part - static_cast<double>(thermal) * block_partials / g2;
+                    s.sampled += static_cast<std::size_t>(rows * cols_s);
                 }
-                s.rin += rin_part;
-                s.shot += noise_total - rin_part - static_cast<double>(thermal) * block_partials / g2;
-                s.sampled += static_cast<std::size_t>(rows * cols_n);
             }
             s.partials += static_cast<std::size_t>(rows * cols_n);
         }
