@@ -48,6 +48,12 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
         if (!value) continue;
         if (*value < 1 || *value > (1 << 20))
             throw flag_error(flag, std::to_string(*value), "size out of range", "an integer in [1, 1048576]");
+        const bool fixed_by_matrix = (req.weights && (flag[2] == 'm' || flag[2] == 'k')) ||
+                                     (req.inputs && (flag[2] == 'k' || flag[2] == 'n'));
+        if (fixed_by_matrix && *value != *target)
+            throw flag_error(flag, std::to_string(*value),
+                             "contradicts the size of the matrix the file gives (" + std::to_string(*target) + ")",
+                             "leave it out, or the matrix's size");
         *target = *value;
     }
     if (req.m * req.k > (1LL << 28) || req.k * req.n > (1LL << 28) || req.m * req.n > (1LL << 28))
@@ -135,8 +141,8 @@ void emulate(const std::filesystem::path& data_dir, const EmulateOptions& option
     EmulationRequest run = req;
     run.core.emulator.full_reference = static_cast<double>(req.m) * static_cast<double>(req.k) * static_cast<double>(req.n) <= 1073741824.0;
     const auto& config = run.core.emulator;
-    const Eigen::MatrixXd weights = random_matrix(req.m, req.k, config.seed, kWeightsStream);
-    const Eigen::MatrixXd inputs = random_matrix(req.k, req.n, config.seed, kInputsStream);
+    const Eigen::MatrixXd weights = req.weights ? *req.weights : random_matrix(req.m, req.k, config.seed, kWeightsStream);
+    const Eigen::MatrixXd inputs = req.inputs ? *req.inputs : random_matrix(req.k, req.n, config.seed, kInputsStream);
     if (!out.json) std::fprintf(stderr, "lightwatt: emulating %lld x %lld x %lld ...\n", req.m, req.k, req.n);
     const MacEmulationResult result = emulate_gemm(weights, inputs, config);
     const double reuse = static_cast<double>(req.n);

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "lightwatt/core/rng.hpp"
+#include "lightwatt/photonics/csv_matrix.hpp"
 
 namespace lightwatt::photonics {
 
@@ -167,9 +168,39 @@ EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCata
         o.seed = static_cast<std::uint64_t>(*seed);
     req.target_enob = root.optional_number("target_enob", Range{0.0, 24.0, false, true});
     if (auto problem = root.optional_table("problem")) {
-        req.m = problem->integer("m", 1, 1 << 20);
-        req.n = problem->integer("n", 1, 1 << 20);
-        req.k = problem->integer("k", 1, 1 << 20);
+        const std::filesystem::path folder = std::filesystem::path(req.file).parent_path();
+        auto load = [&](const char* key) -> std::optional<Eigen::MatrixXd> {
+            const auto name = problem->optional_string(key);
+            if (!name) return std::nullopt;
+            const std::filesystem::path given_path(*name);
+            const std::filesystem::path path = given_path.is_absolute() ? given_path : folder / given_path;
+            return load_csv_matrix(path);
+        };
+        req.weights = load("weights_csv");
+        req.inputs = load("inputs_csv");
+        if (req.weights) {
+            req.m = req.weights->rows();
+            req.k = req.weights->cols();
+        }
+        if (req.inputs) {
+            if (req.weights && req.inputs->rows() != req.k)
+                throw problem->error("inputs_csv", problem->value_text("inputs_csv"),
+                                     "has " + std::to_string(req.inputs->rows()) + " rows but the weights have " +
+                                         std::to_string(req.k) + " columns",
+                                     "inputs with as many rows as the weights have columns");
+            req.k = req.inputs->rows();
+            req.n = req.inputs->cols();
+        }
+        const bool given = req.weights || req.inputs;
+        for (const auto& [key, target] : {std::pair<const char*, long long*>{"m", &req.m}, {"n", &req.n}, {"k", &req.k}}) {
+            const auto v = given ? problem->optional_integer(key, 1, 1 << 20) : std::optional<long long>(problem->integer(key, 1, 1 << 20));
+            if (!v) continue;
+            const bool fixed = (req.weights && (key[0] == 'm' || key[0] == 'k')) || (req.inputs && (key[0] == 'k' || key[0] == 'n'));
+            if (fixed && *v != *target)
+                throw problem->error(key, std::to_string(*v), "contradicts the given matrix's size (" + std::to_string(*target) + ")",
+                                     "the size of the matrix given, or leave it out");
+            *target = *v;
+        }
         if (req.m * req.k > (1LL << 28) || req.k * req.n > (1LL << 28))
             throw problem->error("", std::to_string(req.m) + "x" + std::to_string(req.k) + "x" + std::to_string(req.n),
                                  "matrices too large to emulate in memory", "m k and k n at most 2^28 elements each");

@@ -92,6 +92,17 @@ check "emulate same seed same output" 0 "" "" -- emulate --m 8 --k 8 --n 8 --see
 "$lw" emulate --m 8 --k 8 --n 8 --seed 5 --json -o "$work/s2.json" 2>/dev/null
 if cmp -s "$work/s1.json" "$work/s2.json"; then passed=$((passed + 1)); else echo "FAIL emulate not reproducible"; failed=$((failed + 1)); fi
 
+# emulate on given matrices (CSV beside the request file).
+check "emulate given matrices" 0 "8 x 12 times 12 x 20" "" -- emulate "$data/emulations/given-matrices.toml"
+cp "$data/emulations/small-layer-inputs.csv" "$work/x.csv"
+printf '1, 2\n3, oops\n' >"$work/w.csv"
+printf 'core = "dot_product_engine"\n[problem]\nweights_csv = "w.csv"\n' >"$work/e3.toml"
+check "emulate bad csv" 2 "" "w.csv:2: column 2 = \"oops\": not a finite number" -- emulate "$work/e3.toml"
+printf '1, 2\n3, 4\n' >"$work/w.csv"
+printf 'core = "dot_product_engine"\n[problem]\nweights_csv = "w.csv"\ninputs_csv = "x.csv"\n' >"$work/e4.toml"
+check "emulate shape mismatch" 2 "" "problem.inputs_csv = \"x.csv\": has 12 rows but the weights have 2 columns" -- emulate "$work/e4.toml"
+check "emulate flag contradicts matrix" 2 "" "--k = 5: contradicts" -- emulate "$data/emulations/given-matrices.toml" --k 5
+
 # A broken catalog: exit 2 naming file, line and key.
 mkdir -p "$work/data"
 cp "$data"/*.toml "$work/data/"

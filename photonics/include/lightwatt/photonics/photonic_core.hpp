@@ -64,9 +64,12 @@ struct EmulationRequest {
     CoreOverrides overrides;     // the file's [overrides] and seed, kept to re-apply on another core
     long long m = 256, n = 256, k = 256;
     std::optional<double> target_enob;
+    // Given matrices ([problem] weights_csv, inputs_csv); random ones where absent.
+    std::optional<Eigen::MatrixXd> weights, inputs;
 };
 
-// A request file: `core = NAME`, [problem] m/n/k, optional target_enob and [overrides].
+// A request file: `core = NAME`, [problem] m/n/k or weights_csv/inputs_csv (paths relative to the
+// file), optional target_enob and [overrides].
 EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCatalog& catalog);
 
 // Random test matrices, uniform in [-1, 1], from CounterRng(seed, stream).
