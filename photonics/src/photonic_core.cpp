@@ -163,6 +163,7 @@ EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCata
     req.core = find_entry(catalog.cores, core_name, root, "core", "cores");
     req.core.emulator.seed = kDefaultEmulationSeed;
     (void)root.optional_string("description");
+    (void)root.optional_string("source");
     CoreOverrides o;
     if (auto seed = root.optional_integer("seed", 0, std::numeric_limits<long long>::max()))
         o.seed = static_cast<std::uint64_t>(*seed);
