@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "lightwatt/core/toml_reader.hpp"
+#include "input_error_of.hpp"
 
 using namespace lightwatt;
 
@@ -8,15 +9,13 @@ namespace {
 // Runs `read` on a document parsed from `text` and returns the InputError it throws.
 template <class F>
 InputErrorDetails error_of(const std::string& text, F read) {
-    try {
-        auto doc = TomlDocument::parse_string(text, "test.toml");
-        auto root = doc.root();
-        read(root);
-    } catch (const InputError& e) {
-        return e.details();
-    }
-    FAIL("expected an InputError");
-    return {};
+    return testing::input_error_of(
+        [&] {
+            auto doc = TomlDocument::parse_string(text, "test.toml");
+            auto root = doc.root();
+            read(root);
+        },
+        text);
 }
 }  // namespace
 

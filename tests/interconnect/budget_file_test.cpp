@@ -3,6 +3,7 @@
 #include <string>
 
 #include "lightwatt/interconnect/budget_file.hpp"
+#include "input_error_of.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::interconnect;
@@ -18,13 +19,7 @@ BudgetStudy study(const std::string& text) {
     return read_budget_study(doc.root(), catalog());
 }
 InputErrorDetails study_error(const std::string& text) {
-    try {
-        (void)study(text);
-    } catch (const InputError& e) {
-        return e.details();
-    }
-    FAIL("expected an InputError for:\n" << text);
-    return {};
+    return testing::input_error_of([&] { (void)study(text); }, text);
 }
 }  // namespace
 

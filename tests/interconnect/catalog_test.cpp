@@ -3,6 +3,7 @@
 #include <string>
 
 #include "lightwatt/interconnect/link_catalog.hpp"
+#include "input_error_of.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::interconnect;
@@ -13,14 +14,12 @@ const std::string kData = LIGHTWATT_TEST_DATA_DIR;
 InputErrorDetails links_error(const std::string& links_text) {
     const auto devices = TomlDocument::parse_file(kData + "/devices.toml");
     const auto electronics = TomlDocument::parse_file(kData + "/electronics.toml");
-    try {
-        const auto links = TomlDocument::parse_string(links_text, "links.toml");
-        (void)LinkCatalog::read(devices.root(), electronics.root(), links.root());
-    } catch (const InputError& e) {
-        return e.details();
-    }
-    FAIL("expected an InputError for:\n" << links_text);
-    return {};
+    return testing::input_error_of(
+        [&] {
+            const auto links = TomlDocument::parse_string(links_text, "links.toml");
+            (void)LinkCatalog::read(devices.root(), electronics.root(), links.root());
+        },
+        links_text);
 }
 
 const std::string kCopper = R"([links.c]

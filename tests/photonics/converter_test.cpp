@@ -4,6 +4,7 @@
 #include <string>
 
 #include "lightwatt/photonics/converter.hpp"
+#include "input_error_of.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::photonics;
@@ -28,14 +29,8 @@ const ConverterCatalog& shipped() {
 }
 
 InputErrorDetails catalog_error(const std::string& text) {
-    try {
-        auto doc = TomlDocument::parse_string(text, "converters.toml");
-        (void)read_converter_catalog(doc.root());
-    } catch (const InputError& e) {
-        return e.details();
-    }
-    FAIL("expected an InputError for:\n" << text);
-    return {};
+    return testing::input_error_of(
+        [&] { (void)read_converter_catalog(TomlDocument::parse_string(text, "converters.toml").root()); }, text);
 }
 
 const std::string kAdc = "[adcs.a]\nwalden_fom_fj_per_step = 5\nfloor_pj = 1\nsource = \"s\"\n";

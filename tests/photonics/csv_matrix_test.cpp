@@ -2,19 +2,14 @@
 
 #include "lightwatt/core/error.hpp"
 #include "lightwatt/photonics/csv_matrix.hpp"
+#include "input_error_of.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::photonics;
 
 namespace {
 InputErrorDetails csv_error(const std::string& text) {
-    try {
-        (void)parse_csv_matrix(text, "m.csv");
-    } catch (const InputError& e) {
-        return e.details();
-    }
-    FAIL("expected an InputError for: " << text);
-    return {};
+    return testing::input_error_of([&] { (void)parse_csv_matrix(text, "m.csv"); }, text);
 }
 }  // namespace
 

@@ -3,20 +3,15 @@
 #include <string>
 
 #include "lightwatt/photonics/device_catalog.hpp"
+#include "input_error_of.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::photonics;
 
 namespace {
 InputErrorDetails catalog_error(const std::string& text) {
-    try {
-        auto doc = TomlDocument::parse_string(text, "devices.toml");
-        (void)read_device_catalog(doc.root());
-    } catch (const InputError& e) {
-        return e.details();
-    }
-    FAIL("expected an InputError for:\n" << text);
-    return {};
+    return testing::input_error_of(
+        [&] { (void)read_device_catalog(TomlDocument::parse_string(text, "devices.toml").root()); }, text);
 }
 const std::string kLaser =
     "[lasers.l]\nwall_plug_efficiency = 0.2\nmax_output_power_mw = 100\nrin_db_per_hz = -145\nsource = \"s\"\n";
