@@ -14,6 +14,8 @@
 #include "lightwatt/photonics/mzi_mesh.hpp"
 #include "lightwatt/photonics/quantizer.hpp"
 
+#include "adc_column.hpp"
+
 namespace lightwatt::photonics {
 
 namespace {
@@ -22,10 +24,8 @@ constexpr std::array<std::string_view, 3> kArchitectureNames = {"coherent-mesh",
                                                                 "dot-product-engine"};
 constexpr std::array<std::string_view, 5> kRegimeNames = {"shot", "thermal", "rin", "quantisation", "static"};
 constexpr int kColumnsPerBlock = 256;
-constexpr Eigen::Index kSliceColumns = 32;
 // 1 kW of optical power per core bounds any laser; beyond it the float kernel would overflow.
 constexpr double kMaxLaserPowerW = 1e3;
-constexpr Eigen::Index kCalibrationColumns = 64;
 // Error statistics (ENOB, the noise budget) need the exact partial sums, a second GEMM: they are
 // gathered on every block up to this many partial sums, then on an evenly spaced subset of blocks.
 constexpr double kStatisticsPartials = 1024.0 * 1024;
@@ -174,55 +174,98 @@ const std::vector<std::string>& architecture_names() {
 
 std::string_view regime_name(NoiseRegime r) { return kRegimeNames[static_cast<std::size_t>(r)]; }
 
+namespace {
+
+// Rows per group of the double-precision reference products: fixed, so the summation order (and
+// so every bit) does not depend on the thread count.
+constexpr Eigen::Index kReferenceRows = 256;
+
+// a * b in double, computed on fixed groups of rows in parallel.
+Eigen::MatrixXd product_by_row_groups(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, int threads) {
+    Eigen::MatrixXd out(a.rows(), b.cols());
+    const auto groups = static_cast<std::size_t>((a.rows() + kReferenceRows - 1) / kReferenceRows);
+    parallel_for_blocks(groups, threads, [&](std::size_t g) {
+        const Eigen::Index r0 = static_cast<Eigen::Index>(g) * kReferenceRows;
+        const Eigen::Index rows = std::min(kReferenceRows, a.rows() - r0);
+        out.middleRows(r0, rows).noalias() = a.middleRows(r0, rows) * b;
+    });
+    return out;
+}
+
+// The exact partial sums of every k tile on a sample of columns: their sum (the exact product on
+// those columns) and their sum of squares (which sets the ADC's full scale).
+struct SampledPartials {
+    Eigen::MatrixXd product;
+    double sum_square = 0.0;
+};
+
+SampledPartials sampled_partials(const Eigen::MatrixXd& weights, const Eigen::MatrixXd& sample_inputs, int tile_cols,
+                                 int threads) {
+    const Eigen::Index m = weights.rows(), k = weights.cols();
+    SampledPartials s;
+    s.product = Eigen::MatrixXd::Zero(m, sample_inputs.cols());
+    const auto groups = static_cast<std::size_t>((m + kReferenceRows - 1) / kReferenceRows);
+    std::vector<double> group_sum_square(groups, 0.0);
+    parallel_for_blocks(groups, threads, [&](std::size_t g) {
+        const Eigen::Index r0 = static_cast<Eigen::Index>(g) * kReferenceRows;
+        const Eigen::Index rows = std::min(kReferenceRows, m - r0);
+        Eigen::MatrixXd partial(rows, sample_inputs.cols());
+        for (Eigen::Index c0 = 0; c0 < k; c0 += tile_cols) {
+            const Eigen::Index cols = std::min<Eigen::Index>(tile_cols, k - c0);
+            partial.noalias() = weights.block(r0, c0, rows, cols) * sample_inputs.middleRows(c0, cols);
+            group_sum_square[g] += partial.squaredNorm();
+            s.product.middleRows(r0, rows) += partial;
+        }
+    });
+    for (const double v : group_sum_square) s.sum_square += v;
+    return s;
+}
+
+}  // namespace
+
 MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::MatrixXd& inputs,
                                 const MacEmulatorConfig& c) {
     validate(weights, inputs, c);
     const Eigen::Index m = weights.rows(), k = weights.cols(), n = inputs.cols();
     const double w_scale = std::max(weights.cwiseAbs().maxCoeff(), 1e-300);
     const double x_scale = std::max(inputs.cwiseAbs().maxCoeff(), 1e-300);
-    const Eigen::MatrixXd w = weights / w_scale;
-    const Eigen::MatrixXd x = inputs / x_scale;
     const int tr = c.tile_rows, tc = c.tile_cols;
     const int tiles_row = static_cast<int>((m + tr - 1) / tr);
     const int tiles_col = static_cast<int>((k + tc - 1) / tc);
     const int chunks = static_cast<int>((n + kColumnsPerBlock - 1) / kColumnsPerBlock);
     const int threads = c.threads > 0 ? c.threads : default_thread_count();
+    const bool coherent = c.architecture == MacArchitecture::coherent_mesh;
 
     MacEmulationResult result;
     result.tiles_row = tiles_row;
     result.tiles_col = tiles_col;
+
+    // An evenly spaced sample of at most 128 output columns: its exact partial sums set the ADC's
+    // full scale (calibrated on the data, as hardware is) and, unless the full reference is asked
+    // for, its exact product is what the output is compared with.
+    const Eigen::Index sample_step = std::max<Eigen::Index>(1, (n + 127) / 128);
+    std::vector<Eigen::Index> sample_columns;
+    for (Eigen::Index j = 0; j < n; j += sample_step) sample_columns.push_back(j);
+    Eigen::MatrixXd sample_inputs(k, static_cast<Eigen::Index>(sample_columns.size()));
+    for (std::size_t i = 0; i < sample_columns.size(); ++i)
+        sample_inputs.col(static_cast<Eigen::Index>(i)) = inputs.col(sample_columns[i]);
+    SampledPartials sample = sampled_partials(weights, sample_inputs, tc, threads);
     if (c.full_reference) {
-        result.exact = weights * inputs;
+        result.exact = product_by_row_groups(weights, inputs, threads);
         result.reference_columns.resize(static_cast<std::size_t>(n));
         for (Eigen::Index j = 0; j < n; ++j) result.reference_columns[static_cast<std::size_t>(j)] = j;
     } else {
-        const Eigen::Index step = std::max<Eigen::Index>(1, (n + 127) / 128);
-        for (Eigen::Index j = 0; j < n; j += step) result.reference_columns.push_back(j);
-        Eigen::MatrixXd picked(k, static_cast<Eigen::Index>(result.reference_columns.size()));
-        for (std::size_t i = 0; i < result.reference_columns.size(); ++i)
-            picked.col(static_cast<Eigen::Index>(i)) = inputs.col(result.reference_columns[i]);
-        result.exact = weights * picked;
+        result.exact = std::move(sample.product);
+        result.reference_columns = sample_columns;
     }
-
-    // Exact normalised partial sums set the ADC's full scale (calibrated on the data, as hardware
-    // is), from an evenly spaced sample of at most kCalibrationColumns columns.
-    const Eigen::Index sample_step = std::max<Eigen::Index>(1, n / kCalibrationColumns);
-    const Eigen::Index sample_count = (n + sample_step - 1) / sample_step;
-    Eigen::MatrixXd x_sample(k, sample_count);
-    for (Eigen::Index j = 0; j < sample_count; ++j) x_sample.col(j) = x.col(j * sample_step);
-    double sum_square_partials = 0.0;
-    for (int tcol = 0; tcol < tiles_col; ++tcol) {
-        const Eigen::Index c0 = static_cast<Eigen::Index>(tcol) * tc;
-        const Eigen::Index cols = std::min<Eigen::Index>(tc, k - c0);
-        sum_square_partials += (w.middleCols(c0, cols) * x_sample.middleRows(c0, cols)).squaredNorm();
-    }
-    const double partial_count = static_cast<double>(m) * static_cast<double>(sample_count) * tiles_col;
-    result.partial_sum_rms = std::sqrt(sum_square_partials / partial_count);
+    const double partial_count = static_cast<double>(m) * static_cast<double>(sample_columns.size()) * tiles_col;
+    result.partial_sum_rms = std::sqrt(sample.sum_square / partial_count) / (w_scale * x_scale);
     // All-zero partial sums (zero weights or inputs) leave any range right: take 1.
     const double full_scale = result.partial_sum_rms > 1e-30 ? c.adc_clip_sigmas * result.partial_sum_rms : 1.0;
     result.adc_full_scale = full_scale;
     const Quantizer adc{c.adc_bits, full_scale};
     const Quantizer dac{c.dac_bits, 1.0};
+    const double adc_step = adc.step();
 
     // Implemented tiles, each from its own stream: independent of threads.
     std::vector<ImplementedTile> tiles(static_cast<std::size_t>(tiles_row) * tiles_col);
@@ -231,59 +274,116 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
         const Eigen::Index r0 = static_cast<Eigen::Index>(r) * tr, c0 = static_cast<Eigen::Index>(t) * tc;
         Eigen::MatrixXd target = Eigen::MatrixXd::Zero(tr, tc);  // edge tiles are zero-padded
         const Eigen::Index rows = std::min<Eigen::Index>(tr, m - r0), cols = std::min<Eigen::Index>(tc, k - c0);
-        target.topLeftCorner(rows, cols) = w.block(r0, c0, rows, cols);
+        target.topLeftCorner(rows, cols) = weights.block(r0, c0, rows, cols) / w_scale;
         tiles[index] = implement_tile(target, c, index);
     });
 
     // Drift sequences, one per tile, over the columns (time) of the run.
     std::vector<std::vector<double>> drifts(tiles.size());
-    const bool lo_drift = c.architecture == MacArchitecture::coherent_mesh && c.drift.lo_phase_psd_rad2_per_hz > 0.0;
+    const bool lo_drift = coherent && c.drift.lo_phase_psd_rad2_per_hz > 0.0;
     const bool ring_drift = c.architecture == MacArchitecture::microring_bank && c.drift.ring_psd_hz2_per_hz > 0.0;
     if ((lo_drift || ring_drift) && c.drift.interval.value() > 0.0) {
         const Time dt = c.drift.interval / static_cast<double>(n);
         const double psd = lo_drift ? c.drift.lo_phase_psd_rad2_per_hz : c.drift.ring_psd_hz2_per_hz;
-        for (std::size_t i = 0; i < drifts.size(); ++i)
+        parallel_for_blocks(drifts.size(), threads, [&](std::size_t i) {
             drifts[i] = flicker_phase_drift(static_cast<std::size_t>(n), dt, psd, c.seed ^ kDriftStream, i);
+        });
     }
+    const bool has_drift = !drifts.empty() && !drifts.front().empty();
 
     const Detection det = detection_of(c);
     result.detector_power_per_channel = watts(det.channel_power_w);
-    const Eigen::MatrixXf xq = x.unaryExpr([&](double v) { return quantize(v, dac); }).cast<float>();
-    const Eigen::MatrixXf xf = x.cast<float>();
-    const Eigen::MatrixXf wf = w.cast<float>();
 
-    // Per tile, in float: implemented weights, what each noise term needs, the gain.
+    // The inputs through their DACs (float), and for the incoherent cores the DC light each k tile
+    // puts on a detector per column: sum_j p_ch (1 + x_j) / 2, as a photocurrent.
+    Eigen::MatrixXf xq(k, n);
+    Eigen::MatrixXf dc_current(coherent ? 0 : tiles_col, n);
+    const double light = 0.5 * det.channel_power_w * det.responsivity;
+    parallel_for_blocks(static_cast<std::size_t>(chunks), threads, [&](std::size_t chunk) {
+        const Eigen::Index j0 = static_cast<Eigen::Index>(chunk) * kColumnsPerBlock;
+        const Eigen::Index cols_n = std::min<Eigen::Index>(kColumnsPerBlock, n - j0);
+        for (Eigen::Index j = j0; j < j0 + cols_n; ++j) {
+            for (Eigen::Index i = 0; i < k; ++i) xq(i, j) = static_cast<float>(quantize(inputs(i, j) / x_scale, dac));
+            if (coherent) continue;
+            for (int t = 0; t < tiles_col; ++t) {
+                const Eigen::Index c0 = static_cast<Eigen::Index>(t) * tc;
+                const Eigen::Index cols = std::min<Eigen::Index>(tc, k - c0);
+                double sum = 0.0;
+                for (Eigen::Index i = c0; i < c0 + cols; ++i) sum += 1.0 + xq(i, j);
+                dc_current(t, j) = static_cast<float>(light * sum);
+            }
+        }
+    });
+
+    // Per tile, in float and in units of the ADC step: implemented weights, what each noise term
+    // needs, the gain. Noise terms are variances in steps^2 (adc_column.hpp):
+    //   sigma_v^2 = [thermal + 2qB (I_dc + 2 I_d)] / (g S)^2 + c_pp (p + offset)^2 + c_aa a^2 + c_a a
     struct FloatTile {
-        Eigen::MatrixXf weights, weights_imag, weights_square;
-        Eigen::VectorXf row_sums;  // sum over the inputs in use: the offset term W 1
-        double gain = 1.0;
+        Eigen::MatrixXf weights;         // W / S
+        Eigen::MatrixXf weights_aux;     // coherent: Im W / S; microring: W^2 (for the RIN term)
+        Eigen::VectorXf offset;          // dot-product engine: (W 1) / S, the intensity offset
+        double gain = 1.0;               // A per unit normalised output
+        double thermal = 0.0, shot_per_ampere = 0.0;  // steps^2, steps^2 per A of DC light
+        double c_pp = 0.0, c_aa = 0.0, c_a = 0.0;
+        double shot_c_pp = 0.0;          // the shot part of c_pp (coherent), for the budget
+    };
+    const double shot_per_ampere = 2.0 * constants::elementary_charge.value() * det.bandwidth_hz;
+    const double rin_b = det.rin_per_hz * det.bandwidth_hz;
+    const double dark = 2.0 * det.dark_current;
+    const auto aux_weights_of = [&](const Eigen::MatrixXd& implemented) -> Eigen::MatrixXf {
+        return implemented.array().square().matrix().cast<float>();
     };
     std::vector<FloatTile> ftiles(tiles.size());
-    for (std::size_t i = 0; i < tiles.size(); ++i) {
+    parallel_for_blocks(tiles.size(), threads, [&](std::size_t i) {
         const int t = static_cast<int>(i) % tiles_col;
         const Eigen::Index cols_k = std::min<Eigen::Index>(tc, k - static_cast<Eigen::Index>(t) * tc);
         FloatTile& f = ftiles[i];
-        f.weights = tiles[i].weights.cast<float>();
-        if (c.architecture == MacArchitecture::coherent_mesh) f.weights_imag = tiles[i].weights_imag.cast<float>();
-        if (c.architecture == MacArchitecture::microring_bank) f.weights_square = f.weights.array().square().matrix();
-        f.row_sums = f.weights.leftCols(cols_k).rowwise().sum();
-        f.gain = signal_gain(det, c, tiles[i]);
-    }
+        const ImplementedTile& tile = tiles[i];
+        f.gain = signal_gain(det, c, tile);
+        const double gs = f.gain * adc_step;
+        f.weights = (tile.weights / adc_step).cast<float>();
+        f.thermal = c.thermal_noise ? det.thermal_variance / (gs * gs) : 0.0;
+        f.shot_per_ampere = c.shot_noise ? shot_per_ampere / (gs * gs) : 0.0;
+        const double rin = c.rin_noise ? rin_b : 0.0;
+        switch (c.architecture) {
+            case MacArchitecture::dot_product_engine:
+                f.offset = (tile.weights.leftCols(cols_k).rowwise().sum() / adc_step).cast<float>();
+                f.c_pp = rin;  // RIN on the whole current incl. the offset, one laser
+                break;
+            case MacArchitecture::microring_bank:
+                if (c.rin_noise) f.weights_aux = aux_weights_of(tile.weights);
+                f.c_a = rin / (adc_step * adc_step);  // RIN per WDM line: sum W^2 (1 + x)^2
+                break;
+            case MacArchitecture::coherent_mesh: {
+                // Shot on the signal light: 2qB R p_ch |b|^2 with b = (fg y, fg y_imag).
+                const double fg = tile.signal_scale / tile.coherent_scale;
+                f.weights_aux = (tile.weights_imag / adc_step).cast<float>();
+                f.shot_c_pp = c.shot_noise ? shot_per_ampere * det.responsivity * det.channel_power_w * fg * fg /
+                                                 (f.gain * f.gain)
+                                           : 0.0;
+                f.c_pp = f.shot_c_pp + rin;
+                f.c_aa = f.shot_c_pp;
+                break;
+            }
+        }
+    });
+    detail::AdcColumnShape shape = detail::AdcColumnShape::plain;
+    if (c.architecture == MacArchitecture::dot_product_engine && c.rin_noise) shape = detail::AdcColumnShape::offset;
+    if (c.architecture == MacArchitecture::microring_bank && c.rin_noise) shape = detail::AdcColumnShape::aux;
+    if (coherent && has_drift) shape = detail::AdcColumnShape::aux_rotated;
+    else if (coherent && c.shot_noise) shape = detail::AdcColumnShape::aux;
+    const bool uses_aux = shape == detail::AdcColumnShape::aux || shape == detail::AdcColumnShape::aux_rotated;
+    const double lo_dc = coherent ? det.responsivity * det.lo_power_w + dark : 0.0;
 
     const double total_partials = static_cast<double>(m) * static_cast<double>(n) * tiles_col;
     const std::size_t block_count = static_cast<std::size_t>(tiles_row) * chunks;
     const std::size_t stats_every =
         std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(total_partials / kStatisticsPartials)));
-    const float shot_per_ampere = static_cast<float>(2.0 * constants::elementary_charge.value() * det.bandwidth_hz);
-    const float rin_b = static_cast<float>(det.rin_per_hz * det.bandwidth_hz);
-    const float thermal = c.thermal_noise ? static_cast<float>(det.thermal_variance) : 0.0f;
-    const float adc_step = static_cast<float>(adc.step());
-    const float adc_top = static_cast<float>(std::ldexp(1.0, c.adc_bits - 1) - 1.0);
 
-    Eigen::MatrixXd normalised_out = Eigen::MatrixXd::Zero(m, n);
+    result.output.resize(m, n);
     struct BlockStats {
         double partial_error_square = 0.0;
-        double shot = 0.0, thermal = 0.0, rin = 0.0;
+        double shot = 0.0, thermal = 0.0, rin = 0.0;  // steps^2, summed over sampled partial sums
         std::size_t clipped = 0, partials = 0, sampled = 0;
     };
     std::vector<BlockStats> stats(block_count);
@@ -297,9 +397,9 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
         FastNormal normal(c.seed ^ kNoiseStream, block);
         BlockStats& s = stats[block];
         Eigen::MatrixXf out = Eigen::MatrixXf::Zero(rows, cols_n);
-        Eigen::MatrixXf hw(tr, cols_n), aux(tr, cols_n);
-        Eigen::RowVectorXf dc_column(cols_n);
-        Eigen::ArrayXXf z(tr, kSliceColumns);
+        Eigen::MatrixXf p(tr, cols_n), aux(tr, cols_n), exact;
+        Eigen::MatrixXf xin_aux;
+        std::vector<float> z(static_cast<std::size_t>(rows)), digitised(static_cast<std::size_t>(rows));
         for (int t = 0; t < tiles_col; ++t) {
             const std::size_t tile_index = static_cast<std::size_t>(r) * tiles_col + t;
             const std::vector<double>& drift = drifts[tile_index];
@@ -311,117 +411,85 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
                 double mean_shift = 0.0;
                 for (Eigen::Index j = 0; j < cols_n; ++j) mean_shift += drift[static_cast<std::size_t>(j0 + j)];
                 mean_shift /= static_cast<double>(cols_n);
-                MicroringBankTile bank = microring_bank_weights(tiles[tile_index].quantised_target, c.microring,
-                                                                c.seed ^ kWeightStream, tile_index, hertz(mean_shift));
+                const MicroringBankTile bank = microring_bank_weights(tiles[tile_index].quantised_target, c.microring,
+                                                                      c.seed ^ kWeightStream, tile_index, hertz(mean_shift));
                 drifted = *tile;
-                drifted.weights = bank.weights.cast<float>();
-                drifted.weights_square = drifted.weights.array().square().matrix();
+                drifted.weights = (bank.weights / adc_step).cast<float>();
+                if (uses_aux) drifted.weights_aux = aux_weights_of(bank.weights);
                 tile = &drifted;
             }
             const Eigen::Index c0 = static_cast<Eigen::Index>(t) * tc;
             const Eigen::Index cols_k = std::min<Eigen::Index>(tc, k - c0);
             const auto xin = xq.block(c0, j0, cols_k, cols_n);
-            const float gain = static_cast<float>(tile->gain);
-            const float inverse_gain = 1.0f / gain;
-            hw.noalias() = tile->weights.leftCols(cols_k) * xin;
-            // What sets the shot and RIN noise, per architecture (docs/models/photonic-mac.md):
-            //   incoherent: DC light per column sum_j p_ch (1 + x_j)/2; RIN on the differential
-            //     current incl. offset (one laser) or per channel (WDM lines);
-            //   coherent: DC = R (P_LO + |b|^2); RIN on the signal current.
-            const bool coherent = c.architecture == MacArchitecture::coherent_mesh;
-            if (!coherent) {
-                const float light = static_cast<float>(0.5 * det.channel_power_w * det.responsivity);
-                dc_column = ((xin.array() + 1.0f).colwise().sum() * light).matrix();
-                if (c.architecture == MacArchitecture::microring_bank && c.rin_noise)
-                    aux.noalias() = tile->weights_square.leftCols(cols_k) * (xin.array() + 1.0f).square().matrix();
-            } else if (c.shot_noise || !drift.empty()) {
-                aux.noalias() = tile->weights_imag.leftCols(cols_k) * xin;
-            }
-            const float field_gain = coherent ? static_cast<float>(tiles[tile_index].signal_scale / tiles[tile_index].coherent_scale)
-                                              : 0.0f;
-            const float lo_current = static_cast<float>(det.responsivity * det.lo_power_w);
-            const float signal_current_per_field2 = static_cast<float>(det.responsivity * det.channel_power_w);
-            const float dark = static_cast<float>(2.0 * det.dark_current);
-            Eigen::MatrixXf exact;
-            if (sampled) exact.noalias() = wf.block(r0, c0, rows, cols_k) * xf.block(c0, j0, cols_k, cols_n);
-            // The element-wise work runs on slices of kSliceColumns columns, whose temporaries stay
-            // in the L1 cache; the random draws keep their column-by-column order.
-            for (Eigen::Index js = 0; js < cols_n; js += kSliceColumns) {
-                const Eigen::Index cols_s = std::min<Eigen::Index>(kSliceColumns, cols_n - js);
-                // Noise standard deviation of every partial sum, as whole-block array expressions
-                // (vectorised): sigma_y = sqrt(thermal + 2 q B (I_dc + 2 I_d) + RIN B I_ref^2) / gain.
-                auto p_block = hw.block(0, js, rows, cols_s).array();
-                Eigen::ArrayXXf variance = Eigen::ArrayXXf::Constant(rows, cols_s, thermal);
+            p.noalias() = tile->weights.leftCols(cols_k) * xin;
+            if (uses_aux) {
                 if (coherent) {
-                    if (c.shot_noise) {
-                        const auto re = p_block * field_gain;
-                        const auto im = aux.block(0, js, rows, cols_s).array() * field_gain;
-                        variance += shot_per_ampere * (lo_current + dark + signal_current_per_field2 * (re.square() + im.square()));
-                    }
-                    if (c.rin_noise) variance += rin_b * (gain * p_block).square();
+                    aux.noalias() = tile->weights_aux.leftCols(cols_k) * xin;
                 } else {
-                    if (c.shot_noise) variance.rowwise() += (shot_per_ampere * (dc_column.segment(js, cols_s).array() + dark));
-                    if (c.rin_noise) {
-                        if (c.architecture == MacArchitecture::dot_product_engine)
-                            variance += rin_b * gain * gain * (p_block.colwise() + tile->row_sums.head(rows).array()).square();
-                        else
-                            variance += rin_b * gain * gain * aux.block(0, js, rows, cols_s).array();
+                    xin_aux = (xin.array() + 1.0f).square().matrix();
+                    aux.noalias() = tile->weights_aux.leftCols(cols_k) * xin_aux;
+                }
+            }
+            if (sampled)
+                exact.noalias() = (weights.block(r0, c0, rows, cols_k) / w_scale).cast<float>() *
+                                  (inputs.block(c0, j0, cols_k, cols_n) / x_scale).cast<float>();
+            detail::AdcColumnTerms terms;
+            terms.c_pp = static_cast<float>(tile->c_pp);
+            terms.c_aa = static_cast<float>(tile->c_aa);
+            terms.c_a = static_cast<float>(tile->c_a);
+            terms.top = static_cast<float>(std::ldexp(1.0, c.adc_bits - 1) - 1.0);
+            terms.step = static_cast<float>(adc_step);
+            const float* offset = tile->offset.size() > 0 ? tile->offset.data() : nullptr;
+            for (Eigen::Index j = 0; j < cols_n; ++j) {
+                // Shot noise on the light that does not depend on the output: DC light per column
+                // (incoherent) or the LO (coherent), plus the dark current of the balanced pair.
+                const double dc = coherent ? lo_dc : static_cast<double>(dc_current(t, j0 + j)) + dark;
+                const double base_shot = tile->shot_per_ampere * dc;
+                terms.base = static_cast<float>(tile->thermal + base_shot);
+                if (shape == detail::AdcColumnShape::aux_rotated) {
+                    const double phi = drift[static_cast<std::size_t>(j0 + j)];
+                    terms.cos_phi = static_cast<float>(std::cos(phi));
+                    terms.sin_phi = static_cast<float>(std::sin(phi));
+                }
+                normal.fill(z.data(), z.size());
+                const float* pj = p.col(j).data();
+                const float* aj = uses_aux ? aux.col(j).data() : nullptr;
+                float* oj = out.col(j).data();
+                if (!sampled) {
+                    s.clipped += detail::digitise_column(shape, terms, pj, offset, aj, z.data(), oj, rows);
+                    continue;
+                }
+                std::fill(digitised.begin(), digitised.end(), 0.0f);
+                s.clipped += detail::digitise_column(shape, terms, pj, offset, aj, z.data(), digitised.data(), rows);
+                // Error and mean noise terms of these partial sums, in steps^2.
+                s.thermal += tile->thermal * static_cast<double>(rows);
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    const double d = digitised[static_cast<std::size_t>(i)];
+                    oj[i] += digitised[static_cast<std::size_t>(i)];
+                    const double e = d - static_cast<double>(exact(i, j));
+                    s.partial_error_square += e * e;
+                    const double pv = pj[i], av = aj != nullptr ? aj[i] : 0.0;
+                    double rin_term = 0.0, shot_term = base_shot;
+                    switch (c.architecture) {
+                        case MacArchitecture::dot_product_engine: {
+                            const double u = pv + static_cast<double>(offset[i]);
+                            rin_term = tile->c_pp * u * u;
+                            break;
+                        }
+                        case MacArchitecture::microring_bank: rin_term = tile->c_a * av; break;
+                        case MacArchitecture::coherent_mesh:
+                            rin_term = (tile->c_pp - tile->shot_c_pp) * pv * pv;
+                            shot_term += tile->shot_c_pp * (pv * pv + av * av);
+                            break;
                     }
+                    s.rin += rin_term;
+                    s.shot += shot_term;
                 }
-                const float inverse_step = 1.0f / adc_step;
-                // One standard normal per partial sum (column by column), then the ADC on the block.
-                if (rows == tr) {
-                    normal.fill(z.data(), static_cast<std::size_t>(rows * cols_s));
-                } else {
-                    for (Eigen::Index j = 0; j < cols_s; ++j)
-                        for (Eigen::Index i = 0; i < rows; ++i) z(i, j) = normal.next();
-                }
-                const auto noise = (variance.sqrt() * inverse_gain) * z.topLeftCorner(rows, cols_s);
-                Eigen::ArrayXXf v;
-                if (coherent && !drift.empty()) {
-                    Eigen::ArrayXXf analog;
-                    // Homodyne against an LO whose phase has drifted by phi: Re(e^{i phi} b).
-                    analog.resize(rows, cols_s);
-                    for (Eigen::Index j = 0; j < cols_s; ++j) {
-                        const double phi = drift[static_cast<std::size_t>(j0 + js + j)];
-                        analog.col(j) = static_cast<float>(std::cos(phi)) * p_block.col(j) -
-                                        static_cast<float>(std::sin(phi)) * aux.block(0, js, rows, cols_s).array().col(j);
-                    }
-                    v = (analog + noise) * inverse_step;
-                } else {
-                    v = (p_block + noise) * inverse_step;
-                }
-                // Mid-tread ADC: round to the nearest step (ties away from zero), clip to the range.
-                v = (v == v).select(v, 0.0f);  // no NaN reaches the integer conversion below
-                s.clipped += static_cast<std::size_t>(((v >= adc_top + 0.5f) || (v < -adc_top - 1.5f)).count());
-                // Round half away from zero by truncating |v| + 1/2 (vectorises; no libm call).
-                const auto bounded = v.max(-adc_top - 1.0f).min(adc_top);
-                const Eigen::ArrayXXf digitised = ((bounded.abs() + 0.5f).cast<int>().cast<float>() * bounded.sign()) * adc_step;
-                out.middleCols(js, cols_s) += digitised.matrix();
-                if (sampled) s.partial_error_square += (digitised.matrix() - exact.middleCols(js, cols_s)).cast<double>().squaredNorm();
-                if (sampled) {
-                    // Mean noise terms of these partial sums, per unit of normalised output squared.
-                    const double g2 = static_cast<double>(gain) * gain;
-                    const double block_partials = static_cast<double>(rows * cols_s);
-                    s.thermal += static_cast<double>(thermal) * block_partials / g2;
-                    const double noise_total = (variance.cast<double>().sum()) / g2;
-                    double rin_part = 0.0;
-                    if (c.rin_noise) {
-                        if (coherent) rin_part = (rin_b * (gain * p_block).square()).cast<double>().sum() / g2;
-                        else if (c.architecture == MacArchitecture::dot_product_engine)
-                            rin_part = (rin_b * gain * gain * (p_block.colwise() + tile->row_sums.head(rows).array()).square())
-                                           .cast<double>()
-                                           .sum() / g2;
-                        else rin_part = (rin_b * gain * gain * aux.block(0, js, rows, cols_s).array()).cast<double>().sum() / g2;
-                    }
-                    s.rin += rin_part;
-                    s.shot += noise_total - rin_part - static_cast<double>(thermal) * block_partials / g2;
-                    s.sampled += static_cast<std::size_t>(rows * cols_s);
-                }
+                s.sampled += static_cast<std::size_t>(rows);
             }
             s.partials += static_cast<std::size_t>(rows * cols_n);
         }
-        normalised_out.block(r0, j0, rows, cols_n) = out.cast<double>();
+        result.output.block(r0, j0, rows, cols_n) = out.cast<double>() * (w_scale * x_scale);
     });
 
     BlockStats total;
@@ -436,7 +504,6 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
     }
     const double partials = static_cast<double>(total.partials);
     const double sampled_partials = static_cast<double>(std::max<std::size_t>(1, total.sampled));
-    result.output = normalised_out * (w_scale * x_scale);
     Eigen::MatrixXd compared(m, result.exact.cols());
     for (std::size_t i = 0; i < result.reference_columns.size(); ++i)
         compared.col(static_cast<Eigen::Index>(i)) = result.output.col(result.reference_columns[i]);
@@ -450,8 +517,10 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
     result.partial_error_variance = partial_error_variance;
     // ENOB against a full-scale sine of the ADC: SNR_fs = (FS^2 / 2) / sigma^2 = 6.02 ENOB + 1.76.
     result.enob = (10.0 * std::log10(full_scale * full_scale / 2.0 / std::max(partial_error_variance, 1e-300)) - 1.76) / 6.02;
-    result.predicted = {total.shot / sampled_partials, total.thermal / sampled_partials, total.rin / sampled_partials,
-                        adc.step() * adc.step() / 12.0};
+    // The noise terms were summed in ADC steps^2.
+    const double step_square = adc_step * adc_step;
+    result.predicted = {total.shot * step_square / sampled_partials, total.thermal * step_square / sampled_partials,
+                        total.rin * step_square / sampled_partials, step_square / 12.0};
     // What the noise terms do not explain: weight and input resolution, crosstalk, fabrication
     // errors, drift.
     result.static_error = std::max(0.0, partial_error_variance - result.predicted.total());

@@ -83,7 +83,8 @@ public:
     void fill(float* out, std::size_t count) {
         std::size_t e = 0;
         for (; left_ > 0 && e < count; ++e) out[e] = next();
-        for (; e + 4 <= count; e += 4) {
+        const std::size_t whole_words_end = e + (count - e) / 4 * 4;
+        for (; e < whole_words_end; e += 4) {
             const std::uint64_t b = rng_.next_u64();
             out[e] = table_[b & 0xffffU];
             out[e + 1] = table_[(b >> 16) & 0xffffU];

@@ -1,0 +1,110 @@
+// The emulator's fused ADC kernel (photonics/src/adc_column.hpp): rounding, clipping and NaN
+// handling worked out by hand, the 4-wide path against its one-lane tail, and the noise it adds
+// against sigma^2 = base + c_pp (p + offset)^2.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "adc_column.hpp"
+#include "lightwatt/core/fast_normal.hpp"
+#include "lightwatt/photonics/quantizer.hpp"
+
+using namespace lightwatt;
+using namespace lightwatt::photonics;
+using lightwatt::photonics::detail::AdcColumnShape;
+using lightwatt::photonics::detail::AdcColumnTerms;
+namespace adc = lightwatt::photonics::detail;
+
+namespace {
+
+AdcColumnTerms noiseless(int bits, float step) {
+    AdcColumnTerms t;
+    t.top = static_cast<float>(std::ldexp(1.0, bits - 1) - 1.0);
+    t.step = step;
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("adc column: noiseless levels round half away from zero and clip to [-2^(b-1), 2^(b-1) - 1]") {
+    // 4 bits: levels -8 .. 7. Inputs in steps; z = 0 so v = p.
+    const AdcColumnTerms t = noiseless(4, 0.25f);
+    const std::vector<float> p = {0.0f, 0.49999997f, 0.5f, -0.5f, 2.5f, -2.5f, 6.6f, 7.4f, 7.6f, 100.0f,
+                                  -7.6f, -8.4f, -8.6f, -1e15f, std::numeric_limits<float>::quiet_NaN()};
+    // Expected levels: ties go away from zero (0.49999997, the float just below 1/2, rounds to 0);
+    // above 7.5 or below -8.5 the ADC clips.
+    const std::vector<float> level = {0, 0, 1, -1, 3, -3, 7, 7, 7, 7, -8, -8, -8, -8, 0};
+    std::vector<float> z(p.size(), 0.0f), out(p.size(), 0.0f);
+    const std::size_t clips = adc::digitise_column(AdcColumnShape::plain, t, p.data(), nullptr, nullptr, z.data(),
+                                                      out.data(), static_cast<std::ptrdiff_t>(p.size()));
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        CAPTURE(i);
+        CHECK(out[i] == level[i] * 0.25f);
+    }
+    // 7.6 and 100 clip high, -8.6 and -1e15 clip low; 7.4 and -8.4 round onto the end levels.
+    CHECK(clips == 4);
+}
+
+TEST_CASE("adc column: adds into the running sum and gives the same bits on the 4-wide path and the tail") {
+    AdcColumnTerms t = noiseless(8, 0.1f);
+    t.base = 0.7f;
+    t.c_pp = 0.01f;
+    FastNormal normal(7, 0);
+    std::vector<float> p(11), offset(11), z(11);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        p[i] = 3.0f * static_cast<float>(i) - 14.3f;
+        offset[i] = 0.5f * static_cast<float>(i);
+    }
+    normal.fill(z.data(), z.size());
+    std::vector<float> whole(11, 1.0f);
+    adc::digitise_column(AdcColumnShape::offset, t, p.data(), offset.data(), nullptr, z.data(), whole.data(), 11);
+    // Element i through the one-lane tail: shift the start so that every element is a tail element.
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        float one = 1.0f;
+        adc::digitise_column(AdcColumnShape::offset, t, &p[i], &offset[i], nullptr, &z[i], &one, 1);
+        CAPTURE(i);
+        CHECK(one == whole[i]);
+    }
+    // The running sum: 1.0 plus a whole number of steps.
+    for (const float v : whole) CHECK(std::abs((v - 1.0f) / 0.1f - std::round((v - 1.0f) / 0.1f)) < 1e-3);
+}
+
+TEST_CASE("adc column: the added noise has variance base + c_pp (p + offset)^2 (10^5 samples, 2 %)") {
+    // 16 bits so the ADC step adds only 1/12 step^2; p = 0.3 steps, offset 1.7: (p + o)^2 = 4.
+    // sigma^2 = 9 + 4 x 4 = 25 steps^2, plus 1/12 from rounding: 25.083.
+    AdcColumnTerms t = noiseless(16, 1.0f);
+    t.base = 9.0f;
+    t.c_pp = 4.0f;
+    const std::size_t count = 100000;
+    std::vector<float> p(count, 0.3f), offset(count, 1.7f), z(count), out(count, 0.0f);
+    FastNormal normal(2026, 3);
+    normal.fill(z.data(), count);
+    adc::digitise_column(AdcColumnShape::offset, t, p.data(), offset.data(), nullptr, z.data(), out.data(),
+                            static_cast<std::ptrdiff_t>(count));
+    double sum = 0.0, sum_square = 0.0;
+    for (const float v : out) {
+        sum += v;
+        sum_square += (static_cast<double>(v) - 0.3) * (static_cast<double>(v) - 0.3);
+    }
+    CHECK(sum / count == doctest::Approx(0.3).epsilon(0.2));  // mean error of 5/sqrt(1e5) = 0.016
+    CHECK(sum_square / count == doctest::Approx(25.0 + 1.0 / 12.0).epsilon(0.02));
+}
+
+TEST_CASE("adc column: the rotated LO mixes the quadrature in: v = cos(phi) p - sin(phi) a") {
+    // phi = 90 degrees: the output is -a, whatever p is.
+    AdcColumnTerms t = noiseless(8, 1.0f);
+    t.cos_phi = 0.0f;
+    t.sin_phi = 1.0f;
+    const std::vector<float> p = {5.0f, -3.0f, 10.0f, 0.0f, 1.0f}, a = {2.0f, 4.0f, -6.0f, 1.0f, -1.0f};
+    std::vector<float> z(5, 0.0f), out(5, 0.0f);
+    adc::digitise_column(AdcColumnShape::aux_rotated, t, p.data(), nullptr, a.data(), z.data(), out.data(), 5);
+    for (std::size_t i = 0; i < p.size(); ++i) CHECK(out[i] == -a[i]);
+}
+
+TEST_CASE("quantizer: the library-free rounding is nearbyint's, ties to even, at any size") {
+    for (const double v : {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 1e15 + 0.5, 0x1.0p51 + 1.0, 0x1.0p52 + 1.0,
+                           -0x1.0p60, 3.7, -3.7, 0.0, -0.0, 1e300})
+        CHECK(round_to_nearest_even(v) == std::nearbyint(v));
+}
