@@ -24,6 +24,10 @@ constexpr std::array<std::string_view, 3> kArchitectureNames = {"coherent-mesh",
                                                                 "dot-product-engine"};
 constexpr std::array<std::string_view, 5> kRegimeNames = {"shot", "thermal", "rin", "quantisation", "static"};
 constexpr int kColumnsPerBlock = 256;
+// One tile GEMM covers up to this many stacked rows (several tile rows), so each packed input
+// block serves them all, unless that leaves fewer than kMinimumBlocks blocks to share out.
+constexpr int kRowsPerGemm = 512;
+constexpr long long kMinimumBlocks = 32;
 // 1 kW of optical power per core bounds any laser; beyond it the float kernel would overflow.
 constexpr double kMaxLaserPowerW = 1e3;
 // Error statistics (ENOB, the noise budget) need the exact partial sums, a second GEMM: they are
@@ -319,45 +323,65 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
     // needs, the gain. Noise terms are variances in steps^2 (adc_column.hpp):
     //   sigma_v^2 = [thermal + 2qB (I_dc + 2 I_d)] / (g S)^2 + c_pp (p + offset)^2 + c_aa a^2 + c_a a
     struct FloatTile {
-        Eigen::MatrixXf weights;         // W / S
-        Eigen::MatrixXf weights_aux;     // coherent: Im W / S; microring: W^2 (for the RIN term)
-        Eigen::VectorXf offset;          // dot-product engine: (W 1) / S, the intensity offset
         double gain = 1.0;               // A per unit normalised output
         double thermal = 0.0, shot_per_ampere = 0.0;  // steps^2, steps^2 per A of DC light
         double c_pp = 0.0, c_aa = 0.0, c_a = 0.0;
         double shot_c_pp = 0.0;          // the shot part of c_pp (coherent), for the budget
     };
+    // The implemented weights of each k tile stacked over all tile rows (zero-padded to tr rows
+    // each), so that one GEMM serves several tile rows and each input block is packed once.
+    struct Strip {
+        Eigen::MatrixXf weights;         // W / S
+        Eigen::MatrixXf weights_aux;     // coherent: Im W / S; microring: W^2 (for the RIN term)
+        Eigen::VectorXf offset;          // dot-product engine: (W 1) / S, the intensity offset
+    };
     const double shot_per_ampere = 2.0 * constants::elementary_charge.value() * det.bandwidth_hz;
     const double rin_b = det.rin_per_hz * det.bandwidth_hz;
     const double dark = 2.0 * det.dark_current;
-    const auto aux_weights_of = [&](const Eigen::MatrixXd& implemented) -> Eigen::MatrixXf {
+    detail::AdcColumnShape shape = detail::AdcColumnShape::plain;
+    if (c.architecture == MacArchitecture::dot_product_engine && c.rin_noise) shape = detail::AdcColumnShape::offset;
+    if (c.architecture == MacArchitecture::microring_bank && c.rin_noise) shape = detail::AdcColumnShape::aux;
+    if (coherent && has_drift) shape = detail::AdcColumnShape::aux_rotated;
+    else if (coherent && c.shot_noise) shape = detail::AdcColumnShape::aux;
+    const bool uses_aux = shape == detail::AdcColumnShape::aux || shape == detail::AdcColumnShape::aux_rotated;
+    const double lo_dc = coherent ? det.responsivity * det.lo_power_w + dark : 0.0;
+    const auto aux_weights_of = [&](const ImplementedTile& tile, const Eigen::MatrixXd& implemented) -> Eigen::MatrixXf {
+        if (coherent) return (tile.weights_imag / adc_step).cast<float>();
         return implemented.array().square().matrix().cast<float>();
     };
+    const Eigen::Index stacked_rows = static_cast<Eigen::Index>(tiles_row) * tr;
     std::vector<FloatTile> ftiles(tiles.size());
+    std::vector<Strip> strips(static_cast<std::size_t>(tiles_col));
+    for (Strip& strip : strips) {
+        strip.weights.resize(stacked_rows, tc);
+        if (uses_aux) strip.weights_aux.resize(stacked_rows, tc);
+        if (c.architecture == MacArchitecture::dot_product_engine) strip.offset.resize(stacked_rows);
+    }
     parallel_for_blocks(tiles.size(), threads, [&](std::size_t i) {
-        const int t = static_cast<int>(i) % tiles_col;
+        const int r = static_cast<int>(i) / tiles_col, t = static_cast<int>(i) % tiles_col;
         const Eigen::Index cols_k = std::min<Eigen::Index>(tc, k - static_cast<Eigen::Index>(t) * tc);
+        const Eigen::Index s0 = static_cast<Eigen::Index>(r) * tr;
         FloatTile& f = ftiles[i];
+        Strip& strip = strips[static_cast<std::size_t>(t)];
         const ImplementedTile& tile = tiles[i];
         f.gain = signal_gain(det, c, tile);
         const double gs = f.gain * adc_step;
-        f.weights = (tile.weights / adc_step).cast<float>();
+        strip.weights.middleRows(s0, tr) = (tile.weights / adc_step).cast<float>();
+        if (uses_aux) strip.weights_aux.middleRows(s0, tr) = aux_weights_of(tile, tile.weights);
         f.thermal = c.thermal_noise ? det.thermal_variance / (gs * gs) : 0.0;
         f.shot_per_ampere = c.shot_noise ? shot_per_ampere / (gs * gs) : 0.0;
         const double rin = c.rin_noise ? rin_b : 0.0;
         switch (c.architecture) {
             case MacArchitecture::dot_product_engine:
-                f.offset = (tile.weights.leftCols(cols_k).rowwise().sum() / adc_step).cast<float>();
+                strip.offset.segment(s0, tr) = (tile.weights.leftCols(cols_k).rowwise().sum() / adc_step).cast<float>();
                 f.c_pp = rin;  // RIN on the whole current incl. the offset, one laser
                 break;
             case MacArchitecture::microring_bank:
-                if (c.rin_noise) f.weights_aux = aux_weights_of(tile.weights);
                 f.c_a = rin / (adc_step * adc_step);  // RIN per WDM line: sum W^2 (1 + x)^2
                 break;
             case MacArchitecture::coherent_mesh: {
                 // Shot on the signal light: 2qB R p_ch |b|^2 with b = (fg y, fg y_imag).
                 const double fg = tile.signal_scale / tile.coherent_scale;
-                f.weights_aux = (tile.weights_imag / adc_step).cast<float>();
                 f.shot_c_pp = c.shot_noise ? shot_per_ampere * det.responsivity * det.channel_power_w * fg * fg /
                                                  (f.gain * f.gain)
                                            : 0.0;
@@ -367,18 +391,16 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
             }
         }
     });
-    detail::AdcColumnShape shape = detail::AdcColumnShape::plain;
-    if (c.architecture == MacArchitecture::dot_product_engine && c.rin_noise) shape = detail::AdcColumnShape::offset;
-    if (c.architecture == MacArchitecture::microring_bank && c.rin_noise) shape = detail::AdcColumnShape::aux;
-    if (coherent && has_drift) shape = detail::AdcColumnShape::aux_rotated;
-    else if (coherent && c.shot_noise) shape = detail::AdcColumnShape::aux;
-    const bool uses_aux = shape == detail::AdcColumnShape::aux || shape == detail::AdcColumnShape::aux_rotated;
-    const double lo_dc = coherent ? det.responsivity * det.lo_power_w + dark : 0.0;
 
     const double total_partials = static_cast<double>(m) * static_cast<double>(n) * tiles_col;
-    const std::size_t block_count = static_cast<std::size_t>(tiles_row) * chunks;
     const std::size_t stats_every =
         std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(total_partials / kStatisticsPartials)));
+    // Random streams and statistics belong to (tile row, column chunk); the work is done on groups
+    // of up to kRowsPerGemm / tr tile rows, fewer when that would leave fewer than kMinimumBlocks
+    // blocks. Neither choice changes a result: every tile row draws from its own stream.
+    int group = std::max(1, static_cast<int>(kRowsPerGemm / tr));
+    while (group > 1 && static_cast<long long>((tiles_row + group - 1) / group) * chunks < kMinimumBlocks) group /= 2;
+    const int groups = (tiles_row + group - 1) / group;
 
     result.output.resize(m, n);
     struct BlockStats {
@@ -386,110 +408,135 @@ MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::Mat
         double shot = 0.0, thermal = 0.0, rin = 0.0;  // steps^2, summed over sampled partial sums
         std::size_t clipped = 0, partials = 0, sampled = 0;
     };
-    std::vector<BlockStats> stats(block_count);
-    parallel_for_blocks(block_count, threads, [&](std::size_t block) {
-        const int r = static_cast<int>(block) / chunks, chunk = static_cast<int>(block) % chunks;
-        const Eigen::Index r0 = static_cast<Eigen::Index>(r) * tr;
-        const Eigen::Index rows = std::min<Eigen::Index>(tr, m - r0);
+    std::vector<BlockStats> stats(static_cast<std::size_t>(tiles_row) * chunks);
+    parallel_for_blocks(static_cast<std::size_t>(groups) * chunks, threads, [&](std::size_t work) {
+        const int g = static_cast<int>(work) / chunks, chunk = static_cast<int>(work) % chunks;
+        const int r_first = g * group, r_count = std::min(group, tiles_row - r_first);
+        const Eigen::Index s0 = static_cast<Eigen::Index>(r_first) * tr, s_rows = static_cast<Eigen::Index>(r_count) * tr;
         const Eigen::Index j0 = static_cast<Eigen::Index>(chunk) * kColumnsPerBlock;
         const Eigen::Index cols_n = std::min<Eigen::Index>(kColumnsPerBlock, n - j0);
-        const bool sampled = block % stats_every == 0;
-        FastNormal normal(c.seed ^ kNoiseStream, block);
-        BlockStats& s = stats[block];
-        Eigen::MatrixXf out = Eigen::MatrixXf::Zero(rows, cols_n);
-        Eigen::MatrixXf p(tr, cols_n), aux(tr, cols_n), exact;
-        Eigen::MatrixXf xin_aux;
-        std::vector<float> z(static_cast<std::size_t>(rows)), digitised(static_cast<std::size_t>(rows));
+        std::vector<FastNormal> normals;
+        for (int r = r_first; r < r_first + r_count; ++r)
+            normals.emplace_back(c.seed ^ kNoiseStream, static_cast<std::size_t>(r) * chunks + chunk);
+        Eigen::MatrixXf out = Eigen::MatrixXf::Zero(s_rows, cols_n);
+        Eigen::MatrixXf p(s_rows, cols_n), aux(s_rows, cols_n), exact, xin_aux;
+        Eigen::MatrixXf drifted_weights, drifted_aux;
+        std::vector<float> z(static_cast<std::size_t>(tr)), digitised(static_cast<std::size_t>(tr));
         for (int t = 0; t < tiles_col; ++t) {
-            const std::size_t tile_index = static_cast<std::size_t>(r) * tiles_col + t;
-            const std::vector<double>& drift = drifts[tile_index];
-            const FloatTile* tile = &ftiles[tile_index];
-            FloatTile drifted;
-            if (!drift.empty() && c.architecture == MacArchitecture::microring_bank) {
-                // A common ring shift (temperature) moves every ring off its tuning: the bank as
-                // shifted by this chunk's mean drift.
-                double mean_shift = 0.0;
-                for (Eigen::Index j = 0; j < cols_n; ++j) mean_shift += drift[static_cast<std::size_t>(j0 + j)];
-                mean_shift /= static_cast<double>(cols_n);
-                const MicroringBankTile bank = microring_bank_weights(tiles[tile_index].quantised_target, c.microring,
-                                                                      c.seed ^ kWeightStream, tile_index, hertz(mean_shift));
-                drifted = *tile;
-                drifted.weights = (bank.weights / adc_step).cast<float>();
-                if (uses_aux) drifted.weights_aux = aux_weights_of(bank.weights);
-                tile = &drifted;
-            }
+            const Strip& strip = strips[static_cast<std::size_t>(t)];
             const Eigen::Index c0 = static_cast<Eigen::Index>(t) * tc;
             const Eigen::Index cols_k = std::min<Eigen::Index>(tc, k - c0);
             const auto xin = xq.block(c0, j0, cols_k, cols_n);
-            p.noalias() = tile->weights.leftCols(cols_k) * xin;
+            const bool ring_drifts = ring_drift && has_drift;
+            if (ring_drifts) {
+                // A common ring shift (temperature) moves every ring off its tuning: each bank as
+                // shifted by this chunk's mean drift.
+                drifted_weights.resize(s_rows, tc);
+                if (uses_aux) drifted_aux.resize(s_rows, tc);
+                for (int r = r_first; r < r_first + r_count; ++r) {
+                    const std::size_t tile_index = static_cast<std::size_t>(r) * tiles_col + t;
+                    const std::vector<double>& drift = drifts[tile_index];
+                    double mean_shift = 0.0;
+                    for (Eigen::Index j = 0; j < cols_n; ++j) mean_shift += drift[static_cast<std::size_t>(j0 + j)];
+                    mean_shift /= static_cast<double>(cols_n);
+                    const MicroringBankTile bank = microring_bank_weights(
+                        tiles[tile_index].quantised_target, c.microring, c.seed ^ kWeightStream, tile_index, hertz(mean_shift));
+                    const Eigen::Index local = static_cast<Eigen::Index>(r - r_first) * tr;
+                    drifted_weights.middleRows(local, tr) = (bank.weights / adc_step).cast<float>();
+                    if (uses_aux) drifted_aux.middleRows(local, tr) = aux_weights_of(tiles[tile_index], bank.weights);
+                }
+                p.noalias() = drifted_weights.leftCols(cols_k) * xin;
+            } else {
+                p.noalias() = strip.weights.block(s0, 0, s_rows, cols_k) * xin;
+            }
             if (uses_aux) {
+                using StackedWeights = Eigen::Ref<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
+                const StackedWeights lhs = ring_drifts ? StackedWeights(drifted_aux.leftCols(cols_k))
+                                                       : StackedWeights(strip.weights_aux.block(s0, 0, s_rows, cols_k));
                 if (coherent) {
-                    aux.noalias() = tile->weights_aux.leftCols(cols_k) * xin;
+                    aux.noalias() = lhs * xin;
                 } else {
                     xin_aux = (xin.array() + 1.0f).square().matrix();
-                    aux.noalias() = tile->weights_aux.leftCols(cols_k) * xin_aux;
+                    aux.noalias() = lhs * xin_aux;
                 }
             }
-            if (sampled)
-                exact.noalias() = (weights.block(r0, c0, rows, cols_k) / w_scale).cast<float>() *
-                                  (inputs.block(c0, j0, cols_k, cols_n) / x_scale).cast<float>();
-            detail::AdcColumnTerms terms;
-            terms.c_pp = static_cast<float>(tile->c_pp);
-            terms.c_aa = static_cast<float>(tile->c_aa);
-            terms.c_a = static_cast<float>(tile->c_a);
-            terms.top = static_cast<float>(std::ldexp(1.0, c.adc_bits - 1) - 1.0);
-            terms.step = static_cast<float>(adc_step);
-            const float* offset = tile->offset.size() > 0 ? tile->offset.data() : nullptr;
-            for (Eigen::Index j = 0; j < cols_n; ++j) {
-                // Shot noise on the light that does not depend on the output: DC light per column
-                // (incoherent) or the LO (coherent), plus the dark current of the balanced pair.
-                const double dc = coherent ? lo_dc : static_cast<double>(dc_current(t, j0 + j)) + dark;
-                const double base_shot = tile->shot_per_ampere * dc;
-                terms.base = static_cast<float>(tile->thermal + base_shot);
-                if (shape == detail::AdcColumnShape::aux_rotated) {
-                    const double phi = drift[static_cast<std::size_t>(j0 + j)];
-                    terms.cos_phi = static_cast<float>(std::cos(phi));
-                    terms.sin_phi = static_cast<float>(std::sin(phi));
-                }
-                normal.fill(z.data(), z.size());
-                const float* pj = p.col(j).data();
-                const float* aj = uses_aux ? aux.col(j).data() : nullptr;
-                float* oj = out.col(j).data();
-                if (!sampled) {
-                    s.clipped += detail::digitise_column(shape, terms, pj, offset, aj, z.data(), oj, rows);
-                    continue;
-                }
-                std::fill(digitised.begin(), digitised.end(), 0.0f);
-                s.clipped += detail::digitise_column(shape, terms, pj, offset, aj, z.data(), digitised.data(), rows);
-                // Error and mean noise terms of these partial sums, in steps^2.
-                s.thermal += tile->thermal * static_cast<double>(rows);
-                for (Eigen::Index i = 0; i < rows; ++i) {
-                    const double d = digitised[static_cast<std::size_t>(i)];
-                    oj[i] += digitised[static_cast<std::size_t>(i)];
-                    const double e = d - static_cast<double>(exact(i, j));
-                    s.partial_error_square += e * e;
-                    const double pv = pj[i], av = aj != nullptr ? aj[i] : 0.0;
-                    double rin_term = 0.0, shot_term = base_shot;
-                    switch (c.architecture) {
-                        case MacArchitecture::dot_product_engine: {
-                            const double u = pv + static_cast<double>(offset[i]);
-                            rin_term = tile->c_pp * u * u;
-                            break;
-                        }
-                        case MacArchitecture::microring_bank: rin_term = tile->c_a * av; break;
-                        case MacArchitecture::coherent_mesh:
-                            rin_term = (tile->c_pp - tile->shot_c_pp) * pv * pv;
-                            shot_term += tile->shot_c_pp * (pv * pv + av * av);
-                            break;
+            for (int r = r_first; r < r_first + r_count; ++r) {
+                const std::size_t tile_index = static_cast<std::size_t>(r) * tiles_col + t;
+                const std::size_t block = static_cast<std::size_t>(r) * chunks + chunk;
+                const std::vector<double>& drift = drifts[tile_index];
+                const FloatTile& tile = ftiles[tile_index];
+                FastNormal& normal = normals[static_cast<std::size_t>(r - r_first)];
+                BlockStats& s = stats[block];
+                const bool sampled = block % stats_every == 0;
+                const Eigen::Index r0 = static_cast<Eigen::Index>(r) * tr;
+                const Eigen::Index rows = std::min<Eigen::Index>(tr, m - r0);
+                const Eigen::Index local = static_cast<Eigen::Index>(r - r_first) * tr;
+                if (sampled)
+                    exact.noalias() = (weights.block(r0, c0, rows, cols_k) / w_scale).cast<float>() *
+                                      (inputs.block(c0, j0, cols_k, cols_n) / x_scale).cast<float>();
+                detail::AdcColumnTerms terms;
+                terms.c_pp = static_cast<float>(tile.c_pp);
+                terms.c_aa = static_cast<float>(tile.c_aa);
+                terms.c_a = static_cast<float>(tile.c_a);
+                terms.top = static_cast<float>(std::ldexp(1.0, c.adc_bits - 1) - 1.0);
+                terms.step = static_cast<float>(adc_step);
+                const float* offset = strip.offset.size() > 0 ? strip.offset.data() + s0 + local : nullptr;
+                for (Eigen::Index j = 0; j < cols_n; ++j) {
+                    // Shot noise on the light that does not depend on the output: DC light per
+                    // column (incoherent) or the LO (coherent), plus the dark current of the pair.
+                    const double dc = coherent ? lo_dc : static_cast<double>(dc_current(t, j0 + j)) + dark;
+                    const double base_shot = tile.shot_per_ampere * dc;
+                    terms.base = static_cast<float>(tile.thermal + base_shot);
+                    if (shape == detail::AdcColumnShape::aux_rotated) {
+                        const double phi = drift[static_cast<std::size_t>(j0 + j)];
+                        terms.cos_phi = static_cast<float>(std::cos(phi));
+                        terms.sin_phi = static_cast<float>(std::sin(phi));
                     }
-                    s.rin += rin_term;
-                    s.shot += shot_term;
+                    normal.fill(z.data(), static_cast<std::size_t>(rows));
+                    const float* pj = p.col(j).data() + local;
+                    const float* aj = uses_aux ? aux.col(j).data() + local : nullptr;
+                    float* oj = out.col(j).data() + local;
+                    if (!sampled) {
+                        s.clipped += detail::digitise_column(shape, terms, pj, offset, aj, z.data(), oj, rows);
+                        continue;
+                    }
+                    std::fill(digitised.begin(), digitised.end(), 0.0f);
+                    s.clipped += detail::digitise_column(shape, terms, pj, offset, aj, z.data(), digitised.data(), rows);
+                    // Error and mean noise terms of these partial sums, in steps^2.
+                    s.thermal += tile.thermal * static_cast<double>(rows);
+                    for (Eigen::Index i = 0; i < rows; ++i) {
+                        const double d = digitised[static_cast<std::size_t>(i)];
+                        oj[i] += digitised[static_cast<std::size_t>(i)];
+                        const double e = d - static_cast<double>(exact(i, j));
+                        s.partial_error_square += e * e;
+                        const double pv = pj[i], av = aj != nullptr ? aj[i] : 0.0;
+                        double rin_term = 0.0, shot_term = base_shot;
+                        switch (c.architecture) {
+                            case MacArchitecture::dot_product_engine: {
+                                const double u = pv + static_cast<double>(offset[i]);
+                                rin_term = tile.c_pp * u * u;
+                                break;
+                            }
+                            case MacArchitecture::microring_bank: rin_term = tile.c_a * av; break;
+                            case MacArchitecture::coherent_mesh:
+                                rin_term = (tile.c_pp - tile.shot_c_pp) * pv * pv;
+                                shot_term += tile.shot_c_pp * (pv * pv + av * av);
+                                break;
+                        }
+                        s.rin += rin_term;
+                        s.shot += shot_term;
+                    }
+                    s.sampled += static_cast<std::size_t>(rows);
                 }
-                s.sampled += static_cast<std::size_t>(rows);
+                s.partials += static_cast<std::size_t>(rows * cols_n);
             }
-            s.partials += static_cast<std::size_t>(rows * cols_n);
         }
-        result.output.block(r0, j0, rows, cols_n) = out.cast<double>() * (w_scale * x_scale);
+        for (int r = r_first; r < r_first + r_count; ++r) {
+            const Eigen::Index r0 = static_cast<Eigen::Index>(r) * tr;
+            const Eigen::Index rows = std::min<Eigen::Index>(tr, m - r0);
+            result.output.block(r0, j0, rows, cols_n) =
+                out.middleRows(static_cast<Eigen::Index>(r - r_first) * tr, rows).cast<double>() * (w_scale * x_scale);
+        }
     });
 
     BlockStats total;
