@@ -7,6 +7,7 @@
 
 #include "lightwatt/core/data_dir.hpp"
 #include "lightwatt/core/error.hpp"
+#include "calibrate_command.hpp"
 #include "emulate_command.hpp"
 #include "link_commands.hpp"
 
@@ -52,7 +53,13 @@ int main(int argc, char** argv) {
     emulate->add_option("--tile", em.overrides.tile_rows, "square tile size (rows = columns)");
     emulate->add_option("--target-enob", em.target_enob, "also report the laser power this ENOB needs");
     emulate->add_option("--seed", em.seed, "random seed, 0 to 2^63-1 (default 20261125, printed)");
-    for (auto* cmd : {list, show, compare, budget, emulate}) add_output_options(cmd, out);
+    cli::CalibrateNcclOptions cal;
+    auto* calibrate = app.add_subcommand("calibrate", "calibration records from measurements")->require_subcommand(1);
+    auto* nccl = calibrate->add_subcommand("nccl-tests", "import nccl-tests logs and fit a latency-bandwidth model per collective");
+    nccl->add_option("LOG", cal.logs, "nccl-tests standard output, one or more files")->required();
+    nccl->add_option("--collective", cal.collective, "the collective of logs that do not name it (older nccl-tests layouts)");
+    nccl->add_option("--max-fit-bytes", cal.max_fit_bytes, "rows up to this size are fitted, larger ones predicted (default 1 GiB)");
+    for (auto* cmd : {list, show, compare, budget, emulate, nccl}) add_output_options(cmd, out);
 
     try {
         app.parse(argc, argv);
@@ -62,6 +69,10 @@ int main(int argc, char** argv) {
     }
 
     try {
+        if (*nccl) {
+            cli::calibrate_nccl_tests(cal, out);
+            return 0;
+        }
         const auto data_dir = find_data_dir(data_dir_option ? std::optional<std::filesystem::path>(*data_dir_option)
                                                             : std::nullopt);
         if (*list) cli::link_list(data_dir, out);

@@ -147,6 +147,10 @@ inline CurrentPsd picoamperes_per_root_hertz(double v) {
 }
 inline LengthPerPower nanometers_per_milliwatt(double v) { return v * 1e-6 * units::meter_per_watt; }
 inline Information bits(double v) { return v * units::bit; }
+inline Information bytes(double v) { return v * 8.0 * units::bit; }
+inline Time microseconds(double v) { return v * 1e-6 * units::second; }
+// 10^9 bytes per second: memory bandwidth, nccl-tests algbw and busbw (DESIGN.md, `_gbyte_per_s`).
+inline DataRate gigabytes_per_second(double v) { return v * 8e9 * units::bit_per_second; }
 
 // --- read-back helpers ---------------------------------------------------------------------------
 inline double in_watts(Power p) { return p.value(); }
@@ -154,6 +158,9 @@ inline double in_milliwatts(Power p) { return p.value() * 1e3; }
 inline double in_joules(Energy e) { return e.value(); }
 inline double in_picojoules(Energy e) { return e.value() * 1e12; }
 inline double in_seconds(Time t) { return t.value(); }
+inline double in_microseconds(Time t) { return t.value() * 1e6; }
+inline double in_bytes(Information i) { return i.value() / 8.0; }
+inline double in_gigabytes_per_second(DataRate r) { return r.value() / 8e9; }
 inline double in_meters(Length l) { return l.value(); }
 inline double in_kilometers(Length l) { return l.value() * 1e-3; }
 inline double in_nanometers(Length l) { return l.value() * 1e9; }

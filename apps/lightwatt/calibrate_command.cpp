@@ -1,0 +1,106 @@
+#include "calibrate_command.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "lightwatt/core/atomic_file.hpp"
+#include "lightwatt/core/closest_match.hpp"
+#include "lightwatt/core/error.hpp"
+#include "lightwatt/interconnect/calibration_record.hpp"
+
+namespace lightwatt::cli {
+
+namespace {
+
+using namespace interconnect;
+
+std::string percent(double fraction, int decimals) { return fixed(100.0 * fraction, decimals); }
+
+}  // namespace
+
+void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& out) {
+    std::optional<Collective> given;
+    if (o.collective) {
+        given = collective_from_name(*o.collective);
+        if (!given) {
+            const std::string near = closest_match(*o.collective, collective_names());
+            throw InputError({"", 0, "--collective", *o.collective,
+                              near.empty() ? "unknown collective" : "unknown collective (did you mean '" + near + "'?)",
+                              "all_reduce, all_gather, reduce_scatter, alltoall, sendrecv, broadcast, reduce, gather, scatter, hypercube"});
+        }
+    }
+    if (!(o.max_fit_bytes >= 1.0) || !std::isfinite(o.max_fit_bytes))
+        throw InputError({"", 0, "--max-fit-bytes", format_number(o.max_fit_bytes), "must be positive", "a size in bytes >= 1"});
+    std::ostringstream command;
+    command << "lightwatt calibrate nccl-tests";
+    for (const auto& log : o.logs) command << ' ' << log;
+
+    CalibrationRecord record;
+    std::vector<NcclTestsRun> runs;
+    std::set<std::string> gpu_models;
+    for (const auto& log : o.logs) {
+        for (auto& run : read_nccl_tests_file(log, given)) {
+            if (!run.collective)
+                throw InputError({run.file, run.first_line, "collective", "(not printed)",
+                                  "the log does not say which collective this is",
+                                  "--collective NAME (all_reduce, all_gather, reduce_scatter, alltoall, sendrecv, ...)"});
+            if (run.ranks < 1)
+                throw InputError({run.file, run.first_line, "ranks", "(not printed)", "the log has no device list (\"# Using devices\")",
+                                  "the full nccl-tests output, including its device list"});
+            for (const auto& d : run.devices) gpu_models.insert(d);
+            record.machine.gpu_count = std::max(record.machine.gpu_count, run.ranks);
+            record.machine.nodes = std::max(record.machine.nodes, run.nodes);
+            if (record.machine.nccl_tests_version.empty()) record.machine.nccl_tests_version = run.version;
+            record.collectives.push_back(collective_record(run, bytes(o.max_fit_bytes), command.str()));
+            runs.push_back(std::move(run));
+        }
+    }
+    for (const auto& g : gpu_models) record.machine.gpu_model += (record.machine.gpu_model.empty() ? "" : ", ") + g;
+    record.provenance = {"nccl-tests logs", command.str(), ""};
+    const std::string json_text = render_json(calibration_json(record));
+    if (!out.output_file.empty()) write_file_atomically(out.output_file, json_text);
+    if (out.json) {
+        std::fwrite(json_text.data(), 1, json_text.size(), stdout);
+        return;
+    }
+
+    TextTable table({"log:line", "collective", "ranks", "nodes", "rows", "avg busbw", "reported", "peak busbw", "latency us",
+                     "busbw fit", "held-out err %"},
+                    {false, false, true, true, true, true, true, true, true, true, true});
+    std::ostringstream notes;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const NcclTestsRun& run = runs[i];
+        const CollectiveRecord& c = record.collectives[i];
+        const NcclTestsCheck check = check_run(run);
+        const CollectiveFit& fit = *c.fit;
+        table.add({run.file + ":" + std::to_string(run.first_line), std::string(collective_name(c.collective)),
+                   std::to_string(c.ranks), std::to_string(c.nodes), std::to_string(run.rows.size()),
+                   fixed(in_gigabytes_per_second(check.avg_busbw), 2),
+                   run.reported_avg_busbw ? fixed(in_gigabytes_per_second(*run.reported_avg_busbw), 2) : "-",
+                   fixed(in_gigabytes_per_second(check.peak_busbw), 2), fixed(in_microseconds(fit.latency), 1),
+                   fixed(in_gigabytes_per_second(fit.bus_bandwidth), 1),
+                   fit.median_held_out_error ? percent(*fit.median_held_out_error, 1) : "-"});
+        if (check.max_busbw_deviation > 0.01)
+            notes << "note: " << run.file << ":" << run.first_line << ": busbw differs from algbw x "
+                  << format_number(bus_bandwidth_factor(c.collective, c.ranks)) << " by up to "
+                  << percent(check.max_busbw_deviation, 1) << " %: the log's rank count may not be what the device list says\n";
+        if (check.avg_busbw_deviation && *check.avg_busbw_deviation > 0.001)
+            notes << "note: " << run.file << ":" << run.first_line << ": the recomputed average busbw differs from the reported one by "
+                  << percent(*check.avg_busbw_deviation, 2) << " %\n";
+    }
+    std::ostringstream text;
+    text << "nccl-tests import: " << runs.size() << " run" << (runs.size() == 1 ? "" : "s") << " from " << o.logs.size() << " log"
+         << (o.logs.size() == 1 ? "" : "s") << "; GPUs: " << (record.machine.gpu_model.empty() ? "not printed" : record.machine.gpu_model)
+         << "\n\n"
+         << table.render() << "\n"
+         << "busbw in GB/s. Model per run: t = latency + bytes x busbw_factor / busbw, fitted on rows up to "
+         << format_number(o.max_fit_bytes) << " bytes;\nheld-out error: median |predicted - measured| / measured on the larger rows. "
+         << "The fitted latency absorbs the ramp to\nthe bandwidth plateau; for messages smaller than the log's, NCCL's tuning-model latency is in the JSON.\n"
+         << notes.str();
+    const std::string s = text.str();
+    std::fwrite(s.data(), 1, s.size(), stdout);
+}
+
+}  // namespace lightwatt::cli

@@ -1,0 +1,91 @@
+// The calibration record (docs/calibration.md, "The calibration record"): one JSON document,
+// schema "lightwatt.calibration" version 1, written by every producer (nccl-tests import, the
+// GPU harness, the embedded public profiles) and read by the estimate. Keys carry their unit as
+// a suffix (DESIGN.md). Every part carries its provenance.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lightwatt/interconnect/collective_fit.hpp"
+#include "lightwatt/interconnect/nccl_tests.hpp"
+
+namespace lightwatt::interconnect {
+
+inline constexpr int kCalibrationSchemaVersion = 1;
+
+struct Provenance {
+    std::string source;   // a file, a URL or "measured"
+    std::string command;  // what produced it
+    std::string date;     // ISO 8601
+};
+
+struct Machine {
+    std::string gpu_model;
+    int gpu_count = 0;
+    int nodes = 0;
+    std::string cuda_version, nccl_version, nccl_tests_version;
+    std::optional<double> sm_clock_mhz, memory_clock_mhz, power_limit_w;
+};
+
+struct GemmRow {
+    long long m = 0, n = 0, k = 0;
+    std::string dtype;
+    Time time{};
+    double tflop_per_s = 0.0;
+    std::optional<Energy> energy, energy_above_idle;
+    std::optional<Power> mean_power;
+};
+
+struct MemoryRow {
+    Information size{};
+    Time time{};
+    DataRate bandwidth{};
+    std::optional<Energy> energy, energy_above_idle;
+};
+
+struct PowerStates {
+    std::optional<Power> idle, memory_bound, compute_bound;
+};
+
+struct CollectiveRow {
+    Information size{};
+    Time time{};
+    DataRate algbw{}, busbw{};
+    bool in_place = false;
+    std::optional<Energy> energy;
+};
+
+struct CollectiveRecord {
+    Collective collective = Collective::all_reduce;
+    int ranks = 0, nodes = 0;
+    std::string algorithm, protocol;  // when known
+    std::vector<CollectiveRow> rows;
+    DataRate avg_busbw{}, peak_busbw{};
+    std::optional<CollectiveFit> fit;
+    Provenance provenance;
+};
+
+struct CalibrationRecord {
+    Machine machine;
+    std::vector<GemmRow> gemm;
+    std::vector<MemoryRow> memory;
+    PowerStates power;
+    std::vector<CollectiveRecord> collectives;
+    Provenance provenance;
+};
+
+// A collective record from an nccl-tests run, with its model fitted on rows up to max_fit_size.
+CollectiveRecord collective_record(const NcclTestsRun& run, Information max_fit_size, const std::string& command);
+
+nlohmann::json calibration_json(const CalibrationRecord& record);
+nlohmann::json fit_json(const CollectiveFit& fit);
+// Reads a record; InputError names the file, the JSON path of the bad value, the value and what
+// is allowed (parse errors: the line).
+CalibrationRecord read_calibration(std::string_view text, const std::string& file);
+CalibrationRecord load_calibration(const std::string& path);
+
+}  // namespace lightwatt::interconnect
