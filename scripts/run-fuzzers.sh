@@ -13,12 +13,19 @@ declare -A seeds=(
   [fuzz_link_catalog]="$root/data/links.toml"
   [fuzz_device_catalog]="$root/data/devices.toml $root/data/electronics.toml $root/data/converters.toml $root/data/emulations/small-layer-weights.csv"
   [fuzz_emulation_request]="$root/data/emulations $root/tests/fuzz-seeds/emulation"
+  [fuzz_nccl_tests]="$root/tests/fixtures/nccl-tests $root/../shared/data/nccl-tests"
+  [fuzz_calibration]="$root/tests/fuzz-seeds/calibration $root/data/calibration"
 )
-for target in fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request; do
+targets=(fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request fuzz_nccl_tests fuzz_calibration)
+for target in "${targets[@]}"; do
   corpus="$build/fuzz-corpus/$target"
   mkdir -p "$corpus"
   for s in ${seeds[$target]}; do
-    if [ -d "$s" ]; then cp -n "$s"/*.toml "$corpus"/ 2>/dev/null || true; elif [ -f "$s" ]; then cp -n "$s" "$corpus"/; fi
+    if [ -d "$s" ]; then
+      for f in "$s"/*.toml "$s"/*.log "$s"/*.json; do
+        if [ -f "$f" ]; then cp -n "$f" "$corpus"/; fi
+      done
+    elif [ -f "$s" ]; then cp -n "$s" "$corpus"/; fi
   done
   echo "fuzz: $target for ${seconds}s"
   ASAN_OPTIONS=detect_leaks=1 "$build/fuzz/$target" "$corpus" -max_total_time="$seconds" -timeout=10 \
@@ -26,4 +33,4 @@ for target in fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulat
     || { echo "fuzz: $target FAILED, see $build/fuzz-$target.log and $artifacts"; tail -40 "$build/fuzz-$target.log"; exit 1; }
   grep -E "stat::number_of_executed_units" "$build/fuzz-$target.log" | sed "s/^/fuzz: $target /"
 done
-echo "fuzz: 4 passed, 0 failed"
+echo "fuzz: ${#targets[@]} passed, 0 failed"

@@ -221,6 +221,10 @@ CalibrationRecord read_calibration(std::string_view text, const std::string& fil
         const std::size_t offset = std::min<std::size_t>(e.byte, text.size());
         const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
         throw InputError({file, line, "", "", "not valid JSON", "a calibration record (docs/calibration.md)"});
+    } catch (const json::exception&) {
+        // A number beyond double range (the fuzzer's "1e65723612619"), or another value the
+        // parser refuses after reading it.
+        throw InputError({file, 0, "", "", "a number out of range or an unreadable value", "finite numbers within double range"});
     }
     const JsonReader root(doc, file, "");
     root.only({"schema", "schema_version", "machine", "gemm", "memory", "power_states", "collectives", "provenance"});

@@ -109,5 +109,23 @@ cp "$data"/*.toml "$work/data/"
 sed -i 's/^wall_plug_efficiency = 0.20$/wall_plug_efficiency = 1.20/' "$work/data/devices.toml"
 check "bad catalog value" 2 "" "devices.toml:[0-9]+: lasers.cw_dfb_1310_uncooled.wall_plug_efficiency = 1.2: value out of range. Allowed: a number in \(0, 1\]" -- --data-dir "$work/data" link list
 
+
+# calibrate nccl-tests: this project's fixtures (the real logs are tested in nccl_tests_test).
+fixtures="$(cd "$(dirname "$0")/.." && pwd)/fixtures/nccl-tests"
+check "calibrate table" 0 "reduce_scatter +4 +1 +3" "" -- calibrate nccl-tests "$fixtures/tagged-fields-reducescatter-4rank.log"
+check "calibrate json" 0 '"busbw_gbyte_per_s"' "" -- calibrate nccl-tests "$fixtures/tagged-fields-reducescatter-4rank.log" --json
+check "calibrate json schema" 0 '"schema": "lightwatt.calibration"' "" -- calibrate nccl-tests "$fixtures/tagged-fields-reducescatter-4rank.log" --json
+check "calibrate given collective" 0 "all_reduce +16 +2 +3" "" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log" --collective all_reduce
+check "calibrate needs collective" 2 "" "v2.10-allreduce-16rank.log:3: collective = \(not printed\)" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log"
+check "calibrate unknown collective" 2 "" "did you mean 'all_reduce'" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log" --collective allreduce
+check "calibrate missing log" 2 "" "nope.log: file not found" -- calibrate nccl-tests "$work/nope.log"
+printf '# Using devices\n#  Rank  0 Group  0 Pid 1 on a device  0 [0x1b] GPU\n    33554432       4194304    double     sum      -1   171.88\n' >"$work/bad.log"
+check "calibrate malformed row" 2 "" "bad.log:3: result row = 6 fields: malformed nccl-tests result row" -- calibrate nccl-tests "$work/bad.log" --collective all_reduce
+check "calibrate -o" 0 "" "" -- calibrate nccl-tests "$fixtures/mpi-tagged-sendrecv-2node.log" --collective sendrecv -o "$work/cal.json"
+if grep -q '"collective": "sendrecv"' "$work/cal.json"; then passed=$((passed + 1)); else echo "FAIL calibrate -o content"; failed=$((failed + 1)); fi
+cp "$work/cal.json" "$work/cal-before.json"
+check "calibrate error keeps -o file" 2 "" "malformed" -- calibrate nccl-tests "$work/bad.log" --collective all_reduce -o "$work/cal.json"
+if cmp -s "$work/cal.json" "$work/cal-before.json"; then passed=$((passed + 1)); else echo "FAIL calibrate -o changed on error"; failed=$((failed + 1)); fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

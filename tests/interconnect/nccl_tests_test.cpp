@@ -265,3 +265,10 @@ TEST_CASE("calibration record: JSON round trip and validated reading") {
     d = error_of(R"({"schema": "something.else", "schema_version": 1})");
     CHECK(d.key == "schema");
 }
+
+TEST_CASE("calibration record: a number beyond double range is an input error (found by the fuzzer)") {
+    const std::string text = R"({"schema": "lightwatt.calibration", "schema_version": 1, "power_states": {"idle_power_w": 1e65723612619}})";
+    const auto d = input_error_of([&] { (void)read_calibration(text, "c.json"); }, text);
+    CHECK(d.file == "c.json");
+    CHECK(d.problem == "a number out of range or an unreadable value");
+}
