@@ -172,6 +172,7 @@ json calibration_json(const CalibrationRecord& r) {
         put_optional(row, "energy_j", g.energy, &in_joules);
         put_optional(row, "energy_above_idle_j", g.energy_above_idle, &in_joules);
         put_optional(row, "mean_power_w", g.mean_power, &in_watts);
+        if (!g.source.empty()) row["source"] = g.source;
         j["gemm"].push_back(row);
     }
     j["memory"] = json::array();
@@ -179,12 +180,14 @@ json calibration_json(const CalibrationRecord& r) {
         json row = {{"bytes", in_bytes(mem.size)}, {"time_s", in_seconds(mem.time)}, {"gbyte_per_s", in_gigabytes_per_second(mem.bandwidth)}};
         put_optional(row, "energy_j", mem.energy, &in_joules);
         put_optional(row, "energy_above_idle_j", mem.energy_above_idle, &in_joules);
+        if (!mem.source.empty()) row["source"] = mem.source;
         j["memory"].push_back(row);
     }
     j["power_states"] = json::object();
     put_optional(j["power_states"], "idle_power_w", r.power.idle, &in_watts);
     put_optional(j["power_states"], "memory_bound_power_w", r.power.memory_bound, &in_watts);
     put_optional(j["power_states"], "compute_bound_power_w", r.power.compute_bound, &in_watts);
+    if (!r.power.source.empty()) j["power_states"]["source"] = r.power.source;
     j["collectives"] = json::array();
     for (const auto& c : r.collectives) {
         json rows = json::array();
@@ -252,7 +255,7 @@ CalibrationRecord read_calibration(std::string_view text, const std::string& fil
     auto joules_of = [](std::optional<double> v) { return v ? std::optional<Energy>(joules(*v)) : std::nullopt; };
     for (std::size_t i = 0; i < root.array("gemm").size(); ++i) {
         const JsonReader g = root.element("gemm", i);
-        g.only({"m", "n", "k", "dtype", "time_s", "tflop_per_s", "energy_j", "energy_above_idle_j", "mean_power_w"});
+        g.only({"m", "n", "k", "dtype", "time_s", "tflop_per_s", "energy_j", "energy_above_idle_j", "mean_power_w", "source"});
         GemmRow row;
         row.m = g.integer("m", 1, 1LL << 40);
         row.n = g.integer("n", 1, 1LL << 40);
@@ -263,22 +266,31 @@ CalibrationRecord read_calibration(std::string_view text, const std::string& fil
         row.energy = joules_of(g.optional_number("energy_j", 0.0, kHuge));
         row.energy_above_idle = joules_of(g.optional_number("energy_above_idle_j", -kHuge, kHuge));
         if (const auto p = g.optional_number("mean_power_w", 0.0, 1e5)) row.mean_power = watts(*p);
+        row.source = g.text("source");
+        // The two figures of a row must agree: 2 m n k flops in time_s.
+        const double implied = 2.0 * static_cast<double>(row.m) * static_cast<double>(row.n) * static_cast<double>(row.k) /
+                               in_seconds(row.time) * 1e-12;
+        if (std::abs(implied - row.tflop_per_s) > 0.01 * row.tflop_per_s + 1e-9)
+            g.fail("tflop_per_s", format_number(row.tflop_per_s), "disagrees with 2 m n k / time_s = " + format_number(implied),
+                   "the two within 1 %");
         r.gemm.push_back(row);
     }
     for (std::size_t i = 0; i < root.array("memory").size(); ++i) {
         const JsonReader mm = root.element("memory", i);
-        mm.only({"bytes", "time_s", "gbyte_per_s", "energy_j", "energy_above_idle_j"});
+        mm.only({"bytes", "time_s", "gbyte_per_s", "energy_j", "energy_above_idle_j", "source"});
         MemoryRow row;
         row.size = bytes(mm.number("bytes", 1.0, kHuge));
         row.time = seconds(mm.number("time_s", 1e-12, 1e6));
         row.bandwidth = gigabytes_per_second(mm.number("gbyte_per_s", 0.0, 1e6));
         row.energy = joules_of(mm.optional_number("energy_j", 0.0, kHuge));
         row.energy_above_idle = joules_of(mm.optional_number("energy_above_idle_j", -kHuge, kHuge));
+        row.source = mm.text("source");
         r.memory.push_back(row);
     }
     if (root.has("power_states")) {
         const JsonReader p = root.child("power_states");
-        p.only({"idle_power_w", "memory_bound_power_w", "compute_bound_power_w"});
+        p.only({"idle_power_w", "memory_bound_power_w", "compute_bound_power_w", "source"});
+        r.power.source = p.text("source");
         if (const auto v = p.optional_number("idle_power_w", 0.0, 1e5)) r.power.idle = watts(*v);
         if (const auto v = p.optional_number("memory_bound_power_w", 0.0, 1e5)) r.power.memory_bound = watts(*v);
         if (const auto v = p.optional_number("compute_bound_power_w", 0.0, 1e5)) r.power.compute_bound = watts(*v);

@@ -38,6 +38,7 @@ struct GemmRow {
     double tflop_per_s = 0.0;
     std::optional<Energy> energy, energy_above_idle;
     std::optional<Power> mean_power;
+    std::string source;  // where the row comes from, when not from the record's own provenance
 };
 
 struct MemoryRow {
@@ -45,10 +46,12 @@ struct MemoryRow {
     Time time{};
     DataRate bandwidth{};
     std::optional<Energy> energy, energy_above_idle;
+    std::string source;
 };
 
 struct PowerStates {
     std::optional<Power> idle, memory_bound, compute_bound;
+    std::string source;
 };
 
 struct CollectiveRow {
