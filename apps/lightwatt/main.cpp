@@ -9,6 +9,7 @@
 #include "lightwatt/core/error.hpp"
 #include "calibrate_command.hpp"
 #include "emulate_command.hpp"
+#include "measure_command.hpp"
 #include "link_commands.hpp"
 
 namespace {
@@ -59,6 +60,9 @@ int main(int argc, char** argv) {
     nccl->add_option("LOG", cal.logs, "nccl-tests standard output, one or more files")->required();
     nccl->add_option("--collective", cal.collective, "the collective of logs that do not name it (older nccl-tests layouts)");
     nccl->add_option("--max-fit-bytes", cal.max_fit_bytes, "rows up to this size are fitted, larger ones predicted (default 1 GiB)");
+    // Everything after `measure` goes to lightwatt-measure unchanged.
+    auto* measure = app.add_subcommand("measure", "GEMMs, copies and NCCL collectives on this machine's GPUs (runs lightwatt-measure)");
+    measure->prefix_command();
     for (auto* cmd : {list, show, compare, budget, emulate, nccl}) add_output_options(cmd, out);
 
     try {
@@ -72,6 +76,9 @@ int main(int argc, char** argv) {
         if (*nccl) {
             cli::calibrate_nccl_tests(cal, out);
             return 0;
+        }
+        if (*measure) {
+            cli::run_measure(measure->remaining());
         }
         const auto data_dir = find_data_dir(data_dir_option ? std::optional<std::filesystem::path>(*data_dir_option)
                                                             : std::nullopt);

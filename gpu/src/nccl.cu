@@ -1,0 +1,103 @@
+#include <nccl.h>
+
+#include <cstdio>
+
+#include "cuda_support.hpp"
+#include "measurements.hpp"
+
+namespace lightwatt::gpu {
+
+namespace {
+
+void nccl_check(ncclResult_t r, const char* what) {
+    if (r != ncclSuccess) throw std::runtime_error(std::string(what) + ": " + ncclGetErrorString(r));
+}
+
+// busbw = algbw x factor, nccl-tests' definitions (src/*.cu *GetBw).
+double bus_factor(const std::string& c, int n) {
+    if (c == "all_reduce") return 2.0 * (n - 1) / n;
+    if (c == "sendrecv") return 1.0;
+    return static_cast<double>(n - 1) / n;  // all_gather, reduce_scatter, alltoall
+}
+
+}  // namespace
+
+std::string nccl_version() {
+    int v = 0;
+    if (ncclGetVersion(&v) != ncclSuccess) return "";
+    // NCCL_VERSION(X, Y, Z) = X * 10000 + Y * 100 + Z since 2.9.
+    return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+}
+
+std::vector<CollectiveMeasurement> measure_nccl(const MeasureOptions& o) {
+    int n = 0;
+    LW_CUDA(cudaGetDeviceCount(&n));
+    std::vector<int> devices;
+    for (int d = 0; d < n; ++d) devices.push_back(d);
+    std::vector<ncclComm_t> comms(static_cast<std::size_t>(n));
+    nccl_check(ncclCommInitAll(comms.data(), n, devices.data()), "ncclCommInitAll");
+    const auto largest = static_cast<std::size_t>(o.max_bytes);
+    std::vector<float*> send(static_cast<std::size_t>(n)), recv(static_cast<std::size_t>(n));
+    std::vector<cudaStream_t> streams(static_cast<std::size_t>(n));
+    for (int d = 0; d < n; ++d) {
+        LW_CUDA(cudaSetDevice(d));
+        LW_CUDA(cudaMalloc(&send[d], largest));
+        LW_CUDA(cudaMalloc(&recv[d], largest));
+        LW_CUDA(cudaStreamCreate(&streams[d]));
+        fill_normal_f32(send[d], largest / sizeof(float), 4 + static_cast<unsigned long long>(d), streams[d]);
+    }
+    std::vector<CollectiveMeasurement> out;
+    for (const std::string c : {"all_reduce", "all_gather", "reduce_scatter", "alltoall", "sendrecv"}) {
+        CollectiveMeasurement m;
+        m.collective = c;
+        m.ranks = n;
+        m.nodes = 1;
+        for (double size = o.min_bytes; size <= o.max_bytes; size *= 4.0) {
+            // nccl-tests' size: the whole collective's bytes; per-rank shares for AG/RS/A2A.
+            const std::size_t count = static_cast<std::size_t>(size) / sizeof(float);
+            const std::size_t share = count / static_cast<std::size_t>(n);
+            if (share == 0) continue;
+            auto launch = [&] {
+                nccl_check(ncclGroupStart(), "ncclGroupStart");
+                for (int r = 0; r < n; ++r) {
+                    ncclComm_t comm = comms[r];
+                    cudaStream_t s = streams[r];
+                    if (c == "all_reduce") nccl_check(ncclAllReduce(send[r], recv[r], count, ncclFloat, ncclSum, comm, s), "ncclAllReduce");
+                    else if (c == "all_gather") nccl_check(ncclAllGather(send[r], recv[r], share, ncclFloat, comm, s), "ncclAllGather");
+                    else if (c == "reduce_scatter")
+                        nccl_check(ncclReduceScatter(send[r], recv[r], share, ncclFloat, ncclSum, comm, s), "ncclReduceScatter");
+                    else if (c == "alltoall") {
+                        for (int peer = 0; peer < n; ++peer) {
+                            nccl_check(ncclSend(send[r] + peer * share, share, ncclFloat, peer, comm, s), "ncclSend");
+                            nccl_check(ncclRecv(recv[r] + peer * share, share, ncclFloat, peer, comm, s), "ncclRecv");
+                        }
+                    } else {  // sendrecv: to the next rank, from the previous one
+                        nccl_check(ncclSend(send[r], count, ncclFloat, (r + 1) % n, comm, s), "ncclSend");
+                        nccl_check(ncclRecv(recv[r], count, ncclFloat, (r + n - 1) % n, comm, s), "ncclRecv");
+                    }
+                }
+                nccl_check(ncclGroupEnd(), "ncclGroupEnd");
+            };
+            const Window w = timed_window(launch, devices, o.nvml, o.window_s);
+            CollectiveRow row;
+            row.bytes = static_cast<double>(count * sizeof(float));
+            row.time_us = w.per_iteration_s() * 1e6;
+            row.algbw_gbyte_per_s = row.bytes / (row.time_us * 1e-6) * 1e-9;
+            row.busbw_gbyte_per_s = row.algbw_gbyte_per_s * bus_factor(c, n);
+            if (w.energy_j) row.energy_j = *w.energy_j / static_cast<double>(w.iterations);
+            m.rows.push_back(row);
+        }
+        m.source = "measured: NCCL " + nccl_version() + ", one process over " + std::to_string(n) + " local GPU(s), float, out-of-place";
+        out.push_back(std::move(m));
+    }
+    for (int d = 0; d < n; ++d) {
+        LW_CUDA(cudaSetDevice(d));
+        cudaFree(send[d]);
+        cudaFree(recv[d]);
+        cudaStreamDestroy(streams[d]);
+        ncclCommDestroy(comms[d]);
+    }
+    return out;
+}
+
+}  // namespace lightwatt::gpu
