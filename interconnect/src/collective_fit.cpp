@@ -13,6 +13,42 @@ Time predict_time(const CollectiveFit& fit, Information size) {
     return fit.latency + seconds(in_bytes(size) * factor / (in_gigabytes_per_second(fit.bus_bandwidth) * 1e9));
 }
 
+int sequential_steps(Collective c, int ranks) {
+    switch (c) {
+        case Collective::all_reduce: return 2 * (ranks - 1);
+        case Collective::alltoall:
+        case Collective::sendrecv: return 1;
+        default: return ranks - 1;
+    }
+}
+
+CollectiveFit on_fabric(const CollectiveFit& measured, const FabricChange& change) {
+    if (!(change.bandwidth_scale > 0.0) || !std::isfinite(change.bandwidth_scale))
+        throw InputError({"", 0, "bandwidth_scale", format_number(change.bandwidth_scale), "must be positive", "a ratio > 0"});
+    if (change.added_hop_latency < seconds(0.0))
+        throw InputError({"", 0, "added_hop_latency", format_number(in_microseconds(change.added_hop_latency)) + " us",
+                          "must not be negative", "a latency >= 0"});
+    CollectiveFit f = measured;
+    f.ranks = change.ranks.value_or(measured.ranks);
+    f.nodes = change.nodes.value_or(measured.nodes);
+    if (f.ranks < 1 || f.nodes < 1 || f.nodes > f.ranks)
+        throw InputError({"", 0, "ranks, nodes", std::to_string(f.ranks) + ", " + std::to_string(f.nodes), "impossible scale",
+                          "ranks >= nodes >= 1"});
+    f.bus_bandwidth = measured.bus_bandwidth * change.bandwidth_scale;
+    f.latency = measured.latency +
+                (nccl_ring_latency(f.collective, f.ranks, f.nodes, NcclProtocol::simple) -
+                 nccl_ring_latency(measured.collective, measured.ranks, measured.nodes, NcclProtocol::simple)) +
+                static_cast<double>(sequential_steps(f.collective, f.ranks)) * change.added_hop_latency;
+    if (f.latency < seconds(0.0)) f.latency = seconds(0.0);
+    f.nccl_latency_ll = nccl_ring_latency(f.collective, f.ranks, f.nodes, NcclProtocol::ll) +
+                        static_cast<double>(sequential_steps(f.collective, f.ranks)) * change.added_hop_latency;
+    f.nccl_latency_simple = nccl_ring_latency(f.collective, f.ranks, f.nodes, NcclProtocol::simple) +
+                            static_cast<double>(sequential_steps(f.collective, f.ranks)) * change.added_hop_latency;
+    f.held_out.clear();
+    f.median_held_out_error.reset();
+    return f;
+}
+
 CollectiveFit fit_collective(const NcclTestsRun& run, Information max_fit_size) {
     if (!run.collective || run.ranks < 1)
         throw InputError({run.file, run.first_line, "collective", run.program,

@@ -302,3 +302,31 @@ TEST_CASE("the embedded public 8x H100 profile loads, and every part names its s
     REQUIRE(big != p.gemm.end());
     CHECK(in_seconds(big->time) == doctest::Approx(175.5e-6).epsilon(1e-3));
 }
+
+TEST_CASE("collective model on another fabric: bandwidth, retimer latency and scale, by hand") {
+    CollectiveFit f;
+    f.collective = Collective::all_reduce;
+    f.ranks = 8;
+    f.nodes = 1;
+    f.latency = microseconds(50.0);
+    f.bus_bandwidth = gigabytes_per_second(400.0);
+    // 1 GiB all_reduce on 8 ranks: 50 us + 1073741824 x 1.75 / 400e9 s = 50 + 4697.6 us.
+    CHECK(in_microseconds(predict_time(f, bytes(1073741824.0))) == doctest::Approx(50.0 + 4697.6).epsilon(1e-4));
+    // Twice the bandwidth per GPU (optical I/O): the bandwidth term halves, the latency stays.
+    const CollectiveFit faster = on_fabric(f, {2.0, {}, {}, {}});
+    CHECK(in_microseconds(predict_time(faster, bytes(1073741824.0))) == doctest::Approx(50.0 + 2348.8).epsilon(1e-4));
+    // 100 ns more per hop (a DSP retimer): 2 x 7 = 14 sequential steps, +1.4 us.
+    const CollectiveFit retimed = on_fabric(f, {1.0, microseconds(0.1), {}, {}});
+    CHECK(in_microseconds(retimed.latency) == doctest::Approx(51.4));
+    // 16 ranks on one node (a larger scale-up domain): f = 1.875, and 2 x 15 - 2 x 7 = 16 more
+    // NVLink steps of NCCL's Simple model: 16 x 3.4 = 54.4 us more latency.
+    const CollectiveFit larger = on_fabric(f, {1.0, {}, 16, 1});
+    CHECK(in_microseconds(larger.latency) == doctest::Approx(50.0 + 54.4));
+    CHECK(in_microseconds(predict_time(larger, bytes(1073741824.0))) ==
+          doctest::Approx(104.4 + 1073741824.0 * 1.875 / 400e3).epsilon(1e-6));
+    // More bandwidth never makes a collective slower; more hop latency never faster.
+    for (double scale = 0.25; scale < 8.0; scale *= 2.0)
+        CHECK(predict_time(on_fabric(f, {2.0 * scale, {}, {}, {}}), bytes(1e6)) <= predict_time(on_fabric(f, {scale, {}, {}, {}}), bytes(1e6)));
+    CHECK(input_error_of([&] { (void)on_fabric(f, {0.0, {}, {}, {}}); }, "zero bandwidth").key == "bandwidth_scale");
+    CHECK(input_error_of([&] { (void)on_fabric(f, {1.0, {}, 2, 4}); }, "more nodes than ranks").problem == "impossible scale");
+}

@@ -48,6 +48,25 @@ struct CollectiveFit {
 // Time of a collective of `size` bytes under the model.
 Time predict_time(const CollectiveFit& fit, Information size);
 
+// The same collective on another fabric (issue #4, part 2), by changing the model's terms:
+//   bandwidth_scale   the bottleneck link's bandwidth per GPU, new / measured (optical I/O: > 1);
+//                     B_bus scales with it, so the bandwidth term S f(n) / B_bus shrinks by it;
+//   added_hop_latency latency added on every sequential step of the algorithm (a DSP retimer's
+//                     on each link): steps = 2(n-1) for all_reduce, n-1 for the ring collectives,
+//                     1 for point-to-point (NCCL's tuning model, collective.hpp);
+//   ranks, nodes      another scale: f(n) follows the rank count, and the latency moves by the
+//                     difference of NCCL's model latency (Simple protocol) between the two scales.
+// Energy differences between optics of one line rate come from their static and per-bit power
+// (link models), not from this time.
+struct FabricChange {
+    double bandwidth_scale = 1.0;
+    Time added_hop_latency{};
+    std::optional<int> ranks, nodes;
+};
+CollectiveFit on_fabric(const CollectiveFit& measured, const FabricChange& change);
+// Sequential steps of a collective over `ranks` ranks (the ring's for ring collectives).
+int sequential_steps(Collective c, int ranks);
+
 // Fits a run's rows up to `max_fit_size` (inclusive). The run must know its collective and ranks.
 // Throws InputError when no row is small enough to fit, or every fitted time is the same size.
 CollectiveFit fit_collective(const NcclTestsRun& run, Information max_fit_size);
