@@ -14,6 +14,11 @@
 #include <unistd.h>
 
 #include "measurements.hpp"
+#if defined(LIGHTWATT_WITH_MPI)
+#include <mpi.h>
+
+#include "nccl_mpi.hpp"
+#endif
 
 using namespace lightwatt::gpu;
 
@@ -139,6 +144,21 @@ std::string today() {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if defined(LIGHTWATT_WITH_MPI)
+    // Under mpirun: one process per GPU; rank 0 measures GEMMs and copies and writes the record.
+    const std::optional<MpiSession> mpi = start_mpi(&argc, &argv);
+    const bool writer = !mpi || mpi->rank == 0;
+    auto finish = [&](int code) {
+        if (mpi) {
+            if (code != 0) MPI_Abort(MPI_COMM_WORLD, code);
+            stop_mpi();
+        }
+        return code;
+    };
+#else
+    const bool writer = true;
+    auto finish = [](int code) { return code; };
+#endif
     try {
         Args a = parse(argc, argv);
         int devices = 0;
@@ -158,8 +178,12 @@ int main(int argc, char** argv) {
         for (int i = 0; i < argc; ++i) command << (i ? " " : "") << argv[i];
         r.command = command.str();
         r.date = today();
+        int device = 0;
+#if defined(LIGHTWATT_WITH_MPI)
+        if (mpi) device = mpi->local_device;
+#endif
         cudaDeviceProp prop{};
-        cudaGetDeviceProperties(&prop, 0);
+        cudaGetDeviceProperties(&prop, device);
         r.gpu_model = prop.name;
         r.gpu_count = devices;
         int runtime = 0;
@@ -174,14 +198,14 @@ int main(int argc, char** argv) {
             a.options.idle_power_w = r.idle_power_w;
         }
         const bool all = a.verb == "all";
-        if (all || a.verb == "gemm") {
+        if (writer && (all || a.verb == "gemm")) {
             std::fprintf(stderr, "lightwatt-measure: GEMMs on %s\n", prop.name);
             r.gemm = measure_gemm(a.options);
             for (const auto& g : r.gemm)
                 if (g.mean_power_w && (!r.compute_bound_power_w || *g.mean_power_w > *r.compute_bound_power_w))
                     r.compute_bound_power_w = g.mean_power_w;
         }
-        if (all || a.verb == "memory") {
+        if (writer && (all || a.verb == "memory")) {
             std::fprintf(stderr, "lightwatt-measure: copies on %s\n", prop.name);
             MeasureOptions o = a.options;
             o.min_bytes = a.min_bytes.value_or(1 << 20);
@@ -194,8 +218,19 @@ int main(int argc, char** argv) {
             MeasureOptions o = a.options;
             o.min_bytes = a.min_bytes.value_or(8192);
             o.max_bytes = a.max_bytes.value_or(1 << 30);
+#if defined(LIGHTWATT_WITH_MPI)
+            if (mpi) {
+                r.collectives = measure_nccl_mpi(o, *mpi);
+                r.gpu_count = mpi->size;
+                r.nodes = mpi->nodes;
+            } else {
+                r.collectives = measure_nccl(o);
+            }
+#else
             r.collectives = measure_nccl(o);
+#endif
         }
+        if (!writer) return finish(0);
         const std::string json = record_json(r);
         if (a.output.empty()) std::cout << json;
         else write_atomically(a.output, json);
@@ -206,15 +241,15 @@ int main(int argc, char** argv) {
             if (!c.rows.empty())
                 std::fprintf(stderr, "  %s on %d: %.1f GB/s busbw at %.0f B\n", c.collective.c_str(), c.ranks, c.rows.back().busbw_gbyte_per_s,
                              c.rows.back().bytes);
-        return 0;
+        return finish(0);
     } catch (const UsageError& e) {
         std::cerr << "lightwatt-measure: error: " << e.what() << "\n" << kUsage;
-        return 2;
+        return finish(2);
     } catch (const MissingResource& e) {
         std::cerr << "lightwatt-measure: missing resource: " << e.what() << "\n";
-        return 3;
+        return finish(3);
     } catch (const std::exception& e) {
         std::cerr << "lightwatt-measure: internal error: " << e.what() << "\n";
-        return 1;
+        return finish(1);
     }
 }

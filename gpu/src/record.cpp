@@ -44,7 +44,7 @@ std::string record_json(const Record& r) {
     std::ostringstream j;
     j << "{\n  \"schema\": \"lightwatt.calibration\",\n  \"schema_version\": 1,\n";
     j << "  \"machine\": {\"gpu_model\": " << quoted(r.gpu_model) << ", \"gpu_count\": " << r.gpu_count
-      << ", \"nodes\": 1, \"cuda_version\": " << quoted(r.cuda_version) << ", \"nccl_version\": " << quoted(r.nccl_version)
+      << ", \"nodes\": " << r.nodes << ", \"cuda_version\": " << quoted(r.cuda_version) << ", \"nccl_version\": " << quoted(r.nccl_version)
       << ", \"nccl_tests_version\": \"\", \"sm_clock_mhz\": " << number(r.sm_clock_mhz)
       << ", \"memory_clock_mhz\": " << number(r.memory_clock_mhz) << ", \"power_limit_w\": " << number(r.power_limit_w) << "},\n";
     j << "  \"gemm\": [";

@@ -49,6 +49,7 @@ struct CollectiveMeasurement {
 struct Record {
     std::string gpu_model, cuda_version, nccl_version;
     int gpu_count = 0;
+    int nodes = 1;
     std::optional<double> sm_clock_mhz, memory_clock_mhz, power_limit_w;
     std::vector<GemmMeasurement> gemm;
     std::vector<MemoryMeasurement> memory;
