@@ -1,10 +1,12 @@
-// Fuzzes the parsing and validation of devices.toml, electronics.toml and converters.toml, and the
-// CSV matrix reader, with the same inputs.
+// Fuzzes the parsing and validation of devices.toml, electronics.toml, converters.toml and
+// llms.toml (every parsed model then evaluated on a small serving step), and the CSV matrix
+// reader, with the same inputs.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "lightwatt/interconnect/link_catalog.hpp"
+#include "lightwatt/mapping/workload.hpp"
 #include "lightwatt/photonics/converter.hpp"
 #include "lightwatt/photonics/csv_matrix.hpp"
 
@@ -27,6 +29,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto doc = TomlDocument::parse_string(
             std::string_view(reinterpret_cast<const char*>(data), size), "converters.toml");
         (void)photonics::read_converter_catalog(doc.root());
+    } catch (const InputError&) {
+    }
+    try {
+        const auto doc = TomlDocument::parse_string(
+            std::string_view(reinterpret_cast<const char*>(data), size), "llms.toml");
+        for (auto& [name, m] : mapping::read_llm_catalog(doc.root()).llms) {
+            m.name = name;
+            const mapping::Parallelism p{1, 1, 1, 8};
+            const mapping::ServingPoint s{2, 16, 8, 2.0, 2.0, 2.0};
+            mapping::validate(m, p, s, "fuzz");
+            (void)mapping::decode_step(m, p, s).gemm_flops();
+            (void)mapping::prefill_step(m, p, s).gemm_flops();
+        }
     } catch (const InputError&) {
     }
     try {

@@ -1,0 +1,80 @@
+// The work of one serving step of an LLM under a parallelism (docs/models/workload.md, section 2):
+// every GEMM with its per-GPU shape, attention FLOPs, the bytes read from HBM (weights, KV cache),
+// and every collective with its bytes, ranks and the fabric tier it crosses.
+//
+// A replica is tp x pp GPUs (tensor and pipeline parallel), serving `batch` sequences together;
+// the experts of a mixture-of-experts model are spread over ep GPUs of the replica (ep divides
+// tp x pp's GPUs' count or equals it). Decode: one new token per sequence per step, at the mean
+// context of the decode phase (prompt + output / 2). Prefill: the whole prompt of every sequence.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lightwatt/interconnect/collective.hpp"
+#include "lightwatt/mapping/llm.hpp"
+
+namespace lightwatt::mapping {
+
+struct Parallelism {
+    int tp = 1;                    // tensor parallel
+    int pp = 1;                    // pipeline stages
+    int ep = 1;                    // expert parallel (MoE); 1 = every GPU holds every expert of its layers
+    int gpus_per_scale_up = 8;     // GPUs in one scale-up (NVLink-class) domain
+};
+
+struct ServingPoint {
+    int batch = 1;                 // sequences decoded together
+    int prompt_tokens = 0;
+    int output_tokens = 1;
+    double bytes_per_weight = 2.0;
+    double bytes_per_activation = 2.0;
+    double bytes_per_kv = 2.0;
+};
+
+enum class Phase { prefill, decode };
+enum class FabricTier { scale_up, scale_out };
+std::string_view tier_name(FabricTier t);
+
+struct GemmOp {
+    std::string name;              // "qkv", "attention_out", "gate_up", "down", "router", "experts", "lm_head"
+    double m = 0, n = 0, k = 0;    // per GPU: (m x k) times (k x n)
+    double count = 0;              // per step, per GPU (layers on this GPU's stage)
+    [[nodiscard]] double flops() const { return 2.0 * m * n * k * count; }
+};
+
+struct CollectiveOp {
+    std::string purpose;           // "tensor-parallel all-reduce", "expert dispatch", ...
+    interconnect::Collective collective = interconnect::Collective::all_reduce;
+    double bytes = 0;              // nccl-tests "size" of one call
+    int ranks = 1;
+    FabricTier tier = FabricTier::scale_up;
+    double count = 0;              // calls per step (on the critical path of one stage)
+};
+
+struct StepWork {
+    Phase phase = Phase::decode;
+    double tokens = 0;             // tokens the step produces (decode) or ingests (prefill), per replica
+    std::vector<GemmOp> gemms;     // per GPU
+    double attention_flops = 0;    // per GPU: Q K^T and P V
+    double weight_bytes = 0;       // per GPU, read once per step
+    double kv_read_bytes = 0;      // per GPU
+    double kv_write_bytes = 0;     // per GPU
+    std::vector<CollectiveOp> collectives;
+    [[nodiscard]] double gemm_flops() const;
+    [[nodiscard]] int gpus(const Parallelism& p) const { return p.tp * p.pp; }
+};
+
+// Checks the parallelism against the model (tp divides the attention heads, and the KV heads or is
+// a multiple of them; pp at most the layers; ep divides the experts and the replica's GPUs) and
+// the operating point (batch >= 1, ...). Throws InputError naming `context`.key.
+void validate(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const std::string& context);
+
+// Distinct experts a batch of `tokens` tokens touches in one layer, each token picking `active` of
+// `experts` uniformly: E (1 - (1 - a/E)^T).
+double experts_touched(int experts, int active, double tokens);
+
+StepWork decode_step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s);
+StepWork prefill_step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s);
+
+}  // namespace lightwatt::mapping
