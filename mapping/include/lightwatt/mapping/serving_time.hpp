@@ -1,0 +1,74 @@
+// Time and GPU energy of a serving step from a calibration record (docs/models/serving-time.md):
+//
+//   GEMM        t = count x max( 2 m n k / (peak x e(m, n, k)),  bytes / (HBM x e_mem) )
+//   attention   t = max( FLOPs / (peak_bf16 x e_best),  KV bytes / (HBM x e_mem) )
+//   collective  t = count x min( LL: lat_LL + S f / min(B_bus, B_LL),  fit: alpha + S f / B_bus )
+//   step        t = GEMMs + attention + (1 - overlap) x collectives
+//
+// e(m, n, k) is the efficiency (measured TFLOP/s over peak) of the calibration's GEMM nearest in
+// log shape, e_best the best of them (flash attention); without GEMM rows the roofline's e = 1 is
+// used, and the report says so. The
+// collective comes from the calibration's fit for the same collective, rank count and tier (one
+// node for scale-up), taking the faster of NCCL's low-latency protocol and the fitted line, as
+// NCCL's tuner does; without a matching fit, NCCL's model latency and the GPU's link bandwidth.
+// GPU power: the calibration's compute-bound power while compute-bound work runs, its
+// memory-bound power otherwise (memory-bound kernels, attention, communication).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "lightwatt/core/toml_reader.hpp"
+#include "lightwatt/core/units.hpp"
+#include "lightwatt/interconnect/calibration_record.hpp"
+#include "lightwatt/mapping/workload.hpp"
+
+namespace lightwatt::mapping {
+
+struct GpuSpec {
+    std::string name, description;
+    double peak_bf16_tflop_per_s = 0.0, peak_fp8_tflop_per_s = 0.0;
+    DataRate hbm_bandwidth{};
+    double hbm_efficiency = 1.0;
+    Information hbm_capacity{};
+    DataRate nvlink_bandwidth{};   // per direction
+    Power tdp{};
+};
+struct GpuCatalog {
+    std::map<std::string, GpuSpec> gpus;
+    std::map<std::string, std::string> sources;
+};
+GpuCatalog read_gpu_catalog(TableReader root);
+GpuCatalog load_gpu_catalog(const std::filesystem::path& data_dir);
+
+struct StepTime {
+    Time gemm{}, attention{}, communication{}, total{};
+    Time compute_bound{};           // of gemm + attention, the time spent compute-bound
+    bool gemm_from_calibration = true;     // false: roofline with e = 1
+    bool collectives_from_calibration = true;  // false: NCCL model and link bandwidth
+    Power gpu_power{};              // mean over the step
+    Energy gpu_energy{};            // per GPU over the step
+};
+
+struct TimingOptions {
+    double communication_overlap = 0.0;  // share of collective time hidden under compute, [0, 1]
+};
+
+StepTime time_step(const StepWork& work, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
+                   const interconnect::CalibrationRecord& calibration, const TimingOptions& options);
+
+// A serving cycle: the batch's prefill, then output_tokens decode steps.
+struct ServingEstimate {
+    StepTime prefill, decode;
+    Time cycle{};
+    double output_tokens = 0;       // per cycle, per replica
+    int gpus = 0;
+    Energy gpu_energy{};            // all GPUs of the replica over the cycle
+    [[nodiscard]] double tokens_per_s() const { return output_tokens / in_seconds(cycle); }
+    [[nodiscard]] Energy gpu_only_energy_per_token() const { return gpu_energy / output_tokens; }
+};
+ServingEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
+                                 const interconnect::CalibrationRecord& calibration, const TimingOptions& options);
+
+}  // namespace lightwatt::mapping

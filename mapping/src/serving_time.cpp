@@ -1,0 +1,146 @@
+#include "lightwatt/mapping/serving_time.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "lightwatt/core/error.hpp"
+
+namespace lightwatt::mapping {
+
+namespace {
+
+using interconnect::CalibrationRecord;
+using interconnect::CollectiveFit;
+
+// NCCL's bus-bandwidth cap of the LL protocol on Hopper, by node count 1 / 2 / >= 4 (llMaxBws,
+// src/graph/tuning.cc, NVIDIA/nccl 5067397c; ../shared/reference/system-energy.md sec. 2.5).
+double ll_bus_bandwidth_cap_gbyte_per_s(int nodes) { return nodes <= 1 ? 141.0 : (nodes == 2 ? 45.0 : 35.0); }
+
+// Efficiency of the calibration GEMM nearest in log shape (bf16 rows), or empty.
+std::optional<double> gemm_efficiency(const CalibrationRecord& c, double peak_bf16, double m, double n, double k) {
+    double best = std::numeric_limits<double>::infinity();
+    std::optional<double> e;
+    for (const auto& g : c.gemm) {
+        if (g.dtype != "bf16") continue;
+        const double d = std::pow(std::log(m / static_cast<double>(g.m)), 2) + std::pow(std::log(n / static_cast<double>(g.n)), 2) +
+                         std::pow(std::log(k / static_cast<double>(g.k)), 2);
+        if (d < best) {
+            best = d;
+            e = std::min(1.0, g.tflop_per_s / peak_bf16);
+        }
+    }
+    return e;
+}
+
+const interconnect::CollectiveRecord* matching_fit(const CalibrationRecord& c, const CollectiveOp& op) {
+    const interconnect::CollectiveRecord* found = nullptr;
+    for (const auto& r : c.collectives) {
+        if (r.collective != op.collective || r.ranks != op.ranks || !r.fit) continue;
+        const bool one_node = r.nodes <= 1;
+        if (one_node != (op.tier == FabricTier::scale_up)) continue;
+        found = &r;
+        break;
+    }
+    return found;
+}
+
+}  // namespace
+
+GpuCatalog read_gpu_catalog(TableReader root) {
+    GpuCatalog c;
+    read_named_entries(root, "gpus", c.gpus, c.sources, [](TableReader& r) {
+        GpuSpec g;
+        g.description = r.optional_string("description").value_or("");
+        g.peak_bf16_tflop_per_s = r.number("peak_bf16_tflop_per_s", Range::positive());
+        g.peak_fp8_tflop_per_s = r.number("peak_fp8_tflop_per_s", Range::positive());
+        g.hbm_bandwidth = gigabytes_per_second(r.number("hbm_gbyte_per_s", Range::positive()));
+        g.hbm_efficiency = r.number("hbm_efficiency", Range::unit_interval_open_closed());
+        g.hbm_capacity = bytes(r.number("hbm_gbyte", Range::positive()) * 1e9);
+        g.nvlink_bandwidth = gigabytes_per_second(r.number("nvlink_gbyte_per_s", Range::positive()));
+        g.tdp = watts(r.number("tdp_w", Range::positive()));
+        return g;
+    });
+    root.finish();
+    return c;
+}
+
+GpuCatalog load_gpu_catalog(const std::filesystem::path& data_dir) {
+    const auto doc = TomlDocument::parse_file(data_dir / "gpus.toml");
+    return read_gpu_catalog(doc.root());
+}
+
+StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
+                   const CalibrationRecord& cal, const TimingOptions& o) {
+    StepTime t;
+    const double peak_bf16 = gpu.peak_bf16_tflop_per_s * 1e12;
+    const double peak = (s.bytes_per_weight <= 1.0 ? gpu.peak_fp8_tflop_per_s : gpu.peak_bf16_tflop_per_s) * 1e12;
+    const double hbm = in_gigabytes_per_second(gpu.hbm_bandwidth) * 1e9 * gpu.hbm_efficiency;  // bytes/s
+    for (const GemmOp& g : w.gemms) {
+        if (g.count <= 0.0 || g.m <= 0.0) continue;
+        const auto e = gemm_efficiency(cal, gpu.peak_bf16_tflop_per_s, g.m, g.n, g.k);
+        if (!e) t.gemm_from_calibration = false;
+        const double compute = 2.0 * g.m * g.n * g.k / (peak * e.value_or(1.0));
+        const double memory = (g.n * g.k * s.bytes_per_weight + (g.m * g.k + g.m * g.n) * s.bytes_per_activation) / hbm;
+        const double each = std::max(compute, memory);
+        t.gemm += seconds(each * g.count);
+        if (compute >= memory) t.compute_bound += seconds(each * g.count);
+    }
+    {
+        // Attention (flash-attention kernels): FLOPs against the bf16 peak at the best efficiency
+        // the calibration's GEMMs reach (decode attention is bound by its KV reads anyway).
+        std::optional<double> best;
+        for (const auto& g : cal.gemm)
+            if (g.dtype == "bf16") best = std::max(best.value_or(0.0), std::min(1.0, g.tflop_per_s / gpu.peak_bf16_tflop_per_s));
+        const double compute = w.attention_flops / (peak_bf16 * best.value_or(1.0));
+        const double memory = (w.kv_read_bytes + w.kv_write_bytes) / hbm;
+        t.attention = seconds(std::max(compute, memory));
+        if (compute >= memory) t.compute_bound += t.attention;
+    }
+    for (const CollectiveOp& op : w.collectives) {
+        const double factor = interconnect::bus_bandwidth_factor(op.collective, op.ranks);
+        const int nodes = op.tier == FabricTier::scale_up ? 1 : std::max(2, op.ranks / std::max(1, p.gpus_per_scale_up));
+        double each = 0.0;
+        if (const auto* rec = matching_fit(cal, op)) {
+            const CollectiveFit& f = *rec->fit;
+            const double bus = in_gigabytes_per_second(f.bus_bandwidth) * 1e9;
+            const double ll_bus = std::min(bus, ll_bus_bandwidth_cap_gbyte_per_s(nodes) * 1e9);
+            const double ll = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, nodes, interconnect::NcclProtocol::ll)) +
+                              op.bytes * factor / ll_bus;
+            const double fitted = in_seconds(f.latency) + op.bytes * factor / bus;
+            each = std::min(ll, fitted);
+        } else {
+            t.collectives_from_calibration = false;
+            const double bus = in_gigabytes_per_second(gpu.nvlink_bandwidth) * 1e9;
+            each = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, nodes, interconnect::NcclProtocol::simple)) +
+                   op.bytes * factor / bus;
+        }
+        t.communication += seconds(each * op.count);
+    }
+    t.total = t.gemm + t.attention + (1.0 - o.communication_overlap) * t.communication;
+    // Power: compute-bound time at the compute-bound state, the rest at the memory-bound state;
+    // without power states, the TDP throughout (and the report says which calibration it used).
+    const Power compute_power = cal.power.compute_bound.value_or(gpu.tdp);
+    const Power memory_power = cal.power.memory_bound.value_or(gpu.tdp);
+    const Time other = t.total - t.compute_bound;
+    t.gpu_energy = compute_power * t.compute_bound + memory_power * other;
+    t.gpu_power = t.gpu_energy / t.total;
+    return t;
+}
+
+ServingEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
+                                 const CalibrationRecord& cal, const TimingOptions& o) {
+    if (!(o.communication_overlap >= 0.0 && o.communication_overlap <= 1.0))
+        throw InputError({"", 0, "communication_overlap", format_number(o.communication_overlap), "out of range", "a share in [0, 1]"});
+    ServingEstimate e;
+    e.gpus = p.tp * p.pp;
+    e.prefill = time_step(prefill_step(m, p, s), p, s, gpu, cal, o);
+    e.decode = time_step(decode_step(m, p, s), p, s, gpu, cal, o);
+    // Pipeline stages work on different micro-batches at once: a step takes one stage's time.
+    e.cycle = e.prefill.total + static_cast<double>(s.output_tokens) * e.decode.total;
+    e.output_tokens = static_cast<double>(s.batch) * s.output_tokens;
+    e.gpu_energy = static_cast<double>(e.gpus) * (e.prefill.gpu_energy + static_cast<double>(s.output_tokens) * e.decode.gpu_energy);
+    return e;
+}
+
+}  // namespace lightwatt::mapping

@@ -1,0 +1,129 @@
+// Step times and GPU energy from a calibration, by hand on a synthetic GPU and calibration.
+#include <doctest/doctest.h>
+
+#include "input_error_of.hpp"
+#include "lightwatt/mapping/serving_time.hpp"
+
+using namespace lightwatt;
+using namespace lightwatt::mapping;
+using lightwatt::testing::input_error_of;
+
+namespace {
+
+// 1000 TFLOP/s bf16, 2000 fp8, 1000 GB/s HBM at full efficiency, 100 GB/s links, 500 W.
+GpuSpec test_gpu() {
+    GpuSpec g;
+    g.peak_bf16_tflop_per_s = 1000.0;
+    g.peak_fp8_tflop_per_s = 2000.0;
+    g.hbm_bandwidth = gigabytes_per_second(1000.0);
+    g.hbm_efficiency = 1.0;
+    g.nvlink_bandwidth = gigabytes_per_second(100.0);
+    g.tdp = watts(500.0);
+    return g;
+}
+
+StepWork one_gemm(double m, double n, double k) {
+    StepWork w;
+    w.tokens = m;
+    w.gemms.push_back({"test", m, n, k, 1.0});
+    return w;
+}
+
+}  // namespace
+
+TEST_CASE("serving time: roofline GEMMs without a calibration, at the TDP") {
+    const interconnect::CalibrationRecord empty;
+    const ServingPoint s{1, 0, 1, 2.0, 2.0, 2.0};
+    // 1 x 1000 x 1000 in bf16: compute 2e6 / 1e15 = 2 ns; memory (1e6 x 2 + 2000 x 2) B / 1e12 B/s
+    // = 2.004 us: memory-bound.
+    const StepTime t = time_step(one_gemm(1, 1000, 1000), {}, s, test_gpu(), empty, {});
+    CHECK(in_seconds(t.gemm) == doctest::Approx(2.004e-6));
+    CHECK(in_seconds(t.compute_bound) == 0.0);
+    CHECK_FALSE(t.gemm_from_calibration);
+    CHECK(in_watts(t.gpu_power) == doctest::Approx(500.0));
+    CHECK(in_joules(t.gpu_energy) == doctest::Approx(500.0 * 2.004e-6));
+}
+
+TEST_CASE("serving time: GEMM efficiency and power states from the calibration") {
+    interconnect::CalibrationRecord cal;
+    // 4096^3 bf16 at 500 TFLOP/s: efficiency 0.5 against the 1000 TFLOP/s peak.
+    cal.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2.0 * 4096.0 * 4096 * 4096 / 500e12), 500.0, {}, {}, {}, "test"});
+    cal.power.compute_bound = watts(600.0);
+    cal.power.memory_bound = watts(400.0);
+    const ServingPoint s{1, 0, 1, 2.0, 2.0, 2.0};
+    // Compute-bound: 2 x 4096^3 / (1e15 x 0.5) = 274.9 us at 600 W.
+    const StepTime big = time_step(one_gemm(4096, 4096, 4096), {}, s, test_gpu(), cal, {});
+    CHECK(in_seconds(big.gemm) == doctest::Approx(2.0 * 4096.0 * 4096 * 4096 / 0.5e15));
+    CHECK(big.compute_bound == big.gemm);
+    CHECK(in_watts(big.gpu_power) == doctest::Approx(600.0));
+    // fp8 weights use the fp8 peak: half the time.
+    const ServingPoint fp8{1, 0, 1, 1.0, 2.0, 2.0};
+    CHECK(in_seconds(time_step(one_gemm(4096, 4096, 4096), {}, fp8, test_gpu(), cal, {}).gemm) ==
+          doctest::Approx(2.0 * 4096.0 * 4096 * 4096 / 1.0e15));
+    // A memory-bound GEMV runs at the memory-bound power.
+    const StepTime small = time_step(one_gemm(1, 4096, 4096), {}, s, test_gpu(), cal, {});
+    CHECK(in_watts(small.gpu_power) == doctest::Approx(400.0));
+}
+
+TEST_CASE("serving time: collectives take the faster of NCCL's LL protocol and the fitted line") {
+    interconnect::CalibrationRecord cal;
+    interconnect::CollectiveRecord r;
+    r.collective = interconnect::Collective::all_reduce;
+    r.ranks = 8;
+    r.nodes = 1;
+    interconnect::CollectiveFit f;
+    f.collective = r.collective;
+    f.ranks = 8;
+    f.nodes = 1;
+    f.latency = microseconds(50.0);
+    f.bus_bandwidth = gigabytes_per_second(400.0);
+    r.fit = f;
+    cal.collectives.push_back(r);
+    const ServingPoint s{1, 0, 1, 2.0, 2.0, 2.0};
+    const Parallelism p{8, 1, 1, 8};
+    auto comm = [&](double bytes, double overlap) {
+        StepWork w;
+        w.collectives.push_back({"tp", interconnect::Collective::all_reduce, bytes, 8, FabricTier::scale_up, 2.0});
+        return time_step(w, p, s, test_gpu(), cal, {overlap});
+    };
+    // 1 MiB: LL 15 us (NCCL model, 8 ranks) + 1048576 x 1.75 / 141e9 = 28.01 us, fitted 50 + 4.59 us;
+    // LL wins; two calls: 56.0 us.
+    CHECK(in_microseconds(comm(1048576.0, 0.0).communication) == doctest::Approx(2.0 * (15.0 + 1048576.0 * 1.75 / 141e3)));
+    // 1 GiB: the fitted line wins: 2 x (50 + 1073741824 x 1.75 / 400e3) us.
+    CHECK(in_microseconds(comm(1073741824.0, 0.0).communication) == doctest::Approx(2.0 * (50.0 + 1073741824.0 * 1.75 / 400e3)));
+    // Half the communication hidden under compute: the step counts half of it.
+    const StepTime half = comm(1048576.0, 0.5);
+    CHECK(in_seconds(half.total) == doctest::Approx(0.5 * in_seconds(half.communication)));
+    // No matching fit (16 ranks): NCCL's Simple model latency and the GPU's link bandwidth.
+    StepWork w;
+    w.collectives.push_back({"tp", interconnect::Collective::all_reduce, 1048576.0, 16, FabricTier::scale_up, 1.0});
+    const StepTime fallback = time_step(w, {16, 1, 1, 16}, s, test_gpu(), cal, {});
+    CHECK_FALSE(fallback.collectives_from_calibration);
+    CHECK(in_microseconds(fallback.communication) == doctest::Approx(8.4 + 30 * 3.4 + 1048576.0 * 1.875 / 100e3));
+}
+
+TEST_CASE("serving estimate: a cycle is the prefill and output-length decode steps; energy per output token") {
+    const LlmCatalog llms = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
+    const GpuCatalog gpus = load_gpu_catalog(LIGHTWATT_TEST_DATA_DIR);
+    const auto cal = interconnect::load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
+    LlmSpec m = llms.llms.at("llama_3_1_8b");
+    const ServingPoint s{8, 600, 600, 2.0, 2.0, 2.0};
+    const ServingEstimate e = estimate_serving(m, {1, 1, 1, 8}, s, gpus.gpus.at("h100_sxm"), cal, {});
+    CHECK(in_seconds(e.cycle) == doctest::Approx(in_seconds(e.prefill.total) + 600.0 * in_seconds(e.decode.total)));
+    CHECK(e.output_tokens == 4800.0);
+    CHECK(in_joules(e.gpu_only_energy_per_token()) * e.tokens_per_s() ==
+          doctest::Approx(in_joules(e.gpu_energy) / in_seconds(e.cycle)));  // J/token x tokens/s = W
+    // Decode of an 8B model at batch 8 reads its 16 GB of weights every step: at 3350 x 0.8 GB/s,
+    // at least 6.0 ms.
+    CHECK(in_seconds(e.decode.total) > 16.06e9 / 2680e9);
+    // More batch never lowers tokens/s (weights are shared by the batch).
+    double previous = 0.0;
+    for (int batch : {1, 2, 8, 32, 128}) {
+        const ServingPoint b{batch, 600, 600, 2.0, 2.0, 2.0};
+        const double rate = estimate_serving(m, {1, 1, 1, 8}, b, gpus.gpus.at("h100_sxm"), cal, {}).tokens_per_s();
+        CHECK(rate >= previous);
+        previous = rate;
+    }
+    CHECK(input_error_of([&] { (void)estimate_serving(m, {1, 1, 1, 8}, s, gpus.gpus.at("h100_sxm"), cal, {1.5}); }, "overlap 1.5").key ==
+          "communication_overlap");
+}
