@@ -117,7 +117,22 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
         }
         t.communication += seconds(each * op.count);
     }
-    t.total = t.gemm + t.attention + (1.0 - o.communication_overlap) * t.communication;
+    if (o.serving != nullptr) {
+        const double layers_here = std::ceil(static_cast<double>(w.layers) / p.pp);
+        t.overhead = o.serving->per_layer * layers_here + o.serving->per_sequence * static_cast<double>(s.batch);
+    }
+    t.total = t.gemm + t.attention + (1.0 - o.communication_overlap) * t.communication + t.overhead;
+    if (o.serving != nullptr) {
+        // Activity power: the step's FLOP and HBM byte rates, capped at the measured plateau.
+        const double seconds_total = in_seconds(t.total);
+        const double flop_rate = (w.gemm_flops() + w.attention_flops) / seconds_total * 1e-12;
+        const double byte_rate = (w.weight_bytes + w.kv_read_bytes + w.kv_write_bytes) / seconds_total * 1e-12;
+        const Power activity = o.serving->static_power + watts(o.serving->watts_per_tflop_per_s * flop_rate +
+                                                               o.serving->watts_per_tbyte_per_s * byte_rate);
+        t.gpu_power = std::min(activity, o.serving->max_power);
+        t.gpu_energy = t.gpu_power * t.total;
+        return t;
+    }
     // Power: compute-bound time at the compute-bound state, the rest at the memory-bound state;
     // without power states, the TDP throughout (and the report says which calibration it used).
     const Power compute_power = cal.power.compute_bound.value_or(gpu.tdp);
@@ -141,6 +156,131 @@ ServingEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const S
     e.output_tokens = static_cast<double>(s.batch) * s.output_tokens;
     e.gpu_energy = static_cast<double>(e.gpus) * (e.prefill.gpu_energy + static_cast<double>(s.output_tokens) * e.decode.gpu_energy);
     return e;
+}
+
+ServingMeasurements read_serving_measurements(TableReader root) {
+    ServingMeasurements m;
+    m.source = root.string("source");
+    m.prompt_tokens = static_cast<int>(root.integer("prompt_tokens", 0, 1 << 20));
+    for (const char* section : {"calibration", "validation"}) {
+        auto table = root.optional_table(section);
+        if (!table) continue;
+        for (const auto& name : table->keys()) {
+            TableReader r = table->table(name);
+            ServingMeasurement x;
+            x.name = name;
+            x.model = r.string("model");
+            x.tp = static_cast<int>(r.integer("tp", 1, 1024));
+            x.bytes_per_weight = r.number("bytes_per_weight", Range{0.0, 8.0, false, true});
+            x.batch = static_cast<int>(r.integer("batch", 1, 1 << 20));
+            x.output_tokens = static_cast<int>(r.integer("output_tokens", 1, 1 << 24));
+            x.inter_token_latency = seconds(r.number("median_itl_ms", Range::positive()) * 1e-3);
+            x.power = watts(r.number("power_w", Range::positive()));
+            x.energy_per_token = joules(r.number("energy_per_token_j", Range::positive()));
+            r.finish();
+            (std::string(section) == "calibration" ? m.calibration : m.validation).push_back(x);
+        }
+    }
+    root.finish();
+    return m;
+}
+
+ServingMeasurements load_serving_measurements(const std::filesystem::path& file) {
+    const auto doc = TomlDocument::parse_file(file);
+    return read_serving_measurements(doc.root());
+}
+
+ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, const LlmCatalog& llms, const GpuSpec& gpu,
+                                           const CalibrationRecord& cal) {
+    if (runs.calibration.size() < 4)
+        throw InputError({"", 0, "calibration", std::to_string(runs.calibration.size()) + " runs", "too few runs to fit",
+                          "at least 4 measured runs"});
+    ServingCalibration c;
+    c.source = runs.source;
+    // Overhead: d = ITL - roofline step = per_layer x L + per_sequence x batch (least squares).
+    struct Row {
+        double layers, batch, gap;
+        StepWork work;
+        Parallelism p;
+        ServingPoint s;
+        double power_per_gpu;
+    };
+    std::vector<Row> rows;
+    for (const auto& x : runs.calibration) {
+        const auto it = llms.llms.find(x.model);
+        if (it == llms.llms.end())
+            throw InputError({"", 0, "calibration." + x.name + ".model", x.model, "unknown model", "a model in data/llms.toml"});
+        const Parallelism p{x.tp, 1, 1, 8};
+        const ServingPoint s{x.batch, runs.prompt_tokens, x.output_tokens, x.bytes_per_weight, 2.0, 2.0};
+        validate(it->second, p, s, "calibration." + x.name);
+        StepWork w = decode_step(it->second, p, s);
+        const StepTime roofline = time_step(w, p, s, gpu, cal, {});
+        rows.push_back({std::ceil(static_cast<double>(it->second.layers) / p.pp), static_cast<double>(x.batch),
+                        in_seconds(x.inter_token_latency) - in_seconds(roofline.total), std::move(w), p, s,
+                        in_watts(x.power) / x.tp});
+    }
+    double sll = 0, slb = 0, sbb = 0, sld = 0, sbd = 0;
+    for (const auto& r : rows) {
+        sll += r.layers * r.layers;
+        slb += r.layers * r.batch;
+        sbb += r.batch * r.batch;
+        sld += r.layers * r.gap;
+        sbd += r.batch * r.gap;
+    }
+    const double det = sll * sbb - slb * slb;
+    double per_layer = det > 0 ? (sld * sbb - sbd * slb) / det : 0.0;
+    double per_sequence = det > 0 ? (sbd * sll - sld * slb) / det : 0.0;
+    if (per_layer < 0.0) {
+        per_layer = 0.0;
+        per_sequence = sbd / sbb;
+    }
+    if (per_sequence < 0.0) {
+        per_sequence = 0.0;
+        per_layer = sld / sll;
+    }
+    c.per_layer = seconds(std::max(0.0, per_layer));
+    c.per_sequence = seconds(std::max(0.0, per_sequence));
+    // Power: P = s + a F + b B on the runs below the plateau (97 % of the highest).
+    double highest = 0.0;
+    for (const auto& r : rows) highest = std::max(highest, r.power_per_gpu);
+    c.max_power = watts(highest);
+    ServingCalibration overhead_only = c;
+    double ata[3][3] = {}, atb[3] = {};
+    int used = 0;
+    for (const auto& r : rows) {
+        if (r.power_per_gpu >= 0.97 * highest) continue;
+        TimingOptions o;
+        o.serving = &overhead_only;
+        const StepTime t = time_step(r.work, r.p, r.s, gpu, cal, o);
+        const double seconds_total = in_seconds(t.total);
+        const double v[3] = {1.0, (r.work.gemm_flops() + r.work.attention_flops) / seconds_total * 1e-12,
+                             (r.work.weight_bytes + r.work.kv_read_bytes + r.work.kv_write_bytes) / seconds_total * 1e-12};
+        for (int i = 0; i < 3; ++i) {
+            for (int j = 0; j < 3; ++j) ata[i][j] += v[i] * v[j];
+            atb[i] += v[i] * r.power_per_gpu;
+        }
+        ++used;
+    }
+    if (used < 3)
+        throw InputError({"", 0, "calibration", std::to_string(used) + " runs below the power plateau", "too few to fit the power model",
+                          "at least 3 runs below 97 % of the highest power"});
+    // Solve the 3 x 3 normal equations (Cramer's rule).
+    auto det3 = [](const double m[3][3]) {
+        return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+               m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    };
+    const double d = det3(ata);
+    double solution[3] = {};
+    for (int k = 0; k < 3; ++k) {
+        double m[3][3];
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j) m[i][j] = j == k ? atb[i] : ata[i][j];
+        solution[k] = std::abs(d) > 0 ? det3(m) / d : 0.0;
+    }
+    c.static_power = watts(solution[0]);
+    c.watts_per_tflop_per_s = solution[1];
+    c.watts_per_tbyte_per_s = solution[2];
+    return c;
 }
 
 }  // namespace lightwatt::mapping

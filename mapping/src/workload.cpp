@@ -25,6 +25,7 @@ StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Pha
     StepWork w;
     w.phase = phase;
     w.tokens = phase == Phase::decode ? s.batch : rows;
+    w.layers = m.layers;
     const double tp = p.tp, h = m.hidden_size, d = m.head_dim;
     const double layers_here = std::ceil(static_cast<double>(m.layers) / p.pp);
     // Heads per GPU; KV heads are split when tp divides them, replicated when tp is a multiple.

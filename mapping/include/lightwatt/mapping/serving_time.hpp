@@ -22,6 +22,7 @@
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/core/units.hpp"
 #include "lightwatt/interconnect/calibration_record.hpp"
+#include "lightwatt/mapping/serving_calibration.hpp"
 #include "lightwatt/mapping/workload.hpp"
 
 namespace lightwatt::mapping {
@@ -43,7 +44,7 @@ GpuCatalog read_gpu_catalog(TableReader root);
 GpuCatalog load_gpu_catalog(const std::filesystem::path& data_dir);
 
 struct StepTime {
-    Time gemm{}, attention{}, communication{}, total{};
+    Time gemm{}, attention{}, communication{}, overhead{}, total{};
     Time compute_bound{};           // of gemm + attention, the time spent compute-bound
     bool gemm_from_calibration = true;     // false: roofline with e = 1
     bool collectives_from_calibration = true;  // false: NCCL model and link bandwidth
@@ -53,6 +54,9 @@ struct StepTime {
 
 struct TimingOptions {
     double communication_overlap = 0.0;  // share of collective time hidden under compute, [0, 1]
+    // Serving-engine overhead and activity power (serving_calibration.hpp); null: the roofline step
+    // and the calibration record's two power states.
+    const ServingCalibration* serving = nullptr;
 };
 
 StepTime time_step(const StepWork& work, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
@@ -70,5 +74,10 @@ struct ServingEstimate {
 };
 ServingEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
                                  const interconnect::CalibrationRecord& calibration, const TimingOptions& options);
+
+// Fits the serving overhead and the activity power model to measured runs (their model must be
+// in `llms`); throws InputError when the runs cannot determine them.
+ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, const LlmCatalog& llms, const GpuSpec& gpu,
+                                           const interconnect::CalibrationRecord& calibration);
 
 }  // namespace lightwatt::mapping

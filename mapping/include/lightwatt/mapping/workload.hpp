@@ -55,6 +55,7 @@ struct CollectiveOp {
 struct StepWork {
     Phase phase = Phase::decode;
     double tokens = 0;             // tokens the step produces (decode) or ingests (prefill), per replica
+    int layers = 0;                // the model's layers (a stage holds ceil(layers / pp))
     std::vector<GemmOp> gemms;     // per GPU
     double attention_flops = 0;    // per GPU: Q K^T and P V
     double weight_bytes = 0;       // per GPU, read once per step
