@@ -1,11 +1,13 @@
 // Fuzzes the parsing and validation of devices.toml, electronics.toml, converters.toml and
-// llms.toml (every parsed model then evaluated on a small serving step), and the CSV matrix
+// llms.toml (every parsed model then evaluated on a small serving step), measured serving runs
+// (data/validation/), and the CSV matrix
 // reader, with the same inputs.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "lightwatt/interconnect/link_catalog.hpp"
+#include "lightwatt/mapping/serving_time.hpp"
 #include "lightwatt/mapping/workload.hpp"
 #include "lightwatt/photonics/converter.hpp"
 #include "lightwatt/photonics/csv_matrix.hpp"
@@ -42,6 +44,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)mapping::decode_step(m, p, s).gemm_flops();
             (void)mapping::prefill_step(m, p, s).gemm_flops();
         }
+    } catch (const InputError&) {
+    }
+    try {
+        const auto doc = TomlDocument::parse_string(
+            std::string_view(reinterpret_cast<const char*>(data), size), "ml-energy-h100.toml");
+        (void)mapping::read_serving_measurements(doc.root());
     } catch (const InputError&) {
     }
     try {
