@@ -4,23 +4,10 @@
 
 #include "cuda_support.hpp"
 #include "measurements.hpp"
+#include "nccl_support.hpp"
 
 namespace lightwatt::gpu {
 
-namespace {
-
-void nccl_check(ncclResult_t r, const char* what) {
-    if (r != ncclSuccess) throw std::runtime_error(std::string(what) + ": " + ncclGetErrorString(r));
-}
-
-// busbw = algbw x factor, nccl-tests' definitions (src/*.cu *GetBw).
-double bus_factor(const std::string& c, int n) {
-    if (c == "all_reduce") return 2.0 * (n - 1) / n;
-    if (c == "sendrecv") return 1.0;
-    return static_cast<double>(n - 1) / n;  // all_gather, reduce_scatter, alltoall
-}
-
-}  // namespace
 
 std::string nccl_version() {
     int v = 0;
@@ -59,23 +46,7 @@ std::vector<CollectiveMeasurement> measure_nccl(const MeasureOptions& o) {
             if (share == 0) continue;
             auto launch = [&] {
                 nccl_check(ncclGroupStart(), "ncclGroupStart");
-                for (int r = 0; r < n; ++r) {
-                    ncclComm_t comm = comms[r];
-                    cudaStream_t s = streams[r];
-                    if (c == "all_reduce") nccl_check(ncclAllReduce(send[r], recv[r], count, ncclFloat, ncclSum, comm, s), "ncclAllReduce");
-                    else if (c == "all_gather") nccl_check(ncclAllGather(send[r], recv[r], share, ncclFloat, comm, s), "ncclAllGather");
-                    else if (c == "reduce_scatter")
-                        nccl_check(ncclReduceScatter(send[r], recv[r], share, ncclFloat, ncclSum, comm, s), "ncclReduceScatter");
-                    else if (c == "alltoall") {
-                        for (int peer = 0; peer < n; ++peer) {
-                            nccl_check(ncclSend(send[r] + peer * share, share, ncclFloat, peer, comm, s), "ncclSend");
-                            nccl_check(ncclRecv(recv[r] + peer * share, share, ncclFloat, peer, comm, s), "ncclRecv");
-                        }
-                    } else {  // sendrecv: to the next rank, from the previous one
-                        nccl_check(ncclSend(send[r], count, ncclFloat, (r + 1) % n, comm, s), "ncclSend");
-                        nccl_check(ncclRecv(recv[r], count, ncclFloat, (r + n - 1) % n, comm, s), "ncclRecv");
-                    }
-                }
+                for (int r = 0; r < n; ++r) enqueue_collective(c, send[r], recv[r], count, r, n, comms[r], streams[r]);
                 nccl_check(ncclGroupEnd(), "ncclGroupEnd");
             };
             const Window w = timed_window(launch, devices, o.nvml, o.window_s);

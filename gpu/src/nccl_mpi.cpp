@@ -16,20 +16,11 @@
 #include <string>
 
 #include "cuda_support.hpp"
+#include "nccl_support.hpp"
 
 namespace lightwatt::gpu {
 
 namespace {
-
-void nccl_check(ncclResult_t r, const char* what) {
-    if (r != ncclSuccess) throw std::runtime_error(std::string(what) + ": " + ncclGetErrorString(r));
-}
-
-double bus_factor(const std::string& c, int n) {
-    if (c == "all_reduce") return 2.0 * (n - 1) / n;
-    if (c == "sendrecv") return 1.0;
-    return static_cast<double>(n - 1) / n;
-}
 
 bool launched_by_mpi() {
     for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS", "SLURM_NTASKS"})
@@ -94,24 +85,11 @@ std::vector<CollectiveMeasurement> measure_nccl_mpi(const MeasureOptions& o, con
             const std::size_t count = static_cast<std::size_t>(size) / sizeof(float);
             const std::size_t share = count / static_cast<std::size_t>(n);
             if (share == 0) continue;
+            // One rank per process: the point-to-point parts are grouped here.
             auto launch = [&] {
-                if (c == "all_reduce") nccl_check(ncclAllReduce(send, recv, count, ncclFloat, ncclSum, comm, stream), "ncclAllReduce");
-                else if (c == "all_gather") nccl_check(ncclAllGather(send, recv, share, ncclFloat, comm, stream), "ncclAllGather");
-                else if (c == "reduce_scatter")
-                    nccl_check(ncclReduceScatter(send, recv, share, ncclFloat, ncclSum, comm, stream), "ncclReduceScatter");
-                else {
-                    nccl_check(ncclGroupStart(), "ncclGroupStart");
-                    if (c == "alltoall") {
-                        for (int peer = 0; peer < n; ++peer) {
-                            nccl_check(ncclSend(send + peer * share, share, ncclFloat, peer, comm, stream), "ncclSend");
-                            nccl_check(ncclRecv(recv + peer * share, share, ncclFloat, peer, comm, stream), "ncclRecv");
-                        }
-                    } else {
-                        nccl_check(ncclSend(send, count, ncclFloat, (s.rank + 1) % n, comm, stream), "ncclSend");
-                        nccl_check(ncclRecv(recv, count, ncclFloat, (s.rank + n - 1) % n, comm, stream), "ncclRecv");
-                    }
-                    nccl_check(ncclGroupEnd(), "ncclGroupEnd");
-                }
+                nccl_check(ncclGroupStart(), "ncclGroupStart");
+                enqueue_collective(c, send, recv, count, s.rank, n, comm, stream);
+                nccl_check(ncclGroupEnd(), "ncclGroupEnd");
             };
             using clock = std::chrono::steady_clock;
             for (int i = 0; i < 5; ++i) launch();
