@@ -1,0 +1,75 @@
+// Energy per output token of a whole serving system, by part, for one fabric option
+// (docs/models/system-energy.md): GPUs (serving_time.hpp), scale-up links and switches, scale-out
+// optics and switches, host, facility overhead. Attributional: every part's static power for the
+// wall time the work takes, plus the per-bit energy of the bytes the collectives actually put on
+// the links (ring algorithms: 2(n-1)/n S per GPU for all-reduce, (n-1)/n S for all-gather,
+// reduce-scatter and all-to-all, S for send/recv), never busbw.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lightwatt/core/toml_reader.hpp"
+#include "lightwatt/interconnect/link_archetype.hpp"
+#include "lightwatt/interconnect/link_catalog.hpp"
+#include "lightwatt/mapping/serving_time.hpp"
+
+namespace lightwatt::mapping {
+
+// A server and its network, as deployed (data/systems.toml).
+struct SystemSpec {
+    std::string name, description;
+    int gpus_per_node = 8;
+    DataRate scale_up_bandwidth_per_gpu{};   // per direction
+    DataRate scale_out_bandwidth_per_gpu{};  // NIC, per direction
+    int scale_out_tiers = 2;                 // non-blocking fat tree
+    Power scale_up_switch_power_per_gpu{};   // NVSwitch chips' share
+    double scale_out_switch_watts_per_gbit_per_s = 0.0;  // switch system without optics, per port capacity
+    Power host_power_per_node{};             // CPUs, memory, NICs, fans, conversion: all but GPUs, NVSwitch, optics
+    double pue = 1.0;
+};
+
+// The optics of an option (data/options.toml): which link archetypes carry scale-up and
+// scale-out traffic.
+struct FabricOption {
+    std::string name, description;
+    std::string scale_up_link, scale_out_link;
+    bool scale_out_first_tier_copper = false;  // GPU-to-leaf over passive copper: no modules there
+};
+
+struct SystemCatalog {
+    std::map<std::string, SystemSpec> systems;
+    std::map<std::string, FabricOption> options;
+    std::map<std::string, std::string> sources;
+};
+SystemCatalog read_system_catalog(TableReader systems, TableReader options);
+SystemCatalog load_system_catalog(const std::filesystem::path& data_dir);
+
+enum class EnergyPart { gpu, scale_up_links, scale_up_switches, scale_out_optics, scale_out_switches, host, facility };
+inline constexpr std::size_t energy_part_count = 7;
+std::string_view energy_part_name(EnergyPart p);
+
+struct SystemEnergy {
+    std::string option;
+    std::array<Energy, energy_part_count> per_token{};  // per output token
+    double tokens_per_s = 0.0;                           // per replica
+    int gpus = 0;                                        // per replica
+    [[nodiscard]] Energy total() const;
+    [[nodiscard]] Energy part(EnergyPart p) const { return per_token[static_cast<std::size_t>(p)]; }
+    // All-in power per GPU (IT and facility): what a power budget divides by.
+    [[nodiscard]] Power power_per_gpu() const { return watts(in_joules(total()) * tokens_per_s / static_cast<double>(gpus)); }
+};
+
+// Bits one GPU sends over each tier in one step (ring algorithms).
+struct TierTraffic {
+    double scale_up_bits = 0.0, scale_out_bits = 0.0;
+};
+TierTraffic step_traffic(const StepWork& w);
+
+SystemEnergy system_energy(const ServingEstimate& estimate, const LlmSpec& m, const Parallelism& p, const ServingPoint& s,
+                           const SystemSpec& system, const FabricOption& option, const interconnect::LinkCatalog& links);
+
+}  // namespace lightwatt::mapping

@@ -1,0 +1,127 @@
+#include "lightwatt/mapping/system_energy.hpp"
+
+#include <cmath>
+
+#include "lightwatt/core/error.hpp"
+
+namespace lightwatt::mapping {
+
+namespace {
+
+constexpr std::array<std::string_view, energy_part_count> kPartNames = {
+    "gpu", "scale_up_links", "scale_up_switches", "scale_out_optics", "scale_out_switches", "host", "facility"};
+
+// Static power (both ends) and energy per bit above it, per link, at the link's full-load point.
+struct LinkCost {
+    Power static_power{};
+    double dynamic_joules_per_bit = 0.0;
+    DataRate payload{};
+};
+
+LinkCost link_cost(const interconnect::LinkArchetype& a) {
+    const interconnect::LinkReport r = interconnect::evaluate(a);
+    LinkCost c;
+    c.static_power = r.static_power;
+    c.payload = r.payload_rate;
+    // link_power carries payload in both directions at full load.
+    c.dynamic_joules_per_bit = in_watts(r.link_power - r.static_power) / (2.0 * in_bits_per_second(r.payload_rate));
+    return c;
+}
+
+}  // namespace
+
+std::string_view energy_part_name(EnergyPart p) { return kPartNames[static_cast<std::size_t>(p)]; }
+
+Energy SystemEnergy::total() const {
+    Energy sum{};
+    for (const auto& e : per_token) sum += e;
+    return sum;
+}
+
+TierTraffic step_traffic(const StepWork& w) {
+    TierTraffic t;
+    for (const auto& op : w.collectives) {
+        const double bits = 8.0 * op.bytes * interconnect::bus_bandwidth_factor(op.collective, op.ranks) * op.count;
+        (op.tier == FabricTier::scale_up ? t.scale_up_bits : t.scale_out_bits) += bits;
+    }
+    return t;
+}
+
+SystemEnergy system_energy(const ServingEstimate& e, const LlmSpec& m, const Parallelism& p, const ServingPoint& s,
+                           const SystemSpec& sys, const FabricOption& option, const interconnect::LinkCatalog& links) {
+    SystemEnergy out;
+    out.option = option.name;
+    out.gpus = e.gpus;
+    out.tokens_per_s = e.tokens_per_s();
+    const double tokens = e.output_tokens;
+    const double gpus = e.gpus;
+    const double cycle = in_seconds(e.cycle);
+    auto set = [&](EnergyPart part, double joules_per_cycle_per_gpu) {
+        out.per_token[static_cast<std::size_t>(part)] = joules(joules_per_cycle_per_gpu * gpus / tokens);
+    };
+    set(EnergyPart::gpu, in_joules(e.gpu_energy) / gpus);
+
+    // Traffic per GPU over the cycle: one prefill step and output_tokens decode steps.
+    const TierTraffic pre = step_traffic(prefill_step(m, p, s));
+    const TierTraffic dec = step_traffic(decode_step(m, p, s));
+    const double up_bits = pre.scale_up_bits + s.output_tokens * dec.scale_up_bits;
+    const double out_bits = pre.scale_out_bits + s.output_tokens * dec.scale_out_bits;
+
+    // Scale-up: enough links of the option's kind for the GPU's bandwidth, each with two ends.
+    const LinkCost up = link_cost(links.find(option.scale_up_link));
+    const double up_links = in_bits_per_second(sys.scale_up_bandwidth_per_gpu) / in_bits_per_second(up.payload);
+    set(EnergyPart::scale_up_links, in_watts(up.static_power) * up_links * cycle + up.dynamic_joules_per_bit * up_bits);
+    set(EnergyPart::scale_up_switches, in_watts(sys.scale_up_switch_power_per_gpu) * cycle);
+
+    // Scale-out: a non-blocking k-tier fat tree, one link of the GPU's NIC bandwidth per tier
+    // (2k modules per GPU, 2k - 2 with copper to the leaf); 2k - 1 switch ports per GPU.
+    const LinkCost sc = link_cost(links.find(option.scale_out_link));
+    const double links_per_tier = in_bits_per_second(sys.scale_out_bandwidth_per_gpu) / in_bits_per_second(sc.payload);
+    const double optical_tiers = sys.scale_out_tiers - (option.scale_out_first_tier_copper ? 1 : 0);
+    set(EnergyPart::scale_out_optics,
+        in_watts(sc.static_power) * links_per_tier * optical_tiers * cycle + sc.dynamic_joules_per_bit * out_bits * optical_tiers);
+    const double switch_ports_capacity_gbit = (2.0 * sys.scale_out_tiers - 1.0) * in_gigabits_per_second(sys.scale_out_bandwidth_per_gpu);
+    set(EnergyPart::scale_out_switches, sys.scale_out_switch_watts_per_gbit_per_s * switch_ports_capacity_gbit * cycle);
+
+    set(EnergyPart::host, in_watts(sys.host_power_per_node) / sys.gpus_per_node * cycle);
+    double it = 0.0;
+    for (std::size_t i = 0; i + 1 < energy_part_count; ++i) it += in_joules(out.per_token[i]);
+    out.per_token[static_cast<std::size_t>(EnergyPart::facility)] = joules((sys.pue - 1.0) * it);
+    return out;
+}
+
+SystemCatalog read_system_catalog(TableReader systems, TableReader options) {
+    SystemCatalog c;
+    read_named_entries(systems, "systems", c.systems, c.sources, [](TableReader& r) {
+        SystemSpec s;
+        s.description = r.optional_string("description").value_or("");
+        s.gpus_per_node = static_cast<int>(r.integer("gpus_per_node", 1, 1024));
+        s.scale_up_bandwidth_per_gpu = gigabytes_per_second(r.number("scale_up_gbyte_per_s_per_gpu", Range::positive()));
+        s.scale_out_bandwidth_per_gpu = gigabits_per_second(r.number("scale_out_gbit_per_s_per_gpu", Range::positive()));
+        s.scale_out_tiers = static_cast<int>(r.integer("scale_out_tiers", 1, 5));
+        s.scale_up_switch_power_per_gpu = watts(r.number("scale_up_switch_w_per_gpu", Range::non_negative()));
+        s.scale_out_switch_watts_per_gbit_per_s = r.number("scale_out_switch_w_per_gbit_per_s", Range::non_negative());
+        s.host_power_per_node = watts(r.number("host_power_w_per_node", Range::non_negative()));
+        s.pue = r.number("pue", Range::closed(1.0, 3.0));
+        return s;
+    });
+    systems.finish();
+    read_named_entries(options, "options", c.options, c.sources, [](TableReader& r) {
+        FabricOption o;
+        o.description = r.optional_string("description").value_or("");
+        o.scale_up_link = r.string("scale_up_link");
+        o.scale_out_link = r.string("scale_out_link");
+        o.scale_out_first_tier_copper = r.optional_boolean("scale_out_first_tier_copper").value_or(false);
+        return o;
+    });
+    options.finish();
+    return c;
+}
+
+SystemCatalog load_system_catalog(const std::filesystem::path& data_dir) {
+    const auto systems = TomlDocument::parse_file(data_dir / "systems.toml");
+    const auto options = TomlDocument::parse_file(data_dir / "options.toml");
+    return read_system_catalog(systems.root(), options.root());
+}
+
+}  // namespace lightwatt::mapping

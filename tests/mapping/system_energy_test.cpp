@@ -1,0 +1,93 @@
+// Whole-system energy per token by part, by hand, and its properties.
+#include <doctest/doctest.h>
+
+#include "lightwatt/mapping/system_energy.hpp"
+
+using namespace lightwatt;
+using namespace lightwatt::mapping;
+
+namespace {
+
+const interconnect::LinkCatalog& links() {
+    static const auto c = interconnect::LinkCatalog::load(LIGHTWATT_TEST_DATA_DIR);
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
+    // A replica of 8 GPUs making 100 output tokens per 1 s cycle with 4000 J of GPU energy.
+    ServingEstimate e;
+    e.gpus = 8;
+    e.output_tokens = 100;
+    e.cycle = seconds(1.0);
+    e.gpu_energy = joules(4000.0);
+    SystemSpec sys;
+    sys.gpus_per_node = 8;
+    sys.scale_up_bandwidth_per_gpu = gigabits_per_second(3600.0);  // 9 links of 400 Gb/s
+    sys.scale_out_bandwidth_per_gpu = gigabits_per_second(400.0);  // half an 800G module per tier
+    sys.scale_out_tiers = 2;
+    sys.scale_out_switch_watts_per_gbit_per_s = 0.01;  // 3 ports x 400 Gb/s x 0.01 = 12 W per GPU
+    sys.host_power_per_node = watts(800.0);             // 100 W per GPU
+    sys.pue = 1.5;
+    const FabricOption baseline{"baseline", "", "copper_nvlink", "dsp_pluggable_800g", false};
+    // Llama 3.1 8B on one GPU per replica: no collectives, so only static network power counts.
+    const LlmSpec m = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).llms.at("llama_3_1_8b");
+    const Parallelism p{1, 1, 1, 8};
+    const ServingPoint s{8, 200, 100, 2.0, 2.0, 2.0};
+    const SystemEnergy r = system_energy(e, m, p, s, sys, baseline, links());
+    const interconnect::LinkReport up = interconnect::evaluate(links().find("copper_nvlink"));
+    const interconnect::LinkReport out = interconnect::evaluate(links().find("dsp_pluggable_800g"));
+    // Per token: x 8 GPUs / 100 tokens = x 0.08 per GPU-second.
+    CHECK(in_joules(r.part(EnergyPart::gpu)) == doctest::Approx(40.0));
+    CHECK(in_joules(r.part(EnergyPart::host)) == doctest::Approx(100.0 * 0.08));
+    CHECK(in_joules(r.part(EnergyPart::scale_out_switches)) == doctest::Approx(12.0 * 0.08));
+    CHECK(in_joules(r.part(EnergyPart::scale_up_links)) == doctest::Approx(9.0 * in_watts(up.static_power) * 0.08));
+    CHECK(in_joules(r.part(EnergyPart::scale_out_optics)) == doctest::Approx(0.5 * 2.0 * in_watts(out.static_power) * 0.08));
+    double it = 0.0;
+    for (std::size_t i = 0; i + 1 < energy_part_count; ++i) it += in_joules(r.per_token[i]);
+    CHECK(in_joules(r.part(EnergyPart::facility)) == doctest::Approx(0.5 * it));
+    double sum = 0.0;
+    for (const Energy& part : r.per_token) sum += in_joules(part);
+    CHECK(in_joules(r.total()) == doctest::Approx(sum));
+    CHECK(in_joules(r.total()) == doctest::Approx(1.5 * it));
+    // All-in power per GPU: J/token x tokens/s / GPUs.
+    CHECK(in_watts(r.power_per_gpu()) == doctest::Approx(in_joules(r.total()) * 100.0 / 8.0));
+    // Copper to the leaf removes one tier of modules.
+    const FabricOption copper_leaf{"baseline_copper_leaf", "", "copper_nvlink", "dsp_pluggable_800g", true};
+    CHECK(in_joules(system_energy(e, m, p, s, sys, copper_leaf, links()).part(EnergyPart::scale_out_optics)) ==
+          doctest::Approx(0.5 * in_joules(r.part(EnergyPart::scale_out_optics))));
+}
+
+TEST_CASE("system energy: collective traffic is charged per bit the ring algorithms move") {
+    // Llama 3.1 405B, TP 8 in one node: all-reduces of 64 x 16384 x 2 B, 2 per layer, on NVLink.
+    const LlmSpec m = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).llms.at("llama_3_1_405b");
+    const StepWork w = decode_step(m, {8, 1, 1, 8}, {64, 200, 360, 1.0, 2.0, 2.0});
+    const TierTraffic t = step_traffic(w);
+    // Each GPU sends 2 x 7/8 x 2 MiB per all-reduce, 252 of them: 8 bits a byte.
+    CHECK(t.scale_up_bits == doctest::Approx(8.0 * 2097152.0 * 1.75 * 252));
+    CHECK(t.scale_out_bits == 0.0);
+}
+
+TEST_CASE("system energy: the catalog's options, ordered as their optics") {
+    const SystemCatalog c = load_system_catalog(LIGHTWATT_TEST_DATA_DIR);
+    REQUIRE(c.options.count("baseline") == 1);
+    for (const auto& [name, source] : c.sources) CHECK_FALSE(source.empty());
+    const SystemSpec& sys = c.systems.at("dgx_h100");
+    ServingEstimate e;
+    e.gpus = 8;
+    e.output_tokens = 1000;
+    e.cycle = seconds(1.0);
+    e.gpu_energy = joules(8.0 * 600.0);
+    const LlmSpec m = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).llms.at("llama_3_1_405b");
+    const Parallelism p{8, 1, 1, 8};
+    const ServingPoint s{64, 200, 360, 1.0, 2.0, 2.0};
+    auto total = [&](const std::string& name) {
+        FabricOption o = c.options.at(name);
+        o.name = name;
+        return in_joules(system_energy(e, m, p, s, sys, o, links()).total());
+    };
+    // Scale-out optics by their power per bit (data/links.toml): DSP pluggable > LPO > CPO.
+    CHECK(total("baseline") > total("lpo"));
+    CHECK(total("lpo") > total("cpo"));
+}
