@@ -9,6 +9,7 @@
 #include "lightwatt/core/error.hpp"
 #include "calibrate_command.hpp"
 #include "emulate_command.hpp"
+#include "estimate_command.hpp"
 #include "measure_command.hpp"
 #include "link_commands.hpp"
 
@@ -60,10 +61,16 @@ int main(int argc, char** argv) {
     nccl->add_option("LOG", cal.logs, "nccl-tests standard output, one or more files")->required();
     nccl->add_option("--collective", cal.collective, "the collective of logs that do not name it (older nccl-tests layouts)");
     nccl->add_option("--max-fit-bytes", cal.max_fit_bytes, "rows up to this size are fitted, larger ones predicted (default 1 GiB)");
+    cli::EstimateOptions est;
+    auto* estimate = app.add_subcommand("estimate", "energy per token of each optical option for a serving scenario");
+    estimate->add_option("SCENARIO", est.file, "scenario file (TOML, docs/scenario-file.md; default data/scenarios/default.toml)");
+    estimate->add_option("--calibration", est.calibration, "calibration record (JSON) instead of the scenario's profile");
+    estimate->add_flag("--csv", est.csv, "print CSV, one row per option");
+    estimate->add_option("--plot", est.plot, "write a stacked-bar chart of the breakdown per option (SVG)");
     // Everything after `measure` goes to lightwatt-measure unchanged.
     auto* measure = app.add_subcommand("measure", "GEMMs, copies and NCCL collectives on this machine's GPUs (runs lightwatt-measure)");
     measure->prefix_command();
-    for (auto* cmd : {list, show, compare, budget, emulate, nccl}) add_output_options(cmd, out);
+    for (auto* cmd : {list, show, compare, budget, emulate, nccl, estimate}) add_output_options(cmd, out);
 
     try {
         app.parse(argc, argv);
@@ -86,6 +93,7 @@ int main(int argc, char** argv) {
         if (*show) cli::link_show(data_dir, name, out);
         if (*compare) cli::link_compare(data_dir, names, out);
         if (*budget) cli::link_budget(data_dir, budget_file, out);
+        if (*estimate) cli::estimate(data_dir, est, out);
         if (*emulate) {
             em.overrides.tile_cols = em.overrides.tile_rows;
             cli::emulate(data_dir, em, out);

@@ -1,0 +1,151 @@
+#include "estimate_command.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "lightwatt/core/atomic_file.hpp"
+#include "lightwatt/core/error.hpp"
+#include "lightwatt/mapping/scenario.hpp"
+
+namespace lightwatt::cli {
+
+namespace {
+
+using namespace lightwatt::mapping;
+
+nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
+    nlohmann::json options = nlohmann::json::array();
+    for (const auto& o : e.options) {
+        nlohmann::json breakdown;
+        for (std::size_t i = 0; i < energy_part_count; ++i)
+            breakdown[std::string(energy_part_name(static_cast<EnergyPart>(i)))] = in_joules(o.energy.per_token[i]);
+        const double j = in_joules(o.energy.total());
+        options.push_back({{"name", o.energy.option},
+                           {"j_per_token", j},
+                           {"gpu_only_j_per_token", in_joules(o.gpu_only_per_token)},
+                           {"tokens_per_s", o.energy.tokens_per_s},
+                           {"tokens_per_joule", 1.0 / j},
+                           {"breakdown_j_per_token", breakdown},
+                           {"saving_vs_baseline_pct", o.saving_vs_baseline_pct},
+                           {"power_per_gpu_w", in_watts(o.energy.power_per_gpu())},
+                           {"gpus_in_power_budget", o.gpus_in_budget},
+                           {"tokens_per_s_in_power_budget", o.tokens_per_s_in_budget}});
+    }
+    const auto& se = e.serving_estimate;
+    return {{"scenario", s.file},
+            {"description", s.description},
+            {"model", s.model},
+            {"batch", s.point.batch},
+            {"tp", s.parallelism.tp},
+            {"pp", s.parallelism.pp},
+            {"gpus_per_replica", se.gpus},
+            {"calibration_source", e.calibration_source},
+            {"decode_step_s", in_seconds(se.decode.total)},
+            {"prefill_s", in_seconds(se.prefill.total)},
+            {"power_budget_w", in_watts(s.power_budget)},
+            {"options", options}};
+}
+
+std::string csv_of(const Estimate& e) {
+    std::ostringstream out;
+    out << "option,j_per_token,gpu_only_j_per_token,tokens_per_s,saving_vs_baseline_pct";
+    for (std::size_t i = 0; i < energy_part_count; ++i) out << "," << energy_part_name(static_cast<EnergyPart>(i)) << "_j_per_token";
+    out << "\n";
+    for (const auto& o : e.options) {
+        out << o.energy.option << "," << in_joules(o.energy.total()) << "," << in_joules(o.gpu_only_per_token) << ","
+            << o.energy.tokens_per_s << "," << o.saving_vs_baseline_pct;
+        for (const auto& part : o.energy.per_token) out << "," << in_joules(part);
+        out << "\n";
+    }
+    return out.str();
+}
+
+// A stacked horizontal bar per option, parts in a fixed colour order, with a legend.
+std::string svg_of(const Scenario& s, const Estimate& e) {
+    static const char* colours[energy_part_count] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"};
+    double largest = 0.0;
+    for (const auto& o : e.options) largest = std::max(largest, in_joules(o.energy.total()));
+    const double left = 190, width = 560, bar = 26, gap = 14, top = 50;
+    const double rows = static_cast<double>(e.options.size());
+    const double height = top + rows * (bar + gap) + 70;
+    std::ostringstream svg;
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"" << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    svg << "<text x=\"10\" y=\"20\" font-size=\"14\">Energy per output token by part (J): " << s.model << ", batch " << s.point.batch
+        << ", " << e.serving_estimate.gpus << " GPUs</text>\n";
+    for (std::size_t r = 0; r < e.options.size(); ++r) {
+        const auto& o = e.options[r];
+        const double y = top + static_cast<double>(r) * (bar + gap);
+        svg << "<text x=\"10\" y=\"" << y + bar * 0.7 << "\">" << o.energy.option << "</text>\n";
+        double x = left;
+        for (std::size_t i = 0; i < energy_part_count; ++i) {
+            const double w = in_joules(o.energy.per_token[i]) / largest * width;
+            svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << bar << "\" fill=\"" << colours[i]
+                << "\"><title>" << energy_part_name(static_cast<EnergyPart>(i)) << ": " << in_joules(o.energy.per_token[i])
+                << " J</title></rect>\n";
+            x += w;
+        }
+        char label[64];
+        std::snprintf(label, sizeof label, "%.3f J (%+.1f %%)", in_joules(o.energy.total()), -o.saving_vs_baseline_pct);
+        svg << "<text x=\"" << x + 6 << "\" y=\"" << y + bar * 0.7 << "\">" << label << "</text>\n";
+    }
+    const double legend_y = top + rows * (bar + gap) + 20;
+    for (std::size_t i = 0; i < energy_part_count; ++i) {
+        const double x = 10 + static_cast<double>(i) * 112;
+        svg << "<rect x=\"" << x << "\" y=\"" << legend_y << "\" width=\"12\" height=\"12\" fill=\"" << colours[i] << "\"/>";
+        svg << "<text x=\"" << x + 16 << "\" y=\"" << legend_y + 11 << "\">" << energy_part_name(static_cast<EnergyPart>(i)) << "</text>\n";
+    }
+    svg << "</svg>\n";
+    return svg.str();
+}
+
+std::string table_of(const Scenario& s, const Estimate& e) {
+    std::ostringstream text;
+    const auto& se = e.serving_estimate;
+    text << s.description << "\n"
+         << s.model << ", batch " << s.point.batch << ", prompt " << s.point.prompt_tokens << " + output " << s.point.output_tokens
+         << " tokens, TP " << s.parallelism.tp << " x PP " << s.parallelism.pp << " = " << se.gpus << " GPUs (" << s.gpu << ", "
+         << s.system << ")\n"
+         << "calibration: " << e.calibration_source << "\n"
+         << "decode step " << fixed(in_seconds(se.decode.total) * 1e3, 1) << " ms, prefill " << fixed(in_seconds(se.prefill.total) * 1e3, 0)
+         << " ms per batch; GPU power " << fixed(in_watts(se.decode.gpu_power), 0) << " W in decode\n\n";
+    TextTable t({"option", "J/token", "saving %", "GPU-only J/token", "tokens/s", "all-in W/GPU", "GPUs in budget", "tokens/s in budget"},
+                {false, true, true, true, true, true, true, true});
+    for (const auto& o : e.options)
+        t.add({o.energy.option, fixed(in_joules(o.energy.total()), 3), fixed(o.saving_vs_baseline_pct, 2), fixed(in_joules(o.gpu_only_per_token), 3),
+               fixed(o.energy.tokens_per_s, 0), fixed(in_watts(o.energy.power_per_gpu()), 0), fixed(o.gpus_in_budget, 0),
+               fixed(o.tokens_per_s_in_budget, 0)});
+    text << t.render() << "\nJ/token by part\n";
+    std::vector<std::string> header{"option"};
+    std::vector<bool> right{false};
+    for (std::size_t i = 0; i < energy_part_count; ++i) {
+        header.emplace_back(energy_part_name(static_cast<EnergyPart>(i)));
+        right.push_back(true);
+    }
+    TextTable parts(header, right);
+    for (const auto& o : e.options) {
+        std::vector<std::string> row{o.energy.option};
+        for (const auto& part : o.energy.per_token) row.push_back(fixed(in_joules(part), 3));
+        parts.add(row);
+    }
+    text << parts.render() << "\nFixed power: GPUs a " << fixed(in_watts(s.power_budget) * 1e-6, 0)
+         << " MW facility feeds at each option's all-in power per GPU, and the tokens/s they make.\n";
+    return text.str();
+}
+
+}  // namespace
+
+void estimate(const std::filesystem::path& data_dir, const EstimateOptions& o, const OutputOptions& out) {
+    if (out.json && o.csv) throw InputError({"", 0, "--json, --csv", "both", "two output formats at once", "one of --json or --csv"});
+    const Catalogs catalogs = Catalogs::load(data_dir);
+    const std::filesystem::path file = o.file ? std::filesystem::path(*o.file) : data_dir / "scenarios" / "default.toml";
+    const Scenario s = load_scenario(file, catalogs);
+    const EstimateInputs inputs =
+        load_estimate_inputs(s, catalogs, data_dir, o.calibration ? std::optional<std::filesystem::path>(*o.calibration) : std::nullopt);
+    const Estimate e = estimate(s, inputs);
+    if (o.plot) write_file_atomically(*o.plot, svg_of(s, e));
+    if (out.json) emit(out, render_json(estimate_json(s, e)));
+    else if (o.csv) emit(out, csv_of(e));
+    else emit(out, table_of(s, e));
+}
+
+}  // namespace lightwatt::cli

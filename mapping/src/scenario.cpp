@@ -1,0 +1,153 @@
+#include "lightwatt/mapping/scenario.hpp"
+
+#include <algorithm>
+
+#include "lightwatt/core/error.hpp"
+
+namespace lightwatt::mapping {
+
+namespace {
+
+template <class Map>
+std::vector<std::string> names_of(const Map& m) {
+    std::vector<std::string> out;
+    for (const auto& [name, _] : m) out.push_back(name);
+    return out;
+}
+
+template <class Map>
+void require_name(const TableReader& r, std::string_view key, const std::string& name, const Map& known, std::string_view what) {
+    if (known.count(name) == 0) throw r.unknown_name(key, name, names_of(known), what);
+}
+
+std::filesystem::path resolve(const std::filesystem::path& data_dir, const std::string& path) {
+    const std::filesystem::path p(path);
+    return p.is_absolute() ? p : data_dir / p;
+}
+
+}  // namespace
+
+Catalogs Catalogs::load(const std::filesystem::path& data_dir) {
+    return {load_llm_catalog(data_dir), load_gpu_catalog(data_dir), load_system_catalog(data_dir),
+            interconnect::LinkCatalog::load(data_dir)};
+}
+
+Scenario read_scenario(TableReader root, const Catalogs& c) {
+    Scenario s;
+    s.file = root.file();
+    s.description = root.optional_string("description").value_or("");
+    (void)root.optional_string("source");
+    {
+        TableReader w = root.table("workload");
+        s.model = w.string("model");
+        require_name(w, "model", s.model, c.llms.llms, "a model in data/llms.toml");
+        s.point.batch = static_cast<int>(w.integer("batch", 1, 1 << 20));
+        s.point.prompt_tokens = static_cast<int>(w.integer("prompt_tokens", 0, 1 << 22));
+        s.point.output_tokens = static_cast<int>(w.integer("output_tokens", 1, 1 << 22));
+        const LlmSpec& m = c.llms.llms.at(s.model);
+        s.point.bytes_per_weight = w.optional_number("bytes_per_weight", Range{0.0, 8.0, false, true}).value_or(m.bytes_per_parameter);
+        s.point.bytes_per_activation = w.optional_number("bytes_per_activation", Range{0.0, 8.0, false, true}).value_or(2.0);
+        s.point.bytes_per_kv = w.optional_number("bytes_per_kv", Range{0.0, 8.0, false, true}).value_or(2.0);
+        w.finish();
+    }
+    {
+        TableReader d = root.table("deployment");
+        s.system = d.string("system");
+        require_name(d, "system", s.system, c.systems.systems, "a system in data/systems.toml");
+        s.gpu = d.string("gpu");
+        require_name(d, "gpu", s.gpu, c.gpus.gpus, "a GPU in data/gpus.toml");
+        s.parallelism.tp = static_cast<int>(d.integer("tp", 1, 1024));
+        s.parallelism.pp = static_cast<int>(d.optional_integer("pp", 1, 1024).value_or(1));
+        s.parallelism.ep = static_cast<int>(d.optional_integer("ep", 1, 1 << 16).value_or(1));
+        const SystemSpec& sys = c.systems.systems.at(s.system);
+        s.parallelism.gpus_per_scale_up = sys.gpus_per_node;
+        const long long gpus = d.integer("gpus", 1, 1LL << 30);
+        if (static_cast<long long>(s.parallelism.tp) * s.parallelism.pp > gpus)
+            throw d.error("tp", d.value_text("tp"),
+                          "tp x pp = " + std::to_string(s.parallelism.tp * s.parallelism.pp) + " GPUs, more than the deployment's " +
+                              std::to_string(gpus),
+                          "tp x pp at most deployment.gpus");
+        s.communication_overlap = d.optional_number("communication_overlap", Range::unit_interval()).value_or(0.0);
+        try {
+            validate(c.llms.llms.at(s.model), s.parallelism, s.point, "");
+        } catch (const InputError& e) {
+            // Re-locate the error at the scenario's key.
+            const std::string key = e.details().key;
+            const bool workload_key = key == "batch" || key == "prompt_tokens" || key == "output_tokens" || key.rfind("bytes_", 0) == 0;
+            throw InputError({s.file, d.line(), (workload_key ? "workload." : "deployment.") + key, e.details().value,
+                              e.details().problem, e.details().allowed});
+        }
+        d.finish();
+    }
+    {
+        TableReader k = root.table("calibration");
+        s.calibration_profile = k.string("profile");
+        s.serving_runs = k.string("serving_runs");
+        k.finish();
+    }
+    {
+        TableReader o = root.table("options");
+        const auto names = o.optional_string_list("compare");
+        if (!names || names->empty()) throw o.error("compare", "", "no option to compare", "a list of names from data/options.toml");
+        for (const auto& name : *names) require_name(o, "compare", name, c.systems.options, "an option in data/options.toml");
+        if (std::none_of(names->begin(), names->end(), [](const std::string& n) { return n.find("baseline") != std::string::npos; }))
+            throw o.error("compare", o.value_text("compare"), "no baseline among the options", "a list that includes \"baseline\"");
+        s.options = *names;
+        o.finish();
+    }
+    {
+        TableReader f = root.table("facility");
+        s.power_budget = watts(f.number("power_budget_mw", Range::positive()) * 1e6);
+        f.finish();
+    }
+    root.finish();
+    return s;
+}
+
+Scenario load_scenario(const std::filesystem::path& file, const Catalogs& catalogs) {
+    const auto doc = TomlDocument::parse_file(file);
+    return read_scenario(doc.root(), catalogs);
+}
+
+EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const std::filesystem::path& data_dir,
+                                    const std::optional<std::filesystem::path>& calibration_override) {
+    EstimateInputs in;
+    in.catalogs = &c;
+    in.calibration = interconnect::load_calibration(
+        (calibration_override ? *calibration_override : resolve(data_dir, s.calibration_profile)).string());
+    const ServingMeasurements runs = load_serving_measurements(resolve(data_dir, s.serving_runs));
+    in.serving = fit_serving_calibration(runs, c.llms, c.gpus.gpus.at(s.gpu), in.calibration);
+    return in;
+}
+
+Estimate estimate(const Scenario& s, const EstimateInputs& in) {
+    const Catalogs& c = *in.catalogs;
+    Estimate e;
+    e.scenario = &s;
+    e.calibration_source = in.calibration.provenance.source;
+    e.serving = in.serving;
+    LlmSpec m = c.llms.llms.at(s.model);
+    m.name = s.model;
+    TimingOptions timing;
+    timing.communication_overlap = s.communication_overlap;
+    timing.serving = &e.serving;
+    e.serving_estimate = estimate_serving(m, s.parallelism, s.point, c.gpus.gpus.at(s.gpu), in.calibration, timing);
+    const SystemSpec& sys = c.systems.systems.at(s.system);
+    std::optional<double> baseline;
+    for (const auto& name : s.options) {
+        FabricOption o = c.systems.options.at(name);
+        o.name = name;
+        OptionEstimate oe;
+        oe.energy = system_energy(e.serving_estimate, m, s.parallelism, s.point, sys, o, c.links);
+        oe.gpu_only_per_token = e.serving_estimate.gpu_only_energy_per_token();
+        const double per_gpu = in_watts(oe.energy.power_per_gpu());
+        oe.gpus_in_budget = std::floor(in_watts(s.power_budget) / per_gpu);
+        oe.tokens_per_s_in_budget = oe.gpus_in_budget * oe.energy.tokens_per_s / oe.energy.gpus;
+        if (!baseline && name.find("baseline") != std::string::npos) baseline = in_joules(oe.energy.total());
+        e.options.push_back(oe);
+    }
+    for (auto& oe : e.options) oe.saving_vs_baseline_pct = 100.0 * (1.0 - in_joules(oe.energy.total()) / *baseline);
+    return e;
+}
+
+}  // namespace lightwatt::mapping
