@@ -1,5 +1,5 @@
 # lightwatt: two commands on a fresh Debian machine.
-#   make run    install what is missing, build, run the main job
+#   make run    install what is missing, build, run the main job (lightwatt estimate)
 #   make test   the same set-up, then every test (release, sanitizers, fuzzers)
 #   make bench  benchmarks (Google Benchmark), with their PASS/FAIL targets
 JOBS ?= $(shell nproc)
@@ -17,9 +17,9 @@ build: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
-# Until the end-to-end estimate exists, the main job compares the link archetypes.
+# The main job: energy per token of each optical option on the embedded default scenario.
 run: build
-	$(LIGHTWATT) link compare
+	$(LIGHTWATT) estimate
 
 test-release: build
 	ctest --preset release -j $(JOBS)

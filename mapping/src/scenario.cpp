@@ -40,7 +40,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
     {
         TableReader w = root.table("workload");
         s.model = w.string("model");
-        require_name(w, "model", s.model, c.llms.llms, "a model in data/llms.toml");
+        require_name(w, "model", s.model, c.llms.llms, "llms");
         s.point.batch = static_cast<int>(w.integer("batch", 1, 1 << 20));
         s.point.prompt_tokens = static_cast<int>(w.integer("prompt_tokens", 0, 1 << 22));
         s.point.output_tokens = static_cast<int>(w.integer("output_tokens", 1, 1 << 22));
@@ -53,9 +53,9 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
     {
         TableReader d = root.table("deployment");
         s.system = d.string("system");
-        require_name(d, "system", s.system, c.systems.systems, "a system in data/systems.toml");
+        require_name(d, "system", s.system, c.systems.systems, "systems");
         s.gpu = d.string("gpu");
-        require_name(d, "gpu", s.gpu, c.gpus.gpus, "a GPU in data/gpus.toml");
+        require_name(d, "gpu", s.gpu, c.gpus.gpus, "gpus");
         s.parallelism.tp = static_cast<int>(d.integer("tp", 1, 1024));
         s.parallelism.pp = static_cast<int>(d.optional_integer("pp", 1, 1024).value_or(1));
         s.parallelism.ep = static_cast<int>(d.optional_integer("ep", 1, 1 << 16).value_or(1));
@@ -89,7 +89,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
         TableReader o = root.table("options");
         const auto names = o.optional_string_list("compare");
         if (!names || names->empty()) throw o.error("compare", "", "no option to compare", "a list of names from data/options.toml");
-        for (const auto& name : *names) require_name(o, "compare", name, c.systems.options, "an option in data/options.toml");
+        for (const auto& name : *names) require_name(o, "compare", name, c.systems.options, "options");
         if (std::none_of(names->begin(), names->end(), [](const std::string& n) { return n.find("baseline") != std::string::npos; }))
             throw o.error("compare", o.value_text("compare"), "no baseline among the options", "a list that includes \"baseline\"");
         s.options = *names;

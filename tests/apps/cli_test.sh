@@ -127,5 +127,38 @@ cp "$work/cal.json" "$work/cal-before.json"
 check "calibrate error keeps -o file" 2 "" "malformed" -- calibrate nccl-tests "$work/bad.log" --collective all_reduce -o "$work/cal.json"
 if cmp -s "$work/cal.json" "$work/cal-before.json"; then passed=$((passed + 1)); else echo "FAIL calibrate -o changed on error"; failed=$((failed + 1)); fi
 
+
+# estimate: the default scenario, the JSON contract, input errors naming the key.
+check "estimate table" 0 "cpo_optical_io_scale_up" "" -- estimate
+check "estimate json" 0 '"breakdown_j_per_token"' "" -- estimate --json
+check "estimate csv" 0 "^option,j_per_token" "" -- estimate --csv
+"$lw" estimate --json >"$work/est.json"
+for key in scenario calibration_source options name j_per_token gpu_only_j_per_token tokens_per_s tokens_per_joule \
+           breakdown_j_per_token saving_vs_baseline_pct; do
+    if grep -q "\"$key\"" "$work/est.json"; then passed=$((passed + 1)); else echo "FAIL estimate json key $key"; failed=$((failed + 1)); fi
+done
+sum_ok=$(python3 -c "
+import json,sys
+d=json.load(open('$work/est.json'))
+ok=all(abs(sum(o['breakdown_j_per_token'].values())-o['j_per_token'])<1e-9*o['j_per_token'] for o in d['options'])
+ok=ok and any('baseline' in o['name'] for o in d['options']) and any('cpo' in o['name'] for o in d['options'])
+print('yes' if ok else 'no')" 2>/dev/null)
+if [ "$sum_ok" = yes ]; then passed=$((passed + 1)); else echo "FAIL estimate breakdown does not sum or names missing"; failed=$((failed + 1)); fi
+check "estimate plot" 0 "" "" -- estimate --plot "$work/est.svg"
+if grep -q "<svg" "$work/est.svg"; then passed=$((passed + 1)); else echo "FAIL estimate svg"; failed=$((failed + 1)); fi
+sed 's/^model = "llama_3_1_405b"/model = "llama_3_1_405"/' "$data/scenarios/default.toml" >"$work/s1.toml"
+check "estimate unknown model" 2 "" "s1.toml:[0-9]+: workload.model = \"llama_3_1_405\": no entry of that name in \[llms\] \(did you mean \"llama_3_1_405b\"\?\)" -- estimate "$work/s1.toml"
+sed 's/^tp = 8/tp = 3/' "$data/scenarios/default.toml" >"$work/s2.toml"
+check "estimate tp not dividing heads" 2 "" "deployment.tp = 3: does not divide the 128 attention heads" -- estimate "$work/s2.toml"
+sed 's/^gpus = 8/gpus = 4/' "$data/scenarios/default.toml" >"$work/s3.toml"
+check "estimate more GPUs than deployment" 2 "" "deployment.tp = 8: tp x pp = 8 GPUs, more than the deployment's 4" -- estimate "$work/s3.toml"
+sed 's/^batch = 64/batch = 0/' "$data/scenarios/default.toml" >"$work/s4.toml"
+check "estimate batch 0" 2 "" "workload.batch = 0: value out of range" -- estimate "$work/s4.toml"
+sed 's/"baseline", //' "$data/scenarios/default.toml" >"$work/s5.toml"
+check "estimate without baseline" 2 "" "no baseline among the options" -- estimate "$work/s5.toml"
+sed 's/"lpo"/"lp0"/' "$data/scenarios/default.toml" >"$work/s6.toml"
+check "estimate unknown option" 2 "" "options.compare = \"lp0\": no entry of that name in \[options\] \(did you mean \"lpo\"\?\)" -- estimate "$work/s6.toml"
+check "estimate json and csv" 2 "" "two output formats at once" -- estimate --json --csv
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
