@@ -37,6 +37,7 @@ test: test-release test-asan fuzz
 bench: build
 	build/release/benchmarks/link_evaluation_bench
 	build/release/benchmarks/emulator_bench
+	build/release/benchmarks/estimate_bench
 
 clean:
 	rm -rf build

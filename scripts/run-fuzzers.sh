@@ -15,8 +15,10 @@ declare -A seeds=(
   [fuzz_emulation_request]="$root/data/emulations $root/tests/fuzz-seeds/emulation"
   [fuzz_nccl_tests]="$root/tests/fixtures/nccl-tests $root/../shared/data/nccl-tests"
   [fuzz_calibration]="$root/tests/fuzz-seeds/calibration $root/data/calibration"
+  [fuzz_scenario]="$root/data/scenarios"
 )
-targets=(fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request fuzz_nccl_tests fuzz_calibration)
+targets=(fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request fuzz_nccl_tests fuzz_calibration
+         fuzz_scenario)
 for target in "${targets[@]}"; do
   corpus="$build/fuzz-corpus/$target"
   mkdir -p "$corpus"
