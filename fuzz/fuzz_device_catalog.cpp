@@ -8,6 +8,7 @@
 
 #include "lightwatt/interconnect/link_catalog.hpp"
 #include "lightwatt/mapping/serving_time.hpp"
+#include "lightwatt/mapping/system_energy.hpp"
 #include "lightwatt/mapping/workload.hpp"
 #include "lightwatt/photonics/converter.hpp"
 #include "lightwatt/photonics/csv_matrix.hpp"
@@ -50,6 +51,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto doc = TomlDocument::parse_string(
             std::string_view(reinterpret_cast<const char*>(data), size), "ml-energy-h100.toml");
         (void)mapping::read_serving_measurements(doc.root());
+    } catch (const InputError&) {
+    }
+    try {
+        const auto doc = TomlDocument::parse_string(
+            std::string_view(reinterpret_cast<const char*>(data), size), "systems-and-options.toml");
+        (void)mapping::read_system_catalog(doc.root(), doc.root());
     } catch (const InputError&) {
     }
     try {

@@ -11,7 +11,7 @@ mkdir -p "$artifacts"
 declare -A seeds=(
   [fuzz_budget_file]="$root/data/budgets $root/tests/fuzz-seeds/budget"
   [fuzz_link_catalog]="$root/data/links.toml"
-  [fuzz_device_catalog]="$root/data/devices.toml $root/data/electronics.toml $root/data/converters.toml $root/data/llms.toml $root/data/validation/ml-energy-h100.toml $root/data/emulations/small-layer-weights.csv"
+  [fuzz_device_catalog]="$root/data/devices.toml $root/data/electronics.toml $root/data/converters.toml $root/data/llms.toml $root/data/validation/ml-energy-h100.toml $root/data/systems.toml $root/data/options.toml $root/data/emulations/small-layer-weights.csv"
   [fuzz_emulation_request]="$root/data/emulations $root/tests/fuzz-seeds/emulation"
   [fuzz_nccl_tests]="$root/tests/fixtures/nccl-tests $root/../shared/data/nccl-tests"
   [fuzz_calibration]="$root/tests/fuzz-seeds/calibration $root/data/calibration"

@@ -28,8 +28,20 @@ std::filesystem::path resolve(const std::filesystem::path& data_dir, const std::
 }  // namespace
 
 Catalogs Catalogs::load(const std::filesystem::path& data_dir) {
-    return {load_llm_catalog(data_dir), load_gpu_catalog(data_dir), load_system_catalog(data_dir),
-            interconnect::LinkCatalog::load(data_dir)};
+    Catalogs c{load_llm_catalog(data_dir), load_gpu_catalog(data_dir), load_system_catalog(data_dir),
+               interconnect::LinkCatalog::load(data_dir), photonics::load_photonic_core_catalog(data_dir)};
+    // Every option's names must exist: a catalog error, named where it is written.
+    const auto options_doc = TomlDocument::parse_file(data_dir / "options.toml");
+    for (const auto& [name, o] : c.systems.options) {
+        for (const auto& link : {o.scale_up_link, o.scale_out_link, o.photonic_link})
+            if (!link.empty()) (void)c.links.find(link);
+        if (!o.photonic_core.empty() && c.photonic_cores.cores.count(o.photonic_core) == 0) {
+            TableReader root = options_doc.root();
+            TableReader entry = root.table("options").table(name);
+            throw entry.unknown_name("photonic_core", o.photonic_core, names_of(c.photonic_cores.cores), "cores");
+        }
+    }
+    return c;
 }
 
 Scenario read_scenario(TableReader root, const Catalogs& c) {
@@ -138,8 +150,18 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
         FabricOption o = c.systems.options.at(name);
         o.name = name;
         OptionEstimate oe;
-        oe.energy = system_energy(e.serving_estimate, m, s.parallelism, s.point, sys, o, c.links);
-        oe.gpu_only_per_token = e.serving_estimate.gpu_only_energy_per_token();
+        ServingEstimate serving = e.serving_estimate;
+        if (!o.photonic_core.empty()) {
+            // The option changes the step itself: its GEMMs run on photonic cores.
+            const interconnect::LinkReport link = interconnect::evaluate(c.links.find(o.photonic_link));
+            PhotonicOffload offload{c.photonic_cores.cores.at(o.photonic_core), o.photonic_cores_per_gpu, o.offload_gemms,
+                                    in_joules(link.energy_per_bit * bits(1.0))};
+            TimingOptions with_offload = timing;
+            with_offload.offload = &offload;
+            serving = estimate_serving(m, s.parallelism, s.point, c.gpus.gpus.at(s.gpu), in.calibration, with_offload);
+        }
+        oe.energy = system_energy(serving, m, s.parallelism, s.point, sys, o, c.links);
+        oe.gpu_only_per_token = serving.gpu_only_energy_per_token();
         const double per_gpu = in_watts(oe.energy.power_per_gpu());
         oe.gpus_in_budget = std::floor(in_watts(s.power_budget) / per_gpu);
         oe.tokens_per_s_in_budget = oe.gpus_in_budget * oe.energy.tokens_per_s / oe.energy.gpus;

@@ -78,6 +78,21 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
     const double hbm = in_gigabytes_per_second(gpu.hbm_bandwidth) * 1e9 * gpu.hbm_efficiency;  // bytes/s
     for (const GemmOp& g : w.gemms) {
         if (g.count <= 0.0 || g.m <= 0.0) continue;
+        if (o.offload != nullptr &&
+            std::find(o.offload->gemms.begin(), o.offload->gemms.end(), g.name) != o.offload->gemms.end()) {
+            const photonics::MacEnergyParameters mp = photonics::energy_parameters(o.offload->core, g.m);
+            const double macs = g.m * g.n * g.k;
+            const double photonic = macs / (photonics::macs_per_second(mp) * o.offload->cores_per_gpu);
+            const double weight_bytes = g.n * g.k * s.bytes_per_weight;
+            const double memory = (weight_bytes + (g.m * g.k + g.m * g.n) * s.bytes_per_activation) / hbm;
+            t.gemm += seconds(std::max(memory, photonic) * g.count);
+            t.photonic += seconds(photonic * g.count);
+            const double moved_bits = 8.0 * (weight_bytes + (g.m * g.k + g.m * g.n) * s.bytes_per_activation);
+            t.photonic_energy += photonics::mac_energy(mp).total() * (macs * g.count) +
+                                 joules(o.offload->movement_joules_per_bit * moved_bits * g.count);
+            t.offloaded_flops += 2.0 * macs * g.count;
+            continue;
+        }
         const auto e = gemm_efficiency(cal, gpu.peak_bf16_tflop_per_s, g.m, g.n, g.k);
         if (!e) t.gemm_from_calibration = false;
         const double compute = 2.0 * g.m * g.n * g.k / (peak * e.value_or(1.0));
@@ -125,7 +140,7 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
     if (o.serving != nullptr) {
         // Activity power: the step's FLOP and HBM byte rates, capped at the measured plateau.
         const double seconds_total = in_seconds(t.total);
-        const double flop_rate = (w.gemm_flops() + w.attention_flops) / seconds_total * 1e-12;
+        const double flop_rate = (w.gemm_flops() - t.offloaded_flops + w.attention_flops) / seconds_total * 1e-12;
         const double byte_rate = (w.weight_bytes + w.kv_read_bytes + w.kv_write_bytes) / seconds_total * 1e-12;
         const Power activity = o.serving->static_power + watts(o.serving->watts_per_tflop_per_s * flop_rate +
                                                                o.serving->watts_per_tbyte_per_s * byte_rate);

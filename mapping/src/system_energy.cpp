@@ -1,5 +1,6 @@
 #include "lightwatt/mapping/system_energy.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "lightwatt/core/error.hpp"
@@ -9,7 +10,7 @@ namespace lightwatt::mapping {
 namespace {
 
 constexpr std::array<std::string_view, energy_part_count> kPartNames = {
-    "gpu", "scale_up_links", "scale_up_switches", "scale_out_optics", "scale_out_switches", "host", "facility"};
+    "gpu", "photonic_cores", "scale_up_links", "scale_up_switches", "scale_out_optics", "scale_out_switches", "host", "facility"};
 
 // Static power (both ends) and energy per bit above it, per link, at the link's full-load point.
 struct LinkCost {
@@ -60,6 +61,7 @@ SystemEnergy system_energy(const ServingEstimate& e, const LlmSpec& m, const Par
         out.per_token[static_cast<std::size_t>(part)] = joules(joules_per_cycle_per_gpu * gpus / tokens);
     };
     set(EnergyPart::gpu, in_joules(e.gpu_energy) / gpus);
+    set(EnergyPart::photonic_cores, in_joules(e.prefill.photonic_energy) + s.output_tokens * in_joules(e.decode.photonic_energy));
 
     // Traffic per GPU over the cycle: one prefill step and output_tokens decode steps.
     const TierTraffic pre = step_traffic(prefill_step(m, p, s));
@@ -112,6 +114,17 @@ SystemCatalog read_system_catalog(TableReader systems, TableReader options) {
         o.scale_up_link = r.string("scale_up_link");
         o.scale_out_link = r.string("scale_out_link");
         o.scale_out_first_tier_copper = r.optional_boolean("scale_out_first_tier_copper").value_or(false);
+        if (const auto core = r.optional_string("photonic_core")) {
+            o.photonic_core = *core;
+            o.photonic_cores_per_gpu = static_cast<int>(r.integer("photonic_cores_per_gpu", 1, 1 << 20));
+            o.offload_gemms = r.optional_string_list("offload_gemms").value_or(std::vector<std::string>{});
+            const std::vector<std::string> known = {"qkv", "attention_out", "gate_up", "down", "router", "experts_gate_up", "experts_down", "lm_head"};
+            if (o.offload_gemms.empty()) throw r.error("offload_gemms", "", "no GEMM to offload", "a list among qkv, attention_out, gate_up, down, experts_gate_up, experts_down, lm_head");
+            for (const auto& g : o.offload_gemms)
+                if (std::find(known.begin(), known.end(), g) == known.end())
+                    throw r.unknown_name("offload_gemms", g, known, "GEMMs");
+            o.photonic_link = r.string("photonic_link");
+        }
         return o;
     });
     options.finish();

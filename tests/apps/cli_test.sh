@@ -142,6 +142,7 @@ import json,sys
 d=json.load(open('$work/est.json'))
 ok=all(abs(sum(o['breakdown_j_per_token'].values())-o['j_per_token'])<1e-9*o['j_per_token'] for o in d['options'])
 ok=ok and any('baseline' in o['name'] for o in d['options']) and any('cpo' in o['name'] for o in d['options'])
+ok=ok and any('photonic' in o['name'] for o in d['options'])
 print('yes' if ok else 'no')" 2>/dev/null)
 if [ "$sum_ok" = yes ]; then passed=$((passed + 1)); else echo "FAIL estimate breakdown does not sum or names missing"; failed=$((failed + 1)); fi
 check "estimate plot" 0 "" "" -- estimate --plot "$work/est.svg"

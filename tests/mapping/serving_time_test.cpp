@@ -127,3 +127,28 @@ TEST_CASE("serving estimate: a cycle is the prefill and output-length decode ste
     CHECK(input_error_of([&] { (void)estimate_serving(m, {1, 1, 1, 8}, s, gpus.gpus.at("h100_sxm"), cal, {1.5}); }, "overlap 1.5").key ==
           "communication_overlap");
 }
+
+TEST_CASE("serving time: an offloaded GEMM takes max(HBM streaming, photonic time) and costs MACs plus movement") {
+    const auto cores = photonics::load_photonic_core_catalog(LIGHTWATT_TEST_DATA_DIR);
+    PhotonicOffload offload{cores.cores.at("dot_product_engine"), 4, {"test"}, 5e-12};
+    TimingOptions o;
+    o.offload = &offload;
+    const interconnect::CalibrationRecord empty;
+    const ServingPoint s{64, 0, 1, 1.0, 2.0, 2.0};
+    // 64 x 4096 x 4096 with 1-byte weights on 4 cores of 64 x 64 at 5 GHz (20.48 TMAC/s each):
+    // photonic 64 x 4096^2 / 81.92e12 = 13.1 us; HBM (4096^2 x 1 + (64 x 4096 x 2) x 2) B / 1e12 B/s
+    // = 17.8 us: the GEMM takes the HBM time.
+    const StepTime t = time_step(one_gemm(64, 4096, 4096), {}, s, test_gpu(), empty, o);
+    const double macs = 64.0 * 4096 * 4096;
+    CHECK(in_seconds(t.photonic) == doctest::Approx(macs / (4 * 64.0 * 64 * 5e9)));
+    CHECK(in_seconds(t.gemm) == doctest::Approx((4096.0 * 4096 + 2.0 * 64 * 4096 * 2) / 1e12));
+    // Energy: the core's pJ/MAC at a weight reuse of 64 rows, plus 8 x moved bytes x 5 pJ.
+    const double pj_per_mac = in_picojoules(photonics::mac_energy(photonics::energy_parameters(offload.core, 64.0)).total());
+    CHECK(in_joules(t.photonic_energy) ==
+          doctest::Approx(macs * pj_per_mac * 1e-12 + 8.0 * (4096.0 * 4096 + 2.0 * 64 * 4096 * 2) * 5e-12));
+    CHECK(t.offloaded_flops == 2.0 * macs);
+    // A GEMM not in the list stays on the GPU.
+    StepWork other = one_gemm(64, 4096, 4096);
+    other.gemms[0].name = "other";
+    CHECK(in_seconds(time_step(other, {}, s, test_gpu(), empty, o).photonic) == 0.0);
+}

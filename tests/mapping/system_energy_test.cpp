@@ -30,7 +30,10 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     sys.scale_out_switch_watts_per_gbit_per_s = 0.01;  // 3 ports x 400 Gb/s x 0.01 = 12 W per GPU
     sys.host_power_per_node = watts(800.0);             // 100 W per GPU
     sys.pue = 1.5;
-    const FabricOption baseline{"baseline", "", "copper_nvlink", "dsp_pluggable_800g", false};
+    FabricOption baseline;
+    baseline.name = "baseline";
+    baseline.scale_up_link = "copper_nvlink";
+    baseline.scale_out_link = "dsp_pluggable_800g";
     // Llama 3.1 8B on one GPU per replica: no collectives, so only static network power counts.
     const LlmSpec m = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).llms.at("llama_3_1_8b");
     const Parallelism p{1, 1, 1, 8};
@@ -54,7 +57,8 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     // All-in power per GPU: J/token x tokens/s / GPUs.
     CHECK(in_watts(r.power_per_gpu()) == doctest::Approx(in_joules(r.total()) * 100.0 / 8.0));
     // Copper to the leaf removes one tier of modules.
-    const FabricOption copper_leaf{"baseline_copper_leaf", "", "copper_nvlink", "dsp_pluggable_800g", true};
+    FabricOption copper_leaf = baseline;
+    copper_leaf.scale_out_first_tier_copper = true;
     CHECK(in_joules(system_energy(e, m, p, s, sys, copper_leaf, links()).part(EnergyPart::scale_out_optics)) ==
           doctest::Approx(0.5 * in_joules(r.part(EnergyPart::scale_out_optics))));
 }

@@ -33,6 +33,7 @@ struct Catalogs {
     GpuCatalog gpus;
     SystemCatalog systems;
     interconnect::LinkCatalog links;
+    photonics::PhotonicCoreCatalog photonic_cores;
     static Catalogs load(const std::filesystem::path& data_dir);
 };
 

@@ -22,6 +22,7 @@
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/core/units.hpp"
 #include "lightwatt/interconnect/calibration_record.hpp"
+#include "lightwatt/photonics/photonic_core.hpp"
 #include "lightwatt/mapping/serving_calibration.hpp"
 #include "lightwatt/mapping/workload.hpp"
 
@@ -46,10 +47,25 @@ GpuCatalog load_gpu_catalog(const std::filesystem::path& data_dir);
 struct StepTime {
     Time gemm{}, attention{}, communication{}, overhead{}, total{};
     Time compute_bound{};           // of gemm + attention, the time spent compute-bound
+    Time photonic{};                // offloaded GEMMs' time on the photonic cores (within gemm)
+    Energy photonic_energy{};       // per GPU: MACs on the cores and data movement to them
+    double offloaded_flops = 0.0;
     bool gemm_from_calibration = true;     // false: roofline with e = 1
     bool collectives_from_calibration = true;  // false: NCCL model and link bandwidth
     Power gpu_power{};              // mean over the step
     Energy gpu_energy{};            // per GPU over the step
+};
+
+// GEMMs run on photonic cores beside the GPU (docs/models/system-energy.md, "Photonic offload"):
+// weight-stationary cores reloaded every step (weight reuse = the GEMM's rows), the GPU still
+// streaming the weights from HBM to them; the GEMM takes max(HBM streaming, photonic time) and
+// costs the cores' analytic pJ/MAC (photonics/mac_energy.hpp) plus moving weights, inputs and
+// outputs over the GPU-to-core link.
+struct PhotonicOffload {
+    photonics::PhotonicCore core;
+    int cores_per_gpu = 1;
+    std::vector<std::string> gemms;        // GemmOp names: "gate_up", "down", "qkv", ...
+    double movement_joules_per_bit = 0.0;  // GPU <-> cores link
 };
 
 struct TimingOptions {
@@ -57,6 +73,7 @@ struct TimingOptions {
     // Serving-engine overhead and activity power (serving_calibration.hpp); null: the roofline step
     // and the calibration record's two power states.
     const ServingCalibration* serving = nullptr;
+    const PhotonicOffload* offload = nullptr;  // null: every GEMM on the GPU
 };
 
 StepTime time_step(const StepWork& work, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,

@@ -38,6 +38,11 @@ struct FabricOption {
     std::string name, description;
     std::string scale_up_link, scale_out_link;
     bool scale_out_first_tier_copper = false;  // GPU-to-leaf over passive copper: no modules there
+    // Photonic GEMM offload (serving_time.hpp); empty core: none.
+    std::string photonic_core;                 // data/photonic_cores.toml
+    int photonic_cores_per_gpu = 0;
+    std::vector<std::string> offload_gemms;
+    std::string photonic_link;                 // data/links.toml: GPU <-> cores
 };
 
 struct SystemCatalog {
@@ -48,8 +53,8 @@ struct SystemCatalog {
 SystemCatalog read_system_catalog(TableReader systems, TableReader options);
 SystemCatalog load_system_catalog(const std::filesystem::path& data_dir);
 
-enum class EnergyPart { gpu, scale_up_links, scale_up_switches, scale_out_optics, scale_out_switches, host, facility };
-inline constexpr std::size_t energy_part_count = 7;
+enum class EnergyPart { gpu, photonic_cores, scale_up_links, scale_up_switches, scale_out_optics, scale_out_switches, host, facility };
+inline constexpr std::size_t energy_part_count = 8;
 std::string_view energy_part_name(EnergyPart p);
 
 struct SystemEnergy {
