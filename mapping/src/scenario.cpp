@@ -151,6 +151,12 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
         o.name = name;
         OptionEstimate oe;
         ServingEstimate serving = e.serving_estimate;
+        // A larger scale-up domain (optical scale-up) moves collectives that crossed nodes onto it.
+        Parallelism p = s.parallelism;
+        if (o.scale_up_domain_gpus > 0) p.gpus_per_scale_up = o.scale_up_domain_gpus;
+        const bool other_domain = p.gpus_per_scale_up != s.parallelism.gpus_per_scale_up;
+        if (other_domain && o.photonic_core.empty())
+            serving = estimate_serving(m, p, s.point, c.gpus.gpus.at(s.gpu), in.calibration, timing);
         if (!o.photonic_core.empty()) {
             // The option changes the step itself: its GEMMs run on photonic cores.
             const interconnect::LinkReport link = interconnect::evaluate(c.links.find(o.photonic_link));
@@ -158,9 +164,9 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
                                     in_joules(link.energy_per_bit * bits(1.0))};
             TimingOptions with_offload = timing;
             with_offload.offload = &offload;
-            serving = estimate_serving(m, s.parallelism, s.point, c.gpus.gpus.at(s.gpu), in.calibration, with_offload);
+            serving = estimate_serving(m, p, s.point, c.gpus.gpus.at(s.gpu), in.calibration, with_offload);
         }
-        oe.energy = system_energy(serving, m, s.parallelism, s.point, sys, o, c.links);
+        oe.energy = system_energy(serving, m, p, s.point, sys, o, c.links);
         oe.gpu_only_per_token = serving.gpu_only_energy_per_token();
         const double per_gpu = in_watts(oe.energy.power_per_gpu());
         oe.gpus_in_budget = std::floor(in_watts(s.power_budget) / per_gpu);

@@ -114,6 +114,7 @@ SystemCatalog read_system_catalog(TableReader systems, TableReader options) {
         o.scale_up_link = r.string("scale_up_link");
         o.scale_out_link = r.string("scale_out_link");
         o.scale_out_first_tier_copper = r.optional_boolean("scale_out_first_tier_copper").value_or(false);
+        o.scale_up_domain_gpus = static_cast<int>(r.optional_integer("scale_up_domain_gpus", 1, 1 << 20).value_or(0));
         if (const auto core = r.optional_string("photonic_core")) {
             o.photonic_core = *core;
             o.photonic_cores_per_gpu = static_cast<int>(r.integer("photonic_cores_per_gpu", 1, 1 << 20));

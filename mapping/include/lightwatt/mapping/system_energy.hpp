@@ -38,6 +38,7 @@ struct FabricOption {
     std::string name, description;
     std::string scale_up_link, scale_out_link;
     bool scale_out_first_tier_copper = false;  // GPU-to-leaf over passive copper: no modules there
+    int scale_up_domain_gpus = 0;              // GPUs one scale-up domain spans (0: the system's node)
     // Photonic GEMM offload (serving_time.hpp); empty core: none.
     std::string photonic_core;                 // data/photonic_cores.toml
     int photonic_cores_per_gpu = 0;
