@@ -22,6 +22,8 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
         const double j = in_joules(o.energy.total());
         options.push_back({{"name", o.energy.option},
                            {"j_per_token", j},
+                           {"j_per_token_low", in_joules(o.low)},
+                           {"j_per_token_high", in_joules(o.high)},
                            {"gpu_only_j_per_token", in_joules(o.gpu_only_per_token)},
                            {"tokens_per_s", o.energy.tokens_per_s},
                            {"tokens_per_joule", 1.0 / j},
@@ -108,10 +110,12 @@ std::string table_of(const Scenario& s, const Estimate& e) {
          << "calibration: " << e.calibration_source << "\n"
          << "decode step " << fixed(in_seconds(se.decode.total) * 1e3, 1) << " ms, prefill " << fixed(in_seconds(se.prefill.total) * 1e3, 0)
          << " ms per batch; GPU power " << fixed(in_watts(se.decode.gpu_power), 0) << " W in decode\n\n";
-    TextTable t({"option", "J/token", "saving %", "GPU-only J/token", "tokens/s", "all-in W/GPU", "GPUs in budget", "tokens/s in budget"},
-                {false, true, true, true, true, true, true, true});
+    TextTable t({"option", "J/token", "low-high", "saving %", "GPU-only J/token", "tokens/s", "all-in W/GPU", "GPUs in budget",
+                 "tokens/s in budget"},
+                {false, true, true, true, true, true, true, true, true});
     for (const auto& o : e.options)
-        t.add({o.energy.option, fixed(in_joules(o.energy.total()), 3), fixed(o.saving_vs_baseline_pct, 2), fixed(in_joules(o.gpu_only_per_token), 3),
+        t.add({o.energy.option, fixed(in_joules(o.energy.total()), 3), fixed(in_joules(o.low), 3) + "-" + fixed(in_joules(o.high), 3),
+               fixed(o.saving_vs_baseline_pct, 2), fixed(in_joules(o.gpu_only_per_token), 3),
                fixed(o.energy.tokens_per_s, 0), fixed(in_watts(o.energy.power_per_gpu()), 0), fixed(o.gpus_in_budget, 0),
                fixed(o.tokens_per_s_in_budget, 0)});
     text << t.render() << "\nJ/token by part\n";
@@ -127,7 +131,8 @@ std::string table_of(const Scenario& s, const Estimate& e) {
         for (const auto& part : o.energy.per_token) row.push_back(fixed(in_joules(part), 3));
         parts.add(row);
     }
-    text << parts.render() << "\nFixed power: GPUs a " << fixed(in_watts(s.power_budget) * 1e-6, 0)
+    text << parts.render() << "\nlow-high: the range spanned by the modelled figure and, where the catalog has ranges, module power at the ends "
+                              "of its published range and photonic converters at the survey's best and upper bound.\nFixed power: GPUs a " << fixed(in_watts(s.power_budget) * 1e-6, 0)
          << " MW facility feeds at each option's all-in power per GPU, and the tokens/s they make.\n";
     return text.str();
 }

@@ -157,16 +157,24 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
         const bool other_domain = p.gpus_per_scale_up != s.parallelism.gpus_per_scale_up;
         if (other_domain && o.photonic_core.empty())
             serving = estimate_serving(m, p, s.point, c.gpus.gpus.at(s.gpu), in.calibration, timing);
-        if (!o.photonic_core.empty()) {
-            // The option changes the step itself: its GEMMs run on photonic cores.
+        // Photonic offload: the option changes the step itself; its converters carry a spread.
+        auto offloaded = [&](photonics::SpreadPoint point) {
             const interconnect::LinkReport link = interconnect::evaluate(c.links.find(o.photonic_link));
-            PhotonicOffload offload{c.photonic_cores.cores.at(o.photonic_core), o.photonic_cores_per_gpu, o.offload_gemms,
-                                    in_joules(link.energy_per_bit * bits(1.0))};
+            PhotonicOffload offload{photonics::with_converters_at(c.photonic_cores.cores.at(o.photonic_core), c.photonic_cores.converters, point),
+                                    o.photonic_cores_per_gpu, o.offload_gemms, in_joules(link.energy_per_bit * bits(1.0))};
+            if (point == photonics::SpreadPoint::typical) offload.core = c.photonic_cores.cores.at(o.photonic_core);
             TimingOptions with_offload = timing;
             with_offload.offload = &offload;
-            serving = estimate_serving(m, p, s.point, c.gpus.gpus.at(s.gpu), in.calibration, with_offload);
-        }
+            return estimate_serving(m, p, s.point, c.gpus.gpus.at(s.gpu), in.calibration, with_offload);
+        };
+        if (!o.photonic_core.empty()) serving = offloaded(photonics::SpreadPoint::typical);
         oe.energy = system_energy(serving, m, p, s.point, sys, o, c.links);
+        const ServingEstimate serving_low = o.photonic_core.empty() ? serving : offloaded(photonics::SpreadPoint::low);
+        const ServingEstimate serving_high = o.photonic_core.empty() ? serving : offloaded(photonics::SpreadPoint::high);
+        // The range spans the modelled figure and the catalog's ends (the model may lie outside a
+        // published range: the 800G DSP module is modelled at 17 W against 14-16 W published).
+        oe.low = std::min(oe.energy.total(), system_energy(serving_low, m, p, s.point, sys, o, c.links, Spread::low).total());
+        oe.high = std::max(oe.energy.total(), system_energy(serving_high, m, p, s.point, sys, o, c.links, Spread::high).total());
         oe.gpu_only_per_token = serving.gpu_only_energy_per_token();
         const double per_gpu = in_watts(oe.energy.power_per_gpu());
         oe.gpus_in_budget = std::floor(in_watts(s.power_budget) / per_gpu);

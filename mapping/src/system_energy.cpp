@@ -19,10 +19,15 @@ struct LinkCost {
     DataRate payload{};
 };
 
-LinkCost link_cost(const interconnect::LinkArchetype& a) {
+LinkCost link_cost(const interconnect::LinkArchetype& a, Spread spread) {
     const interconnect::LinkReport r = interconnect::evaluate(a);
     LinkCost c;
     c.static_power = r.static_power;
+    if (spread != Spread::typical && a.published_module_power_w) {
+        // Both ends' modules at the published range's end instead of the modelled module power.
+        const double bound = spread == Spread::low ? a.published_module_power_w->low : a.published_module_power_w->high;
+        c.static_power += 2.0 * (watts(bound) - r.module_power);
+    }
     c.payload = r.payload_rate;
     // link_power carries payload in both directions at full load.
     c.dynamic_joules_per_bit = in_watts(r.link_power - r.static_power) / (2.0 * in_bits_per_second(r.payload_rate));
@@ -49,7 +54,7 @@ TierTraffic step_traffic(const StepWork& w) {
 }
 
 SystemEnergy system_energy(const ServingEstimate& e, const LlmSpec& m, const Parallelism& p, const ServingPoint& s,
-                           const SystemSpec& sys, const FabricOption& option, const interconnect::LinkCatalog& links) {
+                           const SystemSpec& sys, const FabricOption& option, const interconnect::LinkCatalog& links, Spread spread) {
     SystemEnergy out;
     out.option = option.name;
     out.gpus = e.gpus;
@@ -70,14 +75,14 @@ SystemEnergy system_energy(const ServingEstimate& e, const LlmSpec& m, const Par
     const double out_bits = pre.scale_out_bits + s.output_tokens * dec.scale_out_bits;
 
     // Scale-up: enough links of the option's kind for the GPU's bandwidth, each with two ends.
-    const LinkCost up = link_cost(links.find(option.scale_up_link));
+    const LinkCost up = link_cost(links.find(option.scale_up_link), spread);
     const double up_links = in_bits_per_second(sys.scale_up_bandwidth_per_gpu) / in_bits_per_second(up.payload);
     set(EnergyPart::scale_up_links, in_watts(up.static_power) * up_links * cycle + up.dynamic_joules_per_bit * up_bits);
     set(EnergyPart::scale_up_switches, in_watts(sys.scale_up_switch_power_per_gpu) * cycle);
 
     // Scale-out: a non-blocking k-tier fat tree, one link of the GPU's NIC bandwidth per tier
     // (2k modules per GPU, 2k - 2 with copper to the leaf); 2k - 1 switch ports per GPU.
-    const LinkCost sc = link_cost(links.find(option.scale_out_link));
+    const LinkCost sc = link_cost(links.find(option.scale_out_link), spread);
     const double links_per_tier = in_bits_per_second(sys.scale_out_bandwidth_per_gpu) / in_bits_per_second(sc.payload);
     const double optical_tiers = sys.scale_out_tiers - (option.scale_out_first_tier_copper ? 1 : 0);
     set(EnergyPart::scale_out_optics,

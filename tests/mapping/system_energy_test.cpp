@@ -120,3 +120,18 @@ TEST_CASE("estimate: an optical scale-up domain keeps a two-node tensor-parallel
     }
     CHECK(option("baseline").saving_vs_baseline_pct == doctest::Approx(0.0));
 }
+
+TEST_CASE("estimate: low and high companions bracket the headline J/token") {
+    const std::filesystem::path data(LIGHTWATT_TEST_DATA_DIR);
+    const Catalogs c = Catalogs::load(data);
+    const Scenario s = load_scenario(data / "scenarios" / "default.toml", c);
+    const Estimate e = estimate(s, load_estimate_inputs(s, c, data, std::nullopt));
+    for (const auto& o : e.options) {
+        CAPTURE(o.energy.option);
+        CHECK(o.low <= o.energy.total());
+        CHECK(o.high >= o.energy.total());
+    }
+    // The 800G DSP pluggable's published 14-16 W per module: the baseline's low end moves by
+    // 2 modules x (14 - 17.0 W modelled) per link-end pair, so it lies below the headline.
+    CHECK(e.options.front().low < e.options.front().energy.total());
+}

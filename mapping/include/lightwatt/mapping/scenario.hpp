@@ -44,6 +44,7 @@ Scenario load_scenario(const std::filesystem::path& file, const Catalogs& catalo
 
 struct OptionEstimate {
     SystemEnergy energy;
+    Energy low{}, high{};              // per token, with the catalog's ranges at their ends (system_energy.hpp)
     Energy gpu_only_per_token{};
     double saving_vs_baseline_pct = 0.0;
     double gpus_in_budget = 0.0;

@@ -75,7 +75,14 @@ struct TierTraffic {
 };
 TierTraffic step_traffic(const StepWork& w);
 
+// Where a catalog input is a range, the estimate carries low and high companions: links with a
+// published module-power range (e.g. 14-16 W per 800G DSP module) take its ends in place of the
+// modelled module power at both ends of each link (photonic converters take the catalog's spread
+// in the serving estimate, scenario.cpp).
+enum class Spread { low, typical, high };
+
 SystemEnergy system_energy(const ServingEstimate& estimate, const LlmSpec& m, const Parallelism& p, const ServingPoint& s,
-                           const SystemSpec& system, const FabricOption& option, const interconnect::LinkCatalog& links);
+                           const SystemSpec& system, const FabricOption& option, const interconnect::LinkCatalog& links,
+                           Spread spread = Spread::typical);
 
 }  // namespace lightwatt::mapping
