@@ -1,5 +1,6 @@
 #include "estimate_command.hpp"
 
+#include <array>
 #include <cstdio>
 #include <sstream>
 
@@ -64,12 +65,13 @@ std::string csv_of(const Estimate& e) {
 
 // A stacked horizontal bar per option, parts in a fixed colour order, with a legend.
 std::string svg_of(const Scenario& s, const Estimate& e) {
-    static const char* colours[energy_part_count] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"};
+    static constexpr std::array<const char*, energy_part_count> colours = {"#4e79a7", "#a0cbe8", "#86bcb6", "#f28e2b", "#e15759",
+                                                                          "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9d7660"};
     double largest = 0.0;
     for (const auto& o : e.options) largest = std::max(largest, in_joules(o.energy.total()));
     const double left = 190, width = 560, bar = 26, gap = 14, top = 50;
     const double rows = static_cast<double>(e.options.size());
-    const double height = top + rows * (bar + gap) + 70;
+    const double height = top + rows * (bar + gap) + 90;
     std::ostringstream svg;
     svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"" << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
     svg << "<text x=\"10\" y=\"20\" font-size=\"14\">Energy per output token by part (J): " << s.model << ", batch " << s.point.batch
@@ -92,9 +94,11 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
     }
     const double legend_y = top + rows * (bar + gap) + 20;
     for (std::size_t i = 0; i < energy_part_count; ++i) {
-        const double x = 10 + static_cast<double>(i) * 112;
-        svg << "<rect x=\"" << x << "\" y=\"" << legend_y << "\" width=\"12\" height=\"12\" fill=\"" << colours[i] << "\"/>";
-        svg << "<text x=\"" << x + 16 << "\" y=\"" << legend_y + 11 << "\">" << energy_part_name(static_cast<EnergyPart>(i)) << "</text>\n";
+        // Five legend entries per row.
+        const double x = 10 + static_cast<double>(i % 5) * 150;
+        const double y = legend_y + static_cast<double>(i / 5) * 20;
+        svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"" << colours[i] << "\"/>";
+        svg << "<text x=\"" << x + 16 << "\" y=\"" << y + 11 << "\">" << energy_part_name(static_cast<EnergyPart>(i)) << "</text>\n";
     }
     svg << "</svg>\n";
     return svg.str();

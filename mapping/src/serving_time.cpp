@@ -142,10 +142,16 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
         const double seconds_total = in_seconds(t.total);
         const double flop_rate = (w.gemm_flops() - t.offloaded_flops + w.attention_flops) / seconds_total * 1e-12;
         const double byte_rate = (w.weight_bytes + w.kv_read_bytes + w.kv_write_bytes) / seconds_total * 1e-12;
-        const Power activity = o.serving->static_power + watts(o.serving->watts_per_tflop_per_s * flop_rate +
-                                                               o.serving->watts_per_tbyte_per_s * byte_rate);
+        const Power static_power = o.serving->static_power;
+        const Power compute_power = watts(o.serving->watts_per_tflop_per_s * flop_rate);
+        const Power hbm_power = watts(o.serving->watts_per_tbyte_per_s * byte_rate);
+        const Power activity = static_power + compute_power + hbm_power;
         t.gpu_power = std::min(activity, o.serving->max_power);
         t.gpu_energy = t.gpu_power * t.total;
+        const double cap = in_watts(activity) > 0.0 ? in_watts(t.gpu_power) / in_watts(activity) : 1.0;
+        t.gpu_static_energy = cap * static_power * t.total;
+        t.gpu_compute_energy = cap * compute_power * t.total;
+        t.gpu_hbm_energy = t.gpu_energy - t.gpu_static_energy - t.gpu_compute_energy;
         return t;
     }
     // Power: compute-bound time at the compute-bound state, the rest at the memory-bound state;
@@ -155,6 +161,8 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
     const Time other = t.total - t.compute_bound;
     t.gpu_energy = compute_power * t.compute_bound + memory_power * other;
     t.gpu_power = t.gpu_energy / t.total;
+    t.gpu_compute_energy = compute_power * t.compute_bound;
+    t.gpu_hbm_energy = memory_power * other;
     return t;
 }
 
@@ -169,7 +177,11 @@ ServingEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const S
     // Pipeline stages work on different micro-batches at once: a step takes one stage's time.
     e.cycle = e.prefill.total + static_cast<double>(s.output_tokens) * e.decode.total;
     e.output_tokens = static_cast<double>(s.batch) * s.output_tokens;
-    e.gpu_energy = static_cast<double>(e.gpus) * (e.prefill.gpu_energy + static_cast<double>(s.output_tokens) * e.decode.gpu_energy);
+    const double gpus = e.gpus, steps = s.output_tokens;
+    e.gpu_energy = gpus * (e.prefill.gpu_energy + steps * e.decode.gpu_energy);
+    e.gpu_static_energy = gpus * (e.prefill.gpu_static_energy + steps * e.decode.gpu_static_energy);
+    e.gpu_compute_energy = gpus * (e.prefill.gpu_compute_energy + steps * e.decode.gpu_compute_energy);
+    e.gpu_hbm_energy = gpus * (e.prefill.gpu_hbm_energy + steps * e.decode.gpu_hbm_energy);
     return e;
 }
 

@@ -10,7 +10,7 @@ namespace lightwatt::mapping {
 namespace {
 
 constexpr std::array<std::string_view, energy_part_count> kPartNames = {
-    "gpu", "photonic_cores", "scale_up_links", "scale_up_switches", "scale_out_optics", "scale_out_switches", "host", "facility"};
+    "gpu_static", "gpu_compute", "gpu_hbm", "photonic_cores", "scale_up_links", "scale_up_switches", "scale_out_optics", "scale_out_switches", "host", "facility"};
 
 // Static power (both ends) and energy per bit above it, per link, at the link's full-load point.
 struct LinkCost {
@@ -65,7 +65,9 @@ SystemEnergy system_energy(const ServingEstimate& e, const LlmSpec& m, const Par
     auto set = [&](EnergyPart part, double joules_per_cycle_per_gpu) {
         out.per_token[static_cast<std::size_t>(part)] = joules(joules_per_cycle_per_gpu * gpus / tokens);
     };
-    set(EnergyPart::gpu, in_joules(e.gpu_energy) / gpus);
+    set(EnergyPart::gpu_static, in_joules(e.gpu_static_energy) / gpus);
+    set(EnergyPart::gpu_compute, in_joules(e.gpu_compute_energy) / gpus);
+    set(EnergyPart::gpu_hbm, in_joules(e.gpu_energy - e.gpu_static_energy - e.gpu_compute_energy) / gpus);
     set(EnergyPart::photonic_cores, in_joules(e.prefill.photonic_energy) + s.output_tokens * in_joules(e.decode.photonic_energy));
 
     // Traffic per GPU over the cycle: one prefill step and output_tokens decode steps.

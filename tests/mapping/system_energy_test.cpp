@@ -26,6 +26,8 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     e.output_tokens = 100;
     e.cycle = seconds(1.0);
     e.gpu_energy = joules(4000.0);
+    e.gpu_static_energy = joules(1000.0);
+    e.gpu_compute_energy = joules(2000.0);
     SystemSpec sys;
     sys.gpus_per_node = 8;
     sys.scale_up_bandwidth_per_gpu = gigabits_per_second(3600.0);  // 9 links of 400 Gb/s
@@ -46,7 +48,9 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     const interconnect::LinkReport up = interconnect::evaluate(links().find("copper_nvlink"));
     const interconnect::LinkReport out = interconnect::evaluate(links().find("dsp_pluggable_800g"));
     // Per token: x 8 GPUs / 100 tokens = x 0.08 per GPU-second.
-    CHECK(in_joules(r.part(EnergyPart::gpu)) == doctest::Approx(40.0));
+    CHECK(in_joules(r.part(EnergyPart::gpu_static)) == doctest::Approx(10.0));
+    CHECK(in_joules(r.part(EnergyPart::gpu_compute)) == doctest::Approx(20.0));
+    CHECK(in_joules(r.part(EnergyPart::gpu_hbm)) == doctest::Approx(10.0));
     CHECK(in_joules(r.part(EnergyPart::host)) == doctest::Approx(100.0 * 0.08));
     CHECK(in_joules(r.part(EnergyPart::scale_out_switches)) == doctest::Approx(12.0 * 0.08));
     CHECK(in_joules(r.part(EnergyPart::scale_up_links)) == doctest::Approx(9.0 * in_watts(up.static_power) * 0.08));

@@ -54,6 +54,10 @@ struct StepTime {
     bool collectives_from_calibration = true;  // false: NCCL model and link bandwidth
     Power gpu_power{};              // mean over the step
     Energy gpu_energy{};            // per GPU over the step
+    // Of which (sum = gpu_energy): the activity model's static power, its FLOP term and its HBM
+    // byte term, scaled down together when capped; with the two-state model, the compute-bound
+    // state's energy counts as compute and the memory-bound state's as HBM.
+    Energy gpu_static_energy{}, gpu_compute_energy{}, gpu_hbm_energy{};
 };
 
 // GEMMs run on photonic cores beside the GPU (docs/models/system-energy.md, "Photonic offload"):
@@ -86,6 +90,7 @@ struct ServingEstimate {
     double output_tokens = 0;       // per cycle, per replica
     int gpus = 0;
     Energy gpu_energy{};            // all GPUs of the replica over the cycle
+    Energy gpu_static_energy{}, gpu_compute_energy{}, gpu_hbm_energy{};  // of which, all GPUs
     [[nodiscard]] double tokens_per_s() const { return output_tokens / in_seconds(cycle); }
     [[nodiscard]] Energy gpu_only_energy_per_token() const { return gpu_energy / output_tokens; }
 };

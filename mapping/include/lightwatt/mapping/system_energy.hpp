@@ -54,8 +54,10 @@ struct SystemCatalog {
 SystemCatalog read_system_catalog(TableReader systems, TableReader options);
 SystemCatalog load_system_catalog(const std::filesystem::path& data_dir);
 
-enum class EnergyPart { gpu, photonic_cores, scale_up_links, scale_up_switches, scale_out_optics, scale_out_switches, host, facility };
-inline constexpr std::size_t energy_part_count = 8;
+enum class EnergyPart {
+    gpu_static, gpu_compute, gpu_hbm, photonic_cores, scale_up_links, scale_up_switches, scale_out_optics, scale_out_switches, host, facility
+};
+inline constexpr std::size_t energy_part_count = 10;
 std::string_view energy_part_name(EnergyPart p);
 
 struct SystemEnergy {
