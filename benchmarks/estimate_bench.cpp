@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lightwatt/core/rng.hpp"
+#include "rate_reporter.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 
 using namespace lightwatt;
@@ -64,25 +65,12 @@ void BM_ScenarioEvaluation(benchmark::State& state) {
 }
 BENCHMARK(BM_ScenarioEvaluation)->MinTime(2.0)->Repetitions(3)->ReportAggregatesOnly(true);
 
-class RateReporter : public benchmark::ConsoleReporter {
-public:
-    double median_rate = 0.0;
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const auto& run : runs) {
-            if (run.aggregate_name == "median") {
-                const auto it = run.counters.find("items_per_second");
-                if (it != run.counters.end()) median_rate = it->second;
-            }
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
 
 }  // namespace
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
-    RateReporter reporter;
+    lightwatt::bench::RateReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     const double seconds = reporter.median_rate > 0.0 ? 1.0 / reporter.median_rate : 1.0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lightwatt/core/rng.hpp"
+#include "rate_reporter.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
 
 using namespace lightwatt;
@@ -67,26 +68,12 @@ void BM_LinkEvaluation(benchmark::State& state) {
 }
 BENCHMARK(BM_LinkEvaluation)->MinTime(2.0)->Repetitions(3)->ReportAggregatesOnly(true);
 
-// Captures the median items/s while the usual reporter prints.
-class RateReporter : public benchmark::ConsoleReporter {
-public:
-    double median_rate = 0.0;
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const auto& run : runs) {
-            if (run.aggregate_name == "median") {
-                const auto it = run.counters.find("items_per_second");
-                if (it != run.counters.end()) median_rate = it->second;
-            }
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-};
 
 }  // namespace
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
-    RateReporter reporter;
+    lightwatt::bench::RateReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     const bool pass = reporter.median_rate >= kTargetPerSecond;

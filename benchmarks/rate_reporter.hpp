@@ -1,0 +1,25 @@
+// The console reporter of the rate benchmarks, capturing the median items per second of the
+// repetitions while it prints, for the PASS/FAIL line.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+namespace lightwatt::bench {
+
+class RateReporter : public benchmark::ConsoleReporter {
+public:
+    double median_rate = 0.0;
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const auto& run : runs) {
+            if (run.aggregate_name == "median") {
+                const auto it = run.counters.find("items_per_second");
+                if (it != run.counters.end()) median_rate = it->second;
+            }
+        }
+        ConsoleReporter::ReportRuns(runs);
+    }
+};
+
+}  // namespace lightwatt::bench
