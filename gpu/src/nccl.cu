@@ -50,13 +50,7 @@ std::vector<CollectiveMeasurement> measure_nccl(const MeasureOptions& o) {
                 nccl_check(ncclGroupEnd(), "ncclGroupEnd");
             };
             const Window w = timed_window(launch, devices, o.nvml, o.window_s);
-            CollectiveRow row;
-            row.bytes = static_cast<double>(count * sizeof(float));
-            row.time_us = w.per_iteration_s() * 1e6;
-            row.algbw_gbyte_per_s = row.bytes / (row.time_us * 1e-6) * 1e-9;
-            row.busbw_gbyte_per_s = row.algbw_gbyte_per_s * bus_factor(c, n);
-            if (w.energy_j) row.energy_j = *w.energy_j / static_cast<double>(w.iterations);
-            m.rows.push_back(row);
+            m.rows.push_back(collective_row(c, n, count, w.seconds, w.iterations, w.energy_j));
         }
         m.source = "measured: NCCL " + nccl_version() + ", one process over " + std::to_string(n) + " local GPU(s), float, out-of-place";
         out.push_back(std::move(m));

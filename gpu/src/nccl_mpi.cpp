@@ -112,13 +112,7 @@ std::vector<CollectiveMeasurement> measure_nccl_mpi(const MeasureOptions& o, con
             MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
             double energy = e0 && e1 ? *e1 - *e0 : -1e300;  // any rank without a counter makes the sum negative
             MPI_Allreduce(MPI_IN_PLACE, &energy, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-            CollectiveRow row;
-            row.bytes = static_cast<double>(count * sizeof(float));
-            row.time_us = seconds / static_cast<double>(iterations) * 1e6;
-            row.algbw_gbyte_per_s = row.bytes / (row.time_us * 1e-6) * 1e-9;
-            row.busbw_gbyte_per_s = row.algbw_gbyte_per_s * bus_factor(c, n);
-            if (energy >= 0.0) row.energy_j = energy / static_cast<double>(iterations);
-            m.rows.push_back(row);
+            m.rows.push_back(collective_row(c, n, count, seconds, iterations, energy >= 0.0 ? std::optional<double>(energy) : std::nullopt));
         }
         m.source = "measured: NCCL under MPI, " + std::to_string(n) + " processes on " + std::to_string(s.nodes) +
                    " node(s), one GPU each, float, out-of-place";

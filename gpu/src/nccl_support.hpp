@@ -6,8 +6,11 @@
 #include <nccl.h>
 
 #include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "record.hpp"
 
 namespace lightwatt::gpu {
 
@@ -40,6 +43,19 @@ inline void enqueue_collective(const std::string& c, float* send, float* recv, s
         nccl_check(ncclSend(send, count, ncclFloat, (rank + 1) % n, comm, stream), "ncclSend");
         nccl_check(ncclRecv(recv, count, ncclFloat, (rank + n - 1) % n, comm, stream), "ncclRecv");
     }
+}
+
+// One row as nccl-tests reports it: `count` floats in `iterations` calls over `seconds`
+// (size = count x 4 bytes, algbw = size / time, busbw = algbw x factor), energy per call if known.
+inline CollectiveRow collective_row(const std::string& c, int n, std::size_t count, double seconds, long long iterations,
+                                    std::optional<double> energy_j) {
+    CollectiveRow row;
+    row.bytes = static_cast<double>(count * sizeof(float));
+    row.time_us = seconds / static_cast<double>(iterations) * 1e6;
+    row.algbw_gbyte_per_s = row.bytes / (row.time_us * 1e-6) * 1e-9;
+    row.busbw_gbyte_per_s = row.algbw_gbyte_per_s * bus_factor(c, n);
+    if (energy_j) row.energy_j = *energy_j / static_cast<double>(iterations);
+    return row;
 }
 
 }  // namespace lightwatt::gpu
