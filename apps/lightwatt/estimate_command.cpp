@@ -32,21 +32,53 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
                            {"saving_vs_baseline_pct", o.saving_vs_baseline_pct},
                            {"power_per_gpu_w", in_watts(o.energy.power_per_gpu())},
                            {"gpus_in_power_budget", o.gpus_in_budget},
-                           {"tokens_per_s_in_power_budget", o.tokens_per_s_in_budget}});
+                           {"tokens_per_s_in_power_budget", o.tokens_per_s_in_budget},
+                           {"cycle_s", in_seconds(o.cycle.cycle)},
+                           {"gemm_times_from_calibration", o.cycle.gemm_from_calibration},
+                           {"collective_times_from_calibration", o.cycle.collectives_from_calibration}});
     }
-    const auto& se = e.serving_estimate;
-    return {{"scenario", s.file},
-            {"description", s.description},
-            {"model", s.model},
-            {"batch", s.point.batch},
-            {"tp", s.parallelism.tp},
-            {"pp", s.parallelism.pp},
-            {"gpus_per_replica", se.gpus},
-            {"calibration_source", e.calibration_source},
-            {"decode_step_s", in_seconds(se.decode.total)},
-            {"prefill_s", in_seconds(se.prefill.total)},
-            {"power_budget_w", in_watts(s.power_budget)},
-            {"options", options}};
+    const CycleEstimate& c = e.cycle;
+    nlohmann::json phases = nlohmann::json::array();
+    for (const auto& ph : c.phases)
+        phases.push_back({{"name", ph.name},
+                          {"step_s", in_seconds(ph.time.total)},
+                          {"repeats", ph.repeats},
+                          {"gpu_power_w", in_watts(ph.time.gpu_power)},
+                          {"communication_s", in_seconds(ph.time.communication)}});
+    nlohmann::json j = {{"scenario", s.file},
+                        {"description", s.description},
+                        {"mode", std::string(mode_name(s.mode))},
+                        {"model", s.model},
+                        {"tp", s.parallelism.tp},
+                        {"pp", s.parallelism.pp},
+                        {"gpus", c.gpus},
+                        {"calibration_source", e.calibration_source},
+                        {"cycle_s", in_seconds(c.cycle)},
+                        {"tokens_per_cycle", c.tokens},
+                        {"phases", phases},
+                        {"power_budget_w", in_watts(s.power_budget)},
+                        {"options", options}};
+    if (s.mode == Mode::serving) {
+        j["batch"] = s.point.batch;
+        j["gpus_per_replica"] = c.gpus;
+        j["decode_step_s"] = in_seconds(c.phase("decode").total);
+        j["prefill_s"] = in_seconds(c.phase("prefill").total);
+    } else {
+        j["dp"] = s.parallelism.dp;
+        j["tokens_per_step"] = s.training.tokens_per_step;
+        j["sequence_length"] = s.training.sequence_length;
+        j["model_tflop_per_s_per_gpu"] = e.model_tflop_per_s_per_gpu;
+    }
+    return j;
+}
+
+std::string workload_summary(const Scenario& s) {
+    std::ostringstream out;
+    if (s.mode == Mode::serving)
+        out << "batch " << s.point.batch << ", prompt " << s.point.prompt_tokens << " + output " << s.point.output_tokens << " tokens";
+    else
+        out << "training, " << fixed(s.training.tokens_per_step, 0) << " tokens per step in sequences of " << s.training.sequence_length;
+    return out.str();
 }
 
 std::string csv_of(const Estimate& e) {
@@ -74,8 +106,8 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
     const double height = top + rows * (bar + gap) + 90;
     std::ostringstream svg;
     svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"" << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
-    svg << "<text x=\"10\" y=\"20\" font-size=\"14\">Energy per output token by part (J): " << s.model << ", batch " << s.point.batch
-        << ", " << e.serving_estimate.gpus << " GPUs</text>\n";
+    svg << "<text x=\"10\" y=\"20\" font-size=\"14\">" << (s.mode == Mode::serving ? "Energy per output token" : "Energy per trained token")
+        << " by part (J): " << s.model << ", " << workload_summary(s) << ", " << e.cycle.gpus << " GPUs</text>\n";
     for (std::size_t r = 0; r < e.options.size(); ++r) {
         const auto& o = e.options[r];
         const double y = top + static_cast<double>(r) * (bar + gap);
@@ -106,14 +138,27 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
 
 std::string table_of(const Scenario& s, const Estimate& e) {
     std::ostringstream text;
-    const auto& se = e.serving_estimate;
-    text << s.description << "\n"
-         << s.model << ", batch " << s.point.batch << ", prompt " << s.point.prompt_tokens << " + output " << s.point.output_tokens
-         << " tokens, TP " << s.parallelism.tp << " x PP " << s.parallelism.pp << " = " << se.gpus << " GPUs (" << s.gpu << ", "
-         << s.system << ")\n"
-         << "calibration: " << e.calibration_source << "\n"
-         << "decode step " << fixed(in_seconds(se.decode.total) * 1e3, 1) << " ms, prefill " << fixed(in_seconds(se.prefill.total) * 1e3, 0)
-         << " ms per batch; GPU power " << fixed(in_watts(se.decode.gpu_power), 0) << " W in decode\n\n";
+    const CycleEstimate& c = e.cycle;
+    text << s.description << "\n" << s.model << ", " << workload_summary(s) << ", TP " << s.parallelism.tp << " x PP " << s.parallelism.pp;
+    if (s.mode == Mode::training) text << " x DP " << s.parallelism.dp;
+    text << " = " << c.gpus << " GPUs (" << s.gpu << ", " << s.system << ")\n"
+         << "calibration: " << e.calibration_source << "\n";
+    if (s.mode == Mode::serving) {
+        text << "decode step " << fixed(in_seconds(c.phase("decode").total) * 1e3, 1) << " ms, prefill "
+             << fixed(in_seconds(c.phase("prefill").total) * 1e3, 0) << " ms per batch; GPU power "
+             << fixed(in_watts(c.phase("decode").gpu_power), 0) << " W in decode\n";
+    } else {
+        const StepTime& micro = c.phase("forward_backward");
+        text << "step " << fixed(in_seconds(c.cycle), 2) << " s: " << fixed(c.phases.front().repeats, 0) << " micro-batches of "
+             << fixed(in_seconds(micro.total) * 1e3, 0) << " ms (GPU power " << fixed(in_watts(micro.gpu_power), 0) << " W)";
+        for (const auto& ph : c.phases)
+            if (ph.name != "forward_backward") text << ", " << ph.name << " " << fixed(in_seconds(ph.time.total) * 1e3, 0) << " ms";
+        text << "; " << fixed(e.model_tflop_per_s_per_gpu, 0) << " model TFLOP/s per GPU\n";
+    }
+    if (!c.gemm_from_calibration || !c.collectives_from_calibration)
+        text << "note: " << (c.gemm_from_calibration ? "" : "GEMM times from the roofline (no calibration GEMM rows); ")
+             << (c.collectives_from_calibration ? "" : "some collectives from NCCL's model and the link bandwidth (no matching fit)") << "\n";
+    text << "\n";
     TextTable t({"option", "J/token", "low-high", "saving %", "GPU-only J/token", "tokens/s", "all-in W/GPU", "GPUs in budget",
                  "tokens/s in budget"},
                 {false, true, true, true, true, true, true, true, true});

@@ -49,17 +49,40 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
     s.file = root.file();
     s.description = root.optional_string("description").value_or("");
     (void)root.optional_string("source");
+    int workload_line = 0;
     {
         TableReader w = root.table("workload");
+        workload_line = w.line();
+        const std::string mode = w.optional_string("mode").value_or("serving");
+        if (mode != "serving" && mode != "training")
+            throw w.error("mode", w.value_text("mode"), "unknown mode", "\"serving\" or \"training\"");
+        s.mode = mode == "training" ? Mode::training : Mode::serving;
         s.model = w.string("model");
         require_name(w, "model", s.model, c.llms.llms, "llms");
-        s.point.batch = static_cast<int>(w.integer("batch", 1, 1 << 20));
-        s.point.prompt_tokens = static_cast<int>(w.integer("prompt_tokens", 0, 1 << 22));
-        s.point.output_tokens = static_cast<int>(w.integer("output_tokens", 1, 1 << 22));
         const LlmSpec& m = c.llms.llms.at(s.model);
-        s.point.bytes_per_weight = w.optional_number("bytes_per_weight", Range{0.0, 8.0, false, true}).value_or(m.bytes_per_parameter);
-        s.point.bytes_per_activation = w.optional_number("bytes_per_activation", Range{0.0, 8.0, false, true}).value_or(2.0);
-        s.point.bytes_per_kv = w.optional_number("bytes_per_kv", Range{0.0, 8.0, false, true}).value_or(2.0);
+        const Range bytes_range{0.0, 8.0, false, true};
+        if (s.mode == Mode::serving) {
+            s.point.batch = static_cast<int>(w.integer("batch", 1, 1 << 20));
+            s.point.prompt_tokens = static_cast<int>(w.integer("prompt_tokens", 0, 1 << 22));
+            s.point.output_tokens = static_cast<int>(w.integer("output_tokens", 1, 1 << 22));
+            s.point.bytes_per_weight = w.optional_number("bytes_per_weight", bytes_range).value_or(m.bytes_per_parameter);
+            s.point.bytes_per_activation = w.optional_number("bytes_per_activation", bytes_range).value_or(2.0);
+            s.point.bytes_per_kv = w.optional_number("bytes_per_kv", bytes_range).value_or(2.0);
+        } else {
+            TrainingPoint& t = s.training;
+            t.tokens_per_step = static_cast<double>(w.integer("tokens_per_step", 1, 1LL << 40));
+            t.sequence_length = static_cast<int>(w.integer("sequence_length", 1, 1 << 22));
+            t.micro_batch_sequences = static_cast<int>(w.integer("micro_batch_sequences", 1, 1 << 20));
+            // Precisions and optimizer state are the run's choices: required, so a file says them.
+            t.bytes_per_weight = w.number("bytes_per_weight", bytes_range);
+            t.bytes_per_activation = w.number("bytes_per_activation", bytes_range);
+            t.bytes_per_gradient = w.number("bytes_per_gradient", bytes_range);
+            t.optimizer_state_bytes_per_parameter = w.number("optimizer_state_bytes_per_parameter", Range::closed(0.0, 64.0));
+            t.shard_optimizer = w.boolean("shard_optimizer");
+            t.activation_recompute = w.boolean("activation_recompute");
+            t.activation_bytes_per_token_hidden_layer =
+                w.number("activation_bytes_per_token_hidden_layer", Range::closed(0.0, 64.0));
+        }
         w.finish();
     }
     {
@@ -73,21 +96,34 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
         s.parallelism.ep = static_cast<int>(d.optional_integer("ep", 1, 1 << 16).value_or(1));
         const SystemSpec& sys = c.systems.systems.at(s.system);
         s.parallelism.gpus_per_scale_up = sys.gpus_per_node;
-        const long long gpus = d.integer("gpus", 1, 1LL << 30);
-        if (static_cast<long long>(s.parallelism.tp) * s.parallelism.pp > gpus)
+        s.gpus = static_cast<int>(d.integer("gpus", 1, 1LL << 30));
+        const long long replica = static_cast<long long>(s.parallelism.tp) * s.parallelism.pp;
+        if (replica > s.gpus)
             throw d.error("tp", d.value_text("tp"),
-                          "tp x pp = " + std::to_string(s.parallelism.tp * s.parallelism.pp) + " GPUs, more than the deployment's " +
-                              std::to_string(gpus),
+                          "tp x pp = " + std::to_string(replica) + " GPUs, more than the deployment's " + std::to_string(s.gpus),
                           "tp x pp at most deployment.gpus");
+        if (s.mode == Mode::training) {
+            if (s.gpus % replica != 0)
+                throw d.error("gpus", d.value_text("gpus"),
+                              "not a whole number of tp x pp = " + std::to_string(replica) + " GPU replicas for data parallelism",
+                              "a multiple of tp x pp");
+            s.parallelism.dp = static_cast<int>(s.gpus / replica);
+            s.parallelism.virtual_stages = static_cast<int>(d.optional_integer("virtual_stages", 1, 1024).value_or(1));
+        }
+        s.scale_out_tiers = static_cast<int>(d.optional_integer("scale_out_tiers", 1, 5).value_or(0));
         s.communication_overlap = d.optional_number("communication_overlap", Range::unit_interval()).value_or(0.0);
         try {
-            validate(c.llms.llms.at(s.model), s.parallelism, s.point, "");
+            if (s.mode == Mode::serving)
+                validate(c.llms.llms.at(s.model), s.parallelism, s.point, "");
+            else
+                validate(c.llms.llms.at(s.model), s.parallelism, s.training, "");
         } catch (const InputError& e) {
             // Re-locate the error at the scenario's key.
             const std::string key = e.details().key;
-            const bool workload_key = key == "batch" || key == "prompt_tokens" || key == "output_tokens" || key.rfind("bytes_", 0) == 0;
-            throw InputError({s.file, d.line(), (workload_key ? "workload." : "deployment.") + key, e.details().value,
-                              e.details().problem, e.details().allowed});
+            const bool deployment_key = key == "tp" || key == "pp" || key == "ep" || key == "dp" || key == "virtual_stages" ||
+                                        key == "gpus_per_scale_up";
+            throw InputError({s.file, deployment_key ? d.line() : workload_line, (deployment_key ? "deployment." : "workload.") + key,
+                              e.details().value, e.details().problem, e.details().allowed});
         }
         d.finish();
     }
@@ -132,6 +168,8 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
     return in;
 }
 
+std::string_view mode_name(Mode m) { return m == Mode::training ? "training" : "serving"; }
+
 Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     const Catalogs& c = *in.catalogs;
     Estimate e;
@@ -140,23 +178,30 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     e.serving = in.serving;
     LlmSpec m = c.llms.llms.at(s.model);
     m.name = s.model;
+    SystemSpec sys = c.systems.systems.at(s.system);
+    if (s.scale_out_tiers > 0) sys.scale_out_tiers = s.scale_out_tiers;
+    const GpuSpec& gpu = c.gpus.gpus.at(s.gpu);
     TimingOptions timing;
     timing.communication_overlap = s.communication_overlap;
     timing.serving = &e.serving;
-    e.serving_estimate = estimate_serving(m, s.parallelism, s.point, c.gpus.gpus.at(s.gpu), in.calibration, timing);
-    const SystemSpec& sys = c.systems.systems.at(s.system);
+    timing.scale_out_bandwidth_per_gpu = sys.scale_out_bandwidth_per_gpu;
+    auto run = [&](const Parallelism& p, const TimingOptions& o) {
+        return s.mode == Mode::serving ? estimate_serving(m, p, s.point, gpu, in.calibration, o)
+                                       : estimate_training(m, p, s.training, gpu, in.calibration, o);
+    };
+    e.cycle = run(s.parallelism, timing);
+    if (s.mode == Mode::training)
+        e.model_tflop_per_s_per_gpu = model_flops_per_token(m, s.training.sequence_length) * e.cycle.tokens_per_s() / e.cycle.gpus * 1e-12;
     std::optional<double> baseline;
     for (const auto& name : s.options) {
         FabricOption o = c.systems.options.at(name);
         o.name = name;
         OptionEstimate oe;
-        ServingEstimate serving = e.serving_estimate;
         // A larger scale-up domain (optical scale-up) moves collectives that crossed nodes onto it.
         Parallelism p = s.parallelism;
         if (o.scale_up_domain_gpus > 0) p.gpus_per_scale_up = o.scale_up_domain_gpus;
         const bool other_domain = p.gpus_per_scale_up != s.parallelism.gpus_per_scale_up;
-        if (other_domain && o.photonic_core.empty())
-            serving = estimate_serving(m, p, s.point, c.gpus.gpus.at(s.gpu), in.calibration, timing);
+        oe.cycle = other_domain && o.photonic_core.empty() ? run(p, timing) : e.cycle;
         // Photonic offload: the option changes the step itself; its converters carry a spread.
         auto offloaded = [&](photonics::SpreadPoint point) {
             const interconnect::LinkReport link = interconnect::evaluate(c.links.find(o.photonic_link));
@@ -165,22 +210,22 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
             if (point == photonics::SpreadPoint::typical) offload.core = c.photonic_cores.cores.at(o.photonic_core);
             TimingOptions with_offload = timing;
             with_offload.offload = &offload;
-            return estimate_serving(m, p, s.point, c.gpus.gpus.at(s.gpu), in.calibration, with_offload);
+            return run(p, with_offload);
         };
-        if (!o.photonic_core.empty()) serving = offloaded(photonics::SpreadPoint::typical);
-        oe.energy = system_energy(serving, m, p, s.point, sys, o, c.links);
-        const ServingEstimate serving_low = o.photonic_core.empty() ? serving : offloaded(photonics::SpreadPoint::low);
-        const ServingEstimate serving_high = o.photonic_core.empty() ? serving : offloaded(photonics::SpreadPoint::high);
+        if (!o.photonic_core.empty()) oe.cycle = offloaded(photonics::SpreadPoint::typical);
+        oe.energy = system_energy(oe.cycle, sys, o, c.links);
+        const CycleEstimate cycle_low = o.photonic_core.empty() ? oe.cycle : offloaded(photonics::SpreadPoint::low);
+        const CycleEstimate cycle_high = o.photonic_core.empty() ? oe.cycle : offloaded(photonics::SpreadPoint::high);
         // The range spans the modelled figure and the catalog's ends (the model may lie outside a
         // published range: the 800G DSP module is modelled at 17 W against 14-16 W published).
-        oe.low = std::min(oe.energy.total(), system_energy(serving_low, m, p, s.point, sys, o, c.links, Spread::low).total());
-        oe.high = std::max(oe.energy.total(), system_energy(serving_high, m, p, s.point, sys, o, c.links, Spread::high).total());
-        oe.gpu_only_per_token = serving.gpu_only_energy_per_token();
+        oe.low = std::min(oe.energy.total(), system_energy(cycle_low, sys, o, c.links, Spread::low).total());
+        oe.high = std::max(oe.energy.total(), system_energy(cycle_high, sys, o, c.links, Spread::high).total());
+        oe.gpu_only_per_token = oe.cycle.gpu_only_energy_per_token();
         const double per_gpu = in_watts(oe.energy.power_per_gpu());
         oe.gpus_in_budget = std::floor(in_watts(s.power_budget) / per_gpu);
         oe.tokens_per_s_in_budget = oe.gpus_in_budget * oe.energy.tokens_per_s / oe.energy.gpus;
         if (!baseline && name.find("baseline") != std::string::npos) baseline = in_joules(oe.energy.total());
-        e.options.push_back(oe);
+        e.options.push_back(std::move(oe));
     }
     for (auto& oe : e.options) oe.saving_vs_baseline_pct = 100.0 * (1.0 - in_joules(oe.energy.total()) / *baseline);
     return e;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <utility>
 
 #include "lightwatt/core/error.hpp"
 
@@ -39,6 +41,7 @@ const interconnect::CollectiveRecord* matching_fit(const CalibrationRecord& c, c
         if (r.collective != op.collective || r.ranks != op.ranks || !r.fit) continue;
         const bool one_node = r.nodes <= 1;
         if (one_node != (op.tier == FabricTier::scale_up)) continue;
+        if (!one_node && r.nodes != op.nodes) continue;
         found = &r;
         break;
     }
@@ -112,36 +115,45 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
         t.attention = seconds(std::max(compute, memory));
         if (compute >= memory) t.compute_bound += t.attention;
     }
+    t.elementwise = seconds(w.elementwise_bytes / hbm);
     for (const CollectiveOp& op : w.collectives) {
         const double factor = interconnect::bus_bandwidth_factor(op.collective, op.ranks);
-        const int nodes = op.tier == FabricTier::scale_up ? 1 : std::max(2, op.ranks / std::max(1, p.gpus_per_scale_up));
         double each = 0.0;
         if (const auto* rec = matching_fit(cal, op)) {
             const CollectiveFit& f = *rec->fit;
             const double bus = in_gigabytes_per_second(f.bus_bandwidth) * 1e9;
-            const double ll_bus = std::min(bus, ll_bus_bandwidth_cap_gbyte_per_s(nodes) * 1e9);
-            const double ll = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, nodes, interconnect::NcclProtocol::ll)) +
+            const double ll_bus = std::min(bus, ll_bus_bandwidth_cap_gbyte_per_s(op.nodes) * 1e9);
+            const double ll = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll)) +
                               op.bytes * factor / ll_bus;
             const double fitted = in_seconds(f.latency) + op.bytes * factor / bus;
             each = std::min(ll, fitted);
         } else {
+            // No fit for this group: NCCL's Simple-protocol latency and the links' bandwidth. A ring
+            // across nodes leaves each node through its GPUs' NICs, one ring per GPU in the group
+            // there, so its bus bandwidth is the NICs of the group's GPUs on one node.
             t.collectives_from_calibration = false;
-            const double bus = in_gigabytes_per_second(gpu.nvlink_bandwidth) * 1e9;
-            each = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, nodes, interconnect::NcclProtocol::simple)) +
+            const double nvlink = in_gigabytes_per_second(gpu.nvlink_bandwidth) * 1e9;
+            double bus = nvlink;
+            if (op.tier == FabricTier::scale_out && in_gigabytes_per_second(o.scale_out_bandwidth_per_gpu) > 0.0) {
+                const double ranks_per_node = static_cast<double>(op.ranks) / std::max(1, op.nodes);
+                bus = std::min(nvlink, in_gigabytes_per_second(o.scale_out_bandwidth_per_gpu) * 1e9 * ranks_per_node);
+            }
+            each = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple)) +
                    op.bytes * factor / bus;
         }
         t.communication += seconds(each * op.count);
     }
-    if (o.serving != nullptr) {
+    if (o.serving != nullptr && o.serving_engine_overhead) {
         const double layers_here = std::ceil(static_cast<double>(w.layers) / p.pp);
         t.overhead = o.serving->per_layer * layers_here + o.serving->per_sequence * static_cast<double>(s.batch);
     }
-    t.total = t.gemm + t.attention + (1.0 - o.communication_overlap) * t.communication + t.overhead;
+    t.total = t.gemm + t.attention + t.elementwise + (1.0 - o.communication_overlap) * t.communication + t.overhead;
+    if (!(in_seconds(t.total) > 0.0)) return t;  // no work in this step
     if (o.serving != nullptr) {
         // Activity power: the step's FLOP and HBM byte rates, capped at the measured plateau.
         const double seconds_total = in_seconds(t.total);
         const double flop_rate = (w.gemm_flops() - t.offloaded_flops + w.attention_flops) / seconds_total * 1e-12;
-        const double byte_rate = (w.weight_bytes + w.kv_read_bytes + w.kv_write_bytes) / seconds_total * 1e-12;
+        const double byte_rate = (w.weight_bytes + w.kv_read_bytes + w.kv_write_bytes + w.elementwise_bytes) / seconds_total * 1e-12;
         const Power static_power = o.serving->static_power;
         const Power compute_power = watts(o.serving->watts_per_tflop_per_s * flop_rate);
         const Power hbm_power = watts(o.serving->watts_per_tbyte_per_s * byte_rate);
@@ -166,22 +178,40 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
     return t;
 }
 
-ServingEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
-                                 const CalibrationRecord& cal, const TimingOptions& o) {
+const StepTime& CycleEstimate::phase(std::string_view name) const {
+    for (const auto& ph : phases)
+        if (ph.name == name) return ph.time;
+    throw std::out_of_range("no phase \"" + std::string(name) + "\" in this cycle");
+}
+
+void add_phase(CycleEstimate& c, std::string name, const StepTime& t, double repeats, const StepWork& work) {
+    const double gpus = c.gpus;
+    c.cycle += repeats * t.total;
+    c.gpu_energy += gpus * repeats * t.gpu_energy;
+    c.gpu_static_energy += gpus * repeats * t.gpu_static_energy;
+    c.gpu_compute_energy += gpus * repeats * t.gpu_compute_energy;
+    c.gpu_hbm_energy += gpus * repeats * t.gpu_hbm_energy;
+    c.photonic_energy += gpus * repeats * t.photonic_energy;
+    const TierTraffic traffic = step_traffic(work);
+    c.traffic.scale_up_bits += repeats * traffic.scale_up_bits;
+    c.traffic.scale_out_bits += repeats * traffic.scale_out_bits;
+    c.gemm_from_calibration = c.gemm_from_calibration && t.gemm_from_calibration;
+    c.collectives_from_calibration = c.collectives_from_calibration && t.collectives_from_calibration;
+    c.phases.push_back({std::move(name), t, repeats});
+}
+
+CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
+                               const CalibrationRecord& cal, const TimingOptions& o) {
     if (!(o.communication_overlap >= 0.0 && o.communication_overlap <= 1.0))
         throw InputError({"", 0, "communication_overlap", format_number(o.communication_overlap), "out of range", "a share in [0, 1]"});
-    ServingEstimate e;
+    CycleEstimate e;
     e.gpus = p.tp * p.pp;
-    e.prefill = time_step(prefill_step(m, p, s), p, s, gpu, cal, o);
-    e.decode = time_step(decode_step(m, p, s), p, s, gpu, cal, o);
     // Pipeline stages work on different micro-batches at once: a step takes one stage's time.
-    e.cycle = e.prefill.total + static_cast<double>(s.output_tokens) * e.decode.total;
-    e.output_tokens = static_cast<double>(s.batch) * s.output_tokens;
-    const double gpus = e.gpus, steps = s.output_tokens;
-    e.gpu_energy = gpus * (e.prefill.gpu_energy + steps * e.decode.gpu_energy);
-    e.gpu_static_energy = gpus * (e.prefill.gpu_static_energy + steps * e.decode.gpu_static_energy);
-    e.gpu_compute_energy = gpus * (e.prefill.gpu_compute_energy + steps * e.decode.gpu_compute_energy);
-    e.gpu_hbm_energy = gpus * (e.prefill.gpu_hbm_energy + steps * e.decode.gpu_hbm_energy);
+    const StepWork prefill = prefill_step(m, p, s);
+    const StepWork decode = decode_step(m, p, s);
+    add_phase(e, "prefill", time_step(prefill, p, s, gpu, cal, o), 1.0, prefill);
+    add_phase(e, "decode", time_step(decode, p, s, gpu, cal, o), static_cast<double>(s.output_tokens), decode);
+    e.tokens = static_cast<double>(s.batch) * s.output_tokens;
     return e;
 }
 

@@ -44,22 +44,13 @@ Energy SystemEnergy::total() const {
     return sum;
 }
 
-TierTraffic step_traffic(const StepWork& w) {
-    TierTraffic t;
-    for (const auto& op : w.collectives) {
-        const double bits = 8.0 * op.bytes * interconnect::bus_bandwidth_factor(op.collective, op.ranks) * op.count;
-        (op.tier == FabricTier::scale_up ? t.scale_up_bits : t.scale_out_bits) += bits;
-    }
-    return t;
-}
-
-SystemEnergy system_energy(const ServingEstimate& e, const LlmSpec& m, const Parallelism& p, const ServingPoint& s,
-                           const SystemSpec& sys, const FabricOption& option, const interconnect::LinkCatalog& links, Spread spread) {
+SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option, const interconnect::LinkCatalog& links,
+                           Spread spread) {
     SystemEnergy out;
     out.option = option.name;
     out.gpus = e.gpus;
     out.tokens_per_s = e.tokens_per_s();
-    const double tokens = e.output_tokens;
+    const double tokens = e.tokens;
     const double gpus = e.gpus;
     const double cycle = in_seconds(e.cycle);
     auto set = [&](EnergyPart part, double joules_per_cycle_per_gpu) {
@@ -68,13 +59,11 @@ SystemEnergy system_energy(const ServingEstimate& e, const LlmSpec& m, const Par
     set(EnergyPart::gpu_static, in_joules(e.gpu_static_energy) / gpus);
     set(EnergyPart::gpu_compute, in_joules(e.gpu_compute_energy) / gpus);
     set(EnergyPart::gpu_hbm, in_joules(e.gpu_energy - e.gpu_static_energy - e.gpu_compute_energy) / gpus);
-    set(EnergyPart::photonic_cores, in_joules(e.prefill.photonic_energy) + s.output_tokens * in_joules(e.decode.photonic_energy));
+    set(EnergyPart::photonic_cores, in_joules(e.photonic_energy) / gpus);
 
-    // Traffic per GPU over the cycle: one prefill step and output_tokens decode steps.
-    const TierTraffic pre = step_traffic(prefill_step(m, p, s));
-    const TierTraffic dec = step_traffic(decode_step(m, p, s));
-    const double up_bits = pre.scale_up_bits + s.output_tokens * dec.scale_up_bits;
-    const double out_bits = pre.scale_out_bits + s.output_tokens * dec.scale_out_bits;
+    // Traffic per GPU over the cycle, as the collectives put it on the links.
+    const double up_bits = e.traffic.scale_up_bits;
+    const double out_bits = e.traffic.scale_out_bits;
 
     // Scale-up: enough links of the option's kind for the GPU's bandwidth, each with two ends.
     const LinkCost up = link_cost(links.find(option.scale_up_link), spread);

@@ -1,6 +1,8 @@
 #include "lightwatt/mapping/workload.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "lightwatt/core/error.hpp"
 
@@ -15,8 +17,10 @@ InputError bad(const std::string& context, const std::string& key, const std::st
     return InputError({"", 0, context.empty() ? key : context + "." + key, value, problem, allowed});
 }
 
-FabricTier tier_for(int ranks_spanned, const Parallelism& p) {
-    return ranks_spanned <= p.gpus_per_scale_up ? FabricTier::scale_up : FabricTier::scale_out;
+CollectiveOp collective(std::string purpose, Collective kind, double bytes, int ranks, int stride, const Parallelism& p,
+                        double count) {
+    const GroupPlacement g = place_group(ranks, stride, p);
+    return {std::move(purpose), kind, bytes, ranks, g.tier, g.nodes, count};
 }
 
 // The step of `rows` token rows through every layer of one pipeline stage on one GPU.
@@ -63,17 +67,17 @@ StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Pha
     w.kv_read_bytes = (phase == Phase::decode ? s.batch : 1.0) * context_tokens * kv_per_token_here;
     w.kv_write_bytes = new_kv_tokens * kv_per_token_here;
     const double activation = rows * h * s.bytes_per_activation;
+    // Per GPU: the two all-reduces of each layer on this GPU's stage; one activation hand-over to
+    // the next stage; MoE dispatch and combine of every token's hidden state to its a experts.
     if (p.tp > 1)
-        w.collectives.push_back({"tensor-parallel all-reduce (attention and feed-forward outputs)", Collective::all_reduce, activation,
-                                 p.tp, tier_for(p.tp, p), 2.0 * layers_here * p.pp});
+        w.collectives.push_back(collective("tensor-parallel all-reduce (attention and feed-forward outputs)", Collective::all_reduce,
+                                           activation, p.tp, 1, p, 2.0 * layers_here));
     if (p.pp > 1)
-        w.collectives.push_back({"pipeline send/recv between stages", Collective::sendrecv, activation, 2,
-                                 tier_for(p.tp * p.pp, p), static_cast<double>(p.pp - 1)});
+        w.collectives.push_back(collective("pipeline send/recv between stages", Collective::sendrecv, activation, 2, p.tp, p, 1.0));
     if (m.is_moe() && p.ep > 1) {
-        // Dispatch and combine: every token's hidden state to its a experts and back.
         const double a2a = rows * m.active_experts * h * s.bytes_per_activation;
-        w.collectives.push_back({"expert dispatch and combine (all-to-all)", Collective::alltoall, a2a, p.ep, tier_for(p.ep, p),
-                                 2.0 * layers_here * p.pp});
+        w.collectives.push_back(
+            collective("expert dispatch and combine (all-to-all)", Collective::alltoall, a2a, p.ep, 1, p, 2.0 * layers_here));
     }
     return w;
 }
@@ -86,6 +90,22 @@ double StepWork::gemm_flops() const {
     double f = 0.0;
     for (const auto& g : gemms) f += g.flops();
     return f;
+}
+
+TierTraffic step_traffic(const StepWork& w) {
+    TierTraffic t;
+    for (const auto& op : w.collectives) {
+        const double bits = 8.0 * op.bytes * interconnect::bus_bandwidth_factor(op.collective, op.ranks) * op.count;
+        (op.tier == FabricTier::scale_up ? t.scale_up_bits : t.scale_out_bits) += bits;
+    }
+    return t;
+}
+
+GroupPlacement place_group(int ranks, int stride, const Parallelism& p) {
+    const long long span = static_cast<long long>(ranks) * stride;
+    if (span <= p.gpus_per_scale_up) return {FabricTier::scale_up, 1};
+    const long long domains = (span + p.gpus_per_scale_up - 1) / p.gpus_per_scale_up;
+    return {FabricTier::scale_out, static_cast<int>(std::min<long long>(ranks, domains))};
 }
 
 double experts_touched(int experts, int active, double tokens) {

@@ -161,5 +161,21 @@ sed 's/"lpo"/"lp0"/' "$data/scenarios/default.toml" >"$work/s6.toml"
 check "estimate unknown option" 2 "" "options.compare = \"lp0\": no entry of that name in \[options\] \(did you mean \"lpo\"\?\)" -- estimate "$work/s6.toml"
 check "estimate json and csv" 2 "" "two output formats at once" -- estimate --json --csv
 
+# estimate, training mode: the Llama 3 pre-training scenario and its input errors.
+train="$data/scenarios/llama3-405b-training.toml"
+check "training table" 0 "TP 8 x PP 16 x DP 64 = 8192 GPUs" "" -- estimate "$train"
+check "training json" 0 '"mode": "training"' "" -- estimate "$train" --json
+check "training json phases" 0 '"name": "pipeline_bubble"' "" -- estimate "$train" --json
+sed 's/^gpus = 8192/gpus = 8200/' "$train" >"$work/t1.toml"
+check "training gpus not whole replicas" 2 "" "t1.toml:[0-9]+: deployment.gpus = 8200: not a whole number of tp x pp = 128 GPU replicas" -- estimate "$work/t1.toml"
+sed 's/^tokens_per_step = 16777216/tokens_per_step = 16777000/' "$train" >"$work/t2.toml"
+check "training partial micro-batch" 2 "" "t2.toml:[0-9]+: workload.tokens_per_step = 16777000: not a whole number of micro-batches" -- estimate "$work/t2.toml"
+sed 's/^mode = "training"/mode = "train"/' "$train" >"$work/t3.toml"
+check "training unknown mode" 2 "" "workload.mode = \"train\": unknown mode" -- estimate "$work/t3.toml"
+sed 's/^micro_batch_sequences = 1/micro_batch_sequences = 1\nbatch = 64/' "$train" >"$work/t4.toml"
+check "training with a serving key" 2 "" "workload.batch" -- estimate "$work/t4.toml"
+sed '/^bytes_per_gradient/d' "$train" >"$work/t5.toml"
+check "training without gradient bytes" 2 "" "bytes_per_gradient" -- estimate "$work/t5.toml"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

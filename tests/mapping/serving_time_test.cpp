@@ -83,7 +83,7 @@ TEST_CASE("serving time: collectives take the faster of NCCL's LL protocol and t
     const Parallelism p{8, 1, 1, 8};
     auto comm = [&](double bytes, double overlap) {
         StepWork w;
-        w.collectives.push_back({"tp", interconnect::Collective::all_reduce, bytes, 8, FabricTier::scale_up, 2.0});
+        w.collectives.push_back({"tp", interconnect::Collective::all_reduce, bytes, 8, FabricTier::scale_up, 1, 2.0});
         return time_step(w, p, s, test_gpu(), cal, {overlap});
     };
     // 1 MiB: LL 15 us (NCCL model, 8 ranks) + 1048576 x 1.75 / 141e9 = 28.01 us, fitted 50 + 4.59 us;
@@ -96,7 +96,7 @@ TEST_CASE("serving time: collectives take the faster of NCCL's LL protocol and t
     CHECK(in_seconds(half.total) == doctest::Approx(0.5 * in_seconds(half.communication)));
     // No matching fit (16 ranks): NCCL's Simple model latency and the GPU's link bandwidth.
     StepWork w;
-    w.collectives.push_back({"tp", interconnect::Collective::all_reduce, 1048576.0, 16, FabricTier::scale_up, 1.0});
+    w.collectives.push_back({"tp", interconnect::Collective::all_reduce, 1048576.0, 16, FabricTier::scale_up, 1, 1.0});
     const StepTime fallback = time_step(w, {16, 1, 1, 16}, s, test_gpu(), cal, {});
     CHECK_FALSE(fallback.collectives_from_calibration);
     CHECK(in_microseconds(fallback.communication) == doctest::Approx(8.4 + 30 * 3.4 + 1048576.0 * 1.875 / 100e3));
@@ -108,14 +108,15 @@ TEST_CASE("serving estimate: a cycle is the prefill and output-length decode ste
     const auto cal = interconnect::load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
     LlmSpec m = llms.llms.at("llama_3_1_8b");
     const ServingPoint s{8, 600, 600, 2.0, 2.0, 2.0};
-    const ServingEstimate e = estimate_serving(m, {1, 1, 1, 8}, s, gpus.gpus.at("h100_sxm"), cal, {});
-    CHECK(in_seconds(e.cycle) == doctest::Approx(in_seconds(e.prefill.total) + 600.0 * in_seconds(e.decode.total)));
-    CHECK(e.output_tokens == 4800.0);
+    const CycleEstimate e = estimate_serving(m, {1, 1, 1, 8}, s, gpus.gpus.at("h100_sxm"), cal, {});
+    CHECK(in_seconds(e.cycle) == doctest::Approx(in_seconds(e.phase("prefill").total) + 600.0 * in_seconds(e.phase("decode").total)));
+    CHECK(e.tokens == 4800.0);
+    CHECK_THROWS_AS((void)e.phase("optimizer"), std::out_of_range);
     CHECK(in_joules(e.gpu_only_energy_per_token()) * e.tokens_per_s() ==
           doctest::Approx(in_joules(e.gpu_energy) / in_seconds(e.cycle)));  // J/token x tokens/s = W
     // Decode of an 8B model at batch 8 reads its 16 GB of weights every step: at 3350 x 0.8 GB/s,
     // at least 6.0 ms.
-    CHECK(in_seconds(e.decode.total) > 16.06e9 / 2680e9);
+    CHECK(in_seconds(e.phase("decode").total) > 16.06e9 / 2680e9);
     // More batch never lowers tokens/s (weights are shared by the batch).
     double previous = 0.0;
     for (int batch : {1, 2, 8, 32, 128}) {

@@ -21,9 +21,9 @@ const interconnect::LinkCatalog& links() {
 
 TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     // A replica of 8 GPUs making 100 output tokens per 1 s cycle with 4000 J of GPU energy.
-    ServingEstimate e;
+    CycleEstimate e;
     e.gpus = 8;
-    e.output_tokens = 100;
+    e.tokens = 100;
     e.cycle = seconds(1.0);
     e.gpu_energy = joules(4000.0);
     e.gpu_static_energy = joules(1000.0);
@@ -40,11 +40,8 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     baseline.name = "baseline";
     baseline.scale_up_link = "copper_nvlink";
     baseline.scale_out_link = "dsp_pluggable_800g";
-    // Llama 3.1 8B on one GPU per replica: no collectives, so only static network power counts.
-    const LlmSpec m = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).llms.at("llama_3_1_8b");
-    const Parallelism p{1, 1, 1, 8};
-    const ServingPoint s{8, 200, 100, 2.0, 2.0, 2.0};
-    const SystemEnergy r = system_energy(e, m, p, s, sys, baseline, links());
+    // No collective traffic (one GPU per replica): only static network power counts.
+    const SystemEnergy r = system_energy(e, sys, baseline, links());
     const interconnect::LinkReport up = interconnect::evaluate(links().find("copper_nvlink"));
     const interconnect::LinkReport out = interconnect::evaluate(links().find("dsp_pluggable_800g"));
     // Per token: x 8 GPUs / 100 tokens = x 0.08 per GPU-second.
@@ -67,7 +64,7 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     // Copper to the leaf removes one tier of modules.
     FabricOption copper_leaf = baseline;
     copper_leaf.scale_out_first_tier_copper = true;
-    CHECK(in_joules(system_energy(e, m, p, s, sys, copper_leaf, links()).part(EnergyPart::scale_out_optics)) ==
+    CHECK(in_joules(system_energy(e, sys, copper_leaf, links()).part(EnergyPart::scale_out_optics)) ==
           doctest::Approx(0.5 * in_joules(r.part(EnergyPart::scale_out_optics))));
 }
 
@@ -86,18 +83,17 @@ TEST_CASE("system energy: the catalog's options, ordered as their optics") {
     REQUIRE(c.options.count("baseline") == 1);
     for (const auto& [name, source] : c.sources) CHECK_FALSE(source.empty());
     const SystemSpec& sys = c.systems.at("dgx_h100");
-    ServingEstimate e;
+    CycleEstimate e;
     e.gpus = 8;
-    e.output_tokens = 1000;
+    e.tokens = 1000;
     e.cycle = seconds(1.0);
     e.gpu_energy = joules(8.0 * 600.0);
-    const LlmSpec m = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).llms.at("llama_3_1_405b");
-    const Parallelism p{8, 1, 1, 8};
-    const ServingPoint s{64, 200, 360, 1.0, 2.0, 2.0};
+    e.traffic = step_traffic(decode_step(load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).llms.at("llama_3_1_405b"), {8, 1, 1, 8},
+                                         {64, 200, 360, 1.0, 2.0, 2.0}));
     auto total = [&](const std::string& name) {
         FabricOption o = c.options.at(name);
         o.name = name;
-        return in_joules(system_energy(e, m, p, s, sys, o, links()).total());
+        return in_joules(system_energy(e, sys, o, links()).total());
     };
     // Scale-out optics by their power per bit (data/links.toml): DSP pluggable > LPO > CPO.
     CHECK(total("baseline") > total("lpo"));

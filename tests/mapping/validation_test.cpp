@@ -25,7 +25,7 @@ struct Fixture {
         TimingOptions o;
         o.serving = &sc;
         const ServingPoint s{x.batch, runs.prompt_tokens, x.output_tokens, x.bytes_per_weight, 2.0, 2.0};
-        const ServingEstimate e = estimate_serving(m, {x.tp, 1, 1, 8}, s, gpu(), cal, o);
+        const CycleEstimate e = estimate_serving(m, {x.tp, 1, 1, 8}, s, gpu(), cal, o);
         return in_joules(e.gpu_only_energy_per_token()) / in_joules(x.energy_per_token) - 1.0;
     }
 };

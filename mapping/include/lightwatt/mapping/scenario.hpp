@@ -1,5 +1,5 @@
 // A scenario (docs/scenario-file.md; data/scenarios/default.toml) and its estimate: the serving
-// workload, the deployment, the calibration, the options to compare and the facility power
+// or training workload, the deployment, the calibration, the options to compare and the facility power
 // budget; per option the energy per token by part, the saving against the baseline, and the
 // fixed-power view (how many GPUs a budget feeds and the tokens per second they make).
 #pragma once
@@ -12,14 +12,22 @@
 #include "lightwatt/interconnect/calibration_record.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
 #include "lightwatt/mapping/system_energy.hpp"
+#include "lightwatt/mapping/training.hpp"
 
 namespace lightwatt::mapping {
 
+enum class Mode { serving, training };
+std::string_view mode_name(Mode m);
+
 struct Scenario {
     std::string file, description;
+    Mode mode = Mode::serving;
     std::string model, system, gpu;
-    Parallelism parallelism;
-    ServingPoint point;
+    Parallelism parallelism;           // training: dp = deployment.gpus / (tp x pp)
+    ServingPoint point;                // serving
+    TrainingPoint training;            // training
+    int gpus = 0;                      // deployment.gpus
+    int scale_out_tiers = 0;           // fat-tree tiers; 0: the system's
     double communication_overlap = 0.0;
     std::string calibration_profile;   // path, relative to the data folder unless absolute
     std::string serving_runs;          // measured runs whose calibration part fits the serving terms
@@ -44,6 +52,7 @@ Scenario load_scenario(const std::filesystem::path& file, const Catalogs& catalo
 
 struct OptionEstimate {
     SystemEnergy energy;
+    CycleEstimate cycle;               // this option's (its scale-up domain or photonic offload may change it)
     Energy low{}, high{};              // per token, with the catalog's ranges at their ends (system_energy.hpp)
     Energy gpu_only_per_token{};
     double saving_vs_baseline_pct = 0.0;
@@ -55,7 +64,10 @@ struct Estimate {
     const Scenario* scenario = nullptr;
     std::string calibration_source;    // the record's provenance, "public profile ..." for the embedded one
     ServingCalibration serving;
-    ServingEstimate serving_estimate;
+    CycleEstimate cycle;               // the scenario's deployment (its scale-up domain, no offload)
+    // Training: model FLOPs (training.hpp, model_flops_per_token) per second per GPU, what MFU
+    // figures divide by the peak; 0 in serving.
+    double model_tflop_per_s_per_gpu = 0.0;
     std::vector<OptionEstimate> options;  // the scenario's order; the first named "baseline" is the reference
 };
 

@@ -18,6 +18,8 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/core/units.hpp"
@@ -45,7 +47,7 @@ GpuCatalog read_gpu_catalog(TableReader root);
 GpuCatalog load_gpu_catalog(const std::filesystem::path& data_dir);
 
 struct StepTime {
-    Time gemm{}, attention{}, communication{}, overhead{}, total{};
+    Time gemm{}, attention{}, elementwise{}, communication{}, overhead{}, total{};
     Time compute_bound{};           // of gemm + attention, the time spent compute-bound
     Time photonic{};                // offloaded GEMMs' time on the photonic cores (within gemm)
     Energy photonic_energy{};       // per GPU: MACs on the cores and data movement to them
@@ -74,28 +76,49 @@ struct PhotonicOffload {
 
 struct TimingOptions {
     double communication_overlap = 0.0;  // share of collective time hidden under compute, [0, 1]
-    // Serving-engine overhead and activity power (serving_calibration.hpp); null: the roofline step
-    // and the calibration record's two power states.
+    // Activity power and, when serving_engine_overhead, the serving engine's per-step overhead
+    // (serving_calibration.hpp); null: the roofline step and the calibration record's two power states.
     const ServingCalibration* serving = nullptr;
+    bool serving_engine_overhead = true;       // false for training steps (no serving engine)
     const PhotonicOffload* offload = nullptr;  // null: every GEMM on the GPU
+    // Per-GPU NIC bandwidth, per direction, for scale-out collectives without a matching fit
+    // (zero: the GPU's NVLink bandwidth, as for scale-up).
+    DataRate scale_out_bandwidth_per_gpu{};
 };
 
 StepTime time_step(const StepWork& work, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
                    const interconnect::CalibrationRecord& calibration, const TimingOptions& options);
 
-// A serving cycle: the batch's prefill, then output_tokens decode steps.
-struct ServingEstimate {
-    StepTime prefill, decode;
-    Time cycle{};
-    double output_tokens = 0;       // per cycle, per replica
-    int gpus = 0;
-    Energy gpu_energy{};            // all GPUs of the replica over the cycle
-    Energy gpu_static_energy{}, gpu_compute_energy{}, gpu_hbm_energy{};  // of which, all GPUs
-    [[nodiscard]] double tokens_per_s() const { return output_tokens / in_seconds(cycle); }
-    [[nodiscard]] Energy gpu_only_energy_per_token() const { return gpu_energy / output_tokens; }
+// The repeating unit of work an estimate divides by its tokens: a serving cycle (the batch's
+// prefill, then output_tokens decode steps) or a training step (micro-batches, pipeline bubble,
+// optimizer), each phase one step's time and per-GPU energy repeated `repeats` times.
+struct CyclePhase {
+    std::string name;               // "prefill", "decode", "forward_backward", "pipeline_bubble", "optimizer"
+    StepTime time;
+    double repeats = 0;
 };
-ServingEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
-                                 const interconnect::CalibrationRecord& calibration, const TimingOptions& options);
+struct CycleEstimate {
+    std::vector<CyclePhase> phases;
+    Time cycle{};
+    double tokens = 0;              // per cycle: output tokens (serving) or tokens trained on (training)
+    int gpus = 0;                   // GPUs the cycle runs on
+    Energy gpu_energy{};            // all GPUs over the cycle
+    Energy gpu_static_energy{}, gpu_compute_energy{}, gpu_hbm_energy{};  // of which, all GPUs
+    Energy photonic_energy{};       // all GPUs' photonic cores over the cycle
+    TierTraffic traffic;            // bits one GPU sends over each tier in the cycle
+    bool gemm_from_calibration = true, collectives_from_calibration = true;
+    [[nodiscard]] double tokens_per_s() const { return tokens / in_seconds(cycle); }
+    [[nodiscard]] Energy gpu_only_energy_per_token() const { return gpu_energy / tokens; }
+    // The phase of that name; std::out_of_range when the cycle has none.
+    [[nodiscard]] const StepTime& phase(std::string_view name) const;
+};
+
+// Adds `repeats` of a step to a cycle: its time, its GPUs' energy, its traffic.
+void add_phase(CycleEstimate& cycle, std::string name, const StepTime& t, double repeats, const StepWork& work);
+
+// A serving cycle on one replica of tp x pp GPUs: per output token of batch x output_tokens.
+CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
+                               const interconnect::CalibrationRecord& calibration, const TimingOptions& options);
 
 // Fits the serving overhead and the activity power model to measured runs (their model must be
 // in `llms`); throws InputError when the runs cannot determine them.

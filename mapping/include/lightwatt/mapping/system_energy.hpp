@@ -1,4 +1,4 @@
-// Energy per output token of a whole serving system, by part, for one fabric option
+// Energy per token of a whole serving or training system, by part, for one fabric option
 // (docs/models/system-energy.md): GPUs (serving_time.hpp), scale-up links and switches, scale-out
 // optics and switches, host, facility overhead. Attributional: every part's static power for the
 // wall time the work takes, plus the per-bit energy of the bytes the collectives actually put on
@@ -62,20 +62,14 @@ std::string_view energy_part_name(EnergyPart p);
 
 struct SystemEnergy {
     std::string option;
-    std::array<Energy, energy_part_count> per_token{};  // per output token
-    double tokens_per_s = 0.0;                           // per replica
-    int gpus = 0;                                        // per replica
+    std::array<Energy, energy_part_count> per_token{};  // per token (serving: output token; training: token trained on)
+    double tokens_per_s = 0.0;                           // of the GPUs below
+    int gpus = 0;                                        // a serving replica, or a training job's GPUs
     [[nodiscard]] Energy total() const;
     [[nodiscard]] Energy part(EnergyPart p) const { return per_token[static_cast<std::size_t>(p)]; }
     // All-in power per GPU (IT and facility): what a power budget divides by.
     [[nodiscard]] Power power_per_gpu() const { return watts(in_joules(total()) * tokens_per_s / static_cast<double>(gpus)); }
 };
-
-// Bits one GPU sends over each tier in one step (ring algorithms).
-struct TierTraffic {
-    double scale_up_bits = 0.0, scale_out_bits = 0.0;
-};
-TierTraffic step_traffic(const StepWork& w);
 
 // Where a catalog input is a range, the estimate carries low and high companions: links with a
 // published module-power range (e.g. 14-16 W per 800G DSP module) take its ends in place of the
@@ -83,8 +77,8 @@ TierTraffic step_traffic(const StepWork& w);
 // in the serving estimate, scenario.cpp).
 enum class Spread { low, typical, high };
 
-SystemEnergy system_energy(const ServingEstimate& estimate, const LlmSpec& m, const Parallelism& p, const ServingPoint& s,
-                           const SystemSpec& system, const FabricOption& option, const interconnect::LinkCatalog& links,
-                           Spread spread = Spread::typical);
+// Per token of the cycle (serving: output tokens; training: tokens trained on).
+SystemEnergy system_energy(const CycleEstimate& estimate, const SystemSpec& system, const FabricOption& option,
+                           const interconnect::LinkCatalog& links, Spread spread = Spread::typical);
 
 }  // namespace lightwatt::mapping

@@ -21,6 +21,8 @@ struct Parallelism {
     int pp = 1;                    // pipeline stages
     int ep = 1;                    // expert parallel (MoE); 1 = every GPU holds every expert of its layers
     int gpus_per_scale_up = 8;     // GPUs in one scale-up (NVLink-class) domain
+    int dp = 1;                    // data-parallel replicas that synchronise gradients (training)
+    int virtual_stages = 1;        // model chunks per GPU in an interleaved pipeline (training)
 };
 
 struct ServingPoint {
@@ -32,7 +34,7 @@ struct ServingPoint {
     double bytes_per_kv = 2.0;
 };
 
-enum class Phase { prefill, decode };
+enum class Phase { prefill, decode, forward_backward, optimizer };
 enum class FabricTier { scale_up, scale_out };
 std::string_view tier_name(FabricTier t);
 
@@ -49,7 +51,8 @@ struct CollectiveOp {
     double bytes = 0;              // nccl-tests "size" of one call
     int ranks = 1;
     FabricTier tier = FabricTier::scale_up;
-    double count = 0;              // calls per step (on the critical path of one stage)
+    int nodes = 1;                 // nodes (scale-up domains) the group spans
+    double count = 0;              // calls per step, per GPU
 };
 
 struct StepWork {
@@ -61,10 +64,26 @@ struct StepWork {
     double weight_bytes = 0;       // per GPU, read once per step
     double kv_read_bytes = 0;      // per GPU
     double kv_write_bytes = 0;     // per GPU
+    double elementwise_bytes = 0;  // per GPU: memory-bound element-wise traffic (training activations, optimizer update)
     std::vector<CollectiveOp> collectives;
     [[nodiscard]] double gemm_flops() const;
     [[nodiscard]] int gpus(const Parallelism& p) const { return p.tp * p.pp; }
 };
+
+// Bits one GPU sends over each tier in one step (ring algorithms: 2(n-1)/n S per GPU for
+// all-reduce, (n-1)/n S for all-gather, reduce-scatter and all-to-all, S for send/recv).
+struct TierTraffic {
+    double scale_up_bits = 0.0, scale_out_bits = 0.0;
+};
+TierTraffic step_traffic(const StepWork& w);
+
+// The tier and node count of a group of `ranks` GPUs placed `stride` GPUs apart (a tensor-parallel
+// group has stride 1; a data-parallel group stride tp x pp).
+struct GroupPlacement {
+    FabricTier tier = FabricTier::scale_up;
+    int nodes = 1;
+};
+GroupPlacement place_group(int ranks, int stride, const Parallelism& p);
 
 // Checks the parallelism against the model (tp divides the attention heads, and the KV heads or is
 // a multiple of them; pp at most the layers; ep divides the experts and the replica's GPUs) and
