@@ -90,8 +90,11 @@ TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const Trainin
     for (const CollectiveOp& op : forward.collectives) {
         CollectiveOp c = op;
         if (c.collective == Collective::sendrecv) {
-            // Activations forward, their gradients back, once per model chunk.
+            // Activations forward, their gradients back, once per model chunk; each GPU of the
+            // tensor-parallel group sends its 1/tp slice (Megatron's scatter/gather optimisation,
+            // Narayanan et al. 2021, sec. 4.1).
             c.count = 2.0 * p.virtual_stages;
+            c.bytes = op.bytes / p.tp;
         } else {
             // The backward has the forward's collectives again (the transposed all-reduces of
             // tensor parallelism, the all-to-alls of expert dispatch and combine).
