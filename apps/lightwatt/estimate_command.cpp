@@ -34,8 +34,15 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
                            {"gpus_in_power_budget", o.gpus_in_budget},
                            {"tokens_per_s_in_power_budget", o.tokens_per_s_in_budget},
                            {"cycle_s", in_seconds(o.cycle.cycle)},
+                           {"tp", o.parallelism.tp},
+                           {"pp", o.parallelism.pp},
                            {"gemm_times_from_calibration", o.cycle.gemm_from_calibration},
                            {"collective_times_from_calibration", o.cycle.collectives_from_calibration}});
+        if (s.mode == Mode::serving) {
+            options.back()["inter_token_latency_ms"] = in_seconds(o.inter_token_latency) * 1e3;
+            options.back()["meets_latency_target"] = o.meets_latency_target;
+            options.back()["memory_per_gpu_gbyte"] = in_bytes(o.memory.total()) * 1e-9;
+        }
     }
     const CycleEstimate& c = e.cycle;
     nlohmann::json phases = nlohmann::json::array();
@@ -58,6 +65,8 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
                         {"phases", phases},
                         {"power_budget_w", in_watts(s.power_budget)},
                         {"options", options}};
+    j["parallelism"] = s.search_parallelism ? "search" : "fixed";
+    if (s.search.max_inter_token_latency) j["max_inter_token_latency_ms"] = in_seconds(*s.search.max_inter_token_latency) * 1e3;
     if (s.mode == Mode::serving) {
         j["batch"] = s.point.batch;
         j["gpus_per_replica"] = c.gpus;
@@ -167,7 +176,20 @@ std::string table_of(const Scenario& s, const Estimate& e) {
                fixed(o.saving_vs_baseline_pct, 2), fixed(in_joules(o.gpu_only_per_token), 3),
                fixed(o.energy.tokens_per_s, 0), fixed(in_watts(o.energy.power_per_gpu()), 0), fixed(o.gpus_in_budget, 0),
                fixed(o.tokens_per_s_in_budget, 0)});
-    text << t.render() << "\nJ/token by part\n";
+    text << t.render();
+    if (s.search_parallelism || s.search.max_inter_token_latency) {
+        // Each option's replica: the searched or the scenario's parallelism, its latency and memory.
+        TextTable r({"option", "TP x PP", "GPUs", "ITL ms", "meets target", "memory GB/GPU"}, {false, true, true, true, true, true});
+        for (const auto& o : e.options)
+            r.add({o.energy.option, std::to_string(o.parallelism.tp) + " x " + std::to_string(o.parallelism.pp),
+                   std::to_string(o.parallelism.tp * o.parallelism.pp), fixed(in_seconds(o.inter_token_latency) * 1e3, 1),
+                   o.meets_latency_target ? "yes" : "no", fixed(in_bytes(o.memory.total()) * 1e-9, 1)});
+        text << "\n" << (s.search_parallelism ? "Parallelism chosen per option" : "Replica per option");
+        if (s.search.max_inter_token_latency)
+            text << " (target: inter-token latency <= " << fixed(in_seconds(*s.search.max_inter_token_latency) * 1e3, 1) << " ms)";
+        text << "\n" << r.render();
+    }
+    text << "\nJ/token by part\n";
     std::vector<std::string> header{"option"};
     std::vector<bool> right{false};
     for (std::size_t i = 0; i < energy_part_count; ++i) {

@@ -83,6 +83,10 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
             t.activation_bytes_per_token_hidden_layer =
                 w.number("activation_bytes_per_token_hidden_layer", Range::closed(0.0, 64.0));
         }
+        if (s.mode == Mode::serving) {
+            if (const auto itl = w.optional_number("max_inter_token_latency_ms", Range::positive()))
+                s.search.max_inter_token_latency = seconds(*itl * 1e-3);
+        }
         w.finish();
     }
     {
@@ -110,6 +114,20 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
             s.parallelism.dp = static_cast<int>(s.gpus / replica);
             s.parallelism.virtual_stages = static_cast<int>(d.optional_integer("virtual_stages", 1, 1024).value_or(1));
         }
+        s.deployment_line = d.line();
+        const std::string parallelism = d.optional_string("parallelism").value_or("fixed");
+        if (parallelism != "fixed" && parallelism != "search")
+            throw d.error("parallelism", d.value_text("parallelism"), "unknown choice", "\"fixed\" or \"search\"");
+        s.search_parallelism = parallelism == "search";
+        if (s.search_parallelism) {
+            if (s.mode == Mode::training)
+                throw d.error("parallelism", d.value_text("parallelism"), "the search chooses serving replicas only",
+                              "\"fixed\" in training mode");
+            if (s.gpus > 1024)
+                throw d.error("gpus", d.value_text("gpus"), "too many GPUs per replica to search", "at most 1024 with parallelism = \"search\"");
+            s.search.memory_utilization = d.number("memory_utilization", Range{0.0, 1.0, false, true});
+        }
+        s.search.max_gpus = s.gpus;
         s.scale_out_tiers = static_cast<int>(d.optional_integer("scale_out_tiers", 1, 5).value_or(0));
         s.communication_overlap = d.optional_number("communication_overlap", Range::unit_interval()).value_or(0.0);
         try {
@@ -196,14 +214,12 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     for (const auto& name : s.options) {
         FabricOption o = c.systems.options.at(name);
         o.name = name;
-        OptionEstimate oe;
         // A larger scale-up domain (optical scale-up) moves collectives that crossed nodes onto it.
-        Parallelism p = s.parallelism;
-        if (o.scale_up_domain_gpus > 0) p.gpus_per_scale_up = o.scale_up_domain_gpus;
-        const bool other_domain = p.gpus_per_scale_up != s.parallelism.gpus_per_scale_up;
-        oe.cycle = other_domain && o.photonic_core.empty() ? run(p, timing) : e.cycle;
+        Parallelism domain = s.parallelism;
+        if (o.scale_up_domain_gpus > 0) domain.gpus_per_scale_up = o.scale_up_domain_gpus;
+        const bool other_domain = domain.gpus_per_scale_up != s.parallelism.gpus_per_scale_up;
         // Photonic offload: the option changes the step itself; its converters carry a spread.
-        auto offloaded = [&](photonics::SpreadPoint point) {
+        auto offloaded = [&](const Parallelism& p, photonics::SpreadPoint point) {
             const interconnect::LinkReport link = interconnect::evaluate(c.links.find(o.photonic_link));
             PhotonicOffload offload{photonics::with_converters_at(c.photonic_cores.cores.at(o.photonic_core), c.photonic_cores.converters, point),
                                     o.photonic_cores_per_gpu, o.offload_gemms, in_joules(link.energy_per_bit * bits(1.0))};
@@ -212,10 +228,60 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
             with_offload.offload = &offload;
             return run(p, with_offload);
         };
-        if (!o.photonic_core.empty()) oe.cycle = offloaded(photonics::SpreadPoint::typical);
+        auto cycle_of = [&](const Parallelism& p) {
+            if (!o.photonic_core.empty()) return offloaded(p, photonics::SpreadPoint::typical);
+            const bool as_scenario = !other_domain && p.tp == s.parallelism.tp && p.pp == s.parallelism.pp;
+            return as_scenario ? e.cycle : run(p, timing);
+        };
+        auto latency_of = [&](const Parallelism& p, const CycleEstimate& k) {
+            return s.mode == Mode::serving ? static_cast<double>(p.pp) * k.phase("decode").total : Time{};
+        };
+        auto meets = [&](Time itl) { return !s.search.max_inter_token_latency || itl <= *s.search.max_inter_token_latency; };
+
+        OptionEstimate oe;
+        oe.parallelism = domain;
+        if (s.search_parallelism) {
+            // The lowest energy per token among the candidates that fit and meet the latency
+            // target; when none meets it, the fitting candidate of least latency.
+            const Information capacity = s.search.memory_utilization * c.gpus.gpus.at(s.gpu).hbm_capacity;
+            bool found = false;
+            bool found_meets = false;
+            double best_joules = 0.0;
+            Time best_latency{};
+            for (const Parallelism& p : serving_candidates(m, domain, s.point, s.search.max_gpus)) {
+                if (serving_memory_per_gpu(m, p, s.point).total() > capacity) continue;
+                CycleEstimate k = cycle_of(p);
+                const Time itl = latency_of(p, k);
+                const double j = in_joules(system_energy(k, sys, o, c.links).total());
+                const bool ok = meets(itl);
+                const bool better = !found || (ok && !found_meets) ||
+                                    (ok == found_meets && (ok ? j < best_joules : itl < best_latency));
+                if (better) {
+                    found = true;
+                    found_meets = ok;
+                    best_joules = j;
+                    best_latency = itl;
+                    oe.parallelism = p;
+                    oe.cycle = std::move(k);
+                }
+            }
+            if (!found)
+                throw InputError({s.file, s.deployment_line, "deployment.gpus", std::to_string(s.gpus),
+                                  "no tp x pp within that many GPUs holds " + s.model + "'s weights and KV cache in " +
+                                      format_number(100.0 * s.search.memory_utilization) + " % of each GPU's memory",
+                                  "more GPUs per replica, a smaller batch or shorter sequences"});
+        } else {
+            oe.cycle = cycle_of(domain);
+        }
+        const Parallelism& p = oe.parallelism;
+        if (s.mode == Mode::serving) {
+            oe.inter_token_latency = latency_of(p, oe.cycle);
+            oe.meets_latency_target = meets(oe.inter_token_latency);
+            oe.memory = serving_memory_per_gpu(m, p, s.point);
+        }
         oe.energy = system_energy(oe.cycle, sys, o, c.links);
-        const CycleEstimate cycle_low = o.photonic_core.empty() ? oe.cycle : offloaded(photonics::SpreadPoint::low);
-        const CycleEstimate cycle_high = o.photonic_core.empty() ? oe.cycle : offloaded(photonics::SpreadPoint::high);
+        const CycleEstimate cycle_low = o.photonic_core.empty() ? oe.cycle : offloaded(p, photonics::SpreadPoint::low);
+        const CycleEstimate cycle_high = o.photonic_core.empty() ? oe.cycle : offloaded(p, photonics::SpreadPoint::high);
         // The range spans the modelled figure and the catalog's ends (the model may lie outside a
         // published range: the 800G DSP module is modelled at 17 W against 14-16 W published).
         oe.low = std::min(oe.energy.total(), system_energy(cycle_low, sys, o, c.links, Spread::low).total());

@@ -19,6 +19,13 @@ using interconnect::CollectiveFit;
 // src/graph/tuning.cc, NVIDIA/nccl 5067397c; ../shared/reference/system-energy.md sec. 2.5).
 double ll_bus_bandwidth_cap_gbyte_per_s(int nodes) { return nodes <= 1 ? 141.0 : (nodes == 2 ? 45.0 : 35.0); }
 
+// The LL protocol's bus bandwidth in NCCL's ring model: a quarter of the protocol-free bandwidth
+// (a third for one-node collectives other than all-reduce), capped at llMaxBws (same source).
+double ll_bus_bandwidth(double bus_bytes_per_s, int nodes, interconnect::Collective c) {
+    const double share = (nodes > 1 || c == interconnect::Collective::all_reduce) ? 0.25 : 1.0 / 3.0;
+    return std::min(ll_bus_bandwidth_cap_gbyte_per_s(nodes) * 1e9, bus_bytes_per_s * share);
+}
+
 // Efficiency of the calibration GEMM nearest in log shape (bf16 rows), or empty.
 std::optional<double> gemm_efficiency(const CalibrationRecord& c, double peak_bf16, double m, double n, double k) {
     double best = std::numeric_limits<double>::infinity();
@@ -122,13 +129,13 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
         if (const auto* rec = matching_fit(cal, op)) {
             const CollectiveFit& f = *rec->fit;
             const double bus = in_gigabytes_per_second(f.bus_bandwidth) * 1e9;
-            const double ll_bus = std::min(bus, ll_bus_bandwidth_cap_gbyte_per_s(op.nodes) * 1e9);
+            const double ll_bus = ll_bus_bandwidth(bus, op.nodes, op.collective);
             const double ll = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll)) +
                               op.bytes * factor / ll_bus;
             const double fitted = in_seconds(f.latency) + op.bytes * factor / bus;
             each = std::min(ll, fitted);
         } else {
-            // No fit for this group: NCCL's Simple-protocol latency and the links' bandwidth. A ring
+            // No fit for this group: NCCL's model latencies and the links' bandwidth. A ring
             // across nodes leaves each node through its GPUs' NICs, one ring per GPU in the group
             // there, so its bus bandwidth is the NICs of the group's GPUs on one node.
             t.collectives_from_calibration = false;
@@ -138,8 +145,14 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
                 const double ranks_per_node = static_cast<double>(op.ranks) / std::max(1, op.nodes);
                 bus = std::min(nvlink, in_gigabytes_per_second(o.scale_out_bandwidth_per_gpu) * 1e9 * ranks_per_node);
             }
-            each = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple)) +
-                   op.bytes * factor / bus;
+            // The faster of NCCL's LL and Simple protocols, as its tuner picks.
+            const double simple =
+                in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple)) +
+                op.bytes * factor / bus;
+            const double ll_bus = ll_bus_bandwidth(bus, op.nodes, op.collective);
+            const double ll = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll)) +
+                              op.bytes * factor / ll_bus;
+            each = std::min(ll, simple);
         }
         t.communication += seconds(each * op.count);
     }

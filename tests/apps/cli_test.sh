@@ -176,6 +176,19 @@ sed 's/^micro_batch_sequences = 1/micro_batch_sequences = 1\nbatch = 64/' "$trai
 check "training with a serving key" 2 "" "workload.batch" -- estimate "$work/t4.toml"
 sed '/^bytes_per_gradient/d' "$train" >"$work/t5.toml"
 check "training without gradient bytes" 2 "" "bytes_per_gradient" -- estimate "$work/t5.toml"
+sed 's/^tp = 8/tp = 8\nparallelism = "search"\nmemory_utilization = 0.9/' "$train" >"$work/t6.toml"
+check "training search refused" 2 "" "deployment.parallelism = \"search\": the search chooses serving replicas only" -- estimate "$work/t6.toml"
+
+# estimate with a latency target and the parallelism searched per option.
+lat="$data/scenarios/405b-latency-target.toml"
+check "search table" 0 "cpo_optical_io_scale_up +16 x 1 +16 +[0-9.]+ +yes" "" -- estimate "$lat"
+check "search json" 0 '"meets_latency_target": false' "" -- estimate "$lat" --json
+sed 's/^gpus = 64/gpus = 4/; s/^tp = 8/tp = 4/' "$lat" >"$work/l1.toml"
+check "search nothing fits" 2 "" "l1.toml:[0-9]+: deployment.gpus = 4: no tp x pp within that many GPUs holds llama_3_1_405b" -- estimate "$work/l1.toml"
+sed 's/^parallelism = "search"/parallelism = "best"/' "$lat" >"$work/l2.toml"
+check "search unknown choice" 2 "" "deployment.parallelism = \"best\": unknown choice" -- estimate "$work/l2.toml"
+sed '/^memory_utilization/d' "$lat" >"$work/l3.toml"
+check "search without memory share" 2 "" "memory_utilization" -- estimate "$work/l3.toml"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

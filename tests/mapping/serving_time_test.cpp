@@ -86,20 +86,27 @@ TEST_CASE("serving time: collectives take the faster of NCCL's LL protocol and t
         w.collectives.push_back({"tp", interconnect::Collective::all_reduce, bytes, 8, FabricTier::scale_up, 1, 2.0});
         return time_step(w, p, s, test_gpu(), cal, {overlap});
     };
-    // 1 MiB: LL 15 us (NCCL model, 8 ranks) + 1048576 x 1.75 / 141e9 = 28.01 us, fitted 50 + 4.59 us;
-    // LL wins; two calls: 56.0 us.
-    CHECK(in_microseconds(comm(1048576.0, 0.0).communication) == doctest::Approx(2.0 * (15.0 + 1048576.0 * 1.75 / 141e3)));
+    // 1 MiB: LL 15 us (NCCL model, 8 ranks) + 1048576 x 1.75 / 100e9 (a quarter of the 400 GB/s,
+    // under the 141 GB/s cap) = 33.35 us, fitted 50 + 4.59 us; LL wins; two calls: 66.7 us.
+    CHECK(in_microseconds(comm(1048576.0, 0.0).communication) == doctest::Approx(2.0 * (15.0 + 1048576.0 * 1.75 / 100e3)));
     // 1 GiB: the fitted line wins: 2 x (50 + 1073741824 x 1.75 / 400e3) us.
     CHECK(in_microseconds(comm(1073741824.0, 0.0).communication) == doctest::Approx(2.0 * (50.0 + 1073741824.0 * 1.75 / 400e3)));
     // Half the communication hidden under compute: the step counts half of it.
     const StepTime half = comm(1048576.0, 0.5);
     CHECK(in_seconds(half.total) == doctest::Approx(0.5 * in_seconds(half.communication)));
-    // No matching fit (16 ranks): NCCL's Simple model latency and the GPU's link bandwidth.
+    // No matching fit (16 ranks): NCCL's model latencies and the GPU's link bandwidth, the faster
+    // protocol: LL 6.6 + 30 x 0.6 = 24.6 us + 1 MiB x 1.875 at a quarter of the 100 GB/s link
+    // (103.2 us) against Simple 8.4 + 30 x 3.4 = 110.4 us + 1 MiB x 1.875 at 100 GB/s (130.1 us).
     StepWork w;
     w.collectives.push_back({"tp", interconnect::Collective::all_reduce, 1048576.0, 16, FabricTier::scale_up, 1, 1.0});
     const StepTime fallback = time_step(w, {16, 1, 1, 16}, s, test_gpu(), cal, {});
     CHECK_FALSE(fallback.collectives_from_calibration);
-    CHECK(in_microseconds(fallback.communication) == doctest::Approx(8.4 + 30 * 3.4 + 1048576.0 * 1.875 / 100e3));
+    CHECK(in_microseconds(fallback.communication) == doctest::Approx(6.6 + 30 * 0.6 + 1048576.0 * 1.875 / 25e3));
+    // 1 GiB: bandwidth dominates: Simple.
+    StepWork big;
+    big.collectives.push_back({"tp", interconnect::Collective::all_reduce, 1073741824.0, 16, FabricTier::scale_up, 1, 1.0});
+    CHECK(in_microseconds(time_step(big, {16, 1, 1, 16}, s, test_gpu(), cal, {}).communication) ==
+          doctest::Approx(8.4 + 30 * 3.4 + 1073741824.0 * 1.875 / 100e3));
 }
 
 TEST_CASE("serving estimate: a cycle is the prefill and output-length decode steps; energy per output token") {

@@ -11,6 +11,7 @@
 
 #include "lightwatt/interconnect/calibration_record.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
+#include "lightwatt/mapping/parallelism_search.hpp"
 #include "lightwatt/mapping/system_energy.hpp"
 #include "lightwatt/mapping/training.hpp"
 
@@ -27,6 +28,11 @@ struct Scenario {
     ServingPoint point;                // serving
     TrainingPoint training;            // training
     int gpus = 0;                      // deployment.gpus
+    int deployment_line = 0;
+    // Serving: choose each option's tp x pp (parallelism_search.hpp) instead of the scenario's;
+    // the latency target is also reported when the parallelism is fixed.
+    bool search_parallelism = false;
+    SearchConstraints search;
     int scale_out_tiers = 0;           // fat-tree tiers; 0: the system's
     double communication_overlap = 0.0;
     std::string calibration_profile;   // path, relative to the data folder unless absolute
@@ -53,6 +59,10 @@ Scenario load_scenario(const std::filesystem::path& file, const Catalogs& catalo
 struct OptionEstimate {
     SystemEnergy energy;
     CycleEstimate cycle;               // this option's (its scale-up domain or photonic offload may change it)
+    Parallelism parallelism;           // the option's (the scenario's unless searched)
+    Time inter_token_latency{};        // serving: pp x decode step
+    bool meets_latency_target = true;  // serving with workload.max_inter_token_latency_ms
+    ServingMemory memory;              // serving: per GPU
     Energy low{}, high{};              // per token, with the catalog's ranges at their ends (system_energy.hpp)
     Energy gpu_only_per_token{};
     double saving_vs_baseline_pct = 0.0;
