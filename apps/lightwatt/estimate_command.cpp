@@ -38,6 +38,18 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
                            {"pp", o.parallelism.pp},
                            {"gemm_times_from_calibration", o.cycle.gemm_from_calibration},
                            {"collective_times_from_calibration", o.cycle.collectives_from_calibration}});
+        if (!o.offload_accuracy.empty()) {
+            nlohmann::json accuracy = nlohmann::json::array();
+            for (const auto& a : o.offload_accuracy)
+                accuracy.push_back({{"gemm", a.gemm},
+                                    {"outputs_sampled", a.outputs_sampled},
+                                    {"reduction_k", a.reduction},
+                                    {"rows", a.rows},
+                                    {"snr_db", a.snr_db},
+                                    {"enob", a.enob},
+                                    {"rel_rms_error", a.rel_rms_error}});
+            options.back()["offload_accuracy"] = accuracy;
+        }
         if (s.mode == Mode::serving) {
             options.back()["inter_token_latency_ms"] = in_seconds(o.inter_token_latency) * 1e3;
             options.back()["meets_latency_target"] = o.meets_latency_target;
@@ -188,6 +200,19 @@ std::string table_of(const Scenario& s, const Estimate& e) {
         if (s.search.max_inter_token_latency)
             text << " (target: inter-token latency <= " << fixed(in_seconds(*s.search.max_inter_token_latency) * 1e3, 1) << " ms)";
         text << "\n" << r.render();
+    }
+    bool offloads = false;
+    for (const auto& o : e.options) offloads = offloads || !o.offload_accuracy.empty();
+    if (offloads) {
+        TextTable a({"option", "GEMM", "sample (outputs x k x rows)", "SNR dB", "ENOB", "rel. RMS error"}, {false, false, true, true, true, true});
+        for (const auto& o : e.options)
+            for (const auto& g : o.offload_accuracy)
+                a.add({o.energy.option, g.gemm,
+                       std::to_string(g.outputs_sampled) + " x " + std::to_string(g.reduction) + " x " + std::to_string(g.rows),
+                       fixed(g.snr_db, 1), fixed(g.enob, 2), fixed(100.0 * g.rel_rms_error, 2) + " %"});
+        text << "\nOffloaded GEMMs on the photonic cores: accuracy of an emulated sample (uniform test matrices, seed "
+             << photonics::kDefaultEmulationSeed << ")\n"
+             << a.render();
     }
     text << "\nJ/token by part\n";
     std::vector<std::string> header{"option"};

@@ -183,6 +183,15 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
         (calibration_override ? *calibration_override : resolve(data_dir, s.calibration_profile)).string());
     const ServingMeasurements runs = load_serving_measurements(resolve(data_dir, s.serving_runs));
     in.serving = fit_serving_calibration(runs, c.llms, c.gpus.gpus.at(s.gpu), in.calibration);
+    // The offloaded GEMMs' accuracy, per photonic option, on the shapes of the scenario's step.
+    const LlmSpec& m = c.llms.llms.at(s.model);
+    for (const auto& name : s.options) {
+        const FabricOption& o = c.systems.options.at(name);
+        if (o.photonic_core.empty()) continue;
+        const StepWork work = s.mode == Mode::serving ? decode_step(m, s.parallelism, s.point)
+                                                      : training_step(m, s.parallelism, s.training).micro_batch;
+        in.offload_accuracy[name] = offload_accuracy(c.photonic_cores.cores.at(o.photonic_core), work, o.offload_gemms);
+    }
     return in;
 }
 
@@ -287,6 +296,7 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
         oe.low = std::min(oe.energy.total(), system_energy(cycle_low, sys, o, c.links, Spread::low).total());
         oe.high = std::max(oe.energy.total(), system_energy(cycle_high, sys, o, c.links, Spread::high).total());
         oe.gpu_only_per_token = oe.cycle.gpu_only_energy_per_token();
+        if (const auto a = in.offload_accuracy.find(name); a != in.offload_accuracy.end()) oe.offload_accuracy = a->second;
         const double per_gpu = in_watts(oe.energy.power_per_gpu());
         oe.gpus_in_budget = std::floor(in_watts(s.power_budget) / per_gpu);
         oe.tokens_per_s_in_budget = oe.gpus_in_budget * oe.energy.tokens_per_s / oe.energy.gpus;

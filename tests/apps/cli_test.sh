@@ -132,6 +132,8 @@ if cmp -s "$work/cal.json" "$work/cal-before.json"; then passed=$((passed + 1));
 check "estimate table" 0 "cpo_optical_io_scale_up" "" -- estimate
 check "estimate json" 0 '"breakdown_j_per_token"' "" -- estimate --json
 check "estimate csv" 0 "^option,j_per_token" "" -- estimate --csv
+check "estimate offload accuracy" 0 "photonic_ffn_offload +gate_up +256 x 16384 x 64" "" -- estimate
+check "estimate offload accuracy json" 0 '"offload_accuracy"' "" -- estimate --json
 "$lw" estimate --json >"$work/est.json"
 for key in scenario calibration_source options name j_per_token gpu_only_j_per_token tokens_per_s tokens_per_joule \
            breakdown_j_per_token saving_vs_baseline_pct; do

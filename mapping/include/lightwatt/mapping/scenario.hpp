@@ -5,12 +5,14 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "lightwatt/interconnect/calibration_record.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
+#include "lightwatt/mapping/offload_accuracy.hpp"
 #include "lightwatt/mapping/parallelism_search.hpp"
 #include "lightwatt/mapping/system_energy.hpp"
 #include "lightwatt/mapping/training.hpp"
@@ -63,6 +65,7 @@ struct OptionEstimate {
     Time inter_token_latency{};        // serving: pp x decode step
     bool meets_latency_target = true;  // serving with workload.max_inter_token_latency_ms
     ServingMemory memory;              // serving: per GPU
+    std::vector<OffloadAccuracy> offload_accuracy;  // photonic options: the offloaded GEMMs' accuracy
     Energy low{}, high{};              // per token, with the catalog's ranges at their ends (system_energy.hpp)
     Energy gpu_only_per_token{};
     double saving_vs_baseline_pct = 0.0;
@@ -86,6 +89,7 @@ struct EstimateInputs {
     const Catalogs* catalogs = nullptr;
     interconnect::CalibrationRecord calibration;
     ServingCalibration serving;
+    std::map<std::string, std::vector<OffloadAccuracy>> offload_accuracy;  // by option name
 };
 EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& catalogs, const std::filesystem::path& data_dir,
                                     const std::optional<std::filesystem::path>& calibration_override);
