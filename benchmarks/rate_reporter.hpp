@@ -4,18 +4,24 @@
 
 #include <benchmark/benchmark.h>
 
+#include <map>
+#include <string>
 #include <vector>
 
 namespace lightwatt::bench {
 
 class RateReporter : public benchmark::ConsoleReporter {
 public:
-    double median_rate = 0.0;
+    double median_rate = 0.0;                      // of the last benchmark reported
+    std::map<std::string, double> median_rates;    // by benchmark function name
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const auto& run : runs) {
             if (run.aggregate_name == "median") {
                 const auto it = run.counters.find("items_per_second");
-                if (it != run.counters.end()) median_rate = it->second;
+                if (it != run.counters.end()) {
+                    median_rate = it->second;
+                    median_rates[run.run_name.function_name] = it->second;
+                }
             }
         }
         ConsoleReporter::ReportRuns(runs);

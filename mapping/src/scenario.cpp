@@ -29,7 +29,8 @@ std::filesystem::path resolve(const std::filesystem::path& data_dir, const std::
 
 Catalogs Catalogs::load(const std::filesystem::path& data_dir) {
     Catalogs c{load_llm_catalog(data_dir), load_gpu_catalog(data_dir), load_system_catalog(data_dir),
-               interconnect::LinkCatalog::load(data_dir), photonics::load_photonic_core_catalog(data_dir)};
+               interconnect::LinkCatalog::load(data_dir), photonics::load_photonic_core_catalog(data_dir), {}};
+    c.link_costs = LinkCosts::of(c.links);
     // Every option's names must exist: a catalog error, named where it is written.
     const auto options_doc = TomlDocument::parse_file(data_dir / "options.toml");
     for (const auto& [name, o] : c.systems.options) {
@@ -229,9 +230,9 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
         const bool other_domain = domain.gpus_per_scale_up != s.parallelism.gpus_per_scale_up;
         // Photonic offload: the option changes the step itself; its converters carry a spread.
         auto offloaded = [&](const Parallelism& p, photonics::SpreadPoint point) {
-            const interconnect::LinkReport link = interconnect::evaluate(c.links.find(o.photonic_link));
             PhotonicOffload offload{photonics::with_converters_at(c.photonic_cores.cores.at(o.photonic_core), c.photonic_cores.converters, point),
-                                    o.photonic_cores_per_gpu, o.offload_gemms, in_joules(link.energy_per_bit * bits(1.0))};
+                                    o.photonic_cores_per_gpu, o.offload_gemms,
+                                    c.link_costs.at(o.photonic_link, Spread::typical).full_load_joules_per_bit};
             if (point == photonics::SpreadPoint::typical) offload.core = c.photonic_cores.cores.at(o.photonic_core);
             TimingOptions with_offload = timing;
             with_offload.offload = &offload;
@@ -261,7 +262,7 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
                 if (serving_memory_per_gpu(m, p, s.point).total() > capacity) continue;
                 CycleEstimate k = cycle_of(p);
                 const Time itl = latency_of(p, k);
-                const double j = in_joules(system_energy(k, sys, o, c.links).total());
+                const double j = in_joules(system_energy(k, sys, o, c.link_costs).total());
                 const bool ok = meets(itl);
                 const bool better = !found || (ok && !found_meets) ||
                                     (ok == found_meets && (ok ? j < best_joules : itl < best_latency));
@@ -288,13 +289,13 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
             oe.meets_latency_target = meets(oe.inter_token_latency);
             oe.memory = serving_memory_per_gpu(m, p, s.point);
         }
-        oe.energy = system_energy(oe.cycle, sys, o, c.links);
+        oe.energy = system_energy(oe.cycle, sys, o, c.link_costs);
         const CycleEstimate cycle_low = o.photonic_core.empty() ? oe.cycle : offloaded(p, photonics::SpreadPoint::low);
         const CycleEstimate cycle_high = o.photonic_core.empty() ? oe.cycle : offloaded(p, photonics::SpreadPoint::high);
         // The range spans the modelled figure and the catalog's ends (the model may lie outside a
         // published range: the 800G DSP module is modelled at 17 W against 14-16 W published).
-        oe.low = std::min(oe.energy.total(), system_energy(cycle_low, sys, o, c.links, Spread::low).total());
-        oe.high = std::max(oe.energy.total(), system_energy(cycle_high, sys, o, c.links, Spread::high).total());
+        oe.low = std::min(oe.energy.total(), system_energy(cycle_low, sys, o, c.link_costs, Spread::low).total());
+        oe.high = std::max(oe.energy.total(), system_energy(cycle_high, sys, o, c.link_costs, Spread::high).total());
         oe.gpu_only_per_token = oe.cycle.gpu_only_energy_per_token();
         if (const auto a = in.offload_accuracy.find(name); a != in.offload_accuracy.end()) oe.offload_accuracy = a->second;
         const double per_gpu = in_watts(oe.energy.power_per_gpu());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "lightwatt/core/error.hpp"
 
@@ -12,12 +13,7 @@ namespace {
 constexpr std::array<std::string_view, energy_part_count> kPartNames = {
     "gpu_static", "gpu_compute", "gpu_hbm", "photonic_cores", "scale_up_links", "scale_up_switches", "scale_out_optics", "scale_out_switches", "host", "facility"};
 
-// Static power (both ends) and energy per bit above it, per link, at the link's full-load point.
-struct LinkCost {
-    Power static_power{};
-    double dynamic_joules_per_bit = 0.0;
-    DataRate payload{};
-};
+}  // namespace
 
 LinkCost link_cost(const interconnect::LinkArchetype& a, Spread spread) {
     const interconnect::LinkReport r = interconnect::evaluate(a);
@@ -31,10 +27,22 @@ LinkCost link_cost(const interconnect::LinkArchetype& a, Spread spread) {
     c.payload = r.payload_rate;
     // link_power carries payload in both directions at full load.
     c.dynamic_joules_per_bit = in_watts(r.link_power - r.static_power) / (2.0 * in_bits_per_second(r.payload_rate));
+    c.full_load_joules_per_bit = in_joules(r.energy_per_bit * bits(1.0));
     return c;
 }
 
-}  // namespace
+LinkCosts LinkCosts::of(const interconnect::LinkCatalog& links) {
+    LinkCosts out;
+    for (const auto& a : links.links())
+        out.by_name[a.name] = {link_cost(a, Spread::low), link_cost(a, Spread::typical), link_cost(a, Spread::high)};
+    return out;
+}
+
+const LinkCost& LinkCosts::at(const std::string& name, Spread spread) const {
+    const auto it = by_name.find(name);
+    if (it == by_name.end()) throw std::out_of_range("no link archetype \"" + name + "\" among the evaluated links");
+    return it->second[static_cast<std::size_t>(spread)];
+}
 
 std::string_view energy_part_name(EnergyPart p) { return kPartNames[static_cast<std::size_t>(p)]; }
 
@@ -46,6 +54,17 @@ Energy SystemEnergy::total() const {
 
 SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option, const interconnect::LinkCatalog& links,
                            Spread spread) {
+    return system_energy(e, sys, option, link_cost(links.find(option.scale_up_link), spread),
+                         link_cost(links.find(option.scale_out_link), spread));
+}
+
+SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option, const LinkCosts& links,
+                           Spread spread) {
+    return system_energy(e, sys, option, links.at(option.scale_up_link, spread), links.at(option.scale_out_link, spread));
+}
+
+SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option, const LinkCost& up,
+                           const LinkCost& sc) {
     SystemEnergy out;
     out.option = option.name;
     out.gpus = e.gpus;
@@ -66,14 +85,12 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
     const double out_bits = e.traffic.scale_out_bits;
 
     // Scale-up: enough links of the option's kind for the GPU's bandwidth, each with two ends.
-    const LinkCost up = link_cost(links.find(option.scale_up_link), spread);
     const double up_links = in_bits_per_second(sys.scale_up_bandwidth_per_gpu) / in_bits_per_second(up.payload);
     set(EnergyPart::scale_up_links, in_watts(up.static_power) * up_links * cycle + up.dynamic_joules_per_bit * up_bits);
     set(EnergyPart::scale_up_switches, in_watts(sys.scale_up_switch_power_per_gpu) * cycle);
 
     // Scale-out: a non-blocking k-tier fat tree, one link of the GPU's NIC bandwidth per tier
     // (2k modules per GPU, 2k - 2 with copper to the leaf); 2k - 1 switch ports per GPU.
-    const LinkCost sc = link_cost(links.find(option.scale_out_link), spread);
     const double links_per_tier = in_bits_per_second(sys.scale_out_bandwidth_per_gpu) / in_bits_per_second(sc.payload);
     const double optical_tiers = sys.scale_out_tiers - (option.scale_out_first_tier_copper ? 1 : 0);
     set(EnergyPart::scale_out_optics,

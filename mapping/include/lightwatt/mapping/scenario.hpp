@@ -50,6 +50,7 @@ struct Catalogs {
     SystemCatalog systems;
     interconnect::LinkCatalog links;
     photonics::PhotonicCoreCatalog photonic_cores;
+    LinkCosts link_costs;              // every link archetype evaluated once
     static Catalogs load(const std::filesystem::path& data_dir);
 };
 

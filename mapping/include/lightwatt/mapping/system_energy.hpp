@@ -77,8 +77,32 @@ struct SystemEnergy {
 // in the serving estimate, scenario.cpp).
 enum class Spread { low, typical, high };
 
+// A link's cost to the system at its full-load point: static power of both ends (at a Spread's
+// end, the published module power range in place of the modelled module), energy per bit above
+// it, payload per direction, and the link's total energy per bit.
+struct LinkCost {
+    Power static_power{};
+    double dynamic_joules_per_bit = 0.0;
+    DataRate payload{};
+    double full_load_joules_per_bit = 0.0;
+};
+LinkCost link_cost(const interconnect::LinkArchetype& a, Spread spread);
+
+// Every archetype of a catalog evaluated once, at each Spread: what repeated estimates reuse
+// (interconnect::evaluate is most of an estimate's time otherwise).
+struct LinkCosts {
+    std::map<std::string, std::array<LinkCost, 3>> by_name;  // [low, typical, high]
+    static LinkCosts of(const interconnect::LinkCatalog& links);
+    // std::out_of_range for a name the catalog did not have.
+    [[nodiscard]] const LinkCost& at(const std::string& name, Spread spread) const;
+};
+
 // Per token of the cycle (serving: output tokens; training: tokens trained on).
 SystemEnergy system_energy(const CycleEstimate& estimate, const SystemSpec& system, const FabricOption& option,
                            const interconnect::LinkCatalog& links, Spread spread = Spread::typical);
+SystemEnergy system_energy(const CycleEstimate& estimate, const SystemSpec& system, const FabricOption& option,
+                           const LinkCosts& links, Spread spread = Spread::typical);
+SystemEnergy system_energy(const CycleEstimate& estimate, const SystemSpec& system, const FabricOption& option,
+                           const LinkCost& scale_up, const LinkCost& scale_out);
 
 }  // namespace lightwatt::mapping
