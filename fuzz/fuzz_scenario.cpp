@@ -1,6 +1,7 @@
 // Fuzzes `lightwatt estimate SCENARIO`: any bytes read as a scenario against the shipped catalogs
 // must give an estimate or an InputError, never a crash, hang, sanitizer report or another
-// exception. The calibration and the fitted serving terms are loaded once from data/.
+// exception. The calibration and the fitted serving terms are loaded once from data/ (without the
+// offload accuracy emulations, which take seconds under the sanitizers).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -14,7 +15,7 @@ using namespace lightwatt::mapping;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const Catalogs catalogs = Catalogs::load(LIGHTWATT_FUZZ_DATA_DIR);
     static const Scenario base = load_scenario(std::string(LIGHTWATT_FUZZ_DATA_DIR) + "/scenarios/default.toml", catalogs);
-    static const EstimateInputs inputs = load_estimate_inputs(base, catalogs, LIGHTWATT_FUZZ_DATA_DIR, std::nullopt);
+    static const EstimateInputs inputs = load_estimate_inputs(base, catalogs, LIGHTWATT_FUZZ_DATA_DIR, std::nullopt, false);
     try {
         const auto doc = TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");
         const Scenario s = read_scenario(doc.root(), catalogs);

@@ -177,7 +177,7 @@ Scenario load_scenario(const std::filesystem::path& file, const Catalogs& catalo
 }
 
 EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const std::filesystem::path& data_dir,
-                                    const std::optional<std::filesystem::path>& calibration_override) {
+                                    const std::optional<std::filesystem::path>& calibration_override, bool emulate_offload_accuracy) {
     EstimateInputs in;
     in.catalogs = &c;
     in.calibration = interconnect::load_calibration(
@@ -186,9 +186,15 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
     in.serving = fit_serving_calibration(runs, c.llms, c.gpus.gpus.at(s.gpu), in.calibration);
     // The offloaded GEMMs' accuracy, per photonic option, on the shapes of the scenario's step.
     const LlmSpec& m = c.llms.llms.at(s.model);
+    std::map<std::pair<std::string, std::vector<std::string>>, std::string> emulated;  // (core, GEMMs) -> first option
     for (const auto& name : s.options) {
         const FabricOption& o = c.systems.options.at(name);
-        if (o.photonic_core.empty()) continue;
+        if (o.photonic_core.empty() || !emulate_offload_accuracy) continue;
+        const auto [seen, first] = emulated.try_emplace({o.photonic_core, o.offload_gemms}, name);
+        if (!first) {
+            in.offload_accuracy[name] = in.offload_accuracy.at(seen->second);  // the same core on the same GEMMs
+            continue;
+        }
         const StepWork work = s.mode == Mode::serving ? decode_step(m, s.parallelism, s.point)
                                                       : training_step(m, s.parallelism, s.training).micro_batch;
         in.offload_accuracy[name] = offload_accuracy(c.photonic_cores.cores.at(o.photonic_core), work, o.offload_gemms);

@@ -92,8 +92,11 @@ struct EstimateInputs {
     ServingCalibration serving;
     std::map<std::string, std::vector<OffloadAccuracy>> offload_accuracy;  // by option name
 };
+// `emulate_offload_accuracy`: run the offloaded GEMMs' accuracy emulations (offload_accuracy.hpp;
+// a fraction of a second); off where only energy matters (the fuzzer).
 EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& catalogs, const std::filesystem::path& data_dir,
-                                    const std::optional<std::filesystem::path>& calibration_override);
+                                    const std::optional<std::filesystem::path>& calibration_override,
+                                    bool emulate_offload_accuracy = true);
 Estimate estimate(const Scenario& s, const EstimateInputs& inputs);
 
 }  // namespace lightwatt::mapping
