@@ -36,7 +36,7 @@ $(VENV)/.requirements: python/requirements-dev.txt
 # only what changed; the binding code builds with warnings as errors, as the release preset does.
 python: deps $(VENV)/.requirements
 	CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check \
-	  --no-build-isolation -Ccmake.define.LIGHTWATT_WARNINGS_AS_ERRORS=ON ./
+	  --no-build-isolation -Cbuild-dir=build/python/{wheel_tag} -Ccmake.define.LIGHTWATT_WARNINGS_AS_ERRORS=ON ./
 
 # Python tests; they compare with the command line of the release build.
 test-python: python build
