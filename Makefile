@@ -2,11 +2,14 @@
 #   make run    install what is missing, build, run the main job (lightwatt estimate)
 #   make test   the same set-up, then every test (release, sanitizers, fuzzers)
 #   make bench  benchmarks (Google Benchmark), with their PASS/FAIL targets
+#   make python the Python virtual environment build/venv with the lightwatt package installed
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 45
 LIGHTWATT = build/release/apps/lightwatt
+VENV = build/venv
+VENV_PYTHON = $(VENV)/bin/python
 
-.PHONY: all deps build run test test-release test-asan fuzz bench clean
+.PHONY: all deps build run test test-release test-asan fuzz python test-python bench clean
 
 all: build
 
@@ -18,8 +21,26 @@ build: deps
 	cmake --build --preset release -j $(JOBS)
 
 # The main job: energy per token of each optical option on the embedded default scenario.
-run: build
+run: build python
 	$(LIGHTWATT) estimate
+
+# The virtual environment and its packages (python/requirements-dev.txt), installed again only
+# when that list changes.
+$(VENV)/.requirements: python/requirements-dev.txt
+	test -x $(VENV_PYTHON) || python3 -m venv $(VENV)
+	$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check -r python/requirements-dev.txt
+	touch $@
+
+# The lightwatt package (nanobind module built by scikit-build-core, pyproject.toml) installed
+# into the venv. Its build folder, build/python/<wheel tag>, persists, so a re-run recompiles
+# only what changed; the binding code builds with warnings as errors, as the release preset does.
+python: deps $(VENV)/.requirements
+	CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check \
+	  --no-build-isolation -Cbuild-dir=build/python/{wheel_tag} -Ccmake.define.LIGHTWATT_WARNINGS_AS_ERRORS=ON ./
+
+# Python tests; they compare with the command line of the release build.
+test-python: python build
+	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) $(VENV_PYTHON) -m pytest tests/python -q
 
 test-release: build
 	ctest --preset release -j $(JOBS)
@@ -32,7 +53,7 @@ test-asan: deps
 fuzz: test-asan
 	scripts/run-fuzzers.sh build/asan $(FUZZ_SECONDS)
 
-test: test-release test-asan fuzz
+test: test-release test-asan fuzz test-python
 
 bench: build
 	build/release/benchmarks/link_evaluation_bench

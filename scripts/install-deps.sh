@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lightwatt builds with, when any is missing (sudo when not root).
+# Python's own packages (nanobind, scikit-build-core, numpy, pytest...) go into build/venv from
+# PyPI (Makefile target `python`).
 set -euo pipefail
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev libboost-dev libeigen3-dev libfftw3-dev
-          doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev)
+          doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
+          python3 python3-dev python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -43,7 +43,7 @@ InputError config_error(const std::string& key, const std::string& value, const 
     return InputError({"", 0, key, value, problem, allowed});
 }
 
-void validate(const Eigen::MatrixXd& w, const Eigen::MatrixXd& x, const MacEmulatorConfig& c) {
+void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig& c) {
     if (w.size() == 0 || x.size() == 0)
         throw config_error("m, n, k", std::to_string(w.rows()) + "x" + std::to_string(w.cols()) + " times " +
                                           std::to_string(x.rows()) + "x" + std::to_string(x.cols()),
@@ -185,7 +185,7 @@ namespace {
 constexpr Eigen::Index kReferenceRows = 256;
 
 // a * b in double, computed on fixed groups of rows in parallel.
-Eigen::MatrixXd product_by_row_groups(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, int threads) {
+Eigen::MatrixXd product_by_row_groups(const MatrixView& a, const MatrixView& b, int threads) {
     Eigen::MatrixXd out(a.rows(), b.cols());
     const auto groups = static_cast<std::size_t>((a.rows() + kReferenceRows - 1) / kReferenceRows);
     parallel_for_blocks(groups, threads, [&](std::size_t g) {
@@ -203,7 +203,7 @@ struct SampledPartials {
     double sum_square = 0.0;
 };
 
-SampledPartials sampled_partials(const Eigen::MatrixXd& weights, const Eigen::MatrixXd& sample_inputs, int tile_cols,
+SampledPartials sampled_partials(const MatrixView& weights, const Eigen::MatrixXd& sample_inputs, int tile_cols,
                                  int threads) {
     const Eigen::Index m = weights.rows(), k = weights.cols();
     SampledPartials s;
@@ -227,7 +227,7 @@ SampledPartials sampled_partials(const Eigen::MatrixXd& weights, const Eigen::Ma
 
 }  // namespace
 
-MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::MatrixXd& inputs,
+MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs,
                                 const MacEmulatorConfig& c) {
     validate(weights, inputs, c);
     const Eigen::Index m = weights.rows(), k = weights.cols(), n = inputs.cols();

@@ -118,9 +118,14 @@ struct MacEmulationResult {
     int tiles_row = 0, tiles_col = 0;
 };
 
+// A read-only view of a column-major matrix of doubles: a MatrixXd binds to it without a copy, and
+// so does memory owned elsewhere (a Fortran-ordered NumPy array through the Python module).
+using MatrixView = Eigen::Ref<const Eigen::MatrixXd>;
+
 // Multiplies weights (m x k) by inputs (k x n) through the configured photonic architecture.
 // Throws InputError for empty or non-finite matrices, mismatched shapes or impossible settings.
-MacEmulationResult emulate_gemm(const Eigen::MatrixXd& weights, const Eigen::MatrixXd& inputs,
+// The inputs are only read, never copied whole.
+MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs,
                                 const MacEmulatorConfig& config);
 
 }  // namespace lightwatt::photonics

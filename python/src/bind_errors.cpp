@@ -1,0 +1,58 @@
+// lightwatt.InputError (a ValueError) and lightwatt.ResourceMissing (a RuntimeError): the C++
+// exceptions the command line maps to exit codes 2 and 3, with the same messages. An InputError
+// also carries the parts of its message as attributes: file, line, key, value, problem, allowed.
+#include <exception>
+
+#include "bindings.hpp"
+
+namespace lightwatt::python {
+
+namespace {
+
+PyObject* input_error_type = nullptr;
+PyObject* resource_missing_type = nullptr;
+
+void raise_input_error(const InputError& e) {
+    nb::object error = nb::steal(PyObject_CallOneArg(input_error_type, nb::str(e.what()).ptr()));
+    if (!error.is_valid()) return;  // the call set a Python error already
+    const InputErrorDetails& d = e.details();
+    error.attr("file") = nb::str(d.file.c_str());
+    error.attr("line") = nb::int_(d.line);
+    error.attr("key") = nb::str(d.key.c_str());
+    error.attr("value") = nb::str(d.value.c_str());
+    error.attr("problem") = nb::str(d.problem.c_str());
+    error.attr("allowed") = nb::str(d.allowed.c_str());
+    PyErr_SetObject(input_error_type, error.ptr());
+}
+
+void translate(const std::exception_ptr& p, void*) {
+    try {
+        std::rethrow_exception(p);
+    } catch (const InputError& e) {
+        raise_input_error(e);
+    } catch (const ResourceMissing& e) {
+        PyErr_SetString(resource_missing_type, e.what());
+    }
+}
+
+}  // namespace
+
+void bind_errors(nb::module_& m) {
+    input_error_type = PyErr_NewExceptionWithDoc(
+        "lightwatt._core.InputError",
+        "Bad input: an unknown name, a malformed or missing file, a wrong type or an impossible value "
+        "(the command line's exit code 2). The message is the C++ one: FILE:LINE: KEY = VALUE: PROBLEM. "
+        "Allowed: ALLOWED. Its parts are the attributes file, line, key, value, problem and allowed.",
+        PyExc_ValueError, nullptr);
+    resource_missing_type = PyErr_NewExceptionWithDoc(
+        "lightwatt._core.ResourceMissing",
+        "A needed resource is absent: no catalog folder found, no GPU, a helper program not built "
+        "(the command line's exit code 3).",
+        PyExc_RuntimeError, nullptr);
+    if (input_error_type == nullptr || resource_missing_type == nullptr) throw nb::python_error();
+    m.attr("InputError") = nb::handle(input_error_type);
+    m.attr("ResourceMissing") = nb::handle(resource_missing_type);
+    nb::register_exception_translator(translate);
+}
+
+}  // namespace lightwatt::python

@@ -1,0 +1,294 @@
+// The J/token estimate (mapping/scenario.hpp, system_energy.hpp): catalogs, scenarios read from a
+// TOML file or string through the scenario reader (so every key is validated with its messages),
+// overrides of any scenario key as TOML values (the reader validates them too), and the estimate
+// per option with its breakdown by part.
+#include <sstream>
+
+#include "bindings.hpp"
+#include "lightwatt/core/closest_match.hpp"
+#include "lightwatt/mapping/scenario.hpp"
+
+namespace lightwatt::python {
+
+using namespace lightwatt::mapping;
+
+namespace {
+
+struct PyCatalogs {
+    std::shared_ptr<const Catalogs> catalogs;
+    std::filesystem::path data_dir;
+};
+
+// A scenario with the TOML it was read from, so that overrides re-read the whole document.
+struct PyScenario {
+    PyCatalogs catalogs;
+    std::shared_ptr<const toml::table> table;
+    std::string file;
+    std::shared_ptr<const Scenario> scenario;
+};
+
+struct PyEstimate {
+    PyScenario scenario;
+    Estimate estimate;  // estimate.scenario points at *scenario.scenario
+};
+
+PyScenario read(const PyCatalogs& c, toml::table table, const std::string& file) {
+    auto shared = std::make_shared<const toml::table>(std::move(table));
+    const TableReader root(*shared, std::make_shared<const std::string>(file), "");
+    auto scenario = std::make_shared<const Scenario>(read_scenario(root, *c.catalogs));
+    return PyScenario{c, std::move(shared), file, std::move(scenario)};
+}
+
+PyScenario from_file(const PyCatalogs& c, const std::filesystem::path& path) {
+    // The project's reader first, for its messages (missing file, syntax error with its line).
+    (void)TomlDocument::parse_file(path);
+    return read(c, toml::parse_file(path.string()), path.string());
+}
+
+PyScenario from_string(const PyCatalogs& c, const std::string& text, const std::string& name) {
+    (void)TomlDocument::parse_string(text, name);
+    return read(c, toml::parse(text, name), name);
+}
+
+PyScenario with_values(const PyScenario& s, const nb::dict& values) {
+    toml::table table = *s.table;
+    for (auto [key, value] : values) {
+        if (!nb::isinstance<nb::str>(key))
+            throw argument_error("with_values", nb::cast<std::string>(nb::repr(key)), "key is not a string", "dotted keys such as \"workload.batch\"");
+        set_dotted(table, nb::cast<std::string>(key), value, "with_values");
+    }
+    return read(s.catalogs, std::move(table), s.file);
+}
+
+PyEstimate run_estimate(const PyScenario& s, const std::optional<std::filesystem::path>& calibration) {
+    PyEstimate out{s, {}};
+    nb::gil_scoped_release release;
+    const EstimateInputs inputs = load_estimate_inputs(*s.scenario, *s.catalogs.catalogs, s.catalogs.data_dir, calibration);
+    out.estimate = estimate(*s.scenario, inputs);
+    return out;
+}
+
+nb::dict breakdown_of(const OptionEstimate& o) {
+    nb::dict d;
+    for (std::size_t i = 0; i < energy_part_count; ++i)
+        d[nb::str(std::string(energy_part_name(static_cast<EnergyPart>(i))).c_str())] = in_joules(o.energy.per_token[i]);
+    return d;
+}
+
+double j_per_token(const OptionEstimate& o) { return in_joules(o.energy.total()); }
+
+// The keys of `lightwatt estimate --json` for one option.
+nb::dict option_dict(const OptionEstimate& o) {
+    nb::dict d;
+    d["name"] = o.energy.option;
+    d["j_per_token"] = j_per_token(o);
+    d["j_per_token_low"] = in_joules(o.low);
+    d["j_per_token_high"] = in_joules(o.high);
+    d["gpu_only_j_per_token"] = in_joules(o.gpu_only_per_token);
+    d["tokens_per_s"] = o.energy.tokens_per_s;
+    d["tokens_per_joule"] = 1.0 / j_per_token(o);
+    d["breakdown_j_per_token"] = breakdown_of(o);
+    d["saving_vs_baseline_pct"] = o.saving_vs_baseline_pct;
+    d["power_per_gpu_w"] = in_watts(o.energy.power_per_gpu());
+    d["gpus_in_power_budget"] = o.gpus_in_budget;
+    d["tokens_per_s_in_power_budget"] = o.tokens_per_s_in_budget;
+    return d;
+}
+
+// One flat row per option: the headline figures and `<part>_j_per_token` columns (the CSV's).
+nb::dict option_record(const OptionEstimate& o) {
+    nb::dict d;
+    d["option"] = o.energy.option;
+    d["j_per_token"] = j_per_token(o);
+    d["j_per_token_low"] = in_joules(o.low);
+    d["j_per_token_high"] = in_joules(o.high);
+    d["gpu_only_j_per_token"] = in_joules(o.gpu_only_per_token);
+    d["tokens_per_s"] = o.energy.tokens_per_s;
+    d["tokens_per_joule"] = 1.0 / j_per_token(o);
+    d["saving_vs_baseline_pct"] = o.saving_vs_baseline_pct;
+    d["power_per_gpu_w"] = in_watts(o.energy.power_per_gpu());
+    d["gpus_in_power_budget"] = o.gpus_in_budget;
+    d["tokens_per_s_in_power_budget"] = o.tokens_per_s_in_budget;
+    for (std::size_t i = 0; i < energy_part_count; ++i)
+        d[nb::str((std::string(energy_part_name(static_cast<EnergyPart>(i))) + "_j_per_token").c_str())] = in_joules(o.energy.per_token[i]);
+    return d;
+}
+
+nb::list option_records(const PyEstimate& e) {
+    nb::list rows;
+    for (const auto& o : e.estimate.options) rows.append(option_record(o));
+    return rows;
+}
+
+nb::list breakdown_records(const PyEstimate& e) {
+    nb::list rows;
+    for (const auto& o : e.estimate.options) {
+        const double total = j_per_token(o);
+        for (std::size_t i = 0; i < energy_part_count; ++i) {
+            nb::dict d;
+            d["option"] = o.energy.option;
+            d["part"] = std::string(energy_part_name(static_cast<EnergyPart>(i)));
+            d["j_per_token"] = in_joules(o.energy.per_token[i]);
+            d["share_pct"] = total > 0.0 ? 100.0 * in_joules(o.energy.per_token[i]) / total : 0.0;
+            rows.append(d);
+        }
+    }
+    return rows;
+}
+
+nb::dict estimate_dict(const PyEstimate& e) {
+    const Scenario& s = *e.scenario.scenario;
+    const auto& se = e.estimate.serving_estimate;
+    nb::dict d;
+    d["scenario"] = s.file;
+    d["description"] = s.description;
+    d["model"] = s.model;
+    d["batch"] = s.point.batch;
+    d["tp"] = s.parallelism.tp;
+    d["pp"] = s.parallelism.pp;
+    d["gpus_per_replica"] = se.gpus;
+    d["calibration_source"] = e.estimate.calibration_source;
+    d["decode_step_s"] = in_seconds(se.decode.total);
+    d["prefill_s"] = in_seconds(se.prefill.total);
+    d["power_budget_w"] = in_watts(s.power_budget);
+    nb::list options;
+    for (const auto& o : e.estimate.options) options.append(option_dict(o));
+    d["options"] = options;
+    return d;
+}
+
+const OptionEstimate& option_named(const PyEstimate& e, const std::string& name) {
+    std::vector<std::string> names;
+    for (const auto& o : e.estimate.options) {
+        if (o.energy.option == name) return o;
+        names.push_back(o.energy.option);
+    }
+    const std::string near = closest_match(name, names);
+    throw argument_error("option", "\"" + name + "\"", "not an option of this estimate" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
+                         join_alternatives(names));
+}
+
+template <class Map>
+std::vector<std::string> names_of(const Map& m) {
+    std::vector<std::string> out;
+    for (const auto& [name, _] : m) out.push_back(name);
+    return out;
+}
+
+}  // namespace
+
+void bind_estimate(nb::module_& m) {
+    m.def("energy_part_names",
+          [] {
+              std::vector<std::string> out;
+              for (std::size_t i = 0; i < energy_part_count; ++i) out.emplace_back(energy_part_name(static_cast<EnergyPart>(i)));
+              return out;
+          },
+          "The parts of the J/token breakdown, in report order.");
+
+    nb::class_<PyCatalogs>(m, "Catalogs", "Everything a scenario's names refer to: LLMs, GPUs, systems, options, links, photonic cores.")
+        .def_static("load",
+                    [](const std::filesystem::path& data_dir) { return PyCatalogs{std::make_shared<const Catalogs>(Catalogs::load(data_dir)), data_dir}; },
+                    nb::arg("data_dir"), nb::call_guard<nb::gil_scoped_release>())
+        .def_prop_ro("data_dir", [](const PyCatalogs& c) { return c.data_dir; })
+        .def_prop_ro("llm_names", [](const PyCatalogs& c) { return names_of(c.catalogs->llms.llms); })
+        .def_prop_ro("gpu_names", [](const PyCatalogs& c) { return names_of(c.catalogs->gpus.gpus); })
+        .def_prop_ro("system_names", [](const PyCatalogs& c) { return names_of(c.catalogs->systems.systems); })
+        .def_prop_ro("option_names", [](const PyCatalogs& c) { return names_of(c.catalogs->systems.options); })
+        .def("__repr__", [](const PyCatalogs& c) { return "Catalogs('" + c.data_dir.string() + "')"; });
+
+    nb::class_<PyScenario>(m, "Scenario",
+                           "A serving scenario (docs/scenario-file.md). Immutable: with_values() returns a new one, read and "
+                           "validated again by the same reader as a file.")
+        .def_static("from_file", &from_file, nb::arg("catalogs"), nb::arg("path"), "Reads a scenario file against the catalogs.")
+        .def_static("from_string", &from_string, nb::arg("catalogs"), nb::arg("text"), nb::arg("name") = "<string>",
+                    "Reads scenario TOML text; `name` is the file name messages use.")
+        .def("with_values", &with_values, nb::arg("values"),
+             "A new scenario with the given keys set, as dotted TOML keys: {\"workload.batch\": 128, \"deployment.tp\": 4, "
+             "\"options.compare\": [\"baseline\", \"cpo\"], \"facility.power_budget_mw\": 50}. InputError for an unknown key "
+             "or an impossible value, with the scenario reader's message.")
+        .def("with_batch_size", [](const PyScenario& s, nb::handle batch) { nb::dict v; v["workload.batch"] = batch; return with_values(s, v); },
+             nb::arg("batch"), "with_values({\"workload.batch\": batch}): sequences decoded together.")
+        .def("with_tp",
+             [](const PyScenario& s, nb::handle tp, nb::handle gpus) {
+                 nb::dict v;
+                 v["deployment.tp"] = tp;
+                 if (!gpus.is_none()) v["deployment.gpus"] = gpus;
+                 return with_values(s, v);
+             },
+             nb::arg("tp"), nb::arg("gpus").none() = nb::none(),
+             "Tensor parallelism (and the deployment's GPU count, when given: tp x pp may not exceed it).")
+        .def("with_options", [](const PyScenario& s, nb::handle names) { nb::dict v; v["options.compare"] = names; return with_values(s, v); },
+             nb::arg("names"), "The options to compare (data/options.toml); one of them must be a baseline.")
+        .def("with_power_budget_mw",
+             [](const PyScenario& s, nb::handle mw) { nb::dict v; v["facility.power_budget_mw"] = mw; return with_values(s, v); },
+             nb::arg("power_budget_mw"), "The facility power of the fixed-power view, in MW.")
+        .def("to_toml", [](const PyScenario& s) { std::ostringstream out; out << *s.table; return out.str(); },
+             "The scenario as TOML, overrides included.")
+        .def("estimate", &run_estimate, nb::arg("calibration").none() = nb::none(),
+             "Energy per output token of every option (`lightwatt estimate`); `calibration` is a record (JSON) to use instead "
+             "of the scenario's profile. The GIL is released while it runs.")
+        .def_prop_ro("file", [](const PyScenario& s) { return s.file; })
+        .def_prop_ro("description", [](const PyScenario& s) { return s.scenario->description; })
+        .def_prop_ro("model", [](const PyScenario& s) { return s.scenario->model; })
+        .def_prop_ro("system", [](const PyScenario& s) { return s.scenario->system; })
+        .def_prop_ro("gpu", [](const PyScenario& s) { return s.scenario->gpu; })
+        .def_prop_ro("batch", [](const PyScenario& s) { return s.scenario->point.batch; })
+        .def_prop_ro("prompt_tokens", [](const PyScenario& s) { return s.scenario->point.prompt_tokens; })
+        .def_prop_ro("output_tokens", [](const PyScenario& s) { return s.scenario->point.output_tokens; })
+        .def_prop_ro("bytes_per_weight", [](const PyScenario& s) { return s.scenario->point.bytes_per_weight; })
+        .def_prop_ro("tp", [](const PyScenario& s) { return s.scenario->parallelism.tp; })
+        .def_prop_ro("pp", [](const PyScenario& s) { return s.scenario->parallelism.pp; })
+        .def_prop_ro("ep", [](const PyScenario& s) { return s.scenario->parallelism.ep; })
+        .def_prop_ro("communication_overlap", [](const PyScenario& s) { return s.scenario->communication_overlap; })
+        .def_prop_ro("calibration_profile", [](const PyScenario& s) { return s.scenario->calibration_profile; })
+        .def_prop_ro("serving_runs", [](const PyScenario& s) { return s.scenario->serving_runs; })
+        .def_prop_ro("options", [](const PyScenario& s) { return s.scenario->options; })
+        .def_prop_ro("power_budget_w", [](const PyScenario& s) { return in_watts(s.scenario->power_budget); })
+        .def_prop_ro("catalogs", [](const PyScenario& s) { return s.catalogs; })
+        .def("__repr__", [](const PyScenario& s) {
+            return "Scenario('" + s.file + "', model='" + s.scenario->model + "', batch=" + std::to_string(s.scenario->point.batch) +
+                   ", tp=" + std::to_string(s.scenario->parallelism.tp) + ")";
+        });
+
+    nb::class_<OptionEstimate>(m, "OptionEstimate", "One option's energy per output token, by part, and its fixed-power view.")
+        .def_prop_ro("name", [](const OptionEstimate& o) { return o.energy.option; })
+        .def_prop_ro("j_per_token", &j_per_token, "Whole-system energy per output token (the headline).")
+        .def_prop_ro("j_per_token_low", [](const OptionEstimate& o) { return in_joules(o.low); })
+        .def_prop_ro("j_per_token_high", [](const OptionEstimate& o) { return in_joules(o.high); })
+        .def_prop_ro("gpu_only_j_per_token", [](const OptionEstimate& o) { return in_joules(o.gpu_only_per_token); })
+        .def_prop_ro("tokens_per_s", [](const OptionEstimate& o) { return o.energy.tokens_per_s; }, "Per replica.")
+        .def_prop_ro("tokens_per_joule", [](const OptionEstimate& o) { return 1.0 / j_per_token(o); })
+        .def_prop_ro("gpus", [](const OptionEstimate& o) { return o.energy.gpus; }, "GPUs per replica.")
+        .def_prop_ro("breakdown_j_per_token", &breakdown_of, "J/token by part; the values sum to j_per_token.")
+        .def_ro("saving_vs_baseline_pct", &OptionEstimate::saving_vs_baseline_pct)
+        .def_prop_ro("power_per_gpu_w", [](const OptionEstimate& o) { return in_watts(o.energy.power_per_gpu()); }, "All-in power per GPU.")
+        .def_ro("gpus_in_power_budget", &OptionEstimate::gpus_in_budget)
+        .def_ro("tokens_per_s_in_power_budget", &OptionEstimate::tokens_per_s_in_budget)
+        .def("to_record", &option_record)
+        .def("__repr__", [](const OptionEstimate& o) {
+            return "OptionEstimate('" + o.energy.option + "', j_per_token=" + format_number(j_per_token(o)) + ")";
+        });
+
+    nb::class_<PyEstimate>(m, "Estimate", "The estimate of a scenario: one OptionEstimate per option, in the scenario's order.")
+        .def_prop_ro("scenario", [](const PyEstimate& e) { return e.scenario; })
+        .def_prop_ro("options", [](const PyEstimate& e) { return e.estimate.options; })
+        .def("option", [](const PyEstimate& e, const std::string& name) { return option_named(e, name); }, nb::arg("name"))
+        .def_prop_ro("calibration_source", [](const PyEstimate& e) { return e.estimate.calibration_source; })
+        .def_prop_ro("decode_step_s", [](const PyEstimate& e) { return in_seconds(e.estimate.serving_estimate.decode.total); })
+        .def_prop_ro("prefill_s", [](const PyEstimate& e) { return in_seconds(e.estimate.serving_estimate.prefill.total); })
+        .def_prop_ro("gpu_power_decode_w", [](const PyEstimate& e) { return in_watts(e.estimate.serving_estimate.decode.gpu_power); })
+        .def_prop_ro("gpus_per_replica", [](const PyEstimate& e) { return e.estimate.serving_estimate.gpus; })
+        .def("to_records", &option_records, "One row per option: headline figures and `<part>_j_per_token` columns.")
+        .def("breakdown_records", &breakdown_records, "One row per option and part (long format).")
+        .def("to_dataframe", [](const PyEstimate& e) { return records_to_dataframe(option_records(e)); },
+             "to_records() as a pandas DataFrame (pandas is imported now).")
+        .def("to_dict", &estimate_dict, "The document `lightwatt estimate --json` prints.")
+        .def("__repr__", [](const PyEstimate& e) {
+            std::string out = "Estimate('" + e.scenario.file + "'";
+            for (const auto& o : e.estimate.options) out += ", " + o.energy.option + "=" + format_number(j_per_token(o)) + " J/token";
+            return out + ")";
+        });
+}
+
+}  // namespace lightwatt::python

@@ -1,0 +1,110 @@
+#include <cmath>
+#include <utility>
+#include <variant>
+
+#include "bindings.hpp"
+
+namespace lightwatt::python {
+
+nb::object to_python(const nlohmann::json& j) {
+    switch (j.type()) {
+        case nlohmann::json::value_t::null:
+        case nlohmann::json::value_t::discarded: return nb::none();
+        case nlohmann::json::value_t::boolean: return nb::bool_(j.get<bool>());
+        case nlohmann::json::value_t::number_integer: return nb::int_(j.get<long long>());
+        case nlohmann::json::value_t::number_unsigned: return nb::int_(j.get<unsigned long long>());
+        case nlohmann::json::value_t::number_float: return nb::float_(j.get<double>());
+        case nlohmann::json::value_t::string: return nb::str(j.get_ref<const std::string&>().c_str());
+        case nlohmann::json::value_t::array: {
+            nb::list out;
+            for (const auto& item : j) out.append(to_python(item));
+            return out;
+        }
+        case nlohmann::json::value_t::object: {
+            nb::dict out;
+            for (const auto& [key, value] : j.items()) out[nb::str(key.c_str())] = to_python(value);
+            return out;
+        }
+        case nlohmann::json::value_t::binary: break;
+    }
+    return nb::none();
+}
+
+namespace {
+
+std::string repr_of(nb::handle value) { return nb::cast<std::string>(nb::repr(value)); }
+
+// A Python value as the TOML value it becomes.
+using TomlValue = std::variant<bool, int64_t, double, std::string, toml::table, toml::array>;
+
+TomlValue to_toml_value(nb::handle value, const std::string& where) {
+    // bool before int: Python's bool is an int.
+    if (nb::isinstance<nb::bool_>(value)) return nb::cast<bool>(value);
+    if (nb::isinstance<nb::int_>(value)) {
+        long long v = 0;
+        if (!nb::try_cast<long long>(value, v))
+            throw argument_error(where, repr_of(value), "integer out of range", "an integer within +-2^63");
+        return static_cast<int64_t>(v);
+    }
+    if (nb::isinstance<nb::float_>(value)) return nb::cast<double>(value);
+    if (nb::isinstance<nb::str>(value)) return nb::cast<std::string>(value);
+    if (nb::isinstance<nb::dict>(value)) return to_toml_table(value, where);
+    if (nb::isinstance<nb::list>(value) || nb::isinstance<nb::tuple>(value)) {
+        toml::array array;
+        for (nb::handle item : value)
+            std::visit([&](auto&& v) { array.push_back(std::move(v)); }, to_toml_value(item, where));
+        return array;
+    }
+    // NumPy scalars and other numbers: through int() or float() when they offer it.
+    if (nb::hasattr(value, "__index__")) return to_toml_value(nb::int_(value), where);
+    if (nb::hasattr(value, "__float__")) return to_toml_value(nb::float_(value), where);
+    throw argument_error(where, repr_of(value), "not a value a scenario or request file can hold",
+                         "a bool, int, float, str, or a list or dict of them");
+}
+
+}  // namespace
+
+toml::table to_toml_table(nb::handle dict, const std::string& where) {
+    if (!nb::isinstance<nb::dict>(dict)) throw argument_error(where, repr_of(dict), "not a dict", "a dict of keys and values");
+    toml::table out;
+    for (auto [key, value] : nb::borrow<nb::dict>(dict)) {
+        if (!nb::isinstance<nb::str>(key)) throw argument_error(where, repr_of(key), "key is not a string", "string keys");
+        const std::string k = nb::cast<std::string>(key);
+        std::visit([&](auto&& v) { out.insert_or_assign(k, std::move(v)); }, to_toml_value(value, where + "." + k));
+    }
+    return out;
+}
+
+void set_dotted(toml::table& table, const std::string& dotted_key, nb::handle value, const std::string& where) {
+    if (dotted_key.empty() || dotted_key.front() == '.' || dotted_key.back() == '.' || dotted_key.find("..") != std::string::npos)
+        throw argument_error(where, "'" + dotted_key + "'", "not a dotted key", "keys such as \"workload.batch\"");
+    toml::table* at = &table;
+    std::size_t start = 0;
+    for (std::size_t dot = dotted_key.find('.'); dot != std::string::npos; dot = dotted_key.find('.', start)) {
+        const std::string part = dotted_key.substr(start, dot - start);
+        toml::node* child = at->get(part);
+        if (child == nullptr) child = &at->insert_or_assign(part, toml::table{}).first->second;
+        if (!child->is_table())
+            throw argument_error(where, "'" + dotted_key + "'", "'" + part + "' is a value, not a table", "a key inside a table");
+        at = child->as_table();
+        start = dot + 1;
+    }
+    const std::string last = dotted_key.substr(start);
+    std::visit([&](auto&& v) { at->insert_or_assign(last, std::move(v)); }, to_toml_value(value, where + "[" + dotted_key + "]"));
+}
+
+InputError argument_error(const std::string& name, const std::string& value, const std::string& problem,
+                          const std::string& allowed) {
+    return InputError({"", 0, name, value, problem, allowed});
+}
+
+double checked_number(const std::string& name, double value, double lo, double hi, const std::string& allowed) {
+    if (!std::isfinite(value) || value < lo || value > hi) throw argument_error(name, format_number(value), "out of range", allowed);
+    return value;
+}
+
+nb::object records_to_dataframe(nb::handle records) {
+    return nb::module_::import_("lightwatt.tables").attr("to_dataframe")(records);
+}
+
+}  // namespace lightwatt::python

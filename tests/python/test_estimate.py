@@ -1,0 +1,127 @@
+"""The J/token estimate: the command line's numbers (default scenario, overrides, another
+calibration), the breakdown and derived figures by hand, and bad scenarios."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import lightwatt
+from conftest import assert_same_numbers
+
+
+@pytest.fixture(scope="module")
+def default():
+    return lightwatt.estimate()
+
+
+def test_default_matches_estimate_json(default, cli):
+    command = cli.json("estimate")
+    python = default.to_dict()
+    python.pop("scenario"), command.pop("scenario")  # the same file, under two paths
+    assert_same_numbers(python, command)
+    assert [o.name for o in default.options] == ["baseline", "lpo", "cpo", "cpo_optical_io_scale_up", "photonic_ffn_offload"]
+
+
+def test_breakdown_and_derived_figures_by_hand(default):
+    baseline = default.option("baseline").j_per_token
+    for o in default.options:
+        assert sum(o.breakdown_j_per_token.values()) == pytest.approx(o.j_per_token, rel=1e-12)
+        assert list(o.breakdown_j_per_token) == lightwatt.energy_part_names()
+        assert o.j_per_token_low <= o.j_per_token <= o.j_per_token_high
+        assert o.tokens_per_joule == pytest.approx(1 / o.j_per_token, rel=1e-12)
+        assert o.saving_vs_baseline_pct == pytest.approx(100 * (1 - o.j_per_token / baseline), rel=1e-12, abs=1e-12)
+        # All-in power per GPU = J/token x tokens/s / GPUs; the budget feeds floor(budget / that).
+        assert o.power_per_gpu_w == pytest.approx(o.j_per_token * o.tokens_per_s / o.gpus, rel=1e-12)
+        assert o.gpus_in_power_budget == math.floor(default.scenario.power_budget_w / o.power_per_gpu_w)
+        assert o.tokens_per_s_in_power_budget == pytest.approx(o.gpus_in_power_budget * o.tokens_per_s / o.gpus, rel=1e-12)
+    # Optics lower only the network parts: the GPU-only figure is the baseline's.
+    assert default.option("cpo").gpu_only_j_per_token == default.option("baseline").gpu_only_j_per_token
+    assert default.option("cpo").breakdown_j_per_token["scale_out_optics"] < default.option("baseline").breakdown_j_per_token["scale_out_optics"]
+
+
+def test_tables(default):
+    records = default.to_records()
+    assert len(records) == 5 and records[0]["option"] == "baseline"
+    frame = default.to_dataframe()
+    assert list(frame["option"]) == [o.name for o in default.options]
+    # Units as suffixes (before any _low / _high), DESIGN.md's contract.
+    units = ("j_per_token", "_per_s", "_pct", "_w", "tokens_per_joule", "gpus_in_power_budget", "tokens_per_s_in_power_budget")
+    assert all(c == "option" or c.removesuffix("_low").removesuffix("_high").endswith(units) for c in frame.columns), list(frame.columns)
+    long = lightwatt.to_dataframe(default.breakdown_records())
+    assert len(long) == 5 * len(lightwatt.energy_part_names())
+    assert long.groupby("option")["j_per_token"].sum()["cpo"] == pytest.approx(default.option("cpo").j_per_token)
+    columns = lightwatt.to_columns(default)
+    assert columns["j_per_token"] == [o.j_per_token for o in default.options]
+
+
+def test_overrides_match_the_command_line_on_the_same_file(cli, tmp_path):
+    scenario = (lightwatt.load_scenario()
+                .with_batch_size(128)
+                .with_options(["baseline", "cpo"])
+                .with_power_budget_mw(50))
+    assert (scenario.batch, scenario.options, scenario.power_budget_w) == (128, ["baseline", "cpo"], 50e6)
+    path = tmp_path / "batch128.toml"
+    path.write_text(scenario.to_toml())
+    python = scenario.estimate().to_dict()
+    command = cli.json("estimate", str(path))
+    python.pop("scenario"), command.pop("scenario")
+    assert_same_numbers(python, command)
+    # The file written from the overrides reads back to the same scenario.
+    assert lightwatt.load_scenario(path).estimate().option("cpo").j_per_token == scenario.estimate().option("cpo").j_per_token
+
+
+def test_larger_batches_amortise_the_weights(default):
+    base = lightwatt.load_scenario()
+    per_token = [base.with_batch_size(b).estimate().option("baseline").j_per_token for b in [8, 64, 256]]
+    assert per_token[0] > per_token[1] > per_token[2]
+
+
+def test_power_budget_scales_the_fixed_power_view(default):
+    doubled = lightwatt.load_scenario().with_power_budget_mw(200).estimate()
+    for a, b in zip(default.options, doubled.options):
+        assert a.j_per_token == b.j_per_token
+        assert b.gpus_in_power_budget in (2 * a.gpus_in_power_budget, 2 * a.gpus_in_power_budget + 1)
+
+
+def test_another_calibration_file(default, data_dir, cli):
+    path = data_dir / "calibration" / "h100-sxm-8gpu.json"
+    same = lightwatt.estimate(calibration=path)
+    assert same.option("cpo").j_per_token == default.option("cpo").j_per_token
+    with pytest.raises(lightwatt.InputError) as e:
+        lightwatt.estimate(calibration=data_dir / "links.toml")
+    result = cli.run("estimate", "--calibration", str(data_dir / "links.toml"), check=False)
+    assert result.returncode == 2 and result.stderr.strip() == "lightwatt: error: " + str(e.value)
+
+
+def test_bad_scenarios_are_input_errors(cli, tmp_path):
+    base = lightwatt.load_scenario()
+    with pytest.raises(lightwatt.InputError, match=r"workload.batchsize = 3: unknown key"):
+        base.with_values({"workload.batchsize": 3})
+    with pytest.raises(lightwatt.InputError, match=r"workload.batch = 0: .*out of range|workload.batch = 0"):
+        base.with_batch_size(0)
+    with pytest.raises(lightwatt.InputError, match=r"tp x pp = 16 GPUs, more than the deployment's 8"):
+        base.with_tp(16)
+    assert base.with_tp(16, gpus=16).tp == 16
+    with pytest.raises(lightwatt.InputError, match=r'options.compare = "cp0": no entry of that name in \[options\] \(did you mean "cpo"\?\)'):
+        base.with_options(["baseline", "cp0"])
+    with pytest.raises(lightwatt.InputError, match="no baseline"):
+        base.with_options(["cpo"])
+    with pytest.raises(lightwatt.InputError, match="with_values"):
+        base.with_values({"workload.batch": object()})
+    with pytest.raises(lightwatt.InputError, match="not a dotted key"):
+        base.with_values({"workload.": 3})
+    # The same file gives the same message as the command line.
+    bad = tmp_path / "bad.toml"
+    bad.write_text(base.to_toml().replace("model = 'llama_3_1_405b'", "model = 'llama_3_1_404b'"))
+    with pytest.raises(lightwatt.InputError) as e:
+        lightwatt.load_scenario(bad)
+    result = cli.run("estimate", str(bad), check=False)
+    assert result.returncode == 2 and result.stderr.strip() == "lightwatt: error: " + str(e.value)
+    assert e.value.file == str(bad) and e.value.line > 0 and e.value.key == "workload.model"
+    with pytest.raises(lightwatt.InputError, match=r"scenario.toml:2"):
+        lightwatt.scenario_from_string("[workload]\nmodel = \n", "scenario.toml")
+    with pytest.raises(lightwatt.InputError, match="missing.toml"):
+        lightwatt.load_scenario(tmp_path / "missing.toml")
+    with pytest.raises(lightwatt.InputError, match='option = "cpo2"'):
+        lightwatt.estimate().option("cpo2")
