@@ -6,6 +6,7 @@
 
 #include "bindings.hpp"
 #include "lightwatt/core/closest_match.hpp"
+#include "lightwatt/mapping/estimate_json.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 
 namespace lightwatt::python {
@@ -77,24 +78,6 @@ nb::dict breakdown_of(const OptionEstimate& o) {
 
 double j_per_token(const OptionEstimate& o) { return in_joules(o.energy.total()); }
 
-// The keys of `lightwatt estimate --json` for one option.
-nb::dict option_dict(const OptionEstimate& o) {
-    nb::dict d;
-    d["name"] = o.energy.option;
-    d["j_per_token"] = j_per_token(o);
-    d["j_per_token_low"] = in_joules(o.low);
-    d["j_per_token_high"] = in_joules(o.high);
-    d["gpu_only_j_per_token"] = in_joules(o.gpu_only_per_token);
-    d["tokens_per_s"] = o.energy.tokens_per_s;
-    d["tokens_per_joule"] = 1.0 / j_per_token(o);
-    d["breakdown_j_per_token"] = breakdown_of(o);
-    d["saving_vs_baseline_pct"] = o.saving_vs_baseline_pct;
-    d["power_per_gpu_w"] = in_watts(o.energy.power_per_gpu());
-    d["gpus_in_power_budget"] = o.gpus_in_budget;
-    d["tokens_per_s_in_power_budget"] = o.tokens_per_s_in_budget;
-    return d;
-}
-
 // One flat row per option: the headline figures and `<part>_j_per_token` columns (the CSV's).
 nb::dict option_record(const OptionEstimate& o) {
     nb::dict d;
@@ -109,6 +92,10 @@ nb::dict option_record(const OptionEstimate& o) {
     d["power_per_gpu_w"] = in_watts(o.energy.power_per_gpu());
     d["gpus_in_power_budget"] = o.gpus_in_budget;
     d["tokens_per_s_in_power_budget"] = o.tokens_per_s_in_budget;
+    d["tp"] = o.parallelism.tp;
+    d["pp"] = o.parallelism.pp;
+    d["gpus"] = o.energy.gpus;
+    d["cycle_s"] = in_seconds(o.cycle.cycle);
     for (std::size_t i = 0; i < energy_part_count; ++i)
         d[nb::str((std::string(energy_part_name(static_cast<EnergyPart>(i))) + "_j_per_token").c_str())] = in_joules(o.energy.per_token[i]);
     return d;
@@ -136,25 +123,48 @@ nb::list breakdown_records(const PyEstimate& e) {
     return rows;
 }
 
-nb::dict estimate_dict(const PyEstimate& e) {
-    const Scenario& s = *e.scenario.scenario;
-    const auto& se = e.estimate.serving_estimate;
-    nb::dict d;
-    d["scenario"] = s.file;
-    d["description"] = s.description;
-    d["model"] = s.model;
-    d["batch"] = s.point.batch;
-    d["tp"] = s.parallelism.tp;
-    d["pp"] = s.parallelism.pp;
-    d["gpus_per_replica"] = se.gpus;
-    d["calibration_source"] = e.estimate.calibration_source;
-    d["decode_step_s"] = in_seconds(se.decode.total);
-    d["prefill_s"] = in_seconds(se.prefill.total);
-    d["power_budget_w"] = in_watts(s.power_budget);
-    nb::list options;
-    for (const auto& o : e.estimate.options) options.append(option_dict(o));
-    d["options"] = options;
-    return d;
+nb::object estimate_dict(const PyEstimate& e) { return to_python(estimate_json(*e.scenario.scenario, e.estimate)); }
+
+// The serving cycle's step of that name; a training estimate has none.
+const StepTime& serving_phase(const PyEstimate& e, const char* name) {
+    if (e.scenario.scenario->mode != Mode::serving)
+        throw argument_error(std::string(name) + "_step", "in a training estimate", "serving only: a training step has no " + std::string(name),
+                             "phase_records() and cycle_s");
+    return e.estimate.cycle.phase(name);
+}
+
+nb::list phase_records(const PyEstimate& e) {
+    nb::list rows;
+    for (const auto& ph : e.estimate.cycle.phases) {
+        nb::dict d;
+        d["phase"] = ph.name;
+        d["step_s"] = in_seconds(ph.time.total);
+        d["repeats"] = ph.repeats;
+        d["gemm_s"] = in_seconds(ph.time.gemm);
+        d["attention_s"] = in_seconds(ph.time.attention);
+        d["elementwise_s"] = in_seconds(ph.time.elementwise);
+        d["communication_s"] = in_seconds(ph.time.communication);
+        d["overhead_s"] = in_seconds(ph.time.overhead);
+        d["gpu_power_w"] = in_watts(ph.time.gpu_power);
+        rows.append(d);
+    }
+    return rows;
+}
+
+nb::list accuracy_records(const OptionEstimate& o) {
+    nb::list rows;
+    for (const auto& a : o.offload_accuracy) {
+        nb::dict d;
+        d["gemm"] = a.gemm;
+        d["outputs_sampled"] = a.outputs_sampled;
+        d["reduction_k"] = a.reduction;
+        d["rows"] = a.rows;
+        d["snr_db"] = a.snr_db;
+        d["enob"] = a.enob;
+        d["rel_rms_error"] = a.rel_rms_error;
+        rows.append(d);
+    }
+    return rows;
 }
 
 const OptionEstimate& option_named(const PyEstimate& e, const std::string& name) {
@@ -166,6 +176,15 @@ const OptionEstimate& option_named(const PyEstimate& e, const std::string& name)
     const std::string near = closest_match(name, names);
     throw argument_error("option", "\"" + name + "\"", "not an option of this estimate" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
                          join_alternatives(names));
+}
+
+template <class T>
+std::optional<T> serving_value(const PyScenario& s, T v) {
+    return s.scenario->mode == Mode::serving ? std::optional<T>(v) : std::nullopt;
+}
+template <class T>
+std::optional<T> training_value(const PyScenario& s, T v) {
+    return s.scenario->mode == Mode::training ? std::optional<T>(v) : std::nullopt;
 }
 
 template <class Map>
@@ -198,7 +217,7 @@ void bind_estimate(nb::module_& m) {
         .def("__repr__", [](const PyCatalogs& c) { return "Catalogs('" + c.data_dir.string() + "')"; });
 
     nb::class_<PyScenario>(m, "Scenario",
-                           "A serving scenario (docs/scenario-file.md). Immutable: with_values() returns a new one, read and "
+                           "A serving or training scenario (docs/scenario-file.md). Immutable: with_values() returns a new one, read and "
                            "validated again by the same reader as a file.")
         .def_static("from_file", &from_file, nb::arg("catalogs"), nb::arg("path"), "Reads a scenario file against the catalogs.")
         .def_static("from_string", &from_string, nb::arg("catalogs"), nb::arg("text"), nb::arg("name") = "<string>",
@@ -226,17 +245,26 @@ void bind_estimate(nb::module_& m) {
         .def("to_toml", [](const PyScenario& s) { std::ostringstream out; out << *s.table; return out.str(); },
              "The scenario as TOML, overrides included.")
         .def("estimate", &run_estimate, nb::arg("calibration").none() = nb::none(),
-             "Energy per output token of every option (`lightwatt estimate`); `calibration` is a record (JSON) to use instead "
+             "Energy per token of every option (`lightwatt estimate`); `calibration` is a record (JSON) to use instead "
              "of the scenario's profile. The GIL is released while it runs.")
         .def_prop_ro("file", [](const PyScenario& s) { return s.file; })
         .def_prop_ro("description", [](const PyScenario& s) { return s.scenario->description; })
         .def_prop_ro("model", [](const PyScenario& s) { return s.scenario->model; })
         .def_prop_ro("system", [](const PyScenario& s) { return s.scenario->system; })
         .def_prop_ro("gpu", [](const PyScenario& s) { return s.scenario->gpu; })
-        .def_prop_ro("batch", [](const PyScenario& s) { return s.scenario->point.batch; })
-        .def_prop_ro("prompt_tokens", [](const PyScenario& s) { return s.scenario->point.prompt_tokens; })
-        .def_prop_ro("output_tokens", [](const PyScenario& s) { return s.scenario->point.output_tokens; })
-        .def_prop_ro("bytes_per_weight", [](const PyScenario& s) { return s.scenario->point.bytes_per_weight; })
+        .def_prop_ro("mode", [](const PyScenario& s) { return std::string(mode_name(s.scenario->mode)); }, "\"serving\" or \"training\".")
+        .def_prop_ro("batch", [](const PyScenario& s) { return serving_value(s, s.scenario->point.batch); }, "Serving; None in training.")
+        .def_prop_ro("prompt_tokens", [](const PyScenario& s) { return serving_value(s, s.scenario->point.prompt_tokens); })
+        .def_prop_ro("output_tokens", [](const PyScenario& s) { return serving_value(s, s.scenario->point.output_tokens); })
+        .def_prop_ro("bytes_per_weight", [](const PyScenario& s) {
+            return s.scenario->mode == Mode::serving ? s.scenario->point.bytes_per_weight : s.scenario->training.bytes_per_weight;
+        })
+        .def_prop_ro("tokens_per_step", [](const PyScenario& s) { return training_value(s, s.scenario->training.tokens_per_step); },
+                     "Training; None in serving.")
+        .def_prop_ro("sequence_length", [](const PyScenario& s) { return training_value(s, s.scenario->training.sequence_length); })
+        .def_prop_ro("dp", [](const PyScenario& s) { return s.scenario->parallelism.dp; }, "Data-parallel replicas (training; 1 in serving).")
+        .def_prop_ro("gpus", [](const PyScenario& s) { return s.scenario->gpus; }, "deployment.gpus")
+        .def_prop_ro("search_parallelism", [](const PyScenario& s) { return s.scenario->search_parallelism; })
         .def_prop_ro("tp", [](const PyScenario& s) { return s.scenario->parallelism.tp; })
         .def_prop_ro("pp", [](const PyScenario& s) { return s.scenario->parallelism.pp; })
         .def_prop_ro("ep", [](const PyScenario& s) { return s.scenario->parallelism.ep; })
@@ -251,7 +279,9 @@ void bind_estimate(nb::module_& m) {
                    ", tp=" + std::to_string(s.scenario->parallelism.tp) + ")";
         });
 
-    nb::class_<OptionEstimate>(m, "OptionEstimate", "One option's energy per output token, by part, and its fixed-power view.")
+    nb::class_<OptionEstimate>(m, "OptionEstimate",
+                               "One option's energy per token (serving: output token; training: token trained on), by part, and its "
+                               "fixed-power view.")
         .def_prop_ro("name", [](const OptionEstimate& o) { return o.energy.option; })
         .def_prop_ro("j_per_token", &j_per_token, "Whole-system energy per output token (the headline).")
         .def_prop_ro("j_per_token_low", [](const OptionEstimate& o) { return in_joules(o.low); })
@@ -265,6 +295,16 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("power_per_gpu_w", [](const OptionEstimate& o) { return in_watts(o.energy.power_per_gpu()); }, "All-in power per GPU.")
         .def_ro("gpus_in_power_budget", &OptionEstimate::gpus_in_budget)
         .def_ro("tokens_per_s_in_power_budget", &OptionEstimate::tokens_per_s_in_budget)
+        .def_prop_ro("tp", [](const OptionEstimate& o) { return o.parallelism.tp; }, "The option's tensor parallelism (searched or the scenario's).")
+        .def_prop_ro("pp", [](const OptionEstimate& o) { return o.parallelism.pp; })
+        .def_prop_ro("cycle_s", [](const OptionEstimate& o) { return in_seconds(o.cycle.cycle); })
+        .def_prop_ro("inter_token_latency_ms", [](const OptionEstimate& o) { return in_seconds(o.inter_token_latency) * 1e3; },
+                     "Serving: pp x decode step.")
+        .def_ro("meets_latency_target", &OptionEstimate::meets_latency_target)
+        .def_prop_ro("memory_per_gpu_gbyte", [](const OptionEstimate& o) { return in_bytes(o.memory.total()) * 1e-9; },
+                     "Serving: weights and KV cache per GPU.")
+        .def("offload_accuracy_records", &accuracy_records,
+             "Photonic options: the emulated accuracy of each offloaded GEMM (SNR, ENOB, relative RMS error).")
         .def("to_record", &option_record)
         .def("__repr__", [](const OptionEstimate& o) {
             return "OptionEstimate('" + o.energy.option + "', j_per_token=" + format_number(j_per_token(o)) + ")";
@@ -275,10 +315,21 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("options", [](const PyEstimate& e) { return e.estimate.options; })
         .def("option", [](const PyEstimate& e, const std::string& name) { return option_named(e, name); }, nb::arg("name"))
         .def_prop_ro("calibration_source", [](const PyEstimate& e) { return e.estimate.calibration_source; })
-        .def_prop_ro("decode_step_s", [](const PyEstimate& e) { return in_seconds(e.estimate.serving_estimate.decode.total); })
-        .def_prop_ro("prefill_s", [](const PyEstimate& e) { return in_seconds(e.estimate.serving_estimate.prefill.total); })
-        .def_prop_ro("gpu_power_decode_w", [](const PyEstimate& e) { return in_watts(e.estimate.serving_estimate.decode.gpu_power); })
-        .def_prop_ro("gpus_per_replica", [](const PyEstimate& e) { return e.estimate.serving_estimate.gpus; })
+        .def_prop_ro("mode", [](const PyEstimate& e) { return std::string(mode_name(e.scenario.scenario->mode)); },
+                     "\"serving\" or \"training\".")
+        .def_prop_ro("decode_step_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, "decode").total); },
+                     "Serving: one decode step (one stage's time); InputError for a training estimate.")
+        .def_prop_ro("prefill_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, "prefill").total); },
+                     "Serving: the batch's prefill.")
+        .def_prop_ro("gpu_power_decode_w", [](const PyEstimate& e) { return in_watts(serving_phase(e, "decode").gpu_power); })
+        .def_prop_ro("gpus_per_replica", [](const PyEstimate& e) { return e.estimate.cycle.gpus; },
+                     "GPUs of the scenario's replica (serving) or job (training).")
+        .def_prop_ro("cycle_s", [](const PyEstimate& e) { return in_seconds(e.estimate.cycle.cycle); },
+                     "The serving cycle (prefill and decode steps) or training step, in seconds.")
+        .def_prop_ro("tokens_per_cycle", [](const PyEstimate& e) { return e.estimate.cycle.tokens; })
+        .def_prop_ro("model_tflop_per_s_per_gpu", [](const PyEstimate& e) { return e.estimate.model_tflop_per_s_per_gpu; },
+                     "Training: model FLOPs (6 N + attention per token) per second per GPU, the MFU numerator; 0 in serving.")
+        .def("phase_records", &phase_records, "One row per phase of the cycle: step time by part, repeats, GPU power.")
         .def("to_records", &option_records, "One row per option: headline figures and `<part>_j_per_token` columns.")
         .def("breakdown_records", &breakdown_records, "One row per option and part (long format).")
         .def("to_dataframe", [](const PyEstimate& e) { return records_to_dataframe(option_records(e)); },

@@ -47,7 +47,9 @@ def test_tables(default):
     assert list(frame["option"]) == [o.name for o in default.options]
     # Units as suffixes (before any _low / _high), DESIGN.md's contract.
     units = ("j_per_token", "_per_s", "_pct", "_w", "tokens_per_joule", "gpus_in_power_budget", "tokens_per_s_in_power_budget")
-    assert all(c == "option" or c.removesuffix("_low").removesuffix("_high").endswith(units) for c in frame.columns), list(frame.columns)
+    counts = {"option", "tp", "pp", "gpus"}  # names and dimensionless counts
+    units += ("_s",)
+    assert all(c in counts or c.removesuffix("_low").removesuffix("_high").endswith(units) for c in frame.columns), list(frame.columns)
     long = lightwatt.to_dataframe(default.breakdown_records())
     assert len(long) == 5 * len(lightwatt.energy_part_names())
     assert long.groupby("option")["j_per_token"].sum()["cpo"] == pytest.approx(default.option("cpo").j_per_token)
@@ -125,3 +127,44 @@ def test_bad_scenarios_are_input_errors(cli, tmp_path):
         lightwatt.load_scenario(tmp_path / "missing.toml")
     with pytest.raises(lightwatt.InputError, match='option = "cpo2"'):
         lightwatt.estimate().option("cpo2")
+
+
+def test_training_matches_estimate_json_and_its_phases_add_up(cli):
+    path = lightwatt.data_dir() / "scenarios" / "llama3-405b-training.toml"
+    training = lightwatt.estimate(path)
+    assert training.mode == "training" and training.scenario.mode == "training"
+    assert training.scenario.batch is None and training.scenario.tokens_per_step == 16777216
+    assert training.scenario.dp == 64
+    command = cli.json("estimate", str(path))
+    python = training.to_dict()
+    python.pop("scenario"), command.pop("scenario")
+    assert_same_numbers(python, command)
+    # The step is the sum of its phases times their repeats; energy is per trained token.
+    phases = training.phase_records()
+    assert [p["phase"] for p in phases] == ["forward_backward", "pipeline_bubble", "optimizer"]
+    assert training.cycle_s == pytest.approx(sum(p["step_s"] * p["repeats"] for p in phases), rel=1e-12)
+    assert training.tokens_per_cycle == 16777216
+    # Serving-only figures say so.
+    with pytest.raises(lightwatt.InputError, match="serving only"):
+        training.decode_step_s
+
+
+def test_parallelism_search_and_latency_target():
+    search = lightwatt.estimate(lightwatt.data_dir() / "scenarios" / "405b-latency-target.toml")
+    assert search.scenario.search_parallelism
+    optical = search.option("cpo_optical_io_scale_up")
+    baseline = search.option("baseline")
+    # Only the 64-GPU optical domain meets 37 ms between tokens, with a wider tensor-parallel group.
+    assert optical.meets_latency_target and not baseline.meets_latency_target
+    assert optical.tp * optical.pp > baseline.tp * baseline.pp
+    assert optical.inter_token_latency_ms <= 37.0 < baseline.inter_token_latency_ms
+    assert optical.memory_per_gpu_gbyte <= 0.9 * 80
+
+
+def test_offloaded_gemm_accuracy(default):
+    records = default.option("photonic_ffn_offload").offload_accuracy_records()
+    assert [r["gemm"] for r in records] == ["gate_up", "down"]
+    for r in records:
+        # The relative error is the SNR's amplitude ratio; both come from one emulation.
+        assert r["rel_rms_error"] == pytest.approx(10 ** (-r["snr_db"] / 20), rel=1e-9)
+    assert default.option("baseline").offload_accuracy_records() == []
