@@ -9,7 +9,7 @@ LIGHTWATT = build/release/apps/lightwatt
 VENV = build/venv
 VENV_PYTHON = $(VENV)/bin/python
 
-.PHONY: all deps build run test test-release test-asan fuzz python test-python bench clean
+.PHONY: all deps build run test test-release test-asan fuzz python test-python test-notebooks bench clean
 
 all: build
 
@@ -38,9 +38,13 @@ python: deps $(VENV)/.requirements
 	CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check \
 	  --no-build-isolation -Cbuild-dir=build/python/{wheel_tag} -Ccmake.define.LIGHTWATT_WARNINGS_AS_ERRORS=ON ./
 
-# Python tests; they compare with the command line of the release build.
+# Python tests; they compare with the command line of the release build. Then the notebooks run
+# top to bottom with their figures checked (tests/notebooks), committed without outputs.
 test-python: python build
 	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) $(VENV_PYTHON) -m pytest tests/python -q
+
+test-notebooks: python
+	MPLBACKEND=Agg $(VENV_PYTHON) -m pytest tests/notebooks -q
 
 test-release: build
 	ctest --preset release -j $(JOBS)
@@ -53,7 +57,7 @@ test-asan: deps
 fuzz: test-asan
 	scripts/run-fuzzers.sh build/asan $(FUZZ_SECONDS)
 
-test: test-release test-asan fuzz test-python
+test: test-release test-asan fuzz test-python test-notebooks
 
 bench: build
 	build/release/benchmarks/link_evaluation_bench
