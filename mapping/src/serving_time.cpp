@@ -1,10 +1,12 @@
 #include "lightwatt/mapping/serving_time.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "lightwatt/core/error.hpp"
 
@@ -40,6 +42,62 @@ std::optional<double> gemm_efficiency(const CalibrationRecord& c, double peak_bf
         }
     }
     return e;
+}
+
+// Least squares of y ~ X b with b >= 0, for three unknowns: the unconstrained solution on every
+// subset of them (the others held at 0), the feasible one of least residual. A power model whose
+// terms could come out negative (a static power below zero, a negative watt per TFLOP/s) would
+// give negative energies; the active-set answer is the least-squares one among physical models.
+std::array<double, 3> non_negative_least_squares(const std::vector<std::array<double, 3>>& x, const std::vector<double>& y) {
+    std::array<double, 3> best{};
+    double best_residual = std::numeric_limits<double>::infinity();
+    for (int mask = 1; mask < 8; ++mask) {
+        std::vector<int> idx;
+        for (int i = 0; i < 3; ++i)
+            if (mask & (1 << i)) idx.push_back(i);
+        const std::size_t n = idx.size();
+        // Normal equations on the subset, solved by Gaussian elimination with partial pivoting.
+        double a[3][4] = {};
+        for (std::size_t r = 0; r < x.size(); ++r)
+            for (std::size_t i = 0; i < n; ++i) {
+                for (std::size_t j = 0; j < n; ++j) a[i][j] += x[r][static_cast<std::size_t>(idx[i])] * x[r][static_cast<std::size_t>(idx[j])];
+                a[i][n] += x[r][static_cast<std::size_t>(idx[i])] * y[r];
+            }
+        bool singular = false;
+        for (std::size_t col = 0; col < n && !singular; ++col) {
+            std::size_t pivot = col;
+            for (std::size_t r = col + 1; r < n; ++r)
+                if (std::abs(a[r][col]) > std::abs(a[pivot][col])) pivot = r;
+            if (!(std::abs(a[pivot][col]) > 1e-300)) {
+                singular = true;
+                break;
+            }
+            for (std::size_t k = 0; k <= n; ++k) std::swap(a[col][k], a[pivot][k]);
+            for (std::size_t r = 0; r < n; ++r) {
+                if (r == col) continue;
+                const double f = a[r][col] / a[col][col];
+                for (std::size_t k = col; k <= n; ++k) a[r][k] -= f * a[col][k];
+            }
+        }
+        if (singular) continue;
+        std::array<double, 3> b{};
+        bool feasible = true;
+        for (std::size_t i = 0; i < n; ++i) {
+            b[static_cast<std::size_t>(idx[i])] = a[i][n] / a[i][i];
+            feasible = feasible && b[static_cast<std::size_t>(idx[i])] >= 0.0;
+        }
+        if (!feasible) continue;
+        double residual = 0.0;
+        for (std::size_t r = 0; r < x.size(); ++r) {
+            const double e = y[r] - (b[0] * x[r][0] + b[1] * x[r][1] + b[2] * x[r][2]);
+            residual += e * e;
+        }
+        if (residual < best_residual) {
+            best_residual = residual;
+            best = b;
+        }
+    }
+    return best;
 }
 
 const interconnect::CollectiveRecord* matching_fit(const CalibrationRecord& c, const CollectiveOp& op) {
@@ -315,38 +373,22 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
     for (const auto& r : rows) highest = std::max(highest, r.power_per_gpu);
     c.max_power = watts(highest);
     ServingCalibration overhead_only = c;
-    double ata[3][3] = {}, atb[3] = {};
-    int used = 0;
+    std::vector<std::array<double, 3>> features;
+    std::vector<double> powers;
     for (const auto& r : rows) {
         if (r.power_per_gpu >= 0.97 * highest) continue;
         TimingOptions o;
         o.serving = &overhead_only;
         const StepTime t = time_step(r.work, r.p, r.s, gpu, cal, o);
         const double seconds_total = in_seconds(t.total);
-        const double v[3] = {1.0, (r.work.gemm_flops() + r.work.attention_flops) / seconds_total * 1e-12,
-                             (r.work.weight_bytes + r.work.kv_read_bytes + r.work.kv_write_bytes) / seconds_total * 1e-12};
-        for (int i = 0; i < 3; ++i) {
-            for (int j = 0; j < 3; ++j) ata[i][j] += v[i] * v[j];
-            atb[i] += v[i] * r.power_per_gpu;
-        }
-        ++used;
+        features.push_back({1.0, (r.work.gemm_flops() + r.work.attention_flops) / seconds_total * 1e-12,
+                            (r.work.weight_bytes + r.work.kv_read_bytes + r.work.kv_write_bytes) / seconds_total * 1e-12});
+        powers.push_back(r.power_per_gpu);
     }
-    if (used < 3)
-        throw InputError({"", 0, "calibration", std::to_string(used) + " runs below the power plateau", "too few to fit the power model",
-                          "at least 3 runs below 97 % of the highest power"});
-    // Solve the 3 x 3 normal equations (Cramer's rule).
-    auto det3 = [](const double m[3][3]) {
-        return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-               m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-    };
-    const double d = det3(ata);
-    double solution[3] = {};
-    for (int k = 0; k < 3; ++k) {
-        double m[3][3];
-        for (int i = 0; i < 3; ++i)
-            for (int j = 0; j < 3; ++j) m[i][j] = j == k ? atb[i] : ata[i][j];
-        solution[k] = std::abs(d) > 0 ? det3(m) / d : 0.0;
-    }
+    if (features.size() < 3)
+        throw InputError({"", 0, "calibration", std::to_string(features.size()) + " runs below the power plateau",
+                          "too few to fit the power model", "at least 3 runs below 97 % of the highest power"});
+    const std::array<double, 3> solution = non_negative_least_squares(features, powers);
     c.static_power = watts(solution[0]);
     c.watts_per_tflop_per_s = solution[1];
     c.watts_per_tbyte_per_s = solution[2];

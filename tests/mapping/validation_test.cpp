@@ -55,3 +55,19 @@ TEST_CASE("validation: Llama-3.1-405B-FP8 on 8x H100 within 25 % of ML.ENERGY, c
     // The calibration runs themselves are reproduced (a check of the fit, not a validation).
     for (const auto& x : f.runs.calibration) CHECK(std::abs(f.relative_error(x, sc)) < 0.15);
 }
+
+TEST_CASE("serving calibration: a record without GEMM rows or power states still fits a physical power model") {
+    // Regression: with roofline step times the unconstrained least squares gave a negative watt
+    // per TFLOP/s and, on the 405B steps, negative GPU power. The fit is non-negative least squares.
+    Fixture f;
+    f.cal.gemm.clear();
+    f.cal.power = {};
+    const ServingCalibration sc = fit_serving_calibration(f.runs, f.llms, f.gpu(), f.cal);
+    CHECK(in_watts(sc.static_power) >= 0.0);
+    CHECK(sc.watts_per_tflop_per_s >= 0.0);
+    CHECK(sc.watts_per_tbyte_per_s >= 0.0);
+    for (const auto& x : f.runs.validation) {
+        CAPTURE(x.name);
+        CHECK(f.relative_error(x, sc) > -1.0);  // positive energy per token
+    }
+}
