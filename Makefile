@@ -1,6 +1,6 @@
 # lightwatt: two commands on a fresh Debian machine.
-#   make run    install what is missing, build, run the main job (lightwatt estimate)
-#   make test   the same set-up, then every test (release, sanitizers, fuzzers)
+#   make run    install what is missing (Debian packages, build/venv), build, run the main job
+#   make test   the same set-up, then every test (release, sanitizers, fuzzers, Python)
 #   make bench  benchmarks (Google Benchmark), with their PASS/FAIL targets
 #   make python the Python virtual environment build/venv with the lightwatt package installed
 JOBS ?= $(shell nproc)

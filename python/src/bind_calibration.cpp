@@ -89,7 +89,8 @@ nb::list collective_row_records(const CollectiveRecord& c) {
     return rows;
 }
 
-nb::object predict_array(const CollectiveFit& fit, const nb::ndarray<const double, nb::ndim<1>, nb::device::cpu>& sizes) {
+nb::ndarray<nb::numpy, double, nb::ndim<1>> predict_array(const CollectiveFit& fit,
+                                                         const nb::ndarray<const double, nb::ndim<1>, nb::device::cpu>& sizes) {
     auto* out = new std::vector<double>(sizes.shape(0));
     nb::capsule owner(out, [](void* p) noexcept { delete static_cast<std::vector<double>*>(p); });
     const auto view = sizes.view();
@@ -99,7 +100,7 @@ nb::object predict_array(const CollectiveFit& fit, const nb::ndarray<const doubl
             throw argument_error("size_bytes", format_number(s), "not a size", "sizes >= 0 bytes");
         (*out)[i] = in_seconds(predict_time(fit, bytes(s)));
     }
-    return nb::cast(nb::ndarray<nb::numpy, double, nb::ndim<1>>(out->data(), {out->size()}, owner));
+    return nb::ndarray<nb::numpy, double, nb::ndim<1>>(out->data(), {out->size()}, owner);
 }
 
 double predict_scalar(const CollectiveFit& fit, double size_bytes) {

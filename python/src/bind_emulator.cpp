@@ -279,8 +279,8 @@ void bind_emulator(nb::module_& m) {
         .def("emulate",
              [](const PyCoreCatalog& c, const InputArray& weights, const InputArray& inputs, std::optional<std::string> core,
                 std::optional<std::string> architecture, std::optional<long long> seed, std::optional<double> target_enob,
-                nb::object overrides, int threads, std::optional<bool> full_reference) {
-                 EmulationRequest req = make_request(*c.catalog, {core, architecture, seed, target_enob, overrides, threads}, "emulate()", std::nullopt);
+                std::optional<nb::dict> overrides, int threads, std::optional<bool> full_reference) {
+                 EmulationRequest req = make_request(*c.catalog, {core, architecture, seed, target_enob, overrides ? nb::object(*overrides) : nb::none(), threads}, "emulate()", std::nullopt);
                  req.m = static_cast<long long>(weights.shape(0));
                  req.k = static_cast<long long>(weights.shape(1));
                  req.n = static_cast<long long>(inputs.shape(1));
@@ -295,8 +295,8 @@ void bind_emulator(nb::module_& m) {
         .def("emulate_random",
              [](const PyCoreCatalog& c, long long m_rows, long long n_cols, long long k_inner, std::optional<std::string> core,
                 std::optional<std::string> architecture, std::optional<long long> seed, std::optional<double> target_enob,
-                nb::object overrides, int threads, std::optional<bool> full_reference) {
-                 EmulationRequest req = make_request(*c.catalog, {core, architecture, seed, target_enob, overrides, threads}, "emulate_random()",
+                std::optional<nb::dict> overrides, int threads, std::optional<bool> full_reference) {
+                 EmulationRequest req = make_request(*c.catalog, {core, architecture, seed, target_enob, overrides ? nb::object(*overrides) : nb::none(), threads}, "emulate_random()",
                                                      std::array<long long, 3>{m_rows, n_cols, k_inner});
                  Eigen::MatrixXd w, x;
                  {

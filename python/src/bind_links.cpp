@@ -3,23 +3,39 @@
 // budget and margin, variants of an archetype's optics, and budget files.
 
 #include "bindings.hpp"
-#include "links.hpp"
 #include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/interconnect/budget_file.hpp"
 #include "lightwatt/interconnect/link_json.hpp"
-#include "lightwatt/photonics/transmitter.hpp"
 
 namespace lightwatt::python {
 
 using namespace lightwatt::interconnect;
+
+namespace {
+
+// Python-side holders: a report or an archetype keeps the catalog it came from alive (reports
+// point at their archetype; JSON renders the catalog entries they use).
+struct PyLinkCatalog {
+    std::shared_ptr<const interconnect::LinkCatalog> catalog;
+    std::filesystem::path data_dir;
+};
+
+struct PyArchetype {
+    std::shared_ptr<const interconnect::LinkCatalog> catalog;
+    std::shared_ptr<const interconnect::LinkArchetype> archetype;
+};
+
+struct PyLinkReport {
+    std::shared_ptr<const interconnect::LinkCatalog> catalog;
+    std::shared_ptr<const interconnect::LinkArchetype> archetype;
+    interconnect::LinkReport report;  // report.archetype points at *archetype
+};
 
 PyLinkReport evaluate_archetype(const PyArchetype& a) {
     PyLinkReport r{a.catalog, a.archetype, evaluate(*a.archetype)};
     r.report.archetype = r.archetype.get();
     return r;
 }
-
-namespace {
 
 std::optional<std::pair<double, double>> range_of(const std::optional<PublishedRange>& p) {
     if (!p) return std::nullopt;
