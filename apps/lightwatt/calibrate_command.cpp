@@ -1,8 +1,6 @@
 #include "calibrate_command.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <set>
 #include <sstream>
 
 #include "lightwatt/core/atomic_file.hpp"
@@ -37,28 +35,8 @@ void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& ou
     command << "lightwatt calibrate nccl-tests";
     for (const auto& log : o.logs) command << ' ' << log;
 
-    CalibrationRecord record;
     std::vector<NcclTestsRun> runs;
-    std::set<std::string> gpu_models;
-    for (const auto& log : o.logs) {
-        for (auto& run : read_nccl_tests_file(log, given)) {
-            if (!run.collective)
-                throw InputError({run.file, run.first_line, "collective", "(not printed)",
-                                  "the log does not say which collective this is",
-                                  "--collective NAME (all_reduce, all_gather, reduce_scatter, alltoall, sendrecv, ...)"});
-            if (run.ranks < 1)
-                throw InputError({run.file, run.first_line, "ranks", "(not printed)", "the log has no device list (\"# Using devices\")",
-                                  "the full nccl-tests output, including its device list"});
-            for (const auto& d : run.devices) gpu_models.insert(d);
-            record.machine.gpu_count = std::max(record.machine.gpu_count, run.ranks);
-            record.machine.nodes = std::max(record.machine.nodes, run.nodes);
-            if (record.machine.nccl_tests_version.empty()) record.machine.nccl_tests_version = run.version;
-            record.collectives.push_back(collective_record(run, bytes(o.max_fit_bytes), command.str()));
-            runs.push_back(std::move(run));
-        }
-    }
-    for (const auto& g : gpu_models) record.machine.gpu_model += (record.machine.gpu_model.empty() ? "" : ", ") + g;
-    record.provenance = {"nccl-tests logs", command.str(), ""};
+    const CalibrationRecord record = calibration_from_nccl_tests(o.logs, given, bytes(o.max_fit_bytes), command.str(), "--collective NAME", &runs);
     const std::string json_text = render_json(calibration_json(record));
     if (!out.output_file.empty()) write_file_atomically(out.output_file, json_text);
     if (out.json) {

@@ -1,5 +1,6 @@
 #include "lightwatt/interconnect/calibration_record.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -154,6 +155,32 @@ json fit_json(const CollectiveFit& f) {
             {"nccl_model_latency_ll_us", in_microseconds(f.nccl_latency_ll)},
             {"nccl_model_latency_simple_us", in_microseconds(f.nccl_latency_simple)},
             {"nccl_model_source", "NCCL src/graph/tuning.cc (NVIDIA/nccl 5067397c), ring algorithm"}};
+}
+
+CalibrationRecord calibration_from_nccl_tests(const std::vector<std::string>& logs, std::optional<Collective> given,
+                                              Information max_fit_size, const std::string& command,
+                                              const std::string& collective_option, std::vector<NcclTestsRun>* runs) {
+    CalibrationRecord record;
+    std::set<std::string> gpu_models;
+    for (const auto& log : logs) {
+        for (auto& run : read_nccl_tests_file(log, given)) {
+            if (!run.collective)
+                throw InputError({run.file, run.first_line, "collective", "(not printed)", "the log does not say which collective this is",
+                                  collective_option + " (all_reduce, all_gather, reduce_scatter, alltoall, sendrecv, ...)"});
+            if (run.ranks < 1)
+                throw InputError({run.file, run.first_line, "ranks", "(not printed)", "the log has no device list (\"# Using devices\")",
+                                  "the full nccl-tests output, including its device list"});
+            for (const auto& d : run.devices) gpu_models.insert(d);
+            record.machine.gpu_count = std::max(record.machine.gpu_count, run.ranks);
+            record.machine.nodes = std::max(record.machine.nodes, run.nodes);
+            if (record.machine.nccl_tests_version.empty()) record.machine.nccl_tests_version = run.version;
+            record.collectives.push_back(collective_record(run, max_fit_size, command));
+            if (runs != nullptr) runs->push_back(std::move(run));
+        }
+    }
+    for (const auto& g : gpu_models) record.machine.gpu_model += (record.machine.gpu_model.empty() ? "" : ", ") + g;
+    record.provenance = {"nccl-tests logs", command, ""};
+    return record;
 }
 
 json calibration_json(const CalibrationRecord& r) {

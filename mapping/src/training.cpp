@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "input_error_at.hpp"
 #include "lightwatt/core/error.hpp"
 
 namespace lightwatt::mapping {
@@ -10,11 +11,6 @@ namespace lightwatt::mapping {
 namespace {
 
 using interconnect::Collective;
-
-InputError bad(const std::string& context, const std::string& key, const std::string& value, const std::string& problem,
-               const std::string& allowed) {
-    return InputError({"", 0, context.empty() ? key : context + "." + key, value, problem, allowed});
-}
 
 // Token counts in messages as whole numbers (format_number would print 1.6777e+07).
 std::string whole(double v) { return v == std::floor(v) && std::abs(v) < 9e15 ? std::to_string(static_cast<long long>(v)) : format_number(v); }
@@ -43,25 +39,25 @@ double model_flops_per_token(const LlmSpec& m, int sequence_length) {
 
 void validate(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t, const std::string& context) {
     validate(m, p, micro_batch_point(t), context);
-    if (t.sequence_length < 1) throw bad(context, "sequence_length", std::to_string(t.sequence_length), "must be at least 1", ">= 1");
+    if (t.sequence_length < 1) throw input_error_at(context, "sequence_length", std::to_string(t.sequence_length), "must be at least 1", ">= 1");
     if (t.micro_batch_sequences < 1)
-        throw bad(context, "micro_batch_sequences", std::to_string(t.micro_batch_sequences), "must be at least 1", ">= 1");
-    if (p.dp < 1) throw bad(context, "dp", std::to_string(p.dp), "must be at least 1", ">= 1");
+        throw input_error_at(context, "micro_batch_sequences", std::to_string(t.micro_batch_sequences), "must be at least 1", ">= 1");
+    if (p.dp < 1) throw input_error_at(context, "dp", std::to_string(p.dp), "must be at least 1", ">= 1");
     if (p.virtual_stages < 1 || static_cast<long long>(p.virtual_stages) * p.pp > m.layers)
-        throw bad(context, "virtual_stages", std::to_string(p.virtual_stages),
+        throw input_error_at(context, "virtual_stages", std::to_string(p.virtual_stages),
                   "pp x virtual_stages model chunks must not exceed the " + std::to_string(m.layers) + " layers",
                   "1 to layers / pp");
     const double per_micro_batch = static_cast<double>(p.dp) * t.micro_batch_sequences * t.sequence_length;
     const double micro_batches = t.tokens_per_step / per_micro_batch;
     if (!(micro_batches >= 1.0) || micro_batches != std::floor(micro_batches))
-        throw bad(context, "tokens_per_step", whole(t.tokens_per_step),
+        throw input_error_at(context, "tokens_per_step", whole(t.tokens_per_step),
                   "not a whole number of micro-batches of dp x micro_batch_sequences x sequence_length = " + whole(per_micro_batch) +
                       " tokens",
                   "a positive multiple of " + whole(per_micro_batch));
     for (const auto& [key, v] : {std::pair<const char*, double>{"bytes_per_gradient", t.bytes_per_gradient},
                                  {"optimizer_state_bytes_per_parameter", t.optimizer_state_bytes_per_parameter},
                                  {"activation_bytes_per_token_hidden_layer", t.activation_bytes_per_token_hidden_layer}})
-        if (!(v >= 0.0 && v <= 64.0)) throw bad(context, key, format_number(v), "out of range", "0 to 64 bytes");
+        if (!(v >= 0.0 && v <= 64.0)) throw input_error_at(context, key, format_number(v), "out of range", "0 to 64 bytes");
 }
 
 TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t) {

@@ -2,7 +2,6 @@
 // logs parsed and checked, collective models fitted to them and asked for the time of a size, on
 // the measured fabric or another, and calibration records read and written.
 #include <cmath>
-#include <set>
 
 #include "bindings.hpp"
 #include "lightwatt/core/atomic_file.hpp"
@@ -118,26 +117,9 @@ CalibrationRecord calibrate_nccl_tests(const std::vector<std::filesystem::path>&
     if (logs.empty()) throw argument_error("logs", "[]", "no log given", "one or more nccl-tests output files");
     std::string command = "lightwatt.calibrate_nccl_tests";
     for (const auto& log : logs) command += " " + log.string();
-    CalibrationRecord record;
-    std::set<std::string> gpu_models;
-    for (const auto& log : logs) {
-        for (auto& run : read_nccl_tests_file(log.string(), given)) {
-            if (!run.collective)
-                throw InputError({run.file, run.first_line, "collective", "(not printed)", "the log does not say which collective this is",
-                                  "collective=NAME (all_reduce, all_gather, reduce_scatter, alltoall, sendrecv, ...)"});
-            if (run.ranks < 1)
-                throw InputError({run.file, run.first_line, "ranks", "(not printed)", "the log has no device list (\"# Using devices\")",
-                                  "the full nccl-tests output, including its device list"});
-            for (const auto& d : run.devices) gpu_models.insert(d);
-            record.machine.gpu_count = std::max(record.machine.gpu_count, run.ranks);
-            record.machine.nodes = std::max(record.machine.nodes, run.nodes);
-            if (record.machine.nccl_tests_version.empty()) record.machine.nccl_tests_version = run.version;
-            record.collectives.push_back(collective_record(run, limit, command));
-        }
-    }
-    for (const auto& g : gpu_models) record.machine.gpu_model += (record.machine.gpu_model.empty() ? "" : ", ") + g;
-    record.provenance = {"nccl-tests logs", command, ""};
-    return record;
+    std::vector<std::string> paths;
+    for (const auto& log : logs) paths.push_back(log.string());
+    return calibration_from_nccl_tests(paths, given, limit, command, "collective=NAME");
 }
 
 }  // namespace
