@@ -155,8 +155,10 @@ void bind_calibration(nb::module_& m) {
         .def_prop_ro("max_fitted_size_bytes", [](const CollectiveFit& f) { return in_bytes(f.max_fitted_size); })
         .def_ro("halves_fitted", &CollectiveFit::halves_fitted)
         .def_ro("fit_rms_relative_error", &CollectiveFit::fit_rms_relative_error)
-        .def_ro("held_out", &CollectiveFit::held_out)
-        .def_ro("median_held_out_error", &CollectiveFit::median_held_out_error, "Median |relative error| of the held-out rows; None if none.")
+        .def_ro("held_out", &CollectiveFit::held_out,
+                "One HeldOutPrediction per held-out half-row (the in-place and the out-of-place time of each row above the limit).")
+        .def_ro("median_held_out_error", &CollectiveFit::median_held_out_error,
+                "Median |relative error| of the held-out half-rows; None if none.")
         .def_prop_ro("nccl_latency_ll_us", [](const CollectiveFit& f) { return in_microseconds(f.nccl_latency_ll); })
         .def_prop_ro("nccl_latency_simple_us", [](const CollectiveFit& f) { return in_microseconds(f.nccl_latency_simple); })
         .def("predict_time_s", &predict_array, nb::arg("size_bytes"),
