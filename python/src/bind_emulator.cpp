@@ -237,6 +237,16 @@ void bind_emulator(nb::module_& m) {
                      "Laser optical power per core that target_enob needs; None without a target or when it lies above the ceiling.")
         .def_prop_ro("ceiling_enob", [](const PyEmulation& e) { return e.inverse ? std::optional<double>(e.inverse->ceiling_enob) : std::nullopt; },
                      "The ENOB unlimited light would reach (with a target_enob only).")
+        .def_prop_ro("target_regime",
+                     [](const PyEmulation& e) { return e.inverse ? std::optional<std::string>(regime_name(e.inverse->regime)) : std::nullopt; },
+                     "The largest error term at the target's laser power (at the ceiling when the target lies above it); with a "
+                     "target_enob only.")
+        .def_prop_ro("laser_electrical_power_for_target_w",
+                     [](const PyEmulation& e) -> std::optional<double> {
+                         if (!e.inverse || !e.inverse->laser_power_per_core) return std::nullopt;
+                         return in_watts(*e.inverse->laser_power_per_core) / e.request.core.emulator.laser.wall_plug_efficiency;
+                     },
+                     "Wall-plug power of that laser per core (optical power / wall-plug efficiency), as to_dict()['inverse'] has it.")
         .def("energy_records", &energy_records, "Energy per MAC by part, one row each (typical, low, high, share).")
         .def("to_dataframe", [](const PyEmulation& e) { return records_to_dataframe(energy_records(e)); },
              "energy_records() as a pandas DataFrame (pandas is imported now).")

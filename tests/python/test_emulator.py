@@ -63,6 +63,12 @@ def test_more_light_more_accuracy_and_less_light_needed_for_less_enob():
     low = lightwatt.emulate_random(64, 64, 64, seed=2, target_enob=3.0)
     high = lightwatt.emulate_random(64, 64, 64, seed=2, target_enob=4.5)
     assert low.laser_power_for_target_mw < high.laser_power_for_target_mw
+    # The inverse question's regime and wall-plug power, as the JSON document has them.
+    inverse = high.to_dict()["inverse"]
+    assert high.target_regime == inverse["regime"]
+    assert high.laser_electrical_power_for_target_w == pytest.approx(inverse["laser_electrical_power_w"], rel=1e-12)
+    assert high.laser_electrical_power_for_target_w > high.laser_power_for_target_mw * 1e-3  # wall-plug efficiency < 1
+    assert dim.target_regime is None and dim.laser_electrical_power_for_target_w is None
 
 
 def test_same_seed_same_bytes_on_any_thread_count():
