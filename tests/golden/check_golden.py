@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Golden outputs: every command in commands.txt must print what it printed when the files in
+expected/ were captured, byte for byte, or with every number within 1e-12 relative where a build
+for other vector instructions changes the last bits. Outputs that change on purpose are captured
+again with --update in the same commit, whose message says why.
+
+Usage: check_golden.py LIGHTWATT [--update]"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+RELATIVE_TOLERANCE = 1e-12
+
+
+def read_commands():
+    commands = []
+    with open(os.path.join(HERE, "commands.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            files = parts[2].removeprefix("files:").split() if len(parts) > 2 else []
+            commands.append((parts[0], parts[1], files))
+    return commands
+
+
+def run(lightwatt, args, out_dir):
+    words = [w.format(data=os.path.join(ROOT, "data"), tests=os.path.join(ROOT, "tests"), out=out_dir)
+             for w in args.split()]
+    env = dict(os.environ, LIGHTWATT_DATA=os.path.join(ROOT, "data"), LIGHTWATT_THREADS="2")
+    done = subprocess.run([lightwatt] + words, capture_output=True, env=env, timeout=120)
+    return "exit %d\n" % done.returncode + done.stdout.decode("utf-8", "replace")
+
+
+def numbers_close(a, b):
+    x, y = float(a), float(b)
+    return x == y or abs(x - y) <= RELATIVE_TOLERANCE * max(abs(x), abs(y))
+
+
+def same(expected, got):
+    if expected == got:
+        return True
+    if NUMBER.split(expected) != NUMBER.split(got):
+        return False
+    return all(numbers_close(a, b) for a, b in zip(NUMBER.findall(expected), NUMBER.findall(got)))
+
+
+def first_difference(expected, got):
+    for i, (a, b) in enumerate(zip(expected.splitlines(), got.splitlines())):
+        if not same(a, b):
+            return "line %d:\n  expected: %s\n  got:      %s" % (i + 1, a[:200], b[:200])
+    return "lengths differ (%d vs %d lines)" % (len(expected.splitlines()), len(got.splitlines()))
+
+
+def main():
+    lightwatt = os.path.abspath(sys.argv[1])
+    update = "--update" in sys.argv[2:]
+    expected_dir = os.path.join(HERE, "expected")
+    os.makedirs(expected_dir, exist_ok=True)
+    passed = failed = 0
+    for name, args, files in read_commands():
+        with tempfile.TemporaryDirectory() as out_dir:
+            outputs = {name: run(lightwatt, args, out_dir)}
+            for f in files:
+                with open(os.path.join(out_dir, f), encoding="utf-8") as h:
+                    outputs["%s.%s" % (name, f)] = h.read()
+        for key, got in outputs.items():
+            path = os.path.join(expected_dir, key + ".out")
+            if update:
+                with open(path, "w", encoding="utf-8") as h:
+                    h.write(got)
+                continue
+            with open(path, encoding="utf-8") as h:
+                expected = h.read()
+            if same(expected, got):
+                passed += 1
+            else:
+                failed += 1
+                print("FAIL %s (lightwatt %s): %s" % (key, args, first_difference(expected, got)))
+    if update:
+        print("golden outputs written to %s" % expected_dir)
+        return 0
+    print("golden: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
