@@ -1,23 +1,34 @@
 # lightwatt: two commands on a fresh Debian machine.
 #   make run    install what is missing (Debian packages, build/venv), build, run the main job
-#   make test   the same set-up, then every test (release, sanitizers, fuzzers, Python)
+#   make test   the same set-up, then every test (release, sanitizers, fuzzers, Python, notebooks),
+#               ending with a table of its stages and their seconds (scripts/make-test.sh)
 #   make bench  benchmarks (Google Benchmark), with their PASS/FAIL targets
 #   make python the Python virtual environment build/venv with the lightwatt package installed
 JOBS ?= $(shell nproc)
-FUZZ_SECONDS ?= 45
+# Seconds each libFuzzer target runs in `make test` (seven targets; at least 20 s each).
+FUZZ_SECONDS ?= 20
 LIGHTWATT = build/release/apps/lightwatt
 VENV = build/venv
 VENV_PYTHON = $(VENV)/bin/python
+# ccache speeds up a developer's rebuilds when it is installed; nothing relies on it.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+LAUNCHER = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
 
-.PHONY: all deps build run test test-release test-asan fuzz python test-python test-notebooks bench clean
+.PHONY: all deps venv build run test test-release build-asan test-asan fuzz python test-python \
+        test-notebooks fuzz-corpus bench clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
 
-build: deps
-	cmake --preset release >/dev/null
+venv: deps $(VENV)/.requirements
+
+# The release build compiles the libraries once for everything: the command line, the tests,
+# the benchmarks and the Python module lightwatt._core (nanobind from build/venv), so the
+# libraries are position-independent code.
+build: deps venv
+	cmake --preset release -DLIGHTWATT_PYTHON=ON -DPython_EXECUTABLE=$(CURDIR)/$(VENV_PYTHON) $(LAUNCHER) >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
 # The main job: energy per token of each optical option on the embedded default scenario.
@@ -31,16 +42,15 @@ $(VENV)/.requirements: python/requirements-dev.txt
 	$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check -r python/requirements-dev.txt
 	touch $@
 
-# The lightwatt package (nanobind module built by scikit-build-core, pyproject.toml) installed
-# into the venv. Its build folder, build/python/<wheel tag>, persists, so a re-run recompiles
-# only what changed; the binding code builds with warnings as errors, as the release preset does.
-python: deps $(VENV)/.requirements
-	CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) $(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check \
-	  --no-build-isolation -Cbuild-dir=build/python/{wheel_tag} -Ccmake.define.LIGHTWATT_WARNINGS_AS_ERRORS=ON ./
+# The lightwatt package installed into the venv from the release build: CMake's install component
+# `python`, the same one a wheel build (`pip install .`, pyproject.toml) installs, so nothing is
+# compiled again here; a one-file change recompiles that file in the release build only.
+python: build
+	scripts/install-python-package.sh build/release $(VENV_PYTHON)
 
 # Python tests; they compare with the command line of the release build. Then the notebooks run
 # top to bottom with their figures checked (tests/notebooks), committed without outputs.
-test-python: python build
+test-python: python
 	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) $(VENV_PYTHON) -m pytest tests/python -q
 
 test-notebooks: python
@@ -49,15 +59,24 @@ test-notebooks: python
 test-release: build
 	ctest --preset release -j $(JOBS)
 
-test-asan: deps
-	cmake --preset asan >/dev/null
+build-asan: deps
+	cmake --preset asan $(LAUNCHER) >/dev/null
 	cmake --build --preset asan -j $(JOBS)
+
+test-asan: build-asan
 	ctest --preset asan -j $(JOBS)
 
-fuzz: test-asan
-	scripts/run-fuzzers.sh build/asan $(FUZZ_SECONDS)
+fuzz: build-asan
+	JOBS=$(JOBS) scripts/run-fuzzers.sh build/asan $(FUZZ_SECONDS)
 
-test: test-release test-asan fuzz test-python test-notebooks
+# After fuzzing (make fuzz, or a longer FUZZ_SECONDS=600 make fuzz): merge what the fuzzers reached
+# into the corpora kept in the repository, fuzz/corpus/, minimised, for a commit.
+fuzz-corpus: build-asan
+	JOBS=$(JOBS) scripts/run-fuzzers.sh build/asan 0 --merge
+
+# Every stage in turn, timed; the table of stages and seconds comes last, also when one fails.
+test:
+	@JOBS=$(JOBS) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/make-test.sh
 
 bench: build
 	build/release/benchmarks/link_evaluation_bench

@@ -1,38 +1,74 @@
 #!/usr/bin/env bash
-# Runs each libFuzzer target for a bounded time from the shipped inputs as seeds.
-# Usage: run-fuzzers.sh BUILD_DIR SECONDS. A crash, leak, sanitizer report or timeout fails it;
-# the reproducer is left in BUILD_DIR/fuzz-artifacts/.
-set -euo pipefail
+# Runs each libFuzzer target for a bounded time. Usage: run-fuzzers.sh BUILD_DIR SECONDS [--merge]
+#
+# Each target starts from its corpus kept in the repository (fuzz/corpus/TARGET/: the inputs that
+# reached new coverage in earlier runs, minimised), the shipped inputs and the seeds in
+# tests/fuzz-seeds/, and a dictionary fuzz/TARGET.dict where there is one. New inputs go to
+# BUILD_DIR/fuzz-corpus/TARGET, never into the source tree; with --merge (`make fuzz-corpus`) they
+# are merged, minimised, into fuzz/corpus/TARGET to be committed, so the next run starts where
+# this one reached. A crash, leak, sanitizer report, input slower than 10 s or above the memory
+# limit fails it and leaves the reproducer in BUILD_DIR/fuzz-artifacts/.
+set -uo pipefail
 build="$1"
-seconds="${2:-60}"
+seconds="${2:-20}"
+merge="${3:-}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 artifacts="$build/fuzz-artifacts"
 mkdir -p "$artifacts"
 declare -A seeds=(
   [fuzz_budget_file]="$root/data/budgets $root/tests/fuzz-seeds/budget"
-  [fuzz_link_catalog]="$root/data/links.toml"
-  [fuzz_device_catalog]="$root/data/devices.toml $root/data/electronics.toml $root/data/converters.toml $root/data/llms.toml $root/data/validation/ml-energy-h100.toml $root/data/systems.toml $root/data/options.toml $root/data/emulations/small-layer-weights.csv"
+  [fuzz_link_catalog]="$root/data/links.toml $root/tests/fuzz-seeds/link-catalog"
+  [fuzz_device_catalog]="$root/data/devices.toml $root/data/electronics.toml $root/data/converters.toml $root/data/llms.toml $root/data/validation/ml-energy-h100.toml $root/data/systems.toml $root/data/options.toml $root/data/emulations/small-layer-weights.csv $root/tests/fuzz-seeds/device-catalog"
   [fuzz_emulation_request]="$root/data/emulations $root/tests/fuzz-seeds/emulation"
-  [fuzz_nccl_tests]="$root/tests/fixtures/nccl-tests $root/../shared/data/nccl-tests"
+  [fuzz_nccl_tests]="$root/tests/fixtures/nccl-tests $root/../shared/data/nccl-tests $root/tests/fuzz-seeds/nccl-tests"
   [fuzz_calibration]="$root/tests/fuzz-seeds/calibration $root/data/calibration"
-  [fuzz_scenario]="$root/data/scenarios"
+  [fuzz_scenario]="$root/data/scenarios $root/tests/fuzz-seeds/scenario"
 )
 targets=(fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request fuzz_nccl_tests fuzz_calibration
          fuzz_scenario)
-for target in "${targets[@]}"; do
-  corpus="$build/fuzz-corpus/$target"
-  mkdir -p "$corpus"
+# One target: seed folder, options, then a bounded run (or a merge with --merge).
+fuzz_one() {
+  local target="$1"
+  local work="$build/fuzz-corpus/$target" seed_dir="$build/fuzz-seeds/$target" kept="$root/fuzz/corpus/$target"
+  mkdir -p "$work" "$seed_dir" "$kept"
   for s in ${seeds[$target]}; do
     if [ -d "$s" ]; then
-      for f in "$s"/*.toml "$s"/*.log "$s"/*.json; do
-        if [ -f "$f" ]; then cp -n "$f" "$corpus"/; fi
+      for f in "$s"/*.toml "$s"/*.log "$s"/*.json "$s"/*.csv "$s"/*.txt; do
+        if [ -f "$f" ]; then cp -n "$f" "$seed_dir"/; fi
       done
-    elif [ -f "$s" ]; then cp -n "$s" "$corpus"/; fi
+    elif [ -f "$s" ]; then cp -n "$s" "$seed_dir"/; fi
   done
-  echo "fuzz: $target for ${seconds}s"
-  ASAN_OPTIONS=detect_leaks=1 "$build/fuzz/$target" "$corpus" -max_total_time="$seconds" -timeout=10 \
-    -max_len=8192 -artifact_prefix="$artifacts/$target-" -print_final_stats=1 2>"$build/fuzz-$target.log" \
-    || { echo "fuzz: $target FAILED, see $build/fuzz-$target.log and $artifacts"; tail -40 "$build/fuzz-$target.log"; exit 1; }
-  grep -E "stat::number_of_executed_units" "$build/fuzz-$target.log" | sed "s/^/fuzz: $target /"
+  local options=(-timeout=10 -max_len=8192 -rss_limit_mb=2048 -artifact_prefix="$artifacts/$target-")
+  if [ -f "$root/fuzz/$target.dict" ]; then options+=(-dict="$root/fuzz/$target.dict"); fi
+  if [ "$merge" = "--merge" ]; then
+    "$build/fuzz/$target" -merge=1 "${options[@]}" "$kept" "$work" 2>"$build/fuzz-$target-merge.log" \
+      || { echo "fuzz: merge of $target FAILED, see $build/fuzz-$target-merge.log"; return 1; }
+    echo "fuzz: $target merged into fuzz/corpus/$target ($(ls "$kept" | wc -l) inputs)"
+    return 0
+  fi
+  ASAN_OPTIONS=detect_leaks=1 "$build/fuzz/$target" "$work" "$kept" "$seed_dir" -max_total_time="$seconds" \
+    "${options[@]}" -print_final_stats=1 2>"$build/fuzz-$target.log" \
+    || { echo "fuzz: $target FAILED, see $build/fuzz-$target.log and $artifacts"; tail -40 "$build/fuzz-$target.log"; return 1; }
+  echo "fuzz: $target ran ${seconds}s: $(grep -E "stat::number_of_executed_units" "$build/fuzz-$target.log" | awk '{print $2}') inputs, $(grep -E "stat::new_units_added" "$build/fuzz-$target.log" | awk '{print $2}') new"
+}
+
+# Each fuzzer is single-threaded: run as many at once as there are cores (JOBS), so the total
+# time is about ceil(7 / JOBS) x SECONDS.
+jobs="${JOBS:-$(nproc)}"
+failed=0
+running=0
+for target in "${targets[@]}"; do
+  fuzz_one "$target" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || failed=$((failed + 1))
+    running=$((running - 1))
+  fi
 done
+while [ "$running" -gt 0 ]; do
+  wait -n || failed=$((failed + 1))
+  running=$((running - 1))
+done
+if [ "$failed" -ne 0 ]; then echo "fuzz: $((${#targets[@]} - failed)) passed, $failed failed"; exit 1; fi
+if [ "$merge" = "--merge" ]; then echo "fuzz: corpora merged into fuzz/corpus/; commit them"; exit 0; fi
 echo "fuzz: ${#targets[@]} passed, 0 failed"
