@@ -26,6 +26,21 @@ declare -A seeds=(
 )
 targets=(fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request fuzz_nccl_tests fuzz_calibration
          fuzz_scenario)
+# Third-party data beside the checkout (../shared) seeds the runs but is never copied into the
+# repository: a kept input that still holds a line of 40 characters or more of such a file (a
+# fuzzer's mutation starts from whole seeds) is left out of fuzz/corpus/.
+drop_shared_lines() {
+  local target="$1" kept="$2" shared=()
+  for s in ${seeds[$target]}; do
+    case "$s" in "$root"/../*) [ -d "$s" ] && shared+=("$s"/*.log) ;; esac
+  done
+  [ ${#shared[@]} -gt 0 ] || return 0
+  local patterns="$build/fuzz-$target-shared-lines"
+  awk 'length($0) >= 40' "${shared[@]}" 2>/dev/null | sort -u >"$patterns"
+  [ -s "$patterns" ] || return 0
+  grep -l -F -x -f "$patterns" "$kept"/* 2>/dev/null | xargs -r rm -f
+}
+
 # One target: seed folder, options, then a bounded run (or a merge with --merge).
 fuzz_one() {
   local target="$1"
@@ -43,6 +58,7 @@ fuzz_one() {
   if [ "$merge" = "--merge" ]; then
     "$build/fuzz/$target" -merge=1 "${options[@]}" "$kept" "$work" 2>"$build/fuzz-$target-merge.log" \
       || { echo "fuzz: merge of $target FAILED, see $build/fuzz-$target-merge.log"; return 1; }
+    drop_shared_lines "$target" "$kept"
     echo "fuzz: $target merged into fuzz/corpus/$target ($(ls "$kept" | wc -l) inputs)"
     return 0
   fi
