@@ -3,19 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
 
-#include "lightwatt/core/atomic_file.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
 
 namespace lightwatt::cli {
 
 void emit(const OutputOptions& o, const std::string& text) {
-    if (o.output_file.empty()) {
-        std::cout << text;
-        std::cout.flush();
-    } else {
-        write_file_atomically(o.output_file, text);
-    }
+    const std::string safe = o.json ? text : escape_text(text, true);
+    if (o.output_file.empty()) o.outputs->stage_stdout(safe);
+    else o.outputs->stage(o.output_file, safe, "-o");
 }
 
 std::string render_json(const nlohmann::json& j) { return j.dump(2) + "\n"; }
@@ -36,6 +32,7 @@ TextTable::TextTable(std::vector<std::string> header, std::vector<bool> right_al
 
 void TextTable::add(std::vector<std::string> row) {
     row.resize(header_.size());
+    for (auto& cell : row) cell = escape_text(cell);  // a newline or escape in a name must not break the table
     rows_.push_back(std::move(row));
 }
 

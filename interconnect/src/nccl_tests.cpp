@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
 
 namespace lightwatt::interconnect {
 
@@ -306,15 +307,7 @@ std::vector<NcclTestsRun> parse_nccl_tests(std::string_view text, const std::str
 }
 
 std::vector<NcclTestsRun> read_nccl_tests_file(const std::string& path, std::optional<Collective> collective) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw InputError({path, 0, "", "", std::filesystem::exists(path, ec) ? "not a regular file" : "file not found",
-                          "a readable nccl-tests log"});
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError({path, 0, "", "", "cannot open file", "a readable nccl-tests log"});
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return parse_nccl_tests(buffer.str(), path, collective);
+    return parse_nccl_tests(read_input_file(path, "a readable nccl-tests log", kMaxTextFileBytes), path, collective);
 }
 
 NcclTestsCheck check_run(const NcclTestsRun& run) {
