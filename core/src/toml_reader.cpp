@@ -82,6 +82,11 @@ int TableReader::line_of(const toml::node& node) const {
 
 int TableReader::line() const { return line_of(*table_); }
 
+int TableReader::line_of_key(std::string_view key) const {
+    const toml::node* node = table_->get(key);
+    return node == nullptr ? line() : line_of(*node);
+}
+
 bool TableReader::contains(std::string_view key) const { return table_->contains(key); }
 
 std::string TableReader::value_text(std::string_view key) const {

@@ -175,7 +175,8 @@ EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCata
             if (!name) return std::nullopt;
             const std::filesystem::path given_path(*name);
             const std::filesystem::path path = given_path.is_absolute() ? given_path : folder / given_path;
-            return load_csv_matrix(path);
+            const InputLocation at{problem->file(), problem->line_of_key(key), problem->path() + "." + key};
+            return load_referenced(at, *name, [&] { return load_csv_matrix(path); });
         };
         req.weights = load("weights_csv");
         req.inputs = load("inputs_csv");
