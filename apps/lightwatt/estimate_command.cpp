@@ -165,8 +165,10 @@ void estimate(const std::filesystem::path& data_dir, const EstimateOptions& o, c
     const EstimateInputs inputs =
         load_estimate_inputs(s, catalogs, data_dir, o.calibration ? std::optional<std::filesystem::path>(*o.calibration) : std::nullopt);
     const Estimate e = estimate(s, inputs);
+    const nlohmann::json j = estimate_json(s, e);
+    check_finite_result(j, file.string());
     if (o.plot) out.outputs->stage(*o.plot, svg_of(s, e), "--plot");
-    if (out.json) emit(out, render_json(estimate_json(s, e)));
+    if (out.json) emit(out, render_json(j));
     else if (o.csv) emit(out, csv_of(e));
     else emit(out, table_of(s, e));
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "lightwatt/core/error.hpp"
 #include "lightwatt/core/untrusted_input.hpp"
 
 namespace lightwatt::cli {
@@ -12,6 +13,35 @@ void emit(const OutputOptions& o, const std::string& text) {
     const std::string safe = o.json ? text : escape_text(text, true);
     if (o.output_file.empty()) o.outputs->stage_stdout(safe);
     else o.outputs->stage(o.output_file, safe, "-o");
+}
+
+namespace {
+
+// The first non-finite number under `j`, as a key path; empty when there is none.
+std::string first_non_finite(const nlohmann::json& j, const std::string& path) {
+    if (j.is_number_float()) return std::isfinite(j.get<double>()) ? std::string() : path;
+    if (j.is_object()) {
+        for (const auto& item : j.items()) {
+            std::string found = first_non_finite(item.value(), path.empty() ? item.key() : path + "." + item.key());
+            if (!found.empty()) return found;
+        }
+    }
+    if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            std::string found = first_non_finite(j[i], path + "[" + std::to_string(i) + "]");
+            if (!found.empty()) return found;
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+void check_finite_result(const nlohmann::json& result, const std::string& file) {
+    const std::string key = first_non_finite(result, "");
+    if (key.empty()) return;
+    throw InputError({file, 0, key, "not a finite number", "the inputs give a result outside any physical range",
+                      "inputs that together describe a realisable system (see the file's documented ranges)"});
 }
 
 std::string render_json(const nlohmann::json& j) { return j.dump(2) + "\n"; }

@@ -164,7 +164,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
     }
     {
         TableReader f = root.table("facility");
-        s.power_budget = watts(f.number("power_budget_mw", Range::positive()) * 1e6);
+        s.power_budget = watts(f.number("power_budget_mw", Range{0.0, 1e5, false, true}) * 1e6);
         f.finish();
     }
     root.finish();
