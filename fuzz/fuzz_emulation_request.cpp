@@ -16,6 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto doc = TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size),
                                                     "fuzz.toml");
         EmulationRequest req = read_emulation_request(doc.root(), catalog);
+        // The working-set check on the request's own sizes, as the CLI makes it before allocating:
+        // huge sizes and padded tiles must be refused, not attempted.
+        check_emulation_size(req.m, req.k, req.n, req.core.emulator);
         req.m = std::min<long long>(req.m, 8);
         req.n = std::min<long long>(req.n, 8);
         req.k = std::min<long long>(req.k, 8);

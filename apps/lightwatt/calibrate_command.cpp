@@ -3,7 +3,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "lightwatt/core/atomic_file.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
 #include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/error.hpp"
 #include "lightwatt/interconnect/calibration_record.hpp"
@@ -38,9 +38,9 @@ void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& ou
     std::vector<NcclTestsRun> runs;
     const CalibrationRecord record = calibration_from_nccl_tests(o.logs, given, bytes(o.max_fit_bytes), command.str(), "--collective NAME", &runs);
     const std::string json_text = render_json(calibration_json(record));
-    if (!out.output_file.empty()) write_file_atomically(out.output_file, json_text);
+    if (!out.output_file.empty()) out.outputs->stage(out.output_file, json_text, "-o");
     if (out.json) {
-        std::fwrite(json_text.data(), 1, json_text.size(), stdout);
+        out.outputs->stage_stdout(json_text);
         return;
     }
 
@@ -77,8 +77,7 @@ void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& ou
          << format_number(o.max_fit_bytes) << " bytes;\nheld-out error: median |predicted - measured| / measured on the larger rows. "
          << "The fitted latency absorbs the ramp to\nthe bandwidth plateau; for messages smaller than the log's, NCCL's tuning-model latency is in the JSON.\n"
          << notes.str();
-    const std::string s = text.str();
-    std::fwrite(s.data(), 1, s.size(), stdout);
+    out.outputs->stage_stdout(escape_text(text.str(), true));
 }
 
 }  // namespace lightwatt::cli

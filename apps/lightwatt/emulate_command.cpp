@@ -56,6 +56,9 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
                              "leave it out, or the matrix's size");
         *target = *value;
     }
+    for (const auto& [flag, value] : {std::pair{"m", req.m}, std::pair{"k", req.k}, std::pair{"n", req.n}})
+        if (value > (1 << 20))
+            throw flag_error(flag, std::to_string(value), "size out of range (from the file's matrix)", "at most 1048576");
     if (req.m * req.k > (1LL << 28) || req.k * req.n > (1LL << 28) || req.m * req.n > (1LL << 28))
         throw flag_error("--m/--n/--k", std::to_string(req.m) + "x" + std::to_string(req.k) + "x" + std::to_string(req.n),
                          "matrices too large to emulate in memory", "m k, k n and m n at most 2^28 elements each");
@@ -71,6 +74,9 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
         req.target_enob = o.target_enob;
     }
     req.core = apply_overrides(req.core, o.overrides);
+    // Before anything big is allocated: the tiles the settings imply must fit, whichever source
+    // (flags, file, CSV) gave the sizes.
+    check_emulation_size(req.m, req.k, req.n, req.core.emulator, "--m/--n/--k, --tile");
     (void)data_dir;
     return req;
 }

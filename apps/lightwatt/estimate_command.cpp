@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "lightwatt/core/atomic_file.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
 #include "lightwatt/core/error.hpp"
 #include "lightwatt/mapping/estimate_json.hpp"
 #include "lightwatt/mapping/scenario.hpp"
@@ -30,7 +30,7 @@ std::string csv_of(const Estimate& e) {
     for (std::size_t i = 0; i < energy_part_count; ++i) out << "," << energy_part_name(static_cast<EnergyPart>(i)) << "_j_per_token";
     out << "\n";
     for (const auto& o : e.options) {
-        out << o.energy.option << "," << in_joules(o.energy.total()) << "," << in_joules(o.gpu_only_per_token) << ","
+        out << escape_text(o.energy.option) << "," << in_joules(o.energy.total()) << "," << in_joules(o.gpu_only_per_token) << ","
             << o.energy.tokens_per_s << "," << o.saving_vs_baseline_pct;
         for (const auto& part : o.energy.per_token) out << "," << in_joules(part);
         out << "\n";
@@ -165,8 +165,10 @@ void estimate(const std::filesystem::path& data_dir, const EstimateOptions& o, c
     const EstimateInputs inputs =
         load_estimate_inputs(s, catalogs, data_dir, o.calibration ? std::optional<std::filesystem::path>(*o.calibration) : std::nullopt);
     const Estimate e = estimate(s, inputs);
-    if (o.plot) write_file_atomically(*o.plot, svg_of(s, e));
-    if (out.json) emit(out, render_json(estimate_json(s, e)));
+    const nlohmann::json j = estimate_json(s, e);
+    check_finite_result(j, file.string());
+    if (o.plot) out.outputs->stage(*o.plot, svg_of(s, e), "--plot");
+    if (out.json) emit(out, render_json(j));
     else if (o.csv) emit(out, csv_of(e));
     else emit(out, table_of(s, e));
 }

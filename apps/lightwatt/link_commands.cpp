@@ -164,8 +164,10 @@ void link_compare(const std::filesystem::path& data_dir, const std::vector<std::
 void link_budget(const std::filesystem::path& data_dir, const std::filesystem::path& file, const OutputOptions& out) {
     const auto catalog = LinkCatalog::load(data_dir);
     const auto study = load_budget_study(file, catalog);
+    const nlohmann::json j = budget_study_json(study);
+    check_finite_result(j, file.string());
     if (out.json) {
-        emit(out, render_json(budget_study_json(study)));
+        emit(out, render_json(j));
         return;
     }
     const auto& b = study.budget;

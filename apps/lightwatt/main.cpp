@@ -1,12 +1,19 @@
 // lightwatt: the command line. Parses, dispatches to the verbs, maps errors to exit codes
-// (DESIGN.md): 0 success, 2 bad input or usage, 3 missing resource, 1 internal error.
+// (DESIGN.md): 0 success, 2 bad input or usage, 3 missing resource or an output that could not be
+// written, 1 internal error.
+#include <cerrno>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
+#include <fcntl.h>
+
 #include <CLI/CLI.hpp>
 
+#include "lightwatt/core/atomic_file.hpp"
 #include "lightwatt/core/data_dir.hpp"
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
 #include "calibrate_command.hpp"
 #include "emulate_command.hpp"
 #include "estimate_command.hpp"
@@ -14,6 +21,16 @@
 #include "link_commands.hpp"
 
 namespace {
+
+// A standard stream that was closed when the program started is reopened on /dev/null read-only:
+// no file opened later takes its number, and writes to it still fail, so a closed stdout is
+// reported (exit 3) as `cat` reports it.
+void hold_closed_standard_streams() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        if (::open("/dev/null", O_RDONLY) != fd) std::abort();  // cannot happen: fd is the lowest free
+    }
+}
 
 void add_output_options(CLI::App* cmd, lightwatt::cli::OutputOptions& out) {
     cmd->add_flag("--json", out.json, "print JSON (keys carry their unit as a suffix)");
@@ -24,6 +41,7 @@ void add_output_options(CLI::App* cmd, lightwatt::cli::OutputOptions& out) {
 
 int main(int argc, char** argv) {
     using namespace lightwatt;
+    hold_closed_standard_streams();
     CLI::App app{"lightwatt: optical interconnect and photonic compute energy, from device physics to joules per token"};
     app.set_version_flag("--version", "lightwatt 0.1.0");
     app.require_subcommand(1);
@@ -31,6 +49,8 @@ int main(int argc, char** argv) {
     app.add_option("--data-dir", data_dir_option, "folder of catalogs (default: $LIGHTWATT_DATA, then the installed data)");
 
     cli::OutputOptions out;
+    RunOutputs outputs;
+    out.outputs = &outputs;
     std::string name, budget_file;
     std::vector<std::string> names;
     auto* link = app.add_subcommand("link", "optical and electrical link models")->require_subcommand(1);
@@ -80,12 +100,16 @@ int main(int argc, char** argv) {
     }
 
     try {
-        if (*nccl) {
-            cli::calibrate_nccl_tests(cal, out);
-            return 0;
-        }
+        // Every output path is checked before any work, so a bad one costs nothing.
+        if (!out.output_file.empty()) outputs.expect(out.output_file, "-o");
+        if (est.plot) outputs.expect(*est.plot, "--plot");
+        if (*nccl) cli::calibrate_nccl_tests(cal, out);
         if (*measure) {
             cli::run_measure(measure->remaining());
+        }
+        if (*nccl) {
+            outputs.commit();
+            return 0;
         }
         const auto data_dir = find_data_dir(data_dir_option ? std::optional<std::filesystem::path>(*data_dir_option)
                                                             : std::nullopt);
@@ -98,15 +122,23 @@ int main(int argc, char** argv) {
             em.overrides.tile_cols = em.overrides.tile_rows;
             cli::emulate(data_dir, em, out);
         }
+        outputs.commit();
         return 0;
     } catch (const InputError& e) {
         std::cerr << "lightwatt: error: " << e.what() << "\n";
         return 2;
+    } catch (const OutputError& e) {
+        std::cerr << "lightwatt: error: " << escape_text(e.what()) << "\n";
+        return 3;
     } catch (const ResourceMissing& e) {
         std::cerr << "lightwatt: missing resource: " << e.what() << "\n";
         return 3;
+    } catch (const std::bad_alloc&) {
+        // The working set is checked before the big allocations; reaching this is a missed case.
+        std::cerr << "lightwatt: error: out of memory\n";
+        return 3;
     } catch (const std::exception& e) {
-        std::cerr << "lightwatt: internal error (please report): " << e.what() << "\n";
+        std::cerr << "lightwatt: internal error (please report): " << escape_text(e.what()) << "\n";
         return 1;
     }
 }

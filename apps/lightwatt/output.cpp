@@ -3,19 +3,45 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
 
-#include "lightwatt/core/atomic_file.hpp"
+#include "lightwatt/core/error.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
 
 namespace lightwatt::cli {
 
 void emit(const OutputOptions& o, const std::string& text) {
-    if (o.output_file.empty()) {
-        std::cout << text;
-        std::cout.flush();
-    } else {
-        write_file_atomically(o.output_file, text);
+    const std::string safe = o.json ? text : escape_text(text, true);
+    if (o.output_file.empty()) o.outputs->stage_stdout(safe);
+    else o.outputs->stage(o.output_file, safe, "-o");
+}
+
+namespace {
+
+// The first non-finite number under `j`, as a key path; empty when there is none.
+std::string first_non_finite(const nlohmann::json& j, const std::string& path) {
+    if (j.is_number_float()) return std::isfinite(j.get<double>()) ? std::string() : path;
+    if (j.is_object()) {
+        for (const auto& item : j.items()) {
+            std::string found = first_non_finite(item.value(), path.empty() ? item.key() : path + "." + item.key());
+            if (!found.empty()) return found;
+        }
     }
+    if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            std::string found = first_non_finite(j[i], path + "[" + std::to_string(i) + "]");
+            if (!found.empty()) return found;
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+void check_finite_result(const nlohmann::json& result, const std::string& file) {
+    const std::string key = first_non_finite(result, "");
+    if (key.empty()) return;
+    throw InputError({file, 0, key, "not a finite number", "the inputs give a result outside any physical range",
+                      "inputs that together describe a realisable system (see the file's documented ranges)"});
 }
 
 std::string render_json(const nlohmann::json& j) { return j.dump(2) + "\n"; }
@@ -36,6 +62,7 @@ TextTable::TextTable(std::vector<std::string> header, std::vector<bool> right_al
 
 void TextTable::add(std::vector<std::string> row) {
     row.resize(header_.size());
+    for (auto& cell : row) cell = escape_text(cell);  // a newline or escape in a name must not break the table
     rows_.push_back(std::move(row));
 }
 

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 #include "lightwatt/core/closest_match.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
 
 namespace lightwatt {
 
@@ -81,6 +81,11 @@ int TableReader::line_of(const toml::node& node) const {
 }
 
 int TableReader::line() const { return line_of(*table_); }
+
+int TableReader::line_of_key(std::string_view key) const {
+    const toml::node* node = table_->get(key);
+    return node == nullptr ? line() : line_of(*node);
+}
 
 bool TableReader::contains(std::string_view key) const { return table_->contains(key); }
 
@@ -279,6 +284,7 @@ TomlDocument::TomlDocument(toml::table table, std::string file)
       file_(std::make_shared<const std::string>(std::move(file))) {}
 
 TomlDocument TomlDocument::parse_string(std::string_view text, std::string source_name) {
+    check_nesting(text, source_name, Syntax::toml);  // toml++ recurses on dotted keys and headers
     try {
         return TomlDocument(toml::parse(text, source_name), source_name);
     } catch (const toml::parse_error& e) {
@@ -289,17 +295,7 @@ TomlDocument TomlDocument::parse_string(std::string_view text, std::string sourc
 }
 
 TomlDocument TomlDocument::parse_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        throw InputError({path.string(), 0, "", "",
-                          std::filesystem::exists(path, ec) ? "not a regular file" : "file not found",
-                          "a readable TOML file"});
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError({path.string(), 0, "", "", "cannot open file", "a readable TOML file"});
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return parse_string(buffer.str(), path.string());
+    return parse_string(read_input_file(path, "a readable TOML file", kMaxTextFileBytes), path.string());
 }
 
 TableReader TomlDocument::root() const { return TableReader(*table_, file_, ""); }

@@ -11,6 +11,10 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "measurements.hpp"
@@ -120,16 +124,50 @@ Args parse(int argc, char** argv) {
     return a;
 }
 
-void write_atomically(const std::string& path, const std::string& text) {
-    const std::string temporary = path + ".tmp." + std::to_string(getpid());
-    {
-        std::ofstream out(temporary, std::ios::binary);
-        if (!out) throw UsageError("-o " + path + ": cannot write there");
-        out << text;
-        if (!out.flush()) throw UsageError("-o " + path + ": write failed");
+// The same commit as the CLI's (docs/security.md), restated here because gpu/ links only the
+// standard library: a fresh mkstemp temporary beside the target (never a predictable name a
+// planted link could redirect), the replaced file's mode, then rename; a target that exists and
+// is not a regular file (a device, a FIFO) is written through, never replaced.
+void write_all(int fd, const std::string& path, const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw UsageError("-o " + path + ": write failed: " + std::strerror(errno));
+        done += static_cast<std::size_t>(n);
     }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        std::remove(temporary.c_str());
+}
+
+void write_atomically(const std::string& path, const std::string& text) {
+    struct stat st {};
+    const bool exists = ::stat(path.c_str(), &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) throw UsageError("-o " + path + ": cannot write there: " + std::strerror(errno));
+        write_all(fd, path, text);
+        ::close(fd);
+        return;
+    }
+    const std::size_t slash = path.rfind('/');
+    const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash);
+    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    std::string temporary = folder + "/." + name + ".XXXXXX";
+    const int fd = ::mkstemp(temporary.data());
+    if (fd < 0) throw UsageError("-o " + path + ": cannot write there: " + std::strerror(errno));
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    try {
+        if (::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~mask)) != 0)
+            throw UsageError("-o " + path + ": cannot write there: " + std::strerror(errno));
+        write_all(fd, path, text);
+        if (::fsync(fd) != 0) throw UsageError("-o " + path + ": write failed: " + std::strerror(errno));
+    } catch (...) {
+        ::close(fd);
+        ::unlink(temporary.c_str());
+        throw;
+    }
+    if (::close(fd) != 0 || std::rename(temporary.c_str(), path.c_str()) != 0) {
+        ::unlink(temporary.c_str());
         throw UsageError("-o " + path + ": cannot rename into place");
     }
 }

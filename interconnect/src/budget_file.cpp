@@ -6,6 +6,10 @@ namespace lightwatt::interconnect {
 
 namespace {
 
+// Bounds that keep every derived power and margin finite and physical: a loss beyond 200 dB or a
+// laser outside -60..40 dBm (1 nW..10 W, the OMA range) describes no link.
+const Range kLossDb = Range::closed(0.0, 200.0);
+
 // A channel given by parts; `base` supplies the parts the file leaves out when a link is named.
 // A per-item loss may come from the catalog (connector = NAME, splice = NAME) or as a number,
 // not both; a count without a per-item loss is an error.
@@ -23,18 +27,18 @@ photonics::Channel read_channel_parts(TableReader& r, const LinkCatalog& catalog
     exclusive("connector", "connector_loss_db");
     exclusive("splice", "splice_loss_db");
     if (auto name = r.optional_string("fibre")) c.fibre = photonics::find_entry(d.fibres, *name, r, "fibre", "fibres");
-    if (auto a = r.optional_number("attenuation_db_per_km", Range::positive())) c.fibre = {"custom", *a};
-    if (auto l = r.optional_number("length_m", Range::non_negative())) c.length = meters(*l);
+    if (auto a = r.optional_number("attenuation_db_per_km", Range{0.0, 1e4, false, true})) c.fibre = {"custom", *a};
+    if (auto l = r.optional_number("length_m", Range::closed(0.0, 1e8))) c.length = meters(*l);
     if (auto n = r.optional_integer("connectors", 0, 1000)) c.connectors = static_cast<int>(*n);
     if (auto name = r.optional_string("connector"))
         c.connector = photonics::find_entry(d.loss_elements, *name, r, "connector", "loss_elements");
-    if (auto v = r.optional_number("connector_loss_db", Range::non_negative())) c.connector = {"custom", Decibel(*v)};
+    if (auto v = r.optional_number("connector_loss_db", kLossDb)) c.connector = {"custom", Decibel(*v)};
     if (auto n = r.optional_integer("splices", 0, 1000)) c.splices = static_cast<int>(*n);
     if (auto name = r.optional_string("splice"))
         c.splice = photonics::find_entry(d.loss_elements, *name, r, "splice", "loss_elements");
-    if (auto v = r.optional_number("splice_loss_db", Range::non_negative())) c.splice = {"custom", Decibel(*v)};
-    if (auto v = r.optional_number("other_loss_db", Range::non_negative())) c.other_loss = Decibel(*v);
-    (void)r.optional_number("insertion_loss_db", Range::non_negative());  // known key: handled by the caller
+    if (auto v = r.optional_number("splice_loss_db", kLossDb)) c.splice = {"custom", Decibel(*v)};
+    if (auto v = r.optional_number("other_loss_db", kLossDb)) c.other_loss = Decibel(*v);
+    (void)r.optional_number("insertion_loss_db", kLossDb);  // known key: handled by the caller
     r.finish();  // a misspelt key is the likelier mistake: report it before the rules below
     // With or without a link: a count needs a per-item loss from somewhere.
     if (c.connectors > 0 && c.connector.name.empty())
@@ -81,7 +85,7 @@ BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
     if (link) s.budget.tx_oma = optical->budget.tx_oma;
     if (tx) {
         const auto oma = tx->optional_number("oma_dbm", Range::closed(-60.0, 40.0));
-        const auto laser = tx->optional_number("laser_output_mw", Range::positive());
+        const auto laser = tx->optional_number("laser_output_mw", Range::closed(1e-6, 1e4));
         if (oma && laser)
             throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"), "both oma_dbm and laser_output_mw are given",
                             "one of them");
@@ -108,7 +112,7 @@ BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
         plant_loss = photonics::channel_loss(*plant);
     }
     if (ch) {
-        if (auto il = ch->optional_number("insertion_loss_db", Range::non_negative())) {
+        if (auto il = ch->optional_number("insertion_loss_db", kLossDb)) {
             plant_loss = Decibel(*il);
             plant.reset();
             for (const char* part : {"fibre", "attenuation_db_per_km", "length_m", "connectors", "connector",
@@ -142,7 +146,7 @@ BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
         rx->finish();
     }
     s.budget.penalties = link ? optical->budget.penalties : Decibel(0.0);
-    if (auto p = root.optional_number("penalties_db", Range::non_negative())) s.budget.penalties = Decibel(*p);
+    if (auto p = root.optional_number("penalties_db", kLossDb)) s.budget.penalties = Decibel(*p);
     s.target_margin = Decibel(root.optional_number("target_margin_db", Range::closed(-50.0, 50.0)).value_or(0.0));
     (void)root.optional_string("description");
     (void)root.optional_string("source");

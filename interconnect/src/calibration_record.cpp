@@ -9,6 +9,7 @@
 
 #include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
 
 namespace lightwatt::interconnect {
 
@@ -25,12 +26,21 @@ void put_optional(json& j, const char* key, const std::optional<T>& v, double (*
     j[key] = v ? json(read(*v)) : json(nullptr);
 }
 
+// A JSON value as a message quotes it: scalars as written (strings cut by the message), containers
+// only by their kind, never dumped whole.
+std::string preview(const json& v) {
+    if (v.is_object()) return "{...}";
+    if (v.is_array()) return "[...]";
+    if (v.is_string()) return "\"" + v.get<std::string>() + "\"";
+    return v.dump();
+}
+
 // A JSON object read with validation: every error names the file, the value's JSON path, the
 // value and what is allowed; keys that are not known are errors (with the closest known key).
 class JsonReader {
 public:
     JsonReader(const json& j, std::string file, std::string path) : j_(j), file_(std::move(file)), path_(std::move(path)) {
-        if (!j_.is_object()) fail("", j_.dump(), "not an object", "a JSON object");
+        if (!j_.is_object()) fail("", preview(j_), "not an object", "a JSON object");
     }
 
     [[noreturn]] void fail(const std::string& key, const std::string& value, const std::string& problem,
@@ -42,7 +52,7 @@ public:
         for (const auto& item : j_.items()) {
             if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
             const std::string near = closest_match(item.key(), known);
-            fail(item.key(), item.value().dump(), near.empty() ? "unknown key" : "unknown key (did you mean '" + near + "'?)",
+            fail(item.key(), preview(item.value()), near.empty() ? "unknown key" : "unknown key (did you mean '" + near + "'?)",
                  "one of the schema's keys (docs/calibration.md)");
         }
     }
@@ -60,7 +70,7 @@ public:
     [[nodiscard]] std::string text(const std::string& key, bool required = false) const {
         const json* v = required ? &need(key) : find(key);
         if (v == nullptr) return "";
-        if (!v->is_string()) fail(key, v->dump(), "not a string", "a string");
+        if (!v->is_string()) fail(key, preview(*v), "not a string", "a string");
         return v->get<std::string>();
     }
     [[nodiscard]] double number(const std::string& key, double low, double high) const {
@@ -73,22 +83,22 @@ public:
     }
     [[nodiscard]] long long integer(const std::string& key, long long low, long long high) const {
         const json& v = need(key);
-        if (!v.is_number_integer()) fail(key, v.dump(), "not a whole number", "an integer");
+        if (!v.is_number_integer()) fail(key, preview(v), "not a whole number", "an integer");
         const long long x = v.get<long long>();
-        if (x < low || x > high) fail(key, v.dump(), "out of range", "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
+        if (x < low || x > high) fail(key, preview(v), "out of range", "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
         return x;
     }
     [[nodiscard]] bool boolean(const std::string& key) const {
         const json* v = find(key);
         if (v == nullptr) return false;
-        if (!v->is_boolean()) fail(key, v->dump(), "not a boolean", "true or false");
+        if (!v->is_boolean()) fail(key, preview(*v), "not a boolean", "true or false");
         return v->get<bool>();
     }
     [[nodiscard]] const json& array(const std::string& key) const {
         static const json empty = json::array();
         const json* v = find(key);
         if (v == nullptr) return empty;
-        if (!v->is_array()) fail(key, v->dump().substr(0, 80), "not a list", "a JSON array");
+        if (!v->is_array()) fail(key, preview(*v), "not a list", "a JSON array");
         return *v;
     }
     [[nodiscard]] JsonReader child(const std::string& key) const { return JsonReader(need(key), file_, join(key)); }
@@ -100,10 +110,10 @@ public:
 
 private:
     double number_at(const json& v, const std::string& key, double low, double high) const {
-        if (!v.is_number()) fail(key, v.dump(), "not a number", "a number");
+        if (!v.is_number()) fail(key, preview(v), "not a number", "a number");
         const double x = v.get<double>();
         if (!std::isfinite(x) || x < low || x > high)
-            fail(key, v.dump(), "out of range", "a number in [" + format_number(low) + ", " + format_number(high) + "]");
+            fail(key, preview(v), "out of range", "a number in [" + format_number(low) + ", " + format_number(high) + "]");
         return x;
     }
 
@@ -243,6 +253,7 @@ json calibration_json(const CalibrationRecord& r) {
 }
 
 CalibrationRecord read_calibration(std::string_view text, const std::string& file) {
+    check_nesting(text, file, Syntax::json);  // nlohmann's dump and destructor recurse
     json doc;
     try {
         doc = json::parse(text.begin(), text.end());
@@ -372,14 +383,7 @@ CalibrationRecord read_calibration(std::string_view text, const std::string& fil
 }
 
 CalibrationRecord load_calibration(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw InputError({path, 0, "", "", std::filesystem::exists(path, ec) ? "not a regular file" : "file not found",
-                          "a calibration record (JSON)"});
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return read_calibration(buffer.str(), path);
+    return read_calibration(read_input_file(path, "a calibration record (JSON)", kMaxTextFileBytes), path);
 }
 
 }  // namespace lightwatt::interconnect

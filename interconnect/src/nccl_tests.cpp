@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
 
 namespace lightwatt::interconnect {
 
@@ -33,6 +34,14 @@ bool is_digits(std::string_view s, bool allow_comma = false) {
 }
 
 // "[1,0]<stdout>:" (mpirun --tag-output) or "[0]" in front of a line or a field.
+// Longest time and highest bandwidth a row may report: eleven days, ten PB/s.
+constexpr double kMaxTimeUs = 1e12, kMaxGbytePerS = 1e7;
+
+bool starts_like_a_row(const std::string& field) {
+    if (field.size() > 1 && (field[0] == '-' || field[0] == '+')) return is_digits(field.substr(1, 1));
+    return is_digits(field);
+}
+
 std::size_t mpi_tag_length(std::string_view s) {
     if (s.empty() || s.front() != '[') return 0;
     const std::size_t close = s.find(']');
@@ -184,7 +193,9 @@ public:
             layout_ = l;
             return;
         }
-        if (commented || !is_digits(f.front())) return;  // comments, units lines, other programs' output
+        // Comments, units lines, other programs' output; a signed number starts a (bad) row, which
+        // row() reports rather than skip.
+        if (commented || !starts_like_a_row(f.front())) return;
         row(f, number);
     }
 
@@ -231,9 +242,13 @@ private:
         auto bad = [&](std::size_t i, const char* what, const char* allowed) {
             return InputError({file_, number, "field " + std::to_string(i + 1), f[i], what, allowed});
         };
-        if (!time || *time <= 0.0) throw bad(at, "not a time", "a positive number of microseconds");
-        if (!algbw || *algbw < 0.0) throw bad(at + 1, "not an algbw", "a non-negative number of GB/s");
-        if (!busbw || *busbw < 0.0) throw bad(at + 2, "not a busbw", "a non-negative number of GB/s");
+        // Bounded here, at the row, so that an absurd value is reported where it is and not as a
+        // failed fit at the run's first line.
+        if (!time || *time <= 0.0 || *time > kMaxTimeUs) throw bad(at, "not a time", "a positive number of microseconds, at most 1e12");
+        if (!algbw || *algbw < 0.0 || *algbw > kMaxGbytePerS)
+            throw bad(at + 1, "not an algbw", "a non-negative number of GB/s, at most 1e7");
+        if (!busbw || *busbw < 0.0 || *busbw > kMaxGbytePerS)
+            throw bad(at + 2, "not a busbw", "a non-negative number of GB/s, at most 1e7");
         NcclTestsHalf h{microseconds(*time), gigabytes_per_second(*algbw), gigabytes_per_second(*busbw), std::nullopt};
         if (l.has_error && f[at + 3] != "N/A") {
             const auto wrong = parse_number(f[at + 3]);
@@ -306,15 +321,7 @@ std::vector<NcclTestsRun> parse_nccl_tests(std::string_view text, const std::str
 }
 
 std::vector<NcclTestsRun> read_nccl_tests_file(const std::string& path, std::optional<Collective> collective) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-        throw InputError({path, 0, "", "", std::filesystem::exists(path, ec) ? "not a regular file" : "file not found",
-                          "a readable nccl-tests log"});
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError({path, 0, "", "", "cannot open file", "a readable nccl-tests log"});
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return parse_nccl_tests(buffer.str(), path, collective);
+    return parse_nccl_tests(read_input_file(path, "a readable nccl-tests log", kMaxTextFileBytes), path, collective);
 }
 
 NcclTestsCheck check_run(const NcclTestsRun& run) {

@@ -19,6 +19,10 @@ std::vector<OffloadAccuracy> offload_accuracy(const photonics::PhotonicCore& cor
         a.rows = static_cast<int>(std::min<double>(max_rows, std::floor(it->m)));
         photonics::MacEmulatorConfig config = core.emulator;
         config.seed = photonics::kDefaultEmulationSeed;
+        // Refused before the sample is drawn: a catalog model with a huge hidden size must not
+        // spend minutes allocating first.
+        photonics::check_emulation_size(a.outputs_sampled, a.reduction, a.rows, config,
+                                        "offloaded GEMM " + name + " (its k is the model's size)");
         // The emulator's weights are (outputs x k), its inputs (k x tokens).
         const Eigen::MatrixXd weights = photonics::random_matrix(a.outputs_sampled, a.reduction, config.seed, 2 * stream);
         const Eigen::MatrixXd inputs = photonics::random_matrix(a.reduction, a.rows, config.seed, 2 * stream + 1);

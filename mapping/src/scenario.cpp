@@ -150,6 +150,8 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
         TableReader k = root.table("calibration");
         s.calibration_profile = k.string("profile");
         s.serving_runs = k.string("serving_runs");
+        s.calibration_profile_at = {k.file(), k.line_of_key("profile"), "calibration.profile"};
+        s.serving_runs_at = {k.file(), k.line_of_key("serving_runs"), "calibration.serving_runs"};
         k.finish();
     }
     {
@@ -164,7 +166,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
     }
     {
         TableReader f = root.table("facility");
-        s.power_budget = watts(f.number("power_budget_mw", Range::positive()) * 1e6);
+        s.power_budget = watts(f.number("power_budget_mw", Range{0.0, 1e5, false, true}) * 1e6);
         f.finish();
     }
     root.finish();
@@ -180,9 +182,15 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
                                     const std::optional<std::filesystem::path>& calibration_override, bool emulate_offload_accuracy) {
     EstimateInputs in;
     in.catalogs = &c;
-    in.calibration = interconnect::load_calibration(
-        (calibration_override ? *calibration_override : resolve(data_dir, s.calibration_profile)).string());
-    const ServingMeasurements runs = load_serving_measurements(resolve(data_dir, s.serving_runs));
+    if (calibration_override) {
+        in.calibration = interconnect::load_calibration(calibration_override->string());
+    } else {
+        in.calibration = load_referenced(s.calibration_profile_at, s.calibration_profile, [&] {
+            return interconnect::load_calibration(resolve(data_dir, s.calibration_profile).string());
+        });
+    }
+    const ServingMeasurements runs = load_referenced(s.serving_runs_at, s.serving_runs,
+                                                     [&] { return load_serving_measurements(resolve(data_dir, s.serving_runs)); });
     in.serving = fit_serving_calibration(runs, c.llms, c.gpus.gpus.at(s.gpu), in.calibration);
     // The offloaded GEMMs' accuracy, per photonic option, on the shapes of the scenario's step.
     const LlmSpec& m = c.llms.llms.at(s.model);

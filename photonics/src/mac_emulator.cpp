@@ -68,6 +68,7 @@ void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig&
                            "an optical power in (0, 1e6] mW");
     if (!(c.clock.value() > 0.0)) throw config_error("clock_ghz", format_number(in_hertz(c.clock) * 1e-9),
                                                      "must be positive", "a clock > 0 GHz");
+    check_emulation_size(w.rows(), w.cols(), x.cols(), c);
 }
 
 // The weights a tile implements, for normalised targets in [-1, 1], and what detection sees.
@@ -162,6 +163,35 @@ double signal_gain(const Detection& d, const MacEmulatorConfig& c, const Impleme
 }
 
 }  // namespace
+
+double emulation_working_set_bytes(long long m, long long k, long long n, const MacEmulatorConfig& c) {
+    const auto d = [](long long v) { return static_cast<double>(v); };
+    const double tiles_row = std::ceil(d(m) / c.tile_rows), tiles_col = std::ceil(d(k) / c.tile_cols);
+    const double tiles = tiles_row * tiles_col;
+    const double padded = tiles * c.tile_rows * c.tile_cols;  // elements of all implemented tiles
+    // Per padded element: up to three double matrices per tile (weights, imaginary part or tuned
+    // target) and two float strips; per tile a fixed overhead (headers, allocations, statistics).
+    const double tile_bytes = padded * (3 * 8 + 2 * 4) + tiles * 512;
+    const bool drift = c.drift.interval.value() > 0.0 && (c.drift.lo_phase_psd_rad2_per_hz > 0.0 || c.drift.ring_psd_hz2_per_hz > 0.0);
+    const double drift_bytes = drift ? tiles * d(n) * 8 * 4 : 0.0;  // the sequences and their FFT buffers
+    const double sample = std::min(d(n), 128.0);
+    const double matrices = 8 * (d(m) * d(k) + d(k) * d(n))    // weights and inputs
+                            + 4 * d(k) * d(n) + 4 * tiles_col * d(n)  // DAC'd inputs, DC light
+                            + 8 * 2 * d(m) * d(n)                 // output and the reference product
+                            + 8 * sample * (d(k) + 2 * d(m));     // sampled inputs and partials
+    return tile_bytes + drift_bytes + matrices;
+}
+
+void check_emulation_size(long long m, long long k, long long n, const MacEmulatorConfig& c, const std::string& key) {
+    const double need = emulation_working_set_bytes(m, k, n, c);
+    if (need <= kMaxEmulationBytes) return;
+    throw InputError({"", 0, key,
+                      std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n) + " on " + std::to_string(c.tile_rows) +
+                          "x" + std::to_string(c.tile_cols) + " tiles",
+                      "needs about " + format_number(need / 1073741824.0) + " GiB to emulate",
+                      "problems whose working set (zero-padded tiles included) is at most " +
+                          format_number(kMaxEmulationBytes / 1073741824.0) + " GiB; larger tiles waste memory on small m"});
+}
 
 std::string_view architecture_name(MacArchitecture a) { return kArchitectureNames[static_cast<std::size_t>(a)]; }
 

@@ -156,6 +156,22 @@ PhotonicCore apply_overrides(PhotonicCore core, const CoreOverrides& o) {
     return core;
 }
 
+namespace {
+
+// A clock override no converter of the spread covers is reported at the file's clock_ghz (the
+// converter selection itself only knows a sample rate).
+void check_converters_cover(const PhotonicCore& core, const ConverterCatalog& converters, const TableReader& over) {
+    try {
+        for (const SpreadPoint point : {SpreadPoint::low, SpreadPoint::typical, SpreadPoint::high})
+            (void)with_converters_at(core, converters, point);
+    } catch (const InputError& e) {
+        throw over.error("clock_ghz", over.value_text("clock_ghz"), e.details().problem + " (" + e.details().value + ")",
+                         e.details().allowed);
+    }
+}
+
+}  // namespace
+
 EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCatalog& catalog) {
     EmulationRequest req;
     req.file = root.file();
@@ -175,7 +191,8 @@ EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCata
             if (!name) return std::nullopt;
             const std::filesystem::path given_path(*name);
             const std::filesystem::path path = given_path.is_absolute() ? given_path : folder / given_path;
-            return load_csv_matrix(path);
+            const InputLocation at{problem->file(), problem->line_of_key(key), problem->path() + "." + key};
+            return load_referenced(at, *name, [&] { return load_csv_matrix(path); });
         };
         req.weights = load("weights_csv");
         req.inputs = load("inputs_csv");
@@ -210,6 +227,7 @@ EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCata
     if (auto over = root.optional_table("overrides")) {
         read_overrides(*over, o);
         over->finish();
+        if (o.clock_ghz) check_converters_cover(apply_overrides(req.core, o), catalog.converters, *over);
     }
     root.finish();
     req.overrides = o;

@@ -192,5 +192,114 @@ check "search unknown choice" 2 "" "deployment.parallelism = \"best\": unknown c
 sed '/^memory_utilization/d' "$lat" >"$work/l3.toml"
 check "search without memory share" 2 "" "memory_utilization" -- estimate "$work/l3.toml"
 
+# Hostile input (issue 11): each defect's regression case. Never touches /dev/null or files outside
+# $work: links, FIFOs and device nodes are made here.
+truth() {  # truth NAME COMMAND...: a passing check when COMMAND succeeds
+    local name="$1"
+    shift
+    if "$@"; then passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
+}
+not() { ! "$@"; }
+h="$work/hostile"
+mkdir -p "$h"
+# 1. Deep nesting: exit 2 with file, line and the limit, before the parser recurses.
+python3 -c "print('.'.join(['a']*40000)+' = 1')" >"$h/deep.toml"
+check "hostile: deep dotted key" 2 "" "deep.toml:1: nesting deeper than 64" -- link budget "$h/deep.toml"
+python3 -c "print('['*2000 + '.'.join(['a']*100) + ']')" >"$h/header.toml"
+check "hostile: deep header" 2 "" "header.toml:1: nesting deeper than 64" -- estimate "$h/header.toml"
+python3 -c "print('['*100000+']'*100000)" >"$h/deep.json"
+check "hostile: deep json" 2 "" "deep.json:1: nesting deeper than 64" -- estimate --calibration "$h/deep.json"
+python3 -c "import json; print(json.dumps({'schema':'lightwatt.calibration','schema_version':1,'x':'v'*10000}))" >"$h/key.json"
+check "hostile: unknown json key quotes a prefix" 2 "" "x = \"v{10,64}\.\.\.: unknown key" -- estimate --calibration "$h/key.json"
+truth "hostile: message stays short" [ "$(wc -c <"$work/err")" -lt 400 ]
+# 2 and 3 need an address-space limit, which AddressSanitizer cannot run under.
+if grep -qa __asan_init "$lw"; then
+    echo "SKIP hostile: thread creation and emulator memory cases (sanitizer build: no ulimit -v)"
+else
+    check "hostile: threads refused" 0 "pJ/MAC" "" -- emulate --m 64 --k 32768 --n 1 --seed 1 &&
+        cp "$work/out" "$h/one.txt"
+    (ulimit -v 1000000; LIGHTWATT_THREADS=300 "$lw" emulate --m 64 --k 32768 --n 1 --seed 1 >"$h/many.txt" 2>"$h/many.err")
+    truth "hostile: fewer threads, same bytes" cmp -s "$h/one.txt" "$h/many.txt"
+    (ulimit -v 4000000; "$lw" emulate --m 1 --n 1 --k 1048576 --tile 4096 >/dev/null 2>"$h/tile.err"; echo $? >"$h/tile.rc")
+    truth "hostile: padded tiles refused" grep -q "GiB to emulate" "$h/tile.err"
+    truth "hostile: padded tiles exit 2" [ "$(cat "$h/tile.rc")" = 2 ]
+    (ulimit -v 4000000; "$lw" emulate --m 16384 --n 1 --k 16384 --tile 1 >/dev/null 2>"$h/tile1.err"; echo $? >"$h/tile1.rc")
+    truth "hostile: tiny tiles refused" [ "$(cat "$h/tile1.rc")" = 2 ]
+    (ulimit -v 4000000; "$lw" emulate --m 1 --n 1 --k 1048576 >/dev/null 2>&1; echo $? >"$h/long.rc")
+    truth "hostile: 1 x 2^20 x 1 fits" [ "$(cat "$h/long.rc")" = 0 ]
+fi
+python3 -c "print(','.join(['1']*1048577))" >"$h/wide.csv"
+printf 'core = "dot_product_engine"\n[problem]\nweights_csv = "wide.csv"\nn = 1\n' >"$h/wide.toml"
+check "hostile: CSV beyond 2^20 columns" 2 "" "wide.csv:1: row = more than 1048576 values" -- emulate "$h/wide.toml"
+# 4. -o: never follows a planted temporary, writes through what is not a regular file.
+echo keep >"$h/victim"
+for i in $(seq 0 9); do ln -s "$h/victim" "$h/.planted.txt.tmp.$i"; done
+check "hostile: -o beside planted links" 0 "" "" -- link list -o "$h/planted.txt"
+truth "hostile: planted link not followed" [ "$(cat "$h/victim")" = keep ]
+mkfifo "$h/fifo"
+(cat "$h/fifo" >"$h/fifo.out") &
+check "hostile: -o into a FIFO" 0 "" "" -- link list -o "$h/fifo"
+wait
+truth "hostile: FIFO kept" [ -p "$h/fifo" ]
+truth "hostile: FIFO got the output" grep -q "cpo_1600g" "$h/fifo.out"
+if mknod "$h/null" c 1 3 2>/dev/null; then
+    check "hostile: -o onto a device" 0 "" "" -- link list -o "$h/null"
+    truth "hostile: device kept" [ -c "$h/null" ]
+fi
+ls -A "$h" | grep -q '^\.planted\.txt\.' && ls -A "$h" | grep -v '^\.planted\.txt\.tmp\.' | grep -q '^\.' &&
+    { echo "FAIL hostile: temporary left behind"; failed=$((failed + 1)); }
+# 5. A failing run replaces no output: paths are checked first, outputs committed together.
+echo old >"$h/p.svg"
+check "hostile: bad -o keeps the plot" 2 "" "-o = .*: the folder does not exist" -- estimate --plot "$h/p.svg" -o "$h/missing/x"
+truth "hostile: plot untouched" [ "$(cat "$h/p.svg")" = old ]
+check "hostile: --plot labelled" 2 "" "--plot = .*: the folder does not exist" -- estimate --plot "$h/missing/p.svg"
+# 6. The replaced file's mode is kept.
+echo x >"$h/mode.txt"
+chmod 640 "$h/mode.txt"
+check "hostile: -o over a 0640 file" 0 "" "" -- link list -o "$h/mode.txt"
+truth "hostile: mode 0640 kept" [ "$(stat -c %a "$h/mode.txt")" = 640 ]
+# 7. Standard output that cannot be written: exit 3 with a message.
+if [ -w /dev/full ]; then
+    "$lw" link list >/dev/full 2>"$h/full.err"
+    truth "hostile: stdout full exits 3" [ $? -eq 3 ]
+    truth "hostile: stdout full message" grep -q "cannot write standard output" "$h/full.err"
+fi
+"$lw" link list >&- 2>"$h/closed.err"
+truth "hostile: stdout closed exits 3" [ $? -eq 3 ]
+# 8. A referenced file that is not a matrix is quoted only by a short escaped prefix.
+printf 'root:x:0:0:root:/root:/bin/bash\n' >"$h/passwd"
+printf 'core = "dot_product_engine"\n[problem]\nweights_csv = "passwd"\nn = 1\n' >"$h/pw.toml"
+check "hostile: CSV field quoted short" 2 "" "column 1 = \"root:x:0:0:root:\.\.\.\": not a finite number" -- emulate "$h/pw.toml"
+truth "hostile: no more of the file" not grep -q "/bin/bash" "$work/err"
+# 9. Unbounded values: refused, never a non-finite answer.
+printf 'link = "lpo_800g"\n[transmitter]\nlaser_output_mw = 1e308\n' >"$h/huge.toml"
+check "hostile: laser 1e308" 2 "" "laser_output_mw = 1e\+308: value out of range" -- link budget "$h/huge.toml"
+printf 'link = "lpo_800g"\n[transmitter]\nlaser_output_mw = 5e-324\n' >"$h/tiny.toml"
+check "hostile: laser 5e-324" 2 "" "laser_output_mw = .*: value out of range" -- link budget "$h/tiny.toml"
+sed 's/^power_budget_mw = .*/power_budget_mw = 1e308/' "$data/scenarios/default.toml" >"$h/mw.toml"
+check "hostile: power budget 1e308" 2 "" "power_budget_mw = 1e\+308: value out of range" -- estimate "$h/mw.toml"
+# 10. References reported at the referencing file, line and key; what the file is, not "not found".
+sed 's#^profile = .*#profile = "/dev/zero"#' "$data/scenarios/default.toml" >"$h/zero.toml"
+check "hostile: profile is a device" 2 "" "zero.toml:[0-9]+: calibration.profile = \"/dev/zero\": /dev/zero: a device" -- estimate "$h/zero.toml"
+printf 'core = "dot_product_engine"\n[problem]\nweights_csv = "fifo"\nn = 1\n' >"$h/ff.toml"
+check "hostile: CSV is a FIFO" 2 "" "ff.toml:3: problem.weights_csv = \"fifo\": .*fifo: a FIFO" -- emulate "$h/ff.toml"
+printf 'core = "dot_product_engine"\n[problem]\nweights_csv = "."\nn = 1\n' >"$h/dir.toml"
+check "hostile: CSV is a directory" 2 "" "dir.toml:3: problem.weights_csv = \"\.\": .*: a directory" -- emulate "$h/dir.toml"
+sed 's/^\[overrides\]/[overrides]\nclock_ghz = 5000/' "$data/emulations/microring-6bit.toml" >"$h/clock.toml"
+check "hostile: clock reported at its key" 2 "" "clock.toml:[0-9]+: overrides.clock_ghz = 5000: no adc_low converter" -- emulate "$h/clock.toml"
+# 11 and 10. nccl-tests rows: a negative size and an absurd time are errors at their own line.
+log="$(dirname "$0")/../fixtures/nccl-tests/v2.10-allreduce-16rank.log"
+row=$(grep -n "float" "$log" | sed -n 3p | cut -d: -f1)
+sed "${row}s/^\( *\)[0-9]*/\1-8/" "$log" >"$h/neg.log"
+check "hostile: negative size row" 2 "" "neg.log:$row: size = -8: not a size" -- calibrate nccl-tests "$h/neg.log"
+sed "${row}s/^\(\( *[^ ]*\)\{4\}\) *[^ ]*/\1 1e308/" "$log" >"$h/slow.log"
+check "hostile: 1e308 time at its row" 2 "" "slow.log:$row: field 5 = 1e308: not a time" -- calibrate nccl-tests "$h/slow.log"
+# 12. Control characters from inputs are escaped in text output.
+sed "s/^description = .*/description = \"x\\\\u001b]0;owned\\\\u0007\\\\u001b[2J\"/" "$data/scenarios/default.toml" >"$h/esc.toml"
+check "hostile: description escaped" 0 'x\\x1b\]0;owned\\x07\\x1b\[2J' "" -- estimate "$h/esc.toml"
+truth "hostile: no raw escape" not grep -q $'\x1b' "$work/out"
+cp "$log" "$h/$(printf 'bad\nname.log')"
+check "hostile: newline in a log name" 0 "bad\\\\nname.log:" "" -- calibrate nccl-tests --collective all_reduce "$h/$(printf 'bad\nname.log')"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

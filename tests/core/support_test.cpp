@@ -8,7 +8,11 @@
 #include "lightwatt/core/atomic_file.hpp"
 #include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/core/parallel_for.hpp"
 #include "lightwatt/core/rng.hpp"
+#include "lightwatt/core/toml_reader.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
+#include "input_error_of.hpp"
 
 using namespace lightwatt;
 
@@ -68,4 +72,44 @@ TEST_CASE("atomic write replaces the file whole and refuses missing folders") {
     CHECK_THROWS_AS(write_file_atomically(dir / "missing" / "x.json", "x"), InputError);
     CHECK_THROWS_AS(write_file_atomically(dir, "x"), InputError);
     fs::remove_all(dir);
+}
+
+TEST_CASE("hostile input: nesting is refused before a parser recurses") {
+    const std::string deep_key = [] {
+        std::string s = "a";
+        for (int i = 0; i < 100; ++i) s += ".a";
+        return s + " = 1\n";
+    }();
+    const auto d = testing::input_error_of([&] { check_nesting("x = 1\n" + deep_key, "f.toml", Syntax::toml); }, deep_key);
+    CHECK(d.file == "f.toml");
+    CHECK(d.line == 2);
+    CHECK(d.problem.find("nesting deeper than 64") != std::string::npos);
+    CHECK_THROWS_AS(check_nesting(std::string(70, '[') + std::string(70, ']'), "f.json", Syntax::json), InputError);
+    CHECK_THROWS_AS((void)TomlDocument::parse_string("[" + std::string(200, 'a').replace(1, 198, std::string(99, 'a') + std::string(99, '.')) + "]\n", "h.toml"), InputError);
+    // Dots in values, strings and comments are not nesting; real files pass.
+    CHECK_NOTHROW(check_nesting("x = 1.5\ny = \"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g\"\n"
+                                "# a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c\n"
+                                "[a.b]\nc.d = [[1.0, 2.0], [3.0]]\n",
+                                "ok.toml", Syntax::toml));
+}
+
+TEST_CASE("hostile input: control characters are escaped, values quoted by a prefix") {
+    CHECK(escape_text("a\x1b]0;t\x07\n") == "a\\x1b]0;t\\x07\\n");
+    CHECK(escape_text("line\n", true) == "line\n");
+    CHECK(escape_text("\xc2\x9b" "2J") == "\\xc2\\x9b2J");
+    CHECK(escape_text("\xc2\xb5m") == "\xc2\xb5m");  // a micro sign is text
+    CHECK(escaped_prefix(std::string(100, 'v'), 8) == "vvvvvvvv...");
+    const std::string message = InputError({"f", 1, "k", std::string(10000, 'v'), "bad", "good"}).what();
+    CHECK(message.size() < 200);
+}
+
+TEST_CASE("hostile input: a file that is not a regular file is named for what it is") {
+    CHECK(testing::input_error_of([] { (void)read_input_file("/", "a file", 100); }, "/").problem == "a directory, not a regular file");
+    CHECK(testing::input_error_of([] { (void)read_input_file("/nonexistent/x", "a file", 100); }, "x").problem == "file not found");
+}
+
+TEST_CASE("hostile input: parallel_for_blocks runs every block whatever the worker count") {
+    std::vector<int> seen(1000, 0);
+    parallel_for_blocks(seen.size(), 64, [&](std::size_t b) { seen[b] += 1; });
+    CHECK(std::count(seen.begin(), seen.end(), 1) == 1000);
 }

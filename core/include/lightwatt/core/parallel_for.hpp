@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -23,8 +24,8 @@ inline int default_thread_count() {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Calls body(block) for block in [0, block_count) on up to `threads` threads. The first exception
-// thrown by any block is rethrown after all threads stop.
+// Calls body(block) for block in [0, block_count) on up to `threads` threads (fewer when the system
+// cannot create more). The first exception thrown by any block is rethrown after all threads stop.
 template <class Body>
 void parallel_for_blocks(std::size_t block_count, int threads, Body&& body) {
     const std::size_t workers = std::min<std::size_t>(std::max(1, threads), block_count);
@@ -50,7 +51,17 @@ void parallel_for_blocks(std::size_t block_count, int threads, Body&& body) {
         }
     };
     std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(run);
+    pool.reserve(workers - 1);
+    for (std::size_t t = 1; t < workers; ++t) {
+        // A thread the system refuses (address space, process limit) is one worker fewer: blocks
+        // do not depend on the worker count, so neither do the results. Never unwind past the
+        // joinable threads already started (std::terminate).
+        try {
+            pool.emplace_back(run);
+        } catch (const std::system_error&) {
+            break;
+        }
+    }
     run();
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);

@@ -90,6 +90,8 @@ public:
     [[nodiscard]] const std::string& path() const { return path_; }
     [[nodiscard]] const std::string& file() const { return *file_; }
     [[nodiscard]] int line() const;
+    // The line of `key` in this table; the table's line when the key is absent.
+    [[nodiscard]] int line_of_key(std::string_view key) const;
     [[nodiscard]] bool contains(std::string_view key) const;
     // The value at `key` as the user wrote it (for messages); "" when absent.
     [[nodiscard]] std::string value_text(std::string_view key) const;

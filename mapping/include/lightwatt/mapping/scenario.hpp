@@ -39,6 +39,8 @@ struct Scenario {
     double communication_overlap = 0.0;
     std::string calibration_profile;   // path, relative to the data folder unless absolute
     std::string serving_runs;          // measured runs whose calibration part fits the serving terms
+    // Where the two paths were written, so errors about the files they name point back there.
+    InputLocation calibration_profile_at, serving_runs_at;
     std::vector<std::string> options;
     Power power_budget{};              // facility power for the fixed-power view
 };

@@ -11,6 +11,11 @@
 
 namespace lightwatt::photonics {
 
+// Most rows, and most values per row, of a CSV matrix: the emulator's cap on m, k and n.
+inline constexpr long long kMaxCsvSide = 1LL << 20;
+// Longest prefix of a non-numeric field that an error message quotes.
+inline constexpr std::size_t kQuotedFieldChars = 16;
+
 // Throws InputError (file, line, "column N", the text, what is allowed) on any malformed input.
 Eigen::MatrixXd parse_csv_matrix(std::string_view text, const std::string& source_name);
 Eigen::MatrixXd load_csv_matrix(const std::filesystem::path& path);

@@ -122,8 +122,23 @@ struct MacEmulationResult {
 // so does memory owned elsewhere (a Fortran-ordered NumPy array through the Python module).
 using MatrixView = Eigen::Ref<const Eigen::MatrixXd>;
 
+// Most memory one emulation may use (docs/security.md): larger problems are refused before
+// anything is allocated, rather than failing after minutes or exhausting the machine.
+inline constexpr double kMaxEmulationBytes = 8.0 * 1024 * 1024 * 1024;
+
+// An upper bound on the bytes emulate_gemm allocates for an m x k by k x n product with `config`
+// (the implemented tiles, zero-padded to whole tiles, dominate when tiles are large or tiny),
+// counting the weight and input matrices themselves.
+double emulation_working_set_bytes(long long m, long long k, long long n, const MacEmulatorConfig& config);
+
+// Throws InputError (key "m, k, n" or `key` when given) when the working set exceeds
+// kMaxEmulationBytes.
+void check_emulation_size(long long m, long long k, long long n, const MacEmulatorConfig& config,
+                          const std::string& key = "m, k, n");
+
 // Multiplies weights (m x k) by inputs (k x n) through the configured photonic architecture.
-// Throws InputError for empty or non-finite matrices, mismatched shapes or impossible settings.
+// Throws InputError for empty or non-finite matrices, mismatched shapes, impossible settings or a
+// working set above kMaxEmulationBytes.
 // The inputs are only read, never copied whole.
 MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs,
                                 const MacEmulatorConfig& config);
