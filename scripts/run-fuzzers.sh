@@ -53,7 +53,10 @@ fuzz_one() {
       done
     elif [ -f "$s" ]; then cp -n "$s" "$seed_dir"/; fi
   done
-  local options=(-timeout=10 -max_len=8192 -rss_limit_mb=2048 -artifact_prefix="$artifacts/$target-")
+  # The emulation fuzzer may build the largest problem its sizes allow (fuzz_emulation_request.cpp).
+  local rss_mb=2048
+  if [ "$target" = fuzz_emulation_request ]; then rss_mb=4096; fi
+  local options=(-timeout=10 -max_len=8192 -rss_limit_mb="$rss_mb" -artifact_prefix="$artifacts/$target-")
   if [ -f "$root/fuzz/$target.dict" ]; then options+=(-dict="$root/fuzz/$target.dict"); fi
   if [ "$merge" = "--merge" ]; then
     "$build/fuzz/$target" -merge=1 "${options[@]}" "$kept" "$work" 2>"$build/fuzz-$target-merge.log" \
