@@ -41,6 +41,24 @@ drop_shared_lines() {
   grep -l -F -x -f "$patterns" "$kept"/* 2>/dev/null | xargs -r rm -f
 }
 
+# Nesting 50,000 deep (about 100 KB): deep enough to overflow the stack of a parser that recurses
+# without the nesting pre-check (toml++ recurses on dotted keys and headers; a TOML or JSON
+# document of ~40,000 levels did), so a fuzzer finds a regression of that check at once. Written
+# here rather than kept in the repository, being 100 KB of brackets each.
+deep_seeds() {
+  local target="$1" dir="$2" depth=50000
+  case "$target" in
+    fuzz_calibration)
+      python3 -c "print('[' * $depth + ']' * $depth)" >"$dir/generated-deep-array.json"
+      python3 -c "print('{\"a\":' * $depth + '1' + '}' * $depth)" >"$dir/generated-deep-object.json" ;;
+    fuzz_nccl_tests) ;;
+    *)
+      python3 -c "print('.'.join(['a'] * $depth) + ' = 1')" >"$dir/generated-deep-dotted-key.toml"
+      python3 -c "print('[' + '.'.join(['a'] * $depth) + ']')" >"$dir/generated-deep-table-header.toml"
+      python3 -c "print('a = ' + '[' * $depth + ']' * $depth)" >"$dir/generated-deep-array.toml" ;;
+  esac
+}
+
 # One target: seed folder, options, then a bounded run (or a merge with --merge).
 fuzz_one() {
   local target="$1"
@@ -53,10 +71,14 @@ fuzz_one() {
       done
     elif [ -f "$s" ]; then cp -n "$s" "$seed_dir"/; fi
   done
+  deep_seeds "$target" "$seed_dir"
   # The emulation fuzzer may build the largest problem its sizes allow (fuzz_emulation_request.cpp).
   local rss_mb=2048
   if [ "$target" = fuzz_emulation_request ]; then rss_mb=4096; fi
-  local options=(-timeout=10 -max_len=8192 -rss_limit_mb="$rss_mb" -artifact_prefix="$artifacts/$target-")
+  # Inputs up to 128 KiB for the TOML and JSON readers, so the deep seeds below fit whole.
+  local max_len=131072
+  if [ "$target" = fuzz_nccl_tests ]; then max_len=8192; fi
+  local options=(-timeout=10 -max_len="$max_len" -rss_limit_mb="$rss_mb" -artifact_prefix="$artifacts/$target-")
   if [ -f "$root/fuzz/$target.dict" ]; then options+=(-dict="$root/fuzz/$target.dict"); fi
   if [ "$merge" = "--merge" ]; then
     "$build/fuzz/$target" -merge=1 "${options[@]}" "$kept" "$work" 2>"$build/fuzz-$target-merge.log" \

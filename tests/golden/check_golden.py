@@ -31,10 +31,11 @@ def read_commands():
 
 
 def run(lightwatt, args, out_dir):
-    words = [w.format(data=os.path.join(ROOT, "data"), tests=os.path.join(ROOT, "tests"), out=out_dir)
-             for w in args.split()]
-    env = dict(os.environ, LIGHTWATT_DATA=os.path.join(ROOT, "data"), LIGHTWATT_THREADS="2")
-    done = subprocess.run([lightwatt] + words, capture_output=True, env=env, timeout=120)
+    # Run from the repository root with paths relative to it, so outputs that name a file (and
+    # table columns sized to it) are the same wherever the repository is checked out.
+    words = [w.format(data="data", tests="tests", out=os.path.relpath(out_dir, ROOT)) for w in args.split()]
+    env = dict(os.environ, LIGHTWATT_DATA="data", LIGHTWATT_THREADS="2")
+    done = subprocess.run([lightwatt] + words, capture_output=True, env=env, timeout=120, cwd=ROOT)
     return "exit %d\n" % done.returncode + done.stdout.decode("utf-8", "replace")
 
 
