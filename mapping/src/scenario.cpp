@@ -238,7 +238,7 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
         auto offloaded = [&](const Parallelism& p, photonics::SpreadPoint point) {
             PhotonicOffload offload{photonics::with_converters_at(c.photonic_cores.cores.at(o.photonic_core), c.photonic_cores.converters, point),
                                     o.photonic_cores_per_gpu, o.offload_gemms,
-                                    c.link_costs.at(o.photonic_link, Spread::typical).full_load_joules_per_bit};
+                                    c.link_costs.at(o.photonic_link, Spread::typical).full_load_energy_per_bit};
             if (point == photonics::SpreadPoint::typical) offload.core = c.photonic_cores.cores.at(o.photonic_core);
             TimingOptions with_offload = timing;
             with_offload.offload = &offload;
