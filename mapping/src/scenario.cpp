@@ -86,7 +86,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
         }
         if (s.mode == Mode::serving) {
             if (const auto itl = w.optional_number("max_inter_token_latency_ms", Range::positive()))
-                s.search.max_inter_token_latency = seconds(*itl * 1e-3);
+                s.search.max_inter_token_latency = milliseconds(*itl);
         }
         w.finish();
     }
@@ -164,7 +164,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
     }
     {
         TableReader f = root.table("facility");
-        s.power_budget = watts(f.number("power_budget_mw", Range::positive()) * 1e6);
+        s.power_budget = megawatts(f.number("power_budget_mw", Range::positive()));
         f.finish();
     }
     root.finish();
@@ -225,7 +225,8 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     };
     e.cycle = run(s.parallelism, timing);
     if (s.mode == Mode::training)
-        e.model_tflop_per_s_per_gpu = model_flops_per_token(m, s.training.sequence_length) * e.cycle.tokens_per_s() / e.cycle.gpus * 1e-12;
+        e.model_flop_rate_per_gpu = flops(model_flops_per_token(m, s.training.sequence_length) * e.cycle.tokens) / e.cycle.cycle /
+                                    static_cast<double>(e.cycle.gpus);
     std::optional<double> baseline;
     for (const auto& name : s.options) {
         FabricOption o = c.systems.options.at(name);

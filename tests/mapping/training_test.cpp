@@ -168,9 +168,9 @@ TEST_CASE("training validation: Llama 3.1 405B pre-training throughput within 25
     const Catalogs c = Catalogs::load(data);
     Scenario s = load_scenario(data / "scenarios" / "llama3-405b-training.toml", c);
     const EstimateInputs in = load_estimate_inputs(s, c, data, std::nullopt);
-    const double at_8k = estimate(s, in).model_tflop_per_s_per_gpu;
+    const double at_8k = in_teraflops_per_second(estimate(s, in).model_flop_rate_per_gpu);
     s.parallelism.dp = 128;
-    const double at_16k = estimate(s, in).model_tflop_per_s_per_gpu;
+    const double at_16k = in_teraflops_per_second(estimate(s, in).model_flop_rate_per_gpu);
     CAPTURE(at_8k);
     CAPTURE(at_16k);
     CHECK(std::abs(at_8k / 430.0 - 1.0) < 0.25);
