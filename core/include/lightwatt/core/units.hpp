@@ -236,11 +236,9 @@ inline double in_megawatts(Power p) { return p.value() * 1e-6; }
 inline double in_bytes(Information i) { return i.value() / 8.0; }
 inline double in_bits(Information i) { return i.value(); }
 inline double in_gigabytes(Information i) { return i.value() / 8.0 * 1e-9; }
-inline double in_flops(FlopCount f) { return f.value(); }
 inline double in_teraflops_per_second(FlopRate r) { return r.value() / 1e12; }
 inline double in_picojoules_per_flop(EnergyPerFlop e) { return e.value() * 1e12; }
 inline double in_picojoules_per_byte(EnergyPerBit e) { return e.value() * 8.0 * 1e12; }
-inline double in_joules_per_bit(EnergyPerBit e) { return e.value(); }
 inline double in_gigabytes_per_second(DataRate r) { return r.value() / 8e9; }
 inline double in_terabytes_per_second(DataRate r) { return r.value() / 8.0 * 1e-12; }
 inline double in_meters(Length l) { return l.value(); }
