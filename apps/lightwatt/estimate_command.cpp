@@ -87,16 +87,16 @@ std::string table_of(const Scenario& s, const Estimate& e) {
     text << " = " << c.gpus << " GPUs (" << s.gpu << ", " << s.system << ")\n"
          << "calibration: " << e.calibration_source << "\n";
     if (s.mode == Mode::serving) {
-        text << "decode step " << fixed(in_seconds(c.phase("decode").total) * 1e3, 1) << " ms, prefill "
-             << fixed(in_seconds(c.phase("prefill").total) * 1e3, 0) << " ms per batch; GPU power "
+        text << "decode step " << fixed(in_milliseconds(c.phase("decode").total), 1) << " ms, prefill "
+             << fixed(in_milliseconds(c.phase("prefill").total), 0) << " ms per batch; GPU power "
              << fixed(in_watts(c.phase("decode").gpu_power), 0) << " W in decode\n";
     } else {
         const StepTime& micro = c.phase("forward_backward");
         text << "step " << fixed(in_seconds(c.cycle), 2) << " s: " << fixed(c.phases.front().repeats, 0) << " micro-batches of "
-             << fixed(in_seconds(micro.total) * 1e3, 0) << " ms (GPU power " << fixed(in_watts(micro.gpu_power), 0) << " W)";
+             << fixed(in_milliseconds(micro.total), 0) << " ms (GPU power " << fixed(in_watts(micro.gpu_power), 0) << " W)";
         for (const auto& ph : c.phases)
-            if (ph.name != "forward_backward") text << ", " << ph.name << " " << fixed(in_seconds(ph.time.total) * 1e3, 0) << " ms";
-        text << "; " << fixed(e.model_tflop_per_s_per_gpu, 0) << " model TFLOP/s per GPU\n";
+            if (ph.name != "forward_backward") text << ", " << ph.name << " " << fixed(in_milliseconds(ph.time.total), 0) << " ms";
+        text << "; " << fixed(in_teraflops_per_second(e.model_flop_rate_per_gpu), 0) << " model TFLOP/s per GPU\n";
     }
     if (!c.gemm_from_calibration || !c.collectives_from_calibration)
         text << "note: " << (c.gemm_from_calibration ? "" : "GEMM times from the roofline (no calibration GEMM rows); ")
@@ -116,11 +116,11 @@ std::string table_of(const Scenario& s, const Estimate& e) {
         TextTable r({"option", "TP x PP", "GPUs", "ITL ms", "meets target", "memory GB/GPU"}, {false, true, true, true, true, true});
         for (const auto& o : e.options)
             r.add({o.energy.option, std::to_string(o.parallelism.tp) + " x " + std::to_string(o.parallelism.pp),
-                   std::to_string(o.parallelism.tp * o.parallelism.pp), fixed(in_seconds(o.inter_token_latency) * 1e3, 1),
-                   o.meets_latency_target ? "yes" : "no", fixed(in_bytes(o.memory.total()) * 1e-9, 1)});
+                   std::to_string(o.parallelism.tp * o.parallelism.pp), fixed(in_milliseconds(o.inter_token_latency), 1),
+                   o.meets_latency_target ? "yes" : "no", fixed(in_gigabytes(o.memory.total()), 1)});
         text << "\n" << (s.search_parallelism ? "Parallelism chosen per option" : "Replica per option");
         if (s.search.max_inter_token_latency)
-            text << " (target: inter-token latency <= " << fixed(in_seconds(*s.search.max_inter_token_latency) * 1e3, 1) << " ms)";
+            text << " (target: inter-token latency <= " << fixed(in_milliseconds(*s.search.max_inter_token_latency), 1) << " ms)";
         text << "\n" << r.render();
     }
     bool offloads = false;
@@ -150,7 +150,7 @@ std::string table_of(const Scenario& s, const Estimate& e) {
         parts.add(row);
     }
     text << parts.render() << "\nlow-high: the range spanned by the modelled figure and, where the catalog has ranges, module power at the ends "
-                              "of its published range and photonic converters at the survey's best and upper bound.\nFixed power: GPUs a " << fixed(in_watts(s.power_budget) * 1e-6, 0)
+                              "of its published range and photonic converters at the survey's best and upper bound.\nFixed power: GPUs a " << fixed(in_megawatts(s.power_budget), 0)
          << " MW facility feeds at each option's all-in power per GPU, and the tokens/s they make.\n";
     return text.str();
 }

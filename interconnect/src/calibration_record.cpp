@@ -205,7 +205,7 @@ json calibration_json(const CalibrationRecord& r) {
                     {"power_limit_w", m.power_limit_w ? json(*m.power_limit_w) : json(nullptr)}};
     j["gemm"] = json::array();
     for (const auto& g : r.gemm) {
-        json row = {{"m", g.m}, {"n", g.n}, {"k", g.k}, {"dtype", g.dtype}, {"time_s", in_seconds(g.time)}, {"tflop_per_s", g.tflop_per_s}};
+        json row = {{"m", g.m}, {"n", g.n}, {"k", g.k}, {"dtype", g.dtype}, {"time_s", in_seconds(g.time)}, {"tflop_per_s", in_teraflops_per_second(g.flop_rate)}};
         put_optional(row, "energy_j", g.energy, &in_joules);
         put_optional(row, "energy_above_idle_j", g.energy_above_idle, &in_joules);
         put_optional(row, "mean_power_w", g.mean_power, &in_watts);
@@ -300,16 +300,17 @@ CalibrationRecord read_calibration(std::string_view text, const std::string& fil
         row.k = g.integer("k", 1, 1LL << 40);
         row.dtype = g.text("dtype", true);
         row.time = seconds(g.number("time_s", 1e-12, 1e6));
-        row.tflop_per_s = g.number("tflop_per_s", 0.0, 1e6);
+        const double tflop_per_s = g.number("tflop_per_s", 0.0, 1e6);
+        row.flop_rate = teraflops_per_second(tflop_per_s);
         row.energy = joules_of(g.optional_number("energy_j", 0.0, kHuge));
         row.energy_above_idle = joules_of(g.optional_number("energy_above_idle_j", -kHuge, kHuge));
         if (const auto p = g.optional_number("mean_power_w", 0.0, 1e5)) row.mean_power = watts(*p);
         row.source = g.text("source");
         // The two figures of a row must agree: 2 m n k flops in time_s.
-        const double implied = 2.0 * static_cast<double>(row.m) * static_cast<double>(row.n) * static_cast<double>(row.k) /
-                               in_seconds(row.time) * 1e-12;
-        if (std::abs(implied - row.tflop_per_s) > 0.01 * row.tflop_per_s + 1e-9)
-            g.fail("tflop_per_s", format_number(row.tflop_per_s), "disagrees with 2 m n k / time_s = " + format_number(implied),
+        const double implied = in_teraflops_per_second(
+            flops(2.0 * static_cast<double>(row.m) * static_cast<double>(row.n) * static_cast<double>(row.k)) / row.time);
+        if (std::abs(implied - tflop_per_s) > 0.01 * tflop_per_s + 1e-9)
+            g.fail("tflop_per_s", format_number(tflop_per_s), "disagrees with 2 m n k / time_s = " + format_number(implied),
                    "the two within 1 %");
         r.gemm.push_back(row);
     }

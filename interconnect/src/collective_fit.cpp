@@ -9,8 +9,8 @@ namespace lightwatt::interconnect {
 
 Time predict_time(const CollectiveFit& fit, Information size) {
     const double factor = bus_bandwidth_factor(fit.collective, fit.ranks);
-    // S f / B_bus: bytes over bytes per second.
-    return fit.latency + seconds(in_bytes(size) * factor / (in_gigabytes_per_second(fit.bus_bandwidth) * 1e9));
+    // S f / B_bus.
+    return fit.latency + size * factor / fit.bus_bandwidth;
 }
 
 int sequential_steps(Collective c, int ranks) {

@@ -41,9 +41,9 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
             options.back()["offload_accuracy"] = accuracy;
         }
         if (s.mode == Mode::serving) {
-            options.back()["inter_token_latency_ms"] = in_seconds(o.inter_token_latency) * 1e3;
+            options.back()["inter_token_latency_ms"] = in_milliseconds(o.inter_token_latency);
             options.back()["meets_latency_target"] = o.meets_latency_target;
-            options.back()["memory_per_gpu_gbyte"] = in_bytes(o.memory.total()) * 1e-9;
+            options.back()["memory_per_gpu_gbyte"] = in_gigabytes(o.memory.total());
         }
     }
     const CycleEstimate& c = e.cycle;
@@ -68,7 +68,7 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
                         {"power_budget_w", in_watts(s.power_budget)},
                         {"options", options}};
     j["parallelism"] = s.search_parallelism ? "search" : "fixed";
-    if (s.search.max_inter_token_latency) j["max_inter_token_latency_ms"] = in_seconds(*s.search.max_inter_token_latency) * 1e3;
+    if (s.search.max_inter_token_latency) j["max_inter_token_latency_ms"] = in_milliseconds(*s.search.max_inter_token_latency);
     if (s.mode == Mode::serving) {
         j["batch"] = s.point.batch;
         j["gpus_per_replica"] = c.gpus;
@@ -78,7 +78,7 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
         j["dp"] = s.parallelism.dp;
         j["tokens_per_step"] = s.training.tokens_per_step;
         j["sequence_length"] = s.training.sequence_length;
-        j["model_tflop_per_s_per_gpu"] = e.model_tflop_per_s_per_gpu;
+        j["model_tflop_per_s_per_gpu"] = in_teraflops_per_second(e.model_flop_rate_per_gpu);
     }
     return j;
 }

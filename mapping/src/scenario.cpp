@@ -86,7 +86,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
         }
         if (s.mode == Mode::serving) {
             if (const auto itl = w.optional_number("max_inter_token_latency_ms", Range::positive()))
-                s.search.max_inter_token_latency = seconds(*itl * 1e-3);
+                s.search.max_inter_token_latency = milliseconds(*itl);
         }
         w.finish();
     }
@@ -166,7 +166,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
     }
     {
         TableReader f = root.table("facility");
-        s.power_budget = watts(f.number("power_budget_mw", Range{0.0, 1e5, false, true}) * 1e6);
+        s.power_budget = megawatts(f.number("power_budget_mw", Range{0.0, 1e5, false, true}));
         f.finish();
     }
     root.finish();
@@ -233,7 +233,8 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     };
     e.cycle = run(s.parallelism, timing);
     if (s.mode == Mode::training)
-        e.model_tflop_per_s_per_gpu = model_flops_per_token(m, s.training.sequence_length) * e.cycle.tokens_per_s() / e.cycle.gpus * 1e-12;
+        e.model_flop_rate_per_gpu = flops(model_flops_per_token(m, s.training.sequence_length) * e.cycle.tokens) / e.cycle.cycle /
+                                    static_cast<double>(e.cycle.gpus);
     std::optional<double> baseline;
     for (const auto& name : s.options) {
         FabricOption o = c.systems.options.at(name);
@@ -246,7 +247,7 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
         auto offloaded = [&](const Parallelism& p, photonics::SpreadPoint point) {
             PhotonicOffload offload{photonics::with_converters_at(c.photonic_cores.cores.at(o.photonic_core), c.photonic_cores.converters, point),
                                     o.photonic_cores_per_gpu, o.offload_gemms,
-                                    c.link_costs.at(o.photonic_link, Spread::typical).full_load_joules_per_bit};
+                                    c.link_costs.at(o.photonic_link, Spread::typical).full_load_energy_per_bit};
             if (point == photonics::SpreadPoint::typical) offload.core = c.photonic_cores.cores.at(o.photonic_core);
             TimingOptions with_offload = timing;
             with_offload.offload = &offload;

@@ -19,17 +19,23 @@ using interconnect::CollectiveFit;
 
 // NCCL's bus-bandwidth cap of the LL protocol on Hopper, by node count 1 / 2 / >= 4 (llMaxBws,
 // src/graph/tuning.cc, NVIDIA/nccl 5067397c; ../shared/reference/system-energy.md sec. 2.5).
-double ll_bus_bandwidth_cap_gbyte_per_s(int nodes) { return nodes <= 1 ? 141.0 : (nodes == 2 ? 45.0 : 35.0); }
+DataRate ll_bus_bandwidth_cap(int nodes) { return gigabytes_per_second(nodes <= 1 ? 141.0 : (nodes == 2 ? 45.0 : 35.0)); }
 
 // The LL protocol's bus bandwidth in NCCL's ring model: a quarter of the protocol-free bandwidth
 // (a third for one-node collectives other than all-reduce), capped at llMaxBws (same source).
-double ll_bus_bandwidth(double bus_bytes_per_s, int nodes, interconnect::Collective c) {
+DataRate ll_bus_bandwidth(DataRate bus, int nodes, interconnect::Collective c) {
     const double share = (nodes > 1 || c == interconnect::Collective::all_reduce) ? 0.25 : 1.0 / 3.0;
-    return std::min(ll_bus_bandwidth_cap_gbyte_per_s(nodes) * 1e9, bus_bytes_per_s * share);
+    return std::min(ll_bus_bandwidth_cap(nodes), bus * share);
+}
+
+// A measured FLOP rate as a share of the peak, at most 1: the GEMM efficiency e.
+double share_of_peak(FlopRate measured, FlopRate peak) {
+    const double share = measured / peak;
+    return std::min(1.0, share);
 }
 
 // Efficiency of the calibration GEMM nearest in log shape (bf16 rows), or empty.
-std::optional<double> gemm_efficiency(const CalibrationRecord& c, double peak_bf16, double m, double n, double k) {
+std::optional<double> gemm_efficiency(const CalibrationRecord& c, FlopRate peak_bf16, double m, double n, double k) {
     double best = std::numeric_limits<double>::infinity();
     std::optional<double> e;
     for (const auto& g : c.gemm) {
@@ -38,7 +44,7 @@ std::optional<double> gemm_efficiency(const CalibrationRecord& c, double peak_bf
                          std::pow(std::log(k / static_cast<double>(g.k)), 2);
         if (d < best) {
             best = d;
-            e = std::min(1.0, g.tflop_per_s / peak_bf16);
+            e = share_of_peak(g.flop_rate, peak_bf16);
         }
     }
     return e;
@@ -120,11 +126,11 @@ GpuCatalog read_gpu_catalog(TableReader root) {
     read_named_entries(root, "gpus", c.gpus, c.sources, [](TableReader& r) {
         GpuSpec g;
         g.description = r.optional_string("description").value_or("");
-        g.peak_bf16_tflop_per_s = r.number("peak_bf16_tflop_per_s", Range::positive());
-        g.peak_fp8_tflop_per_s = r.number("peak_fp8_tflop_per_s", Range::positive());
+        g.peak_bf16 = teraflops_per_second(r.number("peak_bf16_tflop_per_s", Range::positive()));
+        g.peak_fp8 = teraflops_per_second(r.number("peak_fp8_tflop_per_s", Range::positive()));
         g.hbm_bandwidth = gigabytes_per_second(r.number("hbm_gbyte_per_s", Range::positive()));
         g.hbm_efficiency = r.number("hbm_efficiency", Range::unit_interval_open_closed());
-        g.hbm_capacity = bytes(r.number("hbm_gbyte", Range::positive()) * 1e9);
+        g.hbm_capacity = gigabytes(r.number("hbm_gbyte", Range::positive()));
         g.nvlink_bandwidth = gigabytes_per_second(r.number("nvlink_gbyte_per_s", Range::positive()));
         g.tdp = watts(r.number("tdp_w", Range::positive()));
         return g;
@@ -141,78 +147,72 @@ GpuCatalog load_gpu_catalog(const std::filesystem::path& data_dir) {
 StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
                    const CalibrationRecord& cal, const TimingOptions& o) {
     StepTime t;
-    const double peak_bf16 = gpu.peak_bf16_tflop_per_s * 1e12;
-    const double peak = (s.bytes_per_weight <= 1.0 ? gpu.peak_fp8_tflop_per_s : gpu.peak_bf16_tflop_per_s) * 1e12;
-    const double hbm = in_gigabytes_per_second(gpu.hbm_bandwidth) * 1e9 * gpu.hbm_efficiency;  // bytes/s
+    const FlopRate peak = s.bytes_per_weight <= 1.0 ? gpu.peak_fp8 : gpu.peak_bf16;
+    const DataRate hbm = gpu.hbm_bandwidth * gpu.hbm_efficiency;
     for (const GemmOp& g : w.gemms) {
         if (g.count <= 0.0 || g.m <= 0.0) continue;
+        const Information weights = bytes(g.n * g.k * s.bytes_per_weight);
+        const Information activations = bytes((g.m * g.k + g.m * g.n) * s.bytes_per_activation);
         if (o.offload != nullptr &&
             std::find(o.offload->gemms.begin(), o.offload->gemms.end(), g.name) != o.offload->gemms.end()) {
             const photonics::MacEnergyParameters mp = photonics::energy_parameters(o.offload->core, g.m);
             const double macs = g.m * g.n * g.k;
-            const double photonic = macs / (photonics::macs_per_second(mp) * o.offload->cores_per_gpu);
-            const double weight_bytes = g.n * g.k * s.bytes_per_weight;
-            const double memory = (weight_bytes + (g.m * g.k + g.m * g.n) * s.bytes_per_activation) / hbm;
-            t.gemm += seconds(std::max(memory, photonic) * g.count);
-            t.photonic += seconds(photonic * g.count);
-            const double moved_bits = 8.0 * (weight_bytes + (g.m * g.k + g.m * g.n) * s.bytes_per_activation);
+            const Time photonic = seconds(macs / (photonics::macs_per_second(mp) * o.offload->cores_per_gpu));
+            const Time memory = (weights + activations) / hbm;
+            t.gemm += std::max(memory, photonic) * g.count;
+            t.photonic += photonic * g.count;
             t.photonic_energy += photonics::mac_energy(mp).total() * (macs * g.count) +
-                                 joules(o.offload->movement_joules_per_bit * moved_bits * g.count);
+                                 o.offload->movement_energy_per_bit * (weights + activations) * g.count;
             t.offloaded_flops += 2.0 * macs * g.count;
             continue;
         }
-        const auto e = gemm_efficiency(cal, gpu.peak_bf16_tflop_per_s, g.m, g.n, g.k);
+        const auto e = gemm_efficiency(cal, gpu.peak_bf16, g.m, g.n, g.k);
         if (!e) t.gemm_from_calibration = false;
-        const double compute = 2.0 * g.m * g.n * g.k / (peak * e.value_or(1.0));
-        const double memory = (g.n * g.k * s.bytes_per_weight + (g.m * g.k + g.m * g.n) * s.bytes_per_activation) / hbm;
-        const double each = std::max(compute, memory);
-        t.gemm += seconds(each * g.count);
-        if (compute >= memory) t.compute_bound += seconds(each * g.count);
+        const Time compute = flops(2.0 * g.m * g.n * g.k) / (peak * e.value_or(1.0));
+        const Time memory = (weights + activations) / hbm;
+        const Time each = std::max(compute, memory);
+        t.gemm += each * g.count;
+        if (compute >= memory) t.compute_bound += each * g.count;
     }
     {
         // Attention (flash-attention kernels): FLOPs against the bf16 peak at the best efficiency
         // the calibration's GEMMs reach (decode attention is bound by its KV reads anyway).
         std::optional<double> best;
         for (const auto& g : cal.gemm)
-            if (g.dtype == "bf16") best = std::max(best.value_or(0.0), std::min(1.0, g.tflop_per_s / gpu.peak_bf16_tflop_per_s));
-        const double compute = w.attention_flops / (peak_bf16 * best.value_or(1.0));
-        const double memory = (w.kv_read_bytes + w.kv_write_bytes) / hbm;
-        t.attention = seconds(std::max(compute, memory));
+            if (g.dtype == "bf16") best = std::max(best.value_or(0.0), share_of_peak(g.flop_rate, gpu.peak_bf16));
+        const Time compute = flops(w.attention_flops) / (gpu.peak_bf16 * best.value_or(1.0));
+        const Time memory = (w.kv_read + w.kv_written) / hbm;
+        t.attention = std::max(compute, memory);
         if (compute >= memory) t.compute_bound += t.attention;
     }
-    t.elementwise = seconds(w.elementwise_bytes / hbm);
+    t.elementwise = w.elementwise_traffic / hbm;
     for (const CollectiveOp& op : w.collectives) {
-        const double factor = interconnect::bus_bandwidth_factor(op.collective, op.ranks);
-        double each = 0.0;
+        const Information on_bus = op.size * interconnect::bus_bandwidth_factor(op.collective, op.ranks);
+        Time each{};
         if (const auto* rec = matching_fit(cal, op)) {
             const CollectiveFit& f = *rec->fit;
-            const double bus = in_gigabytes_per_second(f.bus_bandwidth) * 1e9;
-            const double ll_bus = ll_bus_bandwidth(bus, op.nodes, op.collective);
-            const double ll = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll)) +
-                              op.bytes * factor / ll_bus;
-            const double fitted = in_seconds(f.latency) + op.bytes * factor / bus;
+            const DataRate ll_bus = ll_bus_bandwidth(f.bus_bandwidth, op.nodes, op.collective);
+            const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
+            const Time fitted = f.latency + on_bus / f.bus_bandwidth;
             each = std::min(ll, fitted);
         } else {
             // No fit for this group: NCCL's model latencies and the links' bandwidth. A ring
             // across nodes leaves each node through its GPUs' NICs, one ring per GPU in the group
             // there, so its bus bandwidth is the NICs of the group's GPUs on one node.
             t.collectives_from_calibration = false;
-            const double nvlink = in_gigabytes_per_second(gpu.nvlink_bandwidth) * 1e9;
-            double bus = nvlink;
-            if (op.tier == FabricTier::scale_out && in_gigabytes_per_second(o.scale_out_bandwidth_per_gpu) > 0.0) {
+            DataRate bus = gpu.nvlink_bandwidth;
+            if (op.tier == FabricTier::scale_out && in_bits_per_second(o.scale_out_bandwidth_per_gpu) > 0.0) {
                 const double ranks_per_node = static_cast<double>(op.ranks) / std::max(1, op.nodes);
-                bus = std::min(nvlink, in_gigabytes_per_second(o.scale_out_bandwidth_per_gpu) * 1e9 * ranks_per_node);
+                bus = std::min(gpu.nvlink_bandwidth, o.scale_out_bandwidth_per_gpu * ranks_per_node);
             }
             // The faster of NCCL's LL and Simple protocols, as its tuner picks.
-            const double simple =
-                in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple)) +
-                op.bytes * factor / bus;
-            const double ll_bus = ll_bus_bandwidth(bus, op.nodes, op.collective);
-            const double ll = in_seconds(interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll)) +
-                              op.bytes * factor / ll_bus;
+            const Time simple =
+                interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple) + on_bus / bus;
+            const DataRate ll_bus = ll_bus_bandwidth(bus, op.nodes, op.collective);
+            const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
             each = std::min(ll, simple);
         }
-        t.communication += seconds(each * op.count);
+        t.communication += each * op.count;
     }
     if (o.serving != nullptr && o.serving_engine_overhead) {
         const double layers_here = std::ceil(static_cast<double>(w.layers) / p.pp);
@@ -222,12 +222,11 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
     if (!(in_seconds(t.total) > 0.0)) return t;  // no work in this step
     if (o.serving != nullptr) {
         // Activity power: the step's FLOP and HBM byte rates, capped at the measured plateau.
-        const double seconds_total = in_seconds(t.total);
-        const double flop_rate = (w.gemm_flops() - t.offloaded_flops + w.attention_flops) / seconds_total * 1e-12;
-        const double byte_rate = (w.weight_bytes + w.kv_read_bytes + w.kv_write_bytes + w.elementwise_bytes) / seconds_total * 1e-12;
+        const FlopRate flop_rate = flops(w.gemm_flops() - t.offloaded_flops + w.attention_flops) / t.total;
+        const DataRate hbm_rate = (w.weights_read + w.kv_read + w.kv_written + w.elementwise_traffic) / t.total;
         const Power static_power = o.serving->static_power;
-        const Power compute_power = watts(o.serving->watts_per_tflop_per_s * flop_rate);
-        const Power hbm_power = watts(o.serving->watts_per_tbyte_per_s * byte_rate);
+        const Power compute_power = o.serving->energy_per_flop * flop_rate;
+        const Power hbm_power = o.serving->hbm_energy_per_bit * hbm_rate;
         const Power activity = static_power + compute_power + hbm_power;
         t.gpu_power = std::min(activity, o.serving->max_power);
         t.gpu_energy = t.gpu_power * t.total;
@@ -264,8 +263,8 @@ void add_phase(CycleEstimate& c, std::string name, const StepTime& t, double rep
     c.gpu_hbm_energy += gpus * repeats * t.gpu_hbm_energy;
     c.photonic_energy += gpus * repeats * t.photonic_energy;
     const TierTraffic traffic = step_traffic(work);
-    c.traffic.scale_up_bits += repeats * traffic.scale_up_bits;
-    c.traffic.scale_out_bits += repeats * traffic.scale_out_bits;
+    c.traffic.scale_up += repeats * traffic.scale_up;
+    c.traffic.scale_out += repeats * traffic.scale_out;
     c.gemm_from_calibration = c.gemm_from_calibration && t.gemm_from_calibration;
     c.collectives_from_calibration = c.collectives_from_calibration && t.collectives_from_calibration;
     c.phases.push_back({std::move(name), t, repeats});
@@ -302,7 +301,7 @@ ServingMeasurements read_serving_measurements(TableReader root) {
             x.bytes_per_weight = r.number("bytes_per_weight", Range{0.0, 8.0, false, true});
             x.batch = static_cast<int>(r.integer("batch", 1, 1 << 20));
             x.output_tokens = static_cast<int>(r.integer("output_tokens", 1, 1 << 24));
-            x.inter_token_latency = seconds(r.number("median_itl_ms", Range::positive()) * 1e-3);
+            x.inter_token_latency = milliseconds(r.number("median_itl_ms", Range::positive()));
             x.power = watts(r.number("power_w", Range::positive()));
             x.energy_per_token = joules(r.number("energy_per_token_j", Range::positive()));
             r.finish();
@@ -380,9 +379,10 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
         TimingOptions o;
         o.serving = &overhead_only;
         const StepTime t = time_step(r.work, r.p, r.s, gpu, cal, o);
-        const double seconds_total = in_seconds(t.total);
-        features.push_back({1.0, (r.work.gemm_flops() + r.work.attention_flops) / seconds_total * 1e-12,
-                            (r.work.weight_bytes + r.work.kv_read_bytes + r.work.kv_write_bytes) / seconds_total * 1e-12});
+        const FlopRate flop_rate = flops(r.work.gemm_flops() + r.work.attention_flops) / t.total;
+        const DataRate hbm_rate = (r.work.weights_read + r.work.kv_read + r.work.kv_written) / t.total;
+        // The unknowns come out in W per TFLOP/s (pJ/FLOP) and W per TB/s (pJ/byte).
+        features.push_back({1.0, in_teraflops_per_second(flop_rate), in_terabytes_per_second(hbm_rate)});
         powers.push_back(r.power_per_gpu);
     }
     if (features.size() < 3)
@@ -390,8 +390,8 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
                           "too few to fit the power model", "at least 3 runs below 97 % of the highest power"});
     const std::array<double, 3> solution = non_negative_least_squares(features, powers);
     c.static_power = watts(solution[0]);
-    c.watts_per_tflop_per_s = solution[1];
-    c.watts_per_tbyte_per_s = solution[2];
+    c.energy_per_flop = picojoules_per_flop(solution[1]);
+    c.hbm_energy_per_bit = picojoules_per_byte(solution[2]);
     return c;
 }
 

@@ -26,8 +26,8 @@ LinkCost link_cost(const interconnect::LinkArchetype& a, Spread spread) {
     }
     c.payload = r.payload_rate;
     // link_power carries payload in both directions at full load.
-    c.dynamic_joules_per_bit = in_watts(r.link_power - r.static_power) / (2.0 * in_bits_per_second(r.payload_rate));
-    c.full_load_joules_per_bit = in_joules(r.energy_per_bit * bits(1.0));
+    c.dynamic_energy_per_bit = (r.link_power - r.static_power) / (2.0 * r.payload_rate);
+    c.full_load_energy_per_bit = r.energy_per_bit;
     return c;
 }
 
@@ -71,37 +71,37 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
     out.tokens_per_s = e.tokens_per_s();
     const double tokens = e.tokens;
     const double gpus = e.gpus;
-    const double cycle = in_seconds(e.cycle);
-    auto set = [&](EnergyPart part, double joules_per_cycle_per_gpu) {
-        out.per_token[static_cast<std::size_t>(part)] = joules(joules_per_cycle_per_gpu * gpus / tokens);
+    const Time cycle = e.cycle;
+    auto set = [&](EnergyPart part, Energy per_cycle_per_gpu) {
+        out.per_token[static_cast<std::size_t>(part)] = per_cycle_per_gpu * gpus / tokens;
     };
-    set(EnergyPart::gpu_static, in_joules(e.gpu_static_energy) / gpus);
-    set(EnergyPart::gpu_compute, in_joules(e.gpu_compute_energy) / gpus);
-    set(EnergyPart::gpu_hbm, in_joules(e.gpu_energy - e.gpu_static_energy - e.gpu_compute_energy) / gpus);
-    set(EnergyPart::photonic_cores, in_joules(e.photonic_energy) / gpus);
+    set(EnergyPart::gpu_static, e.gpu_static_energy / gpus);
+    set(EnergyPart::gpu_compute, e.gpu_compute_energy / gpus);
+    set(EnergyPart::gpu_hbm, (e.gpu_energy - e.gpu_static_energy - e.gpu_compute_energy) / gpus);
+    set(EnergyPart::photonic_cores, e.photonic_energy / gpus);
 
     // Traffic per GPU over the cycle, as the collectives put it on the links.
-    const double up_bits = e.traffic.scale_up_bits;
-    const double out_bits = e.traffic.scale_out_bits;
+    const Information up_sent = e.traffic.scale_up;
+    const Information out_sent = e.traffic.scale_out;
 
     // Scale-up: enough links of the option's kind for the GPU's bandwidth, each with two ends.
-    const double up_links = in_bits_per_second(sys.scale_up_bandwidth_per_gpu) / in_bits_per_second(up.payload);
-    set(EnergyPart::scale_up_links, in_watts(up.static_power) * up_links * cycle + up.dynamic_joules_per_bit * up_bits);
-    set(EnergyPart::scale_up_switches, in_watts(sys.scale_up_switch_power_per_gpu) * cycle);
+    const double up_links = sys.scale_up_bandwidth_per_gpu / up.payload;
+    set(EnergyPart::scale_up_links, up.static_power * up_links * cycle + up.dynamic_energy_per_bit * up_sent);
+    set(EnergyPart::scale_up_switches, sys.scale_up_switch_power_per_gpu * cycle);
 
     // Scale-out: a non-blocking k-tier fat tree, one link of the GPU's NIC bandwidth per tier
     // (2k modules per GPU, 2k - 2 with copper to the leaf); 2k - 1 switch ports per GPU.
-    const double links_per_tier = in_bits_per_second(sys.scale_out_bandwidth_per_gpu) / in_bits_per_second(sc.payload);
+    const double links_per_tier = sys.scale_out_bandwidth_per_gpu / sc.payload;
     const double optical_tiers = sys.scale_out_tiers - (option.scale_out_first_tier_copper ? 1 : 0);
     set(EnergyPart::scale_out_optics,
-        in_watts(sc.static_power) * links_per_tier * optical_tiers * cycle + sc.dynamic_joules_per_bit * out_bits * optical_tiers);
-    const double switch_ports_capacity_gbit = (2.0 * sys.scale_out_tiers - 1.0) * in_gigabits_per_second(sys.scale_out_bandwidth_per_gpu);
-    set(EnergyPart::scale_out_switches, sys.scale_out_switch_watts_per_gbit_per_s * switch_ports_capacity_gbit * cycle);
+        sc.static_power * links_per_tier * optical_tiers * cycle + sc.dynamic_energy_per_bit * out_sent * optical_tiers);
+    const DataRate switch_ports_capacity = (2.0 * sys.scale_out_tiers - 1.0) * sys.scale_out_bandwidth_per_gpu;
+    set(EnergyPart::scale_out_switches, sys.scale_out_switch_energy_per_bit * switch_ports_capacity * cycle);
 
-    set(EnergyPart::host, in_watts(sys.host_power_per_node) / sys.gpus_per_node * cycle);
-    double it = 0.0;
-    for (std::size_t i = 0; i + 1 < energy_part_count; ++i) it += in_joules(out.per_token[i]);
-    out.per_token[static_cast<std::size_t>(EnergyPart::facility)] = joules((sys.pue - 1.0) * it);
+    set(EnergyPart::host, sys.host_power_per_node / static_cast<double>(sys.gpus_per_node) * cycle);
+    Energy it{};
+    for (std::size_t i = 0; i + 1 < energy_part_count; ++i) it += out.per_token[i];
+    out.per_token[static_cast<std::size_t>(EnergyPart::facility)] = (sys.pue - 1.0) * it;
     return out;
 }
 
@@ -115,7 +115,7 @@ SystemCatalog read_system_catalog(TableReader systems, TableReader options) {
         s.scale_out_bandwidth_per_gpu = gigabits_per_second(r.number("scale_out_gbit_per_s_per_gpu", Range::positive()));
         s.scale_out_tiers = static_cast<int>(r.integer("scale_out_tiers", 1, 5));
         s.scale_up_switch_power_per_gpu = watts(r.number("scale_up_switch_w_per_gpu", Range::non_negative()));
-        s.scale_out_switch_watts_per_gbit_per_s = r.number("scale_out_switch_w_per_gbit_per_s", Range::non_negative());
+        s.scale_out_switch_energy_per_bit = nanojoules_per_bit(r.number("scale_out_switch_w_per_gbit_per_s", Range::non_negative()));
         s.host_power_per_node = watts(r.number("host_power_w_per_node", Range::non_negative()));
         s.pue = r.number("pue", Range::closed(1.0, 3.0));
         return s;

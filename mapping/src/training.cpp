@@ -21,9 +21,9 @@ ServingPoint micro_batch_point(const TrainingPoint& t) {
     return {t.micro_batch_sequences, t.sequence_length, 1, t.bytes_per_weight, t.bytes_per_activation, t.bytes_per_activation};
 }
 
-CollectiveOp data_parallel(std::string purpose, Collective kind, double bytes, const Parallelism& p) {
+CollectiveOp data_parallel(std::string purpose, Collective kind, Information size, const Parallelism& p) {
     const GroupPlacement g = place_group(p.dp, p.tp * p.pp, p);
-    return {std::move(purpose), kind, bytes, p.dp, g.tier, g.nodes, 1.0};
+    return {std::move(purpose), kind, size, p.dp, g.tier, g.nodes, 1.0};
 }
 
 }  // namespace
@@ -80,9 +80,9 @@ TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const Trainin
     w.attention_flops = forward.attention_flops * (forwards + 2.5);
     // Weights read by every forward and by dX; the gradient accumulator read and written by dW.
     const double params_here = parameters_per_gpu(m, p);
-    w.weight_bytes = params_here * ((forwards + 1.0) * t.bytes_per_weight + 2.0 * t.bytes_per_gradient);
+    w.weights_read = bytes(params_here * ((forwards + 1.0) * t.bytes_per_weight + 2.0 * t.bytes_per_gradient));
     // Stored activations written in the forward and read in the backward (sequence parallel).
-    w.elementwise_bytes = 2.0 * t.activation_bytes_per_token_hidden_layer * forward.tokens * m.hidden_size / p.tp * layers_here;
+    w.elementwise_traffic = bytes(2.0 * t.activation_bytes_per_token_hidden_layer * forward.tokens * m.hidden_size / p.tp * layers_here);
     for (const CollectiveOp& op : forward.collectives) {
         CollectiveOp c = op;
         if (c.collective == Collective::sendrecv) {
@@ -90,7 +90,7 @@ TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const Trainin
             // tensor-parallel group sends its 1/tp slice (Megatron's scatter/gather optimisation,
             // Narayanan et al. 2021, sec. 4.1).
             c.count = 2.0 * p.virtual_stages;
-            c.bytes = op.bytes / p.tp;
+            c.size = op.size / static_cast<double>(p.tp);
         } else {
             // The backward has the forward's collectives again (the transposed all-reduces of
             // tensor parallelism, the all-to-alls of expert dispatch and combine).
@@ -109,15 +109,15 @@ TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const Trainin
     // The update reads the gradient and the states and writes the states and the weights, on this
     // GPU's share of the parameters (1 / dp of them when the states are sharded).
     const double updated = t.shard_optimizer ? params_here / p.dp : params_here;
-    o.elementwise_bytes = updated * (t.bytes_per_gradient + 2.0 * t.optimizer_state_bytes_per_parameter + t.bytes_per_weight);
+    o.elementwise_traffic = bytes(updated * (t.bytes_per_gradient + 2.0 * t.optimizer_state_bytes_per_parameter + t.bytes_per_weight));
     if (p.dp > 1) {
-        const double gradient_bytes = params_here * t.bytes_per_gradient;
+        const Information gradients = bytes(params_here * t.bytes_per_gradient);
         if (t.shard_optimizer) {
-            o.collectives.push_back(data_parallel("data-parallel gradient reduce-scatter", Collective::reduce_scatter, gradient_bytes, p));
+            o.collectives.push_back(data_parallel("data-parallel gradient reduce-scatter", Collective::reduce_scatter, gradients, p));
             o.collectives.push_back(
-                data_parallel("data-parallel weight all-gather", Collective::all_gather, params_here * t.bytes_per_weight, p));
+                data_parallel("data-parallel weight all-gather", Collective::all_gather, bytes(params_here * t.bytes_per_weight), p));
         } else {
-            o.collectives.push_back(data_parallel("data-parallel gradient all-reduce", Collective::all_reduce, gradient_bytes, p));
+            o.collectives.push_back(data_parallel("data-parallel gradient all-reduce", Collective::all_reduce, gradients, p));
         }
     }
     return out;

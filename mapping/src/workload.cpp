@@ -13,10 +13,10 @@ namespace {
 
 using interconnect::Collective;
 
-CollectiveOp collective(std::string purpose, Collective kind, double bytes, int ranks, int stride, const Parallelism& p,
+CollectiveOp collective(std::string purpose, Collective kind, Information size, int ranks, int stride, const Parallelism& p,
                         double count) {
     const GroupPlacement g = place_group(ranks, stride, p);
-    return {std::move(purpose), kind, bytes, ranks, g.tier, g.nodes, count};
+    return {std::move(purpose), kind, size, ranks, g.tier, g.nodes, count};
 }
 
 // The step of `rows` token rows through every layer of one pipeline stage on one GPU.
@@ -56,13 +56,13 @@ StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Pha
     // The output head sits on the last stage; charged to every stage's GPU as 1 / pp of it.
     w.gemms.push_back({"lm_head", rows, m.vocabulary / tp, h, 1.0 / p.pp});
     weights += static_cast<double>(m.vocabulary) * h / tp / p.pp;
-    w.weight_bytes = weights * s.bytes_per_weight;
+    w.weights_read = bytes(weights * s.bytes_per_weight);
     // Attention: Q K^T and P V over the context, per head on this GPU.
     w.attention_flops = 2.0 * 2.0 * rows * context_tokens * heads * d * layers_here;
     const double kv_per_token_here = 2.0 * kv_heads * d * s.bytes_per_kv * layers_here;
-    w.kv_read_bytes = (phase == Phase::decode ? s.batch : 1.0) * context_tokens * kv_per_token_here;
-    w.kv_write_bytes = new_kv_tokens * kv_per_token_here;
-    const double activation = rows * h * s.bytes_per_activation;
+    w.kv_read = bytes((phase == Phase::decode ? s.batch : 1.0) * context_tokens * kv_per_token_here);
+    w.kv_written = bytes(new_kv_tokens * kv_per_token_here);
+    const Information activation = bytes(rows * h * s.bytes_per_activation);
     // Per GPU: the two all-reduces of each layer on this GPU's stage; one activation hand-over to
     // the next stage; MoE dispatch and combine of every token's hidden state to its a experts.
     if (p.tp > 1)
@@ -71,7 +71,7 @@ StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Pha
     if (p.pp > 1)
         w.collectives.push_back(collective("pipeline send/recv between stages", Collective::sendrecv, activation, 2, p.tp, p, 1.0));
     if (m.is_moe() && p.ep > 1) {
-        const double a2a = rows * m.active_experts * h * s.bytes_per_activation;
+        const Information a2a = bytes(rows * m.active_experts * h * s.bytes_per_activation);
         w.collectives.push_back(
             collective("expert dispatch and combine (all-to-all)", Collective::alltoall, a2a, p.ep, 1, p, 2.0 * layers_here));
     }
@@ -91,8 +91,8 @@ double StepWork::gemm_flops() const {
 TierTraffic step_traffic(const StepWork& w) {
     TierTraffic t;
     for (const auto& op : w.collectives) {
-        const double bits = 8.0 * op.bytes * interconnect::bus_bandwidth_factor(op.collective, op.ranks) * op.count;
-        (op.tier == FabricTier::scale_up ? t.scale_up_bits : t.scale_out_bits) += bits;
+        const Information sent = op.size * interconnect::bus_bandwidth_factor(op.collective, op.ranks) * op.count;
+        (op.tier == FabricTier::scale_up ? t.scale_up : t.scale_out) += sent;
     }
     return t;
 }
@@ -145,7 +145,7 @@ StepWork prefill_step(const LlmSpec& m, const Parallelism& p, const ServingPoint
     // Causal attention over the prompt: on average half the prompt is visible.
     const double rows = static_cast<double>(s.batch) * s.prompt_tokens;
     StepWork w = step(m, p, s, Phase::prefill, rows, 0.5 * s.prompt_tokens, rows);
-    w.kv_read_bytes = 0.0;
+    w.kv_read = Information{};
     return w;
 }
 

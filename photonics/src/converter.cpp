@@ -22,8 +22,8 @@ void check_enob(double enob) {
                              "a number in [0, " + format_number(kMaxEnob) + "]");
 }
 
-// Sample rates in GS/s for messages (samples per second share the dimension 1/s with baud).
-double in_gsps(Frequency f) { return in_gigabaud(f); }
+// Sample rates in GS/s for messages.
+double in_gsps(Frequency f) { return in_gigahertz(f); }
 
 std::string describe_band(const ConverterModel& m) {
     const double lo = in_gsps(m.min_sample_rate);

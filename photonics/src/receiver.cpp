@@ -11,7 +11,7 @@ namespace lightwatt::photonics {
 namespace {
 
 Frequency noise_bandwidth(const Tia& tia, const ReceiverConditions& c) {
-    return tia.noise_bandwidth_per_baud * c.symbol_rate;
+    return bandwidth_per_symbol_rate(tia.noise_bandwidth_per_baud, c.symbol_rate);
 }
 
 double rin_per_hz(const ReceiverConditions& c) { return std::pow(10.0, c.rin_db_per_hz / 10.0); }
@@ -86,7 +86,7 @@ Sensitivity receiver_sensitivity(const Photodetector& pd, const Tia& tia, const 
     Sensitivity out;
     out.implementation_penalty = implementation_penalty;
     out.eye_q = eye_q_for_ber(c.target_ber, c.modulation);
-    out.thermal_noise_rms = boost::units::sqrt(tia.input_noise_psd * noise_bandwidth(tia, c));
+    out.thermal_noise_rms = sqrt(tia.input_noise_psd * noise_bandwidth(tia, c));
     const double q = out.eye_q;
     // Shot noise and RIN grow with the signal, so Q rises more slowly than OMA and saturates at
     // a RIN ceiling. Above the ceiling no OMA reaches the target.

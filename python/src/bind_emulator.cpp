@@ -139,7 +139,7 @@ nb::dict describe_core(const PhotonicCore& c) {
     d["architecture"] = std::string(architecture_name(e.architecture));
     d["tile_rows"] = e.tile_rows;
     d["tile_cols"] = e.tile_cols;
-    d["clock_ghz"] = in_hertz(e.clock) * 1e-9;
+    d["clock_ghz"] = in_gigahertz(e.clock);
     d["laser_power_mw"] = in_milliwatts(e.laser_power_per_core);
     d["laser_wall_plug_efficiency"] = e.laser.wall_plug_efficiency;
     d["path_loss_db"] = e.path_loss.value();

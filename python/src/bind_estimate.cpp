@@ -298,10 +298,10 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("tp", [](const OptionEstimate& o) { return o.parallelism.tp; }, "The option's tensor parallelism (searched or the scenario's).")
         .def_prop_ro("pp", [](const OptionEstimate& o) { return o.parallelism.pp; })
         .def_prop_ro("cycle_s", [](const OptionEstimate& o) { return in_seconds(o.cycle.cycle); })
-        .def_prop_ro("inter_token_latency_ms", [](const OptionEstimate& o) { return in_seconds(o.inter_token_latency) * 1e3; },
+        .def_prop_ro("inter_token_latency_ms", [](const OptionEstimate& o) { return in_milliseconds(o.inter_token_latency); },
                      "Serving: pp x decode step.")
         .def_ro("meets_latency_target", &OptionEstimate::meets_latency_target)
-        .def_prop_ro("memory_per_gpu_gbyte", [](const OptionEstimate& o) { return in_bytes(o.memory.total()) * 1e-9; },
+        .def_prop_ro("memory_per_gpu_gbyte", [](const OptionEstimate& o) { return in_gigabytes(o.memory.total()); },
                      "Serving: weights and KV cache per GPU.")
         .def("offload_accuracy_records", &accuracy_records,
              "Photonic options: the emulated accuracy of each offloaded GEMM (SNR, ENOB, relative RMS error).")
@@ -327,7 +327,7 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("cycle_s", [](const PyEstimate& e) { return in_seconds(e.estimate.cycle.cycle); },
                      "The serving cycle (prefill and decode steps) or training step, in seconds.")
         .def_prop_ro("tokens_per_cycle", [](const PyEstimate& e) { return e.estimate.cycle.tokens; })
-        .def_prop_ro("model_tflop_per_s_per_gpu", [](const PyEstimate& e) { return e.estimate.model_tflop_per_s_per_gpu; },
+        .def_prop_ro("model_tflop_per_s_per_gpu", [](const PyEstimate& e) { return in_teraflops_per_second(e.estimate.model_flop_rate_per_gpu); },
                      "Training: model FLOPs (6 N + attention per token) per second per GPU, the MFU numerator; 0 in serving.")
         .def("phase_records", &phase_records, "One row per phase of the cycle: step time by part, repeats, GPU power.")
         .def("to_records", &option_records, "One row per option: headline figures and `<part>_j_per_token` columns.")

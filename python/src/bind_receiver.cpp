@@ -66,11 +66,11 @@ void bind_receiver(nb::module_& m) {
              nb::arg("name") = "", "A photodetector; the ranges are those data/devices.toml allows.")
         .def_ro("name", &Photodetector::name)
         .def_prop_ro("responsivity_a_per_w", [](const Photodetector& p) { return in_amperes_per_watt(p.responsivity); })
-        .def_prop_ro("dark_current_na", [](const Photodetector& p) { return in_amperes(p.dark_current) * 1e9; })
+        .def_prop_ro("dark_current_na", [](const Photodetector& p) { return in_nanoamperes(p.dark_current); })
         .def_prop_ro("capacitance_ff", [](const Photodetector& p) { return in_femtofarads(p.capacitance); })
         .def("__repr__", [](const Photodetector& p) {
             return "Photodetector(name='" + p.name + "', responsivity_a_per_w=" + format_number(in_amperes_per_watt(p.responsivity)) +
-                   ", dark_current_na=" + format_number(in_amperes(p.dark_current) * 1e9) +
+                   ", dark_current_na=" + format_number(in_nanoamperes(p.dark_current)) +
                    ", capacitance_ff=" + format_number(in_femtofarads(p.capacitance)) + ")";
         });
 

@@ -7,7 +7,7 @@
 
 using namespace lightwatt;
 
-// Dimensional rules checked at compile time (the must-not-compile cases are in compile_fail/).
+// Dimensional rules checked at compile time (the must-not-compile cases are in units_static_test.cpp).
 static_assert(std::is_same_v<decltype(watts(1.0) * seconds(1.0)), Energy>);
 static_assert(std::is_same_v<decltype(joules(1.0) / seconds(1.0)), Power>);
 static_assert(std::is_same_v<decltype(watts(1.0) / gigabits_per_second(1.0)), EnergyPerBit>);

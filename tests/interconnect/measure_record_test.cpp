@@ -33,7 +33,7 @@ TEST_CASE("lightwatt-measure's record reads back through the calibration loader"
     CHECK(back.machine.gpu_count == 8);
     CHECK(*back.machine.power_limit_w == 700.0);
     REQUIRE(back.gemm.size() == 1);
-    CHECK(back.gemm[0].tflop_per_s == doctest::Approx(733.0).epsilon(1e-3));
+    CHECK(in_teraflops_per_second(back.gemm[0].flop_rate) == doctest::Approx(733.0).epsilon(1e-3));
     CHECK(in_joules(*back.gemm[0].energy_above_idle) == doctest::Approx(0.8));
     REQUIRE(back.memory.size() == 1);
     CHECK(in_gigabytes_per_second(back.memory[0].bandwidth) == doctest::Approx(2684.35456));

@@ -229,7 +229,7 @@ TEST_CASE("calibration record: JSON round trip and validated reading") {
     r.machine.gpu_count = 16;
     r.machine.nodes = 2;
     // 2 x 4096^3 flops in 2e-4 s: 687.2 TFLOP/s.
-    r.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2e-4), 687.19476736, joules(0.14), joules(0.08), watts(700.0), "test"});
+    r.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2e-4), teraflops_per_second(687.19476736), joules(0.14), joules(0.08), watts(700.0), "test"});
     r.memory.push_back({bytes(1e9), seconds(4e-4), gigabytes_per_second(2500.0), std::nullopt, std::nullopt, ""});
     r.power.idle = watts(70.0);
     r.collectives.push_back(collective_record(runs[0], bytes(1073741824.0), "test"));

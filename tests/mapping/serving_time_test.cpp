@@ -13,8 +13,8 @@ namespace {
 // 1000 TFLOP/s bf16, 2000 fp8, 1000 GB/s HBM at full efficiency, 100 GB/s links, 500 W.
 GpuSpec test_gpu() {
     GpuSpec g;
-    g.peak_bf16_tflop_per_s = 1000.0;
-    g.peak_fp8_tflop_per_s = 2000.0;
+    g.peak_bf16 = teraflops_per_second(1000.0);
+    g.peak_fp8 = teraflops_per_second(2000.0);
     g.hbm_bandwidth = gigabytes_per_second(1000.0);
     g.hbm_efficiency = 1.0;
     g.nvlink_bandwidth = gigabytes_per_second(100.0);
@@ -47,7 +47,7 @@ TEST_CASE("serving time: roofline GEMMs without a calibration, at the TDP") {
 TEST_CASE("serving time: GEMM efficiency and power states from the calibration") {
     interconnect::CalibrationRecord cal;
     // 4096^3 bf16 at 500 TFLOP/s: efficiency 0.5 against the 1000 TFLOP/s peak.
-    cal.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2.0 * 4096.0 * 4096 * 4096 / 500e12), 500.0, {}, {}, {}, "test"});
+    cal.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2.0 * 4096.0 * 4096 * 4096 / 500e12), teraflops_per_second(500.0), {}, {}, {}, "test"});
     cal.power.compute_bound = watts(600.0);
     cal.power.memory_bound = watts(400.0);
     const ServingPoint s{1, 0, 1, 2.0, 2.0, 2.0};
@@ -81,9 +81,9 @@ TEST_CASE("serving time: collectives take the faster of NCCL's LL protocol and t
     cal.collectives.push_back(r);
     const ServingPoint s{1, 0, 1, 2.0, 2.0, 2.0};
     const Parallelism p{8, 1, 1, 8};
-    auto comm = [&](double bytes, double overlap) {
+    auto comm = [&](double size_bytes, double overlap) {
         StepWork w;
-        w.collectives.push_back({"tp", interconnect::Collective::all_reduce, bytes, 8, FabricTier::scale_up, 1, 2.0});
+        w.collectives.push_back({"tp", interconnect::Collective::all_reduce, lightwatt::bytes(size_bytes), 8, FabricTier::scale_up, 1, 2.0});
         return time_step(w, p, s, test_gpu(), cal, {overlap});
     };
     // 1 MiB: LL 15 us (NCCL model, 8 ranks) + 1048576 x 1.75 / 100e9 (a quarter of the 400 GB/s,
@@ -98,13 +98,13 @@ TEST_CASE("serving time: collectives take the faster of NCCL's LL protocol and t
     // protocol: LL 6.6 + 30 x 0.6 = 24.6 us + 1 MiB x 1.875 at a quarter of the 100 GB/s link
     // (103.2 us) against Simple 8.4 + 30 x 3.4 = 110.4 us + 1 MiB x 1.875 at 100 GB/s (130.1 us).
     StepWork w;
-    w.collectives.push_back({"tp", interconnect::Collective::all_reduce, 1048576.0, 16, FabricTier::scale_up, 1, 1.0});
+    w.collectives.push_back({"tp", interconnect::Collective::all_reduce, bytes(1048576.0), 16, FabricTier::scale_up, 1, 1.0});
     const StepTime fallback = time_step(w, {16, 1, 1, 16}, s, test_gpu(), cal, {});
     CHECK_FALSE(fallback.collectives_from_calibration);
     CHECK(in_microseconds(fallback.communication) == doctest::Approx(6.6 + 30 * 0.6 + 1048576.0 * 1.875 / 25e3));
     // 1 GiB: bandwidth dominates: Simple.
     StepWork big;
-    big.collectives.push_back({"tp", interconnect::Collective::all_reduce, 1073741824.0, 16, FabricTier::scale_up, 1, 1.0});
+    big.collectives.push_back({"tp", interconnect::Collective::all_reduce, bytes(1073741824.0), 16, FabricTier::scale_up, 1, 1.0});
     CHECK(in_microseconds(time_step(big, {16, 1, 1, 16}, s, test_gpu(), cal, {}).communication) ==
           doctest::Approx(8.4 + 30 * 3.4 + 1073741824.0 * 1.875 / 100e3));
 }
@@ -138,7 +138,7 @@ TEST_CASE("serving estimate: a cycle is the prefill and output-length decode ste
 
 TEST_CASE("serving time: an offloaded GEMM takes max(HBM streaming, photonic time) and costs MACs plus movement") {
     const auto cores = photonics::load_photonic_core_catalog(LIGHTWATT_TEST_DATA_DIR);
-    PhotonicOffload offload{cores.cores.at("dot_product_engine"), 4, {"test"}, 5e-12};
+    PhotonicOffload offload{cores.cores.at("dot_product_engine"), 4, {"test"}, picojoules_per_bit(5.0)};
     TimingOptions o;
     o.offload = &offload;
     const interconnect::CalibrationRecord empty;

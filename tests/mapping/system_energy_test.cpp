@@ -33,7 +33,7 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     sys.scale_up_bandwidth_per_gpu = gigabits_per_second(3600.0);  // 9 links of 400 Gb/s
     sys.scale_out_bandwidth_per_gpu = gigabits_per_second(400.0);  // half an 800G module per tier
     sys.scale_out_tiers = 2;
-    sys.scale_out_switch_watts_per_gbit_per_s = 0.01;  // 3 ports x 400 Gb/s x 0.01 = 12 W per GPU
+    sys.scale_out_switch_energy_per_bit = nanojoules_per_bit(0.01);  // 3 ports x 400 Gb/s x 0.01 = 12 W per GPU
     sys.host_power_per_node = watts(800.0);             // 100 W per GPU
     sys.pue = 1.5;
     FabricOption baseline;
@@ -74,8 +74,8 @@ TEST_CASE("system energy: collective traffic is charged per bit the ring algorit
     const StepWork w = decode_step(m, {8, 1, 1, 8}, {64, 200, 360, 1.0, 2.0, 2.0});
     const TierTraffic t = step_traffic(w);
     // Each GPU sends 2 x 7/8 x 2 MiB per all-reduce, 252 of them: 8 bits a byte.
-    CHECK(t.scale_up_bits == doctest::Approx(8.0 * 2097152.0 * 1.75 * 252));
-    CHECK(t.scale_out_bits == 0.0);
+    CHECK(in_bits(t.scale_up) == doctest::Approx(8.0 * 2097152.0 * 1.75 * 252));
+    CHECK(in_bits(t.scale_out) == 0.0);
 }
 
 TEST_CASE("system energy: the catalog's options, ordered as their optics") {

@@ -38,7 +38,7 @@ TrainingPoint point(double tokens_per_step, int sequence_length) {
 
 double collective_bytes(const StepWork& w, interconnect::Collective kind) {
     for (const auto& c : w.collectives)
-        if (c.collective == kind) return c.bytes;
+        if (c.collective == kind) return in_bytes(c.size);
     return -1.0;
 }
 
@@ -60,14 +60,14 @@ TEST_CASE("training work: the backward doubles the forward's GEMM FLOPs; recompu
     CHECK(w.bubble_micro_batches == 0.0);
     // Weights read twice (forward, dX) at 2 B and the fp32 accumulator read and written: 12 B per
     // parameter; 8,030,261,248 of them on the one GPU.
-    CHECK(w.micro_batch.weight_bytes == doctest::Approx(8030261248.0 * 12.0));
+    CHECK(in_bytes(w.micro_batch.weights_read) == doctest::Approx(8030261248.0 * 12.0));
     // Adam on every parameter (dp 1): read the 4 B gradient and 12 B of states, write the states
     // and the 2 B weight: 30 B per parameter. No data-parallel collective with one replica.
-    CHECK(w.optimizer.elementwise_bytes == doctest::Approx(8030261248.0 * 30.0));
+    CHECK(in_bytes(w.optimizer.elementwise_traffic) == doctest::Approx(8030261248.0 * 30.0));
     CHECK(w.optimizer.collectives.empty());
     // Stored activations: 34 B per token, hidden unit and layer, written then read: 2 x 34 x 1024
     // x 4096 x 32.
-    CHECK(w.micro_batch.elementwise_bytes == doctest::Approx(2.0 * 34 * 1024 * 4096 * 32));
+    CHECK(in_bytes(w.micro_batch.elementwise_traffic) == doctest::Approx(2.0 * 34 * 1024 * 4096 * 32));
 
     TrainingPoint recompute = t;
     recompute.activation_recompute = true;
@@ -90,7 +90,7 @@ TEST_CASE("training work: tensor, pipeline and data-parallel collectives, their 
     // TP all-reduces of 8192 x 16384 x 2 B, two per layer forward and two backward, 8 layers per
     // stage (ceil(126 / 16)): 32, inside the node.
     const CollectiveOp& tp = w.micro_batch.collectives[0];
-    CHECK(tp.bytes == 8192.0 * 16384 * 2);
+    CHECK(in_bytes(tp.size) == 8192.0 * 16384 * 2);
     CHECK(tp.count == 32.0);
     CHECK(tp.tier == FabricTier::scale_up);
     // Pipeline: activations forward and gradients back, per model chunk: 4 per micro-batch,
@@ -110,7 +110,7 @@ TEST_CASE("training work: tensor, pipeline and data-parallel collectives, their 
         CHECK(c.tier == FabricTier::scale_out);
     }
     // Sharded states: each GPU updates 1/64 of its parameters.
-    CHECK(w.optimizer.elementwise_bytes == doctest::Approx(params / 64 * 30.0));
+    CHECK(in_bytes(w.optimizer.elementwise_traffic) == doctest::Approx(params / 64 * 30.0));
     // Unsharded: one all-reduce of the gradients.
     TrainingPoint replicated = t;
     replicated.shard_optimizer = false;
@@ -168,9 +168,9 @@ TEST_CASE("training validation: Llama 3.1 405B pre-training throughput within 25
     const Catalogs c = Catalogs::load(data);
     Scenario s = load_scenario(data / "scenarios" / "llama3-405b-training.toml", c);
     const EstimateInputs in = load_estimate_inputs(s, c, data, std::nullopt);
-    const double at_8k = estimate(s, in).model_tflop_per_s_per_gpu;
+    const double at_8k = in_teraflops_per_second(estimate(s, in).model_flop_rate_per_gpu);
     s.parallelism.dp = 128;
-    const double at_16k = estimate(s, in).model_tflop_per_s_per_gpu;
+    const double at_16k = in_teraflops_per_second(estimate(s, in).model_flop_rate_per_gpu);
     CAPTURE(at_8k);
     CAPTURE(at_16k);
     CHECK(std::abs(at_8k / 430.0 - 1.0) < 0.25);

@@ -39,13 +39,13 @@ TEST_CASE("validation: Llama-3.1-405B-FP8 on 8x H100 within 25 % of ML.ENERGY, c
     for (const auto& x : f.runs.validation) CHECK(x.model == "llama_3_1_405b");
     const ServingCalibration sc = fit_serving_calibration(f.runs, f.llms, f.gpu(), f.cal);
     MESSAGE("fitted on 8B: overhead " << in_seconds(sc.per_layer) * 1e6 << " us per layer + " << in_seconds(sc.per_sequence) * 1e6
-                                      << " us per sequence; power " << in_watts(sc.static_power) << " W + " << sc.watts_per_tflop_per_s
-                                      << " W per TFLOP/s + " << sc.watts_per_tbyte_per_s << " W per TB/s, at most " << in_watts(sc.max_power)
+                                      << " us per sequence; power " << in_watts(sc.static_power) << " W + " << in_picojoules_per_flop(sc.energy_per_flop)
+                                      << " W per TFLOP/s + " << in_picojoules_per_byte(sc.hbm_energy_per_bit) << " W per TB/s, at most " << in_watts(sc.max_power)
                                       << " W");
     // The overheads and the power model are physical: non-negative, power rising with activity.
     CHECK(sc.per_layer >= seconds(0.0));
     CHECK(sc.per_sequence >= seconds(0.0));
-    CHECK(sc.watts_per_tflop_per_s > 0.0);
+    CHECK(in_picojoules_per_flop(sc.energy_per_flop) > 0.0);
     CHECK(in_watts(sc.max_power) <= in_watts(f.gpu().tdp));
     for (const auto& x : f.runs.validation) {
         const double e = f.relative_error(x, sc);
@@ -64,8 +64,8 @@ TEST_CASE("serving calibration: a record without GEMM rows or power states still
     f.cal.power = {};
     const ServingCalibration sc = fit_serving_calibration(f.runs, f.llms, f.gpu(), f.cal);
     CHECK(in_watts(sc.static_power) >= 0.0);
-    CHECK(sc.watts_per_tflop_per_s >= 0.0);
-    CHECK(sc.watts_per_tbyte_per_s >= 0.0);
+    CHECK(in_picojoules_per_flop(sc.energy_per_flop) >= 0.0);
+    CHECK(in_picojoules_per_byte(sc.hbm_energy_per_bit) >= 0.0);
     for (const auto& x : f.runs.validation) {
         CAPTURE(x.name);
         CHECK(f.relative_error(x, sc) > -1.0);  // positive energy per token

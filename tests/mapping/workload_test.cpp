@@ -49,17 +49,17 @@ TEST_CASE("decode step: FLOPs, weights, KV traffic and collectives of Llama 3.1 
     // Every matmul weight once per step on each GPU: (126 layers x 3,187,671,040 matmul weights
     // + 128256 x 16384 head) / 8 GPUs, at 1 byte each.
     const double matmul_weights = 126.0 * (layer_parameters(m) - 2.0 * 16384) + 128256.0 * 16384;
-    CHECK(w.weight_bytes == doctest::Approx(matmul_weights / 8.0));
+    CHECK(in_bytes(w.weights_read) == doctest::Approx(matmul_weights / 8.0));
     // GEMM FLOPs: 2 x batch x those weights / 8 per GPU.
     CHECK(w.gemm_flops() == doctest::Approx(2.0 * 64 * matmul_weights / 8.0));
     // KV read: 64 sequences x 1250 tokens of context x 516,096 B / 8 GPUs (each holds one KV head).
-    CHECK(w.kv_read_bytes == doctest::Approx(64.0 * 1250 * 516096.0 / 8.0));
+    CHECK(in_bytes(w.kv_read) == doctest::Approx(64.0 * 1250 * 516096.0 / 8.0));
     // Attention: 4 x 64 x 1250 x (128 / 8 heads) x 128 x 126 FLOPs.
     CHECK(w.attention_flops == doctest::Approx(4.0 * 64 * 1250 * 16 * 128 * 126));
     // Tensor-parallel all-reduces: 2 per layer of 64 x 16384 x 2 B = 2 MiB, over 8 GPUs, NVLink.
     REQUIRE(w.collectives.size() == 1);
     CHECK(w.collectives[0].collective == interconnect::Collective::all_reduce);
-    CHECK(w.collectives[0].bytes == 2097152.0);
+    CHECK(in_bytes(w.collectives[0].size) == 2097152.0);
     CHECK(w.collectives[0].count == 252.0);
     CHECK(w.collectives[0].tier == FabricTier::scale_up);
     CHECK(w.tokens == 64.0);
@@ -71,13 +71,13 @@ TEST_CASE("prefill and pipeline: rows are prompt tokens; stages send activations
     const ServingPoint s{4, 2048, 256, 2.0, 2.0, 2.0};
     const StepWork w = prefill_step(m, p, s);
     CHECK(w.tokens == 4.0 * 2048);
-    CHECK(w.kv_read_bytes == 0.0);
+    CHECK(in_bytes(w.kv_read) == 0.0);
     // KV written: 8192 tokens x (2 x 1 KV head x 128 x 2 B x 40 layers on this stage).
-    CHECK(w.kv_write_bytes == doctest::Approx(8192.0 * 2 * 1 * 128 * 2 * 40));
+    CHECK(in_bytes(w.kv_written) == doctest::Approx(8192.0 * 2 * 1 * 128 * 2 * 40));
     REQUIRE(w.collectives.size() == 2);
     CHECK(w.collectives[1].collective == interconnect::Collective::sendrecv);
     CHECK(w.collectives[1].tier == FabricTier::scale_out);
-    CHECK(w.collectives[1].bytes == doctest::Approx(8192.0 * 8192 * 2));
+    CHECK(in_bytes(w.collectives[1].size) == doctest::Approx(8192.0 * 8192 * 2));
 }
 
 TEST_CASE("mixture of experts: distinct experts touched, expert all-to-all") {
@@ -97,7 +97,7 @@ TEST_CASE("mixture of experts: distinct experts touched, expert all-to-all") {
     CHECK(w.gemm_flops() == doctest::Approx(94.0 * per_layer + 2.0 * 151936 / 8 * 4096).epsilon(1e-12));
     REQUIRE(w.collectives.size() == 2);
     CHECK(w.collectives[1].collective == interconnect::Collective::alltoall);
-    CHECK(w.collectives[1].bytes == 8.0 * 4096 * 2);
+    CHECK(in_bytes(w.collectives[1].size) == 8.0 * 4096 * 2);
 }
 
 TEST_CASE("inconsistent parallelism or operating point: input errors naming the key") {

@@ -35,7 +35,7 @@ struct GemmRow {
     long long m = 0, n = 0, k = 0;
     std::string dtype;
     Time time{};
-    double tflop_per_s = 0.0;
+    FlopRate flop_rate{};
     std::optional<Energy> energy, energy_above_idle;
     std::optional<Power> mean_power;
     std::string source;  // where the row comes from, when not from the record's own provenance

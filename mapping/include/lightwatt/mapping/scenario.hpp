@@ -83,7 +83,7 @@ struct Estimate {
     CycleEstimate cycle;               // the scenario's deployment (its scale-up domain, no offload)
     // Training: model FLOPs (training.hpp, model_flops_per_token) per second per GPU, what MFU
     // figures divide by the peak; 0 in serving.
-    double model_tflop_per_s_per_gpu = 0.0;
+    FlopRate model_flop_rate_per_gpu{};
     std::vector<OptionEstimate> options;  // the scenario's order; the first named "baseline" is the reference
 };
 

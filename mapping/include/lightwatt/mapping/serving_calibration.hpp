@@ -41,8 +41,8 @@ ServingMeasurements load_serving_measurements(const std::filesystem::path& file)
 struct ServingCalibration {
     Time per_layer{}, per_sequence{};
     Power static_power{}, max_power{};
-    double watts_per_tflop_per_s = 0.0;
-    double watts_per_tbyte_per_s = 0.0;
+    EnergyPerFlop energy_per_flop{};   // a: watts per FLOP/s
+    EnergyPerBit hbm_energy_per_bit{};  // b: watts per HBM bit/s
     std::string source;
 };
 

@@ -32,7 +32,7 @@ namespace lightwatt::mapping {
 
 struct GpuSpec {
     std::string name, description;
-    double peak_bf16_tflop_per_s = 0.0, peak_fp8_tflop_per_s = 0.0;
+    FlopRate peak_bf16{}, peak_fp8{};
     DataRate hbm_bandwidth{};
     double hbm_efficiency = 1.0;
     Information hbm_capacity{};
@@ -71,7 +71,7 @@ struct PhotonicOffload {
     photonics::PhotonicCore core;
     int cores_per_gpu = 1;
     std::vector<std::string> gemms;        // GemmOp names: "gate_up", "down", "qkv", ...
-    double movement_joules_per_bit = 0.0;  // GPU <-> cores link
+    EnergyPerBit movement_energy_per_bit{};  // GPU <-> cores link
 };
 
 struct TimingOptions {
@@ -105,7 +105,7 @@ struct CycleEstimate {
     Energy gpu_energy{};            // all GPUs over the cycle
     Energy gpu_static_energy{}, gpu_compute_energy{}, gpu_hbm_energy{};  // of which, all GPUs
     Energy photonic_energy{};       // all GPUs' photonic cores over the cycle
-    TierTraffic traffic;            // bits one GPU sends over each tier in the cycle
+    TierTraffic traffic;            // what one GPU sends over each tier in the cycle
     bool gemm_from_calibration = true, collectives_from_calibration = true;
     [[nodiscard]] double tokens_per_s() const { return tokens / in_seconds(cycle); }
     [[nodiscard]] Energy gpu_only_energy_per_token() const { return gpu_energy / tokens; }

@@ -27,7 +27,7 @@ struct SystemSpec {
     DataRate scale_out_bandwidth_per_gpu{};  // NIC, per direction
     int scale_out_tiers = 2;                 // non-blocking fat tree
     Power scale_up_switch_power_per_gpu{};   // NVSwitch chips' share
-    double scale_out_switch_watts_per_gbit_per_s = 0.0;  // switch system without optics, per port capacity
+    EnergyPerBit scale_out_switch_energy_per_bit{};  // switch system without optics: watts per port bit/s
     Power host_power_per_node{};             // CPUs, memory, NICs, fans, conversion: all but GPUs, NVSwitch, optics
     double pue = 1.0;
 };
@@ -82,9 +82,9 @@ enum class Spread { low, typical, high };
 // it, payload per direction, and the link's total energy per bit.
 struct LinkCost {
     Power static_power{};
-    double dynamic_joules_per_bit = 0.0;
+    EnergyPerBit dynamic_energy_per_bit{};
     DataRate payload{};
-    double full_load_joules_per_bit = 0.0;
+    EnergyPerBit full_load_energy_per_bit{};
 };
 LinkCost link_cost(const interconnect::LinkArchetype& a, Spread spread);
 

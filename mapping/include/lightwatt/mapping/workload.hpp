@@ -48,7 +48,7 @@ struct GemmOp {
 struct CollectiveOp {
     std::string purpose;           // "tensor-parallel all-reduce", "expert dispatch", ...
     interconnect::Collective collective = interconnect::Collective::all_reduce;
-    double bytes = 0;              // nccl-tests "size" of one call
+    Information size{};            // nccl-tests "size" of one call
     int ranks = 1;
     FabricTier tier = FabricTier::scale_up;
     int nodes = 1;                 // nodes (scale-up domains) the group spans
@@ -61,10 +61,10 @@ struct StepWork {
     int layers = 0;                // the model's layers (a stage holds ceil(layers / pp))
     std::vector<GemmOp> gemms;     // per GPU
     double attention_flops = 0;    // per GPU: Q K^T and P V
-    double weight_bytes = 0;       // per GPU, read once per step
-    double kv_read_bytes = 0;      // per GPU
-    double kv_write_bytes = 0;     // per GPU
-    double elementwise_bytes = 0;  // per GPU: memory-bound element-wise traffic (training activations, optimizer update)
+    Information weights_read{};    // per GPU, read once per step
+    Information kv_read{};         // per GPU
+    Information kv_written{};      // per GPU
+    Information elementwise_traffic{};  // per GPU: memory-bound element-wise traffic (training activations, optimizer update)
     std::vector<CollectiveOp> collectives;
     [[nodiscard]] double gemm_flops() const;
     [[nodiscard]] int gpus(const Parallelism& p) const { return p.tp * p.pp; }
@@ -73,7 +73,7 @@ struct StepWork {
 // Bits one GPU sends over each tier in one step (ring algorithms: 2(n-1)/n S per GPU for
 // all-reduce, (n-1)/n S for all-gather, reduce-scatter and all-to-all, S for send/recv).
 struct TierTraffic {
-    double scale_up_bits = 0.0, scale_out_bits = 0.0;
+    Information scale_up{}, scale_out{};
 };
 TierTraffic step_traffic(const StepWork& w);
 
