@@ -41,7 +41,7 @@ for c in imported["collectives"]:
     })
 
 XLA = ("tensorflow/tensorflow third_party/xla/xla/service/gpu/model/matmul_interpolator_data.h (Apache-2.0), "
-       "sm_90 bf16, measured; shape order m x n x k as listed in ../shared/reference/system-energy.md sec. 3.2")
+       "sm_90 bf16, measured; shape order m x n x k as in that table")
 MAMF = ("stas00/ml-engineering @744d01e compute/accelerator/README.md, Maximum Achievable Matmul FLOPS, "
         "H100 SXM bf16, best shape 2048 x 2048 x 13312")
 gemm = []

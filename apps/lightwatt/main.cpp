@@ -1,10 +1,11 @@
 // lightwatt: the command line. Parses, dispatches to the verbs, maps errors to exit codes
-// (DESIGN.md): 0 success, 2 bad input or usage, 3 missing resource or an output that could not be
+// (docs/contract.md): 0 success, 2 bad input or usage, 3 missing resource or an output that could not be
 // written, 1 internal error.
 #include <cerrno>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <string>
 
 #include <fcntl.h>
 
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
     using namespace lightwatt;
     hold_closed_standard_streams();
     CLI::App app{"lightwatt: optical interconnect and photonic compute energy, from device physics to joules per token"};
-    app.set_version_flag("--version", "lightwatt 0.1.0");
+    app.set_version_flag("--version", std::string("lightwatt ") + LIGHTWATT_VERSION);
     app.require_subcommand(1);
     std::optional<std::string> data_dir_option;
     app.add_option("--data-dir", data_dir_option, "folder of catalogs (default: $LIGHTWATT_DATA, then the installed data)");

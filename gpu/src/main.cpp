@@ -1,6 +1,6 @@
 // lightwatt-measure: cuBLASLt GEMMs, a bandwidth-bound copy and NCCL collectives on this
 // machine's GPUs, with NVML energy, written as a calibration record (docs/calibration.md,
-// "Measuring on a GPU"). Exit codes as lightwatt's (DESIGN.md): 0 success, 2 bad usage,
+// "Measuring on a GPU"). Exit codes as lightwatt's (docs/contract.md): 0 success, 2 bad usage,
 // 3 no GPU / NVML / NCCL at run time, 1 an internal error.
 #include <cuda_runtime.h>
 

@@ -12,7 +12,7 @@ constexpr std::array<std::string_view, 10> kNames = {"all_reduce", "all_gather",
 constexpr std::array<std::string_view, 3> kProtocolNames = {"LL", "LL128", "Simple"};
 
 // NCCL src/graph/tuning.cc (NVIDIA/nccl @5067397c, NCCL 2.30), microseconds, ring algorithm,
-// indexed by protocol LL, LL128, Simple (../shared/reference/system-energy.md sec. 2.5).
+// indexed by protocol LL, LL128, Simple.
 constexpr std::array<double, 3> kBaseLatencyRing = {6.6, 14.0, 8.4};
 constexpr std::array<double, 3> kNvlinkLatencyRing = {0.6, 1.9, 3.4};
 constexpr std::array<double, 3> kNetLatencyRing = {2.7, 4.0, 14.0};

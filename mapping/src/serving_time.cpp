@@ -18,7 +18,7 @@ using interconnect::CalibrationRecord;
 using interconnect::CollectiveFit;
 
 // NCCL's bus-bandwidth cap of the LL protocol on Hopper, by node count 1 / 2 / >= 4 (llMaxBws,
-// src/graph/tuning.cc, NVIDIA/nccl 5067397c; ../shared/reference/system-energy.md sec. 2.5).
+// src/graph/tuning.cc, NVIDIA/nccl 5067397c).
 DataRate ll_bus_bandwidth_cap(int nodes) { return gigabytes_per_second(nodes <= 1 ? 141.0 : (nodes == 2 ? 45.0 : 35.0)); }
 
 // The LL protocol's bus bandwidth in NCCL's ring model: a quarter of the protocol-free bandwidth

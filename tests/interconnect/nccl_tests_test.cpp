@@ -27,7 +27,7 @@ std::optional<std::string> shared_log(const std::string& name) {
     const char* root = std::getenv("LIGHTWATT_SHARED_DATA");
     const std::filesystem::path p = std::filesystem::path(root != nullptr ? root : "../shared/data") / "nccl-tests" / name;
     if (!std::filesystem::exists(p)) {
-        MESSAGE("SKIPPED: " << p.string() << " is absent (third-party data beside the checkout; see DESIGN.md)");
+        MESSAGE("SKIPPED: " << p.string() << " is absent (third-party data beside the checkout, $LIGHTWATT_SHARED_DATA; see docs/contract.md)");
         return std::nullopt;
     }
     return p.string();

@@ -3,7 +3,7 @@
 The command line comes from $LIGHTWATT_CLI (the Makefile passes the release build's) or
 build/release/apps/lightwatt; tests that compare with it are skipped when neither exists.
 Third-party test data (nccl-tests logs) come from $LIGHTWATT_SHARED_DATA, default
-../shared/data beside the source tree (DESIGN.md), and are skipped when absent.
+../shared/data beside the source tree (docs/contract.md), and are skipped when absent.
 """
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def test_tables(default):
     assert len(records) == 5 and records[0]["option"] == "baseline"
     frame = default.to_dataframe()
     assert list(frame["option"]) == [o.name for o in default.options]
-    # Units as suffixes (before any _low / _high), DESIGN.md's contract.
+    # Units as suffixes (before any _low / _high), the contract (docs/contract.md).
     units = ("j_per_token", "_per_s", "_pct", "_w", "tokens_per_joule", "gpus_in_power_budget", "tokens_per_s_in_power_budget")
     counts = {"option", "tp", "pp", "gpus"}  # names and dimensionless counts
     units += ("_s",)

@@ -1,4 +1,4 @@
-// Writing result files so that a failure never leaves a partial file (DESIGN.md, "-o FILE"). All
+// Writing result files so that a failure never leaves a partial file (docs/contract.md, "Verbs"). All
 // outputs of a run are checked before the work starts and committed together at its end: each
 // regular-file output goes to a fresh temporary file (mkstemp: O_EXCL, so a planted name or link
 // is never followed) in the target's folder, gets the replaced file's mode, and is renamed over

@@ -1,4 +1,4 @@
-// Where the catalogs in data/ are found (DESIGN.md, "Data"): --data-dir, then the environment
+// Where the catalogs in data/ are found (docs/contract.md, "Data"): --data-dir, then the environment
 // variable LIGHTWATT_DATA, then relative to the executable (build tree or install prefix
 // share/lightwatt).
 #pragma once

@@ -1,4 +1,4 @@
-// Errors the command line maps to exit codes (DESIGN.md, "Exit codes").
+// Errors the command line maps to exit codes (docs/contract.md, "Exit codes").
 //
 // InputError (exit 2): the user gave something wrong. It names where (file, line), what (the key
 // path), the value given and what is allowed, so the message tells the user what to fix.

@@ -1,4 +1,4 @@
-// Deterministic parallel loop (DESIGN.md, "Deterministic"): work is cut into blocks whose
+// Deterministic parallel loop (docs/contract.md, "Determinism"): work is cut into blocks whose
 // boundaries do not depend on the thread count; each block runs single-threaded and draws from
 // its own counter-based RNG stream keyed by (seed, block). Threads only decide which block runs
 // where, so results are bit-identical on any thread count.

@@ -1,4 +1,4 @@
-// Counter-based seeded random numbers (DESIGN.md, "Deterministic"): the n-th draw of stream
+// Counter-based seeded random numbers (docs/contract.md, "Determinism"): the n-th draw of stream
 // (seed, block) is a pure function of (seed, block, n), so results do not depend on how work
 // is split across threads.
 #pragma once

@@ -221,7 +221,7 @@ inline EnergyPerBit picojoules_per_byte(double v) { return v * 1e-12 / 8.0 * uni
 inline Power megawatts(double v) { return v * 1e6 * units::watt; }
 inline Time milliseconds(double v) { return v * 1e-3 * units::second; }
 inline Time microseconds(double v) { return v * 1e-6 * units::second; }
-// 10^9 bytes per second: memory bandwidth, nccl-tests algbw and busbw (DESIGN.md, `_gbyte_per_s`).
+// 10^9 bytes per second: memory bandwidth, nccl-tests algbw and busbw (docs/contract.md, `_gbyte_per_s`).
 inline DataRate gigabytes_per_second(double v) { return v * 8e9 * units::bit_per_second; }
 
 // --- read-back helpers ---------------------------------------------------------------------------

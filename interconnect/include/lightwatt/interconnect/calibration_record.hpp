@@ -1,7 +1,7 @@
 // The calibration record (docs/calibration.md, "The calibration record"): one JSON document,
 // schema "lightwatt.calibration" version 1, written by every producer (nccl-tests import, the
 // GPU harness, the embedded public profiles) and read by the estimate. Keys carry their unit as
-// a suffix (DESIGN.md). Every part carries its provenance.
+// a suffix (docs/contract.md). Every part carries its provenance.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// JSON rendering of link reports, following DESIGN.md's contract: keys carry their unit as a
+// JSON rendering of link reports, following the contract (docs/contract.md): keys carry their unit as a
 // suffix; pj_per_bit is the headline; breakdown_pj_per_bit sums to it.
 #pragma once
 

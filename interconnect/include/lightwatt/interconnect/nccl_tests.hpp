@@ -1,6 +1,6 @@
 // Reader of nccl-tests standard output (docs/calibration.md, "Importing nccl-tests logs").
 //
-// Accepts every layout era of the text output (../shared/reference/system-energy.md sec. 2.2):
+// Accepts every layout era of the text output (NVIDIA/nccl-tests v1.x to v2.19; docs/calibration.md):
 // with or without the version line and the "# Collective test starting:" markers; `#wrong`,
 // `error` or no error column; with or without `redop` and `root`; in-place "N/A"; the
 // per-iteration columns of -I and the timestamp of -S; MPI tag prefixes ("[1,0]<stdout>:",

@@ -10,7 +10,7 @@
 //                backward: per GEMM (m x k)(k x n), dX (m x n)(n x k) and dW (k x m)(m x n);
 //                attention 2.5 x the forward (FlashAttention's backward); recompute adds a forward
 //   step         t = (n + (pp - 1) / virtual_stages) x t_micro + t_optimizer
-//   tokens       a training token is a token processed in a step (DESIGN.md)
+//   tokens       a training token is a token processed in a step (docs/contract.md)
 #pragma once
 
 #include "lightwatt/mapping/serving_time.hpp"
