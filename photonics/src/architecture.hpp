@@ -4,9 +4,8 @@
 // the driver; it asks the architecture once per run or once per tile, never per sample, so the
 // inner kernels stay monomorphic. Internal to photonics.
 //
-// Each architecture is one source (dot_product_engine.cpp, microring_bank_core.cpp,
-// coherent_mesh_core.cpp) and one line in the registry (architectures.cpp), after OpenMC's
-// Filter / Filter::create.
+// Each architecture is one source in src/architectures/ and one line in the registry
+// (architectures.cpp), after OpenMC's Filter / Filter::create.
 #pragma once
 
 #include <cstdint>

@@ -10,9 +10,9 @@ namespace lightwatt::photonics {
 
 namespace detail {
 
-const ArchitectureModel& coherent_mesh_model();       // coherent_mesh_core.cpp
-const ArchitectureModel& microring_bank_model();      // microring_bank_core.cpp
-const ArchitectureModel& dot_product_engine_model();  // dot_product_engine.cpp
+const ArchitectureModel& coherent_mesh_model();       // architectures/coherent_mesh_core.cpp
+const ArchitectureModel& microring_bank_model();      // architectures/microring_bank_core.cpp
+const ArchitectureModel& dot_product_engine_model();  // architectures/dot_product_engine.cpp
 
 const std::vector<const ArchitectureModel*>& architecture_registry() {
     static const std::vector<const ArchitectureModel*> models = {

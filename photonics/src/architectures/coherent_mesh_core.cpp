@@ -6,7 +6,7 @@
 
 #include "lightwatt/photonics/mzi_mesh.hpp"
 
-#include "architecture.hpp"
+#include "../architecture.hpp"
 
 namespace lightwatt::photonics::detail {
 

@@ -4,7 +4,7 @@
 #include "lightwatt/photonics/microring_bank.hpp"
 #include "lightwatt/photonics/quantizer.hpp"
 
-#include "architecture.hpp"
+#include "../architecture.hpp"
 
 namespace lightwatt::photonics::detail {
 

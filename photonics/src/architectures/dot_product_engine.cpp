@@ -3,7 +3,7 @@
 // core (docs/models/photonic-mac.md, "Dot-product engine").
 #include "lightwatt/photonics/quantizer.hpp"
 
-#include "architecture.hpp"
+#include "../architecture.hpp"
 
 namespace lightwatt::photonics::detail {
 
