@@ -95,8 +95,9 @@ public:
     [[nodiscard]] virtual std::string_view channel_label() const { return "channel at a detector"; }
 
     // --- the emulation, per run ---
-    // Splits the laser's light over channels (and LO), after the path loss.
-    virtual void split_light(const MacEmulatorConfig& c, double transmission, Detection& d) const = 0;
+    // Splits the laser's light over channels (and LO), after the path loss. Default: every input
+    // channel broadcast to the n rows of the core, k x n channel copies (incoherent cores).
+    virtual void split_light(const MacEmulatorConfig& c, double transmission, Detection& d) const;
     // Shape of the fused ADC kernel; `drifting`: drift sequences exist for this run.
     [[nodiscard]] virtual AdcColumnShape adc_shape(const MacEmulatorConfig& c, bool drifting) const = 0;
     [[nodiscard]] virtual AuxInput aux_input() const { return AuxInput::linear; }
@@ -112,8 +113,9 @@ public:
     // --- the emulation, per tile ---
     [[nodiscard]] virtual ImplementedTile implement(const Eigen::MatrixXd& target, const MacEmulatorConfig& c,
                                                     std::uint64_t tile_index) const = 0;
-    // Current per unit of normalised output y.
-    [[nodiscard]] virtual double signal_gain(const Detection& d, const ImplementedTile& tile) const = 0;
+    // Current per unit of normalised output y. Default: offset intensity encoding
+    // p = p_ch (1 + x) / 2 with balanced weights, I = (R p_ch / 2) y, times the tile's swing.
+    [[nodiscard]] virtual double signal_gain(const Detection& d, const ImplementedTile& tile) const;
     // The architecture's coefficients c_pp, c_aa, c_a (and shot_c_pp) of `f`, whose gain is set.
     virtual void noise_terms(const MacEmulatorConfig& c, const Detection& d, const NoiseConstants& k,
                              const ImplementedTile& tile, TileNoise& f) const = 0;

@@ -30,6 +30,14 @@ const ArchitectureModel& architecture_model(MacArchitecture a) {
                       "one of the registered architectures (photonics/src/architectures.cpp)"});
 }
 
+void ArchitectureModel::split_light(const MacEmulatorConfig& c, double transmission, Detection& d) const {
+    d.channel_power_w = in_watts(c.laser_power_per_core) / (static_cast<double>(c.tile_cols) * c.tile_rows) * transmission;
+}
+
+double ArchitectureModel::signal_gain(const Detection& d, const ImplementedTile& tile) const {
+    return d.responsivity * d.channel_power_w / 2.0 * tile.signal_scale;
+}
+
 // Default behaviour of the optional per-tile steps: an architecture that declares an auxiliary
 // sum or weight drift overrides them; reaching these is a bug in that architecture.
 Eigen::MatrixXf ArchitectureModel::aux_weights(const ImplementedTile& /*tile*/, const Eigen::MatrixXd& /*implemented*/,

@@ -15,11 +15,6 @@ public:
 
     void read(TableReader& /*r*/, MacEmulatorConfig& /*c*/) const override {}  // no keys of its own
 
-    void split_light(const MacEmulatorConfig& c, double transmission, Detection& d) const override {
-        // Every input channel is broadcast to the n rows of the core: k x n channel copies.
-        d.channel_power_w = in_watts(c.laser_power_per_core) / (static_cast<double>(c.tile_cols) * c.tile_rows) * transmission;
-    }
-
     [[nodiscard]] AdcColumnShape adc_shape(const MacEmulatorConfig& c, bool /*drifting*/) const override {
         return c.rin_noise ? AdcColumnShape::offset : AdcColumnShape::plain;
     }
@@ -32,11 +27,6 @@ public:
         ImplementedTile t;
         t.weights = target.unaryExpr([&](double v) { return quantize(v, weight_q); });
         return t;
-    }
-
-    // Offset intensity encoding p = p_ch (1 + x)/2 with balanced weights: I = (R p_ch / 2) y.
-    [[nodiscard]] double signal_gain(const Detection& d, const ImplementedTile& tile) const override {
-        return d.responsivity * d.channel_power_w / 2.0 * tile.signal_scale;
     }
 
     void noise_terms(const MacEmulatorConfig& /*c*/, const Detection& /*d*/, const NoiseConstants& k,

@@ -21,11 +21,6 @@ public:
         c.microring.drift_rms = gigahertz(r.number("drift_ghz", Range::non_negative()));
     }
 
-    void split_light(const MacEmulatorConfig& c, double transmission, Detection& d) const override {
-        // Every input channel is broadcast to the n rows of the core: k x n channel copies.
-        d.channel_power_w = in_watts(c.laser_power_per_core) / (static_cast<double>(c.tile_cols) * c.tile_rows) * transmission;
-    }
-
     [[nodiscard]] AdcColumnShape adc_shape(const MacEmulatorConfig& c, bool /*drifting*/) const override {
         return c.rin_noise ? AdcColumnShape::aux : AdcColumnShape::plain;
     }
@@ -42,11 +37,6 @@ public:
         t.weights = std::move(bank.weights);
         t.signal_scale = bank.signal_scale;
         return t;
-    }
-
-    // Offset intensity encoding p = p_ch (1 + x)/2 with balanced weights: I = (R p_ch / 2) y.
-    [[nodiscard]] double signal_gain(const Detection& d, const ImplementedTile& tile) const override {
-        return d.responsivity * d.channel_power_w / 2.0 * tile.signal_scale;
     }
 
     void noise_terms(const MacEmulatorConfig& /*c*/, const Detection& /*d*/, const NoiseConstants& k,
