@@ -91,11 +91,11 @@ std::string text_report(const EmulationRequest& req, const MacEmulationResult& r
                   req.core.name.c_str(), std::string(architecture_name(e.architecture)).c_str(), req.m, req.k, req.k,
                   req.n, e.tile_rows, e.tile_cols, static_cast<unsigned long long>(e.seed));
     out += line;
-    const bool coherent = e.architecture == MacArchitecture::coherent_mesh;
+    const ArchitectureLabels labels = architecture_labels(e);
     std::snprintf(line, sizeof line, "laser %.3g mW per core; %.3g uW per %s; DAC %d, %s %d, ADC %d bits\n\n",
                   in_milliwatts(e.laser_power_per_core), in_milliwatts(r.detector_power_per_channel) * 1e3,
-                  coherent ? "input mode" : "channel at a detector", e.dac_bits, coherent ? "phase DACs" : "weights",
-                  coherent ? e.mesh.phase_dac_bits : e.weight_bits, e.adc_bits);
+                  std::string(labels.channel).c_str(), e.dac_bits, std::string(labels.weight_setting).c_str(),
+                  labels.weight_setting_bits, e.adc_bits);
     out += line;
     std::snprintf(line, sizeof line, "accuracy   SNR %.2f dB, ENOB %.2f bits, relative RMS error %.3g, clipped %.3g %%\n",
                   r.snr_db, r.enob, r.rel_rms_error, 100.0 * r.clipped_fraction);

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "lightwatt/core/atomic_file.hpp"
+#include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/data_dir.hpp"
 #include "lightwatt/core/error.hpp"
 #include "lightwatt/core/untrusted_input.hpp"
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
     cli::EmulateOptions em;
     auto* emulate = app.add_subcommand("emulate", "multiply matrices through a photonic core: accuracy and energy per MAC");
     emulate->add_option("FILE", em.file, "emulation file (TOML, see docs/emulator-file.md)");
-    emulate->add_option("--arch", em.arch, "architecture: coherent-mesh, microring-bank or dot-product-engine");
+    emulate->add_option("--arch", em.arch, "architecture: " + join_alternatives(photonics::architecture_names()));
     emulate->add_option("--m", em.m, "rows of the weight matrix");
     emulate->add_option("--n", em.n, "columns of the input matrix");
     emulate->add_option("--k", em.k, "inner dimension");

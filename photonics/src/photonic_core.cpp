@@ -8,6 +8,8 @@
 #include "lightwatt/core/rng.hpp"
 #include "lightwatt/photonics/csv_matrix.hpp"
 
+#include "architecture.hpp"
+
 namespace lightwatt::photonics {
 
 namespace {
@@ -51,19 +53,7 @@ PhotonicCore read_core(TableReader& r, const std::string& name, const DeviceCata
     core.holding_power = milliwatts(r.number("holding_power_mw", Range::non_negative()));
     core.accumulation_energy = picojoules(r.number("accumulation_energy_pj", Range::non_negative()));
     core.utilisation = r.number("utilisation", Range::unit_interval_open_closed());
-    if (e.architecture == MacArchitecture::microring_bank) {
-        e.microring.quality_factor = r.number("quality_factor", Range::positive());
-        e.microring.channel_spacing = gigahertz(r.number("channel_spacing_ghz", Range::positive()));
-        e.microring.wavelength = nanometers(r.number("wavelength_nm", Range::open(100.0, 10000.0)));
-        e.microring.drift_rms = gigahertz(r.number("drift_ghz", Range::non_negative()));
-    }
-    if (e.architecture == MacArchitecture::coherent_mesh) {
-        e.mesh.phase_dac_bits = static_cast<int>(r.integer("phase_dac_bits", 0, 52));
-        e.mesh.phase_error_rad_rms = r.number("phase_error_rad", Range::non_negative());
-        e.mesh.thermal_crosstalk = r.number("thermal_crosstalk", Range::unit_interval());
-        e.mesh.splitter_imbalance_rms = r.number("splitter_imbalance_rad", Range::non_negative());
-        e.mesh.mzi_insertion_loss = Decibel(r.number("mzi_insertion_loss_db", Range::closed(0.0, 10.0)));
-    }
+    detail::architecture_model(e.architecture).read(r, e);  // the architecture's own keys
     if (auto v = r.optional_number("drift_interval_s", Range::non_negative())) e.drift.interval = seconds(*v);
     if (auto v = r.optional_number("lo_phase_drift_psd_rad2_per_hz", Range::non_negative()))
         e.drift.lo_phase_psd_rad2_per_hz = *v;
@@ -255,7 +245,7 @@ MacEnergyParameters energy_parameters(const PhotonicCore& core, double weight_re
     p.weight_dac = core.weight_dac;
     p.adc = core.adc;
     p.input_dac_enob = e.dac_bits;
-    p.weight_dac_enob = e.architecture == MacArchitecture::coherent_mesh ? e.mesh.phase_dac_bits : e.weight_bits;
+    p.weight_dac_enob = detail::architecture_model(e.architecture).weight_setting_bits(e);
     p.adc_enob = e.adc_bits;
     p.modulator_energy_per_sample = core.modulator_energy_per_sample;
     p.tia_power = e.tia.power;
@@ -332,7 +322,7 @@ nlohmann::json emulation_json(const EmulationRequest& request, const MacEmulatio
     j["noise_budget"] = {{"shot", r.predicted.shot},     {"thermal", r.predicted.thermal},
                          {"rin", r.predicted.rin},       {"adc", r.predicted.adc},
                          {"static", r.static_error},     {"units", "mean square error per partial sum, normalised output"}};
-    if (e.architecture == MacArchitecture::coherent_mesh) j["phase_dac_bits"] = e.mesh.phase_dac_bits;
+    detail::architecture_model(e.architecture).write(e, j);
     j["energy_pj_per_mac"] = in_picojoules(energy.total());
     // Converter energies at the catalog's best and upper bound; ordered, since the preset's own
     // converters need not sit between them.

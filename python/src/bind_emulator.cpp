@@ -152,9 +152,16 @@ nb::dict describe_core(const PhotonicCore& c) {
     return d;
 }
 
+std::vector<std::string> quoted(const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    for (const std::string& name : names) out.push_back("\"" + name + "\"");
+    return out;
+}
+
+// The registry answers the architectures' names (photonics/src/architectures.cpp).
 const std::string kRequestDoc =
-    "`core` names a core of photonic_cores.toml, or `architecture` (\"coherent-mesh\", \"microring-bank\", "
-    "\"dot-product-engine\") picks that architecture's core (default: the dot-product engine). `seed` (default "
+    "`core` names a core of photonic_cores.toml, or `architecture` (" + join_alternatives(quoted(architecture_names())) +
+    ") picks that architecture's core (default: the dot-product engine). `seed` (default "
     "20261125) fixes every random draw: the same seed gives the same result on any thread count. `target_enob` also "
     "asks for the laser power that ENOB needs. `overrides` is a dict of the [overrides] keys of an emulation file "
     "(docs/emulator-file.md: tile_rows, tile_cols, dac_bits, weight_bits, adc_bits, laser_power_mw, clock_ghz, "

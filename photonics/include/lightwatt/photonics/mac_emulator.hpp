@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -20,7 +21,24 @@
 
 namespace lightwatt::photonics {
 
-enum class MacArchitecture { coherent_mesh, microring_bank, dot_product_engine };
+// A photonic core architecture, by its registered name (photonics/src/architectures.cpp; one source
+// per architecture, docs/extending.md). The three shipped ones have constants; any registered one
+// comes from architecture_from_name. emulate_gemm refuses a name nobody registered.
+class MacArchitecture {
+public:
+    constexpr explicit MacArchitecture(std::string_view name) : name_(name) {}
+    static const MacArchitecture coherent_mesh, microring_bank, dot_product_engine;
+    [[nodiscard]] constexpr std::string_view name() const { return name_; }
+    friend constexpr bool operator==(MacArchitecture a, MacArchitecture b) { return a.name_ == b.name_; }
+
+private:
+    std::string_view name_;  // a registered architecture's own name: static storage
+};
+inline constexpr MacArchitecture MacArchitecture::coherent_mesh{"coherent-mesh"};
+inline constexpr MacArchitecture MacArchitecture::microring_bank{"microring-bank"};
+inline constexpr MacArchitecture MacArchitecture::dot_product_engine{"dot-product-engine"};
+
+// Answered by the registry.
 std::string_view architecture_name(MacArchitecture a);
 std::optional<MacArchitecture> architecture_from_name(std::string_view name);
 const std::vector<std::string>& architecture_names();
@@ -87,6 +105,15 @@ struct MacEmulatorConfig {
     bool thermal_noise = true;
     bool rin_noise = true;
 };
+
+// How reports name an architecture's settings: what one channel's detector power is per, what sets
+// a weight and with how many bits (the energy model charges those DACs).
+struct ArchitectureLabels {
+    std::string_view channel;         // "channel at a detector", "input mode"
+    std::string_view weight_setting;  // "weights", "phase DACs"
+    int weight_setting_bits = 0;
+};
+ArchitectureLabels architecture_labels(const MacEmulatorConfig& c);
 
 struct NoiseBudget {
     // Mean-square error of one partial sum in units of the normalised output (y = sum w x with
