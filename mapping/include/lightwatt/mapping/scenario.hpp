@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/interconnect/calibration_record.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
 #include "lightwatt/mapping/offload_accuracy.hpp"

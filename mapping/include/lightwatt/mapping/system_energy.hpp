@@ -12,10 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/interconnect/link_archetype.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
 #include "lightwatt/mapping/serving_time.hpp"
+#include "lightwatt/photonics/converter.hpp"
 
 namespace lightwatt::mapping {
 

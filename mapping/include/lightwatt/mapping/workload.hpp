@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/interconnect/collective.hpp"
 #include "lightwatt/mapping/llm.hpp"
 

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/core/units.hpp"
 
