@@ -21,13 +21,10 @@ std::string percent(double fraction, int decimals) { return fixed(100.0 * fracti
 void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& out) {
     std::optional<Collective> given;
     if (o.collective) {
-        given = collective_from_name(*o.collective);
-        if (!given) {
-            const std::string near = closest_match(*o.collective, collective_names());
-            throw InputError({"", 0, "--collective", *o.collective,
-                              near.empty() ? "unknown collective" : "unknown collective (did you mean '" + near + "'?)",
-                              "all_reduce, all_gather, reduce_scatter, alltoall, sendrecv, broadcast, reduce, gather, scatter, hypercube"});
-        }
+        given = enum_parse<Collective>(*o.collective);
+        if (!given)
+            throw InputError({"", 0, "--collective", *o.collective, unknown_enum_problem<Collective>(*o.collective, '\''),
+                              join_alternatives(enum_names<Collective>())});
     }
     if (!(o.max_fit_bytes >= 1.0) || !std::isfinite(o.max_fit_bytes))
         throw InputError({"", 0, "--max-fit-bytes", format_number(o.max_fit_bytes), "must be positive", "a size in bytes >= 1"});
@@ -53,7 +50,7 @@ void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& ou
         const CollectiveRecord& c = record.collectives[i];
         const NcclTestsCheck check = check_run(run);
         const CollectiveFit& fit = *c.fit;
-        table.add({run.file + ":" + std::to_string(run.first_line), std::string(collective_name(c.collective)),
+        table.add({run.file + ":" + std::to_string(run.first_line), std::string(enum_name(c.collective)),
                    std::to_string(c.ranks), std::to_string(c.nodes), std::to_string(run.rows.size()),
                    fixed(in_gigabytes_per_second(check.avg_busbw), 2),
                    run.reported_avg_busbw ? fixed(in_gigabytes_per_second(*run.reported_avg_busbw), 2) : "-",

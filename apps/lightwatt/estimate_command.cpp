@@ -27,7 +27,7 @@ std::string workload_summary(const Scenario& s) {
 std::string csv_of(const Estimate& e) {
     std::ostringstream out;
     out << "option,j_per_token,gpu_only_j_per_token,tokens_per_s,saving_vs_baseline_pct";
-    for (std::size_t i = 0; i < energy_part_count; ++i) out << "," << energy_part_name(static_cast<EnergyPart>(i)) << "_j_per_token";
+    for (const EnergyPart part : enum_values<EnergyPart>()) out << "," << enum_name(part) << "_j_per_token";
     out << "\n";
     for (const auto& o : e.options) {
         out << escape_text(o.energy.option) << "," << in_joules(o.energy.total()) << "," << in_joules(o.gpu_only_per_token) << ","
@@ -40,8 +40,8 @@ std::string csv_of(const Estimate& e) {
 
 // A stacked horizontal bar per option, parts in a fixed colour order, with a legend.
 std::string svg_of(const Scenario& s, const Estimate& e) {
-    static constexpr std::array<const char*, energy_part_count> colours = {"#4e79a7", "#a0cbe8", "#86bcb6", "#f28e2b", "#e15759",
-                                                                          "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9d7660"};
+    static constexpr auto colours = make_enum_array<EnergyPart, const char*>(
+        {"#4e79a7", "#a0cbe8", "#86bcb6", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9d7660"});
     double largest = 0.0;
     for (const auto& o : e.options) largest = std::max(largest, in_joules(o.energy.total()));
     const double left = 190, width = 560, bar = 26, gap = 14, top = 50;
@@ -56,10 +56,10 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
         const double y = top + static_cast<double>(r) * (bar + gap);
         svg << "<text x=\"10\" y=\"" << y + bar * 0.7 << "\">" << o.energy.option << "</text>\n";
         double x = left;
-        for (std::size_t i = 0; i < energy_part_count; ++i) {
-            const double w = in_joules(o.energy.per_token[i]) / largest * width;
-            svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << bar << "\" fill=\"" << colours[i]
-                << "\"><title>" << energy_part_name(static_cast<EnergyPart>(i)) << ": " << in_joules(o.energy.per_token[i])
+        for (const EnergyPart part : enum_values<EnergyPart>()) {
+            const double w = in_joules(o.energy.per_token[part]) / largest * width;
+            svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << bar << "\" fill=\"" << colours[part]
+                << "\"><title>" << enum_name(part) << ": " << in_joules(o.energy.per_token[part])
                 << " J</title></rect>\n";
             x += w;
         }
@@ -68,12 +68,13 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
         svg << "<text x=\"" << x + 6 << "\" y=\"" << y + bar * 0.7 << "\">" << label << "</text>\n";
     }
     const double legend_y = top + rows * (bar + gap) + 20;
-    for (std::size_t i = 0; i < energy_part_count; ++i) {
+    for (const EnergyPart part : enum_values<EnergyPart>()) {
         // Five legend entries per row.
+        const std::size_t i = enum_index(part);
         const double x = 10 + static_cast<double>(i % 5) * 150;
         const double y = legend_y + static_cast<double>(i / 5) * 20;
-        svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"" << colours[i] << "\"/>";
-        svg << "<text x=\"" << x + 16 << "\" y=\"" << y + 11 << "\">" << energy_part_name(static_cast<EnergyPart>(i)) << "</text>\n";
+        svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"" << colours[part] << "\"/>";
+        svg << "<text x=\"" << x + 16 << "\" y=\"" << y + 11 << "\">" << enum_name(part) << "</text>\n";
     }
     svg << "</svg>\n";
     return svg.str();
@@ -87,15 +88,15 @@ std::string table_of(const Scenario& s, const Estimate& e) {
     text << " = " << c.gpus << " GPUs (" << s.gpu << ", " << s.system << ")\n"
          << "calibration: " << e.calibration_source << "\n";
     if (s.mode == Mode::serving) {
-        text << "decode step " << fixed(in_milliseconds(c.phase("decode").total), 1) << " ms, prefill "
-             << fixed(in_milliseconds(c.phase("prefill").total), 0) << " ms per batch; GPU power "
-             << fixed(in_watts(c.phase("decode").gpu_power), 0) << " W in decode\n";
+        text << "decode step " << fixed(in_milliseconds(c.phase(Phase::decode).total), 1) << " ms, prefill "
+             << fixed(in_milliseconds(c.phase(Phase::prefill).total), 0) << " ms per batch; GPU power "
+             << fixed(in_watts(c.phase(Phase::decode).gpu_power), 0) << " W in decode\n";
     } else {
-        const StepTime& micro = c.phase("forward_backward");
+        const StepTime& micro = c.phase(Phase::forward_backward);
         text << "step " << fixed(in_seconds(c.cycle), 2) << " s: " << fixed(c.phases.front().repeats, 0) << " micro-batches of "
              << fixed(in_milliseconds(micro.total), 0) << " ms (GPU power " << fixed(in_watts(micro.gpu_power), 0) << " W)";
         for (const auto& ph : c.phases)
-            if (ph.name != "forward_backward") text << ", " << ph.name << " " << fixed(in_milliseconds(ph.time.total), 0) << " ms";
+            if (ph.phase != Phase::forward_backward) text << ", " << enum_name(ph.phase) << " " << fixed(in_milliseconds(ph.time.total), 0) << " ms";
         text << "; " << fixed(in_teraflops_per_second(e.model_flop_rate_per_gpu), 0) << " model TFLOP/s per GPU\n";
     }
     if (!c.gemm_from_calibration || !c.collectives_from_calibration)
@@ -139,8 +140,8 @@ std::string table_of(const Scenario& s, const Estimate& e) {
     text << "\nJ/token by part\n";
     std::vector<std::string> header{"option"};
     std::vector<bool> right{false};
-    for (std::size_t i = 0; i < energy_part_count; ++i) {
-        header.emplace_back(energy_part_name(static_cast<EnergyPart>(i)));
+    for (const EnergyPart part : enum_values<EnergyPart>()) {
+        header.emplace_back(enum_name(part));
         right.push_back(true);
     }
     TextTable parts(header, right);

@@ -13,7 +13,7 @@ using namespace lightwatt::interconnect;
 namespace {
 
 // One letter per component for the stacked bars of `compare`.
-constexpr char kComponentGlyph[component_count] = {'H', 'D', 'V', 'M', 'T', 'L', 'U', 'K', 'C'};
+constexpr auto kComponentGlyph = make_enum_array<Component>({'H', 'D', 'V', 'M', 'T', 'L', 'U', 'K', 'C'});
 
 std::string published_cell(const LinkReport& r) {
     const auto& p = r.archetype->published_module_power_w;
@@ -40,27 +40,25 @@ std::string stacked_bars(const std::vector<LinkReport>& reports) {
     for (const auto& r : reports) {
         std::string bar;
         double carried = 0.0;  // rounding carried across components keeps the bar's total length honest
-        for (std::size_t i = 0; i < component_count; ++i) {
-            const double share = in_picojoules_per_bit(r.component_energy_per_bit(static_cast<Component>(i))) /
-                                 largest * columns + carried;
+        for (const Component c : enum_values<Component>()) {
+            const double share = in_picojoules_per_bit(r.component_energy_per_bit(c)) / largest * columns + carried;
             const int n = static_cast<int>(std::floor(share + 1e-9));
             carried = share - n;
-            bar += std::string(static_cast<std::size_t>(std::max(0, n)), kComponentGlyph[i]);
+            bar += std::string(static_cast<std::size_t>(std::max(0, n)), kComponentGlyph[c]);
         }
         out += r.archetype->name + std::string(name_width - r.archetype->name.size(), ' ') + "  " + bar + " " +
                fixed(in_picojoules_per_bit(r.energy_per_bit), 2) + "\n";
     }
     out += "legend:";
-    for (std::size_t i = 0; i < component_count; ++i)
-        out += std::string(" ") + kComponentGlyph[i] + "=" + std::string(component_name(static_cast<Component>(i)));
+    for (const Component c : enum_values<Component>()) out += std::string(" ") + kComponentGlyph[c] + "=" + std::string(enum_name(c));
     return out + "\n";
 }
 
 std::string show_text(const LinkReport& r, const LinkCatalog& catalog) {
     const LinkArchetype& a = *r.archetype;
-    std::string out = a.name + " (" + std::string(kind_name(a.kind)) + "): " + a.description + "\n\n";
+    std::string out = a.name + " (" + std::string(enum_name(a.kind)) + "): " + a.description + "\n\n";
     out += "lanes per direction     " + std::to_string(a.lanes) + " x " + fixed(in_gigabaud(a.symbol_rate), 3) +
-           " GBd " + std::string(photonics::name(a.modulation)) + ", FEC " + a.fec.name + "\n";
+           " GBd " + std::string(enum_name(a.modulation)) + ", FEC " + a.fec.name + "\n";
     out += "line rate               " + fixed(in_gigabits_per_second(r.line_rate), 1) + " Gb/s per direction\n";
     out += "payload rate            " + fixed(in_gigabits_per_second(r.payload_rate), 1) + " Gb/s per direction\n";
     out += "module power            " + fixed(in_watts(r.module_power), 2) + " W per end\n";
@@ -68,12 +66,11 @@ std::string show_text(const LinkReport& r, const LinkCatalog& catalog) {
     out += "static power            " + fixed(in_watts(r.static_power), 2) + " W both ends, no traffic\n";
     out += "energy per bit          " + fixed(in_picojoules_per_bit(r.energy_per_bit), 2) + " pJ/bit\n\n";
     TextTable t({"component", "W per end", "pJ/bit", "share %"}, {false, true, true, true});
-    for (std::size_t i = 0; i < component_count; ++i) {
-        if (r.end_power[i].value() == 0.0) continue;
-        const auto c = static_cast<Component>(i);
-        t.add({std::string(component_name(c)), fixed(in_watts(r.end_power[i]), 3),
+    for (const Component c : enum_values<Component>()) {
+        if (r.end_power[c].value() == 0.0) continue;
+        t.add({std::string(enum_name(c)), fixed(in_watts(r.end_power[c]), 3),
                fixed(in_picojoules_per_bit(r.component_energy_per_bit(c)), 3),
-               fixed(100.0 * (r.end_power[i] / (r.link_power / 2.0)).value(), 1)});
+               fixed(100.0 * (r.end_power[c] / (r.link_power / 2.0)).value(), 1)});
     }
     out += t.render();
     if (r.optical) {
@@ -122,7 +119,7 @@ void link_list(const std::filesystem::path& data_dir, const OutputOptions& out) 
         return;
     }
     TextTable t({"name", "kind", "description"}, {});
-    for (const auto& a : catalog.links()) t.add({a.name, std::string(kind_name(a.kind)), a.description});
+    for (const auto& a : catalog.links()) t.add({a.name, std::string(enum_name(a.kind)), a.description});
     emit(out, t.render());
 }
 
@@ -150,7 +147,7 @@ void link_compare(const std::filesystem::path& data_dir, const std::vector<std::
     TextTable t({"name", "kind", "payload Gb/s", "module W", "static W", "pJ/bit", "margin dB", "published W"},
                 {false, false, true, true, true, true, true, false});
     for (const auto& r : reports) {
-        t.add({r.archetype->name, std::string(kind_name(r.archetype->kind)),
+        t.add({r.archetype->name, std::string(enum_name(r.archetype->kind)),
                fixed(in_gigabits_per_second(r.payload_rate), 0), fixed(in_watts(r.module_power), 2),
                fixed(in_watts(r.static_power), 2), fixed(in_picojoules_per_bit(r.energy_per_bit), 2), margin_cell(r),
                published_cell(r)});

@@ -219,9 +219,13 @@ std::optional<bool> TableReader::optional_boolean(std::string_view key) {
 }
 
 std::string TableReader::choice(std::string_view key, const std::vector<std::string>& allowed) {
+    return choice(key, allowed, "value");
+}
+
+std::string TableReader::choice(std::string_view key, const std::vector<std::string>& allowed, std::string_view noun) {
     const std::string value = string(key);
     if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
-        std::string problem = "unknown value";
+        std::string problem = "unknown " + std::string(noun);
         const std::string near = closest_match(value, allowed);
         if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
         throw error(key, "\"" + value + "\"", problem, join_alternatives(allowed));

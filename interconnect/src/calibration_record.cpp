@@ -237,7 +237,7 @@ json calibration_json(const CalibrationRecord& r) {
             put_optional(x, "energy_j", row.energy, &in_joules);
             rows.push_back(x);
         }
-        j["collectives"].push_back({{"collective", collective_name(c.collective)},
+        j["collectives"].push_back({{"collective", enum_name(c.collective)},
                                     {"ranks", c.ranks},
                                     {"nodes", c.nodes},
                                     {"algorithm", c.algorithm},
@@ -340,12 +340,8 @@ CalibrationRecord read_calibration(std::string_view text, const std::string& fil
                 "fit", "provenance"});
         CollectiveRecord rec;
         const std::string name = c.text("collective", true);
-        const auto collective = collective_from_name(name);
-        if (!collective) {
-            const std::string near = closest_match(name, collective_names());
-            c.fail("collective", name, near.empty() ? "unknown collective" : "unknown collective (did you mean '" + near + "'?)",
-                   "all_reduce, all_gather, reduce_scatter, alltoall, sendrecv, broadcast, reduce, gather, scatter, hypercube");
-        }
+        const auto collective = enum_parse<Collective>(name);
+        if (!collective) c.fail("collective", name, unknown_enum_problem<Collective>(name, '\''), join_alternatives(enum_names<Collective>()));
         rec.collective = *collective;
         rec.ranks = static_cast<int>(c.integer("ranks", 1, 10000000));
         rec.nodes = static_cast<int>(c.integer("nodes", 0, 10000000));

@@ -1,43 +1,23 @@
 #include "lightwatt/interconnect/collective.hpp"
 
-#include <array>
-
 namespace lightwatt::interconnect {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kNames = {"all_reduce", "all_gather", "reduce_scatter", "alltoall",
-                                                     "sendrecv",   "broadcast",  "reduce",         "gather",
-                                                     "scatter",    "hypercube"};
-constexpr std::array<std::string_view, 3> kProtocolNames = {"LL", "LL128", "Simple"};
-
 // NCCL src/graph/tuning.cc (NVIDIA/nccl @5067397c, NCCL 2.30), microseconds, ring algorithm,
 // indexed by protocol LL, LL128, Simple.
-constexpr std::array<double, 3> kBaseLatencyRing = {6.6, 14.0, 8.4};
-constexpr std::array<double, 3> kNvlinkLatencyRing = {0.6, 1.9, 3.4};
-constexpr std::array<double, 3> kNetLatencyRing = {2.7, 4.0, 14.0};
+constexpr auto kBaseLatencyRing = make_enum_array<NcclProtocol>({6.6, 14.0, 8.4});
+constexpr auto kNvlinkLatencyRing = make_enum_array<NcclProtocol>({0.6, 1.9, 3.4});
+constexpr auto kNetLatencyRing = make_enum_array<NcclProtocol>({2.7, 4.0, 14.0});
 
 }  // namespace
-
-std::string_view collective_name(Collective c) { return kNames[static_cast<std::size_t>(c)]; }
-
-std::optional<Collective> collective_from_name(std::string_view name) {
-    for (std::size_t i = 0; i < kNames.size(); ++i)
-        if (kNames[i] == name) return static_cast<Collective>(i);
-    return std::nullopt;
-}
 
 std::optional<Collective> collective_from_program(std::string_view program) {
     for (const std::string_view suffix : {"_perf_mpi", "_perf"}) {
         if (program.size() > suffix.size() && program.substr(program.size() - suffix.size()) == suffix)
-            return collective_from_name(program.substr(0, program.size() - suffix.size()));
+            return enum_parse<Collective>(program.substr(0, program.size() - suffix.size()));
     }
     return std::nullopt;
-}
-
-const std::vector<std::string>& collective_names() {
-    static const std::vector<std::string> names(kNames.begin(), kNames.end());
-    return names;
 }
 
 double bus_bandwidth_factor(Collective c, int ranks) {
@@ -57,10 +37,7 @@ double bus_bandwidth_factor(Collective c, int ranks) {
     return 1.0;
 }
 
-std::string_view protocol_name(NcclProtocol p) { return kProtocolNames[static_cast<std::size_t>(p)]; }
-
 Time nccl_ring_latency(Collective c, int ranks, int nodes, NcclProtocol p) {
-    const auto i = static_cast<std::size_t>(p);
     double steps = 0.0, inter_steps = 0.0;
     switch (c) {
         case Collective::all_reduce:
@@ -85,8 +62,8 @@ Time nccl_ring_latency(Collective c, int ranks, int nodes, NcclProtocol p) {
     }
     // The network hop of the Simple protocol counts twice (the flush); the topology's own
     // latencyInter is not known here and counts 0.
-    const double net = kNetLatencyRing[i] * (p == NcclProtocol::simple ? 2.0 : 1.0);
-    const double us = kBaseLatencyRing[i] + (steps - inter_steps) * kNvlinkLatencyRing[i] + inter_steps * net;
+    const double net = kNetLatencyRing[p] * (p == NcclProtocol::simple ? 2.0 : 1.0);
+    const double us = kBaseLatencyRing[p] + (steps - inter_steps) * kNvlinkLatencyRing[p] + inter_steps * net;
     return microseconds(us);
 }
 

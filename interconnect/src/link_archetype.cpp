@@ -6,32 +6,6 @@
 
 namespace lightwatt::interconnect {
 
-namespace {
-
-constexpr std::array<std::string_view, 6> kKindNames = {"copper", "aec", "dsp-pluggable", "lpo", "cpo",
-                                                        "optical-io"};
-constexpr std::array<std::string_view, component_count> kComponentNames = {
-    "host_serdes", "dsp", "driver", "modulator", "tia", "laser", "tuning", "housekeeping", "power_conversion"};
-
-std::size_t index(Component c) { return static_cast<std::size_t>(c); }
-
-}  // namespace
-
-std::string_view kind_name(LinkKind k) { return kKindNames[static_cast<std::size_t>(k)]; }
-
-std::optional<LinkKind> kind_from_name(std::string_view name) {
-    for (std::size_t i = 0; i < kKindNames.size(); ++i)
-        if (kKindNames[i] == name) return static_cast<LinkKind>(i);
-    return std::nullopt;
-}
-
-const std::vector<std::string>& kind_names() {
-    static const std::vector<std::string> names(kKindNames.begin(), kKindNames.end());
-    return names;
-}
-
-std::string_view component_name(Component c) { return kComponentNames[index(c)]; }
-
 DataRate line_rate(const LinkArchetype& a) {
     return static_cast<double>(a.lanes * photonics::bits_per_symbol(a.modulation)) * a.symbol_rate *
            bits(1.0);
@@ -41,7 +15,7 @@ DataRate payload_rate(const LinkArchetype& a) { return line_rate(a) * photonics:
 
 EnergyPerBit LinkReport::component_energy_per_bit(Component c) const {
     // Both ends' power over both directions' payload: one end's power over one direction's.
-    return end_power[index(c)] / payload_rate;
+    return end_power[c] / payload_rate;
 }
 
 namespace {
@@ -92,8 +66,8 @@ LinkReport evaluate(const LinkArchetype& a) {
     auto& p = r.end_power;
     auto& s = r.end_static_power;
     auto add = [&](Component c, Power total, double static_fraction) {
-        p[index(c)] += total;
-        s[index(c)] += total * static_fraction;
+        p[c] += total;
+        s[c] += total * static_fraction;
     };
 
     // One end transmits `lanes` and receives `lanes`: circuits rated per bit carried count the
@@ -130,23 +104,23 @@ LinkReport evaluate(const LinkArchetype& a) {
         // laser source, which has its own supply): P/eta - P.
         const bool external_laser = a.optics && a.optics->laser.external_source;
         Power load{}, static_load{};
-        for (std::size_t i = 0; i < component_count; ++i) {
-            if (i == index(Component::host_serdes)) continue;
-            if (external_laser && i == index(Component::laser)) continue;
-            load += p[i];
-            static_load += s[i];
+        for (const Component c : enum_values<Component>()) {
+            if (c == Component::host_serdes) continue;
+            if (external_laser && c == Component::laser) continue;
+            load += p[c];
+            static_load += s[c];
         }
         const double overhead = 1.0 / a.conversion->efficiency - 1.0;
-        p[index(Component::power_conversion)] = load * overhead;
-        s[index(Component::power_conversion)] = static_load * overhead;
+        p[Component::power_conversion] = load * overhead;
+        s[Component::power_conversion] = static_load * overhead;
     }
     if (a.idle_fill) s = p;
 
     Power end_total{}, end_static{};
-    for (std::size_t i = 0; i < component_count; ++i) {
-        end_total += p[i];
-        end_static += s[i];
-        if (i != index(Component::host_serdes)) r.module_power += p[i];
+    for (const Component c : enum_values<Component>()) {
+        end_total += p[c];
+        end_static += s[c];
+        if (c != Component::host_serdes) r.module_power += p[c];
     }
     r.link_power = 2.0 * end_total;
     r.static_power = 2.0 * end_static;

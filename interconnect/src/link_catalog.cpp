@@ -170,14 +170,12 @@ LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
                                   std::vector<std::string>& references) {
     LinkArchetype a;
     a.name = name;
-    const std::string kind = r.choice("kind", kind_names());
-    a.kind = *kind_from_name(kind);
+    a.kind = r.choice<LinkKind>("kind");
     a.description = r.string("description");
     a.source = r.string("source");
     a.lanes = static_cast<int>(r.integer("lanes", 1, 4096));
     a.symbol_rate = gigabaud(r.number("symbol_rate_gbaud", Range::open(0.0, 1000.0)));
-    a.modulation = r.choice("modulation", {"nrz", "pam4"}) == "nrz" ? photonics::Modulation::nrz
-                                                                     : photonics::Modulation::pam4;
+    a.modulation = r.choice<photonics::Modulation>("modulation");
     a.fec = reference(r, "fec", d.fec, "fec", references);
     a.idle_fill = r.boolean("idle_fill");
     a.host_serdes = optional_reference(r, "host_serdes", e.serdes, "serdes", references);
@@ -198,10 +196,10 @@ LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
     }
     const bool optical_kind = a.kind != LinkKind::copper && a.kind != LinkKind::aec;
     if (optical_kind && !a.optics)
-        throw r.error("optics", "", "an optical link kind (" + kind + ") needs an [optics] table",
+        throw r.error("optics", "", "an optical link kind (" + std::string(enum_name(a.kind)) + ") needs an [optics] table",
                       "an [optics] table with laser, modulator, photodetector, tia and channel");
     if (!optical_kind && a.optics)
-        throw r.error("optics", "{...}", "an electrical link kind (" + kind + ") has no optics",
+        throw r.error("optics", "{...}", "an electrical link kind (" + std::string(enum_name(a.kind)) + ") has no optics",
                       "no [optics] table for copper and aec");
     if (a.optics && a.driver) {
         if (const auto* mzm = std::get_if<photonics::MachZehnderModulator>(&a.optics->transmitter.modulator)) {

@@ -22,7 +22,7 @@ nlohmann::json published_json(const PublishedRange& p, double modelled, const st
 }  // namespace
 
 nlohmann::json link_summary_json(const LinkArchetype& a) {
-    return {{"name", a.name}, {"kind", std::string(kind_name(a.kind))}, {"description", a.description}};
+    return {{"name", a.name}, {"kind", std::string(enum_name(a.kind))}, {"description", a.description}};
 }
 
 nlohmann::json optical_budget_json(const OpticalBudgetReport& o, const OpticalLane& lane) {
@@ -54,7 +54,7 @@ nlohmann::json link_report_json(const LinkReport& r, const LinkCatalog& catalog)
     nlohmann::json j = link_summary_json(a);
     j["lanes"] = a.lanes;
     j["symbol_rate_gbaud"] = in_gigabaud(a.symbol_rate);
-    j["modulation"] = std::string(photonics::name(a.modulation));
+    j["modulation"] = std::string(enum_name(a.modulation));
     j["fec"] = a.fec.name;
     j["line_rate_gbit_per_s"] = in_gigabits_per_second(r.line_rate);
     j["payload_rate_gbit_per_s"] = in_gigabits_per_second(r.payload_rate);
@@ -65,12 +65,11 @@ nlohmann::json link_report_json(const LinkReport& r, const LinkCatalog& catalog)
     j["block_to_product_factor"] = a.block_to_product_factor;
     nlohmann::json breakdown = nlohmann::json::object();
     nlohmann::json end_power = nlohmann::json::object();
-    for (std::size_t i = 0; i < component_count; ++i) {
-        if (r.end_power[i].value() == 0.0) continue;
-        const auto c = static_cast<Component>(i);
-        const std::string name(component_name(c));
+    for (const Component c : enum_values<Component>()) {
+        if (r.end_power[c].value() == 0.0) continue;
+        const std::string name(enum_name(c));
         breakdown[name] = in_picojoules_per_bit(r.component_energy_per_bit(c));
-        end_power[name + "_w"] = in_watts(r.end_power[i]);
+        end_power[name + "_w"] = in_watts(r.end_power[c]);
     }
     j["breakdown_pj_per_bit"] = breakdown;
     j["end_power_breakdown"] = end_power;

@@ -8,8 +8,7 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
     nlohmann::json options = nlohmann::json::array();
     for (const auto& o : e.options) {
         nlohmann::json breakdown;
-        for (std::size_t i = 0; i < energy_part_count; ++i)
-            breakdown[std::string(energy_part_name(static_cast<EnergyPart>(i)))] = in_joules(o.energy.per_token[i]);
+        for (const EnergyPart part : enum_values<EnergyPart>()) breakdown[std::string(enum_name(part))] = in_joules(o.energy.per_token[part]);
         const double j = in_joules(o.energy.total());
         options.push_back({{"name", o.energy.option},
                            {"j_per_token", j},
@@ -49,14 +48,14 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
     const CycleEstimate& c = e.cycle;
     nlohmann::json phases = nlohmann::json::array();
     for (const auto& ph : c.phases)
-        phases.push_back({{"name", ph.name},
+        phases.push_back({{"name", std::string(enum_name(ph.phase))},
                           {"step_s", in_seconds(ph.time.total)},
                           {"repeats", ph.repeats},
                           {"gpu_power_w", in_watts(ph.time.gpu_power)},
                           {"communication_s", in_seconds(ph.time.communication)}});
     nlohmann::json j = {{"scenario", s.file},
                         {"description", s.description},
-                        {"mode", std::string(mode_name(s.mode))},
+                        {"mode", std::string(enum_name(s.mode))},
                         {"model", s.model},
                         {"tp", s.parallelism.tp},
                         {"pp", s.parallelism.pp},
@@ -72,8 +71,8 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
     if (s.mode == Mode::serving) {
         j["batch"] = s.point.batch;
         j["gpus_per_replica"] = c.gpus;
-        j["decode_step_s"] = in_seconds(c.phase("decode").total);
-        j["prefill_s"] = in_seconds(c.phase("prefill").total);
+        j["decode_step_s"] = in_seconds(c.phase(Phase::decode).total);
+        j["prefill_s"] = in_seconds(c.phase(Phase::prefill).total);
     } else {
         j["dp"] = s.parallelism.dp;
         j["tokens_per_step"] = s.training.tokens_per_step;

@@ -5,6 +5,20 @@
 #include "lightwatt/core/error.hpp"
 
 namespace lightwatt::mapping {
+namespace {
+// deployment.parallelism: the scenario's tp x pp, or the best the search finds.
+enum class ParallelismChoice { fixed, search };
+}  // namespace
+}  // namespace lightwatt::mapping
+
+template <>
+struct lightwatt::EnumTable<lightwatt::mapping::ParallelismChoice> {
+    using enum mapping::ParallelismChoice;
+    static constexpr auto entries = std::to_array<EnumEntry<mapping::ParallelismChoice>>({{fixed, "fixed"}, {search, "search"}});
+    static constexpr std::string_view noun = "choice";
+};
+
+namespace lightwatt::mapping {
 
 namespace {
 
@@ -54,10 +68,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
     {
         TableReader w = root.table("workload");
         workload_line = w.line();
-        const std::string mode = w.optional_string("mode").value_or("serving");
-        if (mode != "serving" && mode != "training")
-            throw w.error("mode", w.value_text("mode"), "unknown mode", "\"serving\" or \"training\"");
-        s.mode = mode == "training" ? Mode::training : Mode::serving;
+        s.mode = w.optional_choice<Mode>("mode").value_or(Mode::serving);
         s.model = w.string("model");
         require_name(w, "model", s.model, c.llms.llms, "llms");
         const LlmSpec& m = c.llms.llms.at(s.model);
@@ -116,10 +127,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
             s.parallelism.virtual_stages = static_cast<int>(d.optional_integer("virtual_stages", 1, 1024).value_or(1));
         }
         s.deployment_line = d.line();
-        const std::string parallelism = d.optional_string("parallelism").value_or("fixed");
-        if (parallelism != "fixed" && parallelism != "search")
-            throw d.error("parallelism", d.value_text("parallelism"), "unknown choice", "\"fixed\" or \"search\"");
-        s.search_parallelism = parallelism == "search";
+        s.search_parallelism = d.optional_choice<ParallelismChoice>("parallelism") == ParallelismChoice::search;
         if (s.search_parallelism) {
             if (s.mode == Mode::training)
                 throw d.error("parallelism", d.value_text("parallelism"), "the search chooses serving replicas only",
@@ -210,8 +218,6 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
     return in;
 }
 
-std::string_view mode_name(Mode m) { return m == Mode::training ? "training" : "serving"; }
-
 Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     const Catalogs& c = *in.catalogs;
     Estimate e;
@@ -259,7 +265,7 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
             return as_scenario ? e.cycle : run(p, timing);
         };
         auto latency_of = [&](const Parallelism& p, const CycleEstimate& k) {
-            return s.mode == Mode::serving ? static_cast<double>(p.pp) * k.phase("decode").total : Time{};
+            return s.mode == Mode::serving ? static_cast<double>(p.pp) * k.phase(Phase::decode).total : Time{};
         };
         auto meets = [&](Time itl) { return !s.search.max_inter_token_latency || itl <= *s.search.max_inter_token_latency; };
 

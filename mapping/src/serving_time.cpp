@@ -248,13 +248,13 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
     return t;
 }
 
-const StepTime& CycleEstimate::phase(std::string_view name) const {
+const StepTime& CycleEstimate::phase(Phase p) const {
     for (const auto& ph : phases)
-        if (ph.name == name) return ph.time;
-    throw std::out_of_range("no phase \"" + std::string(name) + "\" in this cycle");
+        if (ph.phase == p) return ph.time;
+    throw std::out_of_range("no phase \"" + std::string(enum_name(p)) + "\" in this cycle");
 }
 
-void add_phase(CycleEstimate& c, std::string name, const StepTime& t, double repeats, const StepWork& work) {
+void add_phase(CycleEstimate& c, Phase phase, const StepTime& t, double repeats, const StepWork& work) {
     const double gpus = c.gpus;
     c.cycle += repeats * t.total;
     c.gpu_energy += gpus * repeats * t.gpu_energy;
@@ -267,7 +267,7 @@ void add_phase(CycleEstimate& c, std::string name, const StepTime& t, double rep
     c.traffic.scale_out += repeats * traffic.scale_out;
     c.gemm_from_calibration = c.gemm_from_calibration && t.gemm_from_calibration;
     c.collectives_from_calibration = c.collectives_from_calibration && t.collectives_from_calibration;
-    c.phases.push_back({std::move(name), t, repeats});
+    c.phases.push_back({phase, t, repeats});
 }
 
 CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
@@ -279,8 +279,8 @@ CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const Ser
     // Pipeline stages work on different micro-batches at once: a step takes one stage's time.
     const StepWork prefill = prefill_step(m, p, s);
     const StepWork decode = decode_step(m, p, s);
-    add_phase(e, "prefill", time_step(prefill, p, s, gpu, cal, o), 1.0, prefill);
-    add_phase(e, "decode", time_step(decode, p, s, gpu, cal, o), static_cast<double>(s.output_tokens), decode);
+    add_phase(e, Phase::prefill, time_step(prefill, p, s, gpu, cal, o), 1.0, prefill);
+    add_phase(e, Phase::decode, time_step(decode, p, s, gpu, cal, o), static_cast<double>(s.output_tokens), decode);
     e.tokens = static_cast<double>(s.batch) * s.output_tokens;
     return e;
 }

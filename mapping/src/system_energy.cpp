@@ -8,13 +8,6 @@
 
 namespace lightwatt::mapping {
 
-namespace {
-
-constexpr std::array<std::string_view, energy_part_count> kPartNames = {
-    "gpu_static", "gpu_compute", "gpu_hbm", "photonic_cores", "scale_up_links", "scale_up_switches", "scale_out_optics", "scale_out_switches", "host", "facility"};
-
-}  // namespace
-
 LinkCost link_cost(const interconnect::LinkArchetype& a, Spread spread) {
     const interconnect::LinkReport r = interconnect::evaluate(a);
     LinkCost c;
@@ -41,10 +34,8 @@ LinkCosts LinkCosts::of(const interconnect::LinkCatalog& links) {
 const LinkCost& LinkCosts::at(const std::string& name, Spread spread) const {
     const auto it = by_name.find(name);
     if (it == by_name.end()) throw std::out_of_range("no link archetype \"" + name + "\" among the evaluated links");
-    return it->second[static_cast<std::size_t>(spread)];
+    return it->second[spread];
 }
-
-std::string_view energy_part_name(EnergyPart p) { return kPartNames[static_cast<std::size_t>(p)]; }
 
 Energy SystemEnergy::total() const {
     Energy sum{};
@@ -72,9 +63,7 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
     const double tokens = e.tokens;
     const double gpus = e.gpus;
     const Time cycle = e.cycle;
-    auto set = [&](EnergyPart part, Energy per_cycle_per_gpu) {
-        out.per_token[static_cast<std::size_t>(part)] = per_cycle_per_gpu * gpus / tokens;
-    };
+    auto set = [&](EnergyPart part, Energy per_cycle_per_gpu) { out.per_token[part] = per_cycle_per_gpu * gpus / tokens; };
     set(EnergyPart::gpu_static, e.gpu_static_energy / gpus);
     set(EnergyPart::gpu_compute, e.gpu_compute_energy / gpus);
     set(EnergyPart::gpu_hbm, (e.gpu_energy - e.gpu_static_energy - e.gpu_compute_energy) / gpus);
@@ -100,8 +89,9 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
 
     set(EnergyPart::host, sys.host_power_per_node / static_cast<double>(sys.gpus_per_node) * cycle);
     Energy it{};
-    for (std::size_t i = 0; i + 1 < energy_part_count; ++i) it += out.per_token[i];
-    out.per_token[static_cast<std::size_t>(EnergyPart::facility)] = (sys.pue - 1.0) * it;
+    for (const EnergyPart part : enum_values<EnergyPart>())
+        if (part != EnergyPart::facility) it += out.per_token[part];
+    out.per_token[EnergyPart::facility] = (sys.pue - 1.0) * it;
     return out;
 }
 

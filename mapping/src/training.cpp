@@ -135,7 +135,7 @@ CycleEstimate estimate_training(const LlmSpec& m, const Parallelism& p, const Tr
     e.gpus = p.tp * p.pp * p.dp;
     e.tokens = t.tokens_per_step;
     const StepTime micro_time = time_step(work.micro_batch, p, micro, gpu, cal, o);
-    add_phase(e, "forward_backward", micro_time, work.micro_batches, work.micro_batch);
+    add_phase(e, Phase::forward_backward, micro_time, work.micro_batches, work.micro_batch);
     if (work.bubble_micro_batches > 0.0) {
         // Idle stages while the pipeline fills and drains: static power for the bubble's time.
         StepTime bubble;
@@ -143,9 +143,9 @@ CycleEstimate estimate_training(const LlmSpec& m, const Parallelism& p, const Tr
         bubble.gpu_power = options.serving != nullptr ? options.serving->static_power : cal.power.memory_bound.value_or(gpu.tdp);
         bubble.gpu_energy = bubble.gpu_power * bubble.total;
         bubble.gpu_static_energy = bubble.gpu_energy;
-        add_phase(e, "pipeline_bubble", bubble, 1.0, StepWork{});
+        add_phase(e, Phase::pipeline_bubble, bubble, 1.0, StepWork{});
     }
-    add_phase(e, "optimizer", time_step(work.optimizer, p, micro, gpu, cal, o), 1.0, work.optimizer);
+    add_phase(e, Phase::optimizer, time_step(work.optimizer, p, micro, gpu, cal, o), 1.0, work.optimizer);
     return e;
 }
 

@@ -80,7 +80,6 @@ StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Pha
 
 }  // namespace
 
-std::string_view tier_name(FabricTier t) { return t == FabricTier::scale_up ? "scale_up" : "scale_out"; }
 
 double StepWork::gemm_flops() const {
     double f = 0.0;

@@ -95,26 +95,6 @@ ConverterSpread read_spread(TableReader& spread, std::string_view prefix,
 
 }  // namespace
 
-std::string_view converter_kind_name(ConverterKind k) { return k == ConverterKind::adc ? "adc" : "dac"; }
-
-std::string_view spread_point_name(SpreadPoint p) {
-    switch (p) {
-        case SpreadPoint::low: return "low";
-        case SpreadPoint::typical: return "typical";
-        case SpreadPoint::high: return "high";
-    }
-    return "typical";
-}
-
-std::string_view converter_limit_name(ConverterLimit l) {
-    switch (l) {
-        case ConverterLimit::floor: return "floor";
-        case ConverterLimit::walden: return "walden";
-        case ConverterLimit::schreier: return "schreier";
-    }
-    return "floor";
-}
-
 double sndr_db_from_enob(double enob) { return 6.02 * enob + 1.76; }
 double enob_from_sndr_db(double sndr_db) { return (sndr_db - 1.76) / 6.02; }
 
@@ -181,7 +161,7 @@ const ConverterModel& select_converter(const ConverterCatalog& c, ConverterKind 
                                        Frequency sample_rate) {
     const auto& entries = kind == ConverterKind::adc ? c.adcs : c.dacs;
     const auto& candidates = (kind == ConverterKind::adc ? c.adc_spread : c.dac_spread).at(point);
-    const std::string key = std::string(converter_kind_name(kind)) + "_" + std::string(spread_point_name(point));
+    const std::string key = std::string(enum_name(kind)) + "_" + std::string(enum_name(point));
     const std::string rate = format_number(in_gsps(sample_rate)) + " GS/s";
     if (candidates.empty())
         throw argument_error("sample_rate", rate, "the converter catalog has no [spread] " + key,

@@ -2,13 +2,6 @@
 
 namespace lightwatt::photonics {
 
-namespace {
-constexpr std::array<std::string_view, mac_energy_part_count> kPartNames = {
-    "laser", "input_dac", "modulator", "weight_dac", "weight_hold", "adc", "tia", "accumulation"};
-}
-
-std::string_view part_name(MacEnergyPart p) { return kPartNames[static_cast<std::size_t>(p)]; }
-
 Energy MacEnergyBreakdown::total() const {
     Energy sum{};
     for (const auto& e : per_mac) sum += e;
@@ -18,8 +11,8 @@ Energy MacEnergyBreakdown::total() const {
 MacEnergyBreakdown mac_energy(const MacEnergyParameters& p) {
     const double n = p.tile_rows, k = p.tile_cols;
     const Time cycle = 1.0 / p.clock;
-    std::array<Energy, mac_energy_part_count> per_cycle{};
-    auto set = [&](MacEnergyPart part, Energy e) { per_cycle[static_cast<std::size_t>(part)] = e; };
+    EnumArray<MacEnergyPart, Energy> per_cycle{};
+    auto set = [&](MacEnergyPart part, Energy e) { per_cycle[part] = e; };
     set(MacEnergyPart::laser, p.laser_optical_power / p.laser_wall_plug_efficiency * cycle);
     set(MacEnergyPart::input_dac, k * energy_per_conversion(p.input_dac, p.input_dac_enob));
     set(MacEnergyPart::modulator, k * p.modulator_energy_per_sample);
@@ -32,11 +25,10 @@ MacEnergyBreakdown mac_energy(const MacEnergyParameters& p) {
     // act only on useful cycles. Per useful MAC: static / (n k u) + dynamic / (n k).
     MacEnergyBreakdown b;
     const double macs = n * k;
-    for (std::size_t i = 0; i < mac_energy_part_count; ++i) {
-        const auto part = static_cast<MacEnergyPart>(i);
+    for (const MacEnergyPart part : enum_values<MacEnergyPart>()) {
         const bool is_static = part == MacEnergyPart::laser || part == MacEnergyPart::weight_hold ||
                                part == MacEnergyPart::tia;
-        b.per_mac[i] = per_cycle[i] / (is_static ? macs * p.utilisation : macs);
+        b.per_mac[enum_index(part)] = per_cycle[part] / (is_static ? macs * p.utilisation : macs);
     }
     return b;
 }

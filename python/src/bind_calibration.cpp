@@ -17,10 +17,8 @@ namespace {
 constexpr double kDefaultMaxFitBytes = 1073741824.0;  // 1 GiB, as `lightwatt calibrate nccl-tests`
 
 Collective collective_of(const std::string& name) {
-    if (const auto c = collective_from_name(name)) return *c;
-    const std::string near = closest_match(name, collective_names());
-    throw argument_error("collective", "\"" + name + "\"", near.empty() ? "unknown collective" : "unknown collective (did you mean '" + near + "'?)",
-                         join_alternatives(collective_names()));
+    if (const auto c = enum_parse<Collective>(name)) return *c;
+    throw argument_error("collective", "\"" + name + "\"", unknown_enum_problem<Collective>(name, '\''), join_alternatives(enum_names<Collective>()));
 }
 
 std::optional<Collective> optional_collective(const std::optional<std::string>& name) {
@@ -29,11 +27,10 @@ std::optional<Collective> optional_collective(const std::optional<std::string>& 
 }
 
 NcclProtocol protocol_of(const std::string& name) {
-    for (const auto p : {NcclProtocol::ll, NcclProtocol::ll128, NcclProtocol::simple})
-        if (name == protocol_name(p)) return p;
-    throw argument_error("protocol", "\"" + name + "\"", "unknown protocol", "\"" + std::string(protocol_name(NcclProtocol::ll)) + "\", \"" +
-                                                                                std::string(protocol_name(NcclProtocol::ll128)) + "\" or \"" +
-                                                                                std::string(protocol_name(NcclProtocol::simple)) + "\"");
+    if (const auto p = enum_parse<NcclProtocol>(name)) return *p;
+    std::vector<std::string> quoted;
+    for (const auto& n : enum_names<NcclProtocol>()) quoted.push_back("\"" + n + "\"");
+    throw argument_error("protocol", "\"" + name + "\"", unknown_enum_problem<NcclProtocol>(name, '"'), join_alternatives(quoted));
 }
 
 Information max_fit(double max_fit_bytes) {
@@ -75,7 +72,7 @@ nb::list collective_row_records(const CollectiveRecord& c) {
     nb::list rows;
     for (const auto& r : c.rows) {
         nb::dict d;
-        d["collective"] = std::string(collective_name(c.collective));
+        d["collective"] = std::string(enum_name(c.collective));
         d["ranks"] = c.ranks;
         d["size_bytes"] = in_bytes(r.size);
         d["time_us"] = in_microseconds(r.time);
@@ -125,7 +122,7 @@ CalibrationRecord calibrate_nccl_tests(const std::vector<std::filesystem::path>&
 }  // namespace
 
 void bind_calibration(nb::module_& m) {
-    m.def("collective_names", &collective_names, "The collectives nccl-tests measures.");
+    m.def("collective_names", &enum_names<Collective>, "The collectives nccl-tests measures.");
     m.def("bus_bandwidth_factor", [](const std::string& collective, int ranks) {
               check_scale(ranks, 1);
               return bus_bandwidth_factor(collective_of(collective), ranks);
@@ -146,7 +143,7 @@ void bind_calibration(nb::module_& m) {
         .def_prop_ro("relative_error", &HeldOutPrediction::relative_error, "(predicted - measured) / measured.");
 
     nb::class_<CollectiveFit>(m, "CollectiveFit", "t(S) = latency + S f(n) / busbw, fitted to one run of one collective.")
-        .def_prop_ro("collective", [](const CollectiveFit& f) { return std::string(collective_name(f.collective)); })
+        .def_prop_ro("collective", [](const CollectiveFit& f) { return std::string(enum_name(f.collective)); })
         .def_ro("ranks", &CollectiveFit::ranks)
         .def_ro("nodes", &CollectiveFit::nodes)
         .def_prop_ro("latency_us", [](const CollectiveFit& f) { return in_microseconds(f.latency); })
@@ -190,7 +187,7 @@ void bind_calibration(nb::module_& m) {
              })
         .def("to_dict", [](const CollectiveFit& f) { return to_python(fit_json(f)); }, "The fit as the calibration record writes it.")
         .def("__repr__", [](const CollectiveFit& f) {
-            return "CollectiveFit('" + std::string(collective_name(f.collective)) + "', ranks=" + std::to_string(f.ranks) +
+            return "CollectiveFit('" + std::string(enum_name(f.collective)) + "', ranks=" + std::to_string(f.ranks) +
                    ", latency_us=" + format_number(in_microseconds(f.latency)) +
                    ", bus_bandwidth_gbyte_per_s=" + format_number(in_gigabytes_per_second(f.bus_bandwidth)) + ")";
         });
@@ -205,7 +202,7 @@ void bind_calibration(nb::module_& m) {
     nb::class_<NcclTestsRun>(m, "NcclTestsRun", "One run of an nccl-tests program as its log prints it.")
         .def_ro("file", &NcclTestsRun::file)
         .def_ro("first_line", &NcclTestsRun::first_line)
-        .def_prop_ro("collective", [](const NcclTestsRun& r) { return r.collective ? std::optional<std::string>(collective_name(*r.collective)) : std::nullopt; })
+        .def_prop_ro("collective", [](const NcclTestsRun& r) { return r.collective ? std::optional<std::string>(enum_name(*r.collective)) : std::nullopt; })
         .def_ro("program", &NcclTestsRun::program)
         .def_ro("version", &NcclTestsRun::version)
         .def_ro("ranks", &NcclTestsRun::ranks)
@@ -223,7 +220,7 @@ void bind_calibration(nb::module_& m) {
              "Fits t = latency + S f(n) / busbw on the rows up to max_fit_bytes; the larger rows are held out and predicted.")
         .def("__repr__", [](const NcclTestsRun& r) {
             return "NcclTestsRun('" + r.file + "', line " + std::to_string(r.first_line) + ", " +
-                   (r.collective ? std::string(collective_name(*r.collective)) : std::string("collective unknown")) + ", ranks=" +
+                   (r.collective ? std::string(enum_name(*r.collective)) : std::string("collective unknown")) + ", ranks=" +
                    std::to_string(r.ranks) + ", " + std::to_string(r.rows.size()) + " rows)";
         });
 
@@ -241,7 +238,7 @@ void bind_calibration(nb::module_& m) {
           nb::arg("path"), nb::arg("collective").none() = nb::none(), "parse_nccl_tests on a file.");
 
     nb::class_<CollectiveRecord>(m, "CollectiveRecord", "One collective of a calibration record: its rows and fitted model.")
-        .def_prop_ro("collective", [](const CollectiveRecord& c) { return std::string(collective_name(c.collective)); })
+        .def_prop_ro("collective", [](const CollectiveRecord& c) { return std::string(enum_name(c.collective)); })
         .def_ro("ranks", &CollectiveRecord::ranks)
         .def_ro("nodes", &CollectiveRecord::nodes)
         .def_ro("algorithm", &CollectiveRecord::algorithm)

@@ -71,8 +71,7 @@ PyEstimate run_estimate(const PyScenario& s, const std::optional<std::filesystem
 
 nb::dict breakdown_of(const OptionEstimate& o) {
     nb::dict d;
-    for (std::size_t i = 0; i < energy_part_count; ++i)
-        d[nb::str(std::string(energy_part_name(static_cast<EnergyPart>(i))).c_str())] = in_joules(o.energy.per_token[i]);
+    for (const EnergyPart part : enum_values<EnergyPart>()) d[nb::str(std::string(enum_name(part)).c_str())] = in_joules(o.energy.per_token[part]);
     return d;
 }
 
@@ -96,8 +95,8 @@ nb::dict option_record(const OptionEstimate& o) {
     d["pp"] = o.parallelism.pp;
     d["gpus"] = o.energy.gpus;
     d["cycle_s"] = in_seconds(o.cycle.cycle);
-    for (std::size_t i = 0; i < energy_part_count; ++i)
-        d[nb::str((std::string(energy_part_name(static_cast<EnergyPart>(i))) + "_j_per_token").c_str())] = in_joules(o.energy.per_token[i]);
+    for (const EnergyPart part : enum_values<EnergyPart>())
+        d[nb::str((std::string(enum_name(part)) + "_j_per_token").c_str())] = in_joules(o.energy.per_token[part]);
     return d;
 }
 
@@ -111,12 +110,12 @@ nb::list breakdown_records(const PyEstimate& e) {
     nb::list rows;
     for (const auto& o : e.estimate.options) {
         const double total = j_per_token(o);
-        for (std::size_t i = 0; i < energy_part_count; ++i) {
+        for (const EnergyPart part : enum_values<EnergyPart>()) {
             nb::dict d;
             d["option"] = o.energy.option;
-            d["part"] = std::string(energy_part_name(static_cast<EnergyPart>(i)));
-            d["j_per_token"] = in_joules(o.energy.per_token[i]);
-            d["share_pct"] = total > 0.0 ? 100.0 * in_joules(o.energy.per_token[i]) / total : 0.0;
+            d["part"] = std::string(enum_name(part));
+            d["j_per_token"] = in_joules(o.energy.per_token[part]);
+            d["share_pct"] = total > 0.0 ? 100.0 * in_joules(o.energy.per_token[part]) / total : 0.0;
             rows.append(d);
         }
     }
@@ -126,18 +125,19 @@ nb::list breakdown_records(const PyEstimate& e) {
 nb::object estimate_dict(const PyEstimate& e) { return to_python(estimate_json(*e.scenario.scenario, e.estimate)); }
 
 // The serving cycle's step of that name; a training estimate has none.
-const StepTime& serving_phase(const PyEstimate& e, const char* name) {
+const StepTime& serving_phase(const PyEstimate& e, Phase phase) {
+    const std::string_view name = enum_name(phase);
     if (e.scenario.scenario->mode != Mode::serving)
         throw argument_error(std::string(name) + "_step", "in a training estimate", "serving only: a training step has no " + std::string(name),
                              "phase_records() and cycle_s");
-    return e.estimate.cycle.phase(name);
+    return e.estimate.cycle.phase(phase);
 }
 
 nb::list phase_records(const PyEstimate& e) {
     nb::list rows;
     for (const auto& ph : e.estimate.cycle.phases) {
         nb::dict d;
-        d["phase"] = ph.name;
+        d["phase"] = std::string(enum_name(ph.phase));
         d["step_s"] = in_seconds(ph.time.total);
         d["repeats"] = ph.repeats;
         d["gemm_s"] = in_seconds(ph.time.gemm);
@@ -197,13 +197,7 @@ std::vector<std::string> names_of(const Map& m) {
 }  // namespace
 
 void bind_estimate(nb::module_& m) {
-    m.def("energy_part_names",
-          [] {
-              std::vector<std::string> out;
-              for (std::size_t i = 0; i < energy_part_count; ++i) out.emplace_back(energy_part_name(static_cast<EnergyPart>(i)));
-              return out;
-          },
-          "The parts of the J/token breakdown, in report order.");
+    m.def("energy_part_names", &enum_names<EnergyPart>, "The parts of the J/token breakdown, in report order.");
 
     nb::class_<PyCatalogs>(m, "Catalogs", "Everything a scenario's names refer to: LLMs, GPUs, systems, options, links, photonic cores.")
         .def_static("load",
@@ -252,7 +246,7 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("model", [](const PyScenario& s) { return s.scenario->model; })
         .def_prop_ro("system", [](const PyScenario& s) { return s.scenario->system; })
         .def_prop_ro("gpu", [](const PyScenario& s) { return s.scenario->gpu; })
-        .def_prop_ro("mode", [](const PyScenario& s) { return std::string(mode_name(s.scenario->mode)); }, "\"serving\" or \"training\".")
+        .def_prop_ro("mode", [](const PyScenario& s) { return std::string(enum_name(s.scenario->mode)); }, "\"serving\" or \"training\".")
         .def_prop_ro("batch", [](const PyScenario& s) { return serving_value(s, s.scenario->point.batch); }, "Serving; None in training.")
         .def_prop_ro("prompt_tokens", [](const PyScenario& s) { return serving_value(s, s.scenario->point.prompt_tokens); })
         .def_prop_ro("output_tokens", [](const PyScenario& s) { return serving_value(s, s.scenario->point.output_tokens); })
@@ -315,13 +309,13 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("options", [](const PyEstimate& e) { return e.estimate.options; })
         .def("option", [](const PyEstimate& e, const std::string& name) { return option_named(e, name); }, nb::arg("name"))
         .def_prop_ro("calibration_source", [](const PyEstimate& e) { return e.estimate.calibration_source; })
-        .def_prop_ro("mode", [](const PyEstimate& e) { return std::string(mode_name(e.scenario.scenario->mode)); },
+        .def_prop_ro("mode", [](const PyEstimate& e) { return std::string(enum_name(e.scenario.scenario->mode)); },
                      "\"serving\" or \"training\".")
-        .def_prop_ro("decode_step_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, "decode").total); },
+        .def_prop_ro("decode_step_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, Phase::decode).total); },
                      "Serving: one decode step (one stage's time); InputError for a training estimate.")
-        .def_prop_ro("prefill_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, "prefill").total); },
+        .def_prop_ro("prefill_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, Phase::prefill).total); },
                      "Serving: the batch's prefill.")
-        .def_prop_ro("gpu_power_decode_w", [](const PyEstimate& e) { return in_watts(serving_phase(e, "decode").gpu_power); })
+        .def_prop_ro("gpu_power_decode_w", [](const PyEstimate& e) { return in_watts(serving_phase(e, Phase::decode).gpu_power); })
         .def_prop_ro("gpus_per_replica", [](const PyEstimate& e) { return e.estimate.cycle.gpus; },
                      "GPUs of the scenario's replica (serving) or job (training).")
         .def_prop_ro("cycle_s", [](const PyEstimate& e) { return in_seconds(e.estimate.cycle.cycle); },

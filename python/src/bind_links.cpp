@@ -43,7 +43,7 @@ std::optional<std::pair<double, double>> range_of(const std::optional<PublishedR
 }
 
 const OpticalLane& optics_of(const LinkArchetype& a, const char* what) {
-    if (!a.optics) throw argument_error(what, a.name, "the link has no optical lane (" + std::string(kind_name(a.kind)) + ")",
+    if (!a.optics) throw argument_error(what, a.name, "the link has no optical lane (" + std::string(enum_name(a.kind)) + ")",
                                         "an optical link: dsp-pluggable, lpo, cpo or optical-io");
     return *a.optics;
 }
@@ -53,30 +53,28 @@ std::optional<double> margin_db(const LinkReport& r) {
     return r.optical->budget.margin().value();
 }
 
-nb::dict by_component(const std::array<Power, component_count>& values, double scale) {
+nb::dict by_component(const EnumArray<Component, Power>& values, double scale) {
     nb::dict out;
-    for (std::size_t i = 0; i < component_count; ++i)
-        out[nb::str(std::string(component_name(static_cast<Component>(i))).c_str())] = in_watts(values[i]) * scale;
+    for (const Component c : enum_values<Component>()) out[nb::str(std::string(enum_name(c)).c_str())] = in_watts(values[c]) * scale;
     return out;
 }
 
 nb::dict breakdown_pj_per_bit(const LinkReport& r) {
     nb::dict out;
-    for (std::size_t i = 0; i < component_count; ++i) {
-        const auto c = static_cast<Component>(i);
-        out[nb::str(std::string(component_name(c)).c_str())] = in_picojoules_per_bit(r.component_energy_per_bit(c));
+    for (const Component c : enum_values<Component>()) {
+        out[nb::str(std::string(enum_name(c)).c_str())] = in_picojoules_per_bit(r.component_energy_per_bit(c));
     }
     return out;
 }
 
-double laser_power_w(const LinkReport& r) { return in_watts(r.end_power[static_cast<std::size_t>(Component::laser)]); }
+double laser_power_w(const LinkReport& r) { return in_watts(r.end_power[Component::laser]); }
 
 nb::dict record_of(const PyLinkReport& p) {
     const LinkReport& r = p.report;
     const LinkArchetype& a = *p.archetype;
     nb::dict d;
     d["name"] = a.name;
-    d["kind"] = std::string(kind_name(a.kind));
+    d["kind"] = std::string(enum_name(a.kind));
     d["payload_rate_gbit_per_s"] = in_gigabits_per_second(r.payload_rate);
     d["line_rate_gbit_per_s"] = in_gigabits_per_second(r.line_rate);
     d["module_power_w"] = in_watts(r.module_power);
@@ -89,9 +87,8 @@ nb::dict record_of(const PyLinkReport& p) {
     const auto published = range_of(a.published_module_power_w);
     d["published_module_power_w_low"] = published ? nb::object(nb::float_(published->first)) : nb::none();
     d["published_module_power_w_high"] = published ? nb::object(nb::float_(published->second)) : nb::none();
-    for (std::size_t i = 0; i < component_count; ++i) {
-        const auto c = static_cast<Component>(i);
-        d[nb::str((std::string(component_name(c)) + "_pj_per_bit").c_str())] = in_picojoules_per_bit(r.component_energy_per_bit(c));
+    for (const Component c : enum_values<Component>()) {
+        d[nb::str((std::string(enum_name(c)) + "_pj_per_bit").c_str())] = in_picojoules_per_bit(r.component_energy_per_bit(c));
     }
     return d;
 }
@@ -161,12 +158,12 @@ void bind_links(nb::module_& m) {
 
     nb::class_<PyArchetype>(m, "LinkArchetype", "A link archetype from data/links.toml (or a variant made with with_optics).")
         .def_prop_ro("name", [](const PyArchetype& a) { return a.archetype->name; })
-        .def_prop_ro("kind", [](const PyArchetype& a) { return std::string(kind_name(a.archetype->kind)); })
+        .def_prop_ro("kind", [](const PyArchetype& a) { return std::string(enum_name(a.archetype->kind)); })
         .def_prop_ro("description", [](const PyArchetype& a) { return a.archetype->description; })
         .def_prop_ro("source", [](const PyArchetype& a) { return a.archetype->source; })
         .def_prop_ro("lanes", [](const PyArchetype& a) { return a.archetype->lanes; }, "Lanes per direction.")
         .def_prop_ro("symbol_rate_gbaud", [](const PyArchetype& a) { return in_gigabaud(a.archetype->symbol_rate); })
-        .def_prop_ro("modulation", [](const PyArchetype& a) { return std::string(photonics::name(a.archetype->modulation)); })
+        .def_prop_ro("modulation", [](const PyArchetype& a) { return std::string(enum_name(a.archetype->modulation)); })
         .def_prop_ro("fec", [](const PyArchetype& a) { return a.archetype->fec.name; })
         .def_prop_ro("line_rate_gbit_per_s", [](const PyArchetype& a) { return in_gigabits_per_second(line_rate(*a.archetype)); })
         .def_prop_ro("payload_rate_gbit_per_s", [](const PyArchetype& a) { return in_gigabits_per_second(payload_rate(*a.archetype)); })
@@ -195,13 +192,13 @@ void bind_links(nb::module_& m) {
              "InputError for a link without optics or a value out of range.")
         .def("evaluate", &evaluate_archetype, "Power by component, pJ/bit and optical budget at full symmetric load.")
         .def("to_dict", [](const PyArchetype& a) { return to_python(link_summary_json(*a.archetype)); })
-        .def("__repr__", [](const PyArchetype& a) { return "LinkArchetype('" + a.archetype->name + "', kind='" + std::string(kind_name(a.archetype->kind)) + "')"; });
+        .def("__repr__", [](const PyArchetype& a) { return "LinkArchetype('" + a.archetype->name + "', kind='" + std::string(enum_name(a.archetype->kind)) + "')"; });
 
     nb::class_<PyLinkReport>(m, "LinkReport",
                              "A link evaluated at full symmetric load. Powers: `module_power_w` one end's module, `link_power_w` and "
                              "`static_power_w` both ends; `pj_per_bit` both ends' power over both directions' payload.")
         .def_prop_ro("name", [](const PyLinkReport& r) { return r.archetype->name; })
-        .def_prop_ro("kind", [](const PyLinkReport& r) { return std::string(kind_name(r.archetype->kind)); })
+        .def_prop_ro("kind", [](const PyLinkReport& r) { return std::string(enum_name(r.archetype->kind)); })
         .def_prop_ro("archetype", [](const PyLinkReport& r) { return PyArchetype{r.catalog, r.archetype}; })
         .def_prop_ro("line_rate_gbit_per_s", [](const PyLinkReport& r) { return in_gigabits_per_second(r.report.line_rate); }, "Per direction.")
         .def_prop_ro("payload_rate_gbit_per_s", [](const PyLinkReport& r) { return in_gigabits_per_second(r.report.payload_rate); }, "Per direction.")
@@ -231,15 +228,14 @@ void bind_links(nb::module_& m) {
              [](const PyLinkReport& r) {
                  nb::list rows;
                  const double half = in_watts(r.report.link_power) / 2.0;
-                 for (std::size_t i = 0; i < component_count; ++i) {
-                     const auto c = static_cast<Component>(i);
+                 for (const Component c : enum_values<Component>()) {
                      nb::dict row;
                      row["link"] = r.archetype->name;
-                     row["component"] = std::string(component_name(c));
-                     row["w_per_end"] = in_watts(r.report.end_power[i]);
-                     row["static_w_per_end"] = in_watts(r.report.end_static_power[i]);
+                     row["component"] = std::string(enum_name(c));
+                     row["w_per_end"] = in_watts(r.report.end_power[c]);
+                     row["static_w_per_end"] = in_watts(r.report.end_static_power[c]);
                      row["pj_per_bit"] = in_picojoules_per_bit(r.report.component_energy_per_bit(c));
-                     row["share_pct"] = half > 0.0 ? 100.0 * in_watts(r.report.end_power[i]) / half : 0.0;
+                     row["share_pct"] = half > 0.0 ? 100.0 * in_watts(r.report.end_power[c]) / half : 0.0;
                      rows.append(row);
                  }
                  return rows;

@@ -15,16 +15,15 @@ const LinkCatalog& catalog() {
 }
 double sum_components_pj(const LinkReport& r) {
     double sum = 0.0;
-    for (std::size_t i = 0; i < component_count; ++i)
-        sum += in_picojoules_per_bit(r.component_energy_per_bit(static_cast<Component>(i)));
+    for (const Component c : enum_values<Component>()) sum += in_picojoules_per_bit(r.component_energy_per_bit(c));
     return sum;
 }
 }  // namespace
 
 TEST_CASE("the catalog has one archetype of every kind") {
-    for (const auto& kind : kind_names()) {
+    for (const auto& kind : enum_names<LinkKind>()) {
         bool found = false;
-        for (const auto& a : catalog().links()) found = found || kind_name(a.kind) == kind;
+        for (const auto& a : catalog().links()) found = found || enum_name(a.kind) == kind;
         CHECK_MESSAGE(found, kind);
     }
 }
@@ -35,7 +34,7 @@ TEST_CASE("breakdown sums to the total; static never exceeds it; module excludes
         const auto r = evaluate(a);
         CHECK(sum_components_pj(r) == doctest::Approx(in_picojoules_per_bit(r.energy_per_bit)).epsilon(1e-12));
         CHECK(r.static_power <= r.link_power * (1.0 + 1e-12));
-        const Power host = r.end_power[static_cast<std::size_t>(Component::host_serdes)];
+        const Power host = r.end_power[Component::host_serdes];
         CHECK(in_watts(r.module_power + host) == doctest::Approx(in_watts(r.link_power) / 2.0).epsilon(1e-12));
         if (a.idle_fill) CHECK(in_watts(r.static_power) == doctest::Approx(in_watts(r.link_power)));
         CHECK(r.payload_rate <= r.line_rate);
@@ -72,7 +71,7 @@ TEST_CASE("an external laser source is not charged the engine's DC-DC loss") {
     internal.optics->laser.external_source = false;
     const auto ext = evaluate(base);
     const auto in = evaluate(internal);
-    const Power laser = ext.end_power[static_cast<std::size_t>(Component::laser)];
+    const Power laser = ext.end_power[Component::laser];
     // The only difference is the conversion loss on the laser: P_laser (1/0.88 - 1).
     CHECK(in_watts(in.module_power - ext.module_power) == doctest::Approx(in_watts(laser) * (1.0 / 0.88 - 1.0)));
 }
@@ -98,7 +97,7 @@ TEST_CASE("property: a worse design channel never needs less laser power") {
             LinkArchetype a = base;
             a.optics->design_channel_loss = Decibel(loss);
             const auto r = evaluate(a);
-            const double laser = in_watts(r.end_power[static_cast<std::size_t>(Component::laser)]);
+            const double laser = in_watts(r.end_power[Component::laser]);
             CHECK(laser > previous_laser);
             CHECK(in_watts(r.link_power) >= previous_total);
             previous_laser = laser;
@@ -119,7 +118,7 @@ TEST_CASE("property: margin falls 1:1 with deployed channel loss") {
 
 TEST_CASE("without idle fill, only switching energy is dynamic") {
     const auto r = evaluate(catalog().find("optical_io_chiplet"));
-    const Power modulator = r.end_power[static_cast<std::size_t>(Component::modulator)];
+    const Power modulator = r.end_power[Component::modulator];
     CHECK(modulator.value() > 0.0);
     // All other circuits carry static_fraction 1; conversion (none here) would scale with load.
     CHECK(in_watts(r.link_power - r.static_power) == doctest::Approx(2.0 * in_watts(modulator)));

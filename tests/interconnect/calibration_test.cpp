@@ -19,7 +19,7 @@ TEST_CASE("block-to-product factor matches its derivation from NVIDIA's 400G DR4
     const DataRate lane_rate = gigabits_per_second(106.25);
     const auto& dr8 = c.find("dsp_pluggable_800g");
     const auto report = evaluate(dr8);
-    const double laser_per_lane_w = in_watts(report.end_power[static_cast<std::size_t>(Component::laser)]) / dr8.lanes;
+    const double laser_per_lane_w = in_watts(report.end_power[Component::laser]) / dr8.lanes;
     const double blocks_w = in_watts(circuit_power(e.dsps.at("dsp_800g_blocks"), 1, lane_rate)) +
                             in_watts(circuit_power(e.drivers.at("mzm_driver_linear_100g"), 1, lane_rate)) +
                             in_watts(dr8.optics->tia.power);

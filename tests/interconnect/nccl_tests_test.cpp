@@ -106,7 +106,7 @@ TEST_CASE("nccl-tests: fitted on rows up to 1 GiB, each real log's rows of 2 GiB
         for (const auto& run : read_nccl_tests_file(*path)) {
             const CollectiveFit fit = fit_collective(run, bytes(1073741824.0));
             REQUIRE(fit.median_held_out_error.has_value());
-            MESSAGE(name << " " << collective_name(fit.collective) << ": latency " << in_microseconds(fit.latency) << " us, busbw "
+            MESSAGE(name << " " << enum_name(fit.collective) << ": latency " << in_microseconds(fit.latency) << " us, busbw "
                          << gbps(fit.bus_bandwidth) << " GB/s, median held-out error " << 100.0 * *fit.median_held_out_error << " %");
             CHECK(fit.held_out.size() == 2 * std::count_if(run.rows.begin(), run.rows.end(),
                                                            [](const NcclTestsRow& r) { return in_bytes(r.size) > 1073741824.0; }));

@@ -64,7 +64,7 @@ TEST_CASE("parallelism search: a 37 ms target that only the optical scale-up dom
     for (const auto& o : e.options) {
         CAPTURE(o.energy.option);
         CHECK(in_bytes(o.memory.total()) <= capacity);
-        CHECK(in_seconds(o.inter_token_latency) == doctest::Approx(o.parallelism.pp * in_seconds(o.cycle.phase("decode").total)));
+        CHECK(in_seconds(o.inter_token_latency) == doctest::Approx(o.parallelism.pp * in_seconds(o.cycle.phase(Phase::decode).total)));
     }
     // Copper nodes of 8: no candidate meets 37 ms, so the least-latency one that fits is reported.
     CHECK_FALSE(option("baseline").meets_latency_target);

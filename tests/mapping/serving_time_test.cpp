@@ -116,14 +116,14 @@ TEST_CASE("serving estimate: a cycle is the prefill and output-length decode ste
     LlmSpec m = llms.llms.at("llama_3_1_8b");
     const ServingPoint s{8, 600, 600, 2.0, 2.0, 2.0};
     const CycleEstimate e = estimate_serving(m, {1, 1, 1, 8}, s, gpus.gpus.at("h100_sxm"), cal, {});
-    CHECK(in_seconds(e.cycle) == doctest::Approx(in_seconds(e.phase("prefill").total) + 600.0 * in_seconds(e.phase("decode").total)));
+    CHECK(in_seconds(e.cycle) == doctest::Approx(in_seconds(e.phase(Phase::prefill).total) + 600.0 * in_seconds(e.phase(Phase::decode).total)));
     CHECK(e.tokens == 4800.0);
-    CHECK_THROWS_AS((void)e.phase("optimizer"), std::out_of_range);
+    CHECK_THROWS_AS((void)e.phase(Phase::optimizer), std::out_of_range);
     CHECK(in_joules(e.gpu_only_energy_per_token()) * e.tokens_per_s() ==
           doctest::Approx(in_joules(e.gpu_energy) / in_seconds(e.cycle)));  // J/token x tokens/s = W
     // Decode of an 8B model at batch 8 reads its 16 GB of weights every step: at 3350 x 0.8 GB/s,
     // at least 6.0 ms.
-    CHECK(in_seconds(e.phase("decode").total) > 16.06e9 / 2680e9);
+    CHECK(in_seconds(e.phase(Phase::decode).total) > 16.06e9 / 2680e9);
     // More batch never lowers tokens/s (weights are shared by the batch).
     double previous = 0.0;
     for (int batch : {1, 2, 8, 32, 128}) {

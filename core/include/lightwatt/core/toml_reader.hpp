@@ -16,6 +16,7 @@
 
 #include <toml++/toml.h>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/core/error.hpp"
 
 namespace lightwatt {
@@ -66,6 +67,17 @@ public:
     [[nodiscard]] std::string choice(std::string_view key, const std::vector<std::string>& allowed);
     [[nodiscard]] std::optional<std::string> optional_choice(std::string_view key,
                                                              const std::vector<std::string>& allowed);
+    // A string naming an enumerator of E (by its EnumTable); an unknown one is "unknown NOUN"
+    // with the table's noun.
+    template <NamedEnum E>
+    [[nodiscard]] E choice(std::string_view key) {
+        return *enum_parse<E>(choice(key, enum_names<E>(), enum_noun<E>()));
+    }
+    template <NamedEnum E>
+    [[nodiscard]] std::optional<E> optional_choice(std::string_view key) {
+        if (lookup(key) == nullptr) return std::nullopt;
+        return choice<E>(key);
+    }
     [[nodiscard]] TableReader table(std::string_view key);
     [[nodiscard]] std::optional<TableReader> optional_table(std::string_view key);
 
@@ -97,6 +109,7 @@ public:
     [[nodiscard]] std::string value_text(std::string_view key) const;
 
 private:
+    std::string choice(std::string_view key, const std::vector<std::string>& allowed, std::string_view noun);
     const toml::node* lookup(std::string_view key);
     const toml::node& require(std::string_view key, std::string_view expected);
     [[nodiscard]] std::string key_path(std::string_view key) const;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/core/units.hpp"
 
 namespace lightwatt::interconnect {
@@ -25,11 +26,8 @@ enum class Collective {
     hypercube,
 };
 
-std::string_view collective_name(Collective c);
-std::optional<Collective> collective_from_name(std::string_view name);
 // The nccl-tests program that measures a collective ("all_reduce_perf", also "..._perf_mpi").
 std::optional<Collective> collective_from_program(std::string_view program);
-const std::vector<std::string>& collective_names();
 
 // busbw = algbw x factor (nccl-tests src/*.cu *GetBw, doc/PERFORMANCE.md): the bandwidth at the
 // bottleneck link of a bandwidth-optimal algorithm over `ranks` ranks:
@@ -39,7 +37,6 @@ double bus_bandwidth_factor(Collective c, int ranks);
 
 // NCCL protocols (NCCL_PROTO).
 enum class NcclProtocol { ll, ll128, simple };
-std::string_view protocol_name(NcclProtocol p);
 
 // Latency of a ring collective in NCCL's tuning model (src/graph/tuning.cc, NCCL 2.30):
 //   lat = baseLat[ring][p] + (nsteps - nInterSteps) hwLat[NVLink][ring][p] + nInterSteps hwLat[NET][ring][p]
@@ -51,3 +48,20 @@ std::string_view protocol_name(NcclProtocol p);
 Time nccl_ring_latency(Collective c, int ranks, int nodes, NcclProtocol p);
 
 }  // namespace lightwatt::interconnect
+
+template <>
+struct lightwatt::EnumTable<lightwatt::interconnect::Collective> {
+    using enum interconnect::Collective;
+    static constexpr auto entries = std::to_array<EnumEntry<interconnect::Collective>>(
+        {{all_reduce, "all_reduce"}, {all_gather, "all_gather"}, {reduce_scatter, "reduce_scatter"}, {alltoall, "alltoall"},
+         {sendrecv, "sendrecv"}, {broadcast, "broadcast"}, {reduce, "reduce"}, {gather, "gather"}, {scatter, "scatter"},
+         {hypercube, "hypercube"}});
+    static constexpr std::string_view noun = "collective";
+};
+
+template <>
+struct lightwatt::EnumTable<lightwatt::interconnect::NcclProtocol> {
+    using enum interconnect::NcclProtocol;
+    static constexpr auto entries = std::to_array<EnumEntry<interconnect::NcclProtocol>>({{ll, "LL"}, {ll128, "LL128"}, {simple, "Simple"}});
+    static constexpr std::string_view noun = "protocol";
+};

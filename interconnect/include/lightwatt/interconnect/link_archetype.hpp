@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lightwatt/core/decibel.hpp"
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/core/units.hpp"
 #include "lightwatt/interconnect/electronics.hpp"
 #include "lightwatt/photonics/fec.hpp"
@@ -22,9 +23,17 @@
 namespace lightwatt::interconnect {
 
 enum class LinkKind { copper, aec, dsp_pluggable, lpo, cpo, optical_io };
-std::string_view kind_name(LinkKind k);
-std::optional<LinkKind> kind_from_name(std::string_view name);
-const std::vector<std::string>& kind_names();
+
+}  // namespace lightwatt::interconnect
+
+template <>
+struct lightwatt::EnumTable<lightwatt::interconnect::LinkKind> {
+    using enum interconnect::LinkKind;
+    static constexpr auto entries = std::to_array<EnumEntry<interconnect::LinkKind>>(
+        {{copper, "copper"}, {aec, "aec"}, {dsp_pluggable, "dsp-pluggable"}, {lpo, "lpo"}, {cpo, "cpo"}, {optical_io, "optical-io"}});
+};
+
+namespace lightwatt::interconnect {
 
 // The optical lane of an archetype: the transmitter's path, laser, receiver, and the channels it
 // is designed for and deployed on.
@@ -82,8 +91,18 @@ struct LinkArchetype {
 
 // Power components of one end, in the order reports list them.
 enum class Component { host_serdes, dsp, driver, modulator, tia, laser, tuning, housekeeping, power_conversion };
-inline constexpr std::size_t component_count = 9;
-std::string_view component_name(Component c);
+
+}  // namespace lightwatt::interconnect
+
+template <>
+struct lightwatt::EnumTable<lightwatt::interconnect::Component> {
+    using enum interconnect::Component;
+    static constexpr auto entries = std::to_array<EnumEntry<interconnect::Component>>(
+        {{host_serdes, "host_serdes"}, {dsp, "dsp"}, {driver, "driver"}, {modulator, "modulator"}, {tia, "tia"}, {laser, "laser"},
+         {tuning, "tuning"}, {housekeeping, "housekeeping"}, {power_conversion, "power_conversion"}});
+};
+
+namespace lightwatt::interconnect {
 
 struct OpticalBudgetReport {
     photonics::Sensitivity sensitivity;
@@ -102,8 +121,8 @@ struct LinkReport {
     DataRate line_rate{};                 // per direction
     DataRate payload_rate{};              // per direction
     // Per end, by component; the module's share excludes host SerDes.
-    std::array<Power, component_count> end_power{};
-    std::array<Power, component_count> end_static_power{};
+    EnumArray<Component, Power> end_power{};
+    EnumArray<Component, Power> end_static_power{};
     Power module_power{};                 // one end's module (engine + laser share for CPO)
     Power static_power{};                 // both ends
     Power link_power{};                   // both ends, full load

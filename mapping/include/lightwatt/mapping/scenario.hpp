@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/interconnect/calibration_record.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
 #include "lightwatt/mapping/offload_accuracy.hpp"
@@ -20,7 +21,17 @@
 namespace lightwatt::mapping {
 
 enum class Mode { serving, training };
-std::string_view mode_name(Mode m);
+
+}  // namespace lightwatt::mapping
+
+template <>
+struct lightwatt::EnumTable<lightwatt::mapping::Mode> {
+    static constexpr auto entries =
+        std::to_array<EnumEntry<mapping::Mode>>({{mapping::Mode::serving, "serving"}, {mapping::Mode::training, "training"}});
+    static constexpr std::string_view noun = "mode";
+};
+
+namespace lightwatt::mapping {
 
 struct Scenario {
     std::string file, description;

@@ -93,7 +93,7 @@ StepTime time_step(const StepWork& work, const Parallelism& p, const ServingPoin
 // prefill, then output_tokens decode steps) or a training step (micro-batches, pipeline bubble,
 // optimizer), each phase one step's time and per-GPU energy repeated `repeats` times.
 struct CyclePhase {
-    std::string name;               // "prefill", "decode", "forward_backward", "pipeline_bubble", "optimizer"
+    Phase phase = Phase::decode;
     StepTime time;
     double repeats = 0;
 };
@@ -109,12 +109,12 @@ struct CycleEstimate {
     bool gemm_from_calibration = true, collectives_from_calibration = true;
     [[nodiscard]] double tokens_per_s() const { return tokens / in_seconds(cycle); }
     [[nodiscard]] Energy gpu_only_energy_per_token() const { return gpu_energy / tokens; }
-    // The phase of that name; std::out_of_range when the cycle has none.
-    [[nodiscard]] const StepTime& phase(std::string_view name) const;
+    // The step of that phase; std::out_of_range when the cycle has none.
+    [[nodiscard]] const StepTime& phase(Phase p) const;
 };
 
 // Adds `repeats` of a step to a cycle: its time, its GPUs' energy, its traffic.
-void add_phase(CycleEstimate& cycle, std::string name, const StepTime& t, double repeats, const StepWork& work);
+void add_phase(CycleEstimate& cycle, Phase phase, const StepTime& t, double repeats, const StepWork& work);
 
 // A serving cycle on one replica of tp x pp GPUs: per output token of batch x output_tokens.
 CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,

@@ -12,10 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/interconnect/link_archetype.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
 #include "lightwatt/mapping/serving_time.hpp"
+#include "lightwatt/photonics/converter.hpp"
 
 namespace lightwatt::mapping {
 
@@ -57,16 +59,27 @@ SystemCatalog load_system_catalog(const std::filesystem::path& data_dir);
 enum class EnergyPart {
     gpu_static, gpu_compute, gpu_hbm, photonic_cores, scale_up_links, scale_up_switches, scale_out_optics, scale_out_switches, host, facility
 };
-inline constexpr std::size_t energy_part_count = 10;
-std::string_view energy_part_name(EnergyPart p);
+
+}  // namespace lightwatt::mapping
+
+template <>
+struct lightwatt::EnumTable<lightwatt::mapping::EnergyPart> {
+    using enum mapping::EnergyPart;
+    static constexpr auto entries = std::to_array<EnumEntry<mapping::EnergyPart>>(
+        {{gpu_static, "gpu_static"}, {gpu_compute, "gpu_compute"}, {gpu_hbm, "gpu_hbm"}, {photonic_cores, "photonic_cores"},
+         {scale_up_links, "scale_up_links"}, {scale_up_switches, "scale_up_switches"}, {scale_out_optics, "scale_out_optics"},
+         {scale_out_switches, "scale_out_switches"}, {host, "host"}, {facility, "facility"}});
+};
+
+namespace lightwatt::mapping {
 
 struct SystemEnergy {
     std::string option;
-    std::array<Energy, energy_part_count> per_token{};  // per token (serving: output token; training: token trained on)
+    EnumArray<EnergyPart, Energy> per_token{};          // per token (serving: output token; training: token trained on)
     double tokens_per_s = 0.0;                           // of the GPUs below
     int gpus = 0;                                        // a serving replica, or a training job's GPUs
     [[nodiscard]] Energy total() const;
-    [[nodiscard]] Energy part(EnergyPart p) const { return per_token[static_cast<std::size_t>(p)]; }
+    [[nodiscard]] Energy part(EnergyPart p) const { return per_token[p]; }
     // All-in power per GPU (IT and facility): what a power budget divides by.
     [[nodiscard]] Power power_per_gpu() const { return watts(in_joules(total()) * tokens_per_s / static_cast<double>(gpus)); }
 };
@@ -74,8 +87,8 @@ struct SystemEnergy {
 // Where a catalog input is a range, the estimate carries low and high companions: links with a
 // published module-power range (e.g. 14-16 W per 800G DSP module) take its ends in place of the
 // modelled module power at both ends of each link (photonic converters take the catalog's spread
-// in the serving estimate, scenario.cpp).
-enum class Spread { low, typical, high };
+// in the serving estimate, scenario.cpp). One low/typical/high for converters and links alike.
+using Spread = photonics::SpreadPoint;
 
 // A link's cost to the system at its full-load point: static power of both ends (at a Spread's
 // end, the published module power range in place of the modelled module), energy per bit above
@@ -91,7 +104,7 @@ LinkCost link_cost(const interconnect::LinkArchetype& a, Spread spread);
 // Every archetype of a catalog evaluated once, at each Spread: what repeated estimates reuse
 // (interconnect::evaluate is most of an estimate's time otherwise).
 struct LinkCosts {
-    std::map<std::string, std::array<LinkCost, 3>> by_name;  // [low, typical, high]
+    std::map<std::string, EnumArray<Spread, LinkCost>> by_name;
     static LinkCosts of(const interconnect::LinkCatalog& links);
     // std::out_of_range for a name the catalog did not have.
     [[nodiscard]] const LinkCost& at(const std::string& name, Spread spread) const;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/interconnect/collective.hpp"
 #include "lightwatt/mapping/llm.hpp"
 
@@ -34,9 +35,29 @@ struct ServingPoint {
     double bytes_per_kv = 2.0;
 };
 
-enum class Phase { prefill, decode, forward_backward, optimizer };
+// A cycle's phases (serving_time.hpp, CyclePhase); the pipeline bubble is a phase of time only.
+enum class Phase { prefill, decode, forward_backward, pipeline_bubble, optimizer };
 enum class FabricTier { scale_up, scale_out };
-std::string_view tier_name(FabricTier t);
+
+}  // namespace lightwatt::mapping
+
+template <>
+struct lightwatt::EnumTable<lightwatt::mapping::Phase> {
+    using enum mapping::Phase;
+    static constexpr auto entries = std::to_array<EnumEntry<mapping::Phase>>({{prefill, "prefill"},
+                                                                               {decode, "decode"},
+                                                                               {forward_backward, "forward_backward"},
+                                                                               {pipeline_bubble, "pipeline_bubble"},
+                                                                               {optimizer, "optimizer"}});
+};
+
+template <>
+struct lightwatt::EnumTable<lightwatt::mapping::FabricTier> {
+    static constexpr auto entries = std::to_array<EnumEntry<mapping::FabricTier>>(
+        {{mapping::FabricTier::scale_up, "scale_up"}, {mapping::FabricTier::scale_out, "scale_out"}});
+};
+
+namespace lightwatt::mapping {
 
 struct GemmOp {
     std::string name;              // "qkv", "attention_out", "gate_up", "down", "router", "experts", "lm_head"

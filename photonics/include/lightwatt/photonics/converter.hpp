@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/core/units.hpp"
 
@@ -45,13 +46,33 @@ struct ConverterModel {
 };
 
 enum class ConverterKind { adc, dac };
+// Where in a catalog range a figure is taken; mapping's link costs use the same three points.
 enum class SpreadPoint { low, typical, high };
 // Which term of max(floor, E_W, E_S) sets the energy.
 enum class ConverterLimit { floor, walden, schreier };
 
-[[nodiscard]] std::string_view converter_kind_name(ConverterKind k);   // "adc", "dac"
-[[nodiscard]] std::string_view spread_point_name(SpreadPoint p);       // "low", "typical", "high"
-[[nodiscard]] std::string_view converter_limit_name(ConverterLimit l); // "floor", "walden", "schreier"
+}  // namespace lightwatt::photonics
+
+template <>
+struct lightwatt::EnumTable<lightwatt::photonics::ConverterKind> {
+    static constexpr auto entries = std::to_array<EnumEntry<photonics::ConverterKind>>(
+        {{photonics::ConverterKind::adc, "adc"}, {photonics::ConverterKind::dac, "dac"}});
+};
+
+template <>
+struct lightwatt::EnumTable<lightwatt::photonics::SpreadPoint> {
+    using enum photonics::SpreadPoint;
+    static constexpr auto entries = std::to_array<EnumEntry<photonics::SpreadPoint>>({{low, "low"}, {typical, "typical"}, {high, "high"}});
+};
+
+template <>
+struct lightwatt::EnumTable<lightwatt::photonics::ConverterLimit> {
+    using enum photonics::ConverterLimit;
+    static constexpr auto entries =
+        std::to_array<EnumEntry<photonics::ConverterLimit>>({{floor, "floor"}, {walden, "walden"}, {schreier, "schreier"}});
+};
+
+namespace lightwatt::photonics {
 
 // SNDR of an ideal quantiser with `enob` effective bits: 6.02 ENOB + 1.76 dB, and its inverse.
 [[nodiscard]] double sndr_db_from_enob(double enob);
