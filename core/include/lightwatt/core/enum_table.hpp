@@ -54,13 +54,19 @@ constexpr bool lists_enumerators_in_order() {
 }
 
 // Whether the value V has an enumerator: GCC and Clang spell a named value by its name in
-// __PRETTY_FUNCTION__ ("V = ns::E::last") and an unnamed one as a cast ("V = (ns::E)9").
+// __PRETTY_FUNCTION__ ("V = ns::E::last", Clang "V = (anonymous namespace)::E::last") and an
+// unnamed one as a cast ("V = (ns::E)9", "V = ((anonymous namespace)::E)-1"): a cast's closing
+// parenthesis is followed by the number, a namespace's by "::".
 template <auto V>
 constexpr bool has_enumerator() {
 #if defined(__GNUC__) || defined(__clang__)
     constexpr std::string_view signature = __PRETTY_FUNCTION__;
     constexpr std::size_t at = signature.find("V = ");
-    return at != std::string_view::npos && signature[at + 4] != '(';
+    if (at == std::string_view::npos) return false;
+    constexpr std::string_view value = signature.substr(at + 4);
+    if (value.front() != '(') return true;
+    constexpr std::size_t close = value.rfind(')');
+    return close + 1 < value.size() && value[close + 1] == ':';
 #else
     return false;  // no check on other compilers; the order check above still runs
 #endif
