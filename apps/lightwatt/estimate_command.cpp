@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 #include <sstream>
+#include <string_view>
 
 #include "lightwatt/core/untrusted_input.hpp"
 #include "lightwatt/core/error.hpp"
@@ -38,6 +39,24 @@ std::string csv_of(const Estimate& e) {
     return out.str();
 }
 
+// Text from the inputs (option and model names, the scenario's summary) as SVG character data:
+// control characters escaped as in every text output, then XML's five special characters as
+// entities, so a name cannot close an element or inject markup into the chart.
+std::string svg_text(std::string_view text) {
+    std::string out;
+    for (const char c : escape_text(text)) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
 // A stacked horizontal bar per option, parts in a fixed colour order, with a legend.
 std::string svg_of(const Scenario& s, const Estimate& e) {
     static constexpr auto colours = make_enum_array<EnergyPart, const char*>(
@@ -50,11 +69,11 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
     std::ostringstream svg;
     svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"" << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
     svg << "<text x=\"10\" y=\"20\" font-size=\"14\">" << (s.mode == Mode::serving ? "Energy per output token" : "Energy per trained token")
-        << " by part (J): " << s.model << ", " << workload_summary(s) << ", " << e.cycle.gpus << " GPUs</text>\n";
+        << " by part (J): " << svg_text(s.model) << ", " << svg_text(workload_summary(s)) << ", " << e.cycle.gpus << " GPUs</text>\n";
     for (std::size_t r = 0; r < e.options.size(); ++r) {
         const auto& o = e.options[r];
         const double y = top + static_cast<double>(r) * (bar + gap);
-        svg << "<text x=\"10\" y=\"" << y + bar * 0.7 << "\">" << o.energy.option << "</text>\n";
+        svg << "<text x=\"10\" y=\"" << y + bar * 0.7 << "\">" << svg_text(o.energy.option) << "</text>\n";
         double x = left;
         for (const EnergyPart part : enum_values<EnergyPart>()) {
             const double w = in_joules(o.energy.per_token[part]) / largest * width;

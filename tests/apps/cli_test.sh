@@ -298,6 +298,13 @@ check "hostile: 1e308 time at its row" 2 "" "slow.log:$row: field 5 = 1e308: not
 sed "s/^description = .*/description = \"x\\\\u001b]0;owned\\\\u0007\\\\u001b[2J\"/" "$data/scenarios/default.toml" >"$h/esc.toml"
 check "hostile: description escaped" 0 'x\\x1b\]0;owned\\x07\\x1b\[2J' "" -- estimate "$h/esc.toml"
 truth "hostile: no raw escape" not grep -q $'\x1b' "$work/out"
+# ... and the SVG chart holds input text as character data: an option named with markup.
+mkdir -p "$h/svgdata" && cp -r "$data"/. "$h/svgdata"/
+sed -i 's/^\[options\.lpo\]/[options."l<p\&o"]/' "$h/svgdata/options.toml"
+sed 's/"lpo"/"l<p\&o"/' "$data/scenarios/default.toml" >"$h/svg.toml"
+check "hostile: option name with markup" 0 "" "" -- --data-dir "$h/svgdata" estimate "$h/svg.toml" --plot "$h/markup.svg"
+truth "hostile: SVG escapes markup" grep -q "l&lt;p&amp;o" "$h/markup.svg"
+truth "hostile: SVG holds no raw markup" not grep -q "l<p" "$h/markup.svg"
 cp "$log" "$h/$(printf 'bad\nname.log')"
 check "hostile: newline in a log name" 0 "bad\\\\nname.log:" "" -- calibrate nccl-tests --collective all_reduce "$h/$(printf 'bad\nname.log')"
 
