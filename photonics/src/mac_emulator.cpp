@@ -63,7 +63,7 @@ void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig&
         throw config_error("laser_power_mw", format_number(in_milliwatts(c.laser_power_per_core)),
                            in_watts(c.laser_power_per_core) > 0.0 ? "more light than any laser delivers" : "must be positive",
                            "an optical power in (0, 1e6] mW");
-    if (!(c.clock.value() > 0.0)) throw config_error("clock_ghz", format_number(in_hertz(c.clock) * 1e-9),
+    if (!(c.clock.value() > 0.0)) throw config_error("clock_ghz", format_number(in_gigahertz(c.clock)),
                                                      "must be positive", "a clock > 0 GHz");
     check_emulation_size(w.rows(), w.cols(), x.cols(), c);
 }
