@@ -17,15 +17,13 @@ namespace {
 using interconnect::CalibrationRecord;
 using interconnect::CollectiveFit;
 
-// NCCL's bus-bandwidth cap of the LL protocol on Hopper, by node count 1 / 2 / >= 4 (llMaxBws,
-// src/graph/tuning.cc, NVIDIA/nccl 5067397c).
-DataRate ll_bus_bandwidth_cap(int nodes) { return gigabytes_per_second(nodes <= 1 ? 141.0 : (nodes == 2 ? 45.0 : 35.0)); }
-
-// The LL protocol's bus bandwidth in NCCL's ring model: a quarter of the protocol-free bandwidth
-// (a third for one-node collectives other than all-reduce), capped at llMaxBws (same source).
-DataRate ll_bus_bandwidth(DataRate bus, int nodes, interconnect::Collective c) {
+// The LL protocol's bus bandwidth in NCCL's ring model (src/graph/tuning.cc, NVIDIA/nccl
+// 5067397c): a quarter of the protocol-free bandwidth (a third for one-node collectives other than
+// all-reduce), capped at the GPU generation's llMaxBws for the nodes the collective spans.
+DataRate ll_bus_bandwidth(const GpuSpec& gpu, DataRate bus, int nodes, interconnect::Collective c) {
     const double share = (nodes > 1 || c == interconnect::Collective::all_reduce) ? 0.25 : 1.0 / 3.0;
-    return std::min(ll_bus_bandwidth_cap(nodes), bus * share);
+    const DataRate cap = gpu.nccl_ll_max_bus_bandwidth[nodes <= 1 ? 0 : (nodes == 2 ? 1 : 2)];
+    return std::min(cap, bus * share);
 }
 
 // A measured FLOP rate as a share of the peak, at most 1: the GEMM efficiency e.
@@ -133,6 +131,11 @@ GpuCatalog read_gpu_catalog(TableReader root) {
         g.hbm_capacity = gigabytes(r.number("hbm_gbyte", Range::positive()));
         g.nvlink_bandwidth = gigabytes_per_second(r.number("nvlink_gbyte_per_s", Range::positive()));
         g.tdp = watts(r.number("tdp_w", Range::positive()));
+        TableReader ll = r.table("nccl_ll_max_bus_gbyte_per_s");
+        g.nccl_ll_max_bus_bandwidth = {gigabytes_per_second(ll.number("one_node", Range::positive())),
+                                       gigabytes_per_second(ll.number("two_nodes", Range::positive())),
+                                       gigabytes_per_second(ll.number("more_nodes", Range::positive()))};
+        ll.finish();
         return g;
     });
     root.finish();
@@ -191,7 +194,7 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
         Time each{};
         if (const auto* rec = matching_fit(cal, op)) {
             const CollectiveFit& f = *rec->fit;
-            const DataRate ll_bus = ll_bus_bandwidth(f.bus_bandwidth, op.nodes, op.collective);
+            const DataRate ll_bus = ll_bus_bandwidth(gpu, f.bus_bandwidth, op.nodes, op.collective);
             const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
             const Time fitted = f.latency + on_bus / f.bus_bandwidth;
             each = std::min(ll, fitted);
@@ -208,7 +211,7 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
             // The faster of NCCL's LL and Simple protocols, as its tuner picks.
             const Time simple =
                 interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple) + on_bus / bus;
-            const DataRate ll_bus = ll_bus_bandwidth(bus, op.nodes, op.collective);
+            const DataRate ll_bus = ll_bus_bandwidth(gpu, bus, op.nodes, op.collective);
             const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
             each = std::min(ll, simple);
         }

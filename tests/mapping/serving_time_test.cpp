@@ -10,7 +10,7 @@ using lightwatt::testing::input_error_of;
 
 namespace {
 
-// 1000 TFLOP/s bf16, 2000 fp8, 1000 GB/s HBM at full efficiency, 100 GB/s links, 500 W.
+// 1000 TFLOP/s bf16, 2000 fp8, 1000 GB/s HBM at full efficiency, 100 GB/s links, 500 W, Hopper's LL caps.
 GpuSpec test_gpu() {
     GpuSpec g;
     g.peak_bf16 = teraflops_per_second(1000.0);
@@ -19,6 +19,9 @@ GpuSpec test_gpu() {
     g.hbm_efficiency = 1.0;
     g.nvlink_bandwidth = gigabytes_per_second(100.0);
     g.tdp = watts(500.0);
+    // NCCL's LL caps for Hopper (llMaxBws, as data/gpus.toml has them), which the hand
+    // calculations below use.
+    g.nccl_ll_max_bus_bandwidth = {gigabytes_per_second(141.0), gigabytes_per_second(45.0), gigabytes_per_second(35.0)};
     return g;
 }
 

@@ -15,6 +15,7 @@
 // memory-bound power otherwise (memory-bound kernels, attention, communication).
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -38,6 +39,9 @@ struct GpuSpec {
     Information hbm_capacity{};
     DataRate nvlink_bandwidth{};   // per direction
     Power tdp{};
+    // NCCL's cap on the LL protocol's bus bandwidth for this GPU's generation (llMaxBws in NCCL's
+    // tuning), by the nodes a collective spans: one, two, three or more.
+    std::array<DataRate, 3> nccl_ll_max_bus_bandwidth{};
 };
 struct GpuCatalog {
     std::map<std::string, GpuSpec> gpus;
