@@ -6,6 +6,7 @@
 
 #include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/untrusted_input.hpp"
+#include "lightwatt/core/warning.hpp"
 
 namespace lightwatt {
 
@@ -250,6 +251,17 @@ TableReader TableReader::table(std::string_view key) {
 std::optional<TableReader> TableReader::optional_table(std::string_view key) {
     if (lookup(key) == nullptr) return std::nullopt;
     return table(key);
+}
+
+std::string_view TableReader::spelling(std::string_view key, std::string_view deprecated) {
+    const toml::node* old_node = table_->get(deprecated);
+    if (old_node == nullptr) return key;
+    if (table_->get(key) != nullptr)
+        throw error(deprecated, render_toml_value(*old_node), "written as well as its new spelling '" + std::string(key) + "'",
+                    "one of the two, preferably '" + std::string(key) + "'");
+    warn(format_input_error({*file_, line_of(*old_node), key_path(deprecated), "",
+                             "deprecated spelling, still read; write '" + std::string(key) + "'", ""}));
+    return deprecated;
 }
 
 std::vector<std::string> TableReader::keys() {

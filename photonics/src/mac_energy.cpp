@@ -28,13 +28,13 @@ MacEnergyBreakdown mac_energy(const MacEnergyParameters& p) {
     for (const MacEnergyPart part : enum_values<MacEnergyPart>()) {
         const bool is_static = part == MacEnergyPart::laser || part == MacEnergyPart::weight_hold ||
                                part == MacEnergyPart::tia;
-        b.per_mac[enum_index(part)] = per_cycle[part] / (is_static ? macs * p.utilisation : macs);
+        b.per_mac[enum_index(part)] = per_cycle[part] / (is_static ? macs * p.utilization : macs);
     }
     return b;
 }
 
 double macs_per_second(const MacEnergyParameters& p) {
-    return static_cast<double>(p.tile_rows) * p.tile_cols * in_hertz(p.clock) * p.utilisation;
+    return static_cast<double>(p.tile_rows) * p.tile_cols * in_hertz(p.clock) * p.utilization;
 }
 
 }  // namespace lightwatt::photonics

@@ -52,7 +52,7 @@ PhotonicCore read_core(TableReader& r, const std::string& name, const DeviceCata
     core.weight_holders_per_weight = r.number("weight_holders_per_weight", Range::non_negative());
     core.holding_power = milliwatts(r.number("holding_power_mw", Range::non_negative()));
     core.accumulation_energy = picojoules(r.number("accumulation_energy_pj", Range::non_negative()));
-    core.utilisation = r.number("utilisation", Range::unit_interval_open_closed());
+    core.utilization = r.number(r.spelling("utilization", "utilisation"), Range::unit_interval_open_closed());
     detail::architecture_model(e.architecture).read(r, e);  // the architecture's own keys
     if (auto v = r.optional_number("drift_interval_s", Range::non_negative())) e.drift.interval = seconds(*v);
     if (auto v = r.optional_number("lo_phase_drift_psd_rad2_per_hz", Range::non_negative()))
@@ -105,14 +105,14 @@ void read_overrides(TableReader& r, CoreOverrides& o) {
     integer("weight_bits", 1, 24, o.weight_bits);
     integer("adc_bits", 1, 24, o.adc_bits);
     integer("phase_dac_bits", 0, 52, o.phase_dac_bits);
-    auto number = [&](const char* key, const Range& range, std::optional<double>& out) {
+    auto number = [&](std::string_view key, const Range& range, std::optional<double>& out) {
         if (auto v = r.optional_number(key, range)) out = *v;
     };
     number("laser_power_mw", Range{0.0, 1e6, false, true}, o.laser_power_mw);
     number("clock_ghz", Range::open(0.0, 1e4), o.clock_ghz);
     number("path_loss_db", Range::closed(0.0, 100.0), o.path_loss_db);
     number("adc_clip_sigmas", Range::positive(), o.adc_clip_sigmas);
-    number("utilisation", Range::unit_interval_open_closed(), o.utilisation);
+    number(r.spelling("utilization", "utilisation"), Range::unit_interval_open_closed(), o.utilization);
     number("drift_ghz", Range::non_negative(), o.drift_ghz);
     number("phase_error_rad", Range::non_negative(), o.phase_error_rad);
     number("thermal_crosstalk", Range::unit_interval(), o.thermal_crosstalk);
@@ -134,7 +134,7 @@ PhotonicCore apply_overrides(PhotonicCore core, const CoreOverrides& o) {
     if (o.clock_ghz) e.clock = gigahertz(*o.clock_ghz);
     if (o.path_loss_db) e.path_loss = Decibel(*o.path_loss_db);
     if (o.adc_clip_sigmas) e.adc_clip_sigmas = *o.adc_clip_sigmas;
-    if (o.utilisation) core.utilisation = *o.utilisation;
+    if (o.utilization) core.utilization = *o.utilization;
     if (o.drift_ghz) e.microring.drift_rms = gigahertz(*o.drift_ghz);
     if (o.phase_error_rad) e.mesh.phase_error_rad_rms = *o.phase_error_rad;
     if (o.thermal_crosstalk) e.mesh.thermal_crosstalk = *o.thermal_crosstalk;
@@ -253,7 +253,7 @@ MacEnergyParameters energy_parameters(const PhotonicCore& core, double weight_re
     p.holding_power = core.holding_power;
     p.accumulation_energy = core.accumulation_energy;
     p.weight_reuse = std::max(1.0, weight_reuse);
-    p.utilisation = core.utilisation;
+    p.utilization = core.utilization;
     return p;
 }
 

@@ -147,7 +147,7 @@ nb::dict describe_core(const PhotonicCore& c) {
     d["weight_bits"] = e.weight_bits;
     d["adc_bits"] = e.adc_bits;
     d["adc_clip_sigmas"] = e.adc_clip_sigmas;
-    d["utilisation"] = c.utilisation;
+    d["utilization"] = c.utilization;
     d["sources"] = nb::cast(c.sources);
     return d;
 }

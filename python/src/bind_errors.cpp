@@ -1,9 +1,11 @@
 // lightwatt.InputError (a ValueError) and lightwatt.ResourceMissing (a RuntimeError): the C++
 // exceptions the command line maps to exit codes 2 and 3, with the same messages. An InputError
 // also carries the parts of its message as attributes: file, line, key, value, problem, allowed.
+// The libraries' warnings become Python FutureWarnings.
 #include <exception>
 
 #include "bindings.hpp"
+#include "lightwatt/core/warning.hpp"
 
 namespace lightwatt::python {
 
@@ -35,6 +37,13 @@ void translate(const std::exception_ptr& p, void*) {
     }
 }
 
+// A library warning (a deprecated key's spelling) as a Python FutureWarning: shown by default, and
+// an error where the user's warnings filter says so. Library code may run without the GIL.
+void warn_in_python(const std::string& message) {
+    nb::gil_scoped_acquire gil;
+    if (PyErr_WarnEx(PyExc_FutureWarning, message.c_str(), 1) != 0) throw nb::python_error();
+}
+
 }  // namespace
 
 void bind_errors(nb::module_& m) {
@@ -53,6 +62,7 @@ void bind_errors(nb::module_& m) {
     m.attr("InputError") = nb::handle(input_error_type);
     m.attr("ResourceMissing") = nb::handle(resource_missing_type);
     nb::register_exception_translator(translate);
+    set_warning_handler(warn_in_python);
 }
 
 }  // namespace lightwatt::python

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "lightwatt/core/toml_reader.hpp"
+#include "lightwatt/core/warning.hpp"
 #include "input_error_of.hpp"
 
 using namespace lightwatt;
@@ -113,4 +114,29 @@ TEST_CASE("keys() lists a table's names in file order") {
     auto r = doc.root();
     auto l = r.table("l");
     CHECK(l.keys() == std::vector<std::string>{"zeta", "alpha", "mid"});
+}
+
+TEST_CASE("a deprecated spelling is read with one warning; both spellings are an error") {
+    std::vector<std::string> warnings;
+    const WarningHandler previous = set_warning_handler([&](const std::string& m) { warnings.push_back(m); });
+
+    auto old_doc = TomlDocument::parse_string("\nutilisation = 0.5\n", "t.toml");
+    auto old_reader = old_doc.root();
+    CHECK(old_reader.number(old_reader.spelling("utilization", "utilisation"), Range::unit_interval()) == 0.5);
+    CHECK_NOTHROW(old_reader.finish());
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0] == "t.toml:2: utilisation: deprecated spelling, still read; write 'utilization'.");
+
+    auto new_doc = TomlDocument::parse_string("utilization = 0.25\n", "t.toml");
+    auto new_reader = new_doc.root();
+    CHECK(new_reader.number(new_reader.spelling("utilization", "utilisation"), Range::unit_interval()) == 0.25);
+    CHECK(warnings.size() == 1);
+
+    const auto both = error_of("utilization = 0.25\nutilisation = 0.5\n", [](TableReader& r) {
+        (void)r.spelling("utilization", "utilisation");
+    });
+    CHECK(both.line == 2);
+    CHECK(both.key == "utilisation");
+    CHECK(both.problem == "written as well as its new spelling 'utilization'");
+    set_warning_handler(previous);
 }

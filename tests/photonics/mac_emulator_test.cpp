@@ -193,11 +193,11 @@ TEST_CASE("energy per MAC: parts by hand, and they sum to the total") {
     p.holding_power = milliwatts(1.0);
     p.accumulation_energy = picojoules(0.1);
     p.weight_reuse = 100.0;
-    p.utilisation = 0.5;
+    p.utilization = 0.5;
     const auto b = mac_energy(p);
     // Laser: 0.1 W / 0.2 / 5 GHz = 100 pJ per cycle over 2048 MACs x 0.5 = 0.09766 pJ.
     CHECK(in_picojoules(b.part(MacEnergyPart::laser)) == doctest::Approx(100.0 / 1024.0));
-    // ADC: 64 x 2 pJ per cycle / 2048 MACs = 0.0625 pJ (dynamic: not divided by utilisation).
+    // ADC: 64 x 2 pJ per cycle / 2048 MACs = 0.0625 pJ (dynamic: not divided by utilization).
     CHECK(in_picojoules(b.part(MacEnergyPart::adc)) == doctest::Approx(0.0625));
     // Input DACs 32 x 2 pJ / 2048 = 0.03125; weight DACs 2048 x 2 pJ / 100 / 2048 = 0.02.
     CHECK(in_picojoules(b.part(MacEnergyPart::input_dac)) == doctest::Approx(0.03125));

@@ -32,6 +32,15 @@ def test_overrides_match_the_command_lines_flags(cli):
     assert (python.adc_bits, python.tile_rows, python.tile_cols, python.laser_power_mw) == (6, 32, 32, 20.0)
 
 
+def test_the_old_spelling_of_utilization_is_read_with_a_future_warning():
+    new = lightwatt.emulate_random(16, 16, 16, seed=3, utilization=0.5)
+    with pytest.warns(FutureWarning, match=r"overrides.utilisation: deprecated spelling, still read; write 'utilization'"):
+        old = lightwatt.emulate_random(16, 16, 16, seed=3, utilisation=0.5)
+    assert old.energy_pj_per_mac == new.energy_pj_per_mac
+    # Static power is divided by the utilization (docs/models/photonic-mac.md): half the load, more per MAC.
+    assert new.energy_pj_per_mac > lightwatt.emulate_random(16, 16, 16, seed=3).energy_pj_per_mac
+
+
 def test_accuracy_metrics_from_the_arrays():
     w, x = matrices()
     r = lightwatt.emulate(w, x, seed=5)

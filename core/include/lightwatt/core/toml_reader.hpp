@@ -81,6 +81,11 @@ public:
     [[nodiscard]] TableReader table(std::string_view key);
     [[nodiscard]] std::optional<TableReader> optional_table(std::string_view key);
 
+    // The key to read for `key` when `deprecated` is its old spelling (e.g. "utilization" and
+    // "utilisation"): `deprecated` when only it is written, with a warning (warning.hpp) naming
+    // the new spelling; `key` otherwise. Both written is an InputError.
+    [[nodiscard]] std::string_view spelling(std::string_view key, std::string_view deprecated);
+
     // The keys of this table in file order, for tables whose keys are names (e.g. [links.NAME]).
     // Marks all of them as known.
     [[nodiscard]] std::vector<std::string> keys();

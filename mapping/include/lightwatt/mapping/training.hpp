@@ -57,7 +57,7 @@ CycleEstimate estimate_training(const LlmSpec& m, const Parallelism& p, const Tr
                                 const interconnect::CalibrationRecord& calibration, const TimingOptions& options);
 
 // Model FLOPs of a step per token (6 N per token for the matmul parameters N, plus causal
-// attention's 6 x 2 s h per layer): what model-FLOP utilisation (MFU) figures count.
+// attention's 6 x 2 s h per layer): what model-FLOP utilization (MFU) figures count.
 double model_flops_per_token(const LlmSpec& m, int sequence_length);
 
 }  // namespace lightwatt::mapping

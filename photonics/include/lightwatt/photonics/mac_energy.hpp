@@ -9,7 +9,7 @@
 //   TIAs           n P_TIA / f
 //   accumulation   n E_add                                   (partial sums across K tiles)
 //
-// Energy per MAC is the cycle's total over n k u, with u the utilisation (the share of cycles that
+// Energy per MAC is the cycle's total over n k u, with u the utilization (the share of cycles that
 // do useful MACs: idle cycles still burn the static parts).
 #pragma once
 
@@ -40,7 +40,7 @@ struct MacEnergyParameters {
     Power holding_power{};                  // per holder, mean
     Energy accumulation_energy{};           // one digital addition of a partial sum
     double weight_reuse = 1.0;              // input columns per weight load
-    double utilisation = 1.0;               // (0, 1]
+    double utilization = 1.0;               // (0, 1]
 };
 
 enum class MacEnergyPart { laser, input_dac, modulator, weight_dac, weight_hold, adc, tia, accumulation };

@@ -27,7 +27,7 @@ struct PhotonicCore {
     double weight_holders_per_weight = 0.0;
     Power holding_power{};
     Energy accumulation_energy{};
-    double utilisation = 1.0;
+    double utilization = 1.0;
     std::map<std::string, std::string> sources;  // "section.name" -> source of what it uses
 };
 
@@ -45,7 +45,7 @@ PhotonicCoreCatalog load_photonic_core_catalog(const std::filesystem::path& data
 // Settings a request or the command line may change on top of a core. Unset means "the core's".
 struct CoreOverrides {
     std::optional<int> tile_rows, tile_cols, dac_bits, weight_bits, adc_bits, phase_dac_bits;
-    std::optional<double> laser_power_mw, clock_ghz, path_loss_db, adc_clip_sigmas, utilisation;
+    std::optional<double> laser_power_mw, clock_ghz, path_loss_db, adc_clip_sigmas, utilization;
     std::optional<double> drift_ghz, phase_error_rad, thermal_crosstalk, splitter_imbalance_rad;
     std::optional<double> drift_interval_s, lo_phase_drift_psd_rad2_per_hz, ring_drift_psd_ghz2_per_hz;
     std::optional<std::uint64_t> seed;
