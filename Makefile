@@ -79,6 +79,7 @@ test:
 	@JOBS=$(JOBS) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/make-test.sh
 
 bench: build
+	cmake --build --preset release -j $(JOBS) --target benchmarks
 	build/release/benchmarks/link_evaluation_bench
 	build/release/benchmarks/emulator_bench
 	build/release/benchmarks/estimate_bench
