@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 stages=(
   "set-up (Debian packages, venv)|venv"
-  "compile release (libraries, CLI, tests, benchmarks, Python module)|build"
+  "compile release (libraries, CLI, tests, Python module)|build"
   "install Python package|python"
   "ctest release|test-release"
   "compile asan (clang ASan+UBSan, fuzzers)|build-asan"
