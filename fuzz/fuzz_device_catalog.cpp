@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             m.name = name;
             const mapping::Parallelism p{1, 1, 1, 8};
             const mapping::ServingPoint s{2, 16, 8, 2.0, 2.0, 2.0};
-            mapping::validate(m, p, s, "fuzz");
+            mapping::validate(m, p, s);
             (void)mapping::decode_step(m, p, s).gemm_flops();
             (void)mapping::prefill_step(m, p, s).gemm_flops();
         }

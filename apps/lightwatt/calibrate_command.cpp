@@ -20,20 +20,15 @@ std::string percent(double fraction, int decimals) { return fixed(100.0 * fracti
 
 void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& out) {
     std::optional<Collective> given;
-    if (o.collective) {
-        given = enum_parse<Collective>(*o.collective);
-        if (!given)
-            throw InputError({"", 0, "--collective", *o.collective, unknown_enum_problem<Collective>(*o.collective, '\''),
-                              join_alternatives(enum_names<Collective>())});
-    }
+    if (o.collective) given = enum_parse_at<Collective>("--collective", *o.collective);
     if (!(o.max_fit_bytes >= 1.0) || !std::isfinite(o.max_fit_bytes))
-        throw InputError({"", 0, "--max-fit-bytes", format_number(o.max_fit_bytes), "must be positive", "a size in bytes >= 1"});
+        throw InputError::at("--max-fit-bytes", format_number(o.max_fit_bytes), "must be positive", "a size in bytes >= 1");
     std::ostringstream command;
     command << "lightwatt calibrate nccl-tests";
     for (const auto& log : o.logs) command << ' ' << log;
 
     std::vector<NcclTestsRun> runs;
-    const CalibrationRecord record = calibration_from_nccl_tests(o.logs, given, bytes(o.max_fit_bytes), command.str(), "--collective NAME", &runs);
+    const CalibrationRecord record = calibration_from_nccl_tests(o.logs, given, bytes(o.max_fit_bytes), command.str(), &runs);
     const std::string json_text = render_json(calibration_json(record));
     if (!out.output_file.empty()) out.outputs->stage(out.output_file, json_text, "-o");
     if (out.json) {

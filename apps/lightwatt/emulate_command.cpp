@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <iostream>
 
-#include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/error.hpp"
 
 namespace lightwatt::cli {
@@ -13,11 +12,6 @@ using namespace lightwatt::photonics;
 namespace {
 
 constexpr std::uint64_t kWeightsStream = 1, kInputsStream = 2;
-
-InputError flag_error(const std::string& flag, const std::string& value, const std::string& problem,
-                      const std::string& allowed) {
-    return InputError({"", 0, flag, value, problem, allowed});
-}
 
 EmulationRequest build_request(const std::filesystem::path& data_dir, const EmulateOptions& o,
                                const PhotonicCoreCatalog& catalog) {
@@ -30,16 +24,14 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
         req.core.emulator.seed = kDefaultEmulationSeed;
     }
     if (o.arch) {
-        const auto a = architecture_from_name(*o.arch);
-        if (!a) {
-            std::string problem = "unknown architecture";
-            const std::string near = closest_match(*o.arch, architecture_names());
-            if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
-            throw flag_error("--arch", *o.arch, problem, join_alternatives(architecture_names()));
-        }
-        // Another architecture's core, with the file's overrides and seed applied to it.
+        // Another architecture's core, with the file's overrides and seed applied to it. The
+        // library's errors about its "architecture" are about --arch here.
         const std::uint64_t seed = req.core.emulator.seed;
-        req.core = catalog.for_architecture(*a);
+        try {
+            req.core = catalog.for_architecture(architecture_named(*o.arch));
+        } catch (const InputError& e) {
+            throw rename_key(e, "architecture", "--arch");
+        }
         req.core.emulator.seed = seed;
         req.core = apply_overrides(req.core, req.overrides);
     }
@@ -47,30 +39,30 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
          {std::tuple{"--m", o.m, &req.m}, std::tuple{"--n", o.n, &req.n}, std::tuple{"--k", o.k, &req.k}}) {
         if (!value) continue;
         if (*value < 1 || *value > (1 << 20))
-            throw flag_error(flag, std::to_string(*value), "size out of range", "an integer in [1, 1048576]");
+            throw InputError::at(flag, std::to_string(*value), "size out of range", "an integer in [1, 1048576]");
         const bool fixed_by_matrix = (req.weights && (flag[2] == 'm' || flag[2] == 'k')) ||
                                      (req.inputs && (flag[2] == 'k' || flag[2] == 'n'));
         if (fixed_by_matrix && *value != *target)
-            throw flag_error(flag, std::to_string(*value),
-                             "contradicts the size of the matrix the file gives (" + std::to_string(*target) + ")",
-                             "leave it out, or the matrix's size");
+            throw InputError::at(flag, std::to_string(*value),
+                                 "contradicts the size of the matrix the file gives (" + std::to_string(*target) + ")",
+                                 "leave it out, or the matrix's size");
         *target = *value;
     }
     for (const auto& [flag, value] : {std::pair{"m", req.m}, std::pair{"k", req.k}, std::pair{"n", req.n}})
         if (value > (1 << 20))
-            throw flag_error(flag, std::to_string(value), "size out of range (from the file's matrix)", "at most 1048576");
+            throw InputError::at(flag, std::to_string(value), "size out of range (from the file's matrix)", "at most 1048576");
     if (req.m * req.k > (1LL << 28) || req.k * req.n > (1LL << 28) || req.m * req.n > (1LL << 28))
-        throw flag_error("--m/--n/--k", std::to_string(req.m) + "x" + std::to_string(req.k) + "x" + std::to_string(req.n),
-                         "matrices too large to emulate in memory", "m k, k n and m n at most 2^28 elements each");
+        throw InputError::at("--m/--n/--k", std::to_string(req.m) + "x" + std::to_string(req.k) + "x" + std::to_string(req.n),
+                             "matrices too large to emulate in memory", "m k, k n and m n at most 2^28 elements each");
     if (o.seed) {
-        if (*o.seed < 0) throw flag_error("--seed", std::to_string(*o.seed), "negative seed", "an integer in [0, 2^63 - 1]");
+        if (*o.seed < 0) throw InputError::at("--seed", std::to_string(*o.seed), "negative seed", "an integer in [0, 2^63 - 1]");
         req.core.emulator.seed = static_cast<std::uint64_t>(*o.seed);
     }
     if (o.overrides.tile_rows && (*o.overrides.tile_rows < 1 || *o.overrides.tile_rows > 4096))
-        throw flag_error("--tile", std::to_string(*o.overrides.tile_rows), "tile size out of range", "an integer in [1, 4096]");
+        throw InputError::at("--tile", std::to_string(*o.overrides.tile_rows), "tile size out of range", "an integer in [1, 4096]");
     if (o.target_enob) {
         if (!(*o.target_enob > 0.0 && *o.target_enob <= 24.0))
-            throw flag_error("--target-enob", format_number(*o.target_enob), "out of range", "a number in (0, 24]");
+            throw InputError::at("--target-enob", format_number(*o.target_enob), "out of range", "a number in (0, 24]");
         req.target_enob = o.target_enob;
     }
     req.core = apply_overrides(req.core, o.overrides);

@@ -108,6 +108,15 @@ std::string show_text(const LinkReport& r, const LinkCatalog& catalog) {
     return out;
 }
 
+// The link NAME; the catalog's error about its `name` is about the command's NAME argument.
+const LinkArchetype& find_link(const LinkCatalog& catalog, const std::string& name) {
+    try {
+        return catalog.find(name);
+    } catch (const InputError& e) {
+        throw rename_key(e, "name", "NAME");
+    }
+}
+
 }  // namespace
 
 void link_list(const std::filesystem::path& data_dir, const OutputOptions& out) {
@@ -125,7 +134,7 @@ void link_list(const std::filesystem::path& data_dir, const OutputOptions& out) 
 
 void link_show(const std::filesystem::path& data_dir, const std::string& name, const OutputOptions& out) {
     const auto catalog = LinkCatalog::load(data_dir);
-    const auto report = evaluate(catalog.find(name));
+    const auto report = evaluate(find_link(catalog, name));
     emit(out, out.json ? render_json(link_report_json(report, catalog)) : show_text(report, catalog));
 }
 
@@ -136,7 +145,7 @@ void link_compare(const std::filesystem::path& data_dir, const std::vector<std::
     if (names.empty()) {
         for (const auto& a : catalog.links()) reports.push_back(evaluate(a));
     } else {
-        for (const auto& n : names) reports.push_back(evaluate(catalog.find(n)));
+        for (const auto& n : names) reports.push_back(evaluate(find_link(catalog, n)));
     }
     if (out.json) {
         nlohmann::json j = nlohmann::json::array();

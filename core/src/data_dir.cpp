@@ -29,16 +29,16 @@ std::filesystem::path executable_dir() {
 std::filesystem::path find_data_dir(const std::optional<std::filesystem::path>& explicit_dir) {
     if (explicit_dir) {
         if (!holds_catalogs(*explicit_dir))
-            throw InputError({"", 0, "--data-dir", explicit_dir->string(),
-                              "no links.toml catalog in that folder",
-                              "a folder holding lightwatt's data/ catalogs"});
+            throw InputError::at("--data-dir", explicit_dir->string(),
+                                 "no links.toml catalog in that folder",
+                                 "a folder holding lightwatt's data/ catalogs");
         return *explicit_dir;
     }
     if (const char* env = std::getenv("LIGHTWATT_DATA"); env != nullptr && *env != '\0') {
         const std::filesystem::path dir(env);
         if (!holds_catalogs(dir))
-            throw InputError({"", 0, "LIGHTWATT_DATA", dir.string(), "no links.toml catalog in that folder",
-                              "a folder holding lightwatt's data/ catalogs"});
+            throw InputError::at("LIGHTWATT_DATA", dir.string(), "no links.toml catalog in that folder",
+                                 "a folder holding lightwatt's data/ catalogs");
         return dir;
     }
     const auto exe = executable_dir();

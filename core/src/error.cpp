@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/untrusted_input.hpp"
 
 namespace lightwatt {
@@ -39,10 +40,43 @@ std::string format_number(double v) {
 InputError::InputError(InputErrorDetails details)
     : std::runtime_error(format_input_error(details)), details_(std::move(details)) {}
 
+InputError InputError::at(std::string key, std::string value, std::string problem, std::string allowed) {
+    return InputError({"", 0, std::move(key), std::move(value), std::move(problem), std::move(allowed)});
+}
+
+std::string did_you_mean(std::string_view given, const std::vector<std::string>& known) {
+    const std::string near = closest_match(given, known);
+    if (near.empty()) return "";
+    return " (did you mean \"" + near + "\"?)";
+}
+
+InputError InputError::unknown(std::string key, std::string_view given, const std::vector<std::string>& known,
+                               std::string_view what) {
+    return at(std::move(key), "\"" + std::string(given) + "\"", std::string(what) + did_you_mean(given, known),
+              known.empty() ? "none defined" : join_alternatives(known));
+}
+
+InputError relocate(const InputError& e, const std::string& file, int line, std::string_view key_prefix) {
+    InputErrorDetails d = e.details();
+    if (!d.file.empty()) return e;
+    d.file = file;
+    d.line = line;
+    if (!key_prefix.empty()) d.key = d.key.empty() ? std::string(key_prefix) : std::string(key_prefix) + "." + d.key;
+    return InputError(std::move(d));
+}
+
+InputError rename_key(const InputError& e, std::string_view from, std::string_view to) {
+    if (e.details().key != from) return e;
+    InputErrorDetails d = e.details();
+    d.key = to;
+    return InputError(std::move(d));
+}
+
 InputError at_reference(const InputError& e, const InputLocation& at, const std::string& written) {
     const InputErrorDetails& d = e.details();
     if (at.file.empty() || d.line > 0) return e;
-    return InputError({at.file, at.line, at.key, "\"" + written + "\"", d.file + ": " + d.problem, d.allowed});
+    // The whole referenced file is at fault: the error moves to the key that names it.
+    return relocate(InputError::at("", "\"" + written + "\"", d.file + ": " + d.problem, d.allowed), at.file, at.line, at.key);
 }
 
 }  // namespace lightwatt

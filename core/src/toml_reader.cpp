@@ -97,22 +97,18 @@ std::string TableReader::value_text(std::string_view key) const {
 
 InputError TableReader::error(std::string_view key, std::string value, std::string problem,
                               std::string allowed) const {
-    int line = line_of(*table_);
-    if (!key.empty()) {
-        if (const toml::node* node = table_->get(key)) line = line_of(*node);
-    }
-    return InputError({*file_, line, key_path(key), std::move(value), std::move(problem),
-                       std::move(allowed)});
+    return place(InputError::at(std::string(key), std::move(value), std::move(problem), std::move(allowed)), key);
+}
+
+InputError TableReader::place(const InputError& e, std::string_view key) const {
+    return relocate(e, *file_, key.empty() ? line() : line_of_key(key), path_);
 }
 
 InputError TableReader::unknown_name(std::string_view key, const std::string& name,
                                      const std::vector<std::string>& known,
                                      std::string_view section) const {
-    std::string problem = "no entry of that name in [" + std::string(section) + "]";
-    const std::string near = closest_match(name, known);
-    if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
-    return error(key, "\"" + name + "\"", problem,
-                 known.empty() ? "none defined" : join_alternatives(known));
+    return place(InputError::unknown(std::string(key), name, known, "no entry of that name in [" + std::string(section) + "]"),
+                 key);
 }
 
 const toml::node* TableReader::lookup(std::string_view key) {
@@ -127,8 +123,8 @@ const toml::node& TableReader::require(std::string_view key, std::string_view ex
         for (const auto& entry : *table_) present.emplace_back(entry.first.str());
         std::string problem = "required key is missing";
         const std::string near = closest_match(key, present);
-        if (!near.empty()) problem += " (the table has '" + near + "': a misspelling?)";
-        throw InputError({*file_, line_of(*table_), key_path(key), "", problem, std::string(expected)});
+        if (!near.empty()) problem += " (the table has \"" + near + "\": a misspelling?)";
+        throw relocate(InputError::at(std::string(key), "", problem, std::string(expected)), *file_, line(), path_);
     }
     return *node;
 }
@@ -226,10 +222,7 @@ std::string TableReader::choice(std::string_view key, const std::vector<std::str
 std::string TableReader::choice(std::string_view key, const std::vector<std::string>& allowed, std::string_view noun) {
     const std::string value = string(key);
     if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
-        std::string problem = "unknown " + std::string(noun);
-        const std::string near = closest_match(value, allowed);
-        if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
-        throw error(key, "\"" + value + "\"", problem, join_alternatives(allowed));
+        throw place(InputError::unknown(std::string(key), value, allowed, "unknown " + std::string(noun)), key);
     }
     return value;
 }
@@ -285,13 +278,11 @@ void TableReader::finish() const {
     for (const auto& [k, node] : *table_) {
         const std::string key(k.str());
         if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
-        std::string problem = "unknown key";
-        const std::string near = closest_match(key, known_);
-        if (!near.empty()) problem += " (did you mean '" + near + "'?)";
         std::vector<std::string> sorted = known_;
         std::sort(sorted.begin(), sorted.end());
-        throw InputError({*file_, line_of(node), key_path(key), render_toml_value(node), problem,
-                          sorted.empty() ? "no keys here" : "the keys " + join_alternatives(sorted)});
+        throw place(InputError::at(key, render_toml_value(node), "unknown key" + did_you_mean(key, known_),
+                                   sorted.empty() ? "no keys here" : "the keys " + join_alternatives(sorted)),
+                    key);
     }
 }
 

@@ -45,14 +45,15 @@ public:
 
     [[noreturn]] void fail(const std::string& key, const std::string& value, const std::string& problem,
                            const std::string& allowed) const {
-        throw InputError({file_, 0, key.empty() ? path_ : join(key), value, problem, allowed});
+        throw place(InputError::at(key, value, problem, allowed));
     }
+    // `e`, an error about a key of this object, placed at the object's path in the file.
+    [[nodiscard]] InputError place(const InputError& e) const { return relocate(e, file_, 0, path_); }
 
     void only(const std::vector<std::string>& known) const {
         for (const auto& item : j_.items()) {
             if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
-            const std::string near = closest_match(item.key(), known);
-            fail(item.key(), preview(item.value()), near.empty() ? "unknown key" : "unknown key (did you mean '" + near + "'?)",
+            fail(item.key(), preview(item.value()), "unknown key" + did_you_mean(item.key(), known),
                  "one of the schema's keys (docs/calibration.md)");
         }
     }
@@ -169,14 +170,15 @@ json fit_json(const CollectiveFit& f) {
 
 CalibrationRecord calibration_from_nccl_tests(const std::vector<std::string>& logs, std::optional<Collective> given,
                                               Information max_fit_size, const std::string& command,
-                                              const std::string& collective_option, std::vector<NcclTestsRun>* runs) {
+                                              std::vector<NcclTestsRun>* runs) {
     CalibrationRecord record;
     std::set<std::string> gpu_models;
     for (const auto& log : logs) {
         for (auto& run : read_nccl_tests_file(log, given)) {
             if (!run.collective)
                 throw InputError({run.file, run.first_line, "collective", "(not printed)", "the log does not say which collective this is",
-                                  collective_option + " (all_reduce, all_gather, reduce_scatter, alltoall, sendrecv, ...)"});
+                                  "a log that names it, or the collective given with the logs: " +
+                                      join_alternatives(enum_names<Collective>())});
             if (run.ranks < 1)
                 throw InputError({run.file, run.first_line, "ranks", "(not printed)", "the log has no device list (\"# Using devices\")",
                                   "the full nccl-tests output, including its device list"});
@@ -341,7 +343,7 @@ CalibrationRecord read_calibration(std::string_view text, const std::string& fil
         CollectiveRecord rec;
         const std::string name = c.text("collective", true);
         const auto collective = enum_parse<Collective>(name);
-        if (!collective) c.fail("collective", name, unknown_enum_problem<Collective>(name, '\''), join_alternatives(enum_names<Collective>()));
+        if (!collective) throw c.place(unknown_enum<Collective>("collective", name));
         rec.collective = *collective;
         rec.ranks = static_cast<int>(c.integer("ranks", 1, 10000000));
         rec.nodes = static_cast<int>(c.integer("nodes", 0, 10000000));

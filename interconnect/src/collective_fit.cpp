@@ -24,16 +24,16 @@ int sequential_steps(Collective c, int ranks) {
 
 CollectiveFit on_fabric(const CollectiveFit& measured, const FabricChange& change) {
     if (!(change.bandwidth_scale > 0.0) || !std::isfinite(change.bandwidth_scale))
-        throw InputError({"", 0, "bandwidth_scale", format_number(change.bandwidth_scale), "must be positive", "a ratio > 0"});
+        throw InputError::at("bandwidth_scale", format_number(change.bandwidth_scale), "must be positive", "a ratio > 0");
     if (change.added_hop_latency < seconds(0.0))
-        throw InputError({"", 0, "added_hop_latency", format_number(in_microseconds(change.added_hop_latency)) + " us",
-                          "must not be negative", "a latency >= 0"});
+        throw InputError::at("added_hop_latency", format_number(in_microseconds(change.added_hop_latency)) + " us",
+                             "must not be negative", "a latency >= 0");
     CollectiveFit f = measured;
     f.ranks = change.ranks.value_or(measured.ranks);
     f.nodes = change.nodes.value_or(measured.nodes);
     if (f.ranks < 1 || f.nodes < 1 || f.nodes > f.ranks)
-        throw InputError({"", 0, "ranks, nodes", std::to_string(f.ranks) + ", " + std::to_string(f.nodes), "impossible scale",
-                          "ranks >= nodes >= 1"});
+        throw InputError::at("ranks, nodes", std::to_string(f.ranks) + ", " + std::to_string(f.nodes), "impossible scale",
+                             "ranks >= nodes >= 1");
     f.bus_bandwidth = measured.bus_bandwidth * change.bandwidth_scale;
     f.latency = measured.latency +
                 (nccl_ring_latency(f.collective, f.ranks, f.nodes, NcclProtocol::simple) -

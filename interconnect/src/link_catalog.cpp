@@ -1,7 +1,6 @@
 #include "lightwatt/interconnect/link_catalog.hpp"
 
 
-#include "lightwatt/core/closest_match.hpp"
 
 namespace lightwatt::interconnect {
 
@@ -247,10 +246,7 @@ const LinkArchetype& LinkCatalog::find(const std::string& name) const {
         if (l.name == name) return l;
     std::vector<std::string> names;
     for (const auto& l : links_) names.push_back(l.name);
-    std::string problem = "unknown link";
-    const std::string near = closest_match(name, names);
-    if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
-    throw InputError({"", 0, "NAME", name, problem, join_alternatives(names)});
+    throw InputError::unknown("name", name, names, "unknown link");
 }
 
 std::map<std::string, std::string> LinkCatalog::sources_of(const LinkArchetype& a) const {

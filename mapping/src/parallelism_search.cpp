@@ -24,7 +24,7 @@ std::vector<Parallelism> serving_candidates(const LlmSpec& m, const Parallelism&
             p.tp = tp;
             p.pp = pp;
             try {
-                validate(m, p, s, "");
+                validate(m, p, s);
             } catch (const InputError&) {
                 continue;  // tp not fitting the heads, ep not fitting tp x pp: not a candidate
             }

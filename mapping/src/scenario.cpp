@@ -141,16 +141,15 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
         s.communication_overlap = d.optional_number("communication_overlap", Range::unit_interval()).value_or(0.0);
         try {
             if (s.mode == Mode::serving)
-                validate(c.llms.llms.at(s.model), s.parallelism, s.point, "");
+                validate(c.llms.llms.at(s.model), s.parallelism, s.point);
             else
-                validate(c.llms.llms.at(s.model), s.parallelism, s.training, "");
+                validate(c.llms.llms.at(s.model), s.parallelism, s.training);
         } catch (const InputError& e) {
-            // Re-locate the error at the scenario's key.
-            const std::string key = e.details().key;
+            // Re-locate the error at the scenario's table that holds the field.
+            const std::string& key = e.details().key;
             const bool deployment_key = key == "tp" || key == "pp" || key == "ep" || key == "dp" || key == "virtual_stages" ||
                                         key == "gpus_per_scale_up";
-            throw InputError({s.file, deployment_key ? d.line() : workload_line, (deployment_key ? "deployment." : "workload.") + key,
-                              e.details().value, e.details().problem, e.details().allowed});
+            throw deployment_key ? relocate(e, s.file, d.line(), "deployment") : relocate(e, s.file, workload_line, "workload");
         }
         d.finish();
     }

@@ -276,7 +276,7 @@ void add_phase(CycleEstimate& c, Phase phase, const StepTime& t, double repeats,
 CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
                                const CalibrationRecord& cal, const TimingOptions& o) {
     if (!(o.communication_overlap >= 0.0 && o.communication_overlap <= 1.0))
-        throw InputError({"", 0, "communication_overlap", format_number(o.communication_overlap), "out of range", "a share in [0, 1]"});
+        throw InputError::at("communication_overlap", format_number(o.communication_overlap), "out of range", "a share in [0, 1]");
     CycleEstimate e;
     e.gpus = p.tp * p.pp;
     // Pipeline stages work on different micro-batches at once: a step takes one stage's time.
@@ -323,8 +323,8 @@ ServingMeasurements load_serving_measurements(const std::filesystem::path& file)
 ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, const LlmCatalog& llms, const GpuSpec& gpu,
                                            const CalibrationRecord& cal) {
     if (runs.calibration.size() < 4)
-        throw InputError({"", 0, "calibration", std::to_string(runs.calibration.size()) + " runs", "too few runs to fit",
-                          "at least 4 measured runs"});
+        throw InputError::at("calibration", std::to_string(runs.calibration.size()) + " runs", "too few runs to fit",
+                             "at least 4 measured runs");
     ServingCalibration c;
     c.source = runs.source;
     // Overhead: d = ITL - roofline step = per_layer x L + per_sequence x batch (least squares).
@@ -339,10 +339,14 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
     for (const auto& x : runs.calibration) {
         const auto it = llms.llms.find(x.model);
         if (it == llms.llms.end())
-            throw InputError({"", 0, "calibration." + x.name + ".model", x.model, "unknown model", "a model in data/llms.toml"});
+            throw InputError::at("calibration." + x.name + ".model", x.model, "unknown model", "a model in data/llms.toml");
         const Parallelism p{x.tp, 1, 1, 8};
         const ServingPoint s{x.batch, runs.prompt_tokens, x.output_tokens, x.bytes_per_weight, 2.0, 2.0};
-        validate(it->second, p, s, "calibration." + x.name);
+        try {
+            validate(it->second, p, s);
+        } catch (const InputError& e) {
+            throw relocate(e, "", 0, "calibration." + x.name);
+        }
         StepWork w = decode_step(it->second, p, s);
         const StepTime roofline = time_step(w, p, s, gpu, cal, {});
         rows.push_back({std::ceil(static_cast<double>(it->second.layers) / p.pp), static_cast<double>(x.batch),
@@ -389,8 +393,8 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
         powers.push_back(r.power_per_gpu);
     }
     if (features.size() < 3)
-        throw InputError({"", 0, "calibration", std::to_string(features.size()) + " runs below the power plateau",
-                          "too few to fit the power model", "at least 3 runs below 97 % of the highest power"});
+        throw InputError::at("calibration", std::to_string(features.size()) + " runs below the power plateau",
+                             "too few to fit the power model", "at least 3 runs below 97 % of the highest power");
     const std::array<double, 3> solution = non_negative_least_squares(features, powers);
     c.static_power = watts(solution[0]);
     c.energy_per_flop = picojoules_per_flop(solution[1]);

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <string>
 
-#include "input_error_at.hpp"
 #include "lightwatt/core/error.hpp"
 
 namespace lightwatt::mapping {
@@ -37,27 +36,27 @@ double model_flops_per_token(const LlmSpec& m, int sequence_length) {
            12.0 * m.layers * static_cast<double>(m.attention_heads) * m.head_dim * static_cast<double>(sequence_length);
 }
 
-void validate(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t, const std::string& context) {
-    validate(m, p, micro_batch_point(t), context);
-    if (t.sequence_length < 1) throw input_error_at(context, "sequence_length", std::to_string(t.sequence_length), "must be at least 1", ">= 1");
+void validate(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t) {
+    validate(m, p, micro_batch_point(t));
+    if (t.sequence_length < 1) throw InputError::at("sequence_length", std::to_string(t.sequence_length), "must be at least 1", ">= 1");
     if (t.micro_batch_sequences < 1)
-        throw input_error_at(context, "micro_batch_sequences", std::to_string(t.micro_batch_sequences), "must be at least 1", ">= 1");
-    if (p.dp < 1) throw input_error_at(context, "dp", std::to_string(p.dp), "must be at least 1", ">= 1");
+        throw InputError::at("micro_batch_sequences", std::to_string(t.micro_batch_sequences), "must be at least 1", ">= 1");
+    if (p.dp < 1) throw InputError::at("dp", std::to_string(p.dp), "must be at least 1", ">= 1");
     if (p.virtual_stages < 1 || static_cast<long long>(p.virtual_stages) * p.pp > m.layers)
-        throw input_error_at(context, "virtual_stages", std::to_string(p.virtual_stages),
-                  "pp x virtual_stages model chunks must not exceed the " + std::to_string(m.layers) + " layers",
-                  "1 to layers / pp");
+        throw InputError::at("virtual_stages", std::to_string(p.virtual_stages),
+                             "pp x virtual_stages model chunks must not exceed the " + std::to_string(m.layers) + " layers",
+                             "1 to layers / pp");
     const double per_micro_batch = static_cast<double>(p.dp) * t.micro_batch_sequences * t.sequence_length;
     const double micro_batches = t.tokens_per_step / per_micro_batch;
     if (!(micro_batches >= 1.0) || micro_batches != std::floor(micro_batches))
-        throw input_error_at(context, "tokens_per_step", whole(t.tokens_per_step),
-                  "not a whole number of micro-batches of dp x micro_batch_sequences x sequence_length = " + whole(per_micro_batch) +
-                      " tokens",
-                  "a positive multiple of " + whole(per_micro_batch));
+        throw InputError::at("tokens_per_step", whole(t.tokens_per_step),
+                             "not a whole number of micro-batches of dp x micro_batch_sequences x sequence_length = " + whole(per_micro_batch) +
+                                 " tokens",
+                             "a positive multiple of " + whole(per_micro_batch));
     for (const auto& [key, v] : {std::pair<const char*, double>{"bytes_per_gradient", t.bytes_per_gradient},
                                  {"optimizer_state_bytes_per_parameter", t.optimizer_state_bytes_per_parameter},
                                  {"activation_bytes_per_token_hidden_layer", t.activation_bytes_per_token_hidden_layer}})
-        if (!(v >= 0.0 && v <= 64.0)) throw input_error_at(context, key, format_number(v), "out of range", "0 to 64 bytes");
+        if (!(v >= 0.0 && v <= 64.0)) throw InputError::at(key, format_number(v), "out of range", "0 to 64 bytes");
 }
 
 TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t) {
@@ -126,7 +125,7 @@ TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const Trainin
 CycleEstimate estimate_training(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t, const GpuSpec& gpu,
                                 const interconnect::CalibrationRecord& cal, const TimingOptions& options) {
     if (!(options.communication_overlap >= 0.0 && options.communication_overlap <= 1.0))
-        throw InputError({"", 0, "communication_overlap", format_number(options.communication_overlap), "out of range", "a share in [0, 1]"});
+        throw InputError::at("communication_overlap", format_number(options.communication_overlap), "out of range", "a share in [0, 1]");
     TimingOptions o = options;
     o.serving_engine_overhead = false;
     const TrainingWork work = training_step(m, p, t);

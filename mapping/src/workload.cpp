@@ -4,7 +4,6 @@
 #include <cmath>
 #include <utility>
 
-#include "input_error_at.hpp"
 #include "lightwatt/core/error.hpp"
 
 namespace lightwatt::mapping {
@@ -108,31 +107,31 @@ double experts_touched(int experts, int active, double tokens) {
     return experts * (1.0 - std::pow(1.0 - static_cast<double>(active) / experts, tokens));
 }
 
-void validate(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const std::string& context) {
-    if (p.tp < 1 || p.tp > 1024) throw input_error_at(context, "tp", std::to_string(p.tp), "out of range", "1 to 1024");
+void validate(const LlmSpec& m, const Parallelism& p, const ServingPoint& s) {
+    if (p.tp < 1 || p.tp > 1024) throw InputError::at("tp", std::to_string(p.tp), "out of range", "1 to 1024");
     if (m.attention_heads % p.tp != 0)
-        throw input_error_at(context, "tp", std::to_string(p.tp), "does not divide the " + std::to_string(m.attention_heads) + " attention heads of " + m.name,
-                  "a divisor of the attention heads");
+        throw InputError::at("tp", std::to_string(p.tp), "does not divide the " + std::to_string(m.attention_heads) + " attention heads of " + m.name,
+                             "a divisor of the attention heads");
     if (!(m.kv_heads % p.tp == 0 || p.tp % m.kv_heads == 0))
-        throw input_error_at(context, "tp", std::to_string(p.tp), "neither divides nor is a multiple of the " + std::to_string(m.kv_heads) + " KV heads",
-                  "a divisor or a multiple of the KV heads");
+        throw InputError::at("tp", std::to_string(p.tp), "neither divides nor is a multiple of the " + std::to_string(m.kv_heads) + " KV heads",
+                             "a divisor or a multiple of the KV heads");
     if (p.pp < 1 || p.pp > m.layers)
-        throw input_error_at(context, "pp", std::to_string(p.pp), "more stages than the " + std::to_string(m.layers) + " layers", "1 to the layer count");
+        throw InputError::at("pp", std::to_string(p.pp), "more stages than the " + std::to_string(m.layers) + " layers", "1 to the layer count");
     if (p.ep < 1 || (m.is_moe() && m.experts % p.ep != 0) || (!m.is_moe() && p.ep != 1))
-        throw input_error_at(context, "ep", std::to_string(p.ep), m.is_moe() ? "does not divide the " + std::to_string(m.experts) + " experts" : "expert parallelism on a dense model",
-                  m.is_moe() ? "a divisor of the experts" : "1");
+        throw InputError::at("ep", std::to_string(p.ep), m.is_moe() ? "does not divide the " + std::to_string(m.experts) + " experts" : "expert parallelism on a dense model",
+                             m.is_moe() ? "a divisor of the experts" : "1");
     if (m.is_moe() && p.ep < p.tp && p.tp % p.ep != 0)
-        throw input_error_at(context, "ep", std::to_string(p.ep), "smaller than tp and not a divisor of it", "a divisor of tp, or at least tp");
+        throw InputError::at("ep", std::to_string(p.ep), "smaller than tp and not a divisor of it", "a divisor of tp, or at least tp");
     if (p.ep > p.tp * p.pp && m.is_moe())
-        throw input_error_at(context, "ep", std::to_string(p.ep), "more expert ranks than the replica's " + std::to_string(p.tp * p.pp) + " GPUs",
-                  "at most tp x pp");
-    if (p.gpus_per_scale_up < 1) throw input_error_at(context, "gpus_per_scale_up", std::to_string(p.gpus_per_scale_up), "must be positive", ">= 1");
-    if (s.batch < 1) throw input_error_at(context, "batch", std::to_string(s.batch), "must be at least 1", "a whole number >= 1");
-    if (s.prompt_tokens < 0) throw input_error_at(context, "prompt_tokens", std::to_string(s.prompt_tokens), "must not be negative", ">= 0");
-    if (s.output_tokens < 1) throw input_error_at(context, "output_tokens", std::to_string(s.output_tokens), "must be at least 1", ">= 1");
+        throw InputError::at("ep", std::to_string(p.ep), "more expert ranks than the replica's " + std::to_string(p.tp * p.pp) + " GPUs",
+                             "at most tp x pp");
+    if (p.gpus_per_scale_up < 1) throw InputError::at("gpus_per_scale_up", std::to_string(p.gpus_per_scale_up), "must be positive", ">= 1");
+    if (s.batch < 1) throw InputError::at("batch", std::to_string(s.batch), "must be at least 1", "a whole number >= 1");
+    if (s.prompt_tokens < 0) throw InputError::at("prompt_tokens", std::to_string(s.prompt_tokens), "must not be negative", ">= 0");
+    if (s.output_tokens < 1) throw InputError::at("output_tokens", std::to_string(s.output_tokens), "must be at least 1", ">= 1");
     for (const auto& [key, v] : {std::pair<const char*, double>{"bytes_per_weight", s.bytes_per_weight},
                                  {"bytes_per_activation", s.bytes_per_activation}, {"bytes_per_kv", s.bytes_per_kv}})
-        if (!(v > 0.0 && v <= 8.0)) throw input_error_at(context, key, format_number(v), "out of range", "(0, 8] bytes");
+        if (!(v > 0.0 && v <= 8.0)) throw InputError::at(key, format_number(v), "out of range", "(0, 8] bytes");
 }
 
 StepWork decode_step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s) {

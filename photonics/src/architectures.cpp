@@ -26,8 +26,8 @@ const std::vector<const ArchitectureModel*>& architecture_registry() {
 const ArchitectureModel& architecture_model(MacArchitecture a) {
     for (const ArchitectureModel* model : architecture_registry())
         if (model->name() == a.name()) return *model;
-    throw InputError({"", 0, "architecture", std::string(a.name()), "unknown architecture",
-                      "one of the registered architectures (photonics/src/architectures.cpp)"});
+    throw InputError::at("architecture", std::string(a.name()), "unknown architecture",
+                         "one of the registered architectures (photonics/src/architectures.cpp)");
 }
 
 void ArchitectureModel::split_light(const MacEmulatorConfig& c, double transmission, Detection& d) const {
@@ -58,6 +58,11 @@ std::optional<MacArchitecture> architecture_from_name(std::string_view name) {
     for (const detail::ArchitectureModel* model : detail::architecture_registry())
         if (model->name() == name) return MacArchitecture(model->name());
     return std::nullopt;
+}
+
+MacArchitecture architecture_named(std::string_view name) {
+    if (const auto a = architecture_from_name(name)) return *a;
+    throw InputError::unknown("architecture", name, architecture_names(), "unknown architecture");
 }
 
 const std::vector<std::string>& architecture_names() {

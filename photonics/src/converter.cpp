@@ -11,14 +11,9 @@ namespace {
 
 constexpr double kMaxEnob = 24.0;
 
-InputError argument_error(const std::string& key, const std::string& value, const std::string& problem,
-                          const std::string& allowed) {
-    return InputError({"", 0, key, value, problem, allowed});
-}
-
 void check_enob(double enob) {
     if (!std::isfinite(enob) || enob < 0.0 || enob > kMaxEnob)
-        throw argument_error("enob", format_number(enob), "effective number of bits out of range",
+        throw InputError::at("enob", format_number(enob), "effective number of bits out of range",
                              "a number in [0, " + format_number(kMaxEnob) + "]");
 }
 
@@ -164,7 +159,7 @@ const ConverterModel& select_converter(const ConverterCatalog& c, ConverterKind 
     const std::string key = std::string(enum_name(kind)) + "_" + std::string(enum_name(point));
     const std::string rate = format_number(in_gsps(sample_rate)) + " GS/s";
     if (candidates.empty())
-        throw argument_error("sample_rate", rate, "the converter catalog has no [spread] " + key,
+        throw InputError::at("sample_rate", rate, "the converter catalog has no [spread] " + key,
                              "a catalog with [spread] " + key);
     std::string bands;
     for (const auto& name : candidates) {
@@ -173,7 +168,7 @@ const ConverterModel& select_converter(const ConverterCatalog& c, ConverterKind 
         if (covers(it->second, sample_rate)) return it->second;
         bands += (bands.empty() ? "" : ", ") + describe_band(it->second);
     }
-    throw argument_error("sample_rate", rate, "no " + key + " converter covers this sample rate",
+    throw InputError::at("sample_rate", rate, "no " + key + " converter covers this sample rate",
                          "a rate inside one of " + (bands.empty() ? std::string("(no entries)") : bands));
 }
 

@@ -20,23 +20,18 @@ namespace {
 
 constexpr double kMaxAlpha = 4.0;
 
-InputError argument_error(const std::string& key, const std::string& value, const std::string& problem,
-                          const std::string& allowed) {
-    return InputError({"", 0, key, value, problem, allowed});
-}
-
 void validate(std::size_t count, Time dt, double psd, double alpha) {
     if (count > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-        throw argument_error("count", std::to_string(count), "too many samples for one transform",
+        throw InputError::at("count", std::to_string(count), "too many samples for one transform",
                              "at most " + std::to_string(std::numeric_limits<int>::max()));
     if (!std::isfinite(in_seconds(dt)) || !(in_seconds(dt) > 0.0))
-        throw argument_error("dt_s", format_number(in_seconds(dt)), "sample interval must be positive",
+        throw InputError::at("dt_s", format_number(in_seconds(dt)), "sample interval must be positive",
                              "a finite interval > 0 s");
     if (!std::isfinite(psd) || psd < 0.0)
-        throw argument_error("psd_at_1hz_rad2_per_hz", format_number(psd), "PSD must be finite and not negative",
+        throw InputError::at("psd_at_1hz_rad2_per_hz", format_number(psd), "PSD must be finite and not negative",
                              "a finite number >= 0");
     if (!std::isfinite(alpha) || std::abs(alpha) > kMaxAlpha)
-        throw argument_error("alpha", format_number(alpha), "spectral exponent out of range",
+        throw InputError::at("alpha", format_number(alpha), "spectral exponent out of range",
                              "a number in [-4, 4]");
 }
 
@@ -164,12 +159,12 @@ double coloured_noise_variance(std::size_t count, Time dt, double psd_at_1hz_rad
 
 std::vector<double> periodogram(const std::vector<double>& x, Time dt) {
     if (!std::isfinite(in_seconds(dt)) || !(in_seconds(dt) > 0.0))
-        throw argument_error("dt_s", format_number(in_seconds(dt)), "sample interval must be positive",
+        throw InputError::at("dt_s", format_number(in_seconds(dt)), "sample interval must be positive",
                              "a finite interval > 0 s");
     const std::size_t n = x.size();
     if (n == 0) return {};
     if (n > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-        throw argument_error("count", std::to_string(n), "too many samples for one transform",
+        throw InputError::at("count", std::to_string(n), "too many samples for one transform",
                              "at most " + std::to_string(std::numeric_limits<int>::max()));
     const std::size_t bins = n / 2 + 1;
     auto signal = alloc_real(n);

@@ -35,36 +35,31 @@ constexpr double kStatisticsPartials = 1024.0 * 1024;
 constexpr std::uint64_t kNoiseStream = 0x4e4f495345000000ULL;   // "NOISE"
 constexpr std::uint64_t kDriftStream = 0x4452494654000000ULL;   // "DRIFT"
 
-InputError config_error(const std::string& key, const std::string& value, const std::string& problem,
-                        const std::string& allowed) {
-    return InputError({"", 0, key, value, problem, allowed});
-}
-
 void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig& c) {
     if (w.size() == 0 || x.size() == 0)
-        throw config_error("m, n, k", std::to_string(w.rows()) + "x" + std::to_string(w.cols()) + " times " +
-                                          std::to_string(x.rows()) + "x" + std::to_string(x.cols()),
-                           "empty matrix", "sizes >= 1");
+        throw InputError::at("m, n, k", std::to_string(w.rows()) + "x" + std::to_string(w.cols()) + " times " +
+                                            std::to_string(x.rows()) + "x" + std::to_string(x.cols()),
+                             "empty matrix", "sizes >= 1");
     if (w.cols() != x.rows())
-        throw config_error("k", std::to_string(w.cols()) + " vs " + std::to_string(x.rows()),
-                           "inner dimensions differ", "weights m x k times inputs k x n");
+        throw InputError::at("k", std::to_string(w.cols()) + " vs " + std::to_string(x.rows()),
+                             "inner dimensions differ", "weights m x k times inputs k x n");
     if (!w.allFinite() || !x.allFinite())
-        throw config_error("matrix", "NaN or infinity", "non-finite entry", "finite numbers");
+        throw InputError::at("matrix", "NaN or infinity", "non-finite entry", "finite numbers");
     if (c.tile_rows < 1 || c.tile_cols < 1 || c.tile_rows > 4096 || c.tile_cols > 4096)
-        throw config_error("tile", std::to_string(c.tile_rows) + "x" + std::to_string(c.tile_cols), "tile size out of range",
-                           "tile rows and columns in [1, 4096]");
+        throw InputError::at("tile", std::to_string(c.tile_rows) + "x" + std::to_string(c.tile_cols), "tile size out of range",
+                             "tile rows and columns in [1, 4096]");
     for (const auto& [key, bits] : {std::pair<const char*, int>{"dac_bits", c.dac_bits},
                                     {"weight_bits", c.weight_bits}, {"adc_bits", c.adc_bits}})
         if (bits < 1 || bits > 24)
-            throw config_error(key, std::to_string(bits), "bits out of range", "an integer in [1, 24]");
+            throw InputError::at(key, std::to_string(bits), "bits out of range", "an integer in [1, 24]");
     if (!(c.adc_clip_sigmas > 0.0) || !std::isfinite(c.adc_clip_sigmas))
-        throw config_error("adc_clip_sigmas", format_number(c.adc_clip_sigmas), "must be positive", "a number > 0");
+        throw InputError::at("adc_clip_sigmas", format_number(c.adc_clip_sigmas), "must be positive", "a number > 0");
     if (!(c.laser_power_per_core.value() > 0.0) || !(in_watts(c.laser_power_per_core) <= kMaxLaserPowerW))
-        throw config_error("laser_power_mw", format_number(in_milliwatts(c.laser_power_per_core)),
-                           in_watts(c.laser_power_per_core) > 0.0 ? "more light than any laser delivers" : "must be positive",
-                           "an optical power in (0, 1e6] mW");
-    if (!(c.clock.value() > 0.0)) throw config_error("clock_ghz", format_number(in_gigahertz(c.clock)),
-                                                     "must be positive", "a clock > 0 GHz");
+        throw InputError::at("laser_power_mw", format_number(in_milliwatts(c.laser_power_per_core)),
+                             in_watts(c.laser_power_per_core) > 0.0 ? "more light than any laser delivers" : "must be positive",
+                             "an optical power in (0, 1e6] mW");
+    if (!(c.clock.value() > 0.0)) throw InputError::at("clock_ghz", format_number(in_gigahertz(c.clock)),
+                                                       "must be positive", "a clock > 0 GHz");
     check_emulation_size(w.rows(), w.cols(), x.cols(), c);
 }
 
@@ -91,12 +86,12 @@ double emulation_working_set_bytes(long long m, long long k, long long n, const 
 void check_emulation_size(long long m, long long k, long long n, const MacEmulatorConfig& c, const std::string& key) {
     const double need = emulation_working_set_bytes(m, k, n, c);
     if (need <= kMaxEmulationBytes) return;
-    throw InputError({"", 0, key,
-                      std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n) + " on " + std::to_string(c.tile_rows) +
+    throw InputError::at(key,
+                         std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n) + " on " + std::to_string(c.tile_rows) +
                           "x" + std::to_string(c.tile_cols) + " tiles",
-                      "needs about " + format_number(need / 1073741824.0) + " GiB to emulate",
-                      "problems whose working set (zero-padded tiles included) is at most " +
-                          format_number(kMaxEmulationBytes / 1073741824.0) + " GiB; larger tiles waste memory on small m"});
+                         "needs about " + format_number(need / 1073741824.0) + " GiB to emulate",
+                         "problems whose working set (zero-padded tiles included) is at most " +
+                          format_number(kMaxEmulationBytes / 1073741824.0) + " GiB; larger tiles waste memory on small m");
 }
 
 std::string_view regime_name(NoiseRegime r) { return kRegimeNames[static_cast<std::size_t>(r)]; }

@@ -68,8 +68,8 @@ PhotonicCore read_core(TableReader& r, const std::string& name, const DeviceCata
 const PhotonicCore& PhotonicCoreCatalog::for_architecture(MacArchitecture a) const {
     for (const auto& [name, core] : cores)
         if (core.emulator.architecture == a) return core;
-    throw InputError({"", 0, "--arch", std::string(architecture_name(a)), "no core of this architecture in the catalog",
-                      "an architecture with a [cores.NAME] entry in photonic_cores.toml"});
+    throw InputError::at("architecture", std::string(architecture_name(a)), "no core of this architecture in the catalog",
+                         "an architecture with a [cores.NAME] entry in photonic_cores.toml");
 }
 
 PhotonicCoreCatalog read_photonic_core_catalog(TableReader root, const DeviceCatalog& devices,

@@ -5,7 +5,6 @@
 
 #include "bindings.hpp"
 #include "lightwatt/core/atomic_file.hpp"
-#include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/interconnect/calibration_record.hpp"
 
 namespace lightwatt::python {
@@ -16,32 +15,24 @@ namespace {
 
 constexpr double kDefaultMaxFitBytes = 1073741824.0;  // 1 GiB, as `lightwatt calibrate nccl-tests`
 
-Collective collective_of(const std::string& name) {
-    if (const auto c = enum_parse<Collective>(name)) return *c;
-    throw argument_error("collective", "\"" + name + "\"", unknown_enum_problem<Collective>(name, '\''), join_alternatives(enum_names<Collective>()));
-}
+Collective collective_of(const std::string& name) { return enum_parse_at<Collective>("collective", name); }
 
 std::optional<Collective> optional_collective(const std::optional<std::string>& name) {
     if (!name) return std::nullopt;
     return collective_of(*name);
 }
 
-NcclProtocol protocol_of(const std::string& name) {
-    if (const auto p = enum_parse<NcclProtocol>(name)) return *p;
-    std::vector<std::string> quoted;
-    for (const auto& n : enum_names<NcclProtocol>()) quoted.push_back("\"" + n + "\"");
-    throw argument_error("protocol", "\"" + name + "\"", unknown_enum_problem<NcclProtocol>(name, '"'), join_alternatives(quoted));
-}
+NcclProtocol protocol_of(const std::string& name) { return enum_parse_at<NcclProtocol>("protocol", name); }
 
 Information max_fit(double max_fit_bytes) {
     if (!(max_fit_bytes >= 1.0) || !std::isfinite(max_fit_bytes))
-        throw argument_error("max_fit_bytes", format_number(max_fit_bytes), "must be positive", "a size in bytes >= 1");
+        throw InputError::at("max_fit_bytes", format_number(max_fit_bytes), "must be positive", "a size in bytes >= 1");
     return bytes(max_fit_bytes);
 }
 
 void check_scale(int ranks, int nodes) {
     if (ranks < 1 || ranks > (1 << 24) || nodes < 1 || nodes > ranks)
-        throw argument_error("ranks, nodes", std::to_string(ranks) + ", " + std::to_string(nodes), "impossible scale", "ranks >= nodes >= 1");
+        throw InputError::at("ranks, nodes", std::to_string(ranks) + ", " + std::to_string(nodes), "impossible scale", "ranks >= nodes >= 1");
 }
 
 nb::object opt(const std::optional<double>& v) { return v ? nb::object(nb::float_(*v)) : nb::none(); }
@@ -93,7 +84,7 @@ nb::ndarray<nb::numpy, double, nb::ndim<1>> predict_array(const CollectiveFit& f
     for (size_t i = 0; i < sizes.shape(0); ++i) {
         const double s = view(i);
         if (!(s >= 0.0) || !std::isfinite(s))
-            throw argument_error("size_bytes", format_number(s), "not a size", "sizes >= 0 bytes");
+            throw InputError::at("size_bytes", format_number(s), "not a size", "sizes >= 0 bytes");
         (*out)[i] = in_seconds(predict_time(fit, bytes(s)));
     }
     return nb::ndarray<nb::numpy, double, nb::ndim<1>>(out->data(), {out->size()}, owner);
@@ -101,7 +92,7 @@ nb::ndarray<nb::numpy, double, nb::ndim<1>> predict_array(const CollectiveFit& f
 
 double predict_scalar(const CollectiveFit& fit, double size_bytes) {
     if (!(size_bytes >= 0.0) || !std::isfinite(size_bytes))
-        throw argument_error("size_bytes", format_number(size_bytes), "not a size", "a size >= 0 bytes");
+        throw InputError::at("size_bytes", format_number(size_bytes), "not a size", "a size >= 0 bytes");
     return in_seconds(predict_time(fit, bytes(size_bytes)));
 }
 
@@ -111,12 +102,12 @@ CalibrationRecord calibrate_nccl_tests(const std::vector<std::filesystem::path>&
                                        double max_fit_bytes) {
     const std::optional<Collective> given = optional_collective(collective);
     const Information limit = max_fit(max_fit_bytes);
-    if (logs.empty()) throw argument_error("logs", "[]", "no log given", "one or more nccl-tests output files");
+    if (logs.empty()) throw InputError::at("logs", "[]", "no log given", "one or more nccl-tests output files");
     std::string command = "lightwatt.calibrate_nccl_tests";
     for (const auto& log : logs) command += " " + log.string();
     std::vector<std::string> paths;
     for (const auto& log : logs) paths.push_back(log.string());
-    return calibration_from_nccl_tests(paths, given, limit, command, "collective=NAME");
+    return calibration_from_nccl_tests(paths, given, limit, command);
 }
 
 }  // namespace
@@ -164,7 +155,7 @@ void bind_calibration(nb::module_& m) {
         .def("on_fabric",
              [](const CollectiveFit& f, double bandwidth_scale, double added_hop_latency_us, std::optional<int> ranks, std::optional<int> nodes) {
                  if (!std::isfinite(added_hop_latency_us))
-                     throw argument_error("added_hop_latency_us", format_number(added_hop_latency_us), "not a finite number", "a latency >= 0");
+                     throw InputError::at("added_hop_latency_us", format_number(added_hop_latency_us), "not a finite number", "a latency >= 0");
                  if (ranks && (*ranks < 1 || *ranks > (1 << 24))) check_scale(*ranks, 1);
                  return on_fabric(f, FabricChange{bandwidth_scale, microseconds(added_hop_latency_us), ranks, nodes});
              },
@@ -267,7 +258,7 @@ void bind_calibration(nb::module_& m) {
                  const Collective c = collective_of(collective);
                  for (const auto& rec : r.collectives)
                      if (rec.collective == c && rec.fit && (!ranks || rec.ranks == *ranks)) return *rec.fit;
-                 throw argument_error("collective", "\"" + collective + "\"" + (ranks ? " at " + std::to_string(*ranks) + " ranks" : ""),
+                 throw InputError::at("collective", "\"" + collective + "\"" + (ranks ? " at " + std::to_string(*ranks) + " ranks" : ""),
                                       "no fitted model for it in this record", "a collective the record measured");
              },
              nb::arg("collective"), nb::arg("ranks").none() = nb::none(), "The fitted model of a collective (at `ranks`, when given).")

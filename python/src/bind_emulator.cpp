@@ -51,19 +51,10 @@ struct RequestArgs {
 
 std::string core_name_for(const PhotonicCoreCatalog& catalog, const RequestArgs& a) {
     if (a.core && a.architecture)
-        throw argument_error("architecture", "\"" + *a.architecture + "\"", "given together with core = \"" + *a.core + "\"",
+        throw InputError::at("architecture", "\"" + *a.architecture + "\"", "given together with core = \"" + *a.core + "\"",
                              "one of core or architecture");
     if (a.core) return *a.core;
-    if (a.architecture) {
-        const auto arch = architecture_from_name(*a.architecture);
-        if (!arch) {
-            std::string problem = "unknown architecture";
-            const std::string near = closest_match(*a.architecture, architecture_names());
-            if (!near.empty()) problem += " (did you mean \"" + near + "\"?)";
-            throw argument_error("architecture", "\"" + *a.architecture + "\"", problem, join_alternatives(architecture_names()));
-        }
-        return catalog.for_architecture(*arch).name;
-    }
+    if (a.architecture) return catalog.for_architecture(architecture_named(*a.architecture)).name;
     return catalog.for_architecture(MacArchitecture::dot_product_engine).name;
 }
 
@@ -79,7 +70,7 @@ EmulationRequest make_request(const PhotonicCoreCatalog& catalog, const RequestA
     const TableReader root(t, std::make_shared<const std::string>(caller), "");
     EmulationRequest req = read_emulation_request(root, catalog);
     if (a.threads < 0 || a.threads > 4096)
-        throw argument_error("threads", std::to_string(a.threads), "out of range", "0 (every core) to 4096");
+        throw InputError::at("threads", std::to_string(a.threads), "out of range", "0 (every core) to 4096");
     req.core.emulator.threads = a.threads;
     return req;
 }
@@ -286,9 +277,7 @@ void bind_emulator(nb::module_& m) {
                  if (it == c.catalog->cores.end()) {
                      std::vector<std::string> names;
                      for (const auto& [n, _] : c.catalog->cores) names.push_back(n);
-                     const std::string near = closest_match(name, names);
-                     throw argument_error("core", "\"" + name + "\"", "unknown core" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
-                                          join_alternatives(names));
+                     throw InputError::unknown("name", name, names, "unknown core");
                  }
                  return describe_core(it->second);
              },

@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "bindings.hpp"
-#include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/mapping/estimate_json.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 
@@ -55,7 +54,7 @@ PyScenario with_values(const PyScenario& s, const nb::dict& values) {
     toml::table table = *s.table;
     for (auto [key, value] : values) {
         if (!nb::isinstance<nb::str>(key))
-            throw argument_error("with_values", nb::cast<std::string>(nb::repr(key)), "key is not a string", "dotted keys such as \"workload.batch\"");
+            throw InputError::at("with_values", nb::cast<std::string>(nb::repr(key)), "key is not a string", "dotted keys such as \"workload.batch\"");
         set_dotted(table, nb::cast<std::string>(key), value, "with_values");
     }
     return read(s.catalogs, std::move(table), s.file);
@@ -128,7 +127,7 @@ nb::object estimate_dict(const PyEstimate& e) { return to_python(estimate_json(*
 const StepTime& serving_phase(const PyEstimate& e, Phase phase) {
     const std::string_view name = enum_name(phase);
     if (e.scenario.scenario->mode != Mode::serving)
-        throw argument_error(std::string(name) + "_step", "in a training estimate", "serving only: a training step has no " + std::string(name),
+        throw InputError::at(std::string(name) + "_step", "in a training estimate", "serving only: a training step has no " + std::string(name),
                              "phase_records() and cycle_s");
     return e.estimate.cycle.phase(phase);
 }
@@ -173,9 +172,7 @@ const OptionEstimate& option_named(const PyEstimate& e, const std::string& name)
         if (o.energy.option == name) return o;
         names.push_back(o.energy.option);
     }
-    const std::string near = closest_match(name, names);
-    throw argument_error("option", "\"" + name + "\"", "not an option of this estimate" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
-                         join_alternatives(names));
+    throw InputError::unknown("option", name, names, "not an option of this estimate");
 }
 
 template <class T>

@@ -3,7 +3,6 @@
 // budget and margin, variants of an archetype's optics, and budget files.
 
 #include "bindings.hpp"
-#include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/interconnect/budget_file.hpp"
 #include "lightwatt/interconnect/link_json.hpp"
 
@@ -43,7 +42,7 @@ std::optional<std::pair<double, double>> range_of(const std::optional<PublishedR
 }
 
 const OpticalLane& optics_of(const LinkArchetype& a, const char* what) {
-    if (!a.optics) throw argument_error(what, a.name, "the link has no optical lane (" + std::string(enum_name(a.kind)) + ")",
+    if (!a.optics) throw InputError::at(what, a.name, "the link has no optical lane (" + std::string(enum_name(a.kind)) + ")",
                                         "an optical link: dsp-pluggable, lpo, cpo or optical-io");
     return *a.optics;
 }
@@ -108,7 +107,7 @@ PyArchetype with_optics(const PyArchetype& self, std::optional<double> design_ch
             Decibel(checked_number("rx_implementation_penalty_db", *rx_implementation_penalty_db, 0.0, 30.0, "a penalty in [0, 30] dB"));
     if (laser_wall_plug_efficiency) {
         if (!(*laser_wall_plug_efficiency > 0.0) || !(*laser_wall_plug_efficiency <= 1.0))
-            throw argument_error("laser_wall_plug_efficiency", format_number(*laser_wall_plug_efficiency), "out of range", "an efficiency in (0, 1]");
+            throw InputError::at("laser_wall_plug_efficiency", format_number(*laser_wall_plug_efficiency), "out of range", "an efficiency in (0, 1]");
         lane.laser.wall_plug_efficiency = *laser_wall_plug_efficiency;
     }
     a.optics = lane;
@@ -126,10 +125,7 @@ template <class T>
 const T& entry(const std::map<std::string, T>& entries, const std::string& name, const char* section) {
     const auto it = entries.find(name);
     if (it != entries.end()) return it->second;
-    const std::string near = closest_match(name, names_of(entries));
-    throw argument_error("name", "\"" + name + "\"",
-                         std::string("unknown ") + section + (near.empty() ? "" : " (did you mean \"" + near + "\"?)"),
-                         join_alternatives(names_of(entries)));
+    throw InputError::unknown("name", name, names_of(entries), std::string("unknown ") + section);
 }
 
 }  // namespace

@@ -18,11 +18,11 @@ namespace {
 Modulation modulation_of(const std::string& name) {
     if (name == "nrz") return Modulation::nrz;
     if (name == "pam4") return Modulation::pam4;
-    throw argument_error("modulation", "\"" + name + "\"", "unknown modulation", "\"nrz\" or \"pam4\"");
+    throw InputError::at("modulation", "\"" + name + "\"", "unknown modulation", "\"nrz\" or \"pam4\"");
 }
 
 double finite(const char* name, double v) {
-    if (!std::isfinite(v)) throw argument_error(name, format_number(v), "not a finite number", "a finite number");
+    if (!std::isfinite(v)) throw InputError::at(name, format_number(v), "not a finite number", "a finite number");
     return v;
 }
 
@@ -31,11 +31,11 @@ ReceiverConditions conditions(double symbol_rate_gbaud, const std::string& modul
     ReceiverConditions c;
     c.modulation = modulation_of(modulation);
     if (!(symbol_rate_gbaud > 0.0) || !(symbol_rate_gbaud <= 1e4))
-        throw argument_error("symbol_rate_gbaud", format_number(symbol_rate_gbaud), "out of range", "a rate in (0, 1e4] GBd");
+        throw InputError::at("symbol_rate_gbaud", format_number(symbol_rate_gbaud), "out of range", "a rate in (0, 1e4] GBd");
     c.symbol_rate = gigabaud(symbol_rate_gbaud);
     c.target_ber = target_ber;
     if (!(extinction_ratio_db > 0.0) || !(extinction_ratio_db <= 60.0))
-        throw argument_error("extinction_ratio_db", format_number(extinction_ratio_db), "out of range", "a ratio in (0, 60] dB");
+        throw InputError::at("extinction_ratio_db", format_number(extinction_ratio_db), "out of range", "a ratio in (0, 60] dB");
     c.extinction_ratio = Decibel(extinction_ratio_db);
     if (rin_db_per_hz) c.rin_db_per_hz = checked_number("rin_db_per_hz", *rin_db_per_hz, -250.0, -50.0, "[-250, -50] dB/Hz, or None");
     return c;
@@ -44,7 +44,7 @@ ReceiverConditions conditions(double symbol_rate_gbaud, const std::string& modul
 double checked_ber(const char* name, double ber, Modulation m) {
     const double ceiling = ber_from_eye_q(0.0, m);  // a coin toss per eye
     if (!(ber > 0.0) || !(ber < ceiling))
-        throw argument_error(name, format_number(ber), "out of range", "a bit error ratio in (0, " + format_number(ceiling) + ")");
+        throw InputError::at(name, format_number(ber), "out of range", "a bit error ratio in (0, " + format_number(ceiling) + ")");
     return ber;
 }
 
@@ -56,7 +56,7 @@ void bind_receiver(nb::module_& m) {
              [](Photodetector* self, double responsivity_a_per_w, double dark_current_na, double capacitance_ff, const std::string& name) {
                  checked_number("responsivity_a_per_w", responsivity_a_per_w, 0.0, 1.6, "a responsivity in (0, 1.6] A/W");
                  if (responsivity_a_per_w == 0.0)
-                     throw argument_error("responsivity_a_per_w", "0", "out of range", "a responsivity in (0, 1.6] A/W");
+                     throw InputError::at("responsivity_a_per_w", "0", "out of range", "a responsivity in (0, 1.6] A/W");
                  checked_number("dark_current_na", dark_current_na, 0.0, 1e9, "a current >= 0 nA");
                  checked_number("capacitance_ff", capacitance_ff, 1e-9, 1e9, "a capacitance > 0 fF");
                  new (self) Photodetector{name, amperes_per_watt(responsivity_a_per_w), nanoamperes(dark_current_na),
@@ -78,10 +78,10 @@ void bind_receiver(nb::module_& m) {
         .def("__init__",
              [](Tia* self, double noise_density_pa_per_rthz, double noise_bandwidth_per_baud, double power_mw, const std::string& name) {
                  if (!(noise_density_pa_per_rthz > 0.0) || !std::isfinite(noise_density_pa_per_rthz))
-                     throw argument_error("noise_density_pa_per_rthz", format_number(noise_density_pa_per_rthz), "out of range",
+                     throw InputError::at("noise_density_pa_per_rthz", format_number(noise_density_pa_per_rthz), "out of range",
                                           "a noise density > 0 pA/sqrt(Hz)");
                  if (!(noise_bandwidth_per_baud > 0.0) || !(noise_bandwidth_per_baud <= 2.0))
-                     throw argument_error("noise_bandwidth_per_baud", format_number(noise_bandwidth_per_baud), "out of range",
+                     throw InputError::at("noise_bandwidth_per_baud", format_number(noise_bandwidth_per_baud), "out of range",
                                           "a ratio in (0, 2]");
                  checked_number("power_mw", power_mw, 0.0, 1e6, "a power >= 0 mW");
                  Tia t;
@@ -154,7 +154,7 @@ void bind_receiver(nb::module_& m) {
           nb::arg("ber"), nb::arg("modulation"), "The per-eye Q that gives `ber` (the inverse of ber_from_eye_q).");
     m.def("oma_dbm_from_average_power",
           [](double average_power_dbm, double extinction_ratio_db) {
-              if (!(extinction_ratio_db > 0.0)) throw argument_error("extinction_ratio_db", format_number(extinction_ratio_db), "out of range", "a ratio > 0 dB");
+              if (!(extinction_ratio_db > 0.0)) throw InputError::at("extinction_ratio_db", format_number(extinction_ratio_db), "out of range", "a ratio > 0 dB");
               return to_dbm(oma_from_average_power(to_power(DecibelMilliwatt(finite("average_power_dbm", average_power_dbm))),
                                                    Decibel(finite("extinction_ratio_db", extinction_ratio_db)))).value();
           },
@@ -162,10 +162,10 @@ void bind_receiver(nb::module_& m) {
     m.def("extinction_ratio_penalty_db",
           [](double extinction_ratio_db, const std::string& limited) {
               if (!(extinction_ratio_db > 0.0) || !std::isfinite(extinction_ratio_db))
-                  throw argument_error("extinction_ratio_db", format_number(extinction_ratio_db), "out of range", "a ratio > 0 dB");
+                  throw InputError::at("extinction_ratio_db", format_number(extinction_ratio_db), "out of range", "a ratio > 0 dB");
               if (limited == "average") return extinction_ratio_penalty_average_limited(Decibel(extinction_ratio_db)).value();
               if (limited == "peak") return extinction_ratio_penalty_peak_limited(Decibel(extinction_ratio_db)).value();
-              throw argument_error("limited", "\"" + limited + "\"", "unknown power limit", "\"average\" or \"peak\"");
+              throw InputError::at("limited", "\"" + limited + "\"", "unknown power limit", "\"average\" or \"peak\"");
           },
           nb::arg("extinction_ratio_db"), nb::arg("limited") = "average",
           "Penalty of a finite extinction ratio: 10 log10((r+1)/(r-1)) at fixed average power, 10 log10(r/(r-1)) at fixed peak.");

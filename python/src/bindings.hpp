@@ -44,9 +44,6 @@ toml::table to_toml_table(nb::handle dict, const std::string& where);
 // Sets `value` at a dotted key ("workload.batch") of `table`, creating tables on the way.
 void set_dotted(toml::table& table, const std::string& dotted_key, nb::handle value, const std::string& where);
 
-// An InputError about a Python argument: no file or line, the argument's name as the key.
-InputError argument_error(const std::string& name, const std::string& value, const std::string& problem,
-                          const std::string& allowed);
 // A finite number in [lo, hi] (closed), or an InputError naming the argument.
 double checked_number(const std::string& name, double value, double lo, double hi, const std::string& allowed);
 

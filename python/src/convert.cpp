@@ -43,7 +43,7 @@ TomlValue to_toml_value(nb::handle value, const std::string& where) {
     if (nb::isinstance<nb::int_>(value)) {
         long long v = 0;
         if (!nb::try_cast<long long>(value, v))
-            throw argument_error(where, repr_of(value), "integer out of range", "an integer within +-2^63");
+            throw InputError::at(where, repr_of(value), "integer out of range", "an integer within +-2^63");
         return static_cast<int64_t>(v);
     }
     if (nb::isinstance<nb::float_>(value)) return nb::cast<double>(value);
@@ -58,17 +58,17 @@ TomlValue to_toml_value(nb::handle value, const std::string& where) {
     // NumPy scalars and other numbers: through int() or float() when they offer it.
     if (nb::hasattr(value, "__index__")) return to_toml_value(nb::int_(value), where);
     if (nb::hasattr(value, "__float__")) return to_toml_value(nb::float_(value), where);
-    throw argument_error(where, repr_of(value), "not a value a scenario or request file can hold",
+    throw InputError::at(where, repr_of(value), "not a value a scenario or request file can hold",
                          "a bool, int, float, str, or a list or dict of them");
 }
 
 }  // namespace
 
 toml::table to_toml_table(nb::handle dict, const std::string& where) {
-    if (!nb::isinstance<nb::dict>(dict)) throw argument_error(where, repr_of(dict), "not a dict", "a dict of keys and values");
+    if (!nb::isinstance<nb::dict>(dict)) throw InputError::at(where, repr_of(dict), "not a dict", "a dict of keys and values");
     toml::table out;
     for (auto [key, value] : nb::borrow<nb::dict>(dict)) {
-        if (!nb::isinstance<nb::str>(key)) throw argument_error(where, repr_of(key), "key is not a string", "string keys");
+        if (!nb::isinstance<nb::str>(key)) throw InputError::at(where, repr_of(key), "key is not a string", "string keys");
         const std::string k = nb::cast<std::string>(key);
         std::visit([&](auto&& v) { out.insert_or_assign(k, std::move(v)); }, to_toml_value(value, where + "." + k));
     }
@@ -77,7 +77,7 @@ toml::table to_toml_table(nb::handle dict, const std::string& where) {
 
 void set_dotted(toml::table& table, const std::string& dotted_key, nb::handle value, const std::string& where) {
     if (dotted_key.empty() || dotted_key.front() == '.' || dotted_key.back() == '.' || dotted_key.find("..") != std::string::npos)
-        throw argument_error(where, "'" + dotted_key + "'", "not a dotted key", "keys such as \"workload.batch\"");
+        throw InputError::at(where, "'" + dotted_key + "'", "not a dotted key", "keys such as \"workload.batch\"");
     toml::table* at = &table;
     std::size_t start = 0;
     for (std::size_t dot = dotted_key.find('.'); dot != std::string::npos; dot = dotted_key.find('.', start)) {
@@ -85,7 +85,7 @@ void set_dotted(toml::table& table, const std::string& dotted_key, nb::handle va
         toml::node* child = at->get(part);
         if (child == nullptr) child = &at->insert_or_assign(part, toml::table{}).first->second;
         if (!child->is_table())
-            throw argument_error(where, "'" + dotted_key + "'", "'" + part + "' is a value, not a table", "a key inside a table");
+            throw InputError::at(where, "'" + dotted_key + "'", "'" + part + "' is a value, not a table", "a key inside a table");
         at = child->as_table();
         start = dot + 1;
     }
@@ -93,13 +93,8 @@ void set_dotted(toml::table& table, const std::string& dotted_key, nb::handle va
     std::visit([&](auto&& v) { at->insert_or_assign(last, std::move(v)); }, to_toml_value(value, where + "[" + dotted_key + "]"));
 }
 
-InputError argument_error(const std::string& name, const std::string& value, const std::string& problem,
-                          const std::string& allowed) {
-    return InputError({"", 0, name, value, problem, allowed});
-}
-
 double checked_number(const std::string& name, double value, double lo, double hi, const std::string& allowed) {
-    if (!std::isfinite(value) || value < lo || value > hi) throw argument_error(name, format_number(value), "out of range", allowed);
+    if (!std::isfinite(value) || value < lo || value > hi) throw InputError::at(name, format_number(value), "out of range", allowed);
     return value;
 }
 

@@ -31,7 +31,7 @@ check "compare all" 0 "optical_io_chiplet" "" -- link compare
 check "compare some" 0 "lpo_800g" "" -- link compare lpo_800g cpo_1600g
 check "budget dr4" 0 "margin +0.10" "" -- link budget "$data/budgets/400gbase-dr4.toml"
 check "budget json" 0 '"margin_db": 0\.(1|0999)' "" -- link budget "$data/budgets/400gbase-dr4.toml" --json
-check "unknown link" 2 "" "NAME = lpo_80g: unknown link \(did you mean \"lpo_800g\"\?\)" -- link show lpo_80g
+check "unknown link" 2 "" "NAME = \"lpo_80g\": unknown link \(did you mean \"lpo_800g\"\?\)" -- link show lpo_80g
 check "missing budget file" 2 "" "nope.toml: file not found" -- link budget "$work/nope.toml"
 check "no verb" 2 "" "" -- link
 check "unknown flag" 2 "" "" -- link list --frobnicate
@@ -79,7 +79,7 @@ printf 'core = "microring_bank"\nseed = 1\n[problem]\nm = 8\nk = 8\nn = 8\n[over
 check "deprecated spelling warns" 0 "pJ/MAC" "lightwatt: warning: .*old-spelling.toml:8: overrides.utilisation: deprecated spelling, still read; write 'utilization'" -- emulate "$work/old-spelling.toml"
 check "emulate zero size" 2 "" "--m = 0: size out of range" -- emulate --m 0
 check "emulate zero bits" 2 "" "adc_bits = 0: bits out of range" -- emulate --adc-bits 0 --m 8 --k 8 --n 8
-check "emulate bad arch" 2 "" "unknown architecture \(did you mean \"coherent-mesh\"\?\)" -- emulate --arch coherent-mes
+check "emulate bad arch" 2 "" "--arch = \"coherent-mes\": unknown architecture \(did you mean \"coherent-mesh\"\?\)" -- emulate --arch coherent-mes
 check "emulate negative laser" 2 "" "laser_power_mw = -1: must be positive" -- emulate --laser-power-mw -1 --m 8 --k 8 --n 8
 check "emulate nan laser" 2 "" "laser_power_mw" -- emulate --laser-power-mw nan --m 8 --k 8 --n 8
 check "emulate zero tile" 2 "" "tile" -- emulate --tile 0 --m 8 --k 8 --n 8
@@ -120,7 +120,7 @@ check "calibrate json" 0 '"busbw_gbyte_per_s"' "" -- calibrate nccl-tests "$fixt
 check "calibrate json schema" 0 '"schema": "lightwatt.calibration"' "" -- calibrate nccl-tests "$fixtures/tagged-fields-reducescatter-4rank.log" --json
 check "calibrate given collective" 0 "all_reduce +16 +2 +3" "" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log" --collective all_reduce
 check "calibrate needs collective" 2 "" "v2.10-allreduce-16rank.log:3: collective = \(not printed\)" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log"
-check "calibrate unknown collective" 2 "" "did you mean 'all_reduce'" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log" --collective allreduce
+check "calibrate unknown collective" 2 "" "--collective = \"allreduce\": unknown collective \(did you mean \"all_reduce\"\?\)" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log" --collective allreduce
 check "calibrate missing log" 2 "" "nope.log: file not found" -- calibrate nccl-tests "$work/nope.log"
 printf '# Using devices\n#  Rank  0 Group  0 Pid 1 on a device  0 [0x1b] GPU\n    33554432       4194304    double     sum      -1   171.88\n' >"$work/bad.log"
 check "calibrate malformed row" 2 "" "bad.log:3: result row = 6 fields: malformed nccl-tests result row" -- calibrate nccl-tests "$work/bad.log" --collective all_reduce

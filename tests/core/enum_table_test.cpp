@@ -41,9 +41,15 @@ TEST_CASE("names round-trip through the one table") {
 }
 
 TEST_CASE("unknown names get the table's noun and the closest name") {
-    CHECK(unknown_enum_problem<Fruit>("bananna", '\'') == "unknown fruit (did you mean 'banana'?)");
-    CHECK(unknown_enum_problem<Fruit>("kiwi", '"') == "unknown fruit");
-    CHECK(unknown_enum_problem<Shade>("drak", '"') == "unknown value (did you mean \"dark\"?)");
+    const InputErrorDetails d = unknown_enum<Fruit>("fruit", "bananna").details();
+    CHECK(d.key == "fruit");
+    CHECK(d.value == "\"bananna\"");
+    CHECK(d.problem == "unknown fruit (did you mean \"banana\"?)");
+    CHECK(d.allowed == "apple, banana or cherry");
+    CHECK(unknown_enum<Fruit>("fruit", "kiwi").details().problem == "unknown fruit");
+    CHECK(unknown_enum<Shade>("shade", "drak").details().problem == "unknown value (did you mean \"dark\"?)");
+    CHECK(enum_parse_at<Fruit>("fruit", "cherry") == Fruit::cherry);
+    CHECK_THROWS_AS((void)enum_parse_at<Fruit>("fruit", "kiwi"), InputError);
 }
 
 TEST_CASE("an EnumArray is indexed by the enum") {

@@ -36,6 +36,32 @@ TEST_CASE("input errors format as one readable paragraph") {
     CHECK(std::string(e.what()) == "links.toml:12: links.x.lanes = 0: value out of range. Allowed: an integer in [1, 4096].");
 }
 
+TEST_CASE("the one vocabulary: at, unknown with its one hint, relocate and rename_key") {
+    const InputError e = InputError::at("lanes", "0", "value out of range", "an integer in [1, 4096]");
+    CHECK(std::string(e.what()) == "lanes = 0: value out of range. Allowed: an integer in [1, 4096].");
+
+    const InputErrorDetails u = InputError::unknown("link", "lpo_80g", {"lpo_800g", "cpo_1600g"}, "unknown link").details();
+    CHECK(u.value == "\"lpo_80g\"");
+    CHECK(u.problem == "unknown link (did you mean \"lpo_800g\"?)");
+    CHECK(u.allowed == "lpo_800g or cpo_1600g");
+    CHECK(InputError::unknown("link", "zzz", {"lpo_800g"}, "unknown link").details().problem == "unknown link");
+    CHECK(InputError::unknown("link", "zzz", {}, "unknown link").details().allowed == "none defined");
+    CHECK(did_you_mean("adc_bit", {"adc_bits", "dac_bits"}) == " (did you mean \"adc_bits\"?)");
+
+    // relocate places an error raised without a file; one already placed stays where it is.
+    const InputErrorDetails placed = relocate(e, "links.toml", 12, "links.x").details();
+    CHECK(placed.file == "links.toml");
+    CHECK(placed.line == 12);
+    CHECK(placed.key == "links.x.lanes");
+    CHECK(relocate(e, "", 0, "").details().key == "lanes");
+    CHECK(relocate(relocate(e, "a.toml", 3, "x"), "b.toml", 9, "y").details().key == "x.lanes");
+    CHECK(relocate(InputError::at("", "1", "p", "a"), "f.toml", 1, "t").details().key == "t");
+
+    CHECK(rename_key(e, "lanes", "--lanes").details().key == "--lanes");
+    CHECK(rename_key(e, "other", "--other").details().key == "lanes");
+    CHECK(rename_key(e, "lanes", "--lanes").details().problem == "value out of range");
+}
+
 TEST_CASE("counter RNG: same (seed, block) gives the same stream; blocks differ") {
     CounterRng a(42, 7), b(42, 7), c(42, 8);
     std::set<std::uint64_t> seen;

@@ -71,7 +71,7 @@ TEST_CASE("unknown keys are rejected with the closest known key") {
         r.finish();
     });
     CHECK(d.key == "wall_plug_eficiency");
-    CHECK(d.problem == "unknown key (did you mean 'wall_plug_efficiency'?)");
+    CHECK(d.problem == "unknown key (did you mean \"wall_plug_efficiency\"?)");
 }
 
 TEST_CASE("choices suggest the closest allowed value") {

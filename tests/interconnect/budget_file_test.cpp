@@ -100,5 +100,5 @@ TEST_CASE("budget file errors") {
     CHECK(study_error("[transmitter]\noma_dbm = 1\n[channel]\ninsertion_loss_db = -3\n[receiver]\nsensitivity_oma_dbm = -5\n").key ==
           "channel.insertion_loss_db");
     CHECK(study_error("[transmitter]\noma_dbm = 1\n[channel]\ninsertion_loss_db = 3\n[receiver]\nsensitivity = -5\n").problem ==
-          "required key is missing (the table has 'sensitivity': a misspelling?)");
+          "required key is missing (the table has \"sensitivity\": a misspelling?)");
 }

@@ -126,12 +126,12 @@ TEST_CASE("training inputs: a step that is not a whole number of micro-batches n
     const LlmSpec& m = catalog().llms.at("llama_3_1_8b");
     Parallelism p{1, 1, 1, 8};
     p.dp = 4;
-    CHECK_NOTHROW(validate(m, p, point(4096.0 * 3, 1024), "workload"));  // 3 micro-batches per pipeline
-    CHECK(input_error_of([&] { validate(m, p, point(4096.0 + 1024, 1024), "workload"); }, "5 micro-batches over 4").key ==
-          "workload.tokens_per_step");
-    CHECK(input_error_of([&] { validate(m, p, point(2048.0, 1024), "workload"); }, "half a micro-batch").key == "workload.tokens_per_step");
+    CHECK_NOTHROW(validate(m, p, point(4096.0 * 3, 1024)));  // 3 micro-batches per pipeline
+    CHECK(input_error_of([&] { validate(m, p, point(4096.0 + 1024, 1024)); }, "5 micro-batches over 4").key ==
+          "tokens_per_step");
+    CHECK(input_error_of([&] { validate(m, p, point(2048.0, 1024)); }, "half a micro-batch").key == "tokens_per_step");
     p.virtual_stages = 64;  // 64 chunks of a 32-layer model
-    CHECK(input_error_of([&] { validate(m, p, point(4096.0, 1024), "workload"); }, "too many chunks").key == "workload.virtual_stages");
+    CHECK(input_error_of([&] { validate(m, p, point(4096.0, 1024)); }, "too many chunks").key == "virtual_stages");
 }
 
 TEST_CASE("training estimate: the schedule adds up, and more tokens per step never lowers throughput") {

@@ -44,7 +44,7 @@ TEST_CASE("decode step: FLOPs, weights, KV traffic and collectives of Llama 3.1 
     const LlmSpec& m = model("llama_3_1_405b");
     const Parallelism p{8, 1, 1, 8};
     const ServingPoint s{64, 1000, 500, 1.0, 2.0, 2.0};  // fp8 weights, bf16 activations and KV
-    validate(m, p, s, "scenario");
+    validate(m, p, s);
     const StepWork w = decode_step(m, p, s);
     // Every matmul weight once per step on each GPU: (126 layers x 3,187,671,040 matmul weights
     // + 128256 x 16384 head) / 8 GPUs, at 1 byte each.
@@ -100,20 +100,20 @@ TEST_CASE("mixture of experts: distinct experts touched, expert all-to-all") {
     CHECK(in_bytes(w.collectives[1].size) == 8.0 * 4096 * 2);
 }
 
-TEST_CASE("inconsistent parallelism or operating point: input errors naming the key") {
+TEST_CASE("inconsistent parallelism or operating point: input errors naming the field") {
     const LlmSpec& m = model("llama_3_1_8b");
     const ServingPoint s{8, 100, 100, 2.0, 2.0, 2.0};
     auto key_of = [&](Parallelism p, ServingPoint point) {
-        return input_error_of([&] { validate(m, p, point, "deployment"); }, "bad scenario").key;
+        return input_error_of([&] { validate(m, p, point); }, "bad scenario").key;
     };
-    CHECK(key_of({3, 1, 1, 8}, s) == "deployment.tp");      // 3 does not divide 32 heads
-    CHECK(key_of({1, 64, 1, 8}, s) == "deployment.pp");     // more stages than 32 layers
-    CHECK(key_of({1, 1, 2, 8}, s) == "deployment.ep");      // experts on a dense model
-    CHECK(key_of({1, 1, 1, 8}, ServingPoint{0, 100, 100, 2, 2, 2}) == "deployment.batch");
-    CHECK(key_of({1, 1, 1, 8}, ServingPoint{1, 100, 100, 0, 2, 2}) == "deployment.bytes_per_weight");
+    CHECK(key_of({3, 1, 1, 8}, s) == "tp");      // 3 does not divide 32 heads
+    CHECK(key_of({1, 64, 1, 8}, s) == "pp");     // more stages than 32 layers
+    CHECK(key_of({1, 1, 2, 8}, s) == "ep");      // experts on a dense model
+    CHECK(key_of({1, 1, 1, 8}, ServingPoint{0, 100, 100, 2, 2, 2}) == "batch");
+    CHECK(key_of({1, 1, 1, 8}, ServingPoint{1, 100, 100, 0, 2, 2}) == "bytes_per_weight");
     // 16-way TP on 8 KV heads replicates them: allowed; 12-way is neither divisor nor multiple.
-    CHECK_NOTHROW(validate(model("llama_3_1_405b"), {16, 1, 1, 8}, s, ""));
-    CHECK(input_error_of([&] { validate(model("llama_3_1_405b"), {12, 1, 1, 8}, s, ""); }, "tp 12").key == "tp");
+    CHECK_NOTHROW(validate(model("llama_3_1_405b"), {16, 1, 1, 8}, s));
+    CHECK(input_error_of([&] { validate(model("llama_3_1_405b"), {12, 1, 1, 8}, s); }, "tp 12").key == "tp");
 }
 
 TEST_CASE("llm catalog: malformed entries are input errors with file and line") {

@@ -224,7 +224,7 @@ TEST_CASE("bad catalog values are InputErrors naming the key") {
     SUBCASE("unknown key, with a suggestion") {
         auto d = catalog_error(kAdc + "walden_fom_fj_per_stp = 3\n");
         CHECK(d.key == "adcs.a.walden_fom_fj_per_stp");
-        CHECK(d.problem == "unknown key (did you mean 'walden_fom_fj_per_step'?)");
+        CHECK(d.problem == "unknown key (did you mean \"walden_fom_fj_per_step\"?)");
     }
     SUBCASE("unknown section") {
         CHECK(catalog_error("[adc.a]\nx = 1\n").key == "adc");

@@ -71,8 +71,8 @@ TEST_CASE("every entry needs a source") {
 
 TEST_CASE("unknown keys and sections are rejected with a suggestion") {
     auto d = catalog_error(kLaser + "wall_plug_eficiency = 0.3\n");
-    CHECK(d.problem == "unknown key (did you mean 'wall_plug_efficiency'?)");
+    CHECK(d.problem == "unknown key (did you mean \"wall_plug_efficiency\"?)");
     auto s = catalog_error("[laser.l]\nx = 1\n");
     CHECK(s.key == "laser");
-    CHECK(s.problem == "unknown key (did you mean 'lasers'?)");
+    CHECK(s.problem == "unknown key (did you mean \"lasers\"?)");
 }

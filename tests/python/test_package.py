@@ -65,7 +65,7 @@ def test_exception_classes():
     assert lightwatt.InputError is _core.InputError
     with pytest.raises(lightwatt.InputError) as e:
         lightwatt.evaluate_link("cpo_16000g")
-    assert e.value.key == "NAME" and e.value.value == "cpo_16000g"
+    assert e.value.key == "name" and e.value.value == '"cpo_16000g"'
     assert e.value.problem.startswith("unknown link")
     assert "cpo_1600g" in e.value.allowed
 

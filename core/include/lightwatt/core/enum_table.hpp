@@ -21,9 +21,10 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
-#include "lightwatt/core/closest_match.hpp"
+#include "lightwatt/core/error.hpp"
 
 namespace lightwatt {
 
@@ -129,20 +130,18 @@ constexpr std::string_view enum_noun() {
         return "value";
 }
 
-// The name closest to a mistyped one, or "" (closest_match's rule).
+// The InputError for `given` at `key` when it names no enumerator of E: "unknown NOUN", with the
+// one did-you-mean hint, allowing the table's names (InputError::unknown).
 template <NamedEnum E>
-std::string closest_enum_name(std::string_view given) {
-    return closest_match(given, enum_names<E>());
+InputError unknown_enum(std::string key, std::string_view given) {
+    return InputError::unknown(std::move(key), given, enum_names<E>(), "unknown " + std::string(enum_noun<E>()));
 }
 
-// "unknown NOUN", with " (did you mean QnameQ?)" when a name is close; Q is the quote mark of
-// the caller's message style.
+// The enumerator named `given`, read at `key`; unknown_enum's InputError when there is none.
 template <NamedEnum E>
-std::string unknown_enum_problem(std::string_view given, char quote) {
-    std::string problem = "unknown " + std::string(enum_noun<E>());
-    const std::string near = closest_enum_name<E>(given);
-    if (!near.empty()) problem += std::string(" (did you mean ") + quote + near + quote + "?)";
-    return problem;
+E enum_parse_at(std::string key, std::string_view given) {
+    if (const auto e = enum_parse<E>(given)) return *e;
+    throw unknown_enum<E>(std::move(key), given);
 }
 
 // A fixed array with one element per enumerator, indexed by the enum itself.

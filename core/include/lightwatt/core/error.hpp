@@ -1,4 +1,6 @@
-// Errors the command line maps to exit codes (docs/contract.md, "Exit codes").
+// Errors the command line maps to exit codes (docs/contract.md, "Exit codes"), and the one
+// vocabulary every module builds its input errors with (docs/architecture.md, "Errors and the
+// validation boundary").
 //
 // InputError (exit 2): the user gave something wrong. It names where (file, line), what (the key
 // path), the value given and what is allowed, so the message tells the user what to fix.
@@ -7,6 +9,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace lightwatt {
 
@@ -22,6 +26,16 @@ struct InputErrorDetails {
 class InputError : public std::runtime_error {
 public:
     explicit InputError(InputErrorDetails details);
+
+    // "KEY = VALUE: PROBLEM. Allowed: ALLOWED." with no file or line: a library's own key (a
+    // parameter or field name); whoever read it from a file places it there with relocate().
+    [[nodiscard]] static InputError at(std::string key, std::string value, std::string problem, std::string allowed);
+
+    // The name `given` at `key` is none of `known`: the value is "given", quoted; the problem is
+    // `what` ("unknown link") with the one hint of every message, ` (did you mean "NAME"?)`, when
+    // a known name is close (closest_match's rule); allowed lists the known names.
+    [[nodiscard]] static InputError unknown(std::string key, std::string_view given, const std::vector<std::string>& known,
+                                            std::string_view what);
     [[nodiscard]] const InputErrorDetails& details() const { return details_; }
 
 private:
@@ -38,6 +52,20 @@ class ResourceMissing : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// The hint of InputError::unknown alone, for messages whose value is not the unknown name (an
+// unknown key keeps the value written after it): ` (did you mean "NAME"?)` or "".
+std::string did_you_mean(std::string_view given, const std::vector<std::string>& known);
+
+// `e` placed where its input was read: at FILE:LINE, its key under `key_prefix` ("deployment" and
+// "tp" make "deployment.tp"; an empty prefix keeps the key). An error that already names a file
+// was placed by a reader closer to the input and is returned unchanged. file "" and line 0 only
+// re-key, as a validator called under a context ("calibration.RUN") does.
+InputError relocate(const InputError& e, const std::string& file, int line, std::string_view key_prefix);
+
+// `e` with the key `from` spelled `to`: how a front end names a library's key to its user (the
+// command line's "--arch" for "architecture"); any other error unchanged.
+InputError rename_key(const InputError& e, std::string_view from, std::string_view to);
 
 // Where an input file names another file (a CSV, a calibration profile): errors about the named
 // file as a whole are reported here, so the user sees which file, line and key referenced it.

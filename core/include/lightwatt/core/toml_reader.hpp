@@ -97,9 +97,12 @@ public:
     // An InputError located at `key` (or at the table itself when key is empty).
     [[nodiscard]] InputError error(std::string_view key, std::string value, std::string problem,
                                    std::string allowed) const;
+    // `e`, an error a library raised about the value at `key` under its own name for it (the key
+    // `e` names), relocated to this file, the key's line and this table's path.
+    [[nodiscard]] InputError place(const InputError& e, std::string_view key) const;
 
     // An InputError for a name at `key` that is not among `known` (entries of `section`),
-    // suggesting the closest.
+    // suggesting the closest (InputError::unknown).
     [[nodiscard]] InputError unknown_name(std::string_view key, const std::string& name,
                                           const std::vector<std::string>& known,
                                           std::string_view section) const;

@@ -86,12 +86,12 @@ CollectiveRecord collective_record(const NcclTestsRun& run, Information max_fit_
 
 // A record of nccl-tests logs (`lightwatt calibrate nccl-tests`, lightwatt.calibrate_nccl_tests):
 // one collective per run, each fitted on rows up to max_fit_size; the machine from the runs' device
-// lists. `given` names the collective of logs that do not print it; `collective_option` is how the
-// caller spells that option, for the message when a run has none. `runs`, when given, receives
-// the runs in the record's order. InputError for a run without a collective or a device list.
+// lists. `given` names the collective of logs that do not print it. `runs`, when given, receives
+// the runs in the record's order. InputError for a run without a collective (when none is given)
+// or a device list.
 CalibrationRecord calibration_from_nccl_tests(const std::vector<std::string>& logs, std::optional<Collective> given,
                                               Information max_fit_size, const std::string& command,
-                                              const std::string& collective_option, std::vector<NcclTestsRun>* runs = nullptr);
+                                              std::vector<NcclTestsRun>* runs = nullptr);
 
 nlohmann::json calibration_json(const CalibrationRecord& record);
 nlohmann::json fit_json(const CollectiveFit& fit);

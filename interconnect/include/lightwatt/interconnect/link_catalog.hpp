@@ -33,7 +33,7 @@ public:
     static LinkCatalog read(TableReader devices, TableReader electronics, TableReader links);
 
     [[nodiscard]] const std::vector<LinkArchetype>& links() const { return links_; }
-    // Throws InputError naming the closest known link when `name` is unknown.
+    // Throws InputError keyed "name", naming the closest known link, when `name` is unknown.
     [[nodiscard]] const LinkArchetype& find(const std::string& name) const;
     [[nodiscard]] const photonics::DeviceCatalog& devices() const { return devices_; }
     [[nodiscard]] const ElectronicsCatalog& electronics() const { return electronics_; }

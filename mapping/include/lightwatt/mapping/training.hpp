@@ -43,8 +43,9 @@ struct TrainingWork {
 };
 
 // Checks the point and its fit to the parallelism (p.dp set): tokens_per_step a whole number of
-// micro-batches per pipeline, at least one. Throws InputError naming `context`.key.
-void validate(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t, const std::string& context);
+// micro-batches per pipeline, at least one. Throws InputError keyed by the field, as the serving
+// validate().
+void validate(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t);
 
 TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t);
 

@@ -108,8 +108,9 @@ GroupPlacement place_group(int ranks, int stride, const Parallelism& p);
 
 // Checks the parallelism against the model (tp divides the attention heads, and the KV heads or is
 // a multiple of them; pp at most the layers; ep divides the experts and the replica's GPUs) and
-// the operating point (batch >= 1, ...). Throws InputError naming `context`.key.
-void validate(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const std::string& context);
+// the operating point (batch >= 1, ...). Throws InputError keyed by the field ("tp", "batch"),
+// without a file: the caller relocates it where the field was read.
+void validate(const LlmSpec& m, const Parallelism& p, const ServingPoint& s);
 
 // Distinct experts a batch of `tokens` tokens touches in one layer, each token picking `active` of
 // `experts` uniformly: E (1 - (1 - a/E)^T).

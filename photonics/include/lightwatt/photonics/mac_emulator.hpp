@@ -41,6 +41,8 @@ inline constexpr MacArchitecture MacArchitecture::dot_product_engine{"dot-produc
 // Answered by the registry.
 std::string_view architecture_name(MacArchitecture a);
 std::optional<MacArchitecture> architecture_from_name(std::string_view name);
+// The same, or an InputError keyed "architecture" naming the closest registered one.
+MacArchitecture architecture_named(std::string_view name);
 const std::vector<std::string>& architecture_names();
 
 // Which error source sets the error of a design at its operating point: the largest of the noise
