@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cmath>
+#include <limits>
+#include <tuple>
 #include <numbers>
 
 #include "lightwatt/core/constants.hpp"
@@ -35,6 +37,21 @@ constexpr double kStatisticsPartials = 1024.0 * 1024;
 constexpr std::uint64_t kNoiseStream = 0x4e4f495345000000ULL;   // "NOISE"
 constexpr std::uint64_t kDriftStream = 0x4452494654000000ULL;   // "DRIFT"
 
+// The coherent mesh's settings in the ranges its reader allows: the mesh code (mzi_mesh.hpp)
+// takes them as preconditions.
+void check_mesh(const CoherentMeshParameters& mesh) {
+    if (mesh.phase_dac_bits < 0 || mesh.phase_dac_bits > 52)
+        throw InputError::at("phase_dac_bits", std::to_string(mesh.phase_dac_bits), "out of range", "an integer in [0, 52]");
+    constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+    for (const auto& [key, value, max] : {std::tuple<const char*, double, double>{"phase_error_rad", mesh.phase_error_rad_rms, kUnbounded},
+                                          {"thermal_crosstalk", mesh.thermal_crosstalk, 1.0},
+                                          {"splitter_imbalance_rad", mesh.splitter_imbalance_rms, kUnbounded},
+                                          {"mzi_insertion_loss_db", mesh.mzi_insertion_loss.value(), 10.0}})
+        if (!std::isfinite(value) || value < 0.0 || value > max)
+            throw InputError::at(key, format_number(value), "out of range",
+                                 max == kUnbounded ? "a finite number >= 0" : "a number in [0, " + format_number(max) + "]");
+}
+
 void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig& c) {
     if (w.size() == 0 || x.size() == 0)
         throw InputError::at("m, n, k", std::to_string(w.rows()) + "x" + std::to_string(w.cols()) + " times " +
@@ -60,6 +77,7 @@ void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig&
                              "an optical power in (0, 1e6] mW");
     if (!(c.clock.value() > 0.0)) throw InputError::at("clock_ghz", format_number(in_gigahertz(c.clock)),
                                                        "must be positive", "a clock > 0 GHz");
+    check_mesh(c.mesh);
     check_emulation_size(w.rows(), w.cols(), x.cols(), c);
 }
 

@@ -1,11 +1,10 @@
 #include "lightwatt/photonics/mzi_mesh.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <complex>
 #include <numbers>
-#include <stdexcept>
-#include <string>
 
 #include "lightwatt/core/rng.hpp"
 
@@ -17,8 +16,6 @@ using cd = std::complex<double>;
 constexpr double kPi = std::numbers::pi;
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
 constexpr double kUnitaryTolerance = 1e-9;
-
-std::string dims(Eigen::Index r, Eigen::Index c) { return std::to_string(r) + "x" + std::to_string(c); }
 
 // Applies the 2x2 matrix t to rows (m, m+1) of a: a <- t a on those rows.
 void apply_rows(Eigen::MatrixXcd& a, Eigen::Index m, const Eigen::Matrix2cd& t) {
@@ -50,40 +47,7 @@ NormalPair normal_pair(CounterRng& rng) {
     return {r * std::cos(kTwoPi * u2), r * std::sin(kTwoPi * u2)};
 }
 
-void check_nonnegative(double v, const char* name) {
-    if (!std::isfinite(v) || v < 0.0)
-        throw std::invalid_argument(std::string("MeshImperfections.") + name + " = " + std::to_string(v) +
-                                    ": must be finite and >= 0");
-}
-
-void validate(const MeshImperfections& imp) {
-    if (imp.phase_dac_bits < 0 || imp.phase_dac_bits > 52)
-        throw std::invalid_argument("MeshImperfections.phase_dac_bits = " + std::to_string(imp.phase_dac_bits) +
-                                    ": allowed 0 (ideal) or 1..52");
-    check_nonnegative(imp.phase_error_rad_rms, "phase_error_rad_rms");
-    check_nonnegative(imp.thermal_crosstalk, "thermal_crosstalk");
-    if (imp.thermal_crosstalk > 1.0)
-        throw std::invalid_argument("MeshImperfections.thermal_crosstalk = " + std::to_string(imp.thermal_crosstalk) +
-                                    ": allowed 0..1");
-    check_nonnegative(imp.splitter_imbalance_rms, "splitter_imbalance_rms");
-    check_nonnegative(imp.mzi_insertion_loss_db, "mzi_insertion_loss_db");
-}
-
-void validate(const ClementsMesh& mesh) {
-    if (mesh.size < 1) throw std::invalid_argument("ClementsMesh.size = " + std::to_string(mesh.size) + ": must be >= 1");
-    if (mesh.output_phases.size() != mesh.size)
-        throw std::invalid_argument("ClementsMesh.output_phases has " + std::to_string(mesh.output_phases.size()) +
-                                    " entries; the mesh has " + std::to_string(mesh.size) + " modes");
-    if (!mesh.output_phases.allFinite()) throw std::invalid_argument("ClementsMesh.output_phases: non-finite phase");
-    for (const MziSetting& z : mesh.mzis) {
-        if (z.mode < 0 || z.mode > mesh.size - 2)
-            throw std::invalid_argument("ClementsMesh: MZI on mode " + std::to_string(z.mode) + " in a " +
-                                        std::to_string(mesh.size) + "-mode mesh (allowed 0.." +
-                                        std::to_string(mesh.size - 2) + ")");
-        if (!std::isfinite(z.theta) || !std::isfinite(z.phi))
-            throw std::invalid_argument("ClementsMesh: MZI on mode " + std::to_string(z.mode) + " has a non-finite phase");
-    }
-}
+bool finite_non_negative(double v) { return std::isfinite(v) && v >= 0.0; }
 
 double quantise(double phase, int bits) {
     if (bits == 0) return phase;
@@ -94,8 +58,8 @@ double quantise(double phase, int bits) {
 // The transfer with imperfections, drawing from rng (so implemented_matrix can run two meshes
 // from one stream).
 Eigen::MatrixXcd transfer(const ClementsMesh& mesh, const MeshImperfections& imp, CounterRng& rng) {
-    validate(mesh);
-    validate(imp);
+    assert(is_consistent(mesh) && "mesh_transfer: a mesh clements_decompose did not build");
+    assert(imperfections_in_range(imp) && "mesh_transfer: imperfections outside their documented ranges");
     const int n = mesh.size;
     const std::size_t count = mesh.mzis.size();
 
@@ -190,14 +154,32 @@ Eigen::Matrix2cd mzi_matrix(double theta, double phi) {
     return t;
 }
 
+bool is_unitary(const Eigen::MatrixXcd& u) {
+    if (u.rows() == 0 || u.rows() != u.cols() || !u.allFinite()) return false;
+    const Eigen::Index n = u.rows();
+    const double deviation = (u.adjoint() * u - Eigen::MatrixXcd::Identity(n, n)).cwiseAbs().maxCoeff();
+    return deviation <= kUnitaryTolerance;
+}
+
+bool is_consistent(const ClementsMesh& mesh) {
+    if (mesh.size < 1 || mesh.output_phases.size() != mesh.size || !mesh.output_phases.allFinite()) return false;
+    return std::all_of(mesh.mzis.begin(), mesh.mzis.end(), [&](const MziSetting& z) {
+        return z.mode >= 0 && z.mode <= mesh.size - 2 && std::isfinite(z.theta) && std::isfinite(z.phi);
+    });
+}
+
+bool imperfections_in_range(const MeshImperfections& imp) {
+    return imp.phase_dac_bits >= 0 && imp.phase_dac_bits <= 52 && finite_non_negative(imp.phase_error_rad_rms) &&
+           finite_non_negative(imp.thermal_crosstalk) && imp.thermal_crosstalk <= 1.0 &&
+           finite_non_negative(imp.splitter_imbalance_rms) && finite_non_negative(imp.mzi_insertion_loss_db);
+}
+
 std::vector<int> mesh_columns(const ClementsMesh& mesh) {
     std::vector<int> next_free(static_cast<std::size_t>(std::max(mesh.size, 0)) + 1, 0);
     std::vector<int> cols;
     cols.reserve(mesh.mzis.size());
     for (const MziSetting& z : mesh.mzis) {
-        if (z.mode < 0 || z.mode + 1 >= mesh.size)
-            throw std::invalid_argument("ClementsMesh: MZI on mode " + std::to_string(z.mode) + " in a " +
-                                        std::to_string(mesh.size) + "-mode mesh");
+        assert(z.mode >= 0 && z.mode + 1 < mesh.size && "mesh_columns: an MZI outside the mesh");
         const auto m = static_cast<std::size_t>(z.mode);
         const int c = std::max(next_free[m], next_free[m + 1]);
         next_free[m] = next_free[m + 1] = c + 1;
@@ -212,16 +194,8 @@ int mesh_depth(const ClementsMesh& mesh) {
 }
 
 ClementsMesh clements_decompose(const Eigen::MatrixXcd& unitary) {
-    if (unitary.rows() == 0 || unitary.rows() != unitary.cols())
-        throw std::invalid_argument("clements_decompose: the matrix is " + dims(unitary.rows(), unitary.cols()) +
-                                    "; a unitary must be square and non-empty");
-    if (!unitary.allFinite()) throw std::invalid_argument("clements_decompose: the matrix has non-finite entries");
+    assert(is_unitary(unitary) && "clements_decompose: not a unitary");
     const Eigen::Index n = unitary.rows();
-    const double deviation =
-        (unitary.adjoint() * unitary - Eigen::MatrixXcd::Identity(n, n)).cwiseAbs().maxCoeff();
-    if (!(deviation <= kUnitaryTolerance))
-        throw std::invalid_argument("clements_decompose: max |U^H U - I| = " + std::to_string(deviation) +
-                                    "; a unitary is required (tolerance 1e-9)");
 
     Eigen::MatrixXcd u = unitary;
     std::vector<MziSetting> right;  // u <- u T^-1, in the order applied: light meets them first
@@ -297,10 +271,7 @@ Eigen::MatrixXcd mesh_transfer(const ClementsMesh& mesh, const MeshImperfections
 Eigen::MatrixXcd mesh_transfer(const ClementsMesh& mesh) { return mesh_transfer(mesh, MeshImperfections{}, 0, 0); }
 
 SvdMeshes svd_meshes(const Eigen::MatrixXd& weights) {
-    if (weights.size() == 0)
-        throw std::invalid_argument("svd_meshes: the weight matrix is " + dims(weights.rows(), weights.cols()) +
-                                    "; it must be non-empty");
-    if (!weights.allFinite()) throw std::invalid_argument("svd_meshes: the weight matrix has non-finite entries");
+    assert(weights.size() > 0 && weights.allFinite() && "svd_meshes: an empty or non-finite weight matrix");
     const Eigen::Index rows = weights.rows(), cols = weights.cols();
     const Eigen::Index k = std::max(rows, cols);
     const Eigen::JacobiSVD<Eigen::MatrixXd> svd(weights, Eigen::ComputeFullU | Eigen::ComputeFullV);
@@ -325,11 +296,9 @@ SvdMeshes svd_meshes(const Eigen::MatrixXd& weights) {
 
 Eigen::MatrixXcd implemented_matrix(const SvdMeshes& m, const MeshImperfections& imp, std::uint64_t seed,
                                     std::uint64_t stream) {
-    const int k = std::max(m.rows, m.cols);
-    if (m.rows < 1 || m.cols < 1 || m.u_mesh.size != k || m.v_mesh.size != k || m.attenuation.size() != k)
-        throw std::invalid_argument("implemented_matrix: inconsistent SvdMeshes (rows " + std::to_string(m.rows) +
-                                    ", cols " + std::to_string(m.cols) + ", mesh sizes " +
-                                    std::to_string(m.u_mesh.size) + " and " + std::to_string(m.v_mesh.size) + ")");
+    [[maybe_unused]] const int k = std::max(m.rows, m.cols);
+    assert(m.rows >= 1 && m.cols >= 1 && m.u_mesh.size == k && m.v_mesh.size == k && m.attenuation.size() == k &&
+           "implemented_matrix: SvdMeshes that svd_meshes did not build");
     CounterRng rng(seed, stream);
     const Eigen::MatrixXcd t_v = transfer(m.v_mesh, imp, rng);
     const Eigen::MatrixXcd t_u = transfer(m.u_mesh, imp, rng);

@@ -175,6 +175,14 @@ TEST_CASE("bad input is an InputError") {
     CHECK_THROWS_AS(emulate_gemm(nan, inputs(3, 3), c), InputError);
     c.adc_bits = 0;
     CHECK_THROWS_AS(emulate_gemm(weights(3, 3), inputs(3, 3), c), InputError);
+    // The mesh code takes its settings as preconditions: emulate_gemm, an entry point Python
+    // reaches, checks them.
+    auto mesh = quiet(MacArchitecture::coherent_mesh);
+    mesh.mesh.thermal_crosstalk = 1.5;
+    CHECK_THROWS_AS(emulate_gemm(weights(3, 3), inputs(3, 3), mesh), InputError);
+    mesh = quiet(MacArchitecture::coherent_mesh);
+    mesh.mesh.phase_dac_bits = 53;
+    CHECK_THROWS_AS(emulate_gemm(weights(3, 3), inputs(3, 3), mesh), InputError);
 }
 
 TEST_CASE("energy per MAC: parts by hand, and they sum to the total") {

@@ -19,6 +19,11 @@
 //
 // Phases are radians, wrapped to [0, 2 pi). lightwatt has no angle quantity; phases are plain
 // doubles here as in the rest of the photonic emulator.
+//
+// These functions are internal to the emulator: no user input reaches them unchecked (the request
+// reader and emulate_gemm validate the weights and imperfections first). Their inputs are
+// preconditions, stated with each function and checked by assert in debug builds; the predicates
+// is_unitary, is_consistent and imperfections_in_range state them.
 #pragma once
 
 #include <cstdint>
@@ -60,9 +65,14 @@ double wrap_phase(double x);
 // diagonal, then pushes the left MZIs through the diagonal, T^-1(theta, phi) D(a, b) =
 // D(b - phi - theta + pi, b - theta + pi) T(theta, a - b) (Clements' T^-1 D = D' T' step,
 // rederived for convention (1)).
-// Throws std::invalid_argument when the matrix is empty, not square, has non-finite entries, or
-// is not unitary: max |U^H U - I| > 1e-9.
+// Precondition: is_unitary(unitary).
 ClementsMesh clements_decompose(const Eigen::MatrixXcd& unitary);
+
+// Whether `u` is square, non-empty and finite, with max |U^H U - I| <= 1e-9.
+bool is_unitary(const Eigen::MatrixXcd& u);
+// Whether every MZI acts on modes of the mesh, output_phases has `size` entries and every phase is
+// finite: true of every mesh clements_decompose builds.
+bool is_consistent(const ClementsMesh& mesh);
 
 // Column index of each MZI in mesh.mzis (as soon as possible: an MZI sits one column after the
 // last MZI on either of its modes), and the number of columns.
@@ -93,13 +103,16 @@ struct MeshImperfections {
     bool balance_edge_loss = false;
 };
 
+// Whether every imperfection is in the range documented above (phase_dac_bits in [0, 52], the
+// others finite and >= 0, thermal_crosstalk at most 1).
+bool imperfections_in_range(const MeshImperfections& imp);
+
 // The transfer matrix of a mesh with imperfections. Deterministic for a given (seed, stream):
 // draws come from CounterRng(seed, stream) in a fixed layout that does not depend on which
 // knobs are on (per MZI in mesh order: theta error, phi error, input and output coupler errors;
 // then one error per output phase), so a sweep of one sigma at a fixed seed scales the same
 // draws. Standard normals come from Box-Muller on uniform().
-// Throws std::invalid_argument for an inconsistent mesh (modes out of range, output_phases not of
-// length size, non-finite phases) or out-of-range imperfections.
+// Preconditions: is_consistent(mesh) and imperfections_in_range(imp).
 Eigen::MatrixXcd mesh_transfer(const ClementsMesh& mesh, const MeshImperfections& imp, std::uint64_t seed,
                                std::uint64_t stream);
 // The ideal transfer D T_K ... T_1.
@@ -120,13 +133,14 @@ struct SvdMeshes {
     int rows = 0;
     int cols = 0;
 };
-// Throws std::invalid_argument for an empty or non-finite W.
+// Precondition: W is non-empty and finite.
 SvdMeshes svd_meshes(const Eigen::MatrixXd& weights);
 
 // The M x N matrix the hardware implements, scaled back by sigma_max:
 //   sigma_max [T_U diag(attenuation) T_V] restricted to rows 0..M-1, columns 0..N-1,
 // with T_V then T_U drawn in turn from the one stream CounterRng(seed, stream). The attenuators
 // are ideal. The real part is what real inputs see; the imaginary part is the leakage.
+// Preconditions: `m` from svd_meshes, and imperfections_in_range(imp).
 Eigen::MatrixXcd implemented_matrix(const SvdMeshes& m, const MeshImperfections& imp, std::uint64_t seed,
                                     std::uint64_t stream);
 
