@@ -16,6 +16,19 @@ using namespace interconnect;
 
 std::string percent(double fraction, int decimals) { return fixed(100.0 * fraction, decimals); }
 
+// The library calls the collective given with the logs by that name; here it is --collective.
+CalibrationRecord import_logs(const CalibrateNcclOptions& o, std::optional<Collective> given, const std::string& command,
+                              std::vector<NcclTestsRun>& runs) {
+    try {
+        return calibration_from_nccl_tests(o.logs, given, bytes(o.max_fit_bytes), command, &runs);
+    } catch (const InputError& e) {
+        if (e.details().key != "collective" || given) throw;
+        InputErrorDetails d = e.details();
+        d.allowed = "a log that names it, or --collective NAME: " + join_alternatives(enum_names<Collective>());
+        throw InputError(d);
+    }
+}
+
 }  // namespace
 
 void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& out) {
@@ -28,7 +41,7 @@ void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& ou
     for (const auto& log : o.logs) command << ' ' << log;
 
     std::vector<NcclTestsRun> runs;
-    const CalibrationRecord record = calibration_from_nccl_tests(o.logs, given, bytes(o.max_fit_bytes), command.str(), &runs);
+    const CalibrationRecord record = import_logs(o, given, command.str(), runs);
     const std::string json_text = render_json(calibration_json(record));
     if (!out.output_file.empty()) out.outputs->stage(out.output_file, json_text, "-o");
     if (out.json) {

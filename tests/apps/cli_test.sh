@@ -119,7 +119,7 @@ check "calibrate table" 0 "reduce_scatter +4 +1 +3" "" -- calibrate nccl-tests "
 check "calibrate json" 0 '"busbw_gbyte_per_s"' "" -- calibrate nccl-tests "$fixtures/tagged-fields-reducescatter-4rank.log" --json
 check "calibrate json schema" 0 '"schema": "lightwatt.calibration"' "" -- calibrate nccl-tests "$fixtures/tagged-fields-reducescatter-4rank.log" --json
 check "calibrate given collective" 0 "all_reduce +16 +2 +3" "" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log" --collective all_reduce
-check "calibrate needs collective" 2 "" "v2.10-allreduce-16rank.log:3: collective = \(not printed\)" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log"
+check "calibrate needs collective" 2 "" "v2.10-allreduce-16rank.log:3: collective = \(not printed\): .*Allowed: a log that names it, or --collective NAME: all_reduce" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log"
 check "calibrate unknown collective" 2 "" "--collective = \"allreduce\": unknown collective \(did you mean \"all_reduce\"\?\)" -- calibrate nccl-tests "$fixtures/v2.10-allreduce-16rank.log" --collective allreduce
 check "calibrate missing log" 2 "" "nope.log: file not found" -- calibrate nccl-tests "$work/nope.log"
 printf '# Using devices\n#  Rank  0 Group  0 Pid 1 on a device  0 [0x1b] GPU\n    33554432       4194304    double     sum      -1   171.88\n' >"$work/bad.log"
