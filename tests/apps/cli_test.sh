@@ -219,10 +219,10 @@ truth "hostile: message stays short" [ "$(wc -c <"$work/err")" -lt 400 ]
 if grep -qa __asan_init "$lw"; then
     echo "SKIP hostile: thread creation and emulator memory cases (sanitizer build: no ulimit -v)"
 else
-    check "hostile: threads refused" 0 "pJ/MAC" "" -- emulate --m 64 --k 32768 --n 1 --seed 1 &&
+    check "hostile: default threads" 0 "pJ/MAC" "" -- emulate --m 64 --k 32768 --n 1 --seed 1 &&
         cp "$work/out" "$h/one.txt"
     (ulimit -v 1000000; LIGHTWATT_THREADS=300 "$lw" emulate --m 64 --k 32768 --n 1 --seed 1 >"$h/many.txt" 2>"$h/many.err")
-    truth "hostile: fewer threads, same bytes" cmp -s "$h/one.txt" "$h/many.txt"
+    truth "hostile: 300 threads asked under ulimit -v, fewer run, same bytes" cmp -s "$h/one.txt" "$h/many.txt"
     (ulimit -v 4000000; "$lw" emulate --m 1 --n 1 --k 1048576 --tile 4096 >/dev/null 2>"$h/tile.err"; echo $? >"$h/tile.rc")
     truth "hostile: padded tiles refused" grep -q "GiB to emulate" "$h/tile.err"
     truth "hostile: padded tiles exit 2" [ "$(cat "$h/tile.rc")" = 2 ]

@@ -13,7 +13,28 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 namespace lightwatt {
+
+// The most threads an address-space limit (ulimit -v, common on batch systems) leaves room for.
+// Each thread costs its stack (RLIMIT_STACK; 8 MiB when unset) and, on glibc, a malloc arena that
+// reserves 64 MiB of address space when the thread first allocates. Half the limit goes to
+// threads, the rest stays for the work's own buffers: without this bound, threads created until
+// the system refuses one leave no room for the next allocation, and the run fails with "out of
+// memory" depending on which thread allocated first.
+inline std::size_t threads_the_address_space_allows() {
+    rlimit address_space{};
+    if (getrlimit(RLIMIT_AS, &address_space) != 0 || address_space.rlim_cur == RLIM_INFINITY)
+        return static_cast<std::size_t>(-1);
+    constexpr rlim_t kMiB = 1024 * 1024;
+    rlim_t stack = 8 * kMiB;
+    rlimit stack_limit{};
+    if (getrlimit(RLIMIT_STACK, &stack_limit) == 0 && stack_limit.rlim_cur != RLIM_INFINITY && stack_limit.rlim_cur > 0)
+        stack = stack_limit.rlim_cur;
+    const rlim_t per_thread = stack + 64 * kMiB;
+    return std::max<std::size_t>(1, static_cast<std::size_t>(address_space.rlim_cur / 2 / per_thread));
+}
 
 // The thread count to use: LIGHTWATT_THREADS when set (>= 1), else the hardware's.
 inline int default_thread_count() {
@@ -24,11 +45,12 @@ inline int default_thread_count() {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Calls body(block) for block in [0, block_count) on up to `threads` threads (fewer when the system
-// cannot create more). The first exception thrown by any block is rethrown after all threads stop.
+// Calls body(block) for block in [0, block_count) on up to `threads` threads (fewer under an
+// address-space limit, or when the system cannot create more). The first exception thrown by any block is rethrown after all threads stop.
 template <class Body>
 void parallel_for_blocks(std::size_t block_count, int threads, Body&& body) {
-    const std::size_t workers = std::min<std::size_t>(std::max(1, threads), block_count);
+    const std::size_t workers =
+        std::min({static_cast<std::size_t>(std::max(1, threads)), block_count, threads_the_address_space_allows()});
     if (workers <= 1) {
         for (std::size_t b = 0; b < block_count; ++b) body(b);
         return;
