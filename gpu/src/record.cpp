@@ -1,12 +1,16 @@
 #include "record.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <sstream>
+
+#include "lightwatt/gpu/calibration_schema.hpp"
 
 namespace lightwatt::gpu {
 
 namespace {
+
+namespace schema = calibration_schema;
 
 std::string quoted(const std::string& s) {
     std::string out = "\"";
@@ -36,61 +40,115 @@ std::string number(double v) {
     return buffer;
 }
 
-std::string number(const std::optional<double>& v) { return v ? number(*v) : "null"; }
+// One JSON object on one line, its keys taken from the schema's fields.
+class Object {
+public:
+    Object& put(const schema::Field& f, const std::string& v) {
+        if (f.presence == schema::Presence::when_given && v.empty()) return *this;
+        return raw(f, quoted(v));
+    }
+    Object& put(const schema::Field& f, double v) { return raw(f, number(v)); }
+    Object& put(const schema::Field& f, const std::optional<double>& v) { return raw(f, v ? number(*v) : "null"); }
+    Object& put(const schema::Field& f, long long v) { return raw(f, std::to_string(v)); }
+    Object& put(const schema::Field& f, int v) { return raw(f, std::to_string(v)); }
+    Object& put(const schema::Field& f, bool v) { return raw(f, v ? "true" : "false"); }
+    // A value already written as JSON (a nested object or list).
+    Object& raw(const schema::Field& f, const std::string& json) {
+        text_ += (text_.empty() ? "" : ", ") + quoted(std::string(f.key)) + ": " + json;
+        return *this;
+    }
+    [[nodiscard]] std::string str() const { return "{" + text_ + "}"; }
+
+private:
+    std::string text_;
+};
+
+// A list of objects, one per line under the record's top-level key.
+template <class Row, class Write>
+std::string list(const std::vector<Row>& rows, Write write) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < rows.size(); ++i) out += (i ? ",\n    " : "\n    ") + write(rows[i]).str();
+    return out + (rows.empty() ? "]" : "\n  ]");
+}
+
+Object gemm_json(const GemmMeasurement& g) {
+    namespace f = schema::gemm;
+    Object o;
+    o.put(f::m, g.m).put(f::n, g.n).put(f::k, g.k).put(f::dtype, g.dtype).put(f::time_s, g.time_s).put(f::tflop_per_s, g.tflop_per_s);
+    o.put(f::energy_j, g.energy_j).put(f::energy_above_idle_j, g.energy_above_idle_j).put(f::mean_power_w, g.mean_power_w);
+    return o.put(f::source, g.source);
+}
+
+Object memory_json(const MemoryMeasurement& m) {
+    namespace f = schema::memory;
+    Object o;
+    o.put(f::bytes, m.bytes).put(f::time_s, m.time_s).put(f::gbyte_per_s, m.gbyte_per_s);
+    return o.put(f::energy_j, m.energy_j).put(f::energy_above_idle_j, m.energy_above_idle_j).put(f::source, m.source);
+}
+
+Object provenance_json(const std::string& source, const Record& r) {
+    namespace f = schema::provenance;
+    Object o;
+    return o.put(f::source, source).put(f::command, r.command).put(f::date, r.date);
+}
+
+// nccl-tests' summary figures of a sweep: the mean and the peak bus bandwidth of its rows.
+Object collective_json(const CollectiveMeasurement& c, const Record& r) {
+    namespace f = schema::collective;
+    namespace fr = schema::collective_row;
+    double sum = 0.0, peak = 0.0;
+    std::string rows = "[";
+    for (std::size_t k = 0; k < c.rows.size(); ++k) {
+        const auto& row = c.rows[k];
+        sum += row.busbw_gbyte_per_s;
+        peak = std::max(peak, row.busbw_gbyte_per_s);
+        Object x;
+        x.put(fr::bytes, row.bytes).put(fr::time_us, row.time_us).put(fr::algbw_gbyte_per_s, row.algbw_gbyte_per_s);
+        x.put(fr::busbw_gbyte_per_s, row.busbw_gbyte_per_s).put(fr::in_place, false).put(fr::energy_j, row.energy_j);
+        rows += (k ? ", " : "") + x.str();
+    }
+    Object o;
+    o.put(f::collective, c.collective).put(f::ranks, c.ranks).put(f::nodes, c.nodes);
+    o.put(f::algorithm, std::string()).put(f::protocol, std::string()).raw(f::rows, rows + "]");
+    o.put(f::avg_busbw_gbyte_per_s, c.rows.empty() ? 0.0 : sum / static_cast<double>(c.rows.size()));
+    return o.put(f::peak_busbw_gbyte_per_s, peak).raw(f::provenance, provenance_json(c.source, r).str());
+}
+
+Object machine_json(const Record& r) {
+    namespace f = schema::machine;
+    Object o;
+    o.put(f::gpu_model, r.gpu_model).put(f::gpu_count, r.gpu_count).put(f::nodes, r.nodes).put(f::cuda_version, r.cuda_version);
+    o.put(f::nccl_version, r.nccl_version).put(f::nccl_tests_version, std::string());
+    return o.put(f::sm_clock_mhz, r.sm_clock_mhz).put(f::memory_clock_mhz, r.memory_clock_mhz).put(f::power_limit_w, r.power_limit_w);
+}
+
+Object power_states_json(const Record& r) {
+    namespace f = schema::power_states;
+    Object o;
+    o.put(f::idle_power_w, r.idle_power_w).put(f::memory_bound_power_w, r.memory_bound_power_w);
+    o.put(f::compute_bound_power_w, r.compute_bound_power_w);
+    return o.put(f::source, std::string("measured: NVML total-energy counter over windows of at least 1 s"));
+}
+
+// "  \"key\": value" of the record's top level.
+std::string member(const schema::Field& f, const std::string& json) { return "  " + quoted(std::string(f.key)) + ": " + json; }
 
 }  // namespace
 
 std::string record_json(const Record& r) {
-    std::ostringstream j;
-    j << "{\n  \"schema\": \"lightwatt.calibration\",\n  \"schema_version\": 1,\n";
-    j << "  \"machine\": {\"gpu_model\": " << quoted(r.gpu_model) << ", \"gpu_count\": " << r.gpu_count
-      << ", \"nodes\": " << r.nodes << ", \"cuda_version\": " << quoted(r.cuda_version) << ", \"nccl_version\": " << quoted(r.nccl_version)
-      << ", \"nccl_tests_version\": \"\", \"sm_clock_mhz\": " << number(r.sm_clock_mhz)
-      << ", \"memory_clock_mhz\": " << number(r.memory_clock_mhz) << ", \"power_limit_w\": " << number(r.power_limit_w) << "},\n";
-    j << "  \"gemm\": [";
-    for (std::size_t i = 0; i < r.gemm.size(); ++i) {
-        const auto& g = r.gemm[i];
-        j << (i ? ",\n    " : "\n    ") << "{\"m\": " << g.m << ", \"n\": " << g.n << ", \"k\": " << g.k
-          << ", \"dtype\": " << quoted(g.dtype) << ", \"time_s\": " << number(g.time_s) << ", \"tflop_per_s\": " << number(g.tflop_per_s)
-          << ", \"energy_j\": " << number(g.energy_j) << ", \"energy_above_idle_j\": " << number(g.energy_above_idle_j)
-          << ", \"mean_power_w\": " << number(g.mean_power_w) << ", \"source\": " << quoted(g.source) << "}";
-    }
-    j << (r.gemm.empty() ? "],\n" : "\n  ],\n");
-    j << "  \"memory\": [";
-    for (std::size_t i = 0; i < r.memory.size(); ++i) {
-        const auto& m = r.memory[i];
-        j << (i ? ",\n    " : "\n    ") << "{\"bytes\": " << number(m.bytes) << ", \"time_s\": " << number(m.time_s)
-          << ", \"gbyte_per_s\": " << number(m.gbyte_per_s) << ", \"energy_j\": " << number(m.energy_j)
-          << ", \"energy_above_idle_j\": " << number(m.energy_above_idle_j) << ", \"source\": " << quoted(m.source) << "}";
-    }
-    j << (r.memory.empty() ? "],\n" : "\n  ],\n");
-    j << "  \"power_states\": {\"idle_power_w\": " << number(r.idle_power_w) << ", \"memory_bound_power_w\": "
-      << number(r.memory_bound_power_w) << ", \"compute_bound_power_w\": " << number(r.compute_bound_power_w)
-      << ", \"source\": \"measured: NVML total-energy counter over windows of at least 1 s\"},\n";
-    j << "  \"collectives\": [";
-    for (std::size_t i = 0; i < r.collectives.size(); ++i) {
-        const auto& c = r.collectives[i];
-        double sum = 0.0, peak = 0.0;
-        for (const auto& row : c.rows) {
-            sum += row.busbw_gbyte_per_s;
-            peak = std::max(peak, row.busbw_gbyte_per_s);
-        }
-        j << (i ? ",\n    " : "\n    ") << "{\"collective\": " << quoted(c.collective) << ", \"ranks\": " << c.ranks
-          << ", \"nodes\": " << c.nodes << ", \"algorithm\": \"\", \"protocol\": \"\", \"rows\": [";
-        for (std::size_t k = 0; k < c.rows.size(); ++k) {
-            const auto& row = c.rows[k];
-            j << (k ? ", " : "") << "{\"bytes\": " << number(row.bytes) << ", \"time_us\": " << number(row.time_us)
-              << ", \"algbw_gbyte_per_s\": " << number(row.algbw_gbyte_per_s) << ", \"busbw_gbyte_per_s\": "
-              << number(row.busbw_gbyte_per_s) << ", \"in_place\": false, \"energy_j\": " << number(row.energy_j) << "}";
-        }
-        j << "], \"avg_busbw_gbyte_per_s\": " << number(c.rows.empty() ? 0.0 : sum / static_cast<double>(c.rows.size()))
-          << ", \"peak_busbw_gbyte_per_s\": " << number(peak) << ", \"provenance\": {\"source\": " << quoted(c.source)
-          << ", \"command\": " << quoted(r.command) << ", \"date\": " << quoted(r.date) << "}}";
-    }
-    j << (r.collectives.empty() ? "],\n" : "\n  ],\n");
-    j << "  \"provenance\": {\"source\": \"measured by lightwatt-measure\", \"command\": " << quoted(r.command)
-      << ", \"date\": " << quoted(r.date) << "}\n}\n";
-    return j.str();
+    namespace f = schema::record;
+    const std::vector<std::string> members = {
+        member(f::schema, quoted(std::string(schema::kName))),
+        member(f::schema_version, std::to_string(schema::kVersion)),
+        member(f::machine, machine_json(r).str()),
+        member(f::gemm, list(r.gemm, gemm_json)),
+        member(f::memory, list(r.memory, memory_json)),
+        member(f::power_states, power_states_json(r).str()),
+        member(f::collectives, list(r.collectives, [&r](const CollectiveMeasurement& c) { return collective_json(c, r); })),
+        member(f::provenance, provenance_json("measured by lightwatt-measure", r).str())};
+    std::string out = "{\n";
+    for (std::size_t i = 0; i < members.size(); ++i) out += members[i] + (i + 1 < members.size() ? ",\n" : "\n");
+    return out + "}\n";
 }
 
 }  // namespace lightwatt::gpu

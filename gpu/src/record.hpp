@@ -1,6 +1,7 @@
 // What a measurement produces, and its JSON: the calibration record of docs/calibration.md
 // (schema "lightwatt.calibration" version 1), written with the standard library only so that gpu/
-// builds on a bare GPU machine. interconnect/calibration_record.hpp reads it back.
+// builds on a bare GPU machine; its keys come from the schema's field table
+// (lightwatt/gpu/calibration_schema.hpp), which interconnect/calibration_record.hpp's reader uses too.
 #pragma once
 
 #include <optional>

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "calibration_fields.hpp"
 #include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/core/json_reader.hpp"
 #include "lightwatt/core/untrusted_input.hpp"
 
 namespace lightwatt::interconnect {
@@ -16,117 +15,116 @@ namespace lightwatt::interconnect {
 namespace {
 
 using nlohmann::json;
+namespace schema = calibration_schema;
+using detail::flag;
+using detail::integer;
+using detail::keys_of;
+using detail::number;
+using detail::quantity;
+using detail::read_fields;
+using detail::text;
+using detail::write_fields;
 
-constexpr const char* kSchemaName = "lightwatt.calibration";
+constexpr const char* kSchemaDoc = "docs/calibration.md";
+static_assert(kCalibrationSchemaVersion == schema::kVersion);
 
-json provenance_json(const Provenance& p) { return {{"source", p.source}, {"command", p.command}, {"date", p.date}}; }
-
-template <class T>
-void put_optional(json& j, const char* key, const std::optional<T>& v, double (*read)(T)) {
-    j[key] = v ? json(read(*v)) : json(nullptr);
+// Each part of the record bound to its schema table (lightwatt/gpu/calibration_schema.hpp), in the
+// table's order.
+auto machine_fields() {
+    namespace f = schema::machine;
+    return std::tuple{text(f::gpu_model, &Machine::gpu_model),
+                      integer(f::gpu_count, &Machine::gpu_count),
+                      integer(f::nodes, &Machine::nodes),
+                      text(f::cuda_version, &Machine::cuda_version),
+                      text(f::nccl_version, &Machine::nccl_version),
+                      text(f::nccl_tests_version, &Machine::nccl_tests_version),
+                      number(f::sm_clock_mhz, &Machine::sm_clock_mhz),
+                      number(f::memory_clock_mhz, &Machine::memory_clock_mhz),
+                      number(f::power_limit_w, &Machine::power_limit_w)};
 }
 
-// A JSON value as a message quotes it: scalars as written (strings cut by the message), containers
-// only by their kind, never dumped whole.
-std::string preview(const json& v) {
-    if (v.is_object()) return "{...}";
-    if (v.is_array()) return "[...]";
-    if (v.is_string()) return "\"" + v.get<std::string>() + "\"";
-    return v.dump();
+auto gemm_fields() {
+    namespace f = schema::gemm;
+    return std::tuple{integer(f::m, &GemmRow::m),
+                      integer(f::n, &GemmRow::n),
+                      integer(f::k, &GemmRow::k),
+                      text(f::dtype, &GemmRow::dtype),
+                      quantity(f::time_s, &GemmRow::time, seconds, in_seconds),
+                      quantity(f::tflop_per_s, &GemmRow::flop_rate, teraflops_per_second, in_teraflops_per_second),
+                      quantity(f::energy_j, &GemmRow::energy, joules, in_joules),
+                      quantity(f::energy_above_idle_j, &GemmRow::energy_above_idle, joules, in_joules),
+                      quantity(f::mean_power_w, &GemmRow::mean_power, watts, in_watts),
+                      text(f::source, &GemmRow::source)};
 }
 
-// A JSON object read with validation: every error names the file, the value's JSON path, the
-// value and what is allowed; keys that are not known are errors (with the closest known key).
-class JsonReader {
-public:
-    JsonReader(const json& j, std::string file, std::string path) : j_(j), file_(std::move(file)), path_(std::move(path)) {
-        if (!j_.is_object()) fail("", preview(j_), "not an object", "a JSON object");
-    }
+auto memory_fields() {
+    namespace f = schema::memory;
+    return std::tuple{quantity(f::bytes, &MemoryRow::size, bytes, in_bytes),
+                      quantity(f::time_s, &MemoryRow::time, seconds, in_seconds),
+                      quantity(f::gbyte_per_s, &MemoryRow::bandwidth, gigabytes_per_second, in_gigabytes_per_second),
+                      quantity(f::energy_j, &MemoryRow::energy, joules, in_joules),
+                      quantity(f::energy_above_idle_j, &MemoryRow::energy_above_idle, joules, in_joules),
+                      text(f::source, &MemoryRow::source)};
+}
 
-    [[noreturn]] void fail(const std::string& key, const std::string& value, const std::string& problem,
-                           const std::string& allowed) const {
-        throw place(InputError::at(key, value, problem, allowed));
-    }
-    // `e`, an error about a key of this object, placed at the object's path in the file.
-    [[nodiscard]] InputError place(const InputError& e) const { return relocate(e, file_, 0, path_); }
+auto power_state_fields() {
+    namespace f = schema::power_states;
+    return std::tuple{quantity(f::idle_power_w, &PowerStates::idle, watts, in_watts),
+                      quantity(f::memory_bound_power_w, &PowerStates::memory_bound, watts, in_watts),
+                      quantity(f::compute_bound_power_w, &PowerStates::compute_bound, watts, in_watts),
+                      text(f::source, &PowerStates::source)};
+}
 
-    void only(const std::vector<std::string>& known) const {
-        for (const auto& item : j_.items()) {
-            if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
-            fail(item.key(), preview(item.value()), "unknown key" + did_you_mean(item.key(), known),
-                 "one of the schema's keys (docs/calibration.md)");
-        }
-    }
+auto collective_row_fields() {
+    namespace f = schema::collective_row;
+    return std::tuple{quantity(f::bytes, &CollectiveRow::size, bytes, in_bytes),
+                      quantity(f::time_us, &CollectiveRow::time, microseconds, in_microseconds),
+                      quantity(f::algbw_gbyte_per_s, &CollectiveRow::algbw, gigabytes_per_second, in_gigabytes_per_second),
+                      quantity(f::busbw_gbyte_per_s, &CollectiveRow::busbw, gigabytes_per_second, in_gigabytes_per_second),
+                      flag(f::in_place, &CollectiveRow::in_place),
+                      quantity(f::energy_j, &CollectiveRow::energy, joules, in_joules)};
+}
 
-    [[nodiscard]] const json* find(const std::string& key) const {
-        const auto it = j_.find(key);
-        return it == j_.end() || it->is_null() ? nullptr : &*it;
-    }
-    [[nodiscard]] const json& need(const std::string& key) const {
-        const json* v = find(key);
-        if (v == nullptr) fail(key, "(missing)", "required key missing", "see docs/calibration.md");
-        return *v;
-    }
+// A collective's scalars before its rows, and its bus-bandwidth summary after them (the reader's
+// order); the collective's name, rows, fit and provenance are read by read_collective.
+auto collective_head_fields() {
+    namespace f = schema::collective;
+    return std::tuple{integer(f::ranks, &CollectiveRecord::ranks), integer(f::nodes, &CollectiveRecord::nodes),
+                      text(f::algorithm, &CollectiveRecord::algorithm), text(f::protocol, &CollectiveRecord::protocol)};
+}
 
-    [[nodiscard]] std::string text(const std::string& key, bool required = false) const {
-        const json* v = required ? &need(key) : find(key);
-        if (v == nullptr) return "";
-        if (!v->is_string()) fail(key, preview(*v), "not a string", "a string");
-        return v->get<std::string>();
-    }
-    [[nodiscard]] double number(const std::string& key, double low, double high) const {
-        return number_at(need(key), key, low, high);
-    }
-    [[nodiscard]] std::optional<double> optional_number(const std::string& key, double low, double high) const {
-        const json* v = find(key);
-        if (v == nullptr) return std::nullopt;
-        return number_at(*v, key, low, high);
-    }
-    [[nodiscard]] long long integer(const std::string& key, long long low, long long high) const {
-        const json& v = need(key);
-        if (!v.is_number_integer()) fail(key, preview(v), "not a whole number", "an integer");
-        const long long x = v.get<long long>();
-        if (x < low || x > high) fail(key, preview(v), "out of range", "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
-        return x;
-    }
-    [[nodiscard]] bool boolean(const std::string& key) const {
-        const json* v = find(key);
-        if (v == nullptr) return false;
-        if (!v->is_boolean()) fail(key, preview(*v), "not a boolean", "true or false");
-        return v->get<bool>();
-    }
-    [[nodiscard]] const json& array(const std::string& key) const {
-        static const json empty = json::array();
-        const json* v = find(key);
-        if (v == nullptr) return empty;
-        if (!v->is_array()) fail(key, preview(*v), "not a list", "a JSON array");
-        return *v;
-    }
-    [[nodiscard]] JsonReader child(const std::string& key) const { return JsonReader(need(key), file_, join(key)); }
-    [[nodiscard]] JsonReader element(const std::string& key, std::size_t i) const {
-        return JsonReader(array(key)[i], file_, join(key) + "[" + std::to_string(i) + "]");
-    }
-    [[nodiscard]] bool has(const std::string& key) const { return find(key) != nullptr; }
-    [[nodiscard]] std::string join(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+auto collective_summary_fields() {
+    namespace f = schema::collective;
+    return std::tuple{
+        quantity(f::avg_busbw_gbyte_per_s, &CollectiveRecord::avg_busbw, gigabytes_per_second, in_gigabytes_per_second),
+        quantity(f::peak_busbw_gbyte_per_s, &CollectiveRecord::peak_busbw, gigabytes_per_second, in_gigabytes_per_second)};
+}
 
-private:
-    double number_at(const json& v, const std::string& key, double low, double high) const {
-        if (!v.is_number()) fail(key, preview(v), "not a number", "a number");
-        const double x = v.get<double>();
-        if (!std::isfinite(x) || x < low || x > high)
-            fail(key, preview(v), "out of range", "a number in [" + format_number(low) + ", " + format_number(high) + "]");
-        return x;
-    }
+auto provenance_fields() {
+    namespace f = schema::provenance;
+    return std::tuple{text(f::source, &Provenance::source), text(f::command, &Provenance::command), text(f::date, &Provenance::date)};
+}
 
-    const json& j_;
-    std::string file_, path_;
-};
+template <class Row, class Bindings>
+json row_json(const Bindings& bindings, const Row& row) {
+    json j = json::object();
+    write_fields(bindings, row, j);
+    return j;
+}
 
-constexpr double kHuge = 1e30;
+template <class Row, class Bindings, std::size_t N>
+Row read_row(const Bindings& bindings, const std::array<schema::Field, N>& table, const JsonReader& r) {
+    r.only(keys_of(table));
+    Row row;
+    read_fields(bindings, r, row);
+    return row;
+}
 
-Provenance read_provenance(const JsonReader& r) {
-    r.only({"source", "command", "date"});
-    return {r.text("source", true), r.text("command"), r.text("date")};
+template <class Row, class Bindings>
+json rows_json(const Bindings& bindings, const std::vector<Row>& rows) {
+    json out = json::array();
+    for (const Row& row : rows) out.push_back(row_json(bindings, row));
+    return out;
 }
 
 }  // namespace
@@ -154,9 +152,9 @@ json fit_json(const CollectiveFit& f) {
         held.push_back({{"bytes", in_bytes(h.size)}, {"time_us", in_microseconds(h.measured)},
                         {"predicted_time_us", in_microseconds(h.predicted)}, {"error_pct", 100.0 * h.relative_error()}});
     return {{"model", "t = latency + bytes * busbw_factor / busbw"},
-            {"latency_us", in_microseconds(f.latency)},
+            {std::string(schema::fit::latency_us.key), in_microseconds(f.latency)},
             {"latency_source", "fit to the log's rows (absorbs the ramp to the bandwidth plateau)"},
-            {"busbw_gbyte_per_s", in_gigabytes_per_second(f.bus_bandwidth)},
+            {std::string(schema::fit::busbw_gbyte_per_s.key), in_gigabytes_per_second(f.bus_bandwidth)},
             {"busbw_factor", bus_bandwidth_factor(f.collective, f.ranks)},
             {"max_fitted_bytes", in_bytes(f.max_fitted_size)},
             {"halves_fitted", f.halves_fitted},
@@ -196,188 +194,122 @@ CalibrationRecord calibration_from_nccl_tests(const std::vector<std::string>& lo
 }
 
 json calibration_json(const CalibrationRecord& r) {
+    namespace f = schema::record;
     json j;
-    j["schema"] = kSchemaName;
-    j["schema_version"] = kCalibrationSchemaVersion;
-    const Machine& m = r.machine;
-    j["machine"] = {{"gpu_model", m.gpu_model},         {"gpu_count", m.gpu_count},       {"nodes", m.nodes},
-                    {"cuda_version", m.cuda_version},   {"nccl_version", m.nccl_version}, {"nccl_tests_version", m.nccl_tests_version},
-                    {"sm_clock_mhz", m.sm_clock_mhz ? json(*m.sm_clock_mhz) : json(nullptr)},
-                    {"memory_clock_mhz", m.memory_clock_mhz ? json(*m.memory_clock_mhz) : json(nullptr)},
-                    {"power_limit_w", m.power_limit_w ? json(*m.power_limit_w) : json(nullptr)}};
-    j["gemm"] = json::array();
-    for (const auto& g : r.gemm) {
-        json row = {{"m", g.m}, {"n", g.n}, {"k", g.k}, {"dtype", g.dtype}, {"time_s", in_seconds(g.time)}, {"tflop_per_s", in_teraflops_per_second(g.flop_rate)}};
-        put_optional(row, "energy_j", g.energy, &in_joules);
-        put_optional(row, "energy_above_idle_j", g.energy_above_idle, &in_joules);
-        put_optional(row, "mean_power_w", g.mean_power, &in_watts);
-        if (!g.source.empty()) row["source"] = g.source;
-        j["gemm"].push_back(row);
-    }
-    j["memory"] = json::array();
-    for (const auto& mem : r.memory) {
-        json row = {{"bytes", in_bytes(mem.size)}, {"time_s", in_seconds(mem.time)}, {"gbyte_per_s", in_gigabytes_per_second(mem.bandwidth)}};
-        put_optional(row, "energy_j", mem.energy, &in_joules);
-        put_optional(row, "energy_above_idle_j", mem.energy_above_idle, &in_joules);
-        if (!mem.source.empty()) row["source"] = mem.source;
-        j["memory"].push_back(row);
-    }
-    j["power_states"] = json::object();
-    put_optional(j["power_states"], "idle_power_w", r.power.idle, &in_watts);
-    put_optional(j["power_states"], "memory_bound_power_w", r.power.memory_bound, &in_watts);
-    put_optional(j["power_states"], "compute_bound_power_w", r.power.compute_bound, &in_watts);
-    if (!r.power.source.empty()) j["power_states"]["source"] = r.power.source;
-    j["collectives"] = json::array();
+    j[std::string(f::schema.key)] = schema::kName;
+    j[std::string(f::schema_version.key)] = schema::kVersion;
+    j[std::string(f::machine.key)] = row_json(machine_fields(), r.machine);
+    j[std::string(f::gemm.key)] = rows_json(gemm_fields(), r.gemm);
+    j[std::string(f::memory.key)] = rows_json(memory_fields(), r.memory);
+    j[std::string(f::power_states.key)] = row_json(power_state_fields(), r.power);
+    json collectives = json::array();
     for (const auto& c : r.collectives) {
-        json rows = json::array();
-        for (const auto& row : c.rows) {
-            json x = {{"bytes", in_bytes(row.size)},
-                      {"time_us", in_microseconds(row.time)},
-                      {"algbw_gbyte_per_s", in_gigabytes_per_second(row.algbw)},
-                      {"busbw_gbyte_per_s", in_gigabytes_per_second(row.busbw)},
-                      {"in_place", row.in_place}};
-            put_optional(x, "energy_j", row.energy, &in_joules);
-            rows.push_back(x);
-        }
-        j["collectives"].push_back({{"collective", enum_name(c.collective)},
-                                    {"ranks", c.ranks},
-                                    {"nodes", c.nodes},
-                                    {"algorithm", c.algorithm},
-                                    {"protocol", c.protocol},
-                                    {"rows", rows},
-                                    {"avg_busbw_gbyte_per_s", in_gigabytes_per_second(c.avg_busbw)},
-                                    {"peak_busbw_gbyte_per_s", in_gigabytes_per_second(c.peak_busbw)},
-                                    {"fit", c.fit ? fit_json(*c.fit) : json(nullptr)},
-                                    {"provenance", provenance_json(c.provenance)}});
+        namespace fc = schema::collective;
+        json x = row_json(collective_head_fields(), c);
+        write_fields(collective_summary_fields(), c, x);
+        x[std::string(fc::collective.key)] = enum_name(c.collective);
+        x[std::string(fc::rows.key)] = rows_json(collective_row_fields(), c.rows);
+        x[std::string(fc::fit.key)] = c.fit ? fit_json(*c.fit) : json(nullptr);
+        x[std::string(fc::provenance.key)] = row_json(provenance_fields(), c.provenance);
+        collectives.push_back(x);
     }
-    j["provenance"] = provenance_json(r.provenance);
+    j[std::string(f::collectives.key)] = collectives;
+    j[std::string(f::provenance.key)] = row_json(provenance_fields(), r.provenance);
     return j;
 }
 
+namespace {
+
+// The schema name and version, which say the document is a record this reader knows.
+void check_schema(const JsonReader& root) {
+    namespace f = schema::record;
+    const std::string name = root.text(f::schema.key, true);
+    if (name != schema::kName)
+        throw root.error(f::schema.key, name, "not a calibration record", "\"" + std::string(schema::kName) + "\"");
+    const long long version = root.integer(f::schema_version.key, static_cast<long long>(f::schema_version.low),
+                                           static_cast<long long>(f::schema_version.high));
+    if (version != schema::kVersion)
+        throw root.error(f::schema_version.key, std::to_string(version), "unsupported schema version", std::to_string(schema::kVersion));
+}
+
+// The two figures of a GEMM row must agree: 2 m n k flops in time_s.
+void check_gemm_rate(const JsonReader& r, const GemmRow& row) {
+    const double tflop_per_s = in_teraflops_per_second(row.flop_rate);
+    const double implied = in_teraflops_per_second(
+        flops(2.0 * static_cast<double>(row.m) * static_cast<double>(row.n) * static_cast<double>(row.k)) / row.time);
+    if (std::abs(implied - tflop_per_s) > 0.01 * tflop_per_s + 1e-9)
+        throw r.error(schema::gemm::tflop_per_s.key, format_number(tflop_per_s), "disagrees with 2 m n k / time_s = " + format_number(implied),
+                      "the two within 1 %");
+}
+
+GemmRow read_gemm(const JsonReader& r) {
+    GemmRow row = read_row<GemmRow>(gemm_fields(), schema::gemm::fields, r);
+    check_gemm_rate(r, row);
+    return row;
+}
+
+// The fit is re-derived from the rows by whoever needs it; only the figures it is used for are read.
+CollectiveFit read_fit(const JsonReader& r, const CollectiveRecord& rec) {
+    namespace f = schema::fit;
+    CollectiveFit fit;
+    fit.collective = rec.collective;
+    fit.ranks = rec.ranks;
+    fit.nodes = std::max(1, rec.nodes);
+    fit.latency = microseconds(r.number(f::latency_us.key, f::latency_us.low, f::latency_us.high));
+    fit.bus_bandwidth = gigabytes_per_second(r.number(f::busbw_gbyte_per_s.key, f::busbw_gbyte_per_s.low, f::busbw_gbyte_per_s.high));
+    return fit;
+}
+
+Collective read_collective_name(const JsonReader& r) {
+    const std::string_view key = schema::collective::collective.key;
+    const std::string name = r.text(key, true);
+    const auto collective = enum_parse<Collective>(name);
+    if (!collective) throw r.place(unknown_enum<Collective>(std::string(key), name));
+    return *collective;
+}
+
+CollectiveRecord read_collective(const JsonReader& r) {
+    namespace f = schema::collective;
+    r.only(keys_of(f::fields));
+    CollectiveRecord rec;
+    rec.collective = read_collective_name(r);
+    read_fields(collective_head_fields(), r, rec);
+    for (std::size_t k = 0; k < r.size(f::rows.key); ++k)
+        rec.rows.push_back(read_row<CollectiveRow>(collective_row_fields(), schema::collective_row::fields, r.element(f::rows.key, k)));
+    read_fields(collective_summary_fields(), r, rec);
+    if (r.has(f::fit.key)) rec.fit = read_fit(r.child(f::fit.key), rec);
+    if (r.has(f::provenance.key))
+        rec.provenance = read_row<Provenance>(provenance_fields(), schema::provenance::fields, r.child(f::provenance.key));
+    return rec;
+}
+
+// Each element of the list at `key`, read by `read`.
+template <class Read>
+auto read_list(const JsonReader& root, std::string_view key, Read read) {
+    std::vector<decltype(read(root))> out;
+    for (std::size_t i = 0; i < root.size(key); ++i) out.push_back(read(root.element(key, i)));
+    return out;
+}
+
+}  // namespace
+
 CalibrationRecord read_calibration(std::string_view text, const std::string& file) {
-    check_nesting(text, file, Syntax::json);  // nlohmann's dump and destructor recurse
-    json doc;
-    try {
-        doc = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
-        // Byte offset -> line.
-        const std::size_t offset = std::min<std::size_t>(e.byte, text.size());
-        const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-        throw InputError({file, line, "", "", "not valid JSON", "a calibration record (docs/calibration.md)"});
-    } catch (const json::exception&) {
-        // A number beyond double range (the fuzzer's "1e65723612619"), or another value the
-        // parser refuses after reading it.
-        throw InputError({file, 0, "", "", "a number out of range or an unreadable value", "finite numbers within double range"});
-    }
-    const JsonReader root(doc, file, "");
-    root.only({"schema", "schema_version", "machine", "gemm", "memory", "power_states", "collectives", "provenance"});
-    if (root.text("schema", true) != kSchemaName)
-        root.fail("schema", root.text("schema"), "not a calibration record", std::string("\"") + kSchemaName + "\"");
-    const long long version = root.integer("schema_version", 1, 1000);
-    if (version != kCalibrationSchemaVersion)
-        root.fail("schema_version", std::to_string(version), "unsupported schema version",
-                  std::to_string(kCalibrationSchemaVersion));
+    namespace f = schema::record;
+    const json doc = parse_json_document(text, file, "a calibration record (docs/calibration.md)");
+    const JsonReader root(doc, file, "", kSchemaDoc);
+    root.only(keys_of(f::fields));
+    check_schema(root);
     CalibrationRecord r;
-    if (root.has("machine")) {
-        const JsonReader m = root.child("machine");
-        m.only({"gpu_model", "gpu_count", "nodes", "cuda_version", "nccl_version", "nccl_tests_version", "sm_clock_mhz",
-                "memory_clock_mhz", "power_limit_w"});
-        r.machine.gpu_model = m.text("gpu_model");
-        r.machine.gpu_count = m.has("gpu_count") ? static_cast<int>(m.integer("gpu_count", 0, 1000000)) : 0;
-        r.machine.nodes = m.has("nodes") ? static_cast<int>(m.integer("nodes", 0, 1000000)) : 0;
-        r.machine.cuda_version = m.text("cuda_version");
-        r.machine.nccl_version = m.text("nccl_version");
-        r.machine.nccl_tests_version = m.text("nccl_tests_version");
-        r.machine.sm_clock_mhz = m.optional_number("sm_clock_mhz", 0.0, 1e5);
-        r.machine.memory_clock_mhz = m.optional_number("memory_clock_mhz", 0.0, 1e5);
-        r.machine.power_limit_w = m.optional_number("power_limit_w", 0.0, 1e5);
-    }
-    auto joules_of = [](std::optional<double> v) { return v ? std::optional<Energy>(joules(*v)) : std::nullopt; };
-    for (std::size_t i = 0; i < root.array("gemm").size(); ++i) {
-        const JsonReader g = root.element("gemm", i);
-        g.only({"m", "n", "k", "dtype", "time_s", "tflop_per_s", "energy_j", "energy_above_idle_j", "mean_power_w", "source"});
-        GemmRow row;
-        row.m = g.integer("m", 1, 1LL << 40);
-        row.n = g.integer("n", 1, 1LL << 40);
-        row.k = g.integer("k", 1, 1LL << 40);
-        row.dtype = g.text("dtype", true);
-        row.time = seconds(g.number("time_s", 1e-12, 1e6));
-        const double tflop_per_s = g.number("tflop_per_s", 0.0, 1e6);
-        row.flop_rate = teraflops_per_second(tflop_per_s);
-        row.energy = joules_of(g.optional_number("energy_j", 0.0, kHuge));
-        row.energy_above_idle = joules_of(g.optional_number("energy_above_idle_j", -kHuge, kHuge));
-        if (const auto p = g.optional_number("mean_power_w", 0.0, 1e5)) row.mean_power = watts(*p);
-        row.source = g.text("source");
-        // The two figures of a row must agree: 2 m n k flops in time_s.
-        const double implied = in_teraflops_per_second(
-            flops(2.0 * static_cast<double>(row.m) * static_cast<double>(row.n) * static_cast<double>(row.k)) / row.time);
-        if (std::abs(implied - tflop_per_s) > 0.01 * tflop_per_s + 1e-9)
-            g.fail("tflop_per_s", format_number(tflop_per_s), "disagrees with 2 m n k / time_s = " + format_number(implied),
-                   "the two within 1 %");
-        r.gemm.push_back(row);
-    }
-    for (std::size_t i = 0; i < root.array("memory").size(); ++i) {
-        const JsonReader mm = root.element("memory", i);
-        mm.only({"bytes", "time_s", "gbyte_per_s", "energy_j", "energy_above_idle_j", "source"});
-        MemoryRow row;
-        row.size = bytes(mm.number("bytes", 1.0, kHuge));
-        row.time = seconds(mm.number("time_s", 1e-12, 1e6));
-        row.bandwidth = gigabytes_per_second(mm.number("gbyte_per_s", 0.0, 1e6));
-        row.energy = joules_of(mm.optional_number("energy_j", 0.0, kHuge));
-        row.energy_above_idle = joules_of(mm.optional_number("energy_above_idle_j", -kHuge, kHuge));
-        row.source = mm.text("source");
-        r.memory.push_back(row);
-    }
-    if (root.has("power_states")) {
-        const JsonReader p = root.child("power_states");
-        p.only({"idle_power_w", "memory_bound_power_w", "compute_bound_power_w", "source"});
-        r.power.source = p.text("source");
-        if (const auto v = p.optional_number("idle_power_w", 0.0, 1e5)) r.power.idle = watts(*v);
-        if (const auto v = p.optional_number("memory_bound_power_w", 0.0, 1e5)) r.power.memory_bound = watts(*v);
-        if (const auto v = p.optional_number("compute_bound_power_w", 0.0, 1e5)) r.power.compute_bound = watts(*v);
-    }
-    for (std::size_t i = 0; i < root.array("collectives").size(); ++i) {
-        const JsonReader c = root.element("collectives", i);
-        c.only({"collective", "ranks", "nodes", "algorithm", "protocol", "rows", "avg_busbw_gbyte_per_s", "peak_busbw_gbyte_per_s",
-                "fit", "provenance"});
-        CollectiveRecord rec;
-        const std::string name = c.text("collective", true);
-        const auto collective = enum_parse<Collective>(name);
-        if (!collective) throw c.place(unknown_enum<Collective>("collective", name));
-        rec.collective = *collective;
-        rec.ranks = static_cast<int>(c.integer("ranks", 1, 10000000));
-        rec.nodes = static_cast<int>(c.integer("nodes", 0, 10000000));
-        rec.algorithm = c.text("algorithm");
-        rec.protocol = c.text("protocol");
-        for (std::size_t k = 0; k < c.array("rows").size(); ++k) {
-            const JsonReader row = c.element("rows", k);
-            row.only({"bytes", "time_us", "algbw_gbyte_per_s", "busbw_gbyte_per_s", "in_place", "energy_j"});
-            CollectiveRow x;
-            x.size = bytes(row.number("bytes", 1.0, kHuge));
-            x.time = microseconds(row.number("time_us", 1e-6, 1e12));
-            x.algbw = gigabytes_per_second(row.number("algbw_gbyte_per_s", 0.0, 1e7));
-            x.busbw = gigabytes_per_second(row.number("busbw_gbyte_per_s", 0.0, 1e7));
-            x.in_place = row.boolean("in_place");
-            x.energy = joules_of(row.optional_number("energy_j", 0.0, kHuge));
-            rec.rows.push_back(x);
-        }
-        if (const auto v = c.optional_number("avg_busbw_gbyte_per_s", 0.0, 1e7)) rec.avg_busbw = gigabytes_per_second(*v);
-        if (const auto v = c.optional_number("peak_busbw_gbyte_per_s", 0.0, 1e7)) rec.peak_busbw = gigabytes_per_second(*v);
-        if (c.has("fit")) {
-            // The fit is re-derived from the rows by whoever needs it; only its shape is checked.
-            const JsonReader f = c.child("fit");
-            CollectiveFit fit;
-            fit.collective = rec.collective;
-            fit.ranks = rec.ranks;
-            fit.nodes = std::max(1, rec.nodes);
-            fit.latency = microseconds(f.number("latency_us", 0.0, 1e12));
-            fit.bus_bandwidth = gigabytes_per_second(f.number("busbw_gbyte_per_s", 1e-9, 1e7));
-            rec.fit = fit;
-        }
-        if (c.has("provenance")) rec.provenance = read_provenance(c.child("provenance"));
-        r.collectives.push_back(std::move(rec));
-    }
-    if (root.has("provenance")) r.provenance = read_provenance(root.child("provenance"));
+    if (root.has(f::machine.key)) r.machine = read_row<Machine>(machine_fields(), schema::machine::fields, root.child(f::machine.key));
+    r.gemm = read_list(root, f::gemm.key, read_gemm);
+    r.memory = read_list(root, f::memory.key, [](const JsonReader& m) {
+        return read_row<MemoryRow>(memory_fields(), schema::memory::fields, m);
+    });
+    if (root.has(f::power_states.key))
+        r.power = read_row<PowerStates>(power_state_fields(), schema::power_states::fields, root.child(f::power_states.key));
+    r.collectives = read_list(root, f::collectives.key, read_collective);
+    if (root.has(f::provenance.key))
+        r.provenance = read_row<Provenance>(provenance_fields(), schema::provenance::fields, root.child(f::provenance.key));
     return r;
 }
 

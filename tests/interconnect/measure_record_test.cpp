@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "lightwatt/interconnect/calibration_record.hpp"
+#include "lightwatt/gpu/calibration_schema.hpp"
 #include "record.hpp"
 
 using namespace lightwatt;
@@ -45,4 +46,37 @@ TEST_CASE("lightwatt-measure's record reads back through the calibration loader"
     CHECK(back.collectives[0].rows.size() == 2);
     CHECK(in_joules(*back.collectives[0].rows[1].energy) == 0.01);
     CHECK(in_gigabytes_per_second(back.collectives[0].peak_busbw) == doctest::Approx(122.334));
+}
+
+TEST_CASE("lightwatt-measure writes each part of the record with exactly the schema's keys") {
+    namespace schema = calibration_schema;
+    gpu::Record r;
+    r.gemm.push_back({64, 64, 64, "fp16", 1e-6, 2.0 * 64 * 64 * 64 / 1e-6 * 1e-12, std::nullopt, std::nullopt, std::nullopt, "test"});
+    r.memory.push_back({1024.0, 1e-6, 1.024, std::nullopt, std::nullopt, "copy"});
+    gpu::CollectiveMeasurement c;
+    c.collective = "all_gather";
+    c.ranks = 2;
+    c.rows.push_back({1024.0, 10.0, 0.1024, 0.0512, std::nullopt});
+    c.source = "measured";
+    r.collectives.push_back(c);
+    const auto doc = nlohmann::json::parse(gpu::record_json(r));
+    // Every key the table lists (strings written only when given are given here), and no other.
+    auto check = [](const nlohmann::json& object, const auto& fields, std::size_t nested) {
+        CHECK(object.size() == fields.size() - nested);
+        for (const schema::Field& f : fields) {
+            if (f.key == "fit") continue;  // the fit is interconnect's report, not a measurement
+            CHECK_MESSAGE(object.contains(std::string(f.key)), f.key);
+        }
+    };
+    check(doc, schema::record::fields, 0);
+    check(doc["machine"], schema::machine::fields, 0);
+    check(doc["gemm"][0], schema::gemm::fields, 0);
+    check(doc["memory"][0], schema::memory::fields, 0);
+    check(doc["power_states"], schema::power_states::fields, 0);
+    check(doc["collectives"][0], schema::collective::fields, 1);
+    check(doc["collectives"][0]["rows"][0], schema::collective_row::fields, 0);
+    check(doc["provenance"], schema::provenance::fields, 0);
+    const auto back = interconnect::read_calibration(doc.dump(), "measured.json");
+    CHECK(back.collectives[0].collective == interconnect::Collective::all_gather);
+    CHECK(back.gemm[0].source == "test");
 }
