@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "lightwatt/photonics/emulation.hpp"
 #include "lightwatt/photonics/photonic_core.hpp"
 
 using namespace lightwatt;
@@ -35,15 +36,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             req.core.emulator.tile_rows = std::min(req.core.emulator.tile_rows, 8);
             req.core.emulator.tile_cols = std::min(req.core.emulator.tile_cols, 8);
         }
-        const auto w = random_matrix(req.m, req.k, req.core.emulator.seed, 1);
-        const auto x = random_matrix(req.k, req.n, req.core.emulator.seed, 2);
-        const auto result = emulate_gemm(w, x, req.core.emulator);
+        const auto w = random_matrix(req.m, req.k, req.core.emulator.seed, kWeightsStream);
+        const auto x = random_matrix(req.k, req.n, req.core.emulator.seed, kInputsStream);
+        EmulationReport report;
+        report.result = emulate_gemm(w, x, req.core.emulator);
         const auto params = energy_parameters(req.core, static_cast<double>(req.n));
-        std::optional<PowerForEnob> inverse;
-        if (req.target_enob) inverse = laser_power_for_enob(result, req.core, *req.target_enob);
-        EnergySpread energy;
-        energy.typical = energy.low = energy.high = mac_energy(params);
-        (void)emulation_json(req, result, energy, macs_per_second(params), inverse).dump();
+        if (req.target_enob) report.inverse = laser_power_for_enob(report.result, req.core, *req.target_enob);
+        report.energy.typical = report.energy.low = report.energy.high = mac_energy(params);
+        report.macs_per_s = macs_per_second(params);
+        report.request = std::move(req);
+        (void)emulation_json(report).dump();
     } catch (const InputError&) {
     }
     return 0;

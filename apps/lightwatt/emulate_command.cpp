@@ -4,14 +4,13 @@
 #include <iostream>
 
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/photonics/emulation.hpp"
 
 namespace lightwatt::cli {
 
 using namespace lightwatt::photonics;
 
 namespace {
-
-constexpr std::uint64_t kWeightsStream = 1, kInputsStream = 2;
 
 EmulationRequest build_request(const std::filesystem::path& data_dir, const EmulateOptions& o,
                                const PhotonicCoreCatalog& catalog) {
@@ -73,8 +72,12 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
     return req;
 }
 
-std::string text_report(const EmulationRequest& req, const MacEmulationResult& r, const EnergySpread& spread,
-                        double macs_per_s, const std::optional<PowerForEnob>& inverse) {
+std::string text_report(const EmulationReport& report) {
+    const EmulationRequest& req = report.request;
+    const MacEmulationResult& r = report.result;
+    const EnergySpread& spread = report.energy;
+    const double macs_per_s = report.macs_per_s;
+    const std::optional<PowerForEnob>& inverse = report.inverse;
     const MacEnergyBreakdown& energy = spread.typical;
     const auto& e = req.core.emulator;
     char line[256];
@@ -105,10 +108,9 @@ std::string text_report(const EmulationRequest& req, const MacEmulationResult& r
                   in_picojoules(energy.total()), low, high, macs_per_s);
     out += line;
     TextTable t({"part", "pJ/MAC", "share %"}, {false, true, true});
-    for (std::size_t i = 0; i < mac_energy_part_count; ++i) {
-        if (energy.per_mac[i].value() == 0.0) continue;
-        t.add({std::string(part_name(static_cast<MacEnergyPart>(i))), fixed(in_picojoules(energy.per_mac[i]), 4),
-               fixed(100.0 * (energy.per_mac[i] / energy.total()).value(), 1)});
+    for (const auto& row : mac_energy_records(spread)) {
+        if (row["pj_per_mac"].get<double>() == 0.0) continue;
+        t.add({row["part"].get<std::string>(), fixed(row["pj_per_mac"].get<double>(), 4), fixed(row["share_pct"].get<double>(), 1)});
     }
     out += "\n" + t.render();
     if (inverse) {
@@ -132,28 +134,10 @@ std::string text_report(const EmulationRequest& req, const MacEmulationResult& r
 void emulate(const std::filesystem::path& data_dir, const EmulateOptions& options, const OutputOptions& out) {
     const auto catalog = load_photonic_core_catalog(data_dir);
     const EmulationRequest req = build_request(data_dir, options, catalog);
-    // The converter spread must cover the clock before minutes of emulation are spent.
-    const PhotonicCore low_core = with_converters_at(req.core, catalog.converters, SpreadPoint::low);
-    const PhotonicCore high_core = with_converters_at(req.core, catalog.converters, SpreadPoint::high);
-    // Beyond 2^30 MACs the accuracy metrics come from sampled output columns (no reference GEMM).
-    EmulationRequest run = req;
-    run.core.emulator.full_reference = static_cast<double>(req.m) * static_cast<double>(req.k) * static_cast<double>(req.n) <= 1073741824.0;
-    const auto& config = run.core.emulator;
-    const Eigen::MatrixXd weights = req.weights ? *req.weights : random_matrix(req.m, req.k, config.seed, kWeightsStream);
-    const Eigen::MatrixXd inputs = req.inputs ? *req.inputs : random_matrix(req.k, req.n, config.seed, kInputsStream);
-    if (!out.json) std::fprintf(stderr, "lightwatt: emulating %lld x %lld x %lld ...\n", req.m, req.k, req.n);
-    const MacEmulationResult result = emulate_gemm(weights, inputs, config);
-    const double reuse = static_cast<double>(req.n);
-    const MacEnergyParameters energy_params = energy_parameters(req.core, reuse);
-    EnergySpread energy;
-    energy.typical = mac_energy(energy_params);
-    energy.low = mac_energy(energy_parameters(low_core, reuse));
-    energy.high = mac_energy(energy_parameters(high_core, reuse));
-    const double macs_per_s = macs_per_second(energy_params);
-    std::optional<PowerForEnob> inverse;
-    if (req.target_enob) inverse = laser_power_for_enob(result, req.core, *req.target_enob);
-    emit(out, out.json ? render_json(emulation_json(req, result, energy, macs_per_s, inverse))
-                       : text_report(req, result, energy, macs_per_s, inverse));
+    const EmulationReport report = run_emulation(req, catalog, std::nullopt, [&] {
+        if (!out.json) std::fprintf(stderr, "lightwatt: emulating %lld x %lld x %lld ...\n", req.m, req.k, req.n);
+    });
+    emit(out, out.json ? render_json(emulation_json(report)) : text_report(report));
 }
 
 }  // namespace lightwatt::cli

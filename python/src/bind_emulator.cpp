@@ -12,6 +12,7 @@
 
 #include "bindings.hpp"
 #include "lightwatt/core/closest_match.hpp"
+#include "lightwatt/photonics/emulation.hpp"
 #include "lightwatt/photonics/photonic_core.hpp"
 
 namespace lightwatt::python {
@@ -19,10 +20,6 @@ namespace lightwatt::python {
 using namespace lightwatt::photonics;
 
 namespace {
-
-// The random matrices of `lightwatt emulate` (apps/lightwatt/emulate_command.cpp): same streams,
-// so a seed gives the command line's numbers.
-constexpr std::uint64_t kWeightsStream = 1, kInputsStream = 2;
 
 using InputArray = nb::ndarray<const double, nb::ndim<2>, nb::f_contig, nb::device::cpu>;
 using OutputArray = nb::ndarray<nb::numpy, double, nb::ndim<2>, nb::f_contig>;
@@ -32,14 +29,8 @@ struct PyCoreCatalog {
     std::filesystem::path data_dir;
 };
 
-struct PyEmulation {
-    EmulationRequest request;
-    MacEmulationResult result;
-    EnergySpread energy;
-    double macs_per_s = 0.0;
-    std::optional<PowerForEnob> inverse;
-    bool full_reference = true;
-};
+// run_emulation's report (photonics/emulation.hpp), the command line's.
+using PyEmulation = EmulationReport;
 
 struct RequestArgs {
     std::optional<std::string> core, architecture;
@@ -75,52 +66,13 @@ EmulationRequest make_request(const PhotonicCoreCatalog& catalog, const RequestA
     return req;
 }
 
-// Runs a request on given matrices, the GIL released; then the energy and the inverse question.
-PyEmulation run(const PhotonicCoreCatalog& catalog, EmulationRequest req, const MatrixView& weights, const MatrixView& inputs,
-                std::optional<bool> full_reference) {
-    // The converter spread must cover the clock before the emulation's time is spent.
-    const PhotonicCore low_core = with_converters_at(req.core, catalog.converters, SpreadPoint::low);
-    const PhotonicCore high_core = with_converters_at(req.core, catalog.converters, SpreadPoint::high);
-    PyEmulation out;
-    const double macs = static_cast<double>(req.m) * static_cast<double>(req.k) * static_cast<double>(req.n);
-    out.full_reference = full_reference.value_or(macs <= 1073741824.0);
-    MacEmulatorConfig config = req.core.emulator;
-    config.full_reference = out.full_reference;
-    {
-        nb::gil_scoped_release release;
-        out.result = emulate_gemm(weights, inputs, config);
-    }
-    const double reuse = static_cast<double>(req.n);
-    const MacEnergyParameters params = energy_parameters(req.core, reuse);
-    out.energy.typical = mac_energy(params);
-    out.energy.low = mac_energy(energy_parameters(low_core, reuse));
-    out.energy.high = mac_energy(energy_parameters(high_core, reuse));
-    out.macs_per_s = macs_per_second(params);
-    if (req.target_enob) out.inverse = laser_power_for_enob(out.result, req.core, *req.target_enob);
-    out.request = std::move(req);
-    return out;
-}
-
 OutputArray view_of(Eigen::MatrixXd& m) {
     return OutputArray(m.data(), {static_cast<size_t>(m.rows()), static_cast<size_t>(m.cols())}, nb::handle());
 }
 
 double pj(Energy e) { return in_picojoules(e); }
 
-nb::list energy_records(const PyEmulation& e) {
-    nb::list rows;
-    const double total = pj(e.energy.typical.total());
-    for (std::size_t i = 0; i < mac_energy_part_count; ++i) {
-        nb::dict row;
-        row["part"] = std::string(part_name(static_cast<MacEnergyPart>(i)));
-        row["pj_per_mac"] = pj(e.energy.typical.per_mac[i]);
-        row["pj_per_mac_low"] = pj(e.energy.low.per_mac[i]);
-        row["pj_per_mac_high"] = pj(e.energy.high.per_mac[i]);
-        row["share_pct"] = total > 0.0 ? 100.0 * pj(e.energy.typical.per_mac[i]) / total : 0.0;
-        rows.append(row);
-    }
-    return rows;
-}
+nb::object energy_records(const PyEmulation& e) { return to_python(mac_energy_records(e.energy)); }
 
 nb::dict describe_core(const PhotonicCore& c) {
     const auto& e = c.emulator;
@@ -249,7 +201,7 @@ void bind_emulator(nb::module_& m) {
         .def("to_dataframe", [](const PyEmulation& e) { return records_to_dataframe(energy_records(e)); },
              "energy_records() as a pandas DataFrame (pandas is imported now).")
         .def("to_dict",
-             [](const PyEmulation& e) { return to_python(emulation_json(e.request, e.result, e.energy, e.macs_per_s, e.inverse)); },
+             [](const PyEmulation& e) { return to_python(emulation_json(e)); },
              "The document `lightwatt emulate --json` prints.")
         .def("__repr__", [](const PyEmulation& e) {
             return "EmulationResult(core='" + e.request.core.name + "', " + std::to_string(e.request.m) + "x" + std::to_string(e.request.k) + "x" +
@@ -292,7 +244,8 @@ void bind_emulator(nb::module_& m) {
                  req.n = static_cast<long long>(inputs.shape(1));
                  const Eigen::Map<const Eigen::MatrixXd> w(weights.data(), static_cast<Eigen::Index>(weights.shape(0)), static_cast<Eigen::Index>(weights.shape(1)));
                  const Eigen::Map<const Eigen::MatrixXd> x(inputs.data(), static_cast<Eigen::Index>(inputs.shape(0)), static_cast<Eigen::Index>(inputs.shape(1)));
-                 return run(*c.catalog, std::move(req), w, x, full_reference);
+                 nb::gil_scoped_release release;
+                 return run_emulation(req, *c.catalog, w, x, full_reference);
              },
              nb::arg("weights").noconvert(), nb::arg("inputs").noconvert(), nb::kw_only(), nb::arg("core").none() = nb::none(),
              nb::arg("architecture").none() = nb::none(), nb::arg("seed").none() = nb::none(), nb::arg("target_enob").none() = nb::none(),
@@ -304,13 +257,8 @@ void bind_emulator(nb::module_& m) {
                 std::optional<nb::dict> overrides, int threads, std::optional<bool> full_reference) {
                  EmulationRequest req = make_request(*c.catalog, {core, architecture, seed, target_enob, overrides ? nb::object(*overrides) : nb::none(), threads}, "emulate_random()",
                                                      std::array<long long, 3>{m_rows, n_cols, k_inner});
-                 Eigen::MatrixXd w, x;
-                 {
-                     nb::gil_scoped_release release;
-                     w = random_matrix(req.m, req.k, req.core.emulator.seed, kWeightsStream);
-                     x = random_matrix(req.k, req.n, req.core.emulator.seed, kInputsStream);
-                 }
-                 return run(*c.catalog, std::move(req), w, x, full_reference);
+                 nb::gil_scoped_release release;
+                 return run_emulation(req, *c.catalog, full_reference);
              },
              nb::arg("m"), nb::arg("n"), nb::arg("k"), nb::kw_only(), nb::arg("core").none() = nb::none(),
              nb::arg("architecture").none() = nb::none(), nb::arg("seed").none() = nb::none(), nb::arg("target_enob").none() = nb::none(),

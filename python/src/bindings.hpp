@@ -37,6 +37,8 @@ void bind_estimate(nb::module_& m);
 
 // A JSON document as Python objects: objects become dicts, arrays lists, null None.
 nb::object to_python(const nlohmann::json& j);
+// Records (lists of objects whose key order is the columns' order) as a list of dicts in that order.
+nb::object to_python(const nlohmann::ordered_json& j);
 
 // A Python dict of scalars, lists and nested dicts as a TOML table; `where` names the argument
 // in the InputError raised for a value TOML cannot hold.

@@ -6,29 +6,38 @@
 
 namespace lightwatt::python {
 
-nb::object to_python(const nlohmann::json& j) {
+namespace {
+
+// Either kind of nlohmann document; an ordered one keeps its keys' order (a record's columns).
+template <class Json>
+nb::object json_to_python(const Json& j) {
     switch (j.type()) {
         case nlohmann::json::value_t::null:
         case nlohmann::json::value_t::discarded: return nb::none();
-        case nlohmann::json::value_t::boolean: return nb::bool_(j.get<bool>());
-        case nlohmann::json::value_t::number_integer: return nb::int_(j.get<long long>());
-        case nlohmann::json::value_t::number_unsigned: return nb::int_(j.get<unsigned long long>());
-        case nlohmann::json::value_t::number_float: return nb::float_(j.get<double>());
-        case nlohmann::json::value_t::string: return nb::str(j.get_ref<const std::string&>().c_str());
+        case nlohmann::json::value_t::boolean: return nb::bool_(j.template get<bool>());
+        case nlohmann::json::value_t::number_integer: return nb::int_(j.template get<long long>());
+        case nlohmann::json::value_t::number_unsigned: return nb::int_(j.template get<unsigned long long>());
+        case nlohmann::json::value_t::number_float: return nb::float_(j.template get<double>());
+        case nlohmann::json::value_t::string: return nb::str(j.template get_ref<const std::string&>().c_str());
         case nlohmann::json::value_t::array: {
             nb::list out;
-            for (const auto& item : j) out.append(to_python(item));
+            for (const auto& item : j) out.append(json_to_python(item));
             return out;
         }
         case nlohmann::json::value_t::object: {
             nb::dict out;
-            for (const auto& [key, value] : j.items()) out[nb::str(key.c_str())] = to_python(value);
+            for (const auto& [key, value] : j.items()) out[nb::str(key.c_str())] = json_to_python(value);
             return out;
         }
         case nlohmann::json::value_t::binary: break;
     }
     return nb::none();
 }
+
+}  // namespace
+
+nb::object to_python(const nlohmann::json& j) { return json_to_python(j); }
+nb::object to_python(const nlohmann::ordered_json& j) { return json_to_python(j); }
 
 namespace {
 

@@ -92,12 +92,4 @@ PowerForEnob laser_power_for_enob(const MacEmulationResult& run, const PhotonicC
 // best or its upper bound): the converter-energy companions of a result.
 PhotonicCore with_converters_at(const PhotonicCore& core, const ConverterCatalog& converters, SpreadPoint point);
 
-struct EnergySpread {
-    MacEnergyBreakdown typical, low, high;
-};
-
-nlohmann::json emulation_json(const EmulationRequest& request, const MacEmulationResult& result,
-                              const EnergySpread& energy, double macs_per_s,
-                              const std::optional<PowerForEnob>& inverse);
-
 }  // namespace lightwatt::photonics
