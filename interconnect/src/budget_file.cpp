@@ -55,53 +55,66 @@ photonics::Channel read_channel_parts(TableReader& r, const LinkCatalog& catalog
     return c;
 }
 
-}  // namespace
-
-BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
-    BudgetStudy s;
-    s.file = root.file();
-    const LinkArchetype* link = nullptr;
+// The optical archetype a file starts from (link = NAME), evaluated once; none without that key.
+struct StartingLink {
+    const LinkArchetype* archetype = nullptr;
     std::optional<LinkReport> report;
-    if (auto name = root.optional_string("link")) {
-        const auto& links = catalog.links();
+
+    [[nodiscard]] const OpticalBudgetReport* optical() const { return report ? &*report->optical : nullptr; }
+};
+
+const LinkArchetype* find_optical_link(const LinkCatalog& catalog, const std::string& name) {
+    for (const auto& l : catalog.links())
+        if (l.name == name && l.optics) return &l;
+    return nullptr;
+}
+
+StartingLink read_starting_link(TableReader& root, const LinkCatalog& catalog, BudgetStudy& s) {
+    StartingLink start;
+    const auto name = root.optional_string("link");
+    if (!name) return start;
+    start.archetype = find_optical_link(catalog, *name);
+    if (start.archetype == nullptr) {
         std::vector<std::string> optical;
-        for (const auto& l : links)
+        for (const auto& l : catalog.links())
             if (l.optics) optical.push_back(l.name);
-        for (const auto& l : links)
-            if (l.name == *name && l.optics) link = &l;
-        if (link == nullptr) throw root.unknown_name("link", *name, optical, "links with optics");
-        s.link = *name;
-        report = evaluate(*link);
+        throw root.unknown_name("link", *name, optical, "links with optics");
     }
-    const auto* optical = report ? &*report->optical : nullptr;
-    if (optical && !optical->sensitivity.oma && !root.contains("receiver"))
+    s.link = *name;
+    start.report = evaluate(*start.archetype);
+    if (!start.optical()->sensitivity.oma && !root.contains("receiver"))
         throw root.error("link", "\"" + *s.link + "\"", "this link's receiver has no sensitivity (RIN floor above the target BER)",
                          "a [receiver] table with sensitivity_oma_dbm");
-    // (An empty [receiver] table for such a link fails below: sensitivity_oma_dbm is required.)
+    // (An empty [receiver] table for such a link fails in read_receiver: sensitivity_oma_dbm is required.)
+    return start;
+}
 
-    // Transmitter.
+// [transmitter]: the OMA, or the laser's output through the link's transmitter optics.
+void read_transmitter(TableReader& root, const StartingLink& start, BudgetStudy& s) {
+    const LinkArchetype* link = start.archetype;
     auto tx = root.optional_table("transmitter");
     if (!tx && !link) throw root.error("transmitter", "", "missing [transmitter] table", "oma_dbm, or a link = NAME to start from");
-    if (link) s.budget.tx_oma = optical->budget.tx_oma;
-    if (tx) {
-        const auto oma = tx->optional_number("oma_dbm", Range::closed(-60.0, 40.0));
-        const auto laser = tx->optional_number("laser_output_mw", Range::closed(1e-6, 1e4));
-        if (oma && laser)
-            throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"), "both oma_dbm and laser_output_mw are given",
-                            "one of them");
-        if (!oma && !laser && !link)
-            s.budget.tx_oma = DecibelMilliwatt(tx->number("oma_dbm", Range::closed(-60.0, 40.0)));
-        if (oma) s.budget.tx_oma = DecibelMilliwatt(*oma);
-        if (laser) {
-            if (!link) throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"), "laser power needs a link's transmitter optics",
-                                       "link = NAME at the top of the file, or oma_dbm");
-            s.budget.tx_oma = photonics::tx_oma_from_laser_output(link->optics->transmitter, milliwatts(*laser));
-        }
-        tx->finish();
+    if (link) s.budget.tx_oma = start.optical()->budget.tx_oma;
+    if (!tx) return;
+    const auto oma = tx->optional_number("oma_dbm", Range::closed(-60.0, 40.0));
+    const auto laser = tx->optional_number("laser_output_mw", Range::closed(1e-6, 1e4));
+    if (oma && laser)
+        throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"), "both oma_dbm and laser_output_mw are given", "one of them");
+    if (!oma && !laser && !link) s.budget.tx_oma = DecibelMilliwatt(tx->number("oma_dbm", Range::closed(-60.0, 40.0)));
+    if (oma) s.budget.tx_oma = DecibelMilliwatt(*oma);
+    if (laser) {
+        if (!link) throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"), "laser power needs a link's transmitter optics",
+                                   "link = NAME at the top of the file, or oma_dbm");
+        s.budget.tx_oma = photonics::tx_oma_from_laser_output(link->optics->transmitter, milliwatts(*laser));
     }
+    tx->finish();
+}
 
-    // Channel. With a link, its receiver's input coupling (inside the module) is added to
-    // whatever the file says about the fibre plant between the two modules.
+// [channel]: a total insertion loss or the fibre plant by parts. With a link, its receiver's input
+// coupling (inside the module) is added to whatever the file says about the fibre plant between
+// the two modules.
+void read_channel(TableReader& root, const LinkCatalog& catalog, const StartingLink& start, BudgetStudy& s) {
+    const LinkArchetype* link = start.archetype;
     auto ch = root.optional_table("channel");
     if (!ch && !link) throw root.error("channel", "", "missing [channel] table", "insertion_loss_db, or fibre/length_m/connectors parts");
     const Decibel rx_coupling = link ? link->optics->rx_coupling_loss : Decibel(0.0);
@@ -131,28 +144,43 @@ BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
         s.channel = *plant;
         s.channel->other_loss += rx_coupling;
     }
+}
 
-    // Receiver and penalties.
+// [receiver]: its sensitivity, required unless the link's own receiver has one.
+void read_receiver(TableReader& root, const StartingLink& start, BudgetStudy& s) {
+    const OpticalBudgetReport* optical = start.optical();
     auto rx = root.optional_table("receiver");
-    if (!rx && !link) throw root.error("receiver", "", "missing [receiver] table", "sensitivity_oma_dbm");
-    if (link && optical->sensitivity.oma) s.budget.rx_sensitivity_oma = *optical->sensitivity.oma;
-    const bool link_without_sensitivity = link && !optical->sensitivity.oma;
-    if (rx) {
-        if (!link || link_without_sensitivity) {
-            s.budget.rx_sensitivity_oma = DecibelMilliwatt(rx->number("sensitivity_oma_dbm", Range::closed(-60.0, 20.0)));
-        } else if (auto v = rx->optional_number("sensitivity_oma_dbm", Range::closed(-60.0, 20.0))) {
-            s.budget.rx_sensitivity_oma = DecibelMilliwatt(*v);
-        }
-        rx->finish();
+    if (!rx && !optical) throw root.error("receiver", "", "missing [receiver] table", "sensitivity_oma_dbm");
+    if (optical && optical->sensitivity.oma) s.budget.rx_sensitivity_oma = *optical->sensitivity.oma;
+    if (!rx) return;
+    const bool link_without_sensitivity = optical && !optical->sensitivity.oma;
+    if (!optical || link_without_sensitivity) {
+        s.budget.rx_sensitivity_oma = DecibelMilliwatt(rx->number("sensitivity_oma_dbm", Range::closed(-60.0, 20.0)));
+    } else if (auto v = rx->optional_number("sensitivity_oma_dbm", Range::closed(-60.0, 20.0))) {
+        s.budget.rx_sensitivity_oma = DecibelMilliwatt(*v);
     }
-    s.budget.penalties = link ? optical->budget.penalties : Decibel(0.0);
+    rx->finish();
+}
+
+}  // namespace
+
+BudgetStudy read_budget(TableReader root, const LinkCatalog& catalog) {
+    BudgetStudy s;
+    s.file = root.file();
+    const StartingLink start = read_starting_link(root, catalog, s);
+    read_transmitter(root, start, s);
+    read_channel(root, catalog, start, s);
+    read_receiver(root, start, s);
+    s.budget.penalties = start.archetype ? start.optical()->budget.penalties : Decibel(0.0);
     if (auto p = root.optional_number("penalties_db", kLossDb)) s.budget.penalties = Decibel(*p);
     s.target_margin = Decibel(root.optional_number("target_margin_db", Range::closed(-50.0, 50.0)).value_or(0.0));
     (void)root.optional_string("description");
     (void)root.optional_string("source");
     root.finish();
+    return s;
+}
 
-    // Inverse answers.
+BudgetStudy solve_budget(BudgetStudy s, const LinkCatalog& catalog) {
     s.required_tx_oma = photonics::required_tx_oma(s.budget.rx_sensitivity_oma, s.budget.channel_loss,
                                                    s.budget.penalties, s.target_margin);
     s.max_channel_loss = photonics::max_channel_loss(s.budget.tx_oma, s.budget.penalties,
@@ -161,11 +189,16 @@ BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
         s.max_reach = photonics::max_reach(*s.channel, s.max_channel_loss);
         s.reach_limited_by_fixed_losses = !s.max_reach.has_value();
     }
+    const LinkArchetype* link = s.link ? find_optical_link(catalog, *s.link) : nullptr;
     if (link) {
         s.required_laser_output = photonics::laser_output_for_tx_oma(link->optics->transmitter, s.required_tx_oma);
         s.required_laser_electrical = photonics::laser_electrical_power(link->optics->laser, *s.required_laser_output);
     }
     return s;
+}
+
+BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog) {
+    return solve_budget(read_budget(std::move(root), catalog), catalog);
 }
 
 BudgetStudy load_budget_study(const std::filesystem::path& file, const LinkCatalog& catalog) {

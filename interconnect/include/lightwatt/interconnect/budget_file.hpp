@@ -30,6 +30,13 @@ struct BudgetStudy {
     std::optional<Power> required_laser_electrical;  // per laser
 };
 
+// The lane a budget file describes, validated (InputError otherwise): the forward budget, the
+// target margin and the channel by parts; the inverse answers are left to solve_budget.
+BudgetStudy read_budget(TableReader root, const LinkCatalog& catalog);
+// The inverse answers at the target margin: the transmit OMA it needs, the largest channel loss,
+// the longest reach (with a fibre attenuation) and, with a link, the laser power.
+BudgetStudy solve_budget(BudgetStudy study, const LinkCatalog& catalog);
+// read_budget, then solve_budget.
 BudgetStudy read_budget_study(TableReader root, const LinkCatalog& catalog);
 BudgetStudy load_budget_study(const std::filesystem::path& file, const LinkCatalog& catalog);
 nlohmann::json budget_study_json(const BudgetStudy& s);
