@@ -8,6 +8,7 @@
 #include "lightwatt/core/untrusted_input.hpp"
 #include "lightwatt/core/error.hpp"
 #include "lightwatt/mapping/estimate_json.hpp"
+#include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 
 namespace lightwatt::cli {
@@ -25,15 +26,20 @@ std::string workload_summary(const Scenario& s) {
     return out.str();
 }
 
-std::string csv_of(const Estimate& e) {
+// The options' csv records: text escaped, numbers as the stream writes them.
+std::string csv_of(const Scenario& s, const Estimate& e) {
     std::ostringstream out;
-    out << "option,j_per_token,gpu_only_j_per_token,tokens_per_s,saving_vs_baseline_pct";
-    for (const EnergyPart part : enum_values<EnergyPart>()) out << "," << enum_name(part) << "_j_per_token";
+    const std::vector<std::string> keys = option_record_keys(RecordView::csv);
+    for (std::size_t i = 0; i < keys.size(); ++i) out << (i ? "," : "") << keys[i];
     out << "\n";
     for (const auto& o : e.options) {
-        out << escape_text(o.energy.option) << "," << in_joules(o.energy.total()) << "," << in_joules(o.gpu_only_per_token) << ","
-            << o.energy.tokens_per_s << "," << o.saving_vs_baseline_pct;
-        for (const auto& part : o.energy.per_token) out << "," << in_joules(part);
+        const auto row = option_record(o, s.mode, RecordView::csv);
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            const auto& v = row.at(keys[i]);
+            out << (i ? "," : "");
+            if (v.is_string()) out << escape_text(v.get<std::string>());
+            else out << v.get<double>();
+        }
         out << "\n";
     }
     return out.str();
@@ -189,7 +195,7 @@ void estimate(const std::filesystem::path& data_dir, const EstimateOptions& o, c
     check_finite_result(j, file.string());
     if (o.plot) out.outputs->stage(*o.plot, svg_of(s, e), "--plot");
     if (out.json) emit(out, render_json(j));
-    else if (o.csv) emit(out, csv_of(e));
+    else if (o.csv) emit(out, csv_of(s, e));
     else emit(out, table_of(s, e));
 }
 

@@ -6,6 +6,7 @@
 
 #include "bindings.hpp"
 #include "lightwatt/mapping/estimate_json.hpp"
+#include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 
 namespace lightwatt::python {
@@ -76,50 +77,15 @@ nb::dict breakdown_of(const OptionEstimate& o) {
 
 double j_per_token(const OptionEstimate& o) { return in_joules(o.energy.total()); }
 
-// One flat row per option: the headline figures and `<part>_j_per_token` columns (the CSV's).
-nb::dict option_record(const OptionEstimate& o) {
-    nb::dict d;
-    d["option"] = o.energy.option;
-    d["j_per_token"] = j_per_token(o);
-    d["j_per_token_low"] = in_joules(o.low);
-    d["j_per_token_high"] = in_joules(o.high);
-    d["gpu_only_j_per_token"] = in_joules(o.gpu_only_per_token);
-    d["tokens_per_s"] = o.energy.tokens_per_s;
-    d["tokens_per_joule"] = 1.0 / j_per_token(o);
-    d["saving_vs_baseline_pct"] = o.saving_vs_baseline_pct;
-    d["power_per_gpu_w"] = in_watts(o.energy.power_per_gpu());
-    d["gpus_in_power_budget"] = o.gpus_in_budget;
-    d["tokens_per_s_in_power_budget"] = o.tokens_per_s_in_budget;
-    d["tp"] = o.parallelism.tp;
-    d["pp"] = o.parallelism.pp;
-    d["gpus"] = o.energy.gpus;
-    d["cycle_s"] = in_seconds(o.cycle.cycle);
-    for (const EnergyPart part : enum_values<EnergyPart>())
-        d[nb::str((std::string(enum_name(part)) + "_j_per_token").c_str())] = in_joules(o.energy.per_token[part]);
-    return d;
-}
-
+// One flat row per option: the headline figures and `<part>_j_per_token` columns (the CSV's), as
+// the library's records (estimate_records.hpp) have them.
 nb::list option_records(const PyEstimate& e) {
     nb::list rows;
-    for (const auto& o : e.estimate.options) rows.append(option_record(o));
+    for (const auto& o : e.estimate.options) rows.append(to_python(option_record(o, e.scenario.scenario->mode, RecordView::table)));
     return rows;
 }
 
-nb::list breakdown_records(const PyEstimate& e) {
-    nb::list rows;
-    for (const auto& o : e.estimate.options) {
-        const double total = j_per_token(o);
-        for (const EnergyPart part : enum_values<EnergyPart>()) {
-            nb::dict d;
-            d["option"] = o.energy.option;
-            d["part"] = std::string(enum_name(part));
-            d["j_per_token"] = in_joules(o.energy.per_token[part]);
-            d["share_pct"] = total > 0.0 ? 100.0 * in_joules(o.energy.per_token[part]) / total : 0.0;
-            rows.append(d);
-        }
-    }
-    return rows;
-}
+nb::object long_breakdown_records(const PyEstimate& e) { return to_python(breakdown_records(e.estimate)); }
 
 nb::object estimate_dict(const PyEstimate& e) { return to_python(estimate_json(*e.scenario.scenario, e.estimate)); }
 
@@ -134,35 +100,13 @@ const StepTime& serving_phase(const PyEstimate& e, Phase phase) {
 
 nb::list phase_records(const PyEstimate& e) {
     nb::list rows;
-    for (const auto& ph : e.estimate.cycle.phases) {
-        nb::dict d;
-        d["phase"] = std::string(enum_name(ph.phase));
-        d["step_s"] = in_seconds(ph.time.total);
-        d["repeats"] = ph.repeats;
-        d["gemm_s"] = in_seconds(ph.time.gemm);
-        d["attention_s"] = in_seconds(ph.time.attention);
-        d["elementwise_s"] = in_seconds(ph.time.elementwise);
-        d["communication_s"] = in_seconds(ph.time.communication);
-        d["overhead_s"] = in_seconds(ph.time.overhead);
-        d["gpu_power_w"] = in_watts(ph.time.gpu_power);
-        rows.append(d);
-    }
+    for (const auto& ph : e.estimate.cycle.phases) rows.append(to_python(phase_record(ph, RecordView::table)));
     return rows;
 }
 
 nb::list accuracy_records(const OptionEstimate& o) {
     nb::list rows;
-    for (const auto& a : o.offload_accuracy) {
-        nb::dict d;
-        d["gemm"] = a.gemm;
-        d["outputs_sampled"] = a.outputs_sampled;
-        d["reduction_k"] = a.reduction;
-        d["rows"] = a.rows;
-        d["snr_db"] = a.snr_db;
-        d["enob"] = a.enob;
-        d["rel_rms_error"] = a.rel_rms_error;
-        rows.append(d);
-    }
+    for (const auto& a : o.offload_accuracy) rows.append(to_python(accuracy_record(a)));
     return rows;
 }
 
@@ -322,7 +266,7 @@ void bind_estimate(nb::module_& m) {
                      "Training: model FLOPs (6 N + attention per token) per second per GPU, the MFU numerator; 0 in serving.")
         .def("phase_records", &phase_records, "One row per phase of the cycle: step time by part, repeats, GPU power.")
         .def("to_records", &option_records, "One row per option: headline figures and `<part>_j_per_token` columns.")
-        .def("breakdown_records", &breakdown_records, "One row per option and part (long format).")
+        .def("breakdown_records", &long_breakdown_records, "One row per option and part (long format).")
         .def("to_dataframe", [](const PyEstimate& e) { return records_to_dataframe(option_records(e)); },
              "to_records() as a pandas DataFrame (pandas is imported now).")
         .def("to_dict", &estimate_dict, "The document `lightwatt estimate --json` prints.")

@@ -1,0 +1,35 @@
+// The estimate's tables as records: rows of unit-suffixed keys, each column named and computed in
+// one place (estimate_records.cpp) with the outputs that show it. `lightwatt estimate --json`
+// (estimate_json.hpp), `--csv` and the Python module's records and DataFrames all take their
+// figures from these rows.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lightwatt/mapping/scenario.hpp"
+
+namespace lightwatt::mapping {
+
+// The output a record is for: the columns differ, the figures do not.
+enum class RecordView {
+    json,   // the estimate document (`--json`, Estimate.to_dict()): the part figures nested
+    csv,    // `--csv`: the headline figures and `<part>_j_per_token`
+    table,  // the Python records and DataFrames: every flat column
+};
+
+// One option's row. json: also the calibration flags, the serving figures (in serving) and the
+// offloaded GEMMs' accuracy (when emulated).
+nlohmann::ordered_json option_record(const OptionEstimate& o, Mode mode, RecordView view);
+// The column keys of option_record in the csv or table view (the CSV's header).
+std::vector<std::string> option_record_keys(RecordView view);
+// One phase of a cycle: its step time (by part in the table view), repeats and GPU power.
+nlohmann::ordered_json phase_record(const CyclePhase& phase, RecordView view);
+// One offloaded GEMM's emulated accuracy (the same in every view).
+nlohmann::ordered_json accuracy_record(const OffloadAccuracy& a);
+// One row per option and part: option, part, j_per_token, share_pct (the long-format table).
+nlohmann::ordered_json breakdown_records(const Estimate& e);
+
+}  // namespace lightwatt::mapping
