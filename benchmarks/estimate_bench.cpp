@@ -24,7 +24,7 @@ namespace {
 constexpr double kTargetSeconds = 50e-6;
 
 struct Setup {
-    Catalogs catalogs = Catalogs::load(LIGHTWATT_BENCH_DATA_DIR);
+    Catalogs catalogs = load_catalogs(LIGHTWATT_BENCH_DATA_DIR);
     Scenario base = load_scenario(std::string(LIGHTWATT_BENCH_DATA_DIR) + "/scenarios/default.toml", catalogs);
     EstimateInputs inputs = load_estimate_inputs(base, catalogs, LIGHTWATT_BENCH_DATA_DIR, std::nullopt);
     Scenario training_base = load_scenario(std::string(LIGHTWATT_BENCH_DATA_DIR) + "/scenarios/llama3-405b-training.toml", catalogs);
@@ -49,7 +49,7 @@ Setup& setup() {
             v.point.output_tokens = static_cast<int>(rng.log_uniform(16.0, 2048.0));
             v.point.bytes_per_weight = rng.uniform() < 0.5 ? 1.0 : 2.0;
             v.communication_overlap = rng.uniform(0.0, 0.5);
-            validate(x.catalogs.llms.llms.at(v.model), v.parallelism, v.point);
+            validate(x.catalogs.llms.at(v.model), v.parallelism, v.point);
             x.scenarios.push_back(v);
         }
         const std::vector<std::pair<std::string, int>> trained = {{"llama_3_1_8b", 1}, {"llama_3_1_70b", 4}, {"llama_3_1_405b", 8}};
@@ -65,7 +65,7 @@ Setup& setup() {
             const double micro_batches = static_cast<double>(1 << static_cast<int>(rng.uniform(0.0, 6.999)));
             v.training.tokens_per_step = micro_batches * v.parallelism.dp * v.training.sequence_length;
             v.communication_overlap = rng.uniform(0.0, 0.5);
-            validate(x.catalogs.llms.llms.at(v.model), v.parallelism, v.training);
+            validate(x.catalogs.llms.at(v.model), v.parallelism, v.training);
             x.training.push_back(v);
         }
         return x;

@@ -25,7 +25,7 @@ constexpr std::uint64_t kSeed = 20261125;
 // Each design perturbs one catalog archetype: laser efficiency and feed, TIA noise, modulator
 // loss and drive, design channel, deployed reach, DSP and driver energies.
 std::vector<LinkArchetype> varied_designs(std::size_t count) {
-    static const LinkCatalog catalog = LinkCatalog::load(LIGHTWATT_BENCH_DATA_DIR);
+    static const LinkCatalog catalog = load_link_catalog(LIGHTWATT_BENCH_DATA_DIR);
     std::vector<const LinkArchetype*> optical;
     for (const auto& a : catalog.links())
         if (a.optics) optical.push_back(&a);

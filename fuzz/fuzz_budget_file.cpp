@@ -9,7 +9,7 @@
 using namespace lightwatt;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const auto catalog = interconnect::LinkCatalog::load(LIGHTWATT_FUZZ_DATA_DIR);
+    static const auto catalog = interconnect::load_link_catalog(LIGHTWATT_FUZZ_DATA_DIR);
     try {
         const auto doc = TomlDocument::parse_string(
             std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");

@@ -37,8 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const auto doc = TomlDocument::parse_string(
             std::string_view(reinterpret_cast<const char*>(data), size), "llms.toml");
-        for (auto& [name, m] : mapping::read_llm_catalog(doc.root()).llms) {
-            m.name = name;
+        for (const mapping::LlmSpec& m : mapping::read_llm_catalog(doc.root())) {
             const mapping::Parallelism p{1, 1, 1, 8};
             const mapping::ServingPoint s{2, 16, 8, 2.0, 2.0, 2.0};
             mapping::validate(m, p, s);

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         const auto links = TomlDocument::parse_string(
             std::string_view(reinterpret_cast<const char*>(data), size), "links.toml");
-        const auto catalog = interconnect::LinkCatalog::read(devices.root(), electronics.root(), links.root());
+        const auto catalog = interconnect::read_link_catalog(devices.root(), electronics.root(), links.root());
         for (const auto& a : catalog.links())
             (void)interconnect::link_report_json(interconnect::evaluate(a), catalog).dump();
     } catch (const InputError&) {

@@ -13,7 +13,7 @@ using namespace lightwatt;
 using namespace lightwatt::mapping;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const Catalogs catalogs = Catalogs::load(LIGHTWATT_FUZZ_DATA_DIR);
+    static const Catalogs catalogs = load_catalogs(LIGHTWATT_FUZZ_DATA_DIR);
     static const Scenario base = load_scenario(std::string(LIGHTWATT_FUZZ_DATA_DIR) + "/scenarios/default.toml", catalogs);
     static const EstimateInputs inputs = load_estimate_inputs(base, catalogs, LIGHTWATT_FUZZ_DATA_DIR, std::nullopt, false);
     try {

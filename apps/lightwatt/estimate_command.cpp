@@ -185,7 +185,7 @@ std::string table_of(const Scenario& s, const Estimate& e) {
 
 void estimate(const std::filesystem::path& data_dir, const EstimateOptions& o, const OutputOptions& out) {
     if (out.json && o.csv) throw InputError::at("--json, --csv", "both", "two output formats at once", "one of --json or --csv");
-    const Catalogs catalogs = Catalogs::load(data_dir);
+    const Catalogs catalogs = load_catalogs(data_dir);
     const std::filesystem::path file = o.file ? std::filesystem::path(*o.file) : data_dir / "scenarios" / "default.toml";
     const Scenario s = load_scenario(file, catalogs);
     const EstimateInputs inputs =

@@ -120,7 +120,7 @@ const LinkArchetype& find_link(const LinkCatalog& catalog, const std::string& na
 }  // namespace
 
 void link_list(const std::filesystem::path& data_dir, const OutputOptions& out) {
-    const auto catalog = LinkCatalog::load(data_dir);
+    const auto catalog = load_link_catalog(data_dir);
     if (out.json) {
         nlohmann::json j = nlohmann::json::array();
         for (const auto& a : catalog.links()) j.push_back(link_summary_json(a));
@@ -133,14 +133,14 @@ void link_list(const std::filesystem::path& data_dir, const OutputOptions& out) 
 }
 
 void link_show(const std::filesystem::path& data_dir, const std::string& name, const OutputOptions& out) {
-    const auto catalog = LinkCatalog::load(data_dir);
+    const auto catalog = load_link_catalog(data_dir);
     const auto report = evaluate(find_link(catalog, name));
     emit(out, out.json ? render_json(link_report_json(report, catalog)) : show_text(report, catalog));
 }
 
 void link_compare(const std::filesystem::path& data_dir, const std::vector<std::string>& names,
                   const OutputOptions& out) {
-    const auto catalog = LinkCatalog::load(data_dir);
+    const auto catalog = load_link_catalog(data_dir);
     std::vector<LinkReport> reports;
     if (names.empty()) {
         for (const auto& a : catalog.links()) reports.push_back(evaluate(a));
@@ -168,7 +168,7 @@ void link_compare(const std::filesystem::path& data_dir, const std::vector<std::
 }
 
 void link_budget(const std::filesystem::path& data_dir, const std::filesystem::path& file, const OutputOptions& out) {
-    const auto catalog = LinkCatalog::load(data_dir);
+    const auto catalog = load_link_catalog(data_dir);
     const auto study = load_budget_study(file, catalog);
     const nlohmann::json j = budget_study_json(study);
     check_finite_result(j, file.string());

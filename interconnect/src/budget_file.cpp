@@ -26,16 +26,16 @@ photonics::Channel read_channel_parts(TableReader& r, const LinkCatalog& catalog
     exclusive("fibre", "attenuation_db_per_km");
     exclusive("connector", "connector_loss_db");
     exclusive("splice", "splice_loss_db");
-    if (auto name = r.optional_string("fibre")) c.fibre = photonics::find_entry(d.fibres, *name, r, "fibre", "fibres");
+    if (auto name = r.optional_string("fibre")) c.fibre = d.fibres.at(*name, r, "fibre");
     if (auto a = r.optional_number("attenuation_db_per_km", Range{0.0, 1e4, false, true})) c.fibre = {"custom", *a};
     if (auto l = r.optional_number("length_m", Range::closed(0.0, 1e8))) c.length = meters(*l);
     if (auto n = r.optional_integer("connectors", 0, 1000)) c.connectors = static_cast<int>(*n);
     if (auto name = r.optional_string("connector"))
-        c.connector = photonics::find_entry(d.loss_elements, *name, r, "connector", "loss_elements");
+        c.connector = d.loss_elements.at(*name, r, "connector");
     if (auto v = r.optional_number("connector_loss_db", kLossDb)) c.connector = {"custom", Decibel(*v)};
     if (auto n = r.optional_integer("splices", 0, 1000)) c.splices = static_cast<int>(*n);
     if (auto name = r.optional_string("splice"))
-        c.splice = photonics::find_entry(d.loss_elements, *name, r, "splice", "loss_elements");
+        c.splice = d.loss_elements.at(*name, r, "splice");
     if (auto v = r.optional_number("splice_loss_db", kLossDb)) c.splice = {"custom", Decibel(*v)};
     if (auto v = r.optional_number("other_loss_db", kLossDb)) c.other_loss = Decibel(*v);
     (void)r.optional_number("insertion_loss_db", kLossDb);  // known key: handled by the caller

@@ -4,8 +4,6 @@
 
 namespace lightwatt::interconnect {
 
-using photonics::find_entry;
-
 namespace {
 
 Circuit read_circuit(TableReader& r) {
@@ -32,23 +30,24 @@ PowerConversion read_conversion(TableReader& r) {
     return p;
 }
 
+// The entry named at `key`, its "section.name" recorded in `references`.
 template <class T>
-const T& reference(TableReader& r, std::string_view key, const std::map<std::string, T>& entries,
-                   std::string_view section, std::vector<std::string>& references) {
+const T& reference(TableReader& r, std::string_view key, const NamedCatalog<T>& entries,
+                   std::vector<std::string>& references) {
     const std::string name = r.string(key);
-    const T& found = find_entry(entries, name, r, key, section);
-    references.push_back(std::string(section) + "." + name);
+    const T& found = entries.at(name, r, key);
+    references.push_back(entries.section() + "." + name);
     return found;
 }
 
 template <class T>
-std::optional<T> optional_reference(TableReader& r, std::string_view key, const std::map<std::string, T>& entries,
-                                    std::string_view section, std::vector<std::string>& references) {
+std::optional<T> optional_reference(TableReader& r, std::string_view key, const NamedCatalog<T>& entries,
+                                    std::vector<std::string>& references) {
     if (!r.contains(key)) {
         (void)r.optional_string(key);  // marks the key as known for typo suggestions
         return std::nullopt;
     }
-    return reference(r, key, entries, section, references);
+    return reference(r, key, entries, references);
 }
 
 PublishedRange read_published(TableReader& r) {
@@ -63,17 +62,17 @@ PublishedRange read_published(TableReader& r) {
 photonics::Modulator read_modulator(TableReader& r, const photonics::DeviceCatalog& d,
                                     std::vector<std::string>& references) {
     const std::string name = r.string("modulator");
-    if (auto it = d.microring_modulators.find(name); it != d.microring_modulators.end()) {
+    if (const auto* ring = d.microring_modulators.find(name)) {
         references.push_back("microring_modulators." + name);
-        return it->second;
+        return *ring;
     }
-    if (auto it = d.mach_zehnder_modulators.find(name); it != d.mach_zehnder_modulators.end()) {
+    if (const auto* mzm = d.mach_zehnder_modulators.find(name)) {
         references.push_back("mach_zehnder_modulators." + name);
-        return it->second;
+        return *mzm;
     }
-    std::vector<std::string> names;
-    for (const auto& e : d.microring_modulators) names.push_back(e.first);
-    for (const auto& e : d.mach_zehnder_modulators) names.push_back(e.first);
+    std::vector<std::string> names = d.microring_modulators.sorted_names();
+    const std::vector<std::string> mzms = d.mach_zehnder_modulators.sorted_names();
+    names.insert(names.end(), mzms.begin(), mzms.end());
     throw r.unknown_name("modulator", name, names, "microring_modulators or mach_zehnder_modulators");
 }
 
@@ -83,7 +82,7 @@ Decibel sum_of_elements(TableReader& r, std::string_view key, const photonics::D
     Decibel total(0.0);
     if (auto names = r.optional_string_list(key)) {
         for (const auto& name : *names) {
-            total += find_entry(d.loss_elements, name, r, key, "loss_elements").insertion_loss;
+            total += d.loss_elements.at(name, r, key).insertion_loss;
             references.push_back("loss_elements." + name);
         }
     }
@@ -93,12 +92,12 @@ Decibel sum_of_elements(TableReader& r, std::string_view key, const photonics::D
 OpticalLane read_optics(TableReader& r, const LinkArchetype& a, const photonics::DeviceCatalog& d,
                         std::vector<std::string>& references) {
     OpticalLane o;
-    o.laser = reference(r, "laser", d.lasers, "lasers", references);
+    o.laser = reference(r, "laser", d.lasers, references);
     o.transmitter.feed.lanes_per_laser =
         static_cast<int>(r.integer("lanes_per_laser", 1, 1024));
     o.transmitter.feed.feed_loss = sum_of_elements(r, "laser_feed", d, references);
     if (r.contains("pic_waveguide") || r.contains("pic_routing_length_mm")) {
-        const auto& wg = reference(r, "pic_waveguide", d.waveguides, "waveguides", references);
+        const auto& wg = reference(r, "pic_waveguide", d.waveguides, references);
         const Length routing = millimeters(r.number("pic_routing_length_mm", Range::non_negative()));
         o.transmitter.feed.feed_loss += photonics::waveguide_loss(wg, routing);
     } else {
@@ -107,8 +106,8 @@ OpticalLane read_optics(TableReader& r, const LinkArchetype& a, const photonics:
     }
     o.transmitter.modulator = read_modulator(r, d, references);
     o.transmitter.output_coupling_loss = sum_of_elements(r, "output_coupling", d, references);
-    o.photodetector = reference(r, "photodetector", d.photodetectors, "photodetectors", references);
-    o.tia = reference(r, "tia", d.tias, "tias", references);
+    o.photodetector = reference(r, "photodetector", d.photodetectors, references);
+    o.tia = reference(r, "tia", d.tias, references);
     o.rx_coupling_loss = sum_of_elements(r, "rx_coupling", d, references);
     o.rx_filter_rings_per_lane = static_cast<int>(r.optional_integer("rx_filter_rings_per_lane", 0, 16).value_or(0));
     if (o.rx_filter_rings_per_lane > 0 &&
@@ -133,13 +132,13 @@ OpticalLane read_optics(TableReader& r, const LinkArchetype& a, const photonics:
 photonics::Channel read_channel(TableReader& r, const photonics::DeviceCatalog& d,
                                 std::vector<std::string>& references) {
     photonics::Channel c;
-    c.fibre = reference(r, "fibre", d.fibres, "fibres", references);
+    c.fibre = reference(r, "fibre", d.fibres, references);
     c.length = meters(r.number("length_m", Range::non_negative()));
     c.connectors = static_cast<int>(r.optional_integer("connectors", 0, 1000).value_or(0));
-    if (c.connectors > 0) c.connector = reference(r, "connector", d.loss_elements, "loss_elements", references);
+    if (c.connectors > 0) c.connector = reference(r, "connector", d.loss_elements, references);
     else (void)r.optional_string("connector");
     c.splices = static_cast<int>(r.optional_integer("splices", 0, 1000).value_or(0));
-    if (c.splices > 0) c.splice = reference(r, "splice", d.loss_elements, "loss_elements", references);
+    if (c.splices > 0) c.splice = reference(r, "splice", d.loss_elements, references);
     else (void)r.optional_string("splice");
     c.other_loss = sum_of_elements(r, "other", d, references);
     return c;
@@ -147,11 +146,11 @@ photonics::Channel read_channel(TableReader& r, const photonics::DeviceCatalog& 
 
 ElectronicsCatalog read_electronics_catalog(TableReader root) {
     ElectronicsCatalog c;
-    read_named_entries(root, "serdes", c.serdes, c.sources, read_circuit);
-    read_named_entries(root, "dsps", c.dsps, c.sources, read_circuit);
-    read_named_entries(root, "drivers", c.drivers, c.sources, read_circuit);
-    read_named_entries(root, "housekeeping", c.housekeeping, c.sources, read_housekeeping);
-    read_named_entries(root, "power_conversion", c.power_conversion, c.sources, read_conversion);
+    c.serdes = read_named_entries(root, "serdes", read_circuit);
+    c.dsps = read_named_entries(root, "dsps", read_circuit);
+    c.drivers = read_named_entries(root, "drivers", read_circuit);
+    c.housekeeping = read_named_entries(root, "housekeeping", read_housekeeping);
+    c.power_conversion = read_named_entries(root, "power_conversion", read_conversion);
     auto calibration = root.table("calibration");
     auto block = calibration.table("block_to_product");
     c.block_to_product.factor = block.number("factor", Range::closed(1.0, 10.0));
@@ -159,9 +158,19 @@ ElectronicsCatalog read_electronics_catalog(TableReader root) {
     (void)block.optional_string("description");
     block.finish();
     calibration.finish();
-    c.sources["calibration.block_to_product"] = c.block_to_product.source;
     root.finish();
     return c;
+}
+
+std::map<std::string, std::string> ElectronicsCatalog::sources() const {
+    std::map<std::string, std::string> out;
+    serdes.add_sources_to(out);
+    dsps.add_sources_to(out);
+    drivers.add_sources_to(out);
+    housekeeping.add_sources_to(out);
+    power_conversion.add_sources_to(out);
+    out["calibration.block_to_product"] = block_to_product.source;
+    return out;
 }
 
 LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
@@ -175,13 +184,13 @@ LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
     a.lanes = static_cast<int>(r.integer("lanes", 1, 4096));
     a.symbol_rate = gigabaud(r.number("symbol_rate_gbaud", Range::open(0.0, 1000.0)));
     a.modulation = r.choice<photonics::Modulation>("modulation");
-    a.fec = reference(r, "fec", d.fec, "fec", references);
+    a.fec = reference(r, "fec", d.fec, references);
     a.idle_fill = r.boolean("idle_fill");
-    a.host_serdes = optional_reference(r, "host_serdes", e.serdes, "serdes", references);
-    a.dsp = optional_reference(r, "dsp", e.dsps, "dsps", references);
-    a.driver = optional_reference(r, "driver", e.drivers, "drivers", references);
-    a.housekeeping = optional_reference(r, "housekeeping", e.housekeeping, "housekeeping", references);
-    a.conversion = optional_reference(r, "power_conversion", e.power_conversion, "power_conversion", references);
+    a.host_serdes = optional_reference(r, "host_serdes", e.serdes, references);
+    a.dsp = optional_reference(r, "dsp", e.dsps, references);
+    a.driver = optional_reference(r, "driver", e.drivers, references);
+    a.housekeeping = optional_reference(r, "housekeeping", e.housekeeping, references);
+    a.conversion = optional_reference(r, "power_conversion", e.power_conversion, references);
     a.block_to_product_factor = e.block_to_product.factor;
     references.push_back("calibration.block_to_product");
     if (auto optics = r.optional_table("optics")) {
@@ -219,7 +228,7 @@ LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
     return a;
 }
 
-LinkCatalog LinkCatalog::read(TableReader devices, TableReader electronics, TableReader links) {
+LinkCatalog read_link_catalog(TableReader devices, TableReader electronics, TableReader links) {
     LinkCatalog c;
     c.devices_ = photonics::read_device_catalog(std::move(devices));
     c.electronics_ = read_electronics_catalog(std::move(electronics));
@@ -227,26 +236,31 @@ LinkCatalog LinkCatalog::read(TableReader devices, TableReader electronics, Tabl
     for (const auto& name : table.keys()) {
         TableReader entry = table.table(name);
         std::vector<std::string> refs;
-        c.links_.push_back(read_link_archetype(entry, name, c.devices_, c.electronics_, refs));
+        LinkArchetype a = read_link_archetype(entry, name, c.devices_, c.electronics_, refs);
+        NamedCatalog<LinkArchetype>::Provenance where{a.source, {entry.file(), entry.line(), "links." + name}};
+        c.links_.add(name, std::move(a), std::move(where));
         c.references_[name] = std::move(refs);
     }
     links.finish();
     return c;
 }
 
-LinkCatalog LinkCatalog::load(const std::filesystem::path& data_dir) {
+LinkCatalog load_link_catalog(const std::filesystem::path& data_dir) {
     const auto devices = TomlDocument::parse_file(data_dir / "devices.toml");
     const auto electronics = TomlDocument::parse_file(data_dir / "electronics.toml");
     const auto links = TomlDocument::parse_file(data_dir / "links.toml");
-    return read(devices.root(), electronics.root(), links.root());
+    return read_link_catalog(devices.root(), electronics.root(), links.root());
+}
+
+LinkCatalog LinkCatalog::load(const std::filesystem::path& data_dir) { return load_link_catalog(data_dir); }
+
+LinkCatalog LinkCatalog::read(TableReader devices, TableReader electronics, TableReader links) {
+    return read_link_catalog(std::move(devices), std::move(electronics), std::move(links));
 }
 
 const LinkArchetype& LinkCatalog::find(const std::string& name) const {
-    for (const auto& l : links_)
-        if (l.name == name) return l;
-    std::vector<std::string> names;
-    for (const auto& l : links_) names.push_back(l.name);
-    throw InputError::unknown("name", name, names, "unknown link");
+    if (const LinkArchetype* found = links_.find(name)) return *found;
+    throw InputError::unknown("name", name, links_.names(), "unknown link");
 }
 
 std::map<std::string, std::string> LinkCatalog::sources_of(const LinkArchetype& a) const {
@@ -254,9 +268,11 @@ std::map<std::string, std::string> LinkCatalog::sources_of(const LinkArchetype& 
     out["links." + a.name] = a.source;
     const auto it = references_.find(a.name);
     if (it == references_.end()) return out;
+    const auto devices = devices_.sources();
+    const auto electronics = electronics_.sources();
     for (const auto& key : it->second) {
-        if (auto s = devices_.sources.find(key); s != devices_.sources.end()) out[key] = s->second;
-        if (auto s = electronics_.sources.find(key); s != electronics_.sources.end()) out[key] = s->second;
+        if (auto s = devices.find(key); s != devices.end()) out[key] = s->second;
+        if (auto s = electronics.find(key); s != electronics.end()) out[key] = s->second;
     }
     return out;
 }

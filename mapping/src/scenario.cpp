@@ -22,18 +22,6 @@ namespace lightwatt::mapping {
 
 namespace {
 
-template <class Map>
-std::vector<std::string> names_of(const Map& m) {
-    std::vector<std::string> out;
-    for (const auto& [name, _] : m) out.push_back(name);
-    return out;
-}
-
-template <class Map>
-void require_name(const TableReader& r, std::string_view key, const std::string& name, const Map& known, std::string_view what) {
-    if (known.count(name) == 0) throw r.unknown_name(key, name, names_of(known), what);
-}
-
 std::filesystem::path resolve(const std::filesystem::path& data_dir, const std::string& path) {
     const std::filesystem::path p(path);
     return p.is_absolute() ? p : data_dir / p;
@@ -41,23 +29,25 @@ std::filesystem::path resolve(const std::filesystem::path& data_dir, const std::
 
 }  // namespace
 
-Catalogs Catalogs::load(const std::filesystem::path& data_dir) {
+Catalogs load_catalogs(const std::filesystem::path& data_dir) {
     Catalogs c{load_llm_catalog(data_dir), load_gpu_catalog(data_dir), load_system_catalog(data_dir),
-               interconnect::LinkCatalog::load(data_dir), photonics::load_photonic_core_catalog(data_dir), {}};
+               interconnect::load_link_catalog(data_dir), photonics::load_photonic_core_catalog(data_dir), {}};
     c.link_costs = LinkCosts::of(c.links);
     // Every option's names must exist: a catalog error, named where it is written.
     const auto options_doc = TomlDocument::parse_file(data_dir / "options.toml");
-    for (const auto& [name, o] : c.systems.options) {
+    for (const FabricOption& o : c.systems.options) {
         for (const auto& link : {o.scale_up_link, o.scale_out_link, o.photonic_link})
             if (!link.empty()) (void)c.links.find(link);
-        if (!o.photonic_core.empty() && c.photonic_cores.cores.count(o.photonic_core) == 0) {
+        if (!o.photonic_core.empty() && !c.photonic_cores.cores.contains(o.photonic_core)) {
             TableReader root = options_doc.root();
-            TableReader entry = root.table("options").table(name);
-            throw entry.unknown_name("photonic_core", o.photonic_core, names_of(c.photonic_cores.cores), "cores");
+            TableReader entry = root.table("options").table(o.name);
+            (void)c.photonic_cores.cores.at(o.photonic_core, entry, "photonic_core");
         }
     }
     return c;
 }
+
+Catalogs Catalogs::load(const std::filesystem::path& data_dir) { return load_catalogs(data_dir); }
 
 Scenario read_scenario(TableReader root, const Catalogs& c) {
     Scenario s;
@@ -70,8 +60,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
         workload_line = w.line();
         s.mode = w.optional_choice<Mode>("mode").value_or(Mode::serving);
         s.model = w.string("model");
-        require_name(w, "model", s.model, c.llms.llms, "llms");
-        const LlmSpec& m = c.llms.llms.at(s.model);
+        const LlmSpec& m = c.llms.at(s.model, w, "model");
         const Range bytes_range{0.0, 8.0, false, true};
         if (s.mode == Mode::serving) {
             s.point.batch = static_cast<int>(w.integer("batch", 1, 1 << 20));
@@ -104,13 +93,12 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
     {
         TableReader d = root.table("deployment");
         s.system = d.string("system");
-        require_name(d, "system", s.system, c.systems.systems, "systems");
+        const SystemSpec& sys = c.systems.systems.at(s.system, d, "system");
         s.gpu = d.string("gpu");
-        require_name(d, "gpu", s.gpu, c.gpus.gpus, "gpus");
+        (void)c.gpus.at(s.gpu, d, "gpu");
         s.parallelism.tp = static_cast<int>(d.integer("tp", 1, 1024));
         s.parallelism.pp = static_cast<int>(d.optional_integer("pp", 1, 1024).value_or(1));
         s.parallelism.ep = static_cast<int>(d.optional_integer("ep", 1, 1 << 16).value_or(1));
-        const SystemSpec& sys = c.systems.systems.at(s.system);
         s.parallelism.gpus_per_scale_up = sys.gpus_per_node;
         s.gpus = static_cast<int>(d.integer("gpus", 1, 1LL << 30));
         const long long replica = static_cast<long long>(s.parallelism.tp) * s.parallelism.pp;
@@ -141,9 +129,9 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
         s.communication_overlap = d.optional_number("communication_overlap", Range::unit_interval()).value_or(0.0);
         try {
             if (s.mode == Mode::serving)
-                validate(c.llms.llms.at(s.model), s.parallelism, s.point);
+                validate(c.llms.at(s.model), s.parallelism, s.point);
             else
-                validate(c.llms.llms.at(s.model), s.parallelism, s.training);
+                validate(c.llms.at(s.model), s.parallelism, s.training);
         } catch (const InputError& e) {
             // Re-locate the error at the scenario's table that holds the field.
             const std::string& key = e.details().key;
@@ -165,7 +153,7 @@ Scenario read_scenario(TableReader root, const Catalogs& c) {
         TableReader o = root.table("options");
         const auto names = o.optional_string_list("compare");
         if (!names || names->empty()) throw o.error("compare", "", "no option to compare", "a list of names from data/options.toml");
-        for (const auto& name : *names) require_name(o, "compare", name, c.systems.options, "options");
+        for (const auto& name : *names) (void)c.systems.options.at(name, o, "compare");
         if (std::none_of(names->begin(), names->end(), [](const std::string& n) { return n.find("baseline") != std::string::npos; }))
             throw o.error("compare", o.value_text("compare"), "no baseline among the options", "a list that includes \"baseline\"");
         s.options = *names;
@@ -198,9 +186,9 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
     }
     const ServingMeasurements runs = load_referenced(s.serving_runs_at, s.serving_runs,
                                                      [&] { return load_serving_measurements(resolve(data_dir, s.serving_runs)); });
-    in.serving = fit_serving_calibration(runs, c.llms, c.gpus.gpus.at(s.gpu), in.calibration);
+    in.serving = fit_serving_calibration(runs, c.llms, c.gpus.at(s.gpu), in.calibration);
     // The offloaded GEMMs' accuracy, per photonic option, on the shapes of the scenario's step.
-    const LlmSpec& m = c.llms.llms.at(s.model);
+    const LlmSpec& m = c.llms.at(s.model);
     std::map<std::pair<std::string, std::vector<std::string>>, std::string> emulated;  // (core, GEMMs) -> first option
     for (const auto& name : s.options) {
         const FabricOption& o = c.systems.options.at(name);
@@ -223,11 +211,11 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     e.scenario = &s;
     e.calibration_source = in.calibration.provenance.source;
     e.serving = in.serving;
-    LlmSpec m = c.llms.llms.at(s.model);
+    LlmSpec m = c.llms.at(s.model);
     m.name = s.model;
     SystemSpec sys = c.systems.systems.at(s.system);
     if (s.scale_out_tiers > 0) sys.scale_out_tiers = s.scale_out_tiers;
-    const GpuSpec& gpu = c.gpus.gpus.at(s.gpu);
+    const GpuSpec& gpu = c.gpus.at(s.gpu);
     TimingOptions timing;
     timing.communication_overlap = s.communication_overlap;
     timing.serving = &e.serving;
@@ -273,7 +261,7 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
         if (s.search_parallelism) {
             // The lowest energy per token among the candidates that fit and meet the latency
             // target; when none meets it, the fitting candidate of least latency.
-            const Information capacity = s.search.memory_utilization * c.gpus.gpus.at(s.gpu).hbm_capacity;
+            const Information capacity = s.search.memory_utilization * c.gpus.at(s.gpu).hbm_capacity;
             bool found = false;
             bool found_meets = false;
             double best_joules = 0.0;

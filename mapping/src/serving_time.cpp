@@ -22,8 +22,7 @@ using interconnect::CollectiveFit;
 // all-reduce), capped at the GPU generation's llMaxBws for the nodes the collective spans.
 DataRate ll_bus_bandwidth(const GpuSpec& gpu, DataRate bus, int nodes, interconnect::Collective c) {
     const double share = (nodes > 1 || c == interconnect::Collective::all_reduce) ? 0.25 : 1.0 / 3.0;
-    const DataRate cap = gpu.nccl_ll_max_bus_bandwidth[nodes <= 1 ? 0 : (nodes == 2 ? 1 : 2)];
-    return std::min(cap, bus * share);
+    return std::min(nccl_ll_max_bus_bandwidth(gpu, nodes), bus * share);
 }
 
 // A measured FLOP rate as a share of the peak, at most 1: the GEMM efficiency e.
@@ -119,39 +118,11 @@ const interconnect::CollectiveRecord* matching_fit(const CalibrationRecord& c, c
 
 }  // namespace
 
-GpuCatalog read_gpu_catalog(TableReader root) {
-    GpuCatalog c;
-    read_named_entries(root, "gpus", c.gpus, c.sources, [](TableReader& r) {
-        GpuSpec g;
-        g.description = r.optional_string("description").value_or("");
-        g.peak_bf16 = teraflops_per_second(r.number("peak_bf16_tflop_per_s", Range::positive()));
-        g.peak_fp8 = teraflops_per_second(r.number("peak_fp8_tflop_per_s", Range::positive()));
-        g.hbm_bandwidth = gigabytes_per_second(r.number("hbm_gbyte_per_s", Range::positive()));
-        g.hbm_efficiency = r.number("hbm_efficiency", Range::unit_interval_open_closed());
-        g.hbm_capacity = gigabytes(r.number("hbm_gbyte", Range::positive()));
-        g.nvlink_bandwidth = gigabytes_per_second(r.number("nvlink_gbyte_per_s", Range::positive()));
-        g.tdp = watts(r.number("tdp_w", Range::positive()));
-        TableReader ll = r.table("nccl_ll_max_bus_gbyte_per_s");
-        g.nccl_ll_max_bus_bandwidth = {gigabytes_per_second(ll.number("one_node", Range::positive())),
-                                       gigabytes_per_second(ll.number("two_nodes", Range::positive())),
-                                       gigabytes_per_second(ll.number("more_nodes", Range::positive()))};
-        ll.finish();
-        return g;
-    });
-    root.finish();
-    return c;
-}
-
-GpuCatalog load_gpu_catalog(const std::filesystem::path& data_dir) {
-    const auto doc = TomlDocument::parse_file(data_dir / "gpus.toml");
-    return read_gpu_catalog(doc.root());
-}
-
 StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
                    const CalibrationRecord& cal, const TimingOptions& o) {
     StepTime t;
-    const FlopRate peak = s.bytes_per_weight <= 1.0 ? gpu.peak_fp8 : gpu.peak_bf16;
-    const DataRate hbm = gpu.hbm_bandwidth * gpu.hbm_efficiency;
+    const FlopRate peak = peak_for_weights(gpu, s.bytes_per_weight);
+    const DataRate hbm = effective_hbm_bandwidth(gpu);
     for (const GemmOp& g : w.gemms) {
         if (g.count <= 0.0 || g.m <= 0.0) continue;
         const Information weights = bytes(g.n * g.k * s.bytes_per_weight);
@@ -337,19 +308,19 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
     };
     std::vector<Row> rows;
     for (const auto& x : runs.calibration) {
-        const auto it = llms.llms.find(x.model);
-        if (it == llms.llms.end())
+        const LlmSpec* model = llms.find(x.model);
+        if (model == nullptr)
             throw InputError::at("calibration." + x.name + ".model", x.model, "unknown model", "a model in data/llms.toml");
         const Parallelism p{x.tp, 1, 1, 8};
         const ServingPoint s{x.batch, runs.prompt_tokens, x.output_tokens, x.bytes_per_weight, 2.0, 2.0};
         try {
-            validate(it->second, p, s);
+            validate(*model, p, s);
         } catch (const InputError& e) {
             throw relocate(e, "", 0, "calibration." + x.name);
         }
-        StepWork w = decode_step(it->second, p, s);
+        StepWork w = decode_step(*model, p, s);
         const StepTime roofline = time_step(w, p, s, gpu, cal, {});
-        rows.push_back({std::ceil(static_cast<double>(it->second.layers) / p.pp), static_cast<double>(x.batch),
+        rows.push_back({std::ceil(static_cast<double>(model->layers) / p.pp), static_cast<double>(x.batch),
                         in_seconds(x.inter_token_latency) - in_seconds(roofline.total), std::move(w), p, s,
                         in_watts(x.power) / x.tp});
     }

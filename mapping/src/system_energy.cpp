@@ -95,42 +95,50 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
     return out;
 }
 
+namespace {
+
+SystemSpec read_system(TableReader& r) {
+    SystemSpec s;
+    s.description = r.optional_string("description").value_or("");
+    s.gpus_per_node = static_cast<int>(r.integer("gpus_per_node", 1, 1024));
+    s.scale_up_bandwidth_per_gpu = gigabytes_per_second(r.number("scale_up_gbyte_per_s_per_gpu", Range::positive()));
+    s.scale_out_bandwidth_per_gpu = gigabits_per_second(r.number("scale_out_gbit_per_s_per_gpu", Range::positive()));
+    s.scale_out_tiers = static_cast<int>(r.integer("scale_out_tiers", 1, 5));
+    s.scale_up_switch_power_per_gpu = watts(r.number("scale_up_switch_w_per_gpu", Range::non_negative()));
+    s.scale_out_switch_energy_per_bit = nanojoules_per_bit(r.number("scale_out_switch_w_per_gbit_per_s", Range::non_negative()));
+    s.host_power_per_node = watts(r.number("host_power_w_per_node", Range::non_negative()));
+    s.pue = r.number("pue", Range::closed(1.0, 3.0));
+    return s;
+}
+
+FabricOption read_option(TableReader& r) {
+    FabricOption o;
+    o.description = r.optional_string("description").value_or("");
+    o.scale_up_link = r.string("scale_up_link");
+    o.scale_out_link = r.string("scale_out_link");
+    o.scale_out_first_tier_copper = r.optional_boolean("scale_out_first_tier_copper").value_or(false);
+    o.scale_up_domain_gpus = static_cast<int>(r.optional_integer("scale_up_domain_gpus", 1, 1 << 20).value_or(0));
+    if (const auto core = r.optional_string("photonic_core")) {
+        o.photonic_core = *core;
+        o.photonic_cores_per_gpu = static_cast<int>(r.integer("photonic_cores_per_gpu", 1, 1 << 20));
+        o.offload_gemms = r.optional_string_list("offload_gemms").value_or(std::vector<std::string>{});
+        const std::vector<std::string> known = {"qkv", "attention_out", "gate_up", "down", "router", "experts_gate_up", "experts_down", "lm_head"};
+        if (o.offload_gemms.empty()) throw r.error("offload_gemms", "", "no GEMM to offload", "a list among qkv, attention_out, gate_up, down, experts_gate_up, experts_down, lm_head");
+        for (const auto& g : o.offload_gemms)
+            if (std::find(known.begin(), known.end(), g) == known.end())
+                throw r.unknown_name("offload_gemms", g, known, "GEMMs");
+        o.photonic_link = r.string("photonic_link");
+    }
+    return o;
+}
+
+}  // namespace
+
 SystemCatalog read_system_catalog(TableReader systems, TableReader options) {
     SystemCatalog c;
-    read_named_entries(systems, "systems", c.systems, c.sources, [](TableReader& r) {
-        SystemSpec s;
-        s.description = r.optional_string("description").value_or("");
-        s.gpus_per_node = static_cast<int>(r.integer("gpus_per_node", 1, 1024));
-        s.scale_up_bandwidth_per_gpu = gigabytes_per_second(r.number("scale_up_gbyte_per_s_per_gpu", Range::positive()));
-        s.scale_out_bandwidth_per_gpu = gigabits_per_second(r.number("scale_out_gbit_per_s_per_gpu", Range::positive()));
-        s.scale_out_tiers = static_cast<int>(r.integer("scale_out_tiers", 1, 5));
-        s.scale_up_switch_power_per_gpu = watts(r.number("scale_up_switch_w_per_gpu", Range::non_negative()));
-        s.scale_out_switch_energy_per_bit = nanojoules_per_bit(r.number("scale_out_switch_w_per_gbit_per_s", Range::non_negative()));
-        s.host_power_per_node = watts(r.number("host_power_w_per_node", Range::non_negative()));
-        s.pue = r.number("pue", Range::closed(1.0, 3.0));
-        return s;
-    });
+    c.systems = read_named_entries(systems, "systems", read_system);
     systems.finish();
-    read_named_entries(options, "options", c.options, c.sources, [](TableReader& r) {
-        FabricOption o;
-        o.description = r.optional_string("description").value_or("");
-        o.scale_up_link = r.string("scale_up_link");
-        o.scale_out_link = r.string("scale_out_link");
-        o.scale_out_first_tier_copper = r.optional_boolean("scale_out_first_tier_copper").value_or(false);
-        o.scale_up_domain_gpus = static_cast<int>(r.optional_integer("scale_up_domain_gpus", 1, 1 << 20).value_or(0));
-        if (const auto core = r.optional_string("photonic_core")) {
-            o.photonic_core = *core;
-            o.photonic_cores_per_gpu = static_cast<int>(r.integer("photonic_cores_per_gpu", 1, 1 << 20));
-            o.offload_gemms = r.optional_string_list("offload_gemms").value_or(std::vector<std::string>{});
-            const std::vector<std::string> known = {"qkv", "attention_out", "gate_up", "down", "router", "experts_gate_up", "experts_down", "lm_head"};
-            if (o.offload_gemms.empty()) throw r.error("offload_gemms", "", "no GEMM to offload", "a list among qkv, attention_out, gate_up, down, experts_gate_up, experts_down, lm_head");
-            for (const auto& g : o.offload_gemms)
-                if (std::find(known.begin(), known.end(), g) == known.end())
-                    throw r.unknown_name("offload_gemms", g, known, "GEMMs");
-            o.photonic_link = r.string("photonic_link");
-        }
-        return o;
-    });
+    c.options = read_named_entries(options, "options", read_option);
     options.finish();
     return c;
 }

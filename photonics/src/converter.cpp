@@ -63,28 +63,24 @@ ConverterModel read_converter(TableReader& r) {
 }
 
 std::vector<std::string> read_candidates(TableReader& spread, const std::string& key,
-                                         const std::map<std::string, ConverterModel>& entries,
-                                         std::string_view section) {
+                                         const NamedCatalog<ConverterModel>& entries) {
+    const std::string& section = entries.section();
     auto names = spread.optional_string_list(key);
     if (!names)
         throw spread.error(key, "", "required key is missing",
                            "the name of an entry of [" + std::string(section) + "], or a list of names");
     if (names->empty())
         throw spread.error(key, "[]", "empty list", "at least one entry of [" + std::string(section) + "]");
-    std::vector<std::string> known;
-    for (const auto& e : entries) known.push_back(e.first);
-    for (const auto& n : *names)
-        if (entries.find(n) == entries.end()) throw spread.unknown_name(key, n, known, section);
+    for (const auto& n : *names) (void)entries.at(n, spread, key);
     return *names;
 }
 
-ConverterSpread read_spread(TableReader& spread, std::string_view prefix,
-                            const std::map<std::string, ConverterModel>& entries, std::string_view section) {
+ConverterSpread read_spread(TableReader& spread, std::string_view prefix, const NamedCatalog<ConverterModel>& entries) {
     ConverterSpread s;
     const std::string p(prefix);
-    s.low = read_candidates(spread, p + "_low", entries, section);
-    s.typical = read_candidates(spread, p + "_typical", entries, section);
-    s.high = read_candidates(spread, p + "_high", entries, section);
+    s.low = read_candidates(spread, p + "_low", entries);
+    s.typical = read_candidates(spread, p + "_typical", entries);
+    s.high = read_candidates(spread, p + "_high", entries);
     return s;
 }
 
@@ -135,20 +131,20 @@ const std::vector<std::string>& ConverterSpread::at(SpreadPoint p) const {
 
 ConverterCatalog read_converter_catalog(TableReader root) {
     ConverterCatalog c;
-    read_named_entries(root, "adcs", c.adcs, c.sources, read_converter);
-    read_named_entries(root, "dacs", c.dacs, c.sources, read_converter);
+    c.adcs = read_named_entries(root, "adcs", read_converter);
+    c.dacs = read_named_entries(root, "dacs", read_converter);
     if (auto spread = root.optional_table("spread")) {
         (void)spread->optional_string("description");
-        c.adc_spread = read_spread(*spread, "adc", c.adcs, "adcs");
-        c.dac_spread = read_spread(*spread, "dac", c.dacs, "dacs");
+        c.adc_spread = read_spread(*spread, "adc", c.adcs);
+        c.dac_spread = read_spread(*spread, "dac", c.dacs);
         spread->finish();
     }
     root.finish();
     return c;
 }
 
-ConverterCatalog load_converter_catalog(const std::filesystem::path& converters_toml) {
-    const auto doc = TomlDocument::parse_file(converters_toml);
+ConverterCatalog load_converter_catalog(const std::filesystem::path& data_dir) {
+    const auto doc = TomlDocument::parse_file(data_dir / "converters.toml");
     return read_converter_catalog(doc.root());
 }
 
@@ -163,10 +159,10 @@ const ConverterModel& select_converter(const ConverterCatalog& c, ConverterKind 
                              "a catalog with [spread] " + key);
     std::string bands;
     for (const auto& name : candidates) {
-        const auto it = entries.find(name);
-        if (it == entries.end()) continue;  // read_converter_catalog rejects these; a hand-built catalog may not
-        if (covers(it->second, sample_rate)) return it->second;
-        bands += (bands.empty() ? "" : ", ") + describe_band(it->second);
+        const ConverterModel* model = entries.find(name);
+        if (model == nullptr) continue;  // read_converter_catalog rejects these; a hand-built catalog may not
+        if (covers(*model, sample_rate)) return *model;
+        bands += (bands.empty() ? "" : ", ") + describe_band(*model);
     }
     throw InputError::at("sample_rate", rate, "no " + key + " converter covers this sample rate",
                          "a rate inside one of " + (bands.empty() ? std::string("(no entries)") : bands));

@@ -92,22 +92,36 @@ FecScheme read_fec(TableReader& r) {
 
 DeviceCatalog read_device_catalog(TableReader root) {
     DeviceCatalog c;
-    read_named_entries(root, "lasers", c.lasers, c.sources, read_laser);
-    read_named_entries(root, "microring_modulators", c.microring_modulators, c.sources, read_microring);
-    read_named_entries(root, "mach_zehnder_modulators", c.mach_zehnder_modulators, c.sources, read_mzm);
-    read_named_entries(root, "photodetectors", c.photodetectors, c.sources, read_photodetector);
-    read_named_entries(root, "tias", c.tias, c.sources, read_tia);
-    read_named_entries(root, "fibres", c.fibres, c.sources, read_fibre);
-    read_named_entries(root, "waveguides", c.waveguides, c.sources, read_waveguide);
-    read_named_entries(root, "loss_elements", c.loss_elements, c.sources, read_loss_element);
-    read_named_entries(root, "fec", c.fec, c.sources, read_fec);
+    c.lasers = read_named_entries(root, "lasers", read_laser);
+    c.microring_modulators = read_named_entries(root, "microring_modulators", read_microring);
+    c.mach_zehnder_modulators = read_named_entries(root, "mach_zehnder_modulators", read_mzm);
+    c.photodetectors = read_named_entries(root, "photodetectors", read_photodetector);
+    c.tias = read_named_entries(root, "tias", read_tia);
+    c.fibres = read_named_entries(root, "fibres", read_fibre);
+    c.waveguides = read_named_entries(root, "waveguides", read_waveguide);
+    c.loss_elements = read_named_entries(root, "loss_elements", read_loss_element);
+    c.fec = read_named_entries(root, "fec", read_fec);
     root.finish();
     return c;
 }
 
-DeviceCatalog load_device_catalog(const std::filesystem::path& devices_toml) {
-    const auto doc = TomlDocument::parse_file(devices_toml);
+DeviceCatalog load_device_catalog(const std::filesystem::path& data_dir) {
+    const auto doc = TomlDocument::parse_file(data_dir / "devices.toml");
     return read_device_catalog(doc.root());
+}
+
+std::map<std::string, std::string> DeviceCatalog::sources() const {
+    std::map<std::string, std::string> out;
+    lasers.add_sources_to(out);
+    microring_modulators.add_sources_to(out);
+    mach_zehnder_modulators.add_sources_to(out);
+    photodetectors.add_sources_to(out);
+    tias.add_sources_to(out);
+    fibres.add_sources_to(out);
+    waveguides.add_sources_to(out);
+    loss_elements.add_sources_to(out);
+    fec.add_sources_to(out);
+    return out;
 }
 
 }  // namespace lightwatt::photonics

@@ -14,20 +14,18 @@ namespace lightwatt::photonics {
 
 namespace {
 
+// The entry named at `key`, its source recorded in the core's `sources`.
 template <class T>
-const T& reference(TableReader& r, std::string_view key, const std::map<std::string, T>& entries,
-                   std::string_view section, std::map<std::string, std::string>& sources,
-                   const std::map<std::string, std::string>& all_sources) {
+const T& reference(TableReader& r, std::string_view key, const NamedCatalog<T>& entries,
+                   std::map<std::string, std::string>& sources) {
     const std::string name = r.string(key);
-    const T& found = find_entry(entries, name, r, key, section);
-    const std::string id = std::string(section) + "." + name;
-    if (auto it = all_sources.find(id); it != all_sources.end()) sources[id] = it->second;
+    const T& found = entries.at(name, r, key);
+    sources[entries.section() + "." + name] = entries.provenance(name).source;
     return found;
 }
 
-PhotonicCore read_core(TableReader& r, const std::string& name, const DeviceCatalog& d, const ConverterCatalog& cv) {
+PhotonicCore read_core(TableReader& r, const DeviceCatalog& d, const ConverterCatalog& cv) {
     PhotonicCore core;
-    core.name = name;
     core.description = r.string("description");
     auto& e = core.emulator;
     const std::string arch = r.choice("architecture", architecture_names());
@@ -36,14 +34,14 @@ PhotonicCore read_core(TableReader& r, const std::string& name, const DeviceCata
     e.tile_cols = static_cast<int>(r.integer("tile_cols", 1, 4096));
     e.clock = gigahertz(r.number("clock_ghz", Range::open(0.0, 1e4)));
     e.noise_bandwidth_per_clock = r.number("noise_bandwidth_per_clock", Range{0.0, 10.0, false, true});
-    e.laser = reference(r, "laser", d.lasers, "lasers", core.sources, d.sources);
+    e.laser = reference(r, "laser", d.lasers, core.sources);
     e.laser_power_per_core = milliwatts(r.number("laser_power_mw", Range{0.0, 1e6, false, true}));
     e.path_loss = Decibel(r.number("path_loss_db", Range::closed(0.0, 100.0)));
-    e.photodetector = reference(r, "photodetector", d.photodetectors, "photodetectors", core.sources, d.sources);
-    e.tia = reference(r, "tia", d.tias, "tias", core.sources, d.sources);
-    core.input_dac = reference(r, "input_dac", cv.dacs, "dacs", core.sources, cv.sources);
-    core.weight_dac = reference(r, "weight_dac", cv.dacs, "dacs", core.sources, cv.sources);
-    core.adc = reference(r, "adc", cv.adcs, "adcs", core.sources, cv.sources);
+    e.photodetector = reference(r, "photodetector", d.photodetectors, core.sources);
+    e.tia = reference(r, "tia", d.tias, core.sources);
+    core.input_dac = reference(r, "input_dac", cv.dacs, core.sources);
+    core.weight_dac = reference(r, "weight_dac", cv.dacs, core.sources);
+    core.adc = reference(r, "adc", cv.adcs, core.sources);
     e.dac_bits = static_cast<int>(r.integer("dac_bits", 1, 24));
     e.weight_bits = static_cast<int>(r.integer("weight_bits", 1, 24));
     e.adc_bits = static_cast<int>(r.integer("adc_bits", 1, 24));
@@ -59,14 +57,14 @@ PhotonicCore read_core(TableReader& r, const std::string& name, const DeviceCata
         e.drift.lo_phase_psd_rad2_per_hz = *v;
     if (auto v = r.optional_number("ring_drift_psd_ghz2_per_hz", Range::non_negative()))
         e.drift.ring_psd_hz2_per_hz = *v * 1e18;
-    core.sources["cores." + name] = r.string("source");
+    core.sources[r.path()] = r.string("source");  // "cores.NAME": a report names the core's own source too
     return core;
 }
 
 }  // namespace
 
 const PhotonicCore& PhotonicCoreCatalog::for_architecture(MacArchitecture a) const {
-    for (const auto& [name, core] : cores)
+    for (const auto& core : cores)
         if (core.emulator.architecture == a) return core;
     throw InputError::at("architecture", std::string(architecture_name(a)), "no core of this architecture in the catalog",
                          "an architecture with a [cores.NAME] entry in photonic_cores.toml");
@@ -75,20 +73,15 @@ const PhotonicCore& PhotonicCoreCatalog::for_architecture(MacArchitecture a) con
 PhotonicCoreCatalog read_photonic_core_catalog(TableReader root, const DeviceCatalog& devices,
                                                const ConverterCatalog& converters) {
     PhotonicCoreCatalog c;
-    TableReader cores = root.table("cores");
-    for (const auto& name : cores.keys()) {
-        TableReader entry = cores.table(name);
-        c.cores.emplace(name, read_core(entry, name, devices, converters));
-        entry.finish();
-    }
+    (void)root.table("cores");  // required, unlike other catalogs' sections
+    c.cores = read_named_entries(root, "cores", [&](TableReader& r) { return read_core(r, devices, converters); });
     root.finish();
     return c;
 }
 
 PhotonicCoreCatalog load_photonic_core_catalog(const std::filesystem::path& data_dir) {
-    const auto devices = load_device_catalog(data_dir / "devices.toml");
-    const auto converters_doc = TomlDocument::parse_file(data_dir / "converters.toml");
-    const auto converters = read_converter_catalog(converters_doc.root());
+    const auto devices = load_device_catalog(data_dir);
+    const auto converters = load_converter_catalog(data_dir);
     const auto cores = TomlDocument::parse_file(data_dir / "photonic_cores.toml");
     PhotonicCoreCatalog catalog = read_photonic_core_catalog(cores.root(), devices, converters);
     catalog.converters = converters;
@@ -166,7 +159,7 @@ EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCata
     EmulationRequest req;
     req.file = root.file();
     const std::string core_name = root.string("core");
-    req.core = find_entry(catalog.cores, core_name, root, "core", "cores");
+    req.core = catalog.cores.at(core_name, root, "core");
     req.core.emulator.seed = kDefaultEmulationSeed;
     (void)root.optional_string("description");
     (void)root.optional_string("source");

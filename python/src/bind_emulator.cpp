@@ -217,21 +217,15 @@ void bind_emulator(nb::module_& m) {
                     nb::arg("data_dir"), nb::call_guard<nb::gil_scoped_release>())
         .def_prop_ro("data_dir", [](const PyCoreCatalog& c) { return c.data_dir; })
         .def_prop_ro("names",
-                     [](const PyCoreCatalog& c) {
-                         std::vector<std::string> out;
-                         for (const auto& [name, _] : c.catalog->cores) out.push_back(name);
-                         return out;
-                     })
+                     [](const PyCoreCatalog& c) { return c.catalog->cores.sorted_names(); })
         .def_prop_ro_static("architectures", [](nb::handle) { return architecture_names(); })
         .def("describe",
              [](const PyCoreCatalog& c, const std::string& name) {
-                 const auto it = c.catalog->cores.find(name);
-                 if (it == c.catalog->cores.end()) {
-                     std::vector<std::string> names;
-                     for (const auto& [n, _] : c.catalog->cores) names.push_back(n);
-                     throw InputError::unknown("name", name, names, "unknown core");
+                 const PhotonicCore* core = c.catalog->cores.find(name);
+                 if (core == nullptr) {
+                     throw InputError::unknown("name", name, c.catalog->cores.sorted_names(), "unknown core");
                  }
-                 return describe_core(it->second);
+                 return describe_core(*core);
              },
              nb::arg("name"), "A core's settings and sources.")
         .def("emulate",

@@ -128,13 +128,6 @@ std::optional<T> training_value(const PyScenario& s, T v) {
     return s.scenario->mode == Mode::training ? std::optional<T>(v) : std::nullopt;
 }
 
-template <class Map>
-std::vector<std::string> names_of(const Map& m) {
-    std::vector<std::string> out;
-    for (const auto& [name, _] : m) out.push_back(name);
-    return out;
-}
-
 }  // namespace
 
 void bind_estimate(nb::module_& m) {
@@ -142,13 +135,13 @@ void bind_estimate(nb::module_& m) {
 
     nb::class_<PyCatalogs>(m, "Catalogs", "Everything a scenario's names refer to: LLMs, GPUs, systems, options, links, photonic cores.")
         .def_static("load",
-                    [](const std::filesystem::path& data_dir) { return PyCatalogs{std::make_shared<const Catalogs>(Catalogs::load(data_dir)), data_dir}; },
+                    [](const std::filesystem::path& data_dir) { return PyCatalogs{std::make_shared<const Catalogs>(load_catalogs(data_dir)), data_dir}; },
                     nb::arg("data_dir"), nb::call_guard<nb::gil_scoped_release>())
         .def_prop_ro("data_dir", [](const PyCatalogs& c) { return c.data_dir; })
-        .def_prop_ro("llm_names", [](const PyCatalogs& c) { return names_of(c.catalogs->llms.llms); })
-        .def_prop_ro("gpu_names", [](const PyCatalogs& c) { return names_of(c.catalogs->gpus.gpus); })
-        .def_prop_ro("system_names", [](const PyCatalogs& c) { return names_of(c.catalogs->systems.systems); })
-        .def_prop_ro("option_names", [](const PyCatalogs& c) { return names_of(c.catalogs->systems.options); })
+        .def_prop_ro("llm_names", [](const PyCatalogs& c) { return c.catalogs->llms.sorted_names(); })
+        .def_prop_ro("gpu_names", [](const PyCatalogs& c) { return c.catalogs->gpus.sorted_names(); })
+        .def_prop_ro("system_names", [](const PyCatalogs& c) { return c.catalogs->systems.systems.sorted_names(); })
+        .def_prop_ro("option_names", [](const PyCatalogs& c) { return c.catalogs->systems.options.sorted_names(); })
         .def("__repr__", [](const PyCatalogs& c) { return "Catalogs('" + c.data_dir.string() + "')"; });
 
     nb::class_<PyScenario>(m, "Scenario",

@@ -115,17 +115,9 @@ PyArchetype with_optics(const PyArchetype& self, std::optional<double> design_ch
 }
 
 template <class T>
-std::vector<std::string> names_of(const std::map<std::string, T>& m) {
-    std::vector<std::string> out;
-    for (const auto& [name, _] : m) out.push_back(name);
-    return out;
-}
-
-template <class T>
-const T& entry(const std::map<std::string, T>& entries, const std::string& name, const char* section) {
-    const auto it = entries.find(name);
-    if (it != entries.end()) return it->second;
-    throw InputError::unknown("name", name, names_of(entries), std::string("unknown ") + section);
+const T& entry(const NamedCatalog<T>& entries, const std::string& name, const char* section) {
+    if (const T* found = entries.find(name)) return *found;
+    throw InputError::unknown("name", name, entries.sorted_names(), std::string("unknown ") + section);
 }
 
 }  // namespace
@@ -263,7 +255,7 @@ void bind_links(nb::module_& m) {
     nb::class_<PyLinkCatalog>(m, "LinkCatalog", "devices.toml, electronics.toml and links.toml of a data folder.")
         .def_static("load",
                     [](const std::filesystem::path& data_dir) {
-                        return PyLinkCatalog{std::make_shared<const LinkCatalog>(LinkCatalog::load(data_dir)), data_dir};
+                        return PyLinkCatalog{std::make_shared<const LinkCatalog>(load_link_catalog(data_dir)), data_dir};
                     },
                     nb::arg("data_dir"), nb::call_guard<nb::gil_scoped_release>(),
                     "Loads the catalogs of `data_dir` (lightwatt.link_catalog() passes the package's data folder).")
@@ -312,8 +304,8 @@ void bind_links(nb::module_& m) {
                  return read_budget_study(doc.root(), *c.catalog);
              },
              nb::arg("text"), nb::arg("name") = "<string>", "The same from TOML text; `name` is the file name messages use.")
-        .def_prop_ro("photodetector_names", [](const PyLinkCatalog& c) { return names_of(c.catalog->devices().photodetectors); })
-        .def_prop_ro("tia_names", [](const PyLinkCatalog& c) { return names_of(c.catalog->devices().tias); })
+        .def_prop_ro("photodetector_names", [](const PyLinkCatalog& c) { return c.catalog->devices().photodetectors.sorted_names(); })
+        .def_prop_ro("tia_names", [](const PyLinkCatalog& c) { return c.catalog->devices().tias.sorted_names(); })
         .def("photodetector", [](const PyLinkCatalog& c, const std::string& name) { return entry(c.catalog->devices().photodetectors, name, "photodetector"); },
              nb::arg("name"), "A photodetector of devices.toml.")
         .def("tia", [](const PyLinkCatalog& c, const std::string& name) { return entry(c.catalog->devices().tias, name, "TIA"); },

@@ -10,7 +10,7 @@ using namespace lightwatt::interconnect;
 
 namespace {
 const LinkCatalog& catalog() {
-    static const LinkCatalog c = LinkCatalog::load(LIGHTWATT_TEST_DATA_DIR);
+    static const LinkCatalog c = load_link_catalog(LIGHTWATT_TEST_DATA_DIR);
     return c;
 }
 double sum_components_pj(const LinkReport& r) {

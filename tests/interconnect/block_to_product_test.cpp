@@ -8,7 +8,7 @@ using namespace lightwatt::interconnect;
 // The block-to-product factor in data/electronics.toml is a derived number: recompute it from the
 // catalog entries it was derived with, so it cannot drift when they change.
 TEST_CASE("block-to-product factor matches its derivation from NVIDIA's 400G DR4 lane power") {
-    const auto c = LinkCatalog::load(LIGHTWATT_TEST_DATA_DIR);
+    const auto c = load_link_catalog(LIGHTWATT_TEST_DATA_DIR);
     const auto& e = c.electronics();
     // NVIDIA MMS4X00-NS400: 9 W at 4 lanes, 5 W at 2 lanes -> 2 W per lane, 1 W lane-independent.
     const double lane_power_at_rail_w = (9.0 - 5.0) / (4 - 2);

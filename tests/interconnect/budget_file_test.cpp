@@ -11,7 +11,7 @@ using namespace lightwatt::interconnect;
 namespace {
 const std::string kData = LIGHTWATT_TEST_DATA_DIR;
 const LinkCatalog& catalog() {
-    static const LinkCatalog c = LinkCatalog::load(kData);
+    static const LinkCatalog c = load_link_catalog(kData);
     return c;
 }
 BudgetStudy study(const std::string& text) {

@@ -17,7 +17,7 @@ InputErrorDetails links_error(const std::string& links_text) {
     return testing::input_error_of(
         [&] {
             const auto links = TomlDocument::parse_string(links_text, "links.toml");
-            (void)LinkCatalog::read(devices.root(), electronics.root(), links.root());
+            (void)read_link_catalog(devices.root(), electronics.root(), links.root());
         },
         links_text);
 }
@@ -39,9 +39,9 @@ TEST_CASE("a minimal valid link loads") {
     const auto devices = TomlDocument::parse_file(kData + "/devices.toml");
     const auto electronics = TomlDocument::parse_file(kData + "/electronics.toml");
     const auto links = TomlDocument::parse_string(kCopper, "links.toml");
-    const auto c = LinkCatalog::read(devices.root(), electronics.root(), links.root());
+    const auto c = read_link_catalog(devices.root(), electronics.root(), links.root());
     CHECK(c.links().size() == 1);
-    CHECK(c.sources_of(c.links()[0]).count("serdes.serdes_224g_lr") == 1);
+    CHECK(c.sources_of(*c.links().begin()).count("serdes.serdes_224g_lr") == 1);
 }
 
 TEST_CASE("unknown references name the section and the closest entry") {
@@ -108,7 +108,7 @@ length_m = 500
         "[calibration.block_to_product]\nfactor = 1.5\nsource = \"s\"\n", "electronics.toml");
     try {
         const auto links = TomlDocument::parse_string(text, "links.toml");
-        (void)LinkCatalog::read(devices.root(), electronics.root(), links.root());
+        (void)read_link_catalog(devices.root(), electronics.root(), links.root());
         FAIL("expected an InputError");
     } catch (const InputError& e) {
         CHECK(e.details().key == "links.p.driver");
@@ -117,7 +117,7 @@ length_m = 500
 }
 
 TEST_CASE("finding a link by name suggests the closest") {
-    const auto c = LinkCatalog::load(kData);
+    const auto c = load_link_catalog(kData);
     try {
         (void)c.find("lpo_80g");
         FAIL("expected an InputError");

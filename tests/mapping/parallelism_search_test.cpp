@@ -20,7 +20,7 @@ const LlmCatalog& catalog() {
 }  // namespace
 
 TEST_CASE("serving memory: weights split over tp x pp, the KV cache over the distinct KV heads") {
-    const LlmSpec& m = catalog().llms.at("llama_3_1_405b");
+    const LlmSpec& m = catalog().at("llama_3_1_405b");
     const ServingPoint s{64, 200, 360, 1.0, 2.0, 2.0};
     // TP 8: 405,853,388,800 B of fp8 weights / 8; KV 64 x 560 tokens x 516,096 B / 8 KV-head shards.
     const ServingMemory tp8 = serving_memory_per_gpu(m, {8, 1, 1, 8}, s);
@@ -36,7 +36,7 @@ TEST_CASE("serving memory: weights split over tp x pp, the KV cache over the dis
 }
 
 TEST_CASE("serving candidates: tp fits the heads, pp the layers, tp x pp the GPUs") {
-    const LlmSpec& m = catalog().llms.at("llama_3_1_8b");  // 32 heads, 8 KV heads, 32 layers
+    const LlmSpec& m = catalog().at("llama_3_1_8b");  // 32 heads, 8 KV heads, 32 layers
     const ServingPoint s{8, 200, 200, 2.0, 2.0, 2.0};
     const auto c = serving_candidates(m, {1, 1, 1, 8}, s, 8);
     // tp in {1, 2, 4, 8}, pp up to 8 / tp: 8 + 4 + 2 + 1 = 15.
@@ -49,7 +49,7 @@ TEST_CASE("serving candidates: tp fits the heads, pp the layers, tp x pp the GPU
 
 TEST_CASE("parallelism search: a 37 ms target that only the optical scale-up domain meets") {
     const std::filesystem::path data(LIGHTWATT_TEST_DATA_DIR);
-    const Catalogs c = Catalogs::load(data);
+    const Catalogs c = load_catalogs(data);
     const Scenario s = load_scenario(data / "scenarios" / "405b-latency-target.toml", c);
     REQUIRE(s.search_parallelism);
     const EstimateInputs in = load_estimate_inputs(s, c, data, std::nullopt);
@@ -81,7 +81,7 @@ TEST_CASE("parallelism search: a 37 ms target that only the optical scale-up dom
     for (const auto& o : f.options) CHECK(o.meets_latency_target);
     Scenario fixed = free;
     fixed.search_parallelism = false;
-    const LlmSpec& m = c.llms.llms.at(s.model);
+    const LlmSpec& m = c.llms.at(s.model);
     for (const Parallelism& p : serving_candidates(m, s.parallelism, s.point, s.gpus)) {
         if (in_bytes(serving_memory_per_gpu(m, p, s.point).total()) > capacity) continue;
         fixed.parallelism = p;
@@ -92,7 +92,7 @@ TEST_CASE("parallelism search: a 37 ms target that only the optical scale-up dom
 
 TEST_CASE("parallelism search: a model that fits in no replica names deployment.gpus") {
     const std::filesystem::path data(LIGHTWATT_TEST_DATA_DIR);
-    const Catalogs c = Catalogs::load(data);
+    const Catalogs c = load_catalogs(data);
     Scenario s = load_scenario(data / "scenarios" / "405b-latency-target.toml", c);
     const EstimateInputs in = load_estimate_inputs(s, c, data, std::nullopt);
     s.gpus = s.search.max_gpus = 4;  // 406 GB of weights in 4 x 72 GB

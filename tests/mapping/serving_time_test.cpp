@@ -116,9 +116,9 @@ TEST_CASE("serving estimate: a cycle is the prefill and output-length decode ste
     const LlmCatalog llms = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
     const GpuCatalog gpus = load_gpu_catalog(LIGHTWATT_TEST_DATA_DIR);
     const auto cal = interconnect::load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
-    LlmSpec m = llms.llms.at("llama_3_1_8b");
+    LlmSpec m = llms.at("llama_3_1_8b");
     const ServingPoint s{8, 600, 600, 2.0, 2.0, 2.0};
-    const CycleEstimate e = estimate_serving(m, {1, 1, 1, 8}, s, gpus.gpus.at("h100_sxm"), cal, {});
+    const CycleEstimate e = estimate_serving(m, {1, 1, 1, 8}, s, gpus.at("h100_sxm"), cal, {});
     CHECK(in_seconds(e.cycle) == doctest::Approx(in_seconds(e.phase(Phase::prefill).total) + 600.0 * in_seconds(e.phase(Phase::decode).total)));
     CHECK(e.tokens == 4800.0);
     CHECK_THROWS_AS((void)e.phase(Phase::optimizer), std::out_of_range);
@@ -131,11 +131,11 @@ TEST_CASE("serving estimate: a cycle is the prefill and output-length decode ste
     double previous = 0.0;
     for (int batch : {1, 2, 8, 32, 128}) {
         const ServingPoint b{batch, 600, 600, 2.0, 2.0, 2.0};
-        const double rate = estimate_serving(m, {1, 1, 1, 8}, b, gpus.gpus.at("h100_sxm"), cal, {}).tokens_per_s();
+        const double rate = estimate_serving(m, {1, 1, 1, 8}, b, gpus.at("h100_sxm"), cal, {}).tokens_per_s();
         CHECK(rate >= previous);
         previous = rate;
     }
-    CHECK(input_error_of([&] { (void)estimate_serving(m, {1, 1, 1, 8}, s, gpus.gpus.at("h100_sxm"), cal, {1.5}); }, "overlap 1.5").key ==
+    CHECK(input_error_of([&] { (void)estimate_serving(m, {1, 1, 1, 8}, s, gpus.at("h100_sxm"), cal, {1.5}); }, "overlap 1.5").key ==
           "communication_overlap");
 }
 

@@ -13,7 +13,7 @@ using namespace lightwatt::mapping;
 namespace {
 
 const interconnect::LinkCatalog& links() {
-    static const auto c = interconnect::LinkCatalog::load(LIGHTWATT_TEST_DATA_DIR);
+    static const auto c = interconnect::load_link_catalog(LIGHTWATT_TEST_DATA_DIR);
     return c;
 }
 
@@ -71,7 +71,7 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
 
 TEST_CASE("system energy: collective traffic is charged per bit the ring algorithms move") {
     // Llama 3.1 405B, TP 8 in one node: all-reduces of 64 x 16384 x 2 B, 2 per layer, on NVLink.
-    const LlmSpec m = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).llms.at("llama_3_1_405b");
+    const LlmSpec m = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).at("llama_3_1_405b");
     const StepWork w = decode_step(m, {8, 1, 1, 8}, {64, 200, 360, 1.0, 2.0, 2.0});
     const TierTraffic t = step_traffic(w);
     // Each GPU sends 2 x 7/8 x 2 MiB per all-reduce, 252 of them: 8 bits a byte.
@@ -81,15 +81,16 @@ TEST_CASE("system energy: collective traffic is charged per bit the ring algorit
 
 TEST_CASE("system energy: the catalog's options, ordered as their optics") {
     const SystemCatalog c = load_system_catalog(LIGHTWATT_TEST_DATA_DIR);
-    REQUIRE(c.options.count("baseline") == 1);
-    for (const auto& [name, source] : c.sources) CHECK_FALSE(source.empty());
+    REQUIRE(c.options.contains("baseline"));
+    for (const auto& name : c.systems.names()) CHECK_FALSE(c.systems.provenance(name).source.empty());
+    for (const auto& name : c.options.names()) CHECK_FALSE(c.options.provenance(name).source.empty());
     const SystemSpec& sys = c.systems.at("dgx_h100");
     CycleEstimate e;
     e.gpus = 8;
     e.tokens = 1000;
     e.cycle = seconds(1.0);
     e.gpu_energy = joules(8.0 * 600.0);
-    e.traffic = step_traffic(decode_step(load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).llms.at("llama_3_1_405b"), {8, 1, 1, 8},
+    e.traffic = step_traffic(decode_step(load_llm_catalog(LIGHTWATT_TEST_DATA_DIR).at("llama_3_1_405b"), {8, 1, 1, 8},
                                          {64, 200, 360, 1.0, 2.0, 2.0}));
     auto total = [&](const std::string& name) {
         FabricOption o = c.options.at(name);
@@ -103,7 +104,7 @@ TEST_CASE("system energy: the catalog's options, ordered as their optics") {
 
 TEST_CASE("estimate: an optical scale-up domain keeps a two-node tensor-parallel group off the scale-out network") {
     const std::filesystem::path data(LIGHTWATT_TEST_DATA_DIR);
-    const Catalogs c = Catalogs::load(data);
+    const Catalogs c = load_catalogs(data);
     const Scenario s = load_scenario(data / "scenarios" / "405b-tp16-two-nodes.toml", c);
     const Estimate e = estimate(s, load_estimate_inputs(s, c, data, std::nullopt));
     auto option = [&](const std::string& name) {
@@ -124,7 +125,7 @@ TEST_CASE("estimate: an optical scale-up domain keeps a two-node tensor-parallel
 
 TEST_CASE("estimate: low and high companions bracket the headline J/token") {
     const std::filesystem::path data(LIGHTWATT_TEST_DATA_DIR);
-    const Catalogs c = Catalogs::load(data);
+    const Catalogs c = load_catalogs(data);
     const Scenario s = load_scenario(data / "scenarios" / "default.toml", c);
     const Estimate e = estimate(s, load_estimate_inputs(s, c, data, std::nullopt));
     for (const auto& o : e.options) {

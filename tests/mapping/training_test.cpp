@@ -45,7 +45,7 @@ double collective_bytes(const StepWork& w, interconnect::Collective kind) {
 }  // namespace
 
 TEST_CASE("training work: the backward doubles the forward's GEMM FLOPs; recompute adds a forward") {
-    const LlmSpec& m = catalog().llms.at("llama_3_1_8b");
+    const LlmSpec& m = catalog().at("llama_3_1_8b");
     Parallelism p{1, 1, 1, 8};
     p.dp = 1;
     const TrainingPoint t = point(4096.0, 1024);
@@ -77,7 +77,7 @@ TEST_CASE("training work: the backward doubles the forward's GEMM FLOPs; recompu
 }
 
 TEST_CASE("training work: tensor, pipeline and data-parallel collectives, their bytes and tiers") {
-    const LlmSpec& m = catalog().llms.at("llama_3_1_405b");
+    const LlmSpec& m = catalog().at("llama_3_1_405b");
     Parallelism p{8, 16, 1, 8};
     p.dp = 64;
     p.virtual_stages = 2;
@@ -123,7 +123,7 @@ TEST_CASE("training work: tensor, pipeline and data-parallel collectives, their 
 }
 
 TEST_CASE("training inputs: a step that is not a whole number of micro-batches names the key") {
-    const LlmSpec& m = catalog().llms.at("llama_3_1_8b");
+    const LlmSpec& m = catalog().at("llama_3_1_8b");
     Parallelism p{1, 1, 1, 8};
     p.dp = 4;
     CHECK_NOTHROW(validate(m, p, point(4096.0 * 3, 1024)));  // 3 micro-batches per pipeline
@@ -136,7 +136,7 @@ TEST_CASE("training inputs: a step that is not a whole number of micro-batches n
 
 TEST_CASE("training estimate: the schedule adds up, and more tokens per step never lowers throughput") {
     const std::filesystem::path data(LIGHTWATT_TEST_DATA_DIR);
-    const Catalogs c = Catalogs::load(data);
+    const Catalogs c = load_catalogs(data);
     const Scenario s = load_scenario(data / "scenarios" / "llama3-405b-training.toml", c);
     const EstimateInputs in = load_estimate_inputs(s, c, data, std::nullopt);
     const Estimate e = estimate(s, in);
@@ -165,7 +165,7 @@ TEST_CASE("training validation: Llama 3.1 405B pre-training throughput within 25
     // Nothing here is fitted to these runs (docs/validation.md): the GEMM rates are XLA's table,
     // the collectives the public nccl-tests fits, the interleaving depth (2) an assumption.
     const std::filesystem::path data(LIGHTWATT_TEST_DATA_DIR);
-    const Catalogs c = Catalogs::load(data);
+    const Catalogs c = load_catalogs(data);
     Scenario s = load_scenario(data / "scenarios" / "llama3-405b-training.toml", c);
     const EstimateInputs in = load_estimate_inputs(s, c, data, std::nullopt);
     const double at_8k = in_teraflops_per_second(estimate(s, in).model_flop_rate_per_gpu);

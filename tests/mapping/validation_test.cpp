@@ -19,9 +19,9 @@ struct Fixture {
     interconnect::CalibrationRecord cal =
         interconnect::load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
     ServingMeasurements runs = load_serving_measurements(std::string(LIGHTWATT_TEST_DATA_DIR) + "/validation/ml-energy-h100.toml");
-    const GpuSpec& gpu() const { return gpus.gpus.at("h100_sxm"); }
+    const GpuSpec& gpu() const { return gpus.at("h100_sxm"); }
     double relative_error(const ServingMeasurement& x, const ServingCalibration& sc) const {
-        LlmSpec m = llms.llms.at(x.model);
+        LlmSpec m = llms.at(x.model);
         TimingOptions o;
         o.serving = &sc;
         const ServingPoint s{x.batch, runs.prompt_tokens, x.output_tokens, x.bytes_per_weight, 2.0, 2.0};

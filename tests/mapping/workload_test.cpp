@@ -15,7 +15,7 @@ const LlmCatalog& catalog() {
     static const LlmCatalog c = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
     return c;
 }
-const LlmSpec& model(const std::string& name) { return catalog().llms.at(name); }
+const LlmSpec& model(const std::string& name) { return catalog().at(name); }
 }  // namespace
 
 TEST_CASE("llm catalog: parameter counts match the published totals") {
@@ -37,7 +37,7 @@ TEST_CASE("llm catalog: parameter counts match the published totals") {
     // 2 x 126 x 8 x 128 x 2 = 516,096 B for 405B.
     CHECK(kv_cache_bytes_per_token(model("llama_3_1_8b"), 2.0) == 131072.0);
     CHECK(kv_cache_bytes_per_token(model("llama_3_1_405b"), 2.0) == 516096.0);
-    for (const auto& [name, source] : catalog().sources) CHECK_FALSE(source.empty());
+    for (const auto& name : catalog().names()) CHECK_FALSE(catalog().provenance(name).source.empty());
 }
 
 TEST_CASE("decode step: FLOPs, weights, KV traffic and collectives of Llama 3.1 405B on 8 GPUs") {

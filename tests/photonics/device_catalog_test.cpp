@@ -18,14 +18,15 @@ const std::string kLaser =
 }  // namespace
 
 TEST_CASE("the shipped device catalog loads and every entry has a source") {
-    const auto c = load_device_catalog(std::string(LIGHTWATT_TEST_DATA_DIR) + "/devices.toml");
+    const auto c = load_device_catalog(LIGHTWATT_TEST_DATA_DIR);
     CHECK_FALSE(c.lasers.empty());
     CHECK_FALSE(c.fec.empty());
     const std::size_t entries = c.lasers.size() + c.microring_modulators.size() + c.mach_zehnder_modulators.size() +
                                 c.photodetectors.size() + c.tias.size() + c.fibres.size() + c.waveguides.size() + c.loss_elements.size() +
                                 c.fec.size();
-    CHECK(c.sources.size() == entries);
-    for (const auto& entry : c.sources) CHECK_MESSAGE(!entry.second.empty(), entry.first);
+    const auto sources = c.sources();
+    CHECK(sources.size() == entries);
+    for (const auto& entry : sources) CHECK_MESSAGE(!entry.second.empty(), entry.first);
     CHECK(c.fec.at("kp4").code_rate * c.fec.at("kp4").line_coding_efficiency * 106.25 == doctest::Approx(100.0));
 }
 

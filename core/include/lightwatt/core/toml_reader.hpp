@@ -146,25 +146,6 @@ private:
     std::shared_ptr<const std::string> file_;
 };
 
-// Reads a catalog section of named entries, [section.NAME] tables, with `parse`: each entry may
-// carry a `description` and must carry a `source`, recorded in `sources` as "section.NAME"; the
-// entry's `name` member is set to NAME; unknown keys are rejected. An absent section is empty.
-template <class Entry, class Parse>
-void read_named_entries(TableReader& root, std::string_view section, std::map<std::string, Entry>& out,
-                        std::map<std::string, std::string>& sources, Parse parse) {
-    auto table = root.optional_table(section);
-    if (!table) return;
-    for (const auto& name : table->keys()) {
-        TableReader entry = table->table(name);
-        (void)entry.optional_string("description");
-        Entry value = parse(entry);
-        value.name = name;
-        sources[std::string(section) + "." + name] = entry.string("source");
-        entry.finish();
-        out.emplace(name, std::move(value));
-    }
-}
-
 // Renders a TOML node the way a user would have written it, for error messages.
 std::string render_toml_value(const toml::node& node);
 

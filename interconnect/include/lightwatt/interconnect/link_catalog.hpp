@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/core/named_catalog.hpp"
 #include "lightwatt/interconnect/electronics.hpp"
 #include "lightwatt/interconnect/link_archetype.hpp"
 #include "lightwatt/photonics/device_catalog.hpp"
@@ -14,25 +15,29 @@
 namespace lightwatt::interconnect {
 
 struct ElectronicsCatalog {
-    std::map<std::string, Circuit> serdes;
-    std::map<std::string, Circuit> dsps;
-    std::map<std::string, Circuit> drivers;
-    std::map<std::string, Housekeeping> housekeeping;
-    std::map<std::string, PowerConversion> power_conversion;
+    NamedCatalog<Circuit> serdes{"serdes"};
+    NamedCatalog<Circuit> dsps{"dsps"};
+    NamedCatalog<Circuit> drivers{"drivers"};
+    NamedCatalog<Housekeeping> housekeeping{"housekeeping"};
+    NamedCatalog<PowerConversion> power_conversion{"power_conversion"};
     BlockToProduct block_to_product;
-    std::map<std::string, std::string> sources;
+    // "section.name" -> the entry's source text, every section and calibration.block_to_product.
+    [[nodiscard]] std::map<std::string, std::string> sources() const;
 };
 
 ElectronicsCatalog read_electronics_catalog(TableReader root);
 
 class LinkCatalog {
 public:
-    // Loads devices.toml, electronics.toml and links.toml from `data_dir`.
+    // Deprecated spelling of load_link_catalog(data_dir), kept for existing callers.
+    [[deprecated("use lightwatt::interconnect::load_link_catalog(data_dir)")]]
     static LinkCatalog load(const std::filesystem::path& data_dir);
-    // From already-parsed documents (tests, fuzzers).
+    // Deprecated spelling of read_link_catalog(devices, electronics, links).
+    [[deprecated("use lightwatt::interconnect::read_link_catalog(devices, electronics, links)")]]
     static LinkCatalog read(TableReader devices, TableReader electronics, TableReader links);
 
-    [[nodiscard]] const std::vector<LinkArchetype>& links() const { return links_; }
+    // The archetypes in file order.
+    [[nodiscard]] const NamedCatalog<LinkArchetype>& links() const { return links_; }
     // Throws InputError keyed "name", naming the closest known link, when `name` is unknown.
     [[nodiscard]] const LinkArchetype& find(const std::string& name) const;
     [[nodiscard]] const photonics::DeviceCatalog& devices() const { return devices_; }
@@ -41,12 +46,18 @@ public:
     [[nodiscard]] std::map<std::string, std::string> sources_of(const LinkArchetype& a) const;
 
 private:
+    friend LinkCatalog read_link_catalog(TableReader devices, TableReader electronics, TableReader links);
     photonics::DeviceCatalog devices_;
     ElectronicsCatalog electronics_;
-    std::vector<LinkArchetype> links_;
+    NamedCatalog<LinkArchetype> links_{"links"};
     // Per link: the "section.name" keys it referenced.
     std::map<std::string, std::vector<std::string>> references_;
 };
+
+// From already-parsed documents (tests, fuzzers).
+LinkCatalog read_link_catalog(TableReader devices, TableReader electronics, TableReader links);
+// devices.toml, electronics.toml and links.toml from the data folder, as every catalog loader.
+LinkCatalog load_link_catalog(const std::filesystem::path& data_dir);
 
 // Reads one [links.NAME] table against the device and circuit catalogs; `references` receives the
 // "section.name" keys of the entries it used.

@@ -8,9 +8,9 @@
 #pragma once
 
 #include <filesystem>
-#include <map>
 #include <string>
 
+#include "lightwatt/core/named_catalog.hpp"
 #include "lightwatt/core/toml_reader.hpp"
 
 namespace lightwatt::mapping {
@@ -44,12 +44,11 @@ double active_matmul_parameters(const LlmSpec& m);
 // Bytes of K and V cached per token (all layers) at `bytes_per_value`.
 double kv_cache_bytes_per_token(const LlmSpec& m, double bytes_per_value);
 
-struct LlmCatalog {
-    std::map<std::string, LlmSpec> llms;
-    std::map<std::string, std::string> sources;
-    [[nodiscard]] const LlmSpec& at(const std::string& name, const TableReader& context, std::string_view key) const;
-};
+using LlmCatalog = NamedCatalog<LlmSpec>;
+// [llms.NAME] tables (keys in docs/catalogs/llms.md); unknown keys, missing keys, values out of
+// range and inconsistent head counts are InputErrors.
 LlmCatalog read_llm_catalog(TableReader root);
+// data_dir/llms.toml. Like every catalog loader, it takes the data folder.
 LlmCatalog load_llm_catalog(const std::filesystem::path& data_dir);
 
 }  // namespace lightwatt::mapping

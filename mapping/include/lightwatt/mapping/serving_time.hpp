@@ -15,7 +15,6 @@
 // memory-bound power otherwise (memory-bound kernels, attention, communication).
 #pragma once
 
-#include <array>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -25,30 +24,12 @@
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/core/units.hpp"
 #include "lightwatt/interconnect/calibration_record.hpp"
+#include "lightwatt/mapping/gpu.hpp"
 #include "lightwatt/photonics/photonic_core.hpp"
 #include "lightwatt/mapping/serving_calibration.hpp"
 #include "lightwatt/mapping/workload.hpp"
 
 namespace lightwatt::mapping {
-
-struct GpuSpec {
-    std::string name, description;
-    FlopRate peak_bf16{}, peak_fp8{};
-    DataRate hbm_bandwidth{};
-    double hbm_efficiency = 1.0;
-    Information hbm_capacity{};
-    DataRate nvlink_bandwidth{};   // per direction
-    Power tdp{};
-    // NCCL's cap on the LL protocol's bus bandwidth for this GPU's generation (llMaxBws in NCCL's
-    // tuning), by the nodes a collective spans: one, two, three or more.
-    std::array<DataRate, 3> nccl_ll_max_bus_bandwidth{};
-};
-struct GpuCatalog {
-    std::map<std::string, GpuSpec> gpus;
-    std::map<std::string, std::string> sources;
-};
-GpuCatalog read_gpu_catalog(TableReader root);
-GpuCatalog load_gpu_catalog(const std::filesystem::path& data_dir);
 
 struct StepTime {
     Time gemm{}, attention{}, elementwise{}, communication{}, overhead{}, total{};

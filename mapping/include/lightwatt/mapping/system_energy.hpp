@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lightwatt/core/enum_table.hpp"
+#include "lightwatt/core/named_catalog.hpp"
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/interconnect/link_archetype.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
@@ -48,12 +49,13 @@ struct FabricOption {
     std::string photonic_link;                 // data/links.toml: GPU <-> cores
 };
 
+// data/systems.toml and data/options.toml (keys in docs/catalogs/systems.md).
 struct SystemCatalog {
-    std::map<std::string, SystemSpec> systems;
-    std::map<std::string, FabricOption> options;
-    std::map<std::string, std::string> sources;
+    NamedCatalog<SystemSpec> systems{"systems"};
+    NamedCatalog<FabricOption> options{"options"};
 };
 SystemCatalog read_system_catalog(TableReader systems, TableReader options);
+// data_dir/systems.toml and data_dir/options.toml. Like every catalog loader, it takes the data folder.
 SystemCatalog load_system_catalog(const std::filesystem::path& data_dir);
 
 enum class EnergyPart {

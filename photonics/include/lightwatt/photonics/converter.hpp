@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "lightwatt/core/enum_table.hpp"
+#include "lightwatt/core/named_catalog.hpp"
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/core/units.hpp"
 
@@ -102,10 +103,8 @@ struct ConverterSpread {
 };
 
 struct ConverterCatalog {
-    std::map<std::string, ConverterModel> adcs;
-    std::map<std::string, ConverterModel> dacs;
-    // "adcs.NAME" / "dacs.NAME" -> the entry's source text, for reports.
-    std::map<std::string, std::string> sources;
+    NamedCatalog<ConverterModel> adcs{"adcs"};
+    NamedCatalog<ConverterModel> dacs{"dacs"};
     ConverterSpread adc_spread;  // from [spread] adc_low, adc_typical, adc_high
     ConverterSpread dac_spread;  // from [spread] dac_low, dac_typical, dac_high
 };
@@ -114,7 +113,8 @@ struct ConverterCatalog {
 // missing keys, wrong types, impossible values and spread names that are not entries are
 // InputErrors naming file, line and key.
 ConverterCatalog read_converter_catalog(TableReader root);
-ConverterCatalog load_converter_catalog(const std::filesystem::path& converters_toml);
+// data_dir/converters.toml. Like every catalog loader, it takes the data folder.
+ConverterCatalog load_converter_catalog(const std::filesystem::path& data_dir);
 
 // The model the catalog's spread point selects for `sample_rate`: the first listed candidate
 // whose band covers it. An InputError (key "sample_rate") when the catalog has no spread for

@@ -32,14 +32,15 @@ struct PhotonicCore {
 };
 
 struct PhotonicCoreCatalog {
-    std::map<std::string, PhotonicCore> cores;
+    NamedCatalog<PhotonicCore> cores{"cores"};
     ConverterCatalog converters;  // for the low / high companions of converter energy
+    // The first core of architecture `a` in the file; InputError (key --arch) when there is none.
     [[nodiscard]] const PhotonicCore& for_architecture(MacArchitecture a) const;
 };
 
 PhotonicCoreCatalog read_photonic_core_catalog(TableReader root, const DeviceCatalog& devices,
                                                const ConverterCatalog& converters);
-// devices.toml, converters.toml and photonic_cores.toml from a data folder.
+// devices.toml, converters.toml and photonic_cores.toml from the data folder.
 PhotonicCoreCatalog load_photonic_core_catalog(const std::filesystem::path& data_dir);
 
 // Settings a request or the command line may change on top of a core. Unset means "the core's".
