@@ -10,6 +10,8 @@
 
 #include "lightwatt/core/error.hpp"
 
+#include "fit.hpp"
+
 namespace lightwatt::mapping {
 
 namespace {
@@ -47,62 +49,6 @@ std::optional<double> gemm_efficiency(const CalibrationRecord& c, FlopRate peak_
     return e;
 }
 
-// Least squares of y ~ X b with b >= 0, for three unknowns: the unconstrained solution on every
-// subset of them (the others held at 0), the feasible one of least residual. A power model whose
-// terms could come out negative (a static power below zero, a negative watt per TFLOP/s) would
-// give negative energies; the active-set answer is the least-squares one among physical models.
-std::array<double, 3> non_negative_least_squares(const std::vector<std::array<double, 3>>& x, const std::vector<double>& y) {
-    std::array<double, 3> best{};
-    double best_residual = std::numeric_limits<double>::infinity();
-    for (int mask = 1; mask < 8; ++mask) {
-        std::vector<int> idx;
-        for (int i = 0; i < 3; ++i)
-            if (mask & (1 << i)) idx.push_back(i);
-        const std::size_t n = idx.size();
-        // Normal equations on the subset, solved by Gaussian elimination with partial pivoting.
-        double a[3][4] = {};
-        for (std::size_t r = 0; r < x.size(); ++r)
-            for (std::size_t i = 0; i < n; ++i) {
-                for (std::size_t j = 0; j < n; ++j) a[i][j] += x[r][static_cast<std::size_t>(idx[i])] * x[r][static_cast<std::size_t>(idx[j])];
-                a[i][n] += x[r][static_cast<std::size_t>(idx[i])] * y[r];
-            }
-        bool singular = false;
-        for (std::size_t col = 0; col < n && !singular; ++col) {
-            std::size_t pivot = col;
-            for (std::size_t r = col + 1; r < n; ++r)
-                if (std::abs(a[r][col]) > std::abs(a[pivot][col])) pivot = r;
-            if (!(std::abs(a[pivot][col]) > 1e-300)) {
-                singular = true;
-                break;
-            }
-            for (std::size_t k = 0; k <= n; ++k) std::swap(a[col][k], a[pivot][k]);
-            for (std::size_t r = 0; r < n; ++r) {
-                if (r == col) continue;
-                const double f = a[r][col] / a[col][col];
-                for (std::size_t k = col; k <= n; ++k) a[r][k] -= f * a[col][k];
-            }
-        }
-        if (singular) continue;
-        std::array<double, 3> b{};
-        bool feasible = true;
-        for (std::size_t i = 0; i < n; ++i) {
-            b[static_cast<std::size_t>(idx[i])] = a[i][n] / a[i][i];
-            feasible = feasible && b[static_cast<std::size_t>(idx[i])] >= 0.0;
-        }
-        if (!feasible) continue;
-        double residual = 0.0;
-        for (std::size_t r = 0; r < x.size(); ++r) {
-            const double e = y[r] - (b[0] * x[r][0] + b[1] * x[r][1] + b[2] * x[r][2]);
-            residual += e * e;
-        }
-        if (residual < best_residual) {
-            best_residual = residual;
-            best = b;
-        }
-    }
-    return best;
-}
-
 const interconnect::CollectiveRecord* matching_fit(const CalibrationRecord& c, const CollectiveOp& op) {
     const interconnect::CollectiveRecord* found = nullptr;
     for (const auto& r : c.collectives) {
@@ -116,28 +62,35 @@ const interconnect::CollectiveRecord* matching_fit(const CalibrationRecord& c, c
     return found;
 }
 
-}  // namespace
+bool is_offloaded(const GemmOp& g, const PhotonicOffload* offload) {
+    return offload != nullptr && std::find(offload->gemms.begin(), offload->gemms.end(), g.name) != offload->gemms.end();
+}
 
-StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
-                   const CalibrationRecord& cal, const TimingOptions& o) {
-    StepTime t;
+// An offloaded GEMM: the slower of streaming its weights and activations from HBM and its MACs on
+// the photonic cores; the cores' analytic energy per MAC plus moving the bytes to them.
+void add_photonic_gemm(StepTime& t, const GemmOp& g, Information moved, DataRate hbm, const PhotonicOffload& offload) {
+    const photonics::MacEnergyParameters mp = photonics::energy_parameters(offload.core, g.m);
+    const double macs = g.m * g.n * g.k;
+    const Time photonic = seconds(macs / (photonics::macs_per_second(mp) * offload.cores_per_gpu));
+    const Time memory = moved / hbm;
+    t.gemm += std::max(memory, photonic) * g.count;
+    t.photonic += photonic * g.count;
+    t.photonic_energy += photonics::mac_energy(mp).total() * (macs * g.count) + offload.movement_energy_per_bit * moved * g.count;
+    t.offloaded_flops += 2.0 * macs * g.count;
+}
+
+// GEMMs: t = count x max(2 m n k / (peak x e(m, n, k)), bytes / HBM), e from the calibration's
+// nearest GEMM (the roofline's 1 without one); offloaded ones on the photonic cores.
+void add_gemm_time(StepTime& t, const StepWork& w, const ServingPoint& s, const GpuSpec& gpu, const CalibrationRecord& cal,
+                   const PhotonicOffload* offload) {
     const FlopRate peak = peak_for_weights(gpu, s.bytes_per_weight);
     const DataRate hbm = effective_hbm_bandwidth(gpu);
     for (const GemmOp& g : w.gemms) {
         if (g.count <= 0.0 || g.m <= 0.0) continue;
         const Information weights = bytes(g.n * g.k * s.bytes_per_weight);
         const Information activations = bytes((g.m * g.k + g.m * g.n) * s.bytes_per_activation);
-        if (o.offload != nullptr &&
-            std::find(o.offload->gemms.begin(), o.offload->gemms.end(), g.name) != o.offload->gemms.end()) {
-            const photonics::MacEnergyParameters mp = photonics::energy_parameters(o.offload->core, g.m);
-            const double macs = g.m * g.n * g.k;
-            const Time photonic = seconds(macs / (photonics::macs_per_second(mp) * o.offload->cores_per_gpu));
-            const Time memory = (weights + activations) / hbm;
-            t.gemm += std::max(memory, photonic) * g.count;
-            t.photonic += photonic * g.count;
-            t.photonic_energy += photonics::mac_energy(mp).total() * (macs * g.count) +
-                                 o.offload->movement_energy_per_bit * (weights + activations) * g.count;
-            t.offloaded_flops += 2.0 * macs * g.count;
+        if (is_offloaded(g, offload)) {
+            add_photonic_gemm(t, g, weights + activations, hbm, *offload);
             continue;
         }
         const auto e = gemm_efficiency(cal, gpu.peak_bf16, g.m, g.n, g.k);
@@ -148,70 +101,79 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
         t.gemm += each * g.count;
         if (compute >= memory) t.compute_bound += each * g.count;
     }
-    {
-        // Attention (flash-attention kernels): FLOPs against the bf16 peak at the best efficiency
-        // the calibration's GEMMs reach (decode attention is bound by its KV reads anyway).
-        std::optional<double> best;
-        for (const auto& g : cal.gemm)
-            if (g.dtype == "bf16") best = std::max(best.value_or(0.0), share_of_peak(g.flop_rate, gpu.peak_bf16));
-        const Time compute = flops(w.attention_flops) / (gpu.peak_bf16 * best.value_or(1.0));
-        const Time memory = (w.kv_read + w.kv_written) / hbm;
-        t.attention = std::max(compute, memory);
-        if (compute >= memory) t.compute_bound += t.attention;
+}
+
+// Attention (flash-attention kernels): FLOPs against the bf16 peak at the best efficiency the
+// calibration's GEMMs reach (decode attention is bound by its KV reads anyway).
+void add_attention_time(StepTime& t, const StepWork& w, const GpuSpec& gpu, const CalibrationRecord& cal) {
+    std::optional<double> best;
+    for (const auto& g : cal.gemm)
+        if (g.dtype == "bf16") best = std::max(best.value_or(0.0), share_of_peak(g.flop_rate, gpu.peak_bf16));
+    const Time compute = flops(w.attention_flops) / (gpu.peak_bf16 * best.value_or(1.0));
+    const Time memory = (w.kv_read + w.kv_written) / effective_hbm_bandwidth(gpu);
+    t.attention = std::max(compute, memory);
+    if (compute >= memory) t.compute_bound += t.attention;
+}
+
+// A collective with a fit for its group: the faster of NCCL's LL protocol and the fitted line.
+Time fitted_collective_time(const CollectiveOp& op, Information on_bus, const CollectiveFit& f, const GpuSpec& gpu) {
+    const DataRate ll_bus = ll_bus_bandwidth(gpu, f.bus_bandwidth, op.nodes, op.collective);
+    const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
+    const Time fitted = f.latency + on_bus / f.bus_bandwidth;
+    return std::min(ll, fitted);
+}
+
+// No fit for this group: NCCL's model latencies and the links' bandwidth. A ring across nodes
+// leaves each node through its GPUs' NICs, one ring per GPU in the group there, so its bus
+// bandwidth is the NICs of the group's GPUs on one node. The faster of NCCL's LL and Simple
+// protocols, as its tuner picks.
+Time modelled_collective_time(const CollectiveOp& op, Information on_bus, const GpuSpec& gpu, DataRate scale_out_bandwidth_per_gpu) {
+    DataRate bus = gpu.nvlink_bandwidth;
+    if (op.tier == FabricTier::scale_out && in_bits_per_second(scale_out_bandwidth_per_gpu) > 0.0) {
+        const double ranks_per_node = static_cast<double>(op.ranks) / std::max(1, op.nodes);
+        bus = std::min(gpu.nvlink_bandwidth, scale_out_bandwidth_per_gpu * ranks_per_node);
     }
-    t.elementwise = w.elementwise_traffic / hbm;
+    const Time simple =
+        interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple) + on_bus / bus;
+    const DataRate ll_bus = ll_bus_bandwidth(gpu, bus, op.nodes, op.collective);
+    const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
+    return std::min(ll, simple);
+}
+
+void add_collective_time(StepTime& t, const StepWork& w, const GpuSpec& gpu, const CalibrationRecord& cal,
+                         DataRate scale_out_bandwidth_per_gpu) {
     for (const CollectiveOp& op : w.collectives) {
         const Information on_bus = op.size * interconnect::bus_bandwidth_factor(op.collective, op.ranks);
         Time each{};
         if (const auto* rec = matching_fit(cal, op)) {
-            const CollectiveFit& f = *rec->fit;
-            const DataRate ll_bus = ll_bus_bandwidth(gpu, f.bus_bandwidth, op.nodes, op.collective);
-            const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
-            const Time fitted = f.latency + on_bus / f.bus_bandwidth;
-            each = std::min(ll, fitted);
+            each = fitted_collective_time(op, on_bus, *rec->fit, gpu);
         } else {
-            // No fit for this group: NCCL's model latencies and the links' bandwidth. A ring
-            // across nodes leaves each node through its GPUs' NICs, one ring per GPU in the group
-            // there, so its bus bandwidth is the NICs of the group's GPUs on one node.
             t.collectives_from_calibration = false;
-            DataRate bus = gpu.nvlink_bandwidth;
-            if (op.tier == FabricTier::scale_out && in_bits_per_second(o.scale_out_bandwidth_per_gpu) > 0.0) {
-                const double ranks_per_node = static_cast<double>(op.ranks) / std::max(1, op.nodes);
-                bus = std::min(gpu.nvlink_bandwidth, o.scale_out_bandwidth_per_gpu * ranks_per_node);
-            }
-            // The faster of NCCL's LL and Simple protocols, as its tuner picks.
-            const Time simple =
-                interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple) + on_bus / bus;
-            const DataRate ll_bus = ll_bus_bandwidth(gpu, bus, op.nodes, op.collective);
-            const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
-            each = std::min(ll, simple);
+            each = modelled_collective_time(op, on_bus, gpu, scale_out_bandwidth_per_gpu);
         }
         t.communication += each * op.count;
     }
-    if (o.serving != nullptr && o.serving_engine_overhead) {
-        const double layers_here = std::ceil(static_cast<double>(w.layers) / p.pp);
-        t.overhead = o.serving->per_layer * layers_here + o.serving->per_sequence * static_cast<double>(s.batch);
-    }
-    t.total = t.gemm + t.attention + t.elementwise + (1.0 - o.communication_overlap) * t.communication + t.overhead;
-    if (!(in_seconds(t.total) > 0.0)) return t;  // no work in this step
-    if (o.serving != nullptr) {
-        // Activity power: the step's FLOP and HBM byte rates, capped at the measured plateau.
-        const FlopRate flop_rate = flops(w.gemm_flops() - t.offloaded_flops + w.attention_flops) / t.total;
-        const DataRate hbm_rate = (w.weights_read + w.kv_read + w.kv_written + w.elementwise_traffic) / t.total;
-        const Power static_power = o.serving->static_power;
-        const Power compute_power = o.serving->energy_per_flop * flop_rate;
-        const Power hbm_power = o.serving->hbm_energy_per_bit * hbm_rate;
-        const Power activity = static_power + compute_power + hbm_power;
-        t.gpu_power = std::min(activity, o.serving->max_power);
-        t.gpu_energy = t.gpu_power * t.total;
-        const double cap = in_watts(activity) > 0.0 ? in_watts(t.gpu_power) / in_watts(activity) : 1.0;
-        t.gpu_static_energy = cap * static_power * t.total;
-        t.gpu_compute_energy = cap * compute_power * t.total;
-        t.gpu_hbm_energy = t.gpu_energy - t.gpu_static_energy - t.gpu_compute_energy;
-        return t;
-    }
-    // Power: compute-bound time at the compute-bound state, the rest at the memory-bound state;
-    // without power states, the TDP throughout (and the report says which calibration it used).
+}
+
+// Activity power: the step's FLOP and HBM byte rates, capped at the measured plateau.
+void add_activity_power(StepTime& t, const StepWork& w, const ServingCalibration& serving) {
+    const FlopRate flop_rate = flops(w.gemm_flops() - t.offloaded_flops + w.attention_flops) / t.total;
+    const DataRate hbm_rate = (w.weights_read + w.kv_read + w.kv_written + w.elementwise_traffic) / t.total;
+    const Power static_power = serving.static_power;
+    const Power compute_power = serving.energy_per_flop * flop_rate;
+    const Power hbm_power = serving.hbm_energy_per_bit * hbm_rate;
+    const Power activity = static_power + compute_power + hbm_power;
+    t.gpu_power = std::min(activity, serving.max_power);
+    t.gpu_energy = t.gpu_power * t.total;
+    const double cap = in_watts(activity) > 0.0 ? in_watts(t.gpu_power) / in_watts(activity) : 1.0;
+    t.gpu_static_energy = cap * static_power * t.total;
+    t.gpu_compute_energy = cap * compute_power * t.total;
+    t.gpu_hbm_energy = t.gpu_energy - t.gpu_static_energy - t.gpu_compute_energy;
+}
+
+// Two power states: compute-bound time at the compute-bound state, the rest at the memory-bound
+// state; without power states, the TDP throughout (and the report says which calibration it used).
+void add_two_state_power(StepTime& t, const GpuSpec& gpu, const CalibrationRecord& cal) {
     const Power compute_power = cal.power.compute_bound.value_or(gpu.tdp);
     const Power memory_power = cal.power.memory_bound.value_or(gpu.tdp);
     const Time other = t.total - t.compute_bound;
@@ -219,6 +181,27 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
     t.gpu_power = t.gpu_energy / t.total;
     t.gpu_compute_energy = compute_power * t.compute_bound;
     t.gpu_hbm_energy = memory_power * other;
+}
+
+}  // namespace
+
+StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
+                   const CalibrationRecord& cal, const TimingOptions& o) {
+    StepTime t;
+    add_gemm_time(t, w, s, gpu, cal, o.offload);
+    add_attention_time(t, w, gpu, cal);
+    t.elementwise = w.elementwise_traffic / effective_hbm_bandwidth(gpu);
+    add_collective_time(t, w, gpu, cal, o.scale_out_bandwidth_per_gpu);
+    if (o.serving != nullptr && o.serving_engine_overhead) {
+        const double layers_here = std::ceil(static_cast<double>(w.layers) / p.pp);
+        t.overhead = o.serving->per_layer * layers_here + o.serving->per_sequence * static_cast<double>(s.batch);
+    }
+    t.total = t.gemm + t.attention + t.elementwise + (1.0 - o.communication_overlap) * t.communication + t.overhead;
+    if (!(in_seconds(t.total) > 0.0)) return t;  // no work in this step
+    if (o.serving != nullptr)
+        add_activity_power(t, w, *o.serving);
+    else
+        add_two_state_power(t, gpu, cal);
     return t;
 }
 
@@ -291,68 +274,66 @@ ServingMeasurements load_serving_measurements(const std::filesystem::path& file)
     return read_serving_measurements(doc.root());
 }
 
-ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, const LlmCatalog& llms, const GpuSpec& gpu,
-                                           const CalibrationRecord& cal) {
-    if (runs.calibration.size() < 4)
-        throw InputError::at("calibration", std::to_string(runs.calibration.size()) + " runs", "too few runs to fit",
-                             "at least 4 measured runs");
-    ServingCalibration c;
-    c.source = runs.source;
-    // Overhead: d = ITL - roofline step = per_layer x L + per_sequence x batch (least squares).
-    struct Row {
-        double layers, batch, gap;
-        StepWork work;
-        Parallelism p;
-        ServingPoint s;
-        double power_per_gpu;
-    };
-    std::vector<Row> rows;
-    for (const auto& x : runs.calibration) {
-        const LlmSpec* model = llms.find(x.model);
-        if (model == nullptr)
-            throw InputError::at("calibration." + x.name + ".model", x.model, "unknown model", "a model in data/llms.toml");
-        const Parallelism p{x.tp, 1, 1, 8};
-        const ServingPoint s{x.batch, runs.prompt_tokens, x.output_tokens, x.bytes_per_weight, 2.0, 2.0};
-        try {
-            validate(*model, p, s);
-        } catch (const InputError& e) {
-            throw relocate(e, "", 0, "calibration." + x.name);
-        }
-        StepWork w = decode_step(*model, p, s);
-        const StepTime roofline = time_step(w, p, s, gpu, cal, {});
-        rows.push_back({std::ceil(static_cast<double>(model->layers) / p.pp), static_cast<double>(x.batch),
-                        in_seconds(x.inter_token_latency) - in_seconds(roofline.total), std::move(w), p, s,
-                        in_watts(x.power) / x.tp});
+namespace {
+
+// A measured calibration run with what the fits need: its layers per stage, batch, the gap between
+// its measured inter-token latency and the roofline step, and its decode step.
+struct CalibrationRun {
+    double layers, batch, gap;
+    StepWork work;
+    Parallelism p;
+    ServingPoint s;
+    double power_per_gpu;
+};
+
+CalibrationRun calibration_run(const ServingMeasurement& x, int prompt_tokens, const LlmCatalog& llms, const GpuSpec& gpu,
+                               const CalibrationRecord& cal) {
+    const LlmSpec* model = llms.find(x.model);
+    if (model == nullptr)
+        throw InputError::at("calibration." + x.name + ".model", x.model, "unknown model", "a model in data/llms.toml");
+    const Parallelism p{x.tp, 1, 1, 8};
+    const ServingPoint s{x.batch, prompt_tokens, x.output_tokens, x.bytes_per_weight, 2.0, 2.0};
+    try {
+        validate(*model, p, s);
+    } catch (const InputError& e) {
+        throw relocate(e, "", 0, "calibration." + x.name);
     }
-    double sll = 0, slb = 0, sbb = 0, sld = 0, sbd = 0;
-    for (const auto& r : rows) {
-        sll += r.layers * r.layers;
-        slb += r.layers * r.batch;
-        sbb += r.batch * r.batch;
-        sld += r.layers * r.gap;
-        sbd += r.batch * r.gap;
+    StepWork w = decode_step(*model, p, s);
+    const StepTime roofline = time_step(w, p, s, gpu, cal, {});
+    return {std::ceil(static_cast<double>(model->layers) / p.pp), static_cast<double>(x.batch),
+            in_seconds(x.inter_token_latency) - in_seconds(roofline.total), std::move(w), p, s, in_watts(x.power) / x.tp};
+}
+
+// Overhead: d = ITL - roofline step = per_layer x L + per_sequence x batch (least squares); a term
+// that comes out negative is dropped and the other fitted alone.
+void fit_overhead(const std::vector<CalibrationRun>& runs, ServingCalibration& c) {
+    const auto n = static_cast<Eigen::Index>(runs.size());
+    Eigen::MatrixXd x(n, 2);
+    Eigen::VectorXd gap(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const CalibrationRun& r = runs[static_cast<std::size_t>(i)];
+        x.row(i) << r.layers, r.batch;
+        gap(i) = r.gap;
     }
-    const double det = sll * sbb - slb * slb;
-    double per_layer = det > 0 ? (sld * sbb - sbd * slb) / det : 0.0;
-    double per_sequence = det > 0 ? (sbd * sll - sld * slb) / det : 0.0;
-    if (per_layer < 0.0) {
-        per_layer = 0.0;
-        per_sequence = sbd / sbb;
-    }
-    if (per_sequence < 0.0) {
-        per_sequence = 0.0;
-        per_layer = sld / sll;
-    }
-    c.per_layer = seconds(std::max(0.0, per_layer));
-    c.per_sequence = seconds(std::max(0.0, per_sequence));
-    // Power: P = s + a F + b B on the runs below the plateau (97 % of the highest).
+    const auto alone = [&](Eigen::Index term) { return detail::least_squares_on(x, gap, {term}).value_or(Eigen::VectorXd::Zero(2)); };
+    Eigen::VectorXd b = detail::least_squares(x, gap).value_or(Eigen::VectorXd::Zero(2));
+    if (b(0) < 0.0) b = alone(1);
+    if (b(1) < 0.0) b = alone(0);
+    c.per_layer = seconds(std::max(0.0, b(0)));
+    c.per_sequence = seconds(std::max(0.0, b(1)));
+}
+
+// Power: P = s + a F + b B, each term >= 0, on the runs below the plateau (97 % of the highest),
+// their steps timed with the fitted overhead.
+void fit_activity_power(const std::vector<CalibrationRun>& runs, const GpuSpec& gpu, const CalibrationRecord& cal,
+                        ServingCalibration& c) {
     double highest = 0.0;
-    for (const auto& r : rows) highest = std::max(highest, r.power_per_gpu);
+    for (const auto& r : runs) highest = std::max(highest, r.power_per_gpu);
     c.max_power = watts(highest);
-    ServingCalibration overhead_only = c;
+    const ServingCalibration overhead_only = c;
     std::vector<std::array<double, 3>> features;
     std::vector<double> powers;
-    for (const auto& r : rows) {
+    for (const auto& r : runs) {
         if (r.power_per_gpu >= 0.97 * highest) continue;
         TimingOptions o;
         o.serving = &overhead_only;
@@ -366,10 +347,29 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
     if (features.size() < 3)
         throw InputError::at("calibration", std::to_string(features.size()) + " runs below the power plateau",
                              "too few to fit the power model", "at least 3 runs below 97 % of the highest power");
-    const std::array<double, 3> solution = non_negative_least_squares(features, powers);
-    c.static_power = watts(solution[0]);
-    c.energy_per_flop = picojoules_per_flop(solution[1]);
-    c.hbm_energy_per_bit = picojoules_per_byte(solution[2]);
+    const auto n = static_cast<Eigen::Index>(features.size());
+    Eigen::MatrixXd x(n, 3);
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index j = 0; j < 3; ++j) x(i, j) = features[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+    const Eigen::VectorXd solution = detail::non_negative_least_squares(x, Eigen::Map<const Eigen::VectorXd>(powers.data(), n));
+    c.static_power = watts(solution(0));
+    c.energy_per_flop = picojoules_per_flop(solution(1));
+    c.hbm_energy_per_bit = picojoules_per_byte(solution(2));
+}
+
+}  // namespace
+
+ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, const LlmCatalog& llms, const GpuSpec& gpu,
+                                           const CalibrationRecord& cal) {
+    if (runs.calibration.size() < 4)
+        throw InputError::at("calibration", std::to_string(runs.calibration.size()) + " runs", "too few runs to fit",
+                             "at least 4 measured runs");
+    std::vector<CalibrationRun> fitted;
+    for (const auto& x : runs.calibration) fitted.push_back(calibration_run(x, runs.prompt_tokens, llms, gpu, cal));
+    ServingCalibration c;
+    c.source = runs.source;
+    fit_overhead(fitted, c);
+    fit_activity_power(fitted, gpu, cal, c);
     return c;
 }
 
