@@ -49,121 +49,154 @@ Catalogs load_catalogs(const std::filesystem::path& data_dir) {
 
 Catalogs Catalogs::load(const std::filesystem::path& data_dir) { return load_catalogs(data_dir); }
 
+namespace {
+
+// A serving workload: the batch, the request lengths, the precisions (the weights' default the
+// model's release precision) and the latency target.
+void read_serving_point(TableReader& w, const LlmSpec& m, Scenario& s) {
+    const Range bytes_range{0.0, 8.0, false, true};
+    s.point.batch = static_cast<int>(w.integer("batch", 1, 1 << 20));
+    s.point.prompt_tokens = static_cast<int>(w.integer("prompt_tokens", 0, 1 << 22));
+    s.point.output_tokens = static_cast<int>(w.integer("output_tokens", 1, 1 << 22));
+    s.point.bytes_per_weight = w.optional_number("bytes_per_weight", bytes_range).value_or(m.bytes_per_parameter);
+    s.point.bytes_per_activation = w.optional_number("bytes_per_activation", bytes_range).value_or(2.0);
+    s.point.bytes_per_kv = w.optional_number("bytes_per_kv", bytes_range).value_or(2.0);
+    if (const auto itl = w.optional_number("max_inter_token_latency_ms", Range::positive()))
+        s.search.max_inter_token_latency = milliseconds(*itl);
+}
+
+// A training workload: the step's tokens, sequences and micro-batches, the precisions and the
+// optimizer's state.
+void read_training_point(TableReader& w, TrainingPoint& t) {
+    const Range bytes_range{0.0, 8.0, false, true};
+    t.tokens_per_step = static_cast<double>(w.integer("tokens_per_step", 1, 1LL << 40));
+    t.sequence_length = static_cast<int>(w.integer("sequence_length", 1, 1 << 22));
+    t.micro_batch_sequences = static_cast<int>(w.integer("micro_batch_sequences", 1, 1 << 20));
+    // Precisions and optimizer state are the run's choices: required, so a file says them.
+    t.bytes_per_weight = w.number("bytes_per_weight", bytes_range);
+    t.bytes_per_activation = w.number("bytes_per_activation", bytes_range);
+    t.bytes_per_gradient = w.number("bytes_per_gradient", bytes_range);
+    t.optimizer_state_bytes_per_parameter = w.number("optimizer_state_bytes_per_parameter", Range::closed(0.0, 64.0));
+    t.shard_optimizer = w.boolean("shard_optimizer");
+    t.activation_recompute = w.boolean("activation_recompute");
+    t.activation_bytes_per_token_hidden_layer = w.number("activation_bytes_per_token_hidden_layer", Range::closed(0.0, 64.0));
+}
+
+// [workload]: the mode, the model and its serving point or training step.
+void read_workload(TableReader w, const Catalogs& c, Scenario& s) {
+    s.workload_line = w.line();
+    s.mode = w.optional_choice<Mode>("mode").value_or(Mode::serving);
+    s.model = w.string("model");
+    const LlmSpec& m = c.llms.at(s.model, w, "model");
+    if (s.mode == Mode::serving)
+        read_serving_point(w, m, s);
+    else
+        read_training_point(w, s.training);
+    w.finish();
+}
+
+// tp x pp x ep on deployment.gpus; in training, the data-parallel replicas that fill them.
+void read_parallelism(TableReader& d, const SystemSpec& sys, Scenario& s) {
+    s.parallelism.tp = static_cast<int>(d.integer("tp", 1, 1024));
+    s.parallelism.pp = static_cast<int>(d.optional_integer("pp", 1, 1024).value_or(1));
+    s.parallelism.ep = static_cast<int>(d.optional_integer("ep", 1, 1 << 16).value_or(1));
+    s.parallelism.gpus_per_scale_up = sys.gpus_per_node;
+    s.gpus = static_cast<int>(d.integer("gpus", 1, 1LL << 30));
+    const long long replica = static_cast<long long>(s.parallelism.tp) * s.parallelism.pp;
+    if (replica > s.gpus)
+        throw d.error("tp", d.value_text("tp"),
+                      "tp x pp = " + std::to_string(replica) + " GPUs, more than the deployment's " + std::to_string(s.gpus),
+                      "tp x pp at most deployment.gpus");
+    if (s.mode != Mode::training) return;
+    if (s.gpus % replica != 0)
+        throw d.error("gpus", d.value_text("gpus"),
+                      "not a whole number of tp x pp = " + std::to_string(replica) + " GPU replicas for data parallelism",
+                      "a multiple of tp x pp");
+    s.parallelism.dp = static_cast<int>(s.gpus / replica);
+    s.parallelism.virtual_stages = static_cast<int>(d.optional_integer("virtual_stages", 1, 1024).value_or(1));
+}
+
+// deployment.parallelism = "search": serving only, within a replica size the search can cover.
+void read_parallelism_choice(TableReader& d, Scenario& s) {
+    s.search_parallelism = d.optional_choice<ParallelismChoice>("parallelism") == ParallelismChoice::search;
+    if (!s.search_parallelism) return;
+    if (s.mode == Mode::training)
+        throw d.error("parallelism", d.value_text("parallelism"), "the search chooses serving replicas only",
+                      "\"fixed\" in training mode");
+    if (s.gpus > 1024)
+        throw d.error("gpus", d.value_text("gpus"), "too many GPUs per replica to search", "at most 1024 with parallelism = \"search\"");
+    s.search.memory_utilization = d.number("memory_utilization", Range{0.0, 1.0, false, true});
+}
+
+// The parallelism against the model (heads, layers, experts), the error re-located at the
+// scenario's table that holds the field: deployment.tp, workload.batch, ...
+void validate_parallelism(const LlmSpec& m, const Scenario& s) {
+    try {
+        if (s.mode == Mode::serving)
+            validate(m, s.parallelism, s.point);
+        else
+            validate(m, s.parallelism, s.training);
+    } catch (const InputError& e) {
+        const std::string& key = e.details().key;
+        const bool deployment_key = key == "tp" || key == "pp" || key == "ep" || key == "dp" || key == "virtual_stages" ||
+                                    key == "gpus_per_scale_up";
+        throw deployment_key ? relocate(e, s.file, s.deployment_line, "deployment") : relocate(e, s.file, s.workload_line, "workload");
+    }
+}
+
+// [deployment]: the system, the GPU, the parallelism and how the fabric is used.
+void read_deployment(TableReader d, const Catalogs& c, Scenario& s) {
+    s.system = d.string("system");
+    const SystemSpec& sys = c.systems.systems.at(s.system, d, "system");
+    s.gpu = d.string("gpu");
+    (void)c.gpus.at(s.gpu, d, "gpu");
+    read_parallelism(d, sys, s);
+    s.deployment_line = d.line();
+    read_parallelism_choice(d, s);
+    s.search.max_gpus = s.gpus;
+    s.scale_out_tiers = static_cast<int>(d.optional_integer("scale_out_tiers", 1, 5).value_or(0));
+    s.communication_overlap = d.optional_number("communication_overlap", Range::unit_interval()).value_or(0.0);
+    validate_parallelism(c.llms.at(s.model), s);
+    d.finish();
+}
+
+// [calibration]: the two files, with where they were written for errors about them.
+void read_calibration_files(TableReader k, Scenario& s) {
+    s.calibration_profile = k.string("profile");
+    s.serving_runs = k.string("serving_runs");
+    s.calibration_profile_at = {k.file(), k.line_of_key("profile"), "calibration.profile"};
+    s.serving_runs_at = {k.file(), k.line_of_key("serving_runs"), "calibration.serving_runs"};
+    k.finish();
+}
+
+// [options]: the options of data/options.toml to compare, a baseline among them.
+void read_options(TableReader o, const Catalogs& c, Scenario& s) {
+    const auto names = o.optional_string_list("compare");
+    if (!names || names->empty()) throw o.error("compare", "", "no option to compare", "a list of names from data/options.toml");
+    for (const auto& name : *names) (void)c.systems.options.at(name, o, "compare");
+    if (std::none_of(names->begin(), names->end(), [](const std::string& n) { return n.find("baseline") != std::string::npos; }))
+        throw o.error("compare", o.value_text("compare"), "no baseline among the options", "a list that includes \"baseline\"");
+    s.options = *names;
+    o.finish();
+}
+
+void read_facility(TableReader f, Scenario& s) {
+    s.power_budget = megawatts(f.number("power_budget_mw", Range{0.0, 1e5, false, true}));
+    f.finish();
+}
+
+}  // namespace
+
 Scenario read_scenario(TableReader root, const Catalogs& c) {
     Scenario s;
     s.file = root.file();
     s.description = root.optional_string("description").value_or("");
     (void)root.optional_string("source");
-    int workload_line = 0;
-    {
-        TableReader w = root.table("workload");
-        workload_line = w.line();
-        s.mode = w.optional_choice<Mode>("mode").value_or(Mode::serving);
-        s.model = w.string("model");
-        const LlmSpec& m = c.llms.at(s.model, w, "model");
-        const Range bytes_range{0.0, 8.0, false, true};
-        if (s.mode == Mode::serving) {
-            s.point.batch = static_cast<int>(w.integer("batch", 1, 1 << 20));
-            s.point.prompt_tokens = static_cast<int>(w.integer("prompt_tokens", 0, 1 << 22));
-            s.point.output_tokens = static_cast<int>(w.integer("output_tokens", 1, 1 << 22));
-            s.point.bytes_per_weight = w.optional_number("bytes_per_weight", bytes_range).value_or(m.bytes_per_parameter);
-            s.point.bytes_per_activation = w.optional_number("bytes_per_activation", bytes_range).value_or(2.0);
-            s.point.bytes_per_kv = w.optional_number("bytes_per_kv", bytes_range).value_or(2.0);
-        } else {
-            TrainingPoint& t = s.training;
-            t.tokens_per_step = static_cast<double>(w.integer("tokens_per_step", 1, 1LL << 40));
-            t.sequence_length = static_cast<int>(w.integer("sequence_length", 1, 1 << 22));
-            t.micro_batch_sequences = static_cast<int>(w.integer("micro_batch_sequences", 1, 1 << 20));
-            // Precisions and optimizer state are the run's choices: required, so a file says them.
-            t.bytes_per_weight = w.number("bytes_per_weight", bytes_range);
-            t.bytes_per_activation = w.number("bytes_per_activation", bytes_range);
-            t.bytes_per_gradient = w.number("bytes_per_gradient", bytes_range);
-            t.optimizer_state_bytes_per_parameter = w.number("optimizer_state_bytes_per_parameter", Range::closed(0.0, 64.0));
-            t.shard_optimizer = w.boolean("shard_optimizer");
-            t.activation_recompute = w.boolean("activation_recompute");
-            t.activation_bytes_per_token_hidden_layer =
-                w.number("activation_bytes_per_token_hidden_layer", Range::closed(0.0, 64.0));
-        }
-        if (s.mode == Mode::serving) {
-            if (const auto itl = w.optional_number("max_inter_token_latency_ms", Range::positive()))
-                s.search.max_inter_token_latency = milliseconds(*itl);
-        }
-        w.finish();
-    }
-    {
-        TableReader d = root.table("deployment");
-        s.system = d.string("system");
-        const SystemSpec& sys = c.systems.systems.at(s.system, d, "system");
-        s.gpu = d.string("gpu");
-        (void)c.gpus.at(s.gpu, d, "gpu");
-        s.parallelism.tp = static_cast<int>(d.integer("tp", 1, 1024));
-        s.parallelism.pp = static_cast<int>(d.optional_integer("pp", 1, 1024).value_or(1));
-        s.parallelism.ep = static_cast<int>(d.optional_integer("ep", 1, 1 << 16).value_or(1));
-        s.parallelism.gpus_per_scale_up = sys.gpus_per_node;
-        s.gpus = static_cast<int>(d.integer("gpus", 1, 1LL << 30));
-        const long long replica = static_cast<long long>(s.parallelism.tp) * s.parallelism.pp;
-        if (replica > s.gpus)
-            throw d.error("tp", d.value_text("tp"),
-                          "tp x pp = " + std::to_string(replica) + " GPUs, more than the deployment's " + std::to_string(s.gpus),
-                          "tp x pp at most deployment.gpus");
-        if (s.mode == Mode::training) {
-            if (s.gpus % replica != 0)
-                throw d.error("gpus", d.value_text("gpus"),
-                              "not a whole number of tp x pp = " + std::to_string(replica) + " GPU replicas for data parallelism",
-                              "a multiple of tp x pp");
-            s.parallelism.dp = static_cast<int>(s.gpus / replica);
-            s.parallelism.virtual_stages = static_cast<int>(d.optional_integer("virtual_stages", 1, 1024).value_or(1));
-        }
-        s.deployment_line = d.line();
-        s.search_parallelism = d.optional_choice<ParallelismChoice>("parallelism") == ParallelismChoice::search;
-        if (s.search_parallelism) {
-            if (s.mode == Mode::training)
-                throw d.error("parallelism", d.value_text("parallelism"), "the search chooses serving replicas only",
-                              "\"fixed\" in training mode");
-            if (s.gpus > 1024)
-                throw d.error("gpus", d.value_text("gpus"), "too many GPUs per replica to search", "at most 1024 with parallelism = \"search\"");
-            s.search.memory_utilization = d.number("memory_utilization", Range{0.0, 1.0, false, true});
-        }
-        s.search.max_gpus = s.gpus;
-        s.scale_out_tiers = static_cast<int>(d.optional_integer("scale_out_tiers", 1, 5).value_or(0));
-        s.communication_overlap = d.optional_number("communication_overlap", Range::unit_interval()).value_or(0.0);
-        try {
-            if (s.mode == Mode::serving)
-                validate(c.llms.at(s.model), s.parallelism, s.point);
-            else
-                validate(c.llms.at(s.model), s.parallelism, s.training);
-        } catch (const InputError& e) {
-            // Re-locate the error at the scenario's table that holds the field.
-            const std::string& key = e.details().key;
-            const bool deployment_key = key == "tp" || key == "pp" || key == "ep" || key == "dp" || key == "virtual_stages" ||
-                                        key == "gpus_per_scale_up";
-            throw deployment_key ? relocate(e, s.file, d.line(), "deployment") : relocate(e, s.file, workload_line, "workload");
-        }
-        d.finish();
-    }
-    {
-        TableReader k = root.table("calibration");
-        s.calibration_profile = k.string("profile");
-        s.serving_runs = k.string("serving_runs");
-        s.calibration_profile_at = {k.file(), k.line_of_key("profile"), "calibration.profile"};
-        s.serving_runs_at = {k.file(), k.line_of_key("serving_runs"), "calibration.serving_runs"};
-        k.finish();
-    }
-    {
-        TableReader o = root.table("options");
-        const auto names = o.optional_string_list("compare");
-        if (!names || names->empty()) throw o.error("compare", "", "no option to compare", "a list of names from data/options.toml");
-        for (const auto& name : *names) (void)c.systems.options.at(name, o, "compare");
-        if (std::none_of(names->begin(), names->end(), [](const std::string& n) { return n.find("baseline") != std::string::npos; }))
-            throw o.error("compare", o.value_text("compare"), "no baseline among the options", "a list that includes \"baseline\"");
-        s.options = *names;
-        o.finish();
-    }
-    {
-        TableReader f = root.table("facility");
-        s.power_budget = megawatts(f.number("power_budget_mw", Range{0.0, 1e5, false, true}));
-        f.finish();
-    }
+    read_workload(root.table("workload"), c, s);
+    read_deployment(root.table("deployment"), c, s);
+    read_calibration_files(root.table("calibration"), s);
+    read_options(root.table("options"), c, s);
+    read_facility(root.table("facility"), s);
     root.finish();
     return s;
 }
@@ -205,112 +238,152 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
     return in;
 }
 
+namespace {
+
+// What every option's estimate shares: the scenario, its model and system (with the scenario's
+// fat-tree tiers), the GPU and the timing options.
+struct EstimateContext {
+    const Scenario& s;
+    const Catalogs& c;
+    const EstimateInputs& in;
+    LlmSpec model;
+    SystemSpec system;
+    const GpuSpec& gpu;
+    TimingOptions timing;
+};
+
+// The scenario's cycle (a serving cycle or a training step) on parallelism `p`.
+CycleEstimate run_cycle(const EstimateContext& x, const Parallelism& p, const TimingOptions& o) {
+    return x.s.mode == Mode::serving ? estimate_serving(x.model, p, x.s.point, x.gpu, x.in.calibration, o)
+                                     : estimate_training(x.model, p, x.s.training, x.gpu, x.in.calibration, o);
+}
+
+// Photonic offload: the option changes the step itself; its converters carry a spread, taken at
+// `point`.
+CycleEstimate offloaded_cycle(const EstimateContext& x, const FabricOption& o, const Parallelism& p, photonics::SpreadPoint point) {
+    const auto& cores = x.c.photonic_cores;
+    PhotonicOffload offload{photonics::with_converters_at(cores.cores.at(o.photonic_core), cores.converters, point),
+                            o.photonic_cores_per_gpu, o.offload_gemms,
+                            x.c.link_costs.at(o.photonic_link, Spread::typical).full_load_energy_per_bit};
+    if (point == photonics::SpreadPoint::typical) offload.core = cores.cores.at(o.photonic_core);
+    TimingOptions with_offload = x.timing;
+    with_offload.offload = &offload;
+    return run_cycle(x, p, with_offload);
+}
+
+// An option's cycle on `p`: the scenario's own when neither the option nor `p` changes it.
+CycleEstimate option_cycle(const EstimateContext& x, const FabricOption& o, const Parallelism& p, bool other_domain,
+                           const CycleEstimate& scenario_cycle) {
+    if (!o.photonic_core.empty()) return offloaded_cycle(x, o, p, photonics::SpreadPoint::typical);
+    const bool as_scenario = !other_domain && p.tp == x.s.parallelism.tp && p.pp == x.s.parallelism.pp;
+    return as_scenario ? scenario_cycle : run_cycle(x, p, x.timing);
+}
+
+// Serving: a token passes every pipeline stage, pp decode steps apart; none in training.
+Time inter_token_latency(const Scenario& s, const Parallelism& p, const CycleEstimate& k) {
+    return s.mode == Mode::serving ? static_cast<double>(p.pp) * k.phase(Phase::decode).total : Time{};
+}
+
+bool meets_latency_target(const Scenario& s, Time itl) {
+    return !s.search.max_inter_token_latency || itl <= *s.search.max_inter_token_latency;
+}
+
+// The lowest energy per token among the candidates that fit and meet the latency target; when
+// none meets it, the fitting candidate of least latency. Sets the option's parallelism and cycle.
+void search_parallelism(const EstimateContext& x, const FabricOption& o, const Parallelism& domain, bool other_domain,
+                        const CycleEstimate& scenario_cycle, OptionEstimate& oe) {
+    const Scenario& s = x.s;
+    const Information capacity = s.search.memory_utilization * x.gpu.hbm_capacity;
+    bool found = false;
+    bool found_meets = false;
+    double best_joules = 0.0;
+    Time best_latency{};
+    for (const Parallelism& p : serving_candidates(x.model, domain, s.point, s.search.max_gpus)) {
+        if (serving_memory_per_gpu(x.model, p, s.point).total() > capacity) continue;
+        CycleEstimate k = option_cycle(x, o, p, other_domain, scenario_cycle);
+        const Time itl = inter_token_latency(s, p, k);
+        const double j = in_joules(system_energy(k, x.system, o, x.c.link_costs).total());
+        const bool ok = meets_latency_target(s, itl);
+        const bool better = !found || (ok && !found_meets) || (ok == found_meets && (ok ? j < best_joules : itl < best_latency));
+        if (!better) continue;
+        found = true;
+        found_meets = ok;
+        best_joules = j;
+        best_latency = itl;
+        oe.parallelism = p;
+        oe.cycle = std::move(k);
+    }
+    if (!found)
+        throw InputError({s.file, s.deployment_line, "deployment.gpus", std::to_string(s.gpus),
+                          "no tp x pp within that many GPUs holds " + s.model + "'s weights and KV cache in " +
+                              format_number(100.0 * s.search.memory_utilization) + " % of each GPU's memory",
+                          "more GPUs per replica, a smaller batch or shorter sequences"});
+}
+
+// The option's energy per token by part with its catalog range, and the fixed-power view.
+void price_option(const EstimateContext& x, const FabricOption& o, OptionEstimate& oe) {
+    const Parallelism& p = oe.parallelism;
+    oe.energy = system_energy(oe.cycle, x.system, o, x.c.link_costs);
+    const CycleEstimate cycle_low = o.photonic_core.empty() ? oe.cycle : offloaded_cycle(x, o, p, photonics::SpreadPoint::low);
+    const CycleEstimate cycle_high = o.photonic_core.empty() ? oe.cycle : offloaded_cycle(x, o, p, photonics::SpreadPoint::high);
+    // The range spans the modelled figure and the catalog's ends (the model may lie outside a
+    // published range: the 800G DSP module is modelled at 17 W against 14-16 W published).
+    oe.low = std::min(oe.energy.total(), system_energy(cycle_low, x.system, o, x.c.link_costs, Spread::low).total());
+    oe.high = std::max(oe.energy.total(), system_energy(cycle_high, x.system, o, x.c.link_costs, Spread::high).total());
+    oe.gpu_only_per_token = oe.cycle.gpu_only_energy_per_token();
+    const double per_gpu = in_watts(oe.energy.power_per_gpu());
+    oe.gpus_in_budget = std::floor(in_watts(x.s.power_budget) / per_gpu);
+    oe.tokens_per_s_in_budget = oe.gpus_in_budget * oe.energy.tokens_per_s / oe.energy.gpus;
+}
+
+// One option: its parallelism (the scenario's, in its scale-up domain, or searched), its cycle,
+// latency and memory, priced.
+OptionEstimate estimate_option(const EstimateContext& x, const std::string& name, const CycleEstimate& scenario_cycle) {
+    const Scenario& s = x.s;
+    FabricOption o = x.c.systems.options.at(name);
+    o.name = name;
+    // A larger scale-up domain (optical scale-up) moves collectives that crossed nodes onto it.
+    Parallelism domain = s.parallelism;
+    if (o.scale_up_domain_gpus > 0) domain.gpus_per_scale_up = o.scale_up_domain_gpus;
+    const bool other_domain = domain.gpus_per_scale_up != s.parallelism.gpus_per_scale_up;
+    OptionEstimate oe;
+    oe.parallelism = domain;
+    if (s.search_parallelism)
+        search_parallelism(x, o, domain, other_domain, scenario_cycle, oe);
+    else
+        oe.cycle = option_cycle(x, o, domain, other_domain, scenario_cycle);
+    if (s.mode == Mode::serving) {
+        oe.inter_token_latency = inter_token_latency(s, oe.parallelism, oe.cycle);
+        oe.meets_latency_target = meets_latency_target(s, oe.inter_token_latency);
+        oe.memory = serving_memory_per_gpu(x.model, oe.parallelism, s.point);
+    }
+    price_option(x, o, oe);
+    if (const auto a = x.in.offload_accuracy.find(name); a != x.in.offload_accuracy.end()) oe.offload_accuracy = a->second;
+    return oe;
+}
+
+}  // namespace
+
 Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     const Catalogs& c = *in.catalogs;
     Estimate e;
     e.scenario = &s;
     e.calibration_source = in.calibration.provenance.source;
     e.serving = in.serving;
-    LlmSpec m = c.llms.at(s.model);
-    m.name = s.model;
-    SystemSpec sys = c.systems.systems.at(s.system);
-    if (s.scale_out_tiers > 0) sys.scale_out_tiers = s.scale_out_tiers;
-    const GpuSpec& gpu = c.gpus.at(s.gpu);
-    TimingOptions timing;
-    timing.communication_overlap = s.communication_overlap;
-    timing.serving = &e.serving;
-    timing.scale_out_bandwidth_per_gpu = sys.scale_out_bandwidth_per_gpu;
-    auto run = [&](const Parallelism& p, const TimingOptions& o) {
-        return s.mode == Mode::serving ? estimate_serving(m, p, s.point, gpu, in.calibration, o)
-                                       : estimate_training(m, p, s.training, gpu, in.calibration, o);
-    };
-    e.cycle = run(s.parallelism, timing);
+    EstimateContext x{s, c, in, c.llms.at(s.model), c.systems.systems.at(s.system), c.gpus.at(s.gpu), {}};
+    x.model.name = s.model;
+    if (s.scale_out_tiers > 0) x.system.scale_out_tiers = s.scale_out_tiers;
+    x.timing.communication_overlap = s.communication_overlap;
+    x.timing.serving = &e.serving;
+    x.timing.scale_out_bandwidth_per_gpu = x.system.scale_out_bandwidth_per_gpu;
+    e.cycle = run_cycle(x, s.parallelism, x.timing);
     if (s.mode == Mode::training)
-        e.model_flop_rate_per_gpu = flops(model_flops_per_token(m, s.training.sequence_length) * e.cycle.tokens) / e.cycle.cycle /
+        e.model_flop_rate_per_gpu = flops(model_flops_per_token(x.model, s.training.sequence_length) * e.cycle.tokens) / e.cycle.cycle /
                                     static_cast<double>(e.cycle.gpus);
     std::optional<double> baseline;
     for (const auto& name : s.options) {
-        FabricOption o = c.systems.options.at(name);
-        o.name = name;
-        // A larger scale-up domain (optical scale-up) moves collectives that crossed nodes onto it.
-        Parallelism domain = s.parallelism;
-        if (o.scale_up_domain_gpus > 0) domain.gpus_per_scale_up = o.scale_up_domain_gpus;
-        const bool other_domain = domain.gpus_per_scale_up != s.parallelism.gpus_per_scale_up;
-        // Photonic offload: the option changes the step itself; its converters carry a spread.
-        auto offloaded = [&](const Parallelism& p, photonics::SpreadPoint point) {
-            PhotonicOffload offload{photonics::with_converters_at(c.photonic_cores.cores.at(o.photonic_core), c.photonic_cores.converters, point),
-                                    o.photonic_cores_per_gpu, o.offload_gemms,
-                                    c.link_costs.at(o.photonic_link, Spread::typical).full_load_energy_per_bit};
-            if (point == photonics::SpreadPoint::typical) offload.core = c.photonic_cores.cores.at(o.photonic_core);
-            TimingOptions with_offload = timing;
-            with_offload.offload = &offload;
-            return run(p, with_offload);
-        };
-        auto cycle_of = [&](const Parallelism& p) {
-            if (!o.photonic_core.empty()) return offloaded(p, photonics::SpreadPoint::typical);
-            const bool as_scenario = !other_domain && p.tp == s.parallelism.tp && p.pp == s.parallelism.pp;
-            return as_scenario ? e.cycle : run(p, timing);
-        };
-        auto latency_of = [&](const Parallelism& p, const CycleEstimate& k) {
-            return s.mode == Mode::serving ? static_cast<double>(p.pp) * k.phase(Phase::decode).total : Time{};
-        };
-        auto meets = [&](Time itl) { return !s.search.max_inter_token_latency || itl <= *s.search.max_inter_token_latency; };
-
-        OptionEstimate oe;
-        oe.parallelism = domain;
-        if (s.search_parallelism) {
-            // The lowest energy per token among the candidates that fit and meet the latency
-            // target; when none meets it, the fitting candidate of least latency.
-            const Information capacity = s.search.memory_utilization * c.gpus.at(s.gpu).hbm_capacity;
-            bool found = false;
-            bool found_meets = false;
-            double best_joules = 0.0;
-            Time best_latency{};
-            for (const Parallelism& p : serving_candidates(m, domain, s.point, s.search.max_gpus)) {
-                if (serving_memory_per_gpu(m, p, s.point).total() > capacity) continue;
-                CycleEstimate k = cycle_of(p);
-                const Time itl = latency_of(p, k);
-                const double j = in_joules(system_energy(k, sys, o, c.link_costs).total());
-                const bool ok = meets(itl);
-                const bool better = !found || (ok && !found_meets) ||
-                                    (ok == found_meets && (ok ? j < best_joules : itl < best_latency));
-                if (better) {
-                    found = true;
-                    found_meets = ok;
-                    best_joules = j;
-                    best_latency = itl;
-                    oe.parallelism = p;
-                    oe.cycle = std::move(k);
-                }
-            }
-            if (!found)
-                throw InputError({s.file, s.deployment_line, "deployment.gpus", std::to_string(s.gpus),
-                                  "no tp x pp within that many GPUs holds " + s.model + "'s weights and KV cache in " +
-                                      format_number(100.0 * s.search.memory_utilization) + " % of each GPU's memory",
-                                  "more GPUs per replica, a smaller batch or shorter sequences"});
-        } else {
-            oe.cycle = cycle_of(domain);
-        }
-        const Parallelism& p = oe.parallelism;
-        if (s.mode == Mode::serving) {
-            oe.inter_token_latency = latency_of(p, oe.cycle);
-            oe.meets_latency_target = meets(oe.inter_token_latency);
-            oe.memory = serving_memory_per_gpu(m, p, s.point);
-        }
-        oe.energy = system_energy(oe.cycle, sys, o, c.link_costs);
-        const CycleEstimate cycle_low = o.photonic_core.empty() ? oe.cycle : offloaded(p, photonics::SpreadPoint::low);
-        const CycleEstimate cycle_high = o.photonic_core.empty() ? oe.cycle : offloaded(p, photonics::SpreadPoint::high);
-        // The range spans the modelled figure and the catalog's ends (the model may lie outside a
-        // published range: the 800G DSP module is modelled at 17 W against 14-16 W published).
-        oe.low = std::min(oe.energy.total(), system_energy(cycle_low, sys, o, c.link_costs, Spread::low).total());
-        oe.high = std::max(oe.energy.total(), system_energy(cycle_high, sys, o, c.link_costs, Spread::high).total());
-        oe.gpu_only_per_token = oe.cycle.gpu_only_energy_per_token();
-        if (const auto a = in.offload_accuracy.find(name); a != in.offload_accuracy.end()) oe.offload_accuracy = a->second;
-        const double per_gpu = in_watts(oe.energy.power_per_gpu());
-        oe.gpus_in_budget = std::floor(in_watts(s.power_budget) / per_gpu);
-        oe.tokens_per_s_in_budget = oe.gpus_in_budget * oe.energy.tokens_per_s / oe.energy.gpus;
-        if (!baseline && name.find("baseline") != std::string::npos) baseline = in_joules(oe.energy.total());
-        e.options.push_back(std::move(oe));
+        e.options.push_back(estimate_option(x, name, e.cycle));
+        if (!baseline && name.find("baseline") != std::string::npos) baseline = in_joules(e.options.back().energy.total());
     }
     for (auto& oe : e.options) oe.saving_vs_baseline_pct = 100.0 * (1.0 - in_joules(oe.energy.total()) / *baseline);
     return e;

@@ -41,7 +41,7 @@ struct Scenario {
     ServingPoint point;                // serving
     TrainingPoint training;            // training
     int gpus = 0;                      // deployment.gpus
-    int deployment_line = 0;
+    int workload_line = 0, deployment_line = 0;
     // Serving: choose each option's tp x pp (parallelism_search.hpp) instead of the scenario's;
     // the latency target is also reported when the parallelism is fixed.
     bool search_parallelism = false;
