@@ -99,7 +99,7 @@ std::string text_report(const EmulationReport& report) {
     const double all = total + r.static_error;
     std::snprintf(line, sizeof line,
                   "error      %s-limited: shot %.0f %%, thermal %.0f %%, RIN %.0f %%, ADC %.0f %%, static %.0f %% of the error per partial sum\n",
-                  std::string(regime_name(r.regime)).c_str(), 100.0 * r.predicted.shot / all, 100.0 * r.predicted.thermal / all,
+                  std::string(enum_name(r.regime)).c_str(), 100.0 * r.predicted.shot / all, 100.0 * r.predicted.thermal / all,
                   100.0 * r.predicted.rin / all, 100.0 * r.predicted.adc / all, 100.0 * r.static_error / all);
     out += line;
     const double low = std::min(in_picojoules(spread.low.total()), in_picojoules(energy.total()));
@@ -119,10 +119,10 @@ std::string text_report(const EmulationReport& report) {
             std::snprintf(line, sizeof line, "for ENOB %.2f: %.4g mW of laser per core (%.4g mW electrical), %s-limited\n",
                           *req.target_enob, in_milliwatts(*inverse->laser_power_per_core),
                           in_milliwatts(*inverse->laser_power_per_core) / e.laser.wall_plug_efficiency,
-                          std::string(regime_name(inverse->regime)).c_str());
+                          std::string(enum_name(inverse->regime)).c_str());
         } else {
             std::snprintf(line, sizeof line, "for ENOB %.2f: out of reach; no optical power gets past %.2f bits (%s-limited)\n",
-                          *req.target_enob, inverse->ceiling_enob, std::string(regime_name(inverse->regime)).c_str());
+                          *req.target_enob, inverse->ceiling_enob, std::string(enum_name(inverse->regime)).c_str());
         }
         out += line;
     }

@@ -252,12 +252,6 @@ LinkCatalog load_link_catalog(const std::filesystem::path& data_dir) {
     return read_link_catalog(devices.root(), electronics.root(), links.root());
 }
 
-LinkCatalog LinkCatalog::load(const std::filesystem::path& data_dir) { return load_link_catalog(data_dir); }
-
-LinkCatalog LinkCatalog::read(TableReader devices, TableReader electronics, TableReader links) {
-    return read_link_catalog(std::move(devices), std::move(electronics), std::move(links));
-}
-
 const LinkArchetype& LinkCatalog::find(const std::string& name) const {
     if (const LinkArchetype* found = links_.find(name)) return *found;
     throw InputError::unknown("name", name, links_.names(), "unknown link");

@@ -47,7 +47,6 @@ Catalogs load_catalogs(const std::filesystem::path& data_dir) {
     return c;
 }
 
-Catalogs Catalogs::load(const std::filesystem::path& data_dir) { return load_catalogs(data_dir); }
 
 namespace {
 

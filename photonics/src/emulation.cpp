@@ -61,12 +61,12 @@ EmulationReport run_emulation(const EmulationRequest& request, const PhotonicCor
 nlohmann::ordered_json mac_energy_records(const EnergySpread& energy) {
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     const double total = in_picojoules(energy.typical.total());
-    for (std::size_t i = 0; i < mac_energy_part_count; ++i) {
-        const double typical = in_picojoules(energy.typical.per_mac[i]);
-        rows.push_back({{"part", std::string(part_name(static_cast<MacEnergyPart>(i)))},
+    for (const MacEnergyPart part : enum_values<MacEnergyPart>()) {
+        const double typical = in_picojoules(energy.typical.part(part));
+        rows.push_back({{"part", std::string(enum_name(part))},
                         {"pj_per_mac", typical},
-                        {"pj_per_mac_low", in_picojoules(energy.low.per_mac[i])},
-                        {"pj_per_mac_high", in_picojoules(energy.high.per_mac[i])},
+                        {"pj_per_mac_low", in_picojoules(energy.low.part(part))},
+                        {"pj_per_mac_high", in_picojoules(energy.high.part(part))},
                         {"share_pct", total > 0.0 ? 100.0 * typical / total : 0.0}});
     }
     return rows;
@@ -97,7 +97,7 @@ nlohmann::json emulation_json(const EmulationReport& report) {
     j["enob"] = r.enob;
     j["rel_rms_error"] = r.rel_rms_error;
     j["clipped_pct"] = 100.0 * r.clipped_fraction;
-    j["noise_regime"] = std::string(regime_name(r.regime));
+    j["noise_regime"] = std::string(enum_name(r.regime));
     j["noise_budget"] = {{"shot", r.predicted.shot},     {"thermal", r.predicted.thermal},
                          {"rin", r.predicted.rin},       {"adc", r.predicted.adc},
                          {"static", r.static_error},     {"units", "mean square error per partial sum, normalised output"}};
@@ -116,7 +116,7 @@ nlohmann::json emulation_json(const EmulationReport& report) {
         nlohmann::json inv;
         inv["target_enob"] = request.target_enob.value_or(0.0);
         inv["ceiling_enob"] = inverse->ceiling_enob;
-        inv["regime"] = std::string(regime_name(inverse->regime));
+        inv["regime"] = std::string(enum_name(inverse->regime));
         if (inverse->laser_power_per_core) {
             inv["laser_power_w"] = in_watts(*inverse->laser_power_per_core);
             inv["laser_electrical_power_w"] = in_watts(*inverse->laser_power_per_core) / e.laser.wall_plug_efficiency;

@@ -21,7 +21,6 @@ namespace lightwatt::photonics {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kRegimeNames = {"shot", "thermal", "rin", "quantisation", "static"};
 constexpr int kColumnsPerBlock = 256;
 // One tile GEMM covers up to this many stacked rows (several tile rows), so each packed input
 // block serves them all, unless that leaves fewer than kMinimumBlocks blocks to share out.
@@ -112,7 +111,6 @@ void check_emulation_size(long long m, long long k, long long n, const MacEmulat
                           format_number(kMaxEmulationBytes / 1073741824.0) + " GiB; larger tiles waste memory on small m");
 }
 
-std::string_view regime_name(NoiseRegime r) { return kRegimeNames[static_cast<std::size_t>(r)]; }
 
 namespace {
 

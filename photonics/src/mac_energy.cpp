@@ -28,7 +28,7 @@ MacEnergyBreakdown mac_energy(const MacEnergyParameters& p) {
     for (const MacEnergyPart part : enum_values<MacEnergyPart>()) {
         const bool is_static = part == MacEnergyPart::laser || part == MacEnergyPart::weight_hold ||
                                part == MacEnergyPart::tia;
-        b.per_mac[enum_index(part)] = per_cycle[part] / (is_static ? macs * p.utilization : macs);
+        b.per_mac[part] = per_cycle[part] / (is_static ? macs * p.utilization : macs);
     }
     return b;
 }

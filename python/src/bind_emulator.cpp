@@ -149,7 +149,7 @@ void bind_emulator(nb::module_& m) {
         .def_prop_ro("enob", [](const PyEmulation& e) { return e.result.enob; })
         .def_prop_ro("rel_rms_error", [](const PyEmulation& e) { return e.result.rel_rms_error; }, "||output - exact||_F / ||exact||_F.")
         .def_prop_ro("clipped_pct", [](const PyEmulation& e) { return 100.0 * e.result.clipped_fraction; }, "Partial sums outside the ADC range.")
-        .def_prop_ro("noise_regime", [](const PyEmulation& e) { return std::string(regime_name(e.result.regime)); })
+        .def_prop_ro("noise_regime", [](const PyEmulation& e) { return std::string(enum_name(e.result.regime)); })
         .def_prop_ro("noise_budget",
                      [](const PyEmulation& e) {
                          nb::dict d;
@@ -172,8 +172,8 @@ void bind_emulator(nb::module_& m) {
         .def_prop_ro("breakdown_pj_per_mac",
                      [](const PyEmulation& e) {
                          nb::dict d;
-                         for (std::size_t i = 0; i < mac_energy_part_count; ++i)
-                             d[nb::str(std::string(part_name(static_cast<MacEnergyPart>(i))).c_str())] = pj(e.energy.typical.per_mac[i]);
+                         for (const MacEnergyPart part : enum_values<MacEnergyPart>())
+                             d[nb::str(std::string(enum_name(part)).c_str())] = pj(e.energy.typical.part(part));
                          return d;
                      },
                      "pJ/MAC by part; the values sum to energy_pj_per_mac.")
@@ -188,7 +188,7 @@ void bind_emulator(nb::module_& m) {
         .def_prop_ro("ceiling_enob", [](const PyEmulation& e) { return e.inverse ? std::optional<double>(e.inverse->ceiling_enob) : std::nullopt; },
                      "The ENOB unlimited light would reach (with a target_enob only).")
         .def_prop_ro("target_regime",
-                     [](const PyEmulation& e) { return e.inverse ? std::optional<std::string>(regime_name(e.inverse->regime)) : std::nullopt; },
+                     [](const PyEmulation& e) { return e.inverse ? std::optional<std::string>(enum_name(e.inverse->regime)) : std::nullopt; },
                      "The largest error term at the target's laser power (at the ceiling when the target lies above it); with a "
                      "target_enob only.")
         .def_prop_ro("laser_electrical_power_for_target_w",

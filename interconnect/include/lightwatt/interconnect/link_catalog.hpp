@@ -29,13 +29,6 @@ ElectronicsCatalog read_electronics_catalog(TableReader root);
 
 class LinkCatalog {
 public:
-    // Deprecated spelling of load_link_catalog(data_dir), kept for existing callers.
-    [[deprecated("use lightwatt::interconnect::load_link_catalog(data_dir)")]]
-    static LinkCatalog load(const std::filesystem::path& data_dir);
-    // Deprecated spelling of read_link_catalog(devices, electronics, links).
-    [[deprecated("use lightwatt::interconnect::read_link_catalog(devices, electronics, links)")]]
-    static LinkCatalog read(TableReader devices, TableReader electronics, TableReader links);
-
     // The archetypes in file order.
     [[nodiscard]] const NamedCatalog<LinkArchetype>& links() const { return links_; }
     // Throws InputError keyed "name", naming the closest known link, when `name` is unknown.

@@ -64,9 +64,6 @@ struct Catalogs {
     interconnect::LinkCatalog links;
     photonics::PhotonicCoreCatalog photonic_cores;
     LinkCosts link_costs;              // every link archetype evaluated once
-    // Deprecated spelling of load_catalogs(data_dir), kept for existing callers.
-    [[deprecated("use lightwatt::mapping::load_catalogs(data_dir)")]]
-    static Catalogs load(const std::filesystem::path& data_dir);
 };
 // Every catalog from the data folder, each loaded as its load_* function does, with the options'
 // names checked against the links and photonic cores.

@@ -15,6 +15,7 @@
 
 #include <Eigen/Dense>
 
+#include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/core/units.hpp"
 #include "lightwatt/photonics/laser.hpp"
 #include "lightwatt/photonics/receiver.hpp"
@@ -48,7 +49,18 @@ const std::vector<std::string>& architecture_names();
 // Which error source sets the error of a design at its operating point: the largest of the noise
 // terms and `static_error` (weight and input resolution, crosstalk, fabrication errors, drift).
 enum class NoiseRegime { shot, thermal, rin, quantisation, static_error };
-std::string_view regime_name(NoiseRegime r);
+
+}  // namespace lightwatt::photonics
+
+template <>
+struct lightwatt::EnumTable<lightwatt::photonics::NoiseRegime> {
+    using enum photonics::NoiseRegime;
+    static constexpr auto entries = std::to_array<EnumEntry<photonics::NoiseRegime>>(
+        {{shot, "shot"}, {thermal, "thermal"}, {rin, "rin"}, {quantisation, "quantisation"}, {static_error, "static"}});
+    static constexpr std::string_view noun = "noise regime";
+};
+
+namespace lightwatt::photonics {
 
 struct MicroringBankParameters {
     double quality_factor = 0.0;       // loaded Q: linewidth = f0 / Q

@@ -57,15 +57,10 @@ struct lightwatt::EnumTable<lightwatt::photonics::MacEnergyPart> {
 
 namespace lightwatt::photonics {
 
-// The emulator's reports still loop by index (mac_emulator's split is under way); both come from
-// the table. New code uses enum_name, enum_values and MacEnergyBreakdown::part.
-inline constexpr std::size_t mac_energy_part_count = enum_count<MacEnergyPart>;
-inline std::string_view part_name(MacEnergyPart p) { return enum_name(p); }
-
 struct MacEnergyBreakdown {
-    std::array<Energy, mac_energy_part_count> per_mac{};
+    EnumArray<MacEnergyPart, Energy> per_mac{};
     [[nodiscard]] Energy total() const;
-    [[nodiscard]] Energy part(MacEnergyPart p) const { return per_mac[enum_index(p)]; }
+    [[nodiscard]] Energy part(MacEnergyPart p) const { return per_mac[p]; }
 };
 
 MacEnergyBreakdown mac_energy(const MacEnergyParameters& p);

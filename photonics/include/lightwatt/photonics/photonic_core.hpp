@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
 
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/photonics/converter.hpp"
