@@ -88,7 +88,7 @@ std::string text_report(const EmulationReport& report) {
     out += line;
     const ArchitectureLabels labels = architecture_labels(e);
     std::snprintf(line, sizeof line, "laser %.3g mW per core; %.3g uW per %s; DAC %d, %s %d, ADC %d bits\n\n",
-                  in_milliwatts(e.laser_power_per_core), in_milliwatts(r.detector_power_per_channel) * 1e3,
+                  in_milliwatts(e.laser_power_per_core), in_microwatts(r.detector_power_per_channel),
                   std::string(labels.channel).c_str(), e.dac_bits, std::string(labels.weight_setting).c_str(),
                   labels.weight_setting_bits, e.adc_bits);
     out += line;

@@ -3,6 +3,7 @@
 // written, 1 internal error.
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -37,6 +38,15 @@ void hold_closed_standard_streams() {
 void add_output_options(CLI::App* cmd, lightwatt::cli::OutputOptions& out) {
     cmd->add_flag("--json", out.json, "print JSON (keys carry their unit as a suffix)");
     cmd->add_option("-o,--output", out.output_file, "write the result to FILE atomically instead of stdout");
+}
+
+// The catalog folder, from --data-dir when given; the library's key "data_dir" is the flag here.
+std::filesystem::path data_dir_flag(const std::optional<std::string>& option) {
+    try {
+        return lightwatt::find_data_dir(option ? std::optional<std::filesystem::path>(*option) : std::nullopt);
+    } catch (const lightwatt::InputError& e) {
+        throw lightwatt::rename_key(e, "data_dir", "--data-dir");
+    }
 }
 
 }  // namespace
@@ -113,8 +123,7 @@ int main(int argc, char** argv) {
             outputs.commit();
             return 0;
         }
-        const auto data_dir = find_data_dir(data_dir_option ? std::optional<std::filesystem::path>(*data_dir_option)
-                                                            : std::nullopt);
+        const auto data_dir = data_dir_flag(data_dir_option);
         if (*list) cli::link_list(data_dir, out);
         if (*show) cli::link_show(data_dir, name, out);
         if (*compare) cli::link_compare(data_dir, names, out);

@@ -313,8 +313,8 @@ CalibrationRecord read_calibration(std::string_view text, const std::string& fil
     return r;
 }
 
-CalibrationRecord load_calibration(const std::string& path) {
-    return read_calibration(read_input_file(path, "a calibration record (JSON)", kMaxTextFileBytes), path);
+CalibrationRecord load_calibration(const std::filesystem::path& path) {
+    return read_calibration(read_input_file(path, "a calibration record (JSON)", kMaxTextFileBytes), path.string());
 }
 
 }  // namespace lightwatt::interconnect

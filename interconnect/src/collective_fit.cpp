@@ -92,8 +92,8 @@ CollectiveFit fit_collective(const NcclTestsRun& run, Information max_fit_size) 
                           "time does not grow with size", "rows whose time grows with size"});
     const double factor = bus_bandwidth_factor(fit.collective, fit.ranks);
     fit.latency = microseconds(a);
-    // b in microseconds per byte: algbw = 1 / b bytes per microsecond = 1e-3 / b GB/s.
-    fit.bus_bandwidth = gigabytes_per_second(1e-3 / b * factor);
+    // b in microseconds per byte: algbw = 1 byte per b microseconds.
+    fit.bus_bandwidth = bytes(factor) / microseconds(b);
     double square = 0.0;
     std::vector<double> errors;
     for (const auto& row : run.rows) {

@@ -336,7 +336,7 @@ NcclTestsCheck check_run(const NcclTestsRun& run) {
             peak = std::max(peak, busbw);
             ++halves;
             // Printed to 2 decimals: compare above 1 GB/s only.
-            const double recomputed_algbw = in_bytes(row.size) / in_microseconds(h->time) * 1e-3;
+            const double recomputed_algbw = in_gigabytes_per_second(row.size / h->time);
             if (algbw >= 1.0) c.max_algbw_deviation = std::max(c.max_algbw_deviation, std::abs(recomputed_algbw - algbw) / algbw);
             if (factor > 0.0 && busbw >= 1.0)
                 c.max_busbw_deviation = std::max(c.max_busbw_deviation, std::abs(algbw * factor - busbw) / busbw);

@@ -210,10 +210,10 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
     EstimateInputs in;
     in.catalogs = &c;
     if (calibration_override) {
-        in.calibration = interconnect::load_calibration(calibration_override->string());
+        in.calibration = interconnect::load_calibration(*calibration_override);
     } else {
         in.calibration = load_referenced(s.calibration_profile_at, s.calibration_profile, [&] {
-            return interconnect::load_calibration(resolve(data_dir, s.calibration_profile).string());
+            return interconnect::load_calibration(resolve(data_dir, s.calibration_profile));
         });
     }
     const ServingMeasurements runs = load_referenced(s.serving_runs_at, s.serving_runs,

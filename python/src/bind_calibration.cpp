@@ -272,7 +272,7 @@ void bind_calibration(nb::module_& m) {
           nb::arg("max_fit_bytes") = kDefaultMaxFitBytes,
           "Imports nccl-tests logs into a calibration record, as `lightwatt calibrate nccl-tests LOG...`: one collective per run, "
           "each fitted on rows up to max_fit_bytes.");
-    m.def("load_calibration", [](const std::filesystem::path& path) { return load_calibration(path.string()); }, nb::arg("path"),
+    m.def("load_calibration", [](const std::filesystem::path& path) { return load_calibration(path); }, nb::arg("path"),
           "Reads a calibration record (JSON); InputError names the file and the JSON path of a bad value.");
     m.def("read_calibration", [](const std::string& text, const std::string& file) { return read_calibration(text, file); },
           nb::arg("text"), nb::arg("file") = "<string>");

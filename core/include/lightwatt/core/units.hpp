@@ -227,6 +227,7 @@ inline DataRate gigabytes_per_second(double v) { return v * 8e9 * units::bit_per
 // --- read-back helpers ---------------------------------------------------------------------------
 inline double in_watts(Power p) { return p.value(); }
 inline double in_milliwatts(Power p) { return p.value() * 1e3; }
+inline double in_microwatts(Power p) { return p.value() * 1e6; }
 inline double in_joules(Energy e) { return e.value(); }
 inline double in_picojoules(Energy e) { return e.value() * 1e12; }
 inline double in_seconds(Time t) { return t.value(); }

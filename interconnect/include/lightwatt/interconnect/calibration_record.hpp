@@ -4,6 +4,7 @@
 // a suffix (docs/contract.md). Every part carries its provenance.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,6 +99,6 @@ nlohmann::json fit_json(const CollectiveFit& fit);
 // Reads a record; InputError names the file, the JSON path of the bad value, the value and what
 // is allowed (parse errors: the line).
 CalibrationRecord read_calibration(std::string_view text, const std::string& file);
-CalibrationRecord load_calibration(const std::string& path);
+CalibrationRecord load_calibration(const std::filesystem::path& path);
 
 }  // namespace lightwatt::interconnect
