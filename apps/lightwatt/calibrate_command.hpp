@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lightwatt/interconnect/calibration_record.hpp"
 #include "output.hpp"
 
 namespace lightwatt::cli {
@@ -13,7 +14,7 @@ namespace lightwatt::cli {
 struct CalibrateNcclOptions {
     std::vector<std::string> logs;
     std::optional<std::string> collective;  // for logs that print no "Collective test starting" marker
-    double max_fit_bytes = 1073741824.0;    // rows up to this size enter the fit (1 GiB)
+    double max_fit_bytes = interconnect::kDefaultMaxFitBytes;  // rows up to this size enter the fit
 };
 
 void calibrate_nccl_tests(const CalibrateNcclOptions& options, const OutputOptions& out);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/error.hpp"
 
 namespace lightwatt::mapping {
@@ -122,8 +123,9 @@ FabricOption read_option(TableReader& r) {
         o.photonic_core = *core;
         o.photonic_cores_per_gpu = static_cast<int>(r.integer("photonic_cores_per_gpu", 1, 1 << 20));
         o.offload_gemms = r.optional_string_list("offload_gemms").value_or(std::vector<std::string>{});
-        const std::vector<std::string> known = {"qkv", "attention_out", "gate_up", "down", "router", "experts_gate_up", "experts_down", "lm_head"};
-        if (o.offload_gemms.empty()) throw r.error("offload_gemms", "", "no GEMM to offload", "a list among qkv, attention_out, gate_up, down, experts_gate_up, experts_down, lm_head");
+        const std::vector<std::string>& known = enum_names<Gemm>();
+        if (o.offload_gemms.empty())
+            throw r.error("offload_gemms", "", "no GEMM to offload", "a list among " + join_alternatives(known));
         for (const auto& g : o.offload_gemms)
             if (std::find(known.begin(), known.end(), g) == known.end())
                 throw r.unknown_name("offload_gemms", g, known, "GEMMs");

@@ -10,6 +10,8 @@ namespace lightwatt::mapping {
 
 namespace {
 
+std::string name_of(Gemm g) { return std::string(enum_name(g)); }
+
 using interconnect::Collective;
 
 CollectiveOp collective(std::string purpose, Collective kind, Information size, int ranks, int stride, const Parallelism& p,
@@ -30,8 +32,8 @@ StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Pha
     // Heads per GPU; KV heads are split when tp divides them, replicated when tp is a multiple.
     const double heads = m.attention_heads / tp;
     const double kv_heads = p.tp <= m.kv_heads ? m.kv_heads / tp : 1.0;
-    w.gemms.push_back({"qkv", rows, (heads + 2.0 * kv_heads) * d, h, layers_here});
-    w.gemms.push_back({"attention_out", rows, h, heads * d, layers_here});
+    w.gemms.push_back({name_of(Gemm::qkv), rows, (heads + 2.0 * kv_heads) * d, h, layers_here});
+    w.gemms.push_back({name_of(Gemm::attention_out), rows, h, heads * d, layers_here});
     double weights = layers_here * (h * (heads + 2.0 * kv_heads) * d + heads * d * h);
     if (m.is_moe()) {
         // Experts are spread over ep GPUs; each touched expert runs its gate/up and down GEMMs on
@@ -42,18 +44,18 @@ StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Pha
         // An expert is split over the GPUs of the tensor-parallel group that hold it: tp / ep
         // of them when ep < tp, one otherwise.
         const double expert_tp = p.ep >= p.tp ? 1.0 : static_cast<double>(p.tp) / p.ep;
-        w.gemms.push_back({"router", rows, static_cast<double>(m.experts), h, layers_here});
-        w.gemms.push_back({"experts_gate_up", rows_per_expert, 2.0 * m.expert_ffn_size / expert_tp, h, layers_here * touched_here});
-        w.gemms.push_back({"experts_down", rows_per_expert, h, m.expert_ffn_size / expert_tp, layers_here * touched_here});
+        w.gemms.push_back({name_of(Gemm::router), rows, static_cast<double>(m.experts), h, layers_here});
+        w.gemms.push_back({name_of(Gemm::experts_gate_up), rows_per_expert, 2.0 * m.expert_ffn_size / expert_tp, h, layers_here * touched_here});
+        w.gemms.push_back({name_of(Gemm::experts_down), rows_per_expert, h, m.expert_ffn_size / expert_tp, layers_here * touched_here});
         weights += layers_here * (h * m.experts + touched_here * 3.0 * h * m.expert_ffn_size / expert_tp);
     }
     if (m.ffn_size > 0) {
-        w.gemms.push_back({"gate_up", rows, 2.0 * m.ffn_size / tp, h, layers_here});
-        w.gemms.push_back({"down", rows, h, m.ffn_size / tp, layers_here});
+        w.gemms.push_back({name_of(Gemm::gate_up), rows, 2.0 * m.ffn_size / tp, h, layers_here});
+        w.gemms.push_back({name_of(Gemm::down), rows, h, m.ffn_size / tp, layers_here});
         weights += layers_here * 3.0 * h * m.ffn_size / tp;
     }
     // The output head sits on the last stage; charged to every stage's GPU as 1 / pp of it.
-    w.gemms.push_back({"lm_head", rows, m.vocabulary / tp, h, 1.0 / p.pp});
+    w.gemms.push_back({name_of(Gemm::lm_head), rows, m.vocabulary / tp, h, 1.0 / p.pp});
     weights += static_cast<double>(m.vocabulary) * h / tp / p.pp;
     w.weights_read = bytes(weights * s.bytes_per_weight);
     // Attention: Q K^T and P V over the context, per head on this GPU.

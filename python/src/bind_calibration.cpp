@@ -13,7 +13,6 @@ using namespace lightwatt::interconnect;
 
 namespace {
 
-constexpr double kDefaultMaxFitBytes = 1073741824.0;  // 1 GiB, as `lightwatt calibrate nccl-tests`
 
 Collective collective_of(const std::string& name) { return enum_parse_at<Collective>("collective", name); }
 

@@ -76,7 +76,7 @@ check "emulate text" 0 "pJ/MAC" "" -- emulate --arch microring-bank --m 16 --k 1
 check "emulate file" 0 "for ENOB 5.00" "" -- emulate "$data/emulations/microring-6bit.toml"
 # The old spelling of a key is read, with a warning on stderr naming the new one.
 printf 'core = "microring_bank"\nseed = 1\n[problem]\nm = 8\nk = 8\nn = 8\n[overrides]\nutilisation = 0.5\n' >"$work/old-spelling.toml"
-check "deprecated spelling warns" 0 "pJ/MAC" "lightwatt: warning: .*old-spelling.toml:8: overrides.utilisation: deprecated spelling, still read; write 'utilization'" -- emulate "$work/old-spelling.toml"
+check "deprecated spelling warns" 0 "pJ/MAC" "lightwatt: warning: .*old-spelling.toml:8: overrides.utilisation: deprecated spelling, still read; write \"utilization\"" -- emulate "$work/old-spelling.toml"
 check "emulate zero size" 2 "" "--m = 0: size out of range" -- emulate --m 0
 check "emulate zero bits" 2 "" "adc_bits = 0: bits out of range" -- emulate --adc-bits 0 --m 8 --k 8 --n 8
 check "emulate bad arch" 2 "" "--arch = \"coherent-mes\": unknown architecture \(did you mean \"coherent-mesh\"\?\)" -- emulate --arch coherent-mes

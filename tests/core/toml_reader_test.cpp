@@ -125,7 +125,7 @@ TEST_CASE("a deprecated spelling is read with one warning; both spellings are an
     CHECK(old_reader.number(old_reader.spelling("utilization", "utilisation"), Range::unit_interval()) == 0.5);
     CHECK_NOTHROW(old_reader.finish());
     REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0] == "t.toml:2: utilisation: deprecated spelling, still read; write 'utilization'.");
+    CHECK(warnings[0] == "t.toml:2: utilisation: deprecated spelling, still read; write \"utilization\".");
 
     auto new_doc = TomlDocument::parse_string("utilization = 0.25\n", "t.toml");
     auto new_reader = new_doc.root();
@@ -137,6 +137,6 @@ TEST_CASE("a deprecated spelling is read with one warning; both spellings are an
     });
     CHECK(both.line == 2);
     CHECK(both.key == "utilisation");
-    CHECK(both.problem == "written as well as its new spelling 'utilization'");
+    CHECK(both.problem == "written as well as its new spelling \"utilization\"");
     set_warning_handler(previous);
 }

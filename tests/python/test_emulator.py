@@ -34,7 +34,7 @@ def test_overrides_match_the_command_lines_flags(cli):
 
 def test_the_old_spelling_of_utilization_is_read_with_a_future_warning():
     new = lightwatt.emulate_random(16, 16, 16, seed=3, utilization=0.5)
-    with pytest.warns(FutureWarning, match=r"overrides.utilisation: deprecated spelling, still read; write 'utilization'"):
+    with pytest.warns(FutureWarning, match=r"overrides.utilisation: deprecated spelling, still read; write \"utilization\""):
         old = lightwatt.emulate_random(16, 16, 16, seed=3, utilisation=0.5)
     assert old.energy_pj_per_mac == new.energy_pj_per_mac
     # Static power is divided by the utilization (docs/models/photonic-mac.md): half the load, more per MAC.

@@ -82,6 +82,11 @@ struct CalibrationRecord {
     Provenance provenance;
 };
 
+// Rows up to this size enter a collective's fit unless the user says otherwise (the command line's
+// --max-fit-bytes, Python's max_fit_bytes): 1 GiB; larger rows are predicted, the held-out check
+// of docs/calibration.md.
+inline constexpr double kDefaultMaxFitBytes = 1073741824.0;
+
 // A collective record from an nccl-tests run, with its model fitted on rows up to max_fit_size.
 CollectiveRecord collective_record(const NcclTestsRun& run, Information max_fit_size, const std::string& command);
 

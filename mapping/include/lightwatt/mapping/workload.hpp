@@ -38,8 +38,20 @@ struct ServingPoint {
 // A cycle's phases (serving_time.hpp, CyclePhase); the pipeline bubble is a phase of time only.
 enum class Phase { prefill, decode, forward_backward, pipeline_bubble, optimizer };
 enum class FabricTier { scale_up, scale_out };
+// The GEMMs of a layer and the output head; a scenario option offloads them by these names
+// (offload_gemms).
+enum class Gemm { qkv, attention_out, gate_up, down, router, experts_gate_up, experts_down, lm_head };
 
 }  // namespace lightwatt::mapping
+
+template <>
+struct lightwatt::EnumTable<lightwatt::mapping::Gemm> {
+    using enum mapping::Gemm;
+    static constexpr auto entries = std::to_array<EnumEntry<mapping::Gemm>>(
+        {{qkv, "qkv"}, {attention_out, "attention_out"}, {gate_up, "gate_up"}, {down, "down"}, {router, "router"},
+         {experts_gate_up, "experts_gate_up"}, {experts_down, "experts_down"}, {lm_head, "lm_head"}});
+    static constexpr std::string_view noun = "GEMM";
+};
 
 template <>
 struct lightwatt::EnumTable<lightwatt::mapping::Phase> {
@@ -60,7 +72,7 @@ struct lightwatt::EnumTable<lightwatt::mapping::FabricTier> {
 namespace lightwatt::mapping {
 
 struct GemmOp {
-    std::string name;              // "qkv", "attention_out", "gate_up", "down", "router", "experts", "lm_head"
+    std::string name;              // a Gemm's name: "qkv", "attention_out", ..., "lm_head"
     double m = 0, n = 0, k = 0;    // per GPU: (m x k) times (k x n)
     double count = 0;              // per step, per GPU (layers on this GPU's stage)
     [[nodiscard]] double flops() const { return 2.0 * m * n * k * count; }
