@@ -101,7 +101,7 @@ Eigen::MatrixXcd transfer(const ClementsMesh& mesh, const MeshImperfections& imp
         }
     }
 
-    const double amplitude = std::pow(10.0, -imp.mzi_insertion_loss_db / 20.0);  // sqrt(10^(-IL/10))
+    const double amplitude = std::pow(10.0, -imp.mzi_insertion_loss.value() / 20.0);  // sqrt(10^(-IL/10))
     const double per_mzi_amplitude = imp.balance_edge_loss ? 1.0 : amplitude;
     Eigen::MatrixXcd u = Eigen::MatrixXcd::Identity(n, n);
     for (std::size_t k = 0; k < count; ++k) {
@@ -171,7 +171,7 @@ bool is_consistent(const ClementsMesh& mesh) {
 bool imperfections_in_range(const MeshImperfections& imp) {
     return imp.phase_dac_bits >= 0 && imp.phase_dac_bits <= 52 && finite_non_negative(imp.phase_error_rad_rms) &&
            finite_non_negative(imp.thermal_crosstalk) && imp.thermal_crosstalk <= 1.0 &&
-           finite_non_negative(imp.splitter_imbalance_rms) && finite_non_negative(imp.mzi_insertion_loss_db);
+           finite_non_negative(imp.splitter_imbalance_rms) && finite_non_negative(imp.mzi_insertion_loss.value());
 }
 
 std::vector<int> mesh_columns(const ClementsMesh& mesh) {

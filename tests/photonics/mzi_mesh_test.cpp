@@ -214,7 +214,7 @@ TEST_CASE("mesh_transfer's preconditions: a consistent mesh and imperfections in
     imp.thermal_crosstalk = 1.5;
     CHECK_FALSE(imperfections_in_range(imp));
     imp = {};
-    imp.mzi_insertion_loss_db = std::nan("");
+    imp.mzi_insertion_loss = Decibel(std::nan(""));
     CHECK_FALSE(imperfections_in_range(imp));
     ClementsMesh bad = mesh;
     bad.mzis[0].mode = 3;  // would act on modes 3 and 4 of a 4-mode mesh
@@ -277,7 +277,7 @@ TEST_CASE("every imperfection knob changes the implemented matrix") {
     imp.splitter_imbalance_rms = 0.01;
     CHECK(change(imp) > 1e-4);
     imp = {};
-    imp.mzi_insertion_loss_db = 0.1;
+    imp.mzi_insertion_loss = Decibel(0.1);
     CHECK(change(imp) > 1e-3);
     imp.balance_edge_loss = true;
     CHECK(change(imp) > 1e-3);
@@ -363,7 +363,7 @@ TEST_CASE("insertion loss: per-path MZI count of a rectangular mesh") {
     // odd columns; N odd: mode 0 bypasses the (N-1)/2 odd columns, mode N-1 the (N+1)/2 even ones.
     // IL 0.1 dB per MZI: amplitude a = 10^(-0.005) = 0.988553 per MZI.
     MeshImperfections imp;
-    imp.mzi_insertion_loss_db = 0.1;
+    imp.mzi_insertion_loss = Decibel(0.1);
     const double a = std::pow(10.0, -0.1 / 20.0);
     CHECK(a == doctest::Approx(0.988553).epsilon(1e-6));
     {
@@ -397,7 +397,7 @@ TEST_CASE("insertion loss on a random unitary: uniform only with a loss-balanced
     const Eigen::MatrixXcd ideal = mesh_transfer(mesh);
     const double a = std::pow(10.0, -0.1 / 20.0);
     MeshImperfections imp;
-    imp.mzi_insertion_loss_db = 0.1;
+    imp.mzi_insertion_loss = Decibel(0.1);
 
     // As built: paths cross between N/2 and N MZIs, so the transfer is not a^N times the ideal;
     // its singular values lie between a^N (every path at its longest) and 1.
@@ -427,7 +427,7 @@ TEST_CASE("determinism: same (seed, stream) is bit-identical; another stream or 
     imp.phase_error_rad_rms = 0.02;
     imp.thermal_crosstalk = 0.01;
     imp.splitter_imbalance_rms = 0.01;
-    imp.mzi_insertion_loss_db = 0.05;
+    imp.mzi_insertion_loss = Decibel(0.05);
     const Eigen::MatrixXcd a = implemented_matrix(m, imp, 123, 4);
     CHECK(bit_identical(a, implemented_matrix(m, imp, 123, 4)));
     CHECK(max_abs(a - implemented_matrix(m, imp, 123, 5)) > 1e-4);
@@ -460,7 +460,7 @@ TEST_CASE("draws do not depend on which knobs are on: a sigma sweep scales the s
     const double th2 = 2.0 * std::asin(std::abs(t2(0, 0)));
     CHECK(th2 - 1.0 == doctest::Approx(2.0 * (th1 - 1.0)).epsilon(1e-6));
     // Switching another knob on does not move these draws.
-    imp.mzi_insertion_loss_db = 0.5;
+    imp.mzi_insertion_loss = Decibel(0.5);
     const Eigen::MatrixXcd t3 = mesh_transfer(one, imp, 17, 3);
     CHECK(max_abs(t3 - std::pow(10.0, -0.5 / 20.0) * t2) < 1e-15);
 }

@@ -52,7 +52,7 @@ public:
         imp.phase_error_rad_rms = c.mesh.phase_error_rad_rms;
         imp.thermal_crosstalk = c.mesh.thermal_crosstalk;
         imp.splitter_imbalance_rms = c.mesh.splitter_imbalance_rms;
-        imp.mzi_insertion_loss_db = c.mesh.mzi_insertion_loss.value();
+        imp.mzi_insertion_loss = c.mesh.mzi_insertion_loss;
         imp.balance_edge_loss = true;  // laid out so every path crosses the same number of MZIs
         const Eigen::MatrixXcd mesh = implemented_matrix(meshes, imp, c.seed ^ kWeightStream, tile_index);
         // The meshes' insertion loss scales every output alike; the system calibrates that scale

@@ -31,6 +31,8 @@
 
 #include <Eigen/Dense>
 
+#include "lightwatt/core/decibel.hpp"
+
 namespace lightwatt::photonics {
 
 // One MZI acting on adjacent modes (mode, mode + 1): internal phase theta, external phase phi.
@@ -94,7 +96,7 @@ struct MeshImperfections {
     // Coupler splitting-angle error (rad), Gaussian per coupler: kappa = pi/4 + delta.
     double splitter_imbalance_rms = 0.0;
     // Per MZI, applied as amplitude sqrt(10^(-IL/10)) to both arms.
-    double mzi_insertion_loss_db = 0.0;
+    Decibel mzi_insertion_loss{};
     // A rectangular mesh is not loss-balanced as built: a path hugging an edge mode bypasses the
     // columns that have no MZI on that mode, so it crosses ceil(N/2) or floor(N/2) MZIs while
     // paths through interior modes cross N. When true, each mode that bypasses a column gets a
