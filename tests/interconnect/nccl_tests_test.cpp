@@ -11,7 +11,6 @@
 #include <map>
 
 #include "input_error_of.hpp"
-#include "lightwatt/interconnect/calibration_record.hpp"
 #include "lightwatt/interconnect/collective_fit.hpp"
 #include "lightwatt/interconnect/nccl_tests.hpp"
 
@@ -220,87 +219,6 @@ TEST_CASE("collective fit: recovers latency and bandwidth from exact rows, and p
     for (double s = 1.0; s < 1e12; s *= 3.0) CHECK(predict_time(fit, bytes(3.0 * s)) >= predict_time(fit, bytes(s)));
     const auto none = input_error_of([&] { (void)fit_collective(run, bytes(1000.0)); }, "limit below the smallest row");
     CHECK(none.problem == "no row of this run is small enough to fit");
-}
-
-TEST_CASE("calibration record: JSON round trip and validated reading") {
-    const auto runs = read_nccl_tests_file(kFixtures + "v2.10-allreduce-16rank.log", Collective::all_reduce);
-    CalibrationRecord r;
-    r.machine.gpu_model = "NVIDIA A100-SXM4-80GB";
-    r.machine.gpu_count = 16;
-    r.machine.nodes = 2;
-    // 2 x 4096^3 flops in 2e-4 s: 687.2 TFLOP/s.
-    r.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2e-4), teraflops_per_second(687.19476736), joules(0.14), joules(0.08), watts(700.0), "test"});
-    r.memory.push_back({bytes(1e9), seconds(4e-4), gigabytes_per_second(2500.0), std::nullopt, std::nullopt, ""});
-    r.power.idle = watts(70.0);
-    r.collectives.push_back(collective_record(runs[0], bytes(1073741824.0), "test"));
-    r.provenance = {"unit test", "nccl_tests_test", "2026-11-25"};
-    const std::string text = calibration_json(r).dump(2);
-    const CalibrationRecord back = read_calibration(text, "record.json");
-    CHECK(back.machine.gpu_count == 16);
-    REQUIRE(back.gemm.size() == 1);
-    CHECK(back.gemm[0].dtype == "bf16");
-    CHECK(in_watts(*back.gemm[0].mean_power) == 700.0);
-    CHECK(in_watts(*back.power.idle) == 70.0);
-    REQUIRE(back.collectives.size() == 1);
-    CHECK(back.collectives[0].rows.size() == 6);
-    CHECK(back.collectives[0].ranks == 16);
-    CHECK(in_microseconds(back.collectives[0].rows[5].time) == doctest::Approx(1654.30));
-    CHECK(back.collectives[0].fit.has_value());
-
-    auto error_of = [](const std::string& t) { return input_error_of([&] { (void)read_calibration(t, "c.json"); }, t); };
-    auto d = error_of("{\"schema\": \"lightwatt.calibration\",\n \"schema_version\": 1,\n \"gemm\": [ {\"m\": 1,, } ]}");
-    CHECK(d.line == 3);
-    d = error_of(R"({"schema": "lightwatt.calibration", "schema_version": 1, "colectives": []})");
-    CHECK(d.key == "colectives");
-    CHECK(d.problem.find("collectives") != std::string::npos);
-    d = error_of(R"({"schema": "lightwatt.calibration", "schema_version": 2})");
-    CHECK(d.problem == "unsupported schema version");
-    d = error_of(R"({"schema": "lightwatt.calibration", "schema_version": 1,
-        "collectives": [{"collective": "allreduce", "ranks": 8, "nodes": 1}]})");
-    CHECK(d.key == "collectives[0].collective");
-    CHECK(d.problem.find("all_reduce") != std::string::npos);
-    d = error_of(R"({"schema": "lightwatt.calibration", "schema_version": 1,
-        "memory": [{"bytes": 1e9, "time_s": -1, "gbyte_per_s": 3}]})");
-    CHECK(d.key == "memory[0].time_s");
-    CHECK(d.value == "-1");
-    d = error_of(R"({"schema": "lightwatt.calibration", "schema_version": 1,
-        "gemm": [{"m": 4096, "n": 4096, "k": 4096, "dtype": "bf16", "time_s": 2e-4, "tflop_per_s": 900}]})");
-    CHECK(d.key == "gemm[0].tflop_per_s");
-    CHECK(d.problem.find("687.195") != std::string::npos);
-    d = error_of(R"({"schema": "something.else", "schema_version": 1})");
-    CHECK(d.key == "schema");
-}
-
-TEST_CASE("calibration record: a number beyond double range is an input error (found by the fuzzer)") {
-    const std::string text = R"({"schema": "lightwatt.calibration", "schema_version": 1, "power_states": {"idle_power_w": 1e65723612619}})";
-    const auto d = input_error_of([&] { (void)read_calibration(text, "c.json"); }, text);
-    CHECK(d.file == "c.json");
-    CHECK(d.problem == "a number out of range or an unreadable value");
-}
-
-TEST_CASE("the embedded public 8x H100 profile loads, and every part names its source") {
-    const CalibrationRecord p = load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
-    CHECK(p.machine.gpu_count == 8);
-    CHECK(p.provenance.source.find("public profile") == 0);
-    REQUIRE(p.gemm.size() >= 5);
-    for (const auto& g : p.gemm) CHECK_FALSE(g.source.empty());
-    CHECK_FALSE(p.power.source.empty());
-    int eight_rank = 0;
-    for (const auto& c : p.collectives) {
-        CHECK_FALSE(c.provenance.source.empty());
-        REQUIRE(c.fit.has_value());
-        if (c.ranks != 8) continue;
-        ++eight_rank;
-        if (c.collective != Collective::all_reduce) continue;
-        // NVLS all_reduce on 8x H100: about 476 GB/s busbw is "in the expected range" (the nccl-tests
-        // maintainer in NVIDIA/nccl-tests#290); the fit's plateau lies within 3 % of it.
-        CHECK(gbps(c.fit->bus_bandwidth) == doctest::Approx(476.0).epsilon(0.03));
-    }
-    CHECK(eight_rank == 5);
-    // The largest XLA shape, 4096^3 bf16 at 783 TFLOP/s: 2 x 4096^3 / 783e12 = 175.5 us.
-    const auto big = std::find_if(p.gemm.begin(), p.gemm.end(), [](const GemmRow& g) { return g.m == 4096 && g.k == 4096; });
-    REQUIRE(big != p.gemm.end());
-    CHECK(in_seconds(big->time) == doctest::Approx(175.5e-6).epsilon(1e-3));
 }
 
 TEST_CASE("collective model on another fabric: bandwidth, retimer latency and scale, by hand") {
