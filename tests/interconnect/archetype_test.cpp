@@ -2,17 +2,15 @@
 
 #include <string>
 
+#include "interconnect/shipped_links.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
 #include "lightwatt/interconnect/link_json.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::interconnect;
+using namespace lightwatt::testing::shipped_links;
 
 namespace {
-const LinkCatalog& catalog() {
-    static const LinkCatalog c = load_link_catalog(LIGHTWATT_TEST_DATA_DIR);
-    return c;
-}
 double sum_components_pj(const LinkReport& r) {
     double sum = 0.0;
     for (const Component c : enum_values<Component>()) sum += in_picojoules_per_bit(r.component_energy_per_bit(c));

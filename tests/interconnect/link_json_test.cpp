@@ -6,18 +6,15 @@
 #include <cmath>
 #include <string>
 
+#include "interconnect/shipped_links.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
 #include "lightwatt/interconnect/link_json.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::interconnect;
+using namespace lightwatt::testing::shipped_links;
 
 namespace {
-
-const LinkCatalog& catalog() {
-    static const LinkCatalog c = load_link_catalog(LIGHTWATT_TEST_DATA_DIR);
-    return c;
-}
 
 nlohmann::json report_json(const std::string& name) { return link_report_json(evaluate(catalog().find(name)), catalog()); }
 

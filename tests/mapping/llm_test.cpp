@@ -2,22 +2,14 @@
 // token by hand, and malformed entries.
 #include <doctest/doctest.h>
 
-#include <string>
-
 #include "input_error_of.hpp"
 #include "lightwatt/mapping/llm.hpp"
+#include "mapping/shipped_llms.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::mapping;
 using lightwatt::testing::input_error_of;
-
-namespace {
-const LlmCatalog& catalog() {
-    static const LlmCatalog c = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
-    return c;
-}
-const LlmSpec& model(const std::string& name) { return catalog().at(name); }
-}  // namespace
+using namespace lightwatt::testing::shipped_llms;
 
 TEST_CASE("llm catalog: parameter counts match the published totals") {
     // Llama 3.1 8B by hand: embeddings 128256 x 4096 x 2 = 1,050,673,152; per layer q 16,777,216 +

@@ -5,18 +5,12 @@
 #include "input_error_of.hpp"
 #include "lightwatt/mapping/llm.hpp"
 #include "lightwatt/mapping/workload.hpp"
+#include "mapping/shipped_llms.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::mapping;
 using lightwatt::testing::input_error_of;
-
-namespace {
-const LlmCatalog& catalog() {
-    static const LlmCatalog c = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
-    return c;
-}
-const LlmSpec& model(const std::string& name) { return catalog().at(name); }
-}  // namespace
+using namespace lightwatt::testing::shipped_llms;
 
 TEST_CASE("decode step: FLOPs, weights, KV traffic and collectives of Llama 3.1 405B on 8 GPUs") {
     const LlmSpec& m = model("llama_3_1_405b");
