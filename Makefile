@@ -15,7 +15,7 @@ CCACHE := $(shell command -v ccache 2>/dev/null)
 LAUNCHER = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
 
 .PHONY: all deps venv build run test test-release build-asan test-asan fuzz python test-python \
-        test-notebooks fuzz-corpus bench clean
+        test-notebooks fuzz-corpus bench clean format check-format
 
 all: build
 
@@ -77,6 +77,14 @@ fuzz-corpus: build-asan
 # Every stage in turn, timed; the table of stages and seconds comes last, also when one fails.
 test:
 	@JOBS=$(JOBS) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/make-test.sh
+
+# The house format (.clang-format, clang-format 14): `make format` applies it, `make check-format`
+# (a stage of make test) fails on any file that differs.
+format:
+	scripts/check-format.sh --fix
+
+check-format: deps
+	scripts/check-format.sh
 
 bench: build
 	cmake --build --preset release -j $(JOBS) --target benchmarks

@@ -81,8 +81,16 @@ public:
 
 int main(int argc, char** argv) {
     for (const long long n : sizes()) {
-        benchmark::RegisterBenchmark("clean_gemm_f32", BM_CleanGemmFloat)->Arg(n)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
-        benchmark::RegisterBenchmark("emulated_gemm", BM_EmulatedGemm)->Arg(n)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark("clean_gemm_f32", BM_CleanGemmFloat)
+            ->Arg(n)
+            ->Iterations(1)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark("emulated_gemm", BM_EmulatedGemm)
+            ->Arg(n)
+            ->Iterations(1)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
     }
     benchmark::Initialize(&argc, argv);
     RatioReporter reporter;
@@ -97,9 +105,10 @@ int main(int argc, char** argv) {
         if (clean <= 0.0) continue;
         const double ratio = emulated / clean;
         const bool gated = n >= 4096;
-        std::fprintf(stderr, "emulated / clean GEMM at %lld^3: %.2f (%.3f s vs %.3f s, %d threads)%s\n", n, ratio, emulated,
-                     clean, default_thread_count(),
-                     gated ? (ratio <= kRequiredRatio ? (ratio <= kGoalRatio ? " PASS (goal met)" : " PASS") : " FAIL") : "");
+        std::fprintf(
+            stderr, "emulated / clean GEMM at %lld^3: %.2f (%.3f s vs %.3f s, %d threads)%s\n", n, ratio, emulated,
+            clean, default_thread_count(),
+            gated ? (ratio <= kRequiredRatio ? (ratio <= kGoalRatio ? " PASS (goal met)" : " PASS") : " FAIL") : "");
         if (gated) {
             checked = true;
             pass = pass && ratio <= kRequiredRatio;

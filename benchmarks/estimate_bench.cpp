@@ -27,8 +27,10 @@ struct Setup {
     Catalogs catalogs = load_catalogs(LIGHTWATT_BENCH_DATA_DIR);
     Scenario base = load_scenario(std::string(LIGHTWATT_BENCH_DATA_DIR) + "/scenarios/default.toml", catalogs);
     EstimateInputs inputs = load_estimate_inputs(base, catalogs, LIGHTWATT_BENCH_DATA_DIR, std::nullopt);
-    Scenario training_base = load_scenario(std::string(LIGHTWATT_BENCH_DATA_DIR) + "/scenarios/llama3-405b-training.toml", catalogs);
-    Scenario search = load_scenario(std::string(LIGHTWATT_BENCH_DATA_DIR) + "/scenarios/405b-latency-target.toml", catalogs);
+    Scenario training_base =
+        load_scenario(std::string(LIGHTWATT_BENCH_DATA_DIR) + "/scenarios/llama3-405b-training.toml", catalogs);
+    Scenario search =
+        load_scenario(std::string(LIGHTWATT_BENCH_DATA_DIR) + "/scenarios/405b-latency-target.toml", catalogs);
     std::vector<Scenario> scenarios, training;
 };
 
@@ -52,7 +54,8 @@ Setup& setup() {
             validate(x.catalogs.llms.at(v.model), v.parallelism, v.point);
             x.scenarios.push_back(v);
         }
-        const std::vector<std::pair<std::string, int>> trained = {{"llama_3_1_8b", 1}, {"llama_3_1_70b", 4}, {"llama_3_1_405b", 8}};
+        const std::vector<std::pair<std::string, int>> trained = {
+            {"llama_3_1_8b", 1}, {"llama_3_1_70b", 4}, {"llama_3_1_405b", 8}};
         for (int i = 0; i < 512; ++i) {
             Scenario v = x.training_base;
             const auto& [model, tp] = trained[static_cast<std::size_t>(i) % trained.size()];
@@ -108,7 +111,6 @@ void BM_ParallelismSearch(benchmark::State& state) {
 }
 BENCHMARK(BM_ParallelismSearch)->MinTime(1.0)->Repetitions(3)->ReportAggregatesOnly(true);
 
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -123,9 +125,12 @@ int main(int argc, char** argv) {
     const double serving = seconds_of("BM_ScenarioEvaluation");
     const double training = seconds_of("BM_TrainingEvaluation");
     const bool pass = serving <= kTargetSeconds && training <= kTargetSeconds;
-    std::fprintf(stderr, "scenario evaluations: serving %.2f us, training %.2f us each, all options, one thread (target <= %.0f us): %s\n",
+    std::fprintf(stderr,
+                 "scenario evaluations: serving %.2f us, training %.2f us each, all options, one thread (target <= "
+                 "%.0f us): %s\n",
                  serving * 1e6, training * 1e6, kTargetSeconds * 1e6, pass ? "PASS" : "FAIL");
-    std::fprintf(stderr, "parallelism search (information): %.0f us per scenario, every tp x pp of up to 64 GPUs per option\n",
+    std::fprintf(stderr,
+                 "parallelism search (information): %.0f us per scenario, every tp x pp of up to 64 GPUs per option\n",
                  seconds_of("BM_ParallelismSearch") * 1e6);
     return pass ? 0 : 1;
 }

@@ -68,7 +68,6 @@ void BM_LinkEvaluation(benchmark::State& state) {
 }
 BENCHMARK(BM_LinkEvaluation)->MinTime(2.0)->Repetitions(3)->ReportAggregatesOnly(true);
 
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,7 +76,7 @@ int main(int argc, char** argv) {
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     const bool pass = reporter.median_rate >= kTargetPerSecond;
-    std::fprintf(stderr, "link evaluations: %.3g per second on one thread (target >= %.0f): %s\n",
-                 reporter.median_rate, kTargetPerSecond, pass ? "PASS" : "FAIL");
+    std::fprintf(stderr, "link evaluations: %.3g per second on one thread (target >= %.0f): %s\n", reporter.median_rate,
+                 kTargetPerSecond, pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
 }

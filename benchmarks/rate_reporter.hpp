@@ -12,8 +12,8 @@ namespace lightwatt::bench {
 
 class RateReporter : public benchmark::ConsoleReporter {
 public:
-    double median_rate = 0.0;                      // of the last benchmark reported
-    std::map<std::string, double> median_rates;    // by benchmark function name
+    double median_rate = 0.0;                    // of the last benchmark reported
+    std::map<std::string, double> median_rates;  // by benchmark function name
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const auto& run : runs) {
             if (run.aggregate_name == "median") {

@@ -11,8 +11,8 @@ using namespace lightwatt;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const auto catalog = interconnect::load_link_catalog(LIGHTWATT_FUZZ_DATA_DIR);
     try {
-        const auto doc = TomlDocument::parse_string(
-            std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");
+        const auto doc =
+            TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");
         const auto study = interconnect::read_budget_study(doc.root(), catalog);
         (void)interconnect::budget_study_json(study).dump();
     } catch (const InputError&) {

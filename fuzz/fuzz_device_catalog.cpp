@@ -17,26 +17,26 @@ using namespace lightwatt;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {
-        const auto doc = TomlDocument::parse_string(
-            std::string_view(reinterpret_cast<const char*>(data), size), "devices.toml");
+        const auto doc =
+            TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size), "devices.toml");
         (void)photonics::read_device_catalog(doc.root());
     } catch (const InputError&) {
     }
     try {
-        const auto doc = TomlDocument::parse_string(
-            std::string_view(reinterpret_cast<const char*>(data), size), "electronics.toml");
+        const auto doc =
+            TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size), "electronics.toml");
         (void)interconnect::read_electronics_catalog(doc.root());
     } catch (const InputError&) {
     }
     try {
-        const auto doc = TomlDocument::parse_string(
-            std::string_view(reinterpret_cast<const char*>(data), size), "converters.toml");
+        const auto doc =
+            TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size), "converters.toml");
         (void)photonics::read_converter_catalog(doc.root());
     } catch (const InputError&) {
     }
     try {
-        const auto doc = TomlDocument::parse_string(
-            std::string_view(reinterpret_cast<const char*>(data), size), "llms.toml");
+        const auto doc =
+            TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size), "llms.toml");
         for (const mapping::LlmSpec& m : mapping::read_llm_catalog(doc.root())) {
             const mapping::Parallelism p{1, 1, 1, 8};
             const mapping::ServingPoint s{2, 16, 8, 2.0, 2.0, 2.0};
@@ -47,14 +47,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const InputError&) {
     }
     try {
-        const auto doc = TomlDocument::parse_string(
-            std::string_view(reinterpret_cast<const char*>(data), size), "ml-energy-h100.toml");
+        const auto doc = TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size),
+                                                    "ml-energy-h100.toml");
         (void)mapping::read_serving_measurements(doc.root());
     } catch (const InputError&) {
     }
     try {
-        const auto doc = TomlDocument::parse_string(
-            std::string_view(reinterpret_cast<const char*>(data), size), "systems-and-options.toml");
+        const auto doc = TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size),
+                                                    "systems-and-options.toml");
         (void)mapping::read_system_catalog(doc.root(), doc.root());
     } catch (const InputError&) {
     }

@@ -15,16 +15,16 @@ using namespace lightwatt::photonics;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const auto catalog = load_photonic_core_catalog(LIGHTWATT_FUZZ_DATA_DIR);
     try {
-        const auto doc = TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size),
-                                                    "fuzz.toml");
+        const auto doc =
+            TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");
         EmulationRequest req = read_emulation_request(doc.root(), catalog);
         // The working-set check on the request's own sizes, as the CLI makes it before allocating:
         // huge sizes and padded tiles must be refused, not attempted.
         check_emulation_size(req.m, req.k, req.n, req.core.emulator);
         // Few rows and columns keep each input fast; the inner size and the tiles stay as asked
-        // where the bound says the run fits in kFuzzEmulationBytes (and it is at most kFuzzMacs), so an emulator that allocates
-        // more than its bound admits (one padded tile per tile was the defect) exceeds
-        // libFuzzer's memory limit and is reported.
+        // where the bound says the run fits in kFuzzEmulationBytes (and it is at most kFuzzMacs), so an emulator that
+        // allocates more than its bound admits (one padded tile per tile was the defect) exceeds libFuzzer's memory
+        // limit and is reported.
         req.m = std::min<long long>(req.m, 8);
         req.n = std::min<long long>(req.n, 8);
         req.core.emulator.threads = 1;

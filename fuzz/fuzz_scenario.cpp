@@ -14,10 +14,13 @@ using namespace lightwatt::mapping;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const Catalogs catalogs = load_catalogs(LIGHTWATT_FUZZ_DATA_DIR);
-    static const Scenario base = load_scenario(std::string(LIGHTWATT_FUZZ_DATA_DIR) + "/scenarios/default.toml", catalogs);
-    static const EstimateInputs inputs = load_estimate_inputs(base, catalogs, LIGHTWATT_FUZZ_DATA_DIR, std::nullopt, false);
+    static const Scenario base =
+        load_scenario(std::string(LIGHTWATT_FUZZ_DATA_DIR) + "/scenarios/default.toml", catalogs);
+    static const EstimateInputs inputs =
+        load_estimate_inputs(base, catalogs, LIGHTWATT_FUZZ_DATA_DIR, std::nullopt, false);
     try {
-        const auto doc = TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");
+        const auto doc =
+            TomlDocument::parse_string(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");
         const Scenario s = read_scenario(doc.root(), catalogs);
         // The fuzzed scenario's own calibration paths are not opened; the loaded inputs stand in.
         EstimateInputs in = inputs;

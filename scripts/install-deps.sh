@@ -3,7 +3,7 @@
 # Python's own packages (nanobind, scikit-build-core, numpy, pytest...) go into build/venv from
 # PyPI (Makefile target `python`).
 set -euo pipefail
-packages=(cmake ninja-build g++ clang libclang-rt-14-dev libboost-dev libeigen3-dev libfftw3-dev
+packages=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libboost-dev libeigen3-dev libfftw3-dev
           doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
           python3 python3-dev python3-venv)
 missing=()

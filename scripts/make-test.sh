@@ -6,6 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 stages=(
   "set-up (Debian packages, venv)|venv"
+  "format check (clang-format 14)|check-format"
   "compile release (libraries, CLI, tests, Python module)|build"
   "install Python package|python"
   "ctest release|test-release"

@@ -17,8 +17,8 @@ using namespace interconnect;
 std::string percent(double fraction, int decimals) { return fixed(100.0 * fraction, decimals); }
 
 // The library calls the collective given with the logs by that name; here it is --collective.
-CalibrationRecord import_logs(const CalibrateNcclOptions& o, std::optional<Collective> given, const std::string& command,
-                              std::vector<NcclTestsRun>& runs) {
+CalibrationRecord import_logs(const CalibrateNcclOptions& o, std::optional<Collective> given,
+                              const std::string& command, std::vector<NcclTestsRun>& runs) {
     try {
         return calibration_from_nccl_tests(o.logs, given, bytes(o.max_fit_bytes), command, &runs);
     } catch (const InputError& e) {
@@ -35,7 +35,8 @@ void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& ou
     std::optional<Collective> given;
     if (o.collective) given = enum_parse_at<Collective>("--collective", *o.collective);
     if (!(o.max_fit_bytes >= 1.0) || !std::isfinite(o.max_fit_bytes))
-        throw InputError::at("--max-fit-bytes", format_number(o.max_fit_bytes), "must be positive", "a size in bytes >= 1");
+        throw InputError::at("--max-fit-bytes", format_number(o.max_fit_bytes), "must be positive",
+                             "a size in bytes >= 1");
     std::ostringstream command;
     command << "lightwatt calibrate nccl-tests";
     for (const auto& log : o.logs) command << ' ' << log;
@@ -49,8 +50,8 @@ void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& ou
         return;
     }
 
-    TextTable table({"log:line", "collective", "ranks", "nodes", "rows", "avg busbw", "reported", "peak busbw", "latency us",
-                     "busbw fit", "held-out err %"},
+    TextTable table({"log:line", "collective", "ranks", "nodes", "rows", "avg busbw", "reported", "peak busbw",
+                     "latency us", "busbw fit", "held-out err %"},
                     {false, false, true, true, true, true, true, true, true, true, true});
     std::ostringstream notes;
     for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -68,19 +69,23 @@ void calibrate_nccl_tests(const CalibrateNcclOptions& o, const OutputOptions& ou
         if (check.max_busbw_deviation > 0.01)
             notes << "note: " << run.file << ":" << run.first_line << ": busbw differs from algbw x "
                   << format_number(bus_bandwidth_factor(c.collective, c.ranks)) << " by up to "
-                  << percent(check.max_busbw_deviation, 1) << " %: the log's rank count may not be what the device list says\n";
+                  << percent(check.max_busbw_deviation, 1)
+                  << " %: the log's rank count may not be what the device list says\n";
         if (check.avg_busbw_deviation && *check.avg_busbw_deviation > 0.001)
-            notes << "note: " << run.file << ":" << run.first_line << ": the recomputed average busbw differs from the reported one by "
+            notes << "note: " << run.file << ":" << run.first_line
+                  << ": the recomputed average busbw differs from the reported one by "
                   << percent(*check.avg_busbw_deviation, 2) << " %\n";
     }
     std::ostringstream text;
-    text << "nccl-tests import: " << runs.size() << " run" << (runs.size() == 1 ? "" : "s") << " from " << o.logs.size() << " log"
-         << (o.logs.size() == 1 ? "" : "s") << "; GPUs: " << (record.machine.gpu_model.empty() ? "not printed" : record.machine.gpu_model)
-         << "\n\n"
+    text << "nccl-tests import: " << runs.size() << " run" << (runs.size() == 1 ? "" : "s") << " from " << o.logs.size()
+         << " log" << (o.logs.size() == 1 ? "" : "s")
+         << "; GPUs: " << (record.machine.gpu_model.empty() ? "not printed" : record.machine.gpu_model) << "\n\n"
          << table.render() << "\n"
          << "busbw in GB/s. Model per run: t = latency + bytes x busbw_factor / busbw, fitted on rows up to "
-         << format_number(o.max_fit_bytes) << " bytes;\nheld-out error: median |predicted - measured| / measured on the larger rows. "
-         << "The fitted latency absorbs the ramp to\nthe bandwidth plateau; for messages smaller than the log's, NCCL's tuning-model latency is in the JSON.\n"
+         << format_number(o.max_fit_bytes)
+         << " bytes;\nheld-out error: median |predicted - measured| / measured on the larger rows. "
+         << "The fitted latency absorbs the ramp to\nthe bandwidth plateau; for messages smaller than the log's, "
+            "NCCL's tuning-model latency is in the JSON.\n"
          << notes.str();
     out.outputs->stage_stdout(escape_text(text.str(), true));
 }

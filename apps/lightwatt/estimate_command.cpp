@@ -20,9 +20,11 @@ using namespace lightwatt::mapping;
 std::string workload_summary(const Scenario& s) {
     std::ostringstream out;
     if (s.mode == Mode::serving)
-        out << "batch " << s.point.batch << ", prompt " << s.point.prompt_tokens << " + output " << s.point.output_tokens << " tokens";
+        out << "batch " << s.point.batch << ", prompt " << s.point.prompt_tokens << " + output "
+            << s.point.output_tokens << " tokens";
     else
-        out << "training, " << fixed(s.training.tokens_per_step, 0) << " tokens per step in sequences of " << s.training.sequence_length;
+        out << "training, " << fixed(s.training.tokens_per_step, 0) << " tokens per step in sequences of "
+            << s.training.sequence_length;
     return out.str();
 }
 
@@ -37,8 +39,10 @@ std::string csv_of(const Scenario& s, const Estimate& e) {
         for (std::size_t i = 0; i < keys.size(); ++i) {
             const auto& v = row.at(keys[i]);
             out << (i ? "," : "");
-            if (v.is_string()) out << escape_text(v.get<std::string>());
-            else out << v.get<double>();
+            if (v.is_string())
+                out << escape_text(v.get<std::string>());
+            else
+                out << v.get<double>();
         }
         out << "\n";
     }
@@ -73,9 +77,12 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
     const double rows = static_cast<double>(e.options.size());
     const double height = top + rows * (bar + gap) + 90;
     std::ostringstream svg;
-    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"" << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
-    svg << "<text x=\"10\" y=\"20\" font-size=\"14\">" << (s.mode == Mode::serving ? "Energy per output token" : "Energy per trained token")
-        << " by part (J): " << svg_text(s.model) << ", " << svg_text(workload_summary(s)) << ", " << e.cycle.gpus << " GPUs</text>\n";
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"" << height
+        << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+    svg << "<text x=\"10\" y=\"20\" font-size=\"14\">"
+        << (s.mode == Mode::serving ? "Energy per output token" : "Energy per trained token")
+        << " by part (J): " << svg_text(s.model) << ", " << svg_text(workload_summary(s)) << ", " << e.cycle.gpus
+        << " GPUs</text>\n";
     for (std::size_t r = 0; r < e.options.size(); ++r) {
         const auto& o = e.options[r];
         const double y = top + static_cast<double>(r) * (bar + gap);
@@ -83,8 +90,8 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
         double x = left;
         for (const EnergyPart part : enum_values<EnergyPart>()) {
             const double w = in_joules(o.energy.per_token[part]) / largest * width;
-            svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << bar << "\" fill=\"" << colours[part]
-                << "\"><title>" << enum_name(part) << ": " << in_joules(o.energy.per_token[part])
+            svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << bar << "\" fill=\""
+                << colours[part] << "\"><title>" << enum_name(part) << ": " << in_joules(o.energy.per_token[part])
                 << " J</title></rect>\n";
             x += w;
         }
@@ -98,7 +105,8 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
         const std::size_t i = enum_index(part);
         const double x = 10 + static_cast<double>(i % 5) * 150;
         const double y = legend_y + static_cast<double>(i / 5) * 20;
-        svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"" << colours[part] << "\"/>";
+        svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"" << colours[part]
+            << "\"/>";
         svg << "<text x=\"" << x + 16 << "\" y=\"" << y + 11 << "\">" << enum_name(part) << "</text>\n";
     }
     svg << "</svg>\n";
@@ -108,7 +116,8 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
 std::string table_of(const Scenario& s, const Estimate& e) {
     std::ostringstream text;
     const CycleEstimate& c = e.cycle;
-    text << s.description << "\n" << s.model << ", " << workload_summary(s) << ", TP " << s.parallelism.tp << " x PP " << s.parallelism.pp;
+    text << s.description << "\n"
+         << s.model << ", " << workload_summary(s) << ", TP " << s.parallelism.tp << " x PP " << s.parallelism.pp;
     if (s.mode == Mode::training) text << " x DP " << s.parallelism.dp;
     text << " = " << c.gpus << " GPUs (" << s.gpu << ", " << s.system << ")\n"
          << "calibration: " << e.calibration_source << "\n";
@@ -118,45 +127,56 @@ std::string table_of(const Scenario& s, const Estimate& e) {
              << fixed(in_watts(c.phase(Phase::decode).gpu_power), 0) << " W in decode\n";
     } else {
         const StepTime& micro = c.phase(Phase::forward_backward);
-        text << "step " << fixed(in_seconds(c.cycle), 2) << " s: " << fixed(c.phases.front().repeats, 0) << " micro-batches of "
-             << fixed(in_milliseconds(micro.total), 0) << " ms (GPU power " << fixed(in_watts(micro.gpu_power), 0) << " W)";
+        text << "step " << fixed(in_seconds(c.cycle), 2) << " s: " << fixed(c.phases.front().repeats, 0)
+             << " micro-batches of " << fixed(in_milliseconds(micro.total), 0) << " ms (GPU power "
+             << fixed(in_watts(micro.gpu_power), 0) << " W)";
         for (const auto& ph : c.phases)
-            if (ph.phase != Phase::forward_backward) text << ", " << enum_name(ph.phase) << " " << fixed(in_milliseconds(ph.time.total), 0) << " ms";
+            if (ph.phase != Phase::forward_backward)
+                text << ", " << enum_name(ph.phase) << " " << fixed(in_milliseconds(ph.time.total), 0) << " ms";
         text << "; " << fixed(in_teraflops_per_second(e.model_flop_rate_per_gpu), 0) << " model TFLOP/s per GPU\n";
     }
     if (!c.gemm_from_calibration || !c.collectives_from_calibration)
         text << "note: " << (c.gemm_from_calibration ? "" : "GEMM times from the roofline (no calibration GEMM rows); ")
-             << (c.collectives_from_calibration ? "" : "some collectives from NCCL's model and the link bandwidth (no matching fit)") << "\n";
+             << (c.collectives_from_calibration
+                     ? ""
+                     : "some collectives from NCCL's model and the link bandwidth (no matching fit)")
+             << "\n";
     text << "\n";
-    TextTable t({"option", "J/token", "low-high", "saving %", "GPU-only J/token", "tokens/s", "all-in W/GPU", "GPUs in budget",
-                 "tokens/s in budget"},
+    TextTable t({"option", "J/token", "low-high", "saving %", "GPU-only J/token", "tokens/s", "all-in W/GPU",
+                 "GPUs in budget", "tokens/s in budget"},
                 {false, true, true, true, true, true, true, true, true});
     for (const auto& o : e.options)
-        t.add({o.energy.option, fixed(in_joules(o.energy.total()), 3), fixed(in_joules(o.low), 3) + "-" + fixed(in_joules(o.high), 3),
-               fixed(o.saving_vs_baseline_pct, 2), fixed(in_joules(o.gpu_only_per_token), 3),
-               fixed(o.energy.tokens_per_s, 0), fixed(in_watts(o.energy.power_per_gpu()), 0), fixed(o.gpus_in_budget, 0),
+        t.add({o.energy.option, fixed(in_joules(o.energy.total()), 3),
+               fixed(in_joules(o.low), 3) + "-" + fixed(in_joules(o.high), 3), fixed(o.saving_vs_baseline_pct, 2),
+               fixed(in_joules(o.gpu_only_per_token), 3), fixed(o.energy.tokens_per_s, 0),
+               fixed(in_watts(o.energy.power_per_gpu()), 0), fixed(o.gpus_in_budget, 0),
                fixed(o.tokens_per_s_in_budget, 0)});
     text << t.render();
     if (s.search_parallelism || s.search.max_inter_token_latency) {
         // Each option's replica: the searched or the scenario's parallelism, its latency and memory.
-        TextTable r({"option", "TP x PP", "GPUs", "ITL ms", "meets target", "memory GB/GPU"}, {false, true, true, true, true, true});
+        TextTable r({"option", "TP x PP", "GPUs", "ITL ms", "meets target", "memory GB/GPU"},
+                    {false, true, true, true, true, true});
         for (const auto& o : e.options)
             r.add({o.energy.option, std::to_string(o.parallelism.tp) + " x " + std::to_string(o.parallelism.pp),
-                   std::to_string(o.parallelism.tp * o.parallelism.pp), fixed(in_milliseconds(o.inter_token_latency), 1),
-                   o.meets_latency_target ? "yes" : "no", fixed(in_gigabytes(o.memory.total()), 1)});
+                   std::to_string(o.parallelism.tp * o.parallelism.pp),
+                   fixed(in_milliseconds(o.inter_token_latency), 1), o.meets_latency_target ? "yes" : "no",
+                   fixed(in_gigabytes(o.memory.total()), 1)});
         text << "\n" << (s.search_parallelism ? "Parallelism chosen per option" : "Replica per option");
         if (s.search.max_inter_token_latency)
-            text << " (target: inter-token latency <= " << fixed(in_milliseconds(*s.search.max_inter_token_latency), 1) << " ms)";
+            text << " (target: inter-token latency <= " << fixed(in_milliseconds(*s.search.max_inter_token_latency), 1)
+                 << " ms)";
         text << "\n" << r.render();
     }
     bool offloads = false;
     for (const auto& o : e.options) offloads = offloads || !o.offload_accuracy.empty();
     if (offloads) {
-        TextTable a({"option", "GEMM", "sample (outputs x k x rows)", "SNR dB", "ENOB", "rel. RMS error"}, {false, false, true, true, true, true});
+        TextTable a({"option", "GEMM", "sample (outputs x k x rows)", "SNR dB", "ENOB", "rel. RMS error"},
+                    {false, false, true, true, true, true});
         for (const auto& o : e.options)
             for (const auto& g : o.offload_accuracy)
                 a.add({o.energy.option, g.gemm,
-                       std::to_string(g.outputs_sampled) + " x " + std::to_string(g.reduction) + " x " + std::to_string(g.rows),
+                       std::to_string(g.outputs_sampled) + " x " + std::to_string(g.reduction) + " x " +
+                           std::to_string(g.rows),
                        fixed(g.snr_db, 1), fixed(g.enob, 2), fixed(100.0 * g.rel_rms_error, 2) + " %"});
         text << "\nOffloaded GEMMs on the photonic cores: accuracy of an emulated sample (uniform test matrices, seed "
              << photonics::kDefaultEmulationSeed << ")\n"
@@ -175,8 +195,11 @@ std::string table_of(const Scenario& s, const Estimate& e) {
         for (const auto& part : o.energy.per_token) row.push_back(fixed(in_joules(part), 3));
         parts.add(row);
     }
-    text << parts.render() << "\nlow-high: the range spanned by the modelled figure and, where the catalog has ranges, module power at the ends "
-                              "of its published range and photonic converters at the survey's best and upper bound.\nFixed power: GPUs a " << fixed(in_megawatts(s.power_budget), 0)
+    text << parts.render()
+         << "\nlow-high: the range spanned by the modelled figure and, where the catalog has ranges, module power at "
+            "the ends "
+            "of its published range and photonic converters at the survey's best and upper bound.\nFixed power: GPUs a "
+         << fixed(in_megawatts(s.power_budget), 0)
          << " MW facility feeds at each option's all-in power per GPU, and the tokens/s they make.\n";
     return text.str();
 }
@@ -184,19 +207,24 @@ std::string table_of(const Scenario& s, const Estimate& e) {
 }  // namespace
 
 void estimate(const std::filesystem::path& data_dir, const EstimateOptions& o, const OutputOptions& out) {
-    if (out.json && o.csv) throw InputError::at("--json, --csv", "both", "two output formats at once", "one of --json or --csv");
+    if (out.json && o.csv)
+        throw InputError::at("--json, --csv", "both", "two output formats at once", "one of --json or --csv");
     const Catalogs catalogs = load_catalogs(data_dir);
-    const std::filesystem::path file = o.file ? std::filesystem::path(*o.file) : data_dir / "scenarios" / "default.toml";
+    const std::filesystem::path file =
+        o.file ? std::filesystem::path(*o.file) : data_dir / "scenarios" / "default.toml";
     const Scenario s = load_scenario(file, catalogs);
-    const EstimateInputs inputs =
-        load_estimate_inputs(s, catalogs, data_dir, o.calibration ? std::optional<std::filesystem::path>(*o.calibration) : std::nullopt);
+    const EstimateInputs inputs = load_estimate_inputs(
+        s, catalogs, data_dir, o.calibration ? std::optional<std::filesystem::path>(*o.calibration) : std::nullopt);
     const Estimate e = estimate(s, inputs);
     const nlohmann::json j = estimate_json(s, e);
     check_finite_result(j, file.string());
     if (o.plot) out.outputs->stage(*o.plot, svg_of(s, e), "--plot");
-    if (out.json) emit(out, render_json(j));
-    else if (o.csv) emit(out, csv_of(s, e));
-    else emit(out, table_of(s, e));
+    if (out.json)
+        emit(out, render_json(j));
+    else if (o.csv)
+        emit(out, csv_of(s, e));
+    else
+        emit(out, table_of(s, e));
 }
 
 }  // namespace lightwatt::cli

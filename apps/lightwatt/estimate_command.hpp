@@ -14,7 +14,7 @@ struct EstimateOptions {
     std::optional<std::string> file;         // default: data/scenarios/default.toml
     std::optional<std::string> calibration;  // overrides the scenario's profile
     bool csv = false;
-    std::optional<std::string> plot;         // SVG of the breakdown per option
+    std::optional<std::string> plot;  // SVG of the breakdown per option
 };
 
 void estimate(const std::filesystem::path& data_dir, const EstimateOptions& options, const OutputOptions& out);

@@ -50,7 +50,8 @@ std::string stacked_bars(const std::vector<LinkReport>& reports) {
                fixed(in_picojoules_per_bit(r.energy_per_bit), 2) + "\n";
     }
     out += "legend:";
-    for (const Component c : enum_values<Component>()) out += std::string(" ") + kComponentGlyph[c] + "=" + std::string(enum_name(c));
+    for (const Component c : enum_values<Component>())
+        out += std::string(" ") + kComponentGlyph[c] + "=" + std::string(enum_name(c));
     return out + "\n";
 }
 
@@ -94,7 +95,8 @@ std::string show_text(const LinkReport& r, const LinkCatalog& catalog) {
         }
         out += "  laser                 " + std::to_string(o.lasers_per_end) + " per end, " +
                fixed(in_milliwatts(o.laser_output), 1) + " mW each (rating " +
-               fixed(in_milliwatts(o.laser_max_output), 0) + " mW" + (o.laser_within_rating ? ")" : ", EXCEEDED)") + "\n";
+               fixed(in_milliwatts(o.laser_max_output), 0) + " mW" + (o.laser_within_rating ? ")" : ", EXCEEDED)") +
+               "\n";
     }
     if (a.published_module_power_w) {
         const auto& p = *a.published_module_power_w;
@@ -161,10 +163,11 @@ void link_compare(const std::filesystem::path& data_dir, const std::vector<std::
                fixed(in_watts(r.static_power), 2), fixed(in_picojoules_per_bit(r.energy_per_bit), 2), margin_cell(r),
                published_cell(r)});
     }
-    emit(out, t.render() + stacked_bars(reports) +
-                  "\nmodule W: one end; static W: both ends with no traffic; pJ/bit: both ends' power over both "
-                  "directions' payload.\npublished W: the catalog's published range; 'ok' = model within it widened by " +
-                  fixed(kPublishedRangeTolerance * 100.0, 0) + " %.\n");
+    emit(out,
+         t.render() + stacked_bars(reports) +
+             "\nmodule W: one end; static W: both ends with no traffic; pJ/bit: both ends' power over both "
+             "directions' payload.\npublished W: the catalog's published range; 'ok' = model within it widened by " +
+             fixed(kPublishedRangeTolerance * 100.0, 0) + " %.\n");
 }
 
 void link_budget(const std::filesystem::path& data_dir, const std::filesystem::path& file, const OutputOptions& out) {
@@ -192,10 +195,11 @@ void link_budget(const std::filesystem::path& data_dir, const std::filesystem::p
     text += "  transmit OMA needed     " + fixed(study.required_tx_oma.value(), 2) + " dBm\n";
     text += "  largest channel loss    " + fixed(study.max_channel_loss.value(), 2) + " dB\n";
     if (study.max_reach) text += "  longest reach           " + fixed(in_meters(*study.max_reach), 0) + " m\n";
-    if (study.reach_limited_by_fixed_losses) text += "  longest reach           none: fixed losses alone exceed the allowed loss\n";
+    if (study.reach_limited_by_fixed_losses)
+        text += "  longest reach           none: fixed losses alone exceed the allowed loss\n";
     if (study.required_laser_output)
-        text += "  laser output needed     " + fixed(in_milliwatts(*study.required_laser_output), 2) + " mW per laser (" +
-                fixed(in_watts(*study.required_laser_electrical), 3) + " W electrical)\n";
+        text += "  laser output needed     " + fixed(in_milliwatts(*study.required_laser_output), 2) +
+                " mW per laser (" + fixed(in_watts(*study.required_laser_electrical), 3) + " W electrical)\n";
     emit(out, text);
 }
 

@@ -54,11 +54,13 @@ std::filesystem::path data_dir_flag(const std::optional<std::string>& option) {
 int main(int argc, char** argv) {
     using namespace lightwatt;
     hold_closed_standard_streams();
-    CLI::App app{"lightwatt: optical interconnect and photonic compute energy, from device physics to joules per token"};
+    CLI::App app{
+        "lightwatt: optical interconnect and photonic compute energy, from device physics to joules per token"};
     app.set_version_flag("--version", std::string("lightwatt ") + LIGHTWATT_VERSION);
     app.require_subcommand(1);
     std::optional<std::string> data_dir_option;
-    app.add_option("--data-dir", data_dir_option, "folder of catalogs (default: $LIGHTWATT_DATA, then the installed data)");
+    app.add_option("--data-dir", data_dir_option,
+                   "folder of catalogs (default: $LIGHTWATT_DATA, then the installed data)");
 
     cli::OutputOptions out;
     RunOutputs outputs;
@@ -74,7 +76,8 @@ int main(int argc, char** argv) {
     auto* budget = link->add_subcommand("budget", "power budget and inverse answers from a budget file");
     budget->add_option("FILE", budget_file, "budget file (TOML, see docs/budget-file.md)")->required();
     cli::EmulateOptions em;
-    auto* emulate = app.add_subcommand("emulate", "multiply matrices through a photonic core: accuracy and energy per MAC");
+    auto* emulate =
+        app.add_subcommand("emulate", "multiply matrices through a photonic core: accuracy and energy per MAC");
     emulate->add_option("FILE", em.file, "emulation file (TOML, see docs/emulator-file.md)");
     emulate->add_option("--arch", em.arch, "architecture: " + join_alternatives(photonics::architecture_names()));
     emulate->add_option("--m", em.m, "rows of the weight matrix");
@@ -89,18 +92,24 @@ int main(int argc, char** argv) {
     emulate->add_option("--seed", em.seed, "random seed, 0 to 2^63-1 (default 20261125, printed)");
     cli::CalibrateNcclOptions cal;
     auto* calibrate = app.add_subcommand("calibrate", "calibration records from measurements")->require_subcommand(1);
-    auto* nccl = calibrate->add_subcommand("nccl-tests", "import nccl-tests logs and fit a latency-bandwidth model per collective");
+    auto* nccl = calibrate->add_subcommand("nccl-tests",
+                                           "import nccl-tests logs and fit a latency-bandwidth model per collective");
     nccl->add_option("LOG", cal.logs, "nccl-tests standard output, one or more files")->required();
-    nccl->add_option("--collective", cal.collective, "the collective of logs that do not name it (older nccl-tests layouts)");
-    nccl->add_option("--max-fit-bytes", cal.max_fit_bytes, "rows up to this size are fitted, larger ones predicted (default 1 GiB)");
+    nccl->add_option("--collective", cal.collective,
+                     "the collective of logs that do not name it (older nccl-tests layouts)");
+    nccl->add_option("--max-fit-bytes", cal.max_fit_bytes,
+                     "rows up to this size are fitted, larger ones predicted (default 1 GiB)");
     cli::EstimateOptions est;
     auto* estimate = app.add_subcommand("estimate", "energy per token of each optical option for a serving scenario");
-    estimate->add_option("SCENARIO", est.file, "scenario file (TOML, docs/scenario-file.md; default data/scenarios/default.toml)");
-    estimate->add_option("--calibration", est.calibration, "calibration record (JSON) instead of the scenario's profile");
+    estimate->add_option("SCENARIO", est.file,
+                         "scenario file (TOML, docs/scenario-file.md; default data/scenarios/default.toml)");
+    estimate->add_option("--calibration", est.calibration,
+                         "calibration record (JSON) instead of the scenario's profile");
     estimate->add_flag("--csv", est.csv, "print CSV, one row per option");
     estimate->add_option("--plot", est.plot, "write a stacked-bar chart of the breakdown per option (SVG)");
     // Everything after `measure` goes to lightwatt-measure unchanged.
-    auto* measure = app.add_subcommand("measure", "GEMMs, copies and NCCL collectives on this machine's GPUs (runs lightwatt-measure)");
+    auto* measure = app.add_subcommand(
+        "measure", "GEMMs, copies and NCCL collectives on this machine's GPUs (runs lightwatt-measure)");
     measure->prefix_command();
     for (auto* cmd : {list, show, compare, budget, emulate, nccl, estimate}) add_output_options(cmd, out);
 

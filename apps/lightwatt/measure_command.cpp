@@ -18,7 +18,7 @@ std::filesystem::path find_measure() {
     const fs::path self = fs::read_symlink("/proc/self/exe", ec);
     std::vector<fs::path> candidates;
     if (!ec) {
-        candidates.push_back(self.parent_path() / "lightwatt-measure");                 // installed side by side
+        candidates.push_back(self.parent_path() / "lightwatt-measure");                        // installed side by side
         candidates.push_back(self.parent_path().parent_path() / "gpu" / "lightwatt-measure");  // build tree
     }
     if (const char* path = std::getenv("PATH")) {
@@ -38,7 +38,8 @@ void run_measure(const std::vector<std::string>& arguments) {
     if (program.empty())
         throw ResourceMissing(
             "lightwatt-measure is not built. It builds wherever the CUDA toolkit (nvcc, cuBLAS) and NCCL are present: "
-            "re-run `make` on such a machine, or `cmake -S gpu -B build-gpu && cmake --build build-gpu` (docs/calibration.md)");
+            "re-run `make` on such a machine, or `cmake -S gpu -B build-gpu && cmake --build build-gpu` "
+            "(docs/calibration.md)");
     std::vector<std::string> args{program.string()};
     args.insert(args.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;

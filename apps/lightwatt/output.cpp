@@ -11,8 +11,10 @@ namespace lightwatt::cli {
 
 void emit(const OutputOptions& o, const std::string& text) {
     const std::string safe = o.json ? text : escape_text(text, true);
-    if (o.output_file.empty()) o.outputs->stage_stdout(safe);
-    else o.outputs->stage(o.output_file, safe, "-o");
+    if (o.output_file.empty())
+        o.outputs->stage_stdout(safe);
+    else
+        o.outputs->stage(o.output_file, safe, "-o");
 }
 
 namespace {

@@ -14,7 +14,7 @@ namespace lightwatt::cli {
 
 struct OutputOptions {
     bool json = false;
-    std::string output_file;  // empty: stdout
+    std::string output_file;        // empty: stdout
     RunOutputs* outputs = nullptr;  // where the run's outputs wait for main's commit
 };
 

@@ -21,7 +21,8 @@ std::string os_error() { return std::strerror(errno); }
 
 fs::path with_folder(const fs::path& path) { return path.has_parent_path() ? path : fs::path(".") / path; }
 
-InputError path_error(const fs::path& path, const std::string& option, const std::string& problem, const std::string& allowed) {
+InputError path_error(const fs::path& path, const std::string& option, const std::string& problem,
+                      const std::string& allowed) {
     return InputError::at(option, path.string(), problem, allowed);
 }
 

@@ -29,8 +29,7 @@ std::filesystem::path executable_dir() {
 std::filesystem::path find_data_dir(const std::optional<std::filesystem::path>& explicit_dir) {
     if (explicit_dir) {
         if (!holds_catalogs(*explicit_dir))
-            throw InputError::at("data_dir", explicit_dir->string(),
-                                 "no links.toml catalog in that folder",
+            throw InputError::at("data_dir", explicit_dir->string(), "no links.toml catalog in that folder",
                                  "a folder holding lightwatt's data/ catalogs");
         return *explicit_dir;
     }

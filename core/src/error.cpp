@@ -76,7 +76,8 @@ InputError at_reference(const InputError& e, const InputLocation& at, const std:
     const InputErrorDetails& d = e.details();
     if (at.file.empty() || d.line > 0) return e;
     // The whole referenced file is at fault: the error moves to the key that names it.
-    return relocate(InputError::at("", "\"" + written + "\"", d.file + ": " + d.problem, d.allowed), at.file, at.line, at.key);
+    return relocate(InputError::at("", "\"" + written + "\"", d.file + ": " + d.problem, d.allowed), at.file, at.line,
+                    at.key);
 }
 
 }  // namespace lightwatt

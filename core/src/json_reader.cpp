@@ -29,12 +29,14 @@ json parse_json_document(std::string_view text, const std::string& file, const s
     } catch (const json::parse_error& e) {
         // Byte offset -> line.
         const std::size_t offset = std::min<std::size_t>(e.byte, text.size());
-        const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+        const int line =
+            1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
         throw InputError({file, line, "", "", "not valid JSON", expected});
     } catch (const json::exception&) {
         // A number beyond double range (the fuzzer's "1e65723612619"), or another value the
         // parser refuses after reading it.
-        throw InputError({file, 0, "", "", "a number out of range or an unreadable value", "finite numbers within double range"});
+        throw InputError(
+            {file, 0, "", "", "a number out of range or an unreadable value", "finite numbers within double range"});
     }
 }
 
@@ -75,7 +77,9 @@ std::string JsonReader::text(std::string_view key, bool required) const {
     return v->get<std::string>();
 }
 
-double JsonReader::number(std::string_view key, double low, double high) const { return number_at(need(key), key, low, high); }
+double JsonReader::number(std::string_view key, double low, double high) const {
+    return number_at(need(key), key, low, high);
+}
 
 std::optional<double> JsonReader::optional_number(std::string_view key, double low, double high) const {
     const json* v = find(key);
@@ -88,7 +92,8 @@ long long JsonReader::integer(std::string_view key, long long low, long long hig
     if (!v.is_number_integer()) throw error(key, preview(v), "not a whole number", "an integer");
     const long long x = v.get<long long>();
     if (x < low || x > high)
-        throw error(key, preview(v), "out of range", "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
+        throw error(key, preview(v), "out of range",
+                    "an integer in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
     return x;
 }
 
@@ -107,7 +112,9 @@ const json& JsonReader::array(std::string_view key) const {
     return *v;
 }
 
-JsonReader JsonReader::child(std::string_view key) const { return JsonReader(need(key), file_, join(key), schema_doc_); }
+JsonReader JsonReader::child(std::string_view key) const {
+    return JsonReader(need(key), file_, join(key), schema_doc_);
+}
 
 JsonReader JsonReader::element(std::string_view key, std::size_t i) const {
     return JsonReader(array(key)[i], file_, join(key) + "[" + std::to_string(i) + "]", schema_doc_);
@@ -117,10 +124,13 @@ double JsonReader::number_at(const json& v, std::string_view key, double low, do
     if (!v.is_number()) throw error(key, preview(v), "not a number", "a number");
     const double x = v.get<double>();
     if (!std::isfinite(x) || x < low || x > high)
-        throw error(key, preview(v), "out of range", "a number in [" + format_number(low) + ", " + format_number(high) + "]");
+        throw error(key, preview(v), "out of range",
+                    "a number in [" + format_number(low) + ", " + format_number(high) + "]");
     return x;
 }
 
-std::string JsonReader::join(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+std::string JsonReader::join(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+}
 
 }  // namespace lightwatt

@@ -43,8 +43,8 @@ std::string Range::describe() const {
     if (has_min && !has_max)
         return std::string("a finite number ") + (min_inclusive ? ">= " : "> ") + format_number(min);
     if (!has_min) return std::string("a number ") + (max_inclusive ? "<= " : "< ") + format_number(max);
-    return std::string("a number in ") + (min_inclusive ? "[" : "(") + format_number(min) + ", " +
-           format_number(max) + (max_inclusive ? "]" : ")");
+    return std::string("a number in ") + (min_inclusive ? "[" : "(") + format_number(min) + ", " + format_number(max) +
+           (max_inclusive ? "]" : ")");
 }
 
 std::string render_toml_value(const toml::node& node) {
@@ -67,8 +67,7 @@ std::string render_toml_value(const toml::node& node) {
     return out.str();
 }
 
-TableReader::TableReader(const toml::table& table, std::shared_ptr<const std::string> file,
-                         std::string path)
+TableReader::TableReader(const toml::table& table, std::shared_ptr<const std::string> file, std::string path)
     : table_(&table), file_(std::move(file)), path_(std::move(path)) {}
 
 std::string TableReader::key_path(std::string_view key) const {
@@ -77,9 +76,7 @@ std::string TableReader::key_path(std::string_view key) const {
     return path_ + "." + std::string(key);
 }
 
-int TableReader::line_of(const toml::node& node) const {
-    return static_cast<int>(node.source().begin.line);
-}
+int TableReader::line_of(const toml::node& node) const { return static_cast<int>(node.source().begin.line); }
 
 int TableReader::line() const { return line_of(*table_); }
 
@@ -95,8 +92,7 @@ std::string TableReader::value_text(std::string_view key) const {
     return node == nullptr ? std::string() : render_toml_value(*node);
 }
 
-InputError TableReader::error(std::string_view key, std::string value, std::string problem,
-                              std::string allowed) const {
+InputError TableReader::error(std::string_view key, std::string value, std::string problem, std::string allowed) const {
     return place(InputError::at(std::string(key), std::move(value), std::move(problem), std::move(allowed)), key);
 }
 
@@ -105,10 +101,10 @@ InputError TableReader::place(const InputError& e, std::string_view key) const {
 }
 
 InputError TableReader::unknown_name(std::string_view key, const std::string& name,
-                                     const std::vector<std::string>& known,
-                                     std::string_view section) const {
-    return place(InputError::unknown(std::string(key), name, known, "no entry of that name in [" + std::string(section) + "]"),
-                 key);
+                                     const std::vector<std::string>& known, std::string_view section) const {
+    return place(
+        InputError::unknown(std::string(key), name, known, "no entry of that name in [" + std::string(section) + "]"),
+        key);
 }
 
 const toml::node* TableReader::lookup(std::string_view key) {
@@ -140,10 +136,8 @@ std::optional<double> as_number(const toml::node& node) {
 double TableReader::number(std::string_view key, const Range& allowed) {
     const toml::node& node = require(key, allowed.describe());
     const auto v = as_number(node);
-    if (!v) throw error(key, render_toml_value(node), "expected a number, got " + type_name(node),
-                        allowed.describe());
-    if (!allowed.contains(*v))
-        throw error(key, render_toml_value(node), "value out of range", allowed.describe());
+    if (!v) throw error(key, render_toml_value(node), "expected a number, got " + type_name(node), allowed.describe());
+    if (!allowed.contains(*v)) throw error(key, render_toml_value(node), "value out of range", allowed.describe());
     return *v;
 }
 
@@ -156,15 +150,12 @@ long long TableReader::integer(std::string_view key, long long min, long long ma
     const std::string allowed = "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
     const toml::node& node = require(key, allowed);
     const auto* i = node.as_integer();
-    if (i == nullptr)
-        throw error(key, render_toml_value(node), "expected an integer, got " + type_name(node), allowed);
-    if (i->get() < min || i->get() > max)
-        throw error(key, render_toml_value(node), "value out of range", allowed);
+    if (i == nullptr) throw error(key, render_toml_value(node), "expected an integer, got " + type_name(node), allowed);
+    if (i->get() < min || i->get() > max) throw error(key, render_toml_value(node), "value out of range", allowed);
     return i->get();
 }
 
-std::optional<long long> TableReader::optional_integer(std::string_view key, long long min,
-                                                       long long max) {
+std::optional<long long> TableReader::optional_integer(std::string_view key, long long min, long long max) {
     if (lookup(key) == nullptr) return std::nullopt;
     return integer(key, min, max);
 }
@@ -205,8 +196,7 @@ bool TableReader::boolean(std::string_view key) {
     const toml::node& node = require(key, "true or false");
     const auto* b = node.as_boolean();
     if (b == nullptr)
-        throw error(key, render_toml_value(node), "expected a boolean, got " + type_name(node),
-                    "true or false");
+        throw error(key, render_toml_value(node), "expected a boolean, got " + type_name(node), "true or false");
     return b->get();
 }
 
@@ -227,8 +217,7 @@ std::string TableReader::choice(std::string_view key, const std::vector<std::str
     return value;
 }
 
-std::optional<std::string> TableReader::optional_choice(std::string_view key,
-                                                        const std::vector<std::string>& allowed) {
+std::optional<std::string> TableReader::optional_choice(std::string_view key, const std::vector<std::string>& allowed) {
     if (lookup(key) == nullptr) return std::nullopt;
     return choice(key, allowed);
 }
@@ -236,8 +225,7 @@ std::optional<std::string> TableReader::optional_choice(std::string_view key,
 TableReader TableReader::table(std::string_view key) {
     const toml::node& node = require(key, "a table");
     const auto* t = node.as_table();
-    if (t == nullptr)
-        throw error(key, render_toml_value(node), "expected a table, got " + type_name(node), "a table");
+    if (t == nullptr) throw error(key, render_toml_value(node), "expected a table, got " + type_name(node), "a table");
     return TableReader(*t, file_, key_path(key));
 }
 
@@ -250,7 +238,8 @@ std::string_view TableReader::spelling(std::string_view key, std::string_view de
     const toml::node* old_node = table_->get(deprecated);
     if (old_node == nullptr) return key;
     if (table_->get(key) != nullptr)
-        throw error(deprecated, render_toml_value(*old_node), "written as well as its new spelling \"" + std::string(key) + "\"",
+        throw error(deprecated, render_toml_value(*old_node),
+                    "written as well as its new spelling \"" + std::string(key) + "\"",
                     "one of the two, preferably \"" + std::string(key) + "\"");
     warn(format_input_error({*file_, line_of(*old_node), key_path(deprecated), "",
                              "deprecated spelling, still read; write \"" + std::string(key) + "\"", ""}));
@@ -263,8 +252,7 @@ std::vector<std::string> TableReader::keys() {
         ordered.emplace_back(line_of(node), std::string(k.str()));
     }
     // toml++ keeps keys sorted; file order is what users expect in listings.
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::string> out;
     for (auto& [line, k] : ordered) {
         (void)line;
@@ -296,8 +284,7 @@ TomlDocument TomlDocument::parse_string(std::string_view text, std::string sourc
         return TomlDocument(toml::parse(text, source_name), source_name);
     } catch (const toml::parse_error& e) {
         throw InputError({source_name, static_cast<int>(e.source().begin.line), "", "",
-                          "not valid TOML: " + std::string(e.description()),
-                          "a TOML document (https://toml.io)"});
+                          "not valid TOML: " + std::string(e.description()), "a TOML document (https://toml.io)"});
     }
 }
 

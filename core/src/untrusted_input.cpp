@@ -89,8 +89,10 @@ private:
         const bool fresh = fresh_line_;
         fresh_line_ = false;
         if (toml_) return toml_char(ch, fresh);
-        if (ch == '[' || ch == '{') push(ch);
-        else if (ch == ']' || ch == '}') pop();
+        if (ch == '[' || ch == '{')
+            push(ch);
+        else if (ch == ']' || ch == '}')
+            pop();
     }
 
     void toml_char(char ch, bool fresh) {
@@ -117,8 +119,10 @@ private:
                 }
                 return;
             case '.':
-                if (in_header_) ++header_dots_;
-                else if (at_key_) ++key_dots_;
+                if (in_header_)
+                    ++header_dots_;
+                else if (at_key_)
+                    ++key_dots_;
                 return check();
             default: return;
         }
@@ -161,7 +165,8 @@ private:
     void check() const {
         const std::size_t depth = stack_.size() + static_cast<std::size_t>(header_dots_ + key_dots_ + saved_total_);
         if (depth <= static_cast<std::size_t>(kMaxNesting)) return;
-        const char* what = toml_ ? " levels (tables, dotted keys, arrays and inline tables together)" : " levels of arrays and objects";
+        const char* what = toml_ ? " levels (tables, dotted keys, arrays and inline tables together)"
+                                 : " levels of arrays and objects";
         throw InputError({file_, line_, "", "", "nesting deeper than " + std::to_string(kMaxNesting) + what,
                           "at most " + std::to_string(kMaxNesting) + " levels of nesting"});
     }

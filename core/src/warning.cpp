@@ -7,9 +7,7 @@
 namespace lightwatt {
 namespace {
 
-void print_to_stderr(const std::string& message) {
-    std::fprintf(stderr, "lightwatt: warning: %s\n", message.c_str());
-}
+void print_to_stderr(const std::string& message) { std::fprintf(stderr, "lightwatt: warning: %s\n", message.c_str()); }
 
 std::mutex& handler_mutex() {
     static std::mutex m;

@@ -18,12 +18,13 @@ namespace lightwatt::gpu {
 
 inline void cuda_check(cudaError_t e, const char* what, const char* file, int line) {
     if (e != cudaSuccess)
-        throw std::runtime_error(std::string(file) + ":" + std::to_string(line) + ": " + what + ": " + cudaGetErrorString(e));
+        throw std::runtime_error(std::string(file) + ":" + std::to_string(line) + ": " + what + ": " +
+                                 cudaGetErrorString(e));
 }
 #define LW_CUDA(call) ::lightwatt::gpu::cuda_check((call), #call, __FILE__, __LINE__)
 
 struct Window {
-    double seconds = 0.0;          // the whole window
+    double seconds = 0.0;  // the whole window
     long long iterations = 0;
     std::optional<double> energy_j;  // all devices of the window together
     [[nodiscard]] double per_iteration_s() const { return seconds / static_cast<double>(iterations); }
@@ -50,7 +51,8 @@ inline void synchronise(const std::vector<int>& devices) {
 // Runs `launch` (one iteration, enqueued on the devices' streams) `warmup` times, then in a window
 // of at least min_seconds: iterations are doubled until the window is long enough.
 template <class Launch>
-Window timed_window(Launch&& launch, const std::vector<int>& devices, const Nvml* nvml, double min_seconds, int warmup = 5) {
+Window timed_window(Launch&& launch, const std::vector<int>& devices, const Nvml* nvml, double min_seconds,
+                    int warmup = 5) {
     using clock = std::chrono::steady_clock;
     for (int i = 0; i < warmup; ++i) launch();
     synchronise(devices);

@@ -14,7 +14,8 @@ namespace lightwatt::gpu {
 namespace {
 
 void lt_check(cublasStatus_t s, const char* what) {
-    if (s != CUBLAS_STATUS_SUCCESS) throw std::runtime_error(std::string(what) + ": cuBLASLt status " + std::to_string(static_cast<int>(s)));
+    if (s != CUBLAS_STATUS_SUCCESS)
+        throw std::runtime_error(std::string(what) + ": cuBLASLt status " + std::to_string(static_cast<int>(s)));
 }
 
 template <class T>
@@ -42,9 +43,12 @@ void fill_operand(void* out, std::size_t count, const std::string& dtype, unsign
     float* staging = nullptr;
     LW_CUDA(cudaMalloc(&staging, count * sizeof(float)));
     fill_normal_f32(staging, count, seed, nullptr);
-    if (dtype == "bf16") convert_kernel<<<1024, 256>>>(staging, static_cast<__nv_bfloat16*>(out), count);
-    else if (dtype == "fp16") convert_kernel<<<1024, 256>>>(staging, static_cast<__half*>(out), count);
-    else convert_kernel<<<1024, 256>>>(staging, static_cast<__nv_fp8_e4m3*>(out), count);
+    if (dtype == "bf16")
+        convert_kernel<<<1024, 256>>>(staging, static_cast<__nv_bfloat16*>(out), count);
+    else if (dtype == "fp16")
+        convert_kernel<<<1024, 256>>>(staging, static_cast<__half*>(out), count);
+    else
+        convert_kernel<<<1024, 256>>>(staging, static_cast<__nv_fp8_e4m3*>(out), count);
     LW_CUDA(cudaGetLastError());
     LW_CUDA(cudaDeviceSynchronize());
     LW_CUDA(cudaFree(staging));
@@ -74,12 +78,14 @@ std::vector<GemmMeasurement> measure_gemm(const MeasureOptions& o) {
     for (const auto& dtype : o.dtypes) {
         const DtypeInfo info = dtype_info(dtype);
         if (cc < info.min_compute_capability) {
-            std::fprintf(stderr, "lightwatt-measure: %s GEMMs skipped: compute capability %d.%d < %d.%d\n", dtype.c_str(),
-                         prop.major, prop.minor, info.min_compute_capability / 10, info.min_compute_capability % 10);
+            std::fprintf(stderr, "lightwatt-measure: %s GEMMs skipped: compute capability %d.%d < %d.%d\n",
+                         dtype.c_str(), prop.major, prop.minor, info.min_compute_capability / 10,
+                         info.min_compute_capability % 10);
             continue;
         }
         for (const Shape& s : o.shapes) {
-            const auto m = static_cast<std::size_t>(s.m), n = static_cast<std::size_t>(s.n), k = static_cast<std::size_t>(s.k);
+            const auto m = static_cast<std::size_t>(s.m), n = static_cast<std::size_t>(s.n),
+                       k = static_cast<std::size_t>(s.k);
             DeviceBuffer a(m * k * info.ab_bytes), b(k * n * info.ab_bytes), d(m * n * info.cd_bytes);
             fill_operand(a.p, m * k, dtype, 1);
             fill_operand(b.p, k * n, dtype, 2);
@@ -99,7 +105,8 @@ std::vector<GemmMeasurement> measure_gemm(const MeasureOptions& o) {
                      "workspace");
             cublasLtMatmulHeuristicResult_t heuristic{};
             int found = 0;
-            const cublasStatus_t hs = cublasLtMatmulAlgoGetHeuristic(lt, op, la, lb, lc, lc, pref, 1, &heuristic, &found);
+            const cublasStatus_t hs =
+                cublasLtMatmulAlgoGetHeuristic(lt, op, la, lb, lc, lc, pref, 1, &heuristic, &found);
             if (hs == CUBLAS_STATUS_SUCCESS && found > 0) {
                 const float alpha = 1.0f, beta = 0.0f;
                 auto launch = [&] {
@@ -114,18 +121,21 @@ std::vector<GemmMeasurement> measure_gemm(const MeasureOptions& o) {
                 g.k = s.k;
                 g.dtype = dtype;
                 g.time_s = w.per_iteration_s();
-                g.tflop_per_s = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) / g.time_s * 1e-12;
+                g.tflop_per_s =
+                    2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) / g.time_s * 1e-12;
                 if (w.energy_j) {
                     g.energy_j = *w.energy_j / static_cast<double>(w.iterations);
                     g.mean_power_w = *w.energy_j / w.seconds;
-                    if (o.idle_power_w) g.energy_above_idle_j = (*w.energy_j - *o.idle_power_w * w.seconds) / static_cast<double>(w.iterations);
+                    if (o.idle_power_w)
+                        g.energy_above_idle_j =
+                            (*w.energy_j - *o.idle_power_w * w.seconds) / static_cast<double>(w.iterations);
                 }
-                g.source = "cuBLASLt TN, heuristic #0, 32 MiB workspace, " + std::to_string(w.iterations) + " iterations in " +
-                           std::to_string(w.seconds) + " s";
+                g.source = "cuBLASLt TN, heuristic #0, 32 MiB workspace, " + std::to_string(w.iterations) +
+                           " iterations in " + std::to_string(w.seconds) + " s";
                 out.push_back(g);
             } else {
-                std::fprintf(stderr, "lightwatt-measure: no cuBLASLt algorithm for %s %lldx%lldx%lld; skipped\n", dtype.c_str(), s.m,
-                             s.n, s.k);
+                std::fprintf(stderr, "lightwatt-measure: no cuBLASLt algorithm for %s %lldx%lldx%lld; skipped\n",
+                             dtype.c_str(), s.m, s.n, s.k);
             }
             cublasLtMatmulPreferenceDestroy(pref);
             cublasLtMatrixLayoutDestroy(la);

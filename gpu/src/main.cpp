@@ -89,7 +89,8 @@ Args parse(int argc, char** argv) {
     a.verb = args[0];
     if (a.verb != "gemm" && a.verb != "memory" && a.verb != "nccl" && a.verb != "all")
         throw UsageError("unknown measurement '" + a.verb + "': allowed gemm, memory, nccl, all");
-    std::string shapes = "4096x4096x4096,8192x8192x8192,2048x2048x2048,1024x4096x4096,16x8192x8192,64x8192x8192,128x8192x28672";
+    std::string shapes =
+        "4096x4096x4096,8192x8192x8192,2048x2048x2048,1024x4096x4096,16x8192x8192,64x8192x8192,128x8192x28672";
     std::string dtypes = "bf16,fp16,fp8";
     a.options.window_s = 1.0;
     for (std::size_t i = 1; i < args.size(); ++i) {
@@ -98,15 +99,24 @@ Args parse(int argc, char** argv) {
             if (i + 1 >= args.size()) throw UsageError(f + " needs a value");
             return args[++i];
         };
-        if (f == "--shapes") shapes = value();
-        else if (f == "--dtypes") dtypes = value();
-        else if (f == "--min-bytes") a.min_bytes = positive_number(f, value());
-        else if (f == "--max-bytes") a.max_bytes = positive_number(f, value());
-        else if (f == "--window-s") a.options.window_s = positive_number(f, value());
-        else if (f == "--no-energy") a.energy = false;
-        else if (f == "--quick") a.quick = true;
-        else if (f == "-o" || f == "--output") a.output = value();
-        else throw UsageError("unknown option '" + f + "'");
+        if (f == "--shapes")
+            shapes = value();
+        else if (f == "--dtypes")
+            dtypes = value();
+        else if (f == "--min-bytes")
+            a.min_bytes = positive_number(f, value());
+        else if (f == "--max-bytes")
+            a.max_bytes = positive_number(f, value());
+        else if (f == "--window-s")
+            a.options.window_s = positive_number(f, value());
+        else if (f == "--no-energy")
+            a.energy = false;
+        else if (f == "--quick")
+            a.quick = true;
+        else if (f == "-o" || f == "--output")
+            a.output = value();
+        else
+            throw UsageError("unknown option '" + f + "'");
     }
     if (a.quick) {
         shapes = "1024x1024x1024";
@@ -115,12 +125,15 @@ Args parse(int argc, char** argv) {
         if (!a.min_bytes) a.min_bytes = 1 << 20;
         if (!a.max_bytes) a.max_bytes = 16 << 20;
     }
-    if (a.options.window_s < 0.1) throw UsageError("--window-s must be at least 0.1 (the energy counter updates every 20-100 ms)");
+    if (a.options.window_s < 0.1)
+        throw UsageError("--window-s must be at least 0.1 (the energy counter updates every 20-100 ms)");
     for (const auto& s : split(shapes, ',')) a.options.shapes.push_back(shape_of(s));
     a.options.dtypes = split(dtypes, ',');
     for (const auto& d : a.options.dtypes)
-        if (d != "bf16" && d != "fp16" && d != "fp8") throw UsageError("--dtypes: unknown '" + d + "': allowed bf16, fp16, fp8");
-    if (a.min_bytes && a.max_bytes && *a.min_bytes > *a.max_bytes) throw UsageError("--min-bytes is larger than --max-bytes");
+        if (d != "bf16" && d != "fp16" && d != "fp8")
+            throw UsageError("--dtypes: unknown '" + d + "': allowed bf16, fp16, fp8");
+    if (a.min_bytes && a.max_bytes && *a.min_bytes > *a.max_bytes)
+        throw UsageError("--min-bytes is larger than --max-bytes");
     return a;
 }
 
@@ -208,7 +221,8 @@ int main(int argc, char** argv) {
         if (a.energy) {
             nvml = std::make_unique<Nvml>();
             if (!nvml->available())
-                throw MissingResource("NVML unavailable (" + nvml->error() + "); run with --no-energy to measure time only");
+                throw MissingResource("NVML unavailable (" + nvml->error() +
+                                      "); run with --no-energy to measure time only");
             a.options.nvml = nvml.get();
         }
         Record r;
@@ -249,10 +263,12 @@ int main(int argc, char** argv) {
             o.min_bytes = a.min_bytes.value_or(1 << 20);
             o.max_bytes = a.max_bytes.value_or(4.0 * (1 << 30));
             r.memory = measure_memory(o);
-            if (!r.memory.empty() && r.memory.back().energy_j) r.memory_bound_power_w = *r.memory.back().energy_j / r.memory.back().time_s;
+            if (!r.memory.empty() && r.memory.back().energy_j)
+                r.memory_bound_power_w = *r.memory.back().energy_j / r.memory.back().time_s;
         }
         if (all || a.verb == "nccl") {
-            std::fprintf(stderr, "lightwatt-measure: NCCL %s collectives on %d GPU(s)\n", r.nccl_version.c_str(), devices);
+            std::fprintf(stderr, "lightwatt-measure: NCCL %s collectives on %d GPU(s)\n", r.nccl_version.c_str(),
+                         devices);
             MeasureOptions o = a.options;
             o.min_bytes = a.min_bytes.value_or(8192);
             o.max_bytes = a.max_bytes.value_or(1 << 30);
@@ -270,15 +286,18 @@ int main(int argc, char** argv) {
         }
         if (!writer) return finish(0);
         const std::string json = record_json(r);
-        if (a.output.empty()) std::cout << json;
-        else write_atomically(a.output, json);
+        if (a.output.empty())
+            std::cout << json;
+        else
+            write_atomically(a.output, json);
         for (const auto& g : r.gemm)
-            std::fprintf(stderr, "  gemm %s %lldx%lldx%lld: %.1f TFLOP/s\n", g.dtype.c_str(), g.m, g.n, g.k, g.tflop_per_s);
+            std::fprintf(stderr, "  gemm %s %lldx%lldx%lld: %.1f TFLOP/s\n", g.dtype.c_str(), g.m, g.n, g.k,
+                         g.tflop_per_s);
         for (const auto& m : r.memory) std::fprintf(stderr, "  copy %.0f B: %.1f GB/s\n", m.bytes, m.gbyte_per_s);
         for (const auto& c : r.collectives)
             if (!c.rows.empty())
-                std::fprintf(stderr, "  %s on %d: %.1f GB/s busbw at %.0f B\n", c.collective.c_str(), c.ranks, c.rows.back().busbw_gbyte_per_s,
-                             c.rows.back().bytes);
+                std::fprintf(stderr, "  %s on %d: %.1f GB/s busbw at %.0f B\n", c.collective.c_str(), c.ranks,
+                             c.rows.back().busbw_gbyte_per_s, c.rows.back().bytes);
         return finish(0);
     } catch (const UsageError& e) {
         std::cerr << "lightwatt-measure: error: " << e.what() << "\n" << kUsage;

@@ -18,7 +18,7 @@ struct MeasureOptions {
     std::vector<std::string> dtypes;  // bf16, fp16, fp8
     double min_bytes = 0.0, max_bytes = 0.0;
     double window_s = 1.0;
-    const Nvml* nvml = nullptr;       // null: no energy
+    const Nvml* nvml = nullptr;          // null: no energy
     std::optional<double> idle_power_w;  // per GPU, for energy above idle
 };
 

@@ -28,9 +28,11 @@ std::vector<MemoryMeasurement> measure_memory(const MeasureOptions& o) {
         m.gbyte_per_s = m.bytes / m.time_s * 1e-9;
         if (w.energy_j) {
             m.energy_j = *w.energy_j / static_cast<double>(w.iterations);
-            if (o.idle_power_w) m.energy_above_idle_j = (*w.energy_j - *o.idle_power_w * w.seconds) / static_cast<double>(w.iterations);
+            if (o.idle_power_w)
+                m.energy_above_idle_j = (*w.energy_j - *o.idle_power_w * w.seconds) / static_cast<double>(w.iterations);
         }
-        m.source = "cudaMemcpyAsync device to device, " + std::to_string(w.iterations) + " copies in " + std::to_string(w.seconds) + " s";
+        m.source = "cudaMemcpyAsync device to device, " + std::to_string(w.iterations) + " copies in " +
+                   std::to_string(w.seconds) + " s";
         out.push_back(m);
         LW_CUDA(cudaFree(src));
         LW_CUDA(cudaFree(dst));

@@ -8,7 +8,6 @@
 
 namespace lightwatt::gpu {
 
-
 std::string nccl_version() {
     int v = 0;
     if (ncclGetVersion(&v) != ncclSuccess) return "";
@@ -52,7 +51,8 @@ std::vector<CollectiveMeasurement> measure_nccl(const MeasureOptions& o) {
             const Window w = timed_window(launch, devices, o.nvml, o.window_s);
             m.rows.push_back(collective_row(c, n, count, w.seconds, w.iterations, w.energy_j));
         }
-        m.source = "measured: NCCL " + nccl_version() + ", one process over " + std::to_string(n) + " local GPU(s), float, out-of-place";
+        m.source = "measured: NCCL " + nccl_version() + ", one process over " + std::to_string(n) +
+                   " local GPU(s), float, out-of-place";
         out.push_back(std::move(m));
     }
     for (int d = 0; d < n; ++d) {

@@ -100,7 +100,8 @@ std::vector<CollectiveMeasurement> measure_nccl_mpi(const MeasureOptions& o, con
             LW_CUDA(cudaStreamSynchronize(stream));
             double one = std::chrono::duration<double>(clock::now() - t).count();
             MPI_Allreduce(MPI_IN_PLACE, &one, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-            long long iterations = std::max<long long>(1, static_cast<long long>(std::ceil(o.window_s / std::max(one, 1e-7))));
+            long long iterations =
+                std::max<long long>(1, static_cast<long long>(std::ceil(o.window_s / std::max(one, 1e-7))));
             MPI_Bcast(&iterations, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
             MPI_Barrier(MPI_COMM_WORLD);
             const auto e0 = o.nvml != nullptr ? o.nvml->energy_j(static_cast<unsigned>(s.local_device)) : std::nullopt;
@@ -112,7 +113,8 @@ std::vector<CollectiveMeasurement> measure_nccl_mpi(const MeasureOptions& o, con
             MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
             double energy = e0 && e1 ? *e1 - *e0 : -1e300;  // any rank without a counter makes the sum negative
             MPI_Allreduce(MPI_IN_PLACE, &energy, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-            m.rows.push_back(collective_row(c, n, count, seconds, iterations, energy >= 0.0 ? std::optional<double>(energy) : std::nullopt));
+            m.rows.push_back(collective_row(c, n, count, seconds, iterations,
+                                            energy >= 0.0 ? std::optional<double>(energy) : std::nullopt));
         }
         m.source = "measured: NCCL under MPI, " + std::to_string(n) + " processes on " + std::to_string(s.nodes) +
                    " node(s), one GPU each, float, out-of-place";

@@ -31,9 +31,12 @@ inline double bus_factor(const std::string& c, int n) {
 inline void enqueue_collective(const std::string& c, float* send, float* recv, std::size_t count, int rank, int n,
                                ncclComm_t comm, cudaStream_t stream) {
     const std::size_t share = count / static_cast<std::size_t>(n);
-    if (c == "all_reduce") nccl_check(ncclAllReduce(send, recv, count, ncclFloat, ncclSum, comm, stream), "ncclAllReduce");
-    else if (c == "all_gather") nccl_check(ncclAllGather(send, recv, share, ncclFloat, comm, stream), "ncclAllGather");
-    else if (c == "reduce_scatter") nccl_check(ncclReduceScatter(send, recv, share, ncclFloat, ncclSum, comm, stream), "ncclReduceScatter");
+    if (c == "all_reduce")
+        nccl_check(ncclAllReduce(send, recv, count, ncclFloat, ncclSum, comm, stream), "ncclAllReduce");
+    else if (c == "all_gather")
+        nccl_check(ncclAllGather(send, recv, share, ncclFloat, comm, stream), "ncclAllGather");
+    else if (c == "reduce_scatter")
+        nccl_check(ncclReduceScatter(send, recv, share, ncclFloat, ncclSum, comm, stream), "ncclReduceScatter");
     else if (c == "alltoall") {
         for (int peer = 0; peer < n; ++peer) {
             nccl_check(ncclSend(send + peer * share, share, ncclFloat, peer, comm, stream), "ncclSend");
@@ -47,8 +50,8 @@ inline void enqueue_collective(const std::string& c, float* send, float* recv, s
 
 // One row as nccl-tests reports it: `count` floats in `iterations` calls over `seconds`
 // (size = count x 4 bytes, algbw = size / time, busbw = algbw x factor), energy per call if known.
-inline CollectiveRow collective_row(const std::string& c, int n, std::size_t count, double seconds, long long iterations,
-                                    std::optional<double> energy_j) {
+inline CollectiveRow collective_row(const std::string& c, int n, std::size_t count, double seconds,
+                                    long long iterations, std::optional<double> energy_j) {
     CollectiveRow row;
     row.bytes = static_cast<double>(count * sizeof(float));
     row.time_us = seconds / static_cast<double>(iterations) * 1e6;

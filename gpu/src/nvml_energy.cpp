@@ -84,7 +84,11 @@ static std::optional<double> clock_of(void* handle, bool ok, unsigned index, int
     return static_cast<double>(mhz);
 }
 
-std::optional<double> Nvml::sm_clock_mhz(unsigned index) const { return clock_of(handle_, available(), index, kClockSm); }
-std::optional<double> Nvml::memory_clock_mhz(unsigned index) const { return clock_of(handle_, available(), index, kClockMem); }
+std::optional<double> Nvml::sm_clock_mhz(unsigned index) const {
+    return clock_of(handle_, available(), index, kClockSm);
+}
+std::optional<double> Nvml::memory_clock_mhz(unsigned index) const {
+    return clock_of(handle_, available(), index, kClockMem);
+}
 
 }  // namespace lightwatt::gpu

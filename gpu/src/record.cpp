@@ -23,7 +23,8 @@ std::string quoted(const std::string& s) {
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+                    std::snprintf(buffer, sizeof buffer, "\\u%04x",
+                                  static_cast<unsigned>(static_cast<unsigned char>(c)));
                     out += buffer;
                 } else {
                     out += c;
@@ -74,8 +75,15 @@ std::string list(const std::vector<Row>& rows, Write write) {
 Object gemm_json(const GemmMeasurement& g) {
     namespace f = schema::gemm;
     Object o;
-    o.put(f::m, g.m).put(f::n, g.n).put(f::k, g.k).put(f::dtype, g.dtype).put(f::time_s, g.time_s).put(f::tflop_per_s, g.tflop_per_s);
-    o.put(f::energy_j, g.energy_j).put(f::energy_above_idle_j, g.energy_above_idle_j).put(f::mean_power_w, g.mean_power_w);
+    o.put(f::m, g.m)
+        .put(f::n, g.n)
+        .put(f::k, g.k)
+        .put(f::dtype, g.dtype)
+        .put(f::time_s, g.time_s)
+        .put(f::tflop_per_s, g.tflop_per_s);
+    o.put(f::energy_j, g.energy_j)
+        .put(f::energy_above_idle_j, g.energy_above_idle_j)
+        .put(f::mean_power_w, g.mean_power_w);
     return o.put(f::source, g.source);
 }
 
@@ -117,9 +125,14 @@ Object collective_json(const CollectiveMeasurement& c, const Record& r) {
 Object machine_json(const Record& r) {
     namespace f = schema::machine;
     Object o;
-    o.put(f::gpu_model, r.gpu_model).put(f::gpu_count, r.gpu_count).put(f::nodes, r.nodes).put(f::cuda_version, r.cuda_version);
+    o.put(f::gpu_model, r.gpu_model)
+        .put(f::gpu_count, r.gpu_count)
+        .put(f::nodes, r.nodes)
+        .put(f::cuda_version, r.cuda_version);
     o.put(f::nccl_version, r.nccl_version).put(f::nccl_tests_version, std::string());
-    return o.put(f::sm_clock_mhz, r.sm_clock_mhz).put(f::memory_clock_mhz, r.memory_clock_mhz).put(f::power_limit_w, r.power_limit_w);
+    return o.put(f::sm_clock_mhz, r.sm_clock_mhz)
+        .put(f::memory_clock_mhz, r.memory_clock_mhz)
+        .put(f::power_limit_w, r.power_limit_w);
 }
 
 Object power_states_json(const Record& r) {
@@ -131,7 +144,9 @@ Object power_states_json(const Record& r) {
 }
 
 // "  \"key\": value" of the record's top level.
-std::string member(const schema::Field& f, const std::string& json) { return "  " + quoted(std::string(f.key)) + ": " + json; }
+std::string member(const schema::Field& f, const std::string& json) {
+    return "  " + quoted(std::string(f.key)) + ": " + json;
+}
 
 }  // namespace
 
@@ -144,7 +159,8 @@ std::string record_json(const Record& r) {
         member(f::gemm, list(r.gemm, gemm_json)),
         member(f::memory, list(r.memory, memory_json)),
         member(f::power_states, power_states_json(r).str()),
-        member(f::collectives, list(r.collectives, [&r](const CollectiveMeasurement& c) { return collective_json(c, r); })),
+        member(f::collectives,
+               list(r.collectives, [&r](const CollectiveMeasurement& c) { return collective_json(c, r); })),
         member(f::provenance, provenance_json("measured by lightwatt-measure", r).str())};
     std::string out = "{\n";
     for (std::size_t i = 0; i < members.size(); ++i) out += members[i] + (i + 1 < members.size() ? ",\n" : "\n");

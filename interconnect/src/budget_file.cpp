@@ -30,12 +30,10 @@ photonics::Channel read_channel_parts(TableReader& r, const LinkCatalog& catalog
     if (auto a = r.optional_number("attenuation_db_per_km", Range{0.0, 1e4, false, true})) c.fibre = {"custom", *a};
     if (auto l = r.optional_number("length_m", Range::closed(0.0, 1e8))) c.length = meters(*l);
     if (auto n = r.optional_integer("connectors", 0, 1000)) c.connectors = static_cast<int>(*n);
-    if (auto name = r.optional_string("connector"))
-        c.connector = d.loss_elements.at(*name, r, "connector");
+    if (auto name = r.optional_string("connector")) c.connector = d.loss_elements.at(*name, r, "connector");
     if (auto v = r.optional_number("connector_loss_db", kLossDb)) c.connector = {"custom", Decibel(*v)};
     if (auto n = r.optional_integer("splices", 0, 1000)) c.splices = static_cast<int>(*n);
-    if (auto name = r.optional_string("splice"))
-        c.splice = d.loss_elements.at(*name, r, "splice");
+    if (auto name = r.optional_string("splice")) c.splice = d.loss_elements.at(*name, r, "splice");
     if (auto v = r.optional_number("splice_loss_db", kLossDb)) c.splice = {"custom", Decibel(*v)};
     if (auto v = r.optional_number("other_loss_db", kLossDb)) c.other_loss = Decibel(*v);
     (void)r.optional_number("insertion_loss_db", kLossDb);  // known key: handled by the caller
@@ -83,7 +81,8 @@ StartingLink read_starting_link(TableReader& root, const LinkCatalog& catalog, B
     s.link = *name;
     start.report = evaluate(*start.archetype);
     if (!start.optical()->sensitivity.oma && !root.contains("receiver"))
-        throw root.error("link", "\"" + *s.link + "\"", "this link's receiver has no sensitivity (RIN floor above the target BER)",
+        throw root.error("link", "\"" + *s.link + "\"",
+                         "this link's receiver has no sensitivity (RIN floor above the target BER)",
                          "a [receiver] table with sensitivity_oma_dbm");
     // (An empty [receiver] table for such a link fails in read_receiver: sensitivity_oma_dbm is required.)
     return start;
@@ -93,18 +92,22 @@ StartingLink read_starting_link(TableReader& root, const LinkCatalog& catalog, B
 void read_transmitter(TableReader& root, const StartingLink& start, BudgetStudy& s) {
     const LinkArchetype* link = start.archetype;
     auto tx = root.optional_table("transmitter");
-    if (!tx && !link) throw root.error("transmitter", "", "missing [transmitter] table", "oma_dbm, or a link = NAME to start from");
+    if (!tx && !link)
+        throw root.error("transmitter", "", "missing [transmitter] table", "oma_dbm, or a link = NAME to start from");
     if (link) s.budget.tx_oma = start.optical()->budget.tx_oma;
     if (!tx) return;
     const auto oma = tx->optional_number("oma_dbm", Range::closed(-60.0, 40.0));
     const auto laser = tx->optional_number("laser_output_mw", Range::closed(1e-6, 1e4));
     if (oma && laser)
-        throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"), "both oma_dbm and laser_output_mw are given", "one of them");
+        throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"),
+                        "both oma_dbm and laser_output_mw are given", "one of them");
     if (!oma && !laser && !link) s.budget.tx_oma = DecibelMilliwatt(tx->number("oma_dbm", Range::closed(-60.0, 40.0)));
     if (oma) s.budget.tx_oma = DecibelMilliwatt(*oma);
     if (laser) {
-        if (!link) throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"), "laser power needs a link's transmitter optics",
-                                   "link = NAME at the top of the file, or oma_dbm");
+        if (!link)
+            throw tx->error("laser_output_mw", tx->value_text("laser_output_mw"),
+                            "laser power needs a link's transmitter optics",
+                            "link = NAME at the top of the file, or oma_dbm");
         s.budget.tx_oma = photonics::tx_oma_from_laser_output(link->optics->transmitter, milliwatts(*laser));
     }
     tx->finish();
@@ -116,7 +119,9 @@ void read_transmitter(TableReader& root, const StartingLink& start, BudgetStudy&
 void read_channel(TableReader& root, const LinkCatalog& catalog, const StartingLink& start, BudgetStudy& s) {
     const LinkArchetype* link = start.archetype;
     auto ch = root.optional_table("channel");
-    if (!ch && !link) throw root.error("channel", "", "missing [channel] table", "insertion_loss_db, or fibre/length_m/connectors parts");
+    if (!ch && !link)
+        throw root.error("channel", "", "missing [channel] table",
+                         "insertion_loss_db, or fibre/length_m/connectors parts");
     const Decibel rx_coupling = link ? link->optics->rx_coupling_loss : Decibel(0.0);
     std::optional<photonics::Channel> plant;
     Decibel plant_loss(0.0);
@@ -131,8 +136,9 @@ void read_channel(TableReader& root, const LinkCatalog& catalog, const StartingL
             for (const char* part : {"fibre", "attenuation_db_per_km", "length_m", "connectors", "connector",
                                      "connector_loss_db", "splices", "splice", "splice_loss_db", "other_loss_db"})
                 if (ch->contains(part))
-                    throw ch->error(part, "", "insertion_loss_db gives the channel's total loss, so its parts cannot also be given",
-                                    "insertion_loss_db alone, or the parts without it");
+                    throw ch->error(
+                        part, "", "insertion_loss_db gives the channel's total loss, so its parts cannot also be given",
+                        "insertion_loss_db alone, or the parts without it");
         } else {
             plant = read_channel_parts(*ch, catalog, plant);
             plant_loss = photonics::channel_loss(*plant);
@@ -183,8 +189,8 @@ BudgetStudy read_budget(TableReader root, const LinkCatalog& catalog) {
 BudgetStudy solve_budget(BudgetStudy s, const LinkCatalog& catalog) {
     s.required_tx_oma = photonics::required_tx_oma(s.budget.rx_sensitivity_oma, s.budget.channel_loss,
                                                    s.budget.penalties, s.target_margin);
-    s.max_channel_loss = photonics::max_channel_loss(s.budget.tx_oma, s.budget.penalties,
-                                                     s.budget.rx_sensitivity_oma, s.target_margin);
+    s.max_channel_loss =
+        photonics::max_channel_loss(s.budget.tx_oma, s.budget.penalties, s.budget.rx_sensitivity_oma, s.target_margin);
     if (s.channel && s.channel->fibre.attenuation_db_per_km > 0.0) {
         s.max_reach = photonics::max_reach(*s.channel, s.max_channel_loss);
         s.reach_limited_by_fixed_losses = !s.max_reach.has_value();

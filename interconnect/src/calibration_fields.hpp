@@ -54,7 +54,9 @@ struct NumberField {
         const auto& v = row.*member;
         j[std::string(field->key)] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     }
-    void read(const JsonReader& r, Row& row) const { row.*member = r.optional_number(field->key, field->low, field->high); }
+    void read(const JsonReader& r, Row& row) const {
+        row.*member = r.optional_number(field->key, field->low, field->high);
+    }
 };
 
 // A whole number (a GEMM dimension, a count); an optional one absent reads as 0.
@@ -66,7 +68,8 @@ struct IntegerField {
     void write(const Row& row, nlohmann::json& j) const { j[std::string(field->key)] = row.*member; }
     void read(const JsonReader& r, Row& row) const {
         if (field->presence != schema::Presence::required && !r.has(field->key)) return;
-        row.*member = static_cast<Int>(r.integer(field->key, static_cast<long long>(field->low), static_cast<long long>(field->high)));
+        row.*member = static_cast<Int>(
+            r.integer(field->key, static_cast<long long>(field->low), static_cast<long long>(field->high)));
     }
 };
 
@@ -79,7 +82,9 @@ struct TextField {
         if (field->presence == schema::Presence::when_given && (row.*member).empty()) return;
         j[std::string(field->key)] = row.*member;
     }
-    void read(const JsonReader& r, Row& row) const { row.*member = r.text(field->key, field->presence == schema::Presence::required); }
+    void read(const JsonReader& r, Row& row) const {
+        row.*member = r.text(field->key, field->presence == schema::Presence::required);
+    }
 };
 
 template <class Row>
@@ -92,7 +97,8 @@ struct FlagField {
 };
 
 template <class Row, class Member, class Q>
-QuantityField<Row, Member, Q> quantity(const schema::Field& f, Member Row::*member, Q (*from)(double), double (*to)(Q)) {
+QuantityField<Row, Member, Q> quantity(const schema::Field& f, Member Row::*member, Q (*from)(double),
+                                       double (*to)(Q)) {
     return {&f, member, from, to};
 }
 template <class Row>

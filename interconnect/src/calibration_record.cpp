@@ -77,12 +77,13 @@ auto power_state_fields() {
 
 auto collective_row_fields() {
     namespace f = schema::collective_row;
-    return std::tuple{quantity(f::bytes, &CollectiveRow::size, bytes, in_bytes),
-                      quantity(f::time_us, &CollectiveRow::time, microseconds, in_microseconds),
-                      quantity(f::algbw_gbyte_per_s, &CollectiveRow::algbw, gigabytes_per_second, in_gigabytes_per_second),
-                      quantity(f::busbw_gbyte_per_s, &CollectiveRow::busbw, gigabytes_per_second, in_gigabytes_per_second),
-                      flag(f::in_place, &CollectiveRow::in_place),
-                      quantity(f::energy_j, &CollectiveRow::energy, joules, in_joules)};
+    return std::tuple{
+        quantity(f::bytes, &CollectiveRow::size, bytes, in_bytes),
+        quantity(f::time_us, &CollectiveRow::time, microseconds, in_microseconds),
+        quantity(f::algbw_gbyte_per_s, &CollectiveRow::algbw, gigabytes_per_second, in_gigabytes_per_second),
+        quantity(f::busbw_gbyte_per_s, &CollectiveRow::busbw, gigabytes_per_second, in_gigabytes_per_second),
+        flag(f::in_place, &CollectiveRow::in_place),
+        quantity(f::energy_j, &CollectiveRow::energy, joules, in_joules)};
 }
 
 // A collective's scalars before its rows, and its bus-bandwidth summary after them (the reader's
@@ -97,12 +98,14 @@ auto collective_summary_fields() {
     namespace f = schema::collective;
     return std::tuple{
         quantity(f::avg_busbw_gbyte_per_s, &CollectiveRecord::avg_busbw, gigabytes_per_second, in_gigabytes_per_second),
-        quantity(f::peak_busbw_gbyte_per_s, &CollectiveRecord::peak_busbw, gigabytes_per_second, in_gigabytes_per_second)};
+        quantity(f::peak_busbw_gbyte_per_s, &CollectiveRecord::peak_busbw, gigabytes_per_second,
+                 in_gigabytes_per_second)};
 }
 
 auto provenance_fields() {
     namespace f = schema::provenance;
-    return std::tuple{text(f::source, &Provenance::source), text(f::command, &Provenance::command), text(f::date, &Provenance::date)};
+    return std::tuple{text(f::source, &Provenance::source), text(f::command, &Provenance::command),
+                      text(f::date, &Provenance::date)};
 }
 
 template <class Row, class Bindings>
@@ -135,7 +138,8 @@ CollectiveRecord collective_record(const NcclTestsRun& run, Information max_fit_
     c.ranks = run.ranks;
     c.nodes = run.nodes;
     for (const auto& row : run.rows) {
-        c.rows.push_back({row.size, row.out_of_place.time, row.out_of_place.algbw, row.out_of_place.busbw, false, std::nullopt});
+        c.rows.push_back(
+            {row.size, row.out_of_place.time, row.out_of_place.algbw, row.out_of_place.busbw, false, std::nullopt});
         c.rows.push_back({row.size, row.in_place.time, row.in_place.algbw, row.in_place.busbw, true, std::nullopt});
     }
     const NcclTestsCheck check = check_run(run);
@@ -149,21 +153,24 @@ CollectiveRecord collective_record(const NcclTestsRun& run, Information max_fit_
 json fit_json(const CollectiveFit& f) {
     json held = json::array();
     for (const auto& h : f.held_out)
-        held.push_back({{"bytes", in_bytes(h.size)}, {"time_us", in_microseconds(h.measured)},
-                        {"predicted_time_us", in_microseconds(h.predicted)}, {"error_pct", 100.0 * h.relative_error()}});
-    return {{"model", "t = latency + bytes * busbw_factor / busbw"},
-            {std::string(schema::fit::latency_us.key), in_microseconds(f.latency)},
-            {"latency_source", "fit to the log's rows (absorbs the ramp to the bandwidth plateau)"},
-            {std::string(schema::fit::busbw_gbyte_per_s.key), in_gigabytes_per_second(f.bus_bandwidth)},
-            {"busbw_factor", bus_bandwidth_factor(f.collective, f.ranks)},
-            {"max_fitted_bytes", in_bytes(f.max_fitted_size)},
-            {"halves_fitted", f.halves_fitted},
-            {"fit_rms_error_pct", 100.0 * f.fit_rms_relative_error},
-            {"held_out", held},
-            {"median_held_out_error_pct", f.median_held_out_error ? json(100.0 * *f.median_held_out_error) : json(nullptr)},
-            {"nccl_model_latency_ll_us", in_microseconds(f.nccl_latency_ll)},
-            {"nccl_model_latency_simple_us", in_microseconds(f.nccl_latency_simple)},
-            {"nccl_model_source", "NCCL src/graph/tuning.cc (NVIDIA/nccl 5067397c), ring algorithm"}};
+        held.push_back({{"bytes", in_bytes(h.size)},
+                        {"time_us", in_microseconds(h.measured)},
+                        {"predicted_time_us", in_microseconds(h.predicted)},
+                        {"error_pct", 100.0 * h.relative_error()}});
+    return {
+        {"model", "t = latency + bytes * busbw_factor / busbw"},
+        {std::string(schema::fit::latency_us.key), in_microseconds(f.latency)},
+        {"latency_source", "fit to the log's rows (absorbs the ramp to the bandwidth plateau)"},
+        {std::string(schema::fit::busbw_gbyte_per_s.key), in_gigabytes_per_second(f.bus_bandwidth)},
+        {"busbw_factor", bus_bandwidth_factor(f.collective, f.ranks)},
+        {"max_fitted_bytes", in_bytes(f.max_fitted_size)},
+        {"halves_fitted", f.halves_fitted},
+        {"fit_rms_error_pct", 100.0 * f.fit_rms_relative_error},
+        {"held_out", held},
+        {"median_held_out_error_pct", f.median_held_out_error ? json(100.0 * *f.median_held_out_error) : json(nullptr)},
+        {"nccl_model_latency_ll_us", in_microseconds(f.nccl_latency_ll)},
+        {"nccl_model_latency_simple_us", in_microseconds(f.nccl_latency_simple)},
+        {"nccl_model_source", "NCCL src/graph/tuning.cc (NVIDIA/nccl 5067397c), ring algorithm"}};
 }
 
 CalibrationRecord calibration_from_nccl_tests(const std::vector<std::string>& logs, std::optional<Collective> given,
@@ -174,11 +181,13 @@ CalibrationRecord calibration_from_nccl_tests(const std::vector<std::string>& lo
     for (const auto& log : logs) {
         for (auto& run : read_nccl_tests_file(log, given)) {
             if (!run.collective)
-                throw InputError({run.file, run.first_line, "collective", "(not printed)", "the log does not say which collective this is",
+                throw InputError({run.file, run.first_line, "collective", "(not printed)",
+                                  "the log does not say which collective this is",
                                   "a log that names it, or the collective given with the logs: " +
                                       join_alternatives(enum_names<Collective>())});
             if (run.ranks < 1)
-                throw InputError({run.file, run.first_line, "ranks", "(not printed)", "the log has no device list (\"# Using devices\")",
+                throw InputError({run.file, run.first_line, "ranks", "(not printed)",
+                                  "the log has no device list (\"# Using devices\")",
                                   "the full nccl-tests output, including its device list"});
             for (const auto& d : run.devices) gpu_models.insert(d);
             record.machine.gpu_count = std::max(record.machine.gpu_count, run.ranks);
@@ -229,7 +238,8 @@ void check_schema(const JsonReader& root) {
     const long long version = root.integer(f::schema_version.key, static_cast<long long>(f::schema_version.low),
                                            static_cast<long long>(f::schema_version.high));
     if (version != schema::kVersion)
-        throw root.error(f::schema_version.key, std::to_string(version), "unsupported schema version", std::to_string(schema::kVersion));
+        throw root.error(f::schema_version.key, std::to_string(version), "unsupported schema version",
+                         std::to_string(schema::kVersion));
 }
 
 // The two figures of a GEMM row must agree: 2 m n k flops in time_s.
@@ -238,8 +248,8 @@ void check_gemm_rate(const JsonReader& r, const GemmRow& row) {
     const double implied = in_teraflops_per_second(
         flops(2.0 * static_cast<double>(row.m) * static_cast<double>(row.n) * static_cast<double>(row.k)) / row.time);
     if (std::abs(implied - tflop_per_s) > 0.01 * tflop_per_s + 1e-9)
-        throw r.error(schema::gemm::tflop_per_s.key, format_number(tflop_per_s), "disagrees with 2 m n k / time_s = " + format_number(implied),
-                      "the two within 1 %");
+        throw r.error(schema::gemm::tflop_per_s.key, format_number(tflop_per_s),
+                      "disagrees with 2 m n k / time_s = " + format_number(implied), "the two within 1 %");
 }
 
 GemmRow read_gemm(const JsonReader& r) {
@@ -256,7 +266,8 @@ CollectiveFit read_fit(const JsonReader& r, const CollectiveRecord& rec) {
     fit.ranks = rec.ranks;
     fit.nodes = std::max(1, rec.nodes);
     fit.latency = microseconds(r.number(f::latency_us.key, f::latency_us.low, f::latency_us.high));
-    fit.bus_bandwidth = gigabytes_per_second(r.number(f::busbw_gbyte_per_s.key, f::busbw_gbyte_per_s.low, f::busbw_gbyte_per_s.high));
+    fit.bus_bandwidth =
+        gigabytes_per_second(r.number(f::busbw_gbyte_per_s.key, f::busbw_gbyte_per_s.low, f::busbw_gbyte_per_s.high));
     return fit;
 }
 
@@ -275,11 +286,13 @@ CollectiveRecord read_collective(const JsonReader& r) {
     rec.collective = read_collective_name(r);
     read_fields(collective_head_fields(), r, rec);
     for (std::size_t k = 0; k < r.size(f::rows.key); ++k)
-        rec.rows.push_back(read_row<CollectiveRow>(collective_row_fields(), schema::collective_row::fields, r.element(f::rows.key, k)));
+        rec.rows.push_back(read_row<CollectiveRow>(collective_row_fields(), schema::collective_row::fields,
+                                                   r.element(f::rows.key, k)));
     read_fields(collective_summary_fields(), r, rec);
     if (r.has(f::fit.key)) rec.fit = read_fit(r.child(f::fit.key), rec);
     if (r.has(f::provenance.key))
-        rec.provenance = read_row<Provenance>(provenance_fields(), schema::provenance::fields, r.child(f::provenance.key));
+        rec.provenance =
+            read_row<Provenance>(provenance_fields(), schema::provenance::fields, r.child(f::provenance.key));
     return rec;
 }
 
@@ -300,16 +313,19 @@ CalibrationRecord read_calibration(std::string_view text, const std::string& fil
     root.only(keys_of(f::fields));
     check_schema(root);
     CalibrationRecord r;
-    if (root.has(f::machine.key)) r.machine = read_row<Machine>(machine_fields(), schema::machine::fields, root.child(f::machine.key));
+    if (root.has(f::machine.key))
+        r.machine = read_row<Machine>(machine_fields(), schema::machine::fields, root.child(f::machine.key));
     r.gemm = read_list(root, f::gemm.key, read_gemm);
     r.memory = read_list(root, f::memory.key, [](const JsonReader& m) {
         return read_row<MemoryRow>(memory_fields(), schema::memory::fields, m);
     });
     if (root.has(f::power_states.key))
-        r.power = read_row<PowerStates>(power_state_fields(), schema::power_states::fields, root.child(f::power_states.key));
+        r.power =
+            read_row<PowerStates>(power_state_fields(), schema::power_states::fields, root.child(f::power_states.key));
     r.collectives = read_list(root, f::collectives.key, read_collective);
     if (root.has(f::provenance.key))
-        r.provenance = read_row<Provenance>(provenance_fields(), schema::provenance::fields, root.child(f::provenance.key));
+        r.provenance =
+            read_row<Provenance>(provenance_fields(), schema::provenance::fields, root.child(f::provenance.key));
     return r;
 }
 

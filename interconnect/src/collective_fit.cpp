@@ -24,7 +24,8 @@ int sequential_steps(Collective c, int ranks) {
 
 CollectiveFit on_fabric(const CollectiveFit& measured, const FabricChange& change) {
     if (!(change.bandwidth_scale > 0.0) || !std::isfinite(change.bandwidth_scale))
-        throw InputError::at("bandwidth_scale", format_number(change.bandwidth_scale), "must be positive", "a ratio > 0");
+        throw InputError::at("bandwidth_scale", format_number(change.bandwidth_scale), "must be positive",
+                             "a ratio > 0");
     if (change.added_hop_latency < seconds(0.0))
         throw InputError::at("added_hop_latency", format_number(in_microseconds(change.added_hop_latency)) + " us",
                              "must not be negative", "a latency >= 0");
@@ -32,8 +33,8 @@ CollectiveFit on_fabric(const CollectiveFit& measured, const FabricChange& chang
     f.ranks = change.ranks.value_or(measured.ranks);
     f.nodes = change.nodes.value_or(measured.nodes);
     if (f.ranks < 1 || f.nodes < 1 || f.nodes > f.ranks)
-        throw InputError::at("ranks, nodes", std::to_string(f.ranks) + ", " + std::to_string(f.nodes), "impossible scale",
-                             "ranks >= nodes >= 1");
+        throw InputError::at("ranks, nodes", std::to_string(f.ranks) + ", " + std::to_string(f.nodes),
+                             "impossible scale", "ranks >= nodes >= 1");
     f.bus_bandwidth = measured.bus_bandwidth * change.bandwidth_scale;
     f.latency = measured.latency +
                 (nccl_ring_latency(f.collective, f.ranks, f.nodes, NcclProtocol::simple) -
@@ -52,7 +53,8 @@ CollectiveFit on_fabric(const CollectiveFit& measured, const FabricChange& chang
 CollectiveFit fit_collective(const NcclTestsRun& run, Information max_fit_size) {
     if (!run.collective || run.ranks < 1)
         throw InputError({run.file, run.first_line, "collective", run.program,
-                          "the run's collective or rank count is unknown", "a log with its device list and marker, or --collective"});
+                          "the run's collective or rank count is unknown",
+                          "a log with its device list and marker, or --collective"});
     CollectiveFit fit;
     fit.collective = *run.collective;
     fit.ranks = run.ranks;
@@ -76,7 +78,8 @@ CollectiveFit fit_collective(const NcclTestsRun& run, Information max_fit_size) 
     }
     if (fit.halves_fitted == 0)
         throw InputError({run.file, run.first_line, "max fit size", format_number(in_bytes(max_fit_size)) + " B",
-                          "no row of this run is small enough to fit", "a size limit at or above the run's smallest size"});
+                          "no row of this run is small enough to fit",
+                          "a size limit at or above the run's smallest size"});
     const double det = sw * sws2 - sws * sws;
     double a = 0.0, b = 0.0;
     if (det > 1e-12 * sw * sws2) {

@@ -7,8 +7,7 @@
 namespace lightwatt::interconnect {
 
 DataRate line_rate(const LinkArchetype& a) {
-    return static_cast<double>(a.lanes * photonics::bits_per_symbol(a.modulation)) * a.symbol_rate *
-           bits(1.0);
+    return static_cast<double>(a.lanes * photonics::bits_per_symbol(a.modulation)) * a.symbol_rate * bits(1.0);
 }
 
 DataRate payload_rate(const LinkArchetype& a) { return line_rate(a) * photonics::payload_fraction(a.fec); }

@@ -1,7 +1,5 @@
 #include "lightwatt/interconnect/link_catalog.hpp"
 
-
-
 namespace lightwatt::interconnect {
 
 namespace {
@@ -93,8 +91,7 @@ OpticalLane read_optics(TableReader& r, const LinkArchetype& a, const photonics:
                         std::vector<std::string>& references) {
     OpticalLane o;
     o.laser = reference(r, "laser", d.lasers, references);
-    o.transmitter.feed.lanes_per_laser =
-        static_cast<int>(r.integer("lanes_per_laser", 1, 1024));
+    o.transmitter.feed.lanes_per_laser = static_cast<int>(r.integer("lanes_per_laser", 1, 1024));
     o.transmitter.feed.feed_loss = sum_of_elements(r, "laser_feed", d, references);
     if (r.contains("pic_waveguide") || r.contains("pic_routing_length_mm")) {
         const auto& wg = reference(r, "pic_waveguide", d.waveguides, references);
@@ -113,7 +110,8 @@ OpticalLane read_optics(TableReader& r, const LinkArchetype& a, const photonics:
     if (o.rx_filter_rings_per_lane > 0 &&
         !std::holds_alternative<photonics::MicroringModulator>(o.transmitter.modulator))
         throw r.error("rx_filter_rings_per_lane", r.value_text("rx_filter_rings_per_lane"),
-                      "receiver ring filters are tuned like the transmitter's microring, but this link's modulator is a Mach-Zehnder",
+                      "receiver ring filters are tuned like the transmitter's microring, but this link's modulator is "
+                      "a Mach-Zehnder",
                       "0 with a Mach-Zehnder modulator");
     o.rx_implementation_penalty = Decibel(r.number("rx_implementation_penalty_db", Range::non_negative()));
     o.penalties = Decibel(r.number("penalties_db", Range::non_negative()));
@@ -135,11 +133,15 @@ photonics::Channel read_channel(TableReader& r, const photonics::DeviceCatalog& 
     c.fibre = reference(r, "fibre", d.fibres, references);
     c.length = meters(r.number("length_m", Range::non_negative()));
     c.connectors = static_cast<int>(r.optional_integer("connectors", 0, 1000).value_or(0));
-    if (c.connectors > 0) c.connector = reference(r, "connector", d.loss_elements, references);
-    else (void)r.optional_string("connector");
+    if (c.connectors > 0)
+        c.connector = reference(r, "connector", d.loss_elements, references);
+    else
+        (void)r.optional_string("connector");
     c.splices = static_cast<int>(r.optional_integer("splices", 0, 1000).value_or(0));
-    if (c.splices > 0) c.splice = reference(r, "splice", d.loss_elements, references);
-    else (void)r.optional_string("splice");
+    if (c.splices > 0)
+        c.splice = reference(r, "splice", d.loss_elements, references);
+    else
+        (void)r.optional_string("splice");
     c.other_loss = sum_of_elements(r, "other", d, references);
     return c;
 }
@@ -173,9 +175,8 @@ std::map<std::string, std::string> ElectronicsCatalog::sources() const {
     return out;
 }
 
-LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
-                                  const photonics::DeviceCatalog& d, const ElectronicsCatalog& e,
-                                  std::vector<std::string>& references) {
+LinkArchetype read_link_archetype(TableReader& r, const std::string& name, const photonics::DeviceCatalog& d,
+                                  const ElectronicsCatalog& e, std::vector<std::string>& references) {
     LinkArchetype a;
     a.name = name;
     a.kind = r.choice<LinkKind>("kind");
@@ -204,10 +205,12 @@ LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
     }
     const bool optical_kind = a.kind != LinkKind::copper && a.kind != LinkKind::aec;
     if (optical_kind && !a.optics)
-        throw r.error("optics", "", "an optical link kind (" + std::string(enum_name(a.kind)) + ") needs an [optics] table",
+        throw r.error("optics", "",
+                      "an optical link kind (" + std::string(enum_name(a.kind)) + ") needs an [optics] table",
                       "an [optics] table with laser, modulator, photodetector, tia and channel");
     if (!optical_kind && a.optics)
-        throw r.error("optics", "{...}", "an electrical link kind (" + std::string(enum_name(a.kind)) + ") has no optics",
+        throw r.error("optics", "{...}",
+                      "an electrical link kind (" + std::string(enum_name(a.kind)) + ") has no optics",
                       "no [optics] table for copper and aec");
     if (a.optics && a.driver) {
         if (const auto* mzm = std::get_if<photonics::MachZehnderModulator>(&a.optics->transmitter.modulator)) {

@@ -34,8 +34,7 @@ nlohmann::json optical_budget_json(const OpticalBudgetReport& o, const OpticalLa
     j["channel_loss_db"] = o.budget.channel_loss.value();
     j["penalties_db"] = o.budget.penalties.value();
     j["rx_sensitivity_oma_dbm"] = closes ? nlohmann::json(o.sensitivity.oma->value()) : nlohmann::json();
-    j["ideal_rx_sensitivity_oma_dbm"] =
-        closes ? nlohmann::json(o.sensitivity.ideal_oma->value()) : nlohmann::json();
+    j["ideal_rx_sensitivity_oma_dbm"] = closes ? nlohmann::json(o.sensitivity.ideal_oma->value()) : nlohmann::json();
     j["rx_implementation_penalty_db"] = o.sensitivity.implementation_penalty.value();
     j["received_oma_dbm"] = o.budget.received_oma().value();
     j["power_budget_db"] = closes ? nlohmann::json(o.budget.power_budget().value()) : nlohmann::json();
@@ -79,7 +78,8 @@ nlohmann::json link_report_json(const LinkReport& r, const LinkCatalog& catalog)
         if (const auto* ring = std::get_if<photonics::MicroringModulator>(&a.optics->transmitter.modulator)) {
             modulator = {{"type", "microring"},
                          {"name", ring->name},
-                         {"switching_energy_pj_per_bit", in_picojoules_per_bit(photonics::ring_switching_energy_per_bit(*ring, a.modulation))},
+                         {"switching_energy_pj_per_bit",
+                          in_picojoules_per_bit(photonics::ring_switching_energy_per_bit(*ring, a.modulation))},
                          {"tuning_power_per_ring_w", in_watts(photonics::ring_tuning_power(*ring))}};
         } else if (const auto* mzm = std::get_if<photonics::MachZehnderModulator>(&a.optics->transmitter.modulator)) {
             modulator = {{"type", "mach-zehnder"},
@@ -98,9 +98,11 @@ nlohmann::json link_report_json(const LinkReport& r, const LinkCatalog& catalog)
     }
     nlohmann::json published = nlohmann::json::object();
     if (a.published_module_power_w)
-        published["module_power"] = published_json(*a.published_module_power_w, in_watts(r.module_power), "module_power_w");
+        published["module_power"] =
+            published_json(*a.published_module_power_w, in_watts(r.module_power), "module_power_w");
     if (a.published_pj_per_bit)
-        published["energy_per_bit"] = published_json(*a.published_pj_per_bit, in_picojoules_per_bit(r.energy_per_bit), "pj_per_bit");
+        published["energy_per_bit"] =
+            published_json(*a.published_pj_per_bit, in_picojoules_per_bit(r.energy_per_bit), "pj_per_bit");
     j["published"] = published;
     j["sources"] = catalog.sources_of(a);
     return j;

@@ -30,7 +30,8 @@ std::vector<std::string> split_fields(std::string_view s) {
 
 bool is_digits(std::string_view s, bool allow_comma = false) {
     if (s.empty()) return false;
-    return std::all_of(s.begin(), s.end(), [&](char ch) { return (ch >= '0' && ch <= '9') || (allow_comma && ch == ','); });
+    return std::all_of(s.begin(), s.end(),
+                       [&](char ch) { return (ch >= '0' && ch <= '9') || (allow_comma && ch == ','); });
 }
 
 // "[1,0]<stdout>:" (mpirun --tag-output) or "[0]" in front of a line or a field.
@@ -82,7 +83,7 @@ std::optional<long long> parse_integer(const std::string& s) {
 struct Layout {
     bool has_redop = true;
     bool has_root = true;
-    int half_width = 4;       // time algbw busbw [#wrong|error] [i_min i_max i_p99 i_cv%]
+    int half_width = 4;  // time algbw busbw [#wrong|error] [i_min i_max i_p99 i_cv%]
     bool has_error = true;
     bool has_timestamp = false;
     [[nodiscard]] int lead() const { return 3 + (has_redop ? 1 : 0) + (has_root ? 1 : 0); }
@@ -103,7 +104,8 @@ std::optional<Layout> layout_from_header(const std::vector<std::string>& f) {
     if (times.size() != 2 || times[0] != i) return std::nullopt;
     l.half_width = static_cast<int>(times[1] - times[0]);
     if (l.half_width < 3 || f[times[0] + 1] != "algbw" || f[times[0] + 2] != "busbw") return std::nullopt;
-    l.has_error = l.half_width >= 4 && (f[times[0] + 3] == "#wrong" || f[times[0] + 3] == "error" || f[times[0] + 3] == "wrong");
+    l.has_error =
+        l.half_width >= 4 && (f[times[0] + 3] == "#wrong" || f[times[0] + 3] == "error" || f[times[0] + 3] == "wrong");
     const std::size_t rest = f.size() - times[1];
     l.has_timestamp = rest == static_cast<std::size_t>(l.half_width) + 1 && f.back() == "timestamp";
     if (rest != static_cast<std::size_t>(l.half_width) + (l.has_timestamp ? 1 : 0)) return std::nullopt;
@@ -131,7 +133,8 @@ public:
             s.find("NCCL TRACE") != std::string_view::npos)
             return;
         std::string_view body = s;
-        while (!body.empty() && (body.front() == '#' || body.front() == ' ' || body.front() == '\t')) body.remove_prefix(1);
+        while (!body.empty() && (body.front() == '#' || body.front() == ' ' || body.front() == '\t'))
+            body.remove_prefix(1);
         const bool commented = !s.empty() && s.front() == '#';
         auto starts = [&](std::string_view prefix) { return body.substr(0, prefix.size()) == prefix; };
         if (starts("nccl-tests version")) {
@@ -160,7 +163,8 @@ public:
             current_.ranks = current_.nodes = 0;
             return;
         }
-        if (starts("Rank") && body.find(" on ") != std::string_view::npos && body.find("device") != std::string_view::npos) {
+        if (starts("Rank") && body.find(" on ") != std::string_view::npos &&
+            body.find("device") != std::string_view::npos) {
             if (!open_) start(number);
             const auto f = split_fields(body);
             const auto on = std::find(f.begin(), f.end(), "on");
@@ -185,7 +189,8 @@ public:
             return;
         }
         std::vector<std::string> f = split_fields(body);
-        f.erase(std::remove_if(f.begin(), f.end(), [](const std::string& t) { return mpi_tag_length(t) == t.size(); }), f.end());
+        f.erase(std::remove_if(f.begin(), f.end(), [](const std::string& t) { return mpi_tag_length(t) == t.size(); }),
+                f.end());
         if (f.empty()) return;
         if (auto l = layout_from_header(f)) {
             if (open_ && !current_.rows.empty()) finish();
@@ -244,7 +249,8 @@ private:
         };
         // Bounded here, at the row, so that an absurd value is reported where it is and not as a
         // failed fit at the run's first line.
-        if (!time || *time <= 0.0 || *time > kMaxTimeUs) throw bad(at, "not a time", "a positive number of microseconds, at most 1e12");
+        if (!time || *time <= 0.0 || *time > kMaxTimeUs)
+            throw bad(at, "not a time", "a positive number of microseconds, at most 1e12");
         if (!algbw || *algbw < 0.0 || *algbw > kMaxGbytePerS)
             throw bad(at + 1, "not an algbw", "a non-negative number of GB/s, at most 1e7");
         if (!busbw || *busbw < 0.0 || *busbw > kMaxGbytePerS)
@@ -252,7 +258,8 @@ private:
         NcclTestsHalf h{microseconds(*time), gigabytes_per_second(*algbw), gigabytes_per_second(*busbw), std::nullopt};
         if (l.has_error && f[at + 3] != "N/A") {
             const auto wrong = parse_number(f[at + 3]);
-            if (!wrong || *wrong < 0.0) throw bad(at + 3, "not a #wrong count or error", "a non-negative number or N/A");
+            if (!wrong || *wrong < 0.0)
+                throw bad(at + 3, "not a #wrong count or error", "a non-negative number or N/A");
             h.wrong = wrong;
         }
         return h;
@@ -261,17 +268,20 @@ private:
     void row(const std::vector<std::string>& f, int number) {
         const std::optional<Layout> l = layout_ ? layout_ : layout_from_field_count(f.size());
         if (!l || static_cast<int>(f.size()) != l->fields()) {
-            const std::string expected = l ? std::to_string(l->fields()) + " fields, as the header above it" : "11, 12 or 13 fields";
-            throw InputError({file_, number, "result row", std::to_string(f.size()) + " fields", "malformed nccl-tests result row",
-                              expected});
+            const std::string expected =
+                l ? std::to_string(l->fields()) + " fields, as the header above it" : "11, 12 or 13 fields";
+            throw InputError({file_, number, "result row", std::to_string(f.size()) + " fields",
+                              "malformed nccl-tests result row", expected});
         }
         if (!open_) start(number);
         NcclTestsRow r;
         r.line = number;
         const auto size = parse_integer(f[0]);
         const auto count = parse_integer(f[1]);
-        if (!size || *size <= 0) throw InputError({file_, number, "size", f[0], "not a size", "a positive whole number of bytes"});
-        if (!count || *count < 0) throw InputError({file_, number, "count", f[1], "not a count", "a whole number of elements"});
+        if (!size || *size <= 0)
+            throw InputError({file_, number, "size", f[0], "not a size", "a positive whole number of bytes"});
+        if (!count || *count < 0)
+            throw InputError({file_, number, "count", f[1], "not a count", "a whole number of elements"});
         r.size = bytes(static_cast<double>(*size));
         r.count = *count;
         r.type = f[2];
@@ -303,13 +313,15 @@ private:
 
 }  // namespace
 
-std::vector<NcclTestsRun> parse_nccl_tests(std::string_view text, const std::string& file, std::optional<Collective> collective) {
+std::vector<NcclTestsRun> parse_nccl_tests(std::string_view text, const std::string& file,
+                                           std::optional<Collective> collective) {
     Parser p(file, collective);
     int number = 0;
     std::size_t start = 0;
     while (start <= text.size()) {
         const std::size_t end = text.find('\n', start);
-        const std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        const std::string_view line =
+            text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
         ++number;
         if (line.find('\0') != std::string_view::npos)
             throw InputError({file, number, "", "a NUL byte", "binary data in a text log", "nccl-tests text output"});
@@ -337,7 +349,8 @@ NcclTestsCheck check_run(const NcclTestsRun& run) {
             ++halves;
             // Printed to 2 decimals: compare above 1 GB/s only.
             const double recomputed_algbw = in_gigabytes_per_second(row.size / h->time);
-            if (algbw >= 1.0) c.max_algbw_deviation = std::max(c.max_algbw_deviation, std::abs(recomputed_algbw - algbw) / algbw);
+            if (algbw >= 1.0)
+                c.max_algbw_deviation = std::max(c.max_algbw_deviation, std::abs(recomputed_algbw - algbw) / algbw);
             if (factor > 0.0 && busbw >= 1.0)
                 c.max_busbw_deviation = std::max(c.max_busbw_deviation, std::abs(algbw * factor - busbw) / busbw);
         }
@@ -345,8 +358,9 @@ NcclTestsCheck check_run(const NcclTestsRun& run) {
     c.avg_busbw = gigabytes_per_second(halves > 0 ? sum / halves : 0.0);
     c.peak_busbw = gigabytes_per_second(peak);
     if (run.reported_avg_busbw && in_gigabytes_per_second(*run.reported_avg_busbw) > 0.0)
-        c.avg_busbw_deviation = std::abs(in_gigabytes_per_second(c.avg_busbw) - in_gigabytes_per_second(*run.reported_avg_busbw)) /
-                                in_gigabytes_per_second(*run.reported_avg_busbw);
+        c.avg_busbw_deviation =
+            std::abs(in_gigabytes_per_second(c.avg_busbw) - in_gigabytes_per_second(*run.reported_avg_busbw)) /
+            in_gigabytes_per_second(*run.reported_avg_busbw);
     return c;
 }
 

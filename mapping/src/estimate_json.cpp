@@ -26,7 +26,8 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
                         {"power_budget_w", in_watts(s.power_budget)},
                         {"options", options}};
     j["parallelism"] = s.search_parallelism ? "search" : "fixed";
-    if (s.search.max_inter_token_latency) j["max_inter_token_latency_ms"] = in_milliseconds(*s.search.max_inter_token_latency);
+    if (s.search.max_inter_token_latency)
+        j["max_inter_token_latency_ms"] = in_milliseconds(*s.search.max_inter_token_latency);
     if (s.mode == Mode::serving) {
         j["batch"] = s.point.batch;
         j["gpus_per_replica"] = c.gpus;

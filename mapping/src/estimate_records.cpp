@@ -30,22 +30,30 @@ const Column<OptionEstimate> kOptionColumns[] = {
     {"j_per_token", kJson | kCsv | kTable, [](const OptionEstimate& o) { return Record(j_per_token(o)); }},
     {"j_per_token_low", kJson | kTable, [](const OptionEstimate& o) { return Record(in_joules(o.low)); }},
     {"j_per_token_high", kJson | kTable, [](const OptionEstimate& o) { return Record(in_joules(o.high)); }},
-    {"gpu_only_j_per_token", kJson | kCsv | kTable, [](const OptionEstimate& o) { return Record(in_joules(o.gpu_only_per_token)); }},
+    {"gpu_only_j_per_token", kJson | kCsv | kTable,
+     [](const OptionEstimate& o) { return Record(in_joules(o.gpu_only_per_token)); }},
     {"tokens_per_s", kJson | kCsv | kTable, [](const OptionEstimate& o) { return Record(o.energy.tokens_per_s); }},
     {"tokens_per_joule", kJson | kTable, [](const OptionEstimate& o) { return Record(1.0 / j_per_token(o)); }},
-    {"saving_vs_baseline_pct", kJson | kCsv | kTable, [](const OptionEstimate& o) { return Record(o.saving_vs_baseline_pct); }},
-    {"power_per_gpu_w", kJson | kTable, [](const OptionEstimate& o) { return Record(in_watts(o.energy.power_per_gpu())); }},
+    {"saving_vs_baseline_pct", kJson | kCsv | kTable,
+     [](const OptionEstimate& o) { return Record(o.saving_vs_baseline_pct); }},
+    {"power_per_gpu_w", kJson | kTable,
+     [](const OptionEstimate& o) { return Record(in_watts(o.energy.power_per_gpu())); }},
     {"gpus_in_power_budget", kJson | kTable, [](const OptionEstimate& o) { return Record(o.gpus_in_budget); }},
-    {"tokens_per_s_in_power_budget", kJson | kTable, [](const OptionEstimate& o) { return Record(o.tokens_per_s_in_budget); }},
+    {"tokens_per_s_in_power_budget", kJson | kTable,
+     [](const OptionEstimate& o) { return Record(o.tokens_per_s_in_budget); }},
     {"tp", kJson | kTable, [](const OptionEstimate& o) { return Record(o.parallelism.tp); }},
     {"pp", kJson | kTable, [](const OptionEstimate& o) { return Record(o.parallelism.pp); }},
     {"gpus", kTable, [](const OptionEstimate& o) { return Record(o.energy.gpus); }},
     {"cycle_s", kJson | kTable, [](const OptionEstimate& o) { return Record(in_seconds(o.cycle.cycle)); }},
-    {"gemm_times_from_calibration", kJson, [](const OptionEstimate& o) { return Record(o.cycle.gemm_from_calibration); }},
-    {"collective_times_from_calibration", kJson, [](const OptionEstimate& o) { return Record(o.cycle.collectives_from_calibration); }},
-    {"inter_token_latency_ms", kJson, [](const OptionEstimate& o) { return Record(in_milliseconds(o.inter_token_latency)); }, true},
+    {"gemm_times_from_calibration", kJson,
+     [](const OptionEstimate& o) { return Record(o.cycle.gemm_from_calibration); }},
+    {"collective_times_from_calibration", kJson,
+     [](const OptionEstimate& o) { return Record(o.cycle.collectives_from_calibration); }},
+    {"inter_token_latency_ms", kJson,
+     [](const OptionEstimate& o) { return Record(in_milliseconds(o.inter_token_latency)); }, true},
     {"meets_latency_target", kJson, [](const OptionEstimate& o) { return Record(o.meets_latency_target); }, true},
-    {"memory_per_gpu_gbyte", kJson, [](const OptionEstimate& o) { return Record(in_gigabytes(o.memory.total())); }, true},
+    {"memory_per_gpu_gbyte", kJson, [](const OptionEstimate& o) { return Record(in_gigabytes(o.memory.total())); },
+     true},
 };
 
 const Column<CyclePhase> kPhaseColumns[] = {
@@ -78,11 +86,13 @@ std::string part_column(EnergyPart part) { return std::string(enum_name(part)) +
 Record option_record(const OptionEstimate& o, Mode mode, RecordView view) {
     Record out = record(kOptionColumns, o, view, mode == Mode::serving);
     if (view != RecordView::json) {
-        for (const EnergyPart part : enum_values<EnergyPart>()) out[part_column(part)] = in_joules(o.energy.per_token[part]);
+        for (const EnergyPart part : enum_values<EnergyPart>())
+            out[part_column(part)] = in_joules(o.energy.per_token[part]);
         return out;
     }
     Record breakdown = Record::object();
-    for (const EnergyPart part : enum_values<EnergyPart>()) breakdown[std::string(enum_name(part))] = in_joules(o.energy.per_token[part]);
+    for (const EnergyPart part : enum_values<EnergyPart>())
+        breakdown[std::string(enum_name(part))] = in_joules(o.energy.per_token[part]);
     out["breakdown_j_per_token"] = breakdown;
     if (o.offload_accuracy.empty()) return out;
     Record accuracy = Record::array();
@@ -102,8 +112,13 @@ std::vector<std::string> option_record_keys(RecordView view) {
 Record phase_record(const CyclePhase& phase, RecordView view) { return record(kPhaseColumns, phase, view, true); }
 
 Record accuracy_record(const OffloadAccuracy& a) {
-    return {{"gemm", a.gemm},   {"outputs_sampled", a.outputs_sampled}, {"reduction_k", a.reduction}, {"rows", a.rows},
-            {"snr_db", a.snr_db}, {"enob", a.enob},                     {"rel_rms_error", a.rel_rms_error}};
+    return {{"gemm", a.gemm},
+            {"outputs_sampled", a.outputs_sampled},
+            {"reduction_k", a.reduction},
+            {"rows", a.rows},
+            {"snr_db", a.snr_db},
+            {"enob", a.enob},
+            {"rel_rms_error", a.rel_rms_error}};
 }
 
 Record breakdown_records(const Estimate& e) {
@@ -112,7 +127,9 @@ Record breakdown_records(const Estimate& e) {
         const double total = j_per_token(o);
         for (const EnergyPart part : enum_values<EnergyPart>()) {
             const double j = in_joules(o.energy.per_token[part]);
-            rows.push_back({{"option", o.energy.option}, {"part", std::string(enum_name(part))}, {"j_per_token", j},
+            rows.push_back({{"option", o.energy.option},
+                            {"part", std::string(enum_name(part))},
+                            {"j_per_token", j},
                             {"share_pct", total > 0.0 ? 100.0 * j / total : 0.0}});
         }
     }

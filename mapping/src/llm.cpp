@@ -45,7 +45,8 @@ LlmSpec read_llm(TableReader& r) {
     m.attention_heads = static_cast<int>(r.integer("attention_heads", 1, 1 << 14));
     m.kv_heads = static_cast<int>(r.integer("kv_heads", 1, m.attention_heads));
     if (m.attention_heads % m.kv_heads != 0)
-        throw r.error("kv_heads", r.value_text("kv_heads"), "does not divide attention_heads (" + std::to_string(m.attention_heads) + ")",
+        throw r.error("kv_heads", r.value_text("kv_heads"),
+                      "does not divide attention_heads (" + std::to_string(m.attention_heads) + ")",
                       "a divisor of attention_heads");
     m.head_dim = static_cast<int>(r.integer("head_dim", 1, 1 << 14));
     m.ffn_size = static_cast<int>(r.integer("ffn_size", 0, 1 << 22));
@@ -54,7 +55,8 @@ LlmSpec read_llm(TableReader& r) {
         m.active_experts = static_cast<int>(r.integer("active_experts", 1, m.experts));
         m.expert_ffn_size = static_cast<int>(r.integer("expert_ffn_size", 1, 1 << 22));
     } else if (m.ffn_size == 0) {
-        throw r.error("ffn_size", "0", "a dense model needs a feed-forward size", "ffn_size > 0, or experts for a mixture of experts");
+        throw r.error("ffn_size", "0", "a dense model needs a feed-forward size",
+                      "ffn_size > 0, or experts for a mixture of experts");
     }
     m.vocabulary = static_cast<int>(r.integer("vocabulary", 1, 1 << 24));
     m.tied_embeddings = r.optional_boolean("tied_embeddings").value_or(false);

@@ -10,7 +10,8 @@ std::vector<OffloadAccuracy> offload_accuracy(const photonics::PhotonicCore& cor
     std::vector<OffloadAccuracy> out;
     std::uint64_t stream = 0;
     for (const std::string& name : gemms) {
-        const auto it = std::find_if(work.gemms.begin(), work.gemms.end(), [&](const GemmOp& g) { return g.name == name; });
+        const auto it =
+            std::find_if(work.gemms.begin(), work.gemms.end(), [&](const GemmOp& g) { return g.name == name; });
         if (it == work.gemms.end() || it->m < 1.0) continue;  // the model has no such GEMM (an MoE's dense FFN)
         OffloadAccuracy a;
         a.gemm = name;
@@ -24,7 +25,8 @@ std::vector<OffloadAccuracy> offload_accuracy(const photonics::PhotonicCore& cor
         photonics::check_emulation_size(a.outputs_sampled, a.reduction, a.rows, config,
                                         "offloaded GEMM " + name + " (its k is the model's size)");
         // The emulator's weights are (outputs x k), its inputs (k x tokens).
-        const Eigen::MatrixXd weights = photonics::random_matrix(a.outputs_sampled, a.reduction, config.seed, 2 * stream);
+        const Eigen::MatrixXd weights =
+            photonics::random_matrix(a.outputs_sampled, a.reduction, config.seed, 2 * stream);
         const Eigen::MatrixXd inputs = photonics::random_matrix(a.reduction, a.rows, config.seed, 2 * stream + 1);
         const photonics::MacEmulationResult r = photonics::emulate_gemm(weights, inputs, config);
         a.snr_db = r.snr_db;

@@ -16,7 +16,8 @@ ServingMemory serving_memory_per_gpu(const LlmSpec& m, const Parallelism& p, con
     return out;
 }
 
-std::vector<Parallelism> serving_candidates(const LlmSpec& m, const Parallelism& base, const ServingPoint& s, int max_gpus) {
+std::vector<Parallelism> serving_candidates(const LlmSpec& m, const Parallelism& base, const ServingPoint& s,
+                                            int max_gpus) {
     std::vector<Parallelism> out;
     for (int tp = 1; tp <= std::min(max_gpus, m.attention_heads); ++tp) {
         for (int pp = 1; pp <= std::min(m.layers, max_gpus / tp); ++pp) {

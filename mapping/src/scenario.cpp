@@ -14,7 +14,8 @@ enum class ParallelismChoice { fixed, search };
 template <>
 struct lightwatt::EnumTable<lightwatt::mapping::ParallelismChoice> {
     using enum mapping::ParallelismChoice;
-    static constexpr auto entries = std::to_array<EnumEntry<mapping::ParallelismChoice>>({{fixed, "fixed"}, {search, "search"}});
+    static constexpr auto entries =
+        std::to_array<EnumEntry<mapping::ParallelismChoice>>({{fixed, "fixed"}, {search, "search"}});
     static constexpr std::string_view noun = "choice";
 };
 
@@ -30,8 +31,12 @@ std::filesystem::path resolve(const std::filesystem::path& data_dir, const std::
 }  // namespace
 
 Catalogs load_catalogs(const std::filesystem::path& data_dir) {
-    Catalogs c{load_llm_catalog(data_dir), load_gpu_catalog(data_dir), load_system_catalog(data_dir),
-               interconnect::load_link_catalog(data_dir), photonics::load_photonic_core_catalog(data_dir), {}};
+    Catalogs c{load_llm_catalog(data_dir),
+               load_gpu_catalog(data_dir),
+               load_system_catalog(data_dir),
+               interconnect::load_link_catalog(data_dir),
+               photonics::load_photonic_core_catalog(data_dir),
+               {}};
     c.link_costs = LinkCosts::of(c.links);
     // Every option's names must exist: a catalog error, named where it is written.
     const auto options_doc = TomlDocument::parse_file(data_dir / "options.toml");
@@ -46,7 +51,6 @@ Catalogs load_catalogs(const std::filesystem::path& data_dir) {
     }
     return c;
 }
-
 
 namespace {
 
@@ -78,7 +82,8 @@ void read_training_point(TableReader& w, TrainingPoint& t) {
     t.optimizer_state_bytes_per_parameter = w.number("optimizer_state_bytes_per_parameter", Range::closed(0.0, 64.0));
     t.shard_optimizer = w.boolean("shard_optimizer");
     t.activation_recompute = w.boolean("activation_recompute");
-    t.activation_bytes_per_token_hidden_layer = w.number("activation_bytes_per_token_hidden_layer", Range::closed(0.0, 64.0));
+    t.activation_bytes_per_token_hidden_layer =
+        w.number("activation_bytes_per_token_hidden_layer", Range::closed(0.0, 64.0));
 }
 
 // [workload]: the mode, the model and its serving point or training step.
@@ -103,14 +108,16 @@ void read_parallelism(TableReader& d, const SystemSpec& sys, Scenario& s) {
     s.gpus = static_cast<int>(d.integer("gpus", 1, 1LL << 30));
     const long long replica = static_cast<long long>(s.parallelism.tp) * s.parallelism.pp;
     if (replica > s.gpus)
-        throw d.error("tp", d.value_text("tp"),
-                      "tp x pp = " + std::to_string(replica) + " GPUs, more than the deployment's " + std::to_string(s.gpus),
-                      "tp x pp at most deployment.gpus");
+        throw d.error(
+            "tp", d.value_text("tp"),
+            "tp x pp = " + std::to_string(replica) + " GPUs, more than the deployment's " + std::to_string(s.gpus),
+            "tp x pp at most deployment.gpus");
     if (s.mode != Mode::training) return;
     if (s.gpus % replica != 0)
-        throw d.error("gpus", d.value_text("gpus"),
-                      "not a whole number of tp x pp = " + std::to_string(replica) + " GPU replicas for data parallelism",
-                      "a multiple of tp x pp");
+        throw d.error(
+            "gpus", d.value_text("gpus"),
+            "not a whole number of tp x pp = " + std::to_string(replica) + " GPU replicas for data parallelism",
+            "a multiple of tp x pp");
     s.parallelism.dp = static_cast<int>(s.gpus / replica);
     s.parallelism.virtual_stages = static_cast<int>(d.optional_integer("virtual_stages", 1, 1024).value_or(1));
 }
@@ -123,7 +130,8 @@ void read_parallelism_choice(TableReader& d, Scenario& s) {
         throw d.error("parallelism", d.value_text("parallelism"), "the search chooses serving replicas only",
                       "\"fixed\" in training mode");
     if (s.gpus > 1024)
-        throw d.error("gpus", d.value_text("gpus"), "too many GPUs per replica to search", "at most 1024 with parallelism = \"search\"");
+        throw d.error("gpus", d.value_text("gpus"), "too many GPUs per replica to search",
+                      "at most 1024 with parallelism = \"search\"");
     s.search.memory_utilization = d.number("memory_utilization", Range{0.0, 1.0, false, true});
 }
 
@@ -137,9 +145,10 @@ void validate_parallelism(const LlmSpec& m, const Scenario& s) {
             validate(m, s.parallelism, s.training);
     } catch (const InputError& e) {
         const std::string& key = e.details().key;
-        const bool deployment_key = key == "tp" || key == "pp" || key == "ep" || key == "dp" || key == "virtual_stages" ||
-                                    key == "gpus_per_scale_up";
-        throw deployment_key ? relocate(e, s.file, s.deployment_line, "deployment") : relocate(e, s.file, s.workload_line, "workload");
+        const bool deployment_key = key == "tp" || key == "pp" || key == "ep" || key == "dp" ||
+                                    key == "virtual_stages" || key == "gpus_per_scale_up";
+        throw deployment_key ? relocate(e, s.file, s.deployment_line, "deployment")
+                             : relocate(e, s.file, s.workload_line, "workload");
     }
 }
 
@@ -171,10 +180,13 @@ void read_calibration_files(TableReader k, Scenario& s) {
 // [options]: the options of data/options.toml to compare, a baseline among them.
 void read_options(TableReader o, const Catalogs& c, Scenario& s) {
     const auto names = o.optional_string_list("compare");
-    if (!names || names->empty()) throw o.error("compare", "", "no option to compare", "a list of names from data/options.toml");
+    if (!names || names->empty())
+        throw o.error("compare", "", "no option to compare", "a list of names from data/options.toml");
     for (const auto& name : *names) (void)c.systems.options.at(name, o, "compare");
-    if (std::none_of(names->begin(), names->end(), [](const std::string& n) { return n.find("baseline") != std::string::npos; }))
-        throw o.error("compare", o.value_text("compare"), "no baseline among the options", "a list that includes \"baseline\"");
+    if (std::none_of(names->begin(), names->end(),
+                     [](const std::string& n) { return n.find("baseline") != std::string::npos; }))
+        throw o.error("compare", o.value_text("compare"), "no baseline among the options",
+                      "a list that includes \"baseline\"");
     s.options = *names;
     o.finish();
 }
@@ -206,7 +218,8 @@ Scenario load_scenario(const std::filesystem::path& file, const Catalogs& catalo
 }
 
 EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const std::filesystem::path& data_dir,
-                                    const std::optional<std::filesystem::path>& calibration_override, bool emulate_offload_accuracy) {
+                                    const std::optional<std::filesystem::path>& calibration_override,
+                                    bool emulate_offload_accuracy) {
     EstimateInputs in;
     in.catalogs = &c;
     if (calibration_override) {
@@ -216,8 +229,9 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
             return interconnect::load_calibration(resolve(data_dir, s.calibration_profile));
         });
     }
-    const ServingMeasurements runs = load_referenced(s.serving_runs_at, s.serving_runs,
-                                                     [&] { return load_serving_measurements(resolve(data_dir, s.serving_runs)); });
+    const ServingMeasurements runs = load_referenced(s.serving_runs_at, s.serving_runs, [&] {
+        return load_serving_measurements(resolve(data_dir, s.serving_runs));
+    });
     in.serving = fit_serving_calibration(runs, c.llms, c.gpus.at(s.gpu), in.calibration);
     // The offloaded GEMMs' accuracy, per photonic option, on the shapes of the scenario's step.
     const LlmSpec& m = c.llms.at(s.model);
@@ -259,7 +273,8 @@ CycleEstimate run_cycle(const EstimateContext& x, const Parallelism& p, const Ti
 
 // Photonic offload: the option changes the step itself; its converters carry a spread, taken at
 // `point`.
-CycleEstimate offloaded_cycle(const EstimateContext& x, const FabricOption& o, const Parallelism& p, photonics::SpreadPoint point) {
+CycleEstimate offloaded_cycle(const EstimateContext& x, const FabricOption& o, const Parallelism& p,
+                              photonics::SpreadPoint point) {
     const auto& cores = x.c.photonic_cores;
     PhotonicOffload offload{photonics::with_converters_at(cores.cores.at(o.photonic_core), cores.converters, point),
                             o.photonic_cores_per_gpu, o.offload_gemms,
@@ -303,7 +318,8 @@ void search_parallelism(const EstimateContext& x, const FabricOption& o, const P
         const Time itl = inter_token_latency(s, p, k);
         const double j = in_joules(system_energy(k, x.system, o, x.c.link_costs).total());
         const bool ok = meets_latency_target(s, itl);
-        const bool better = !found || (ok && !found_meets) || (ok == found_meets && (ok ? j < best_joules : itl < best_latency));
+        const bool better =
+            !found || (ok && !found_meets) || (ok == found_meets && (ok ? j < best_joules : itl < best_latency));
         if (!better) continue;
         found = true;
         found_meets = ok;
@@ -323,8 +339,10 @@ void search_parallelism(const EstimateContext& x, const FabricOption& o, const P
 void price_option(const EstimateContext& x, const FabricOption& o, OptionEstimate& oe) {
     const Parallelism& p = oe.parallelism;
     oe.energy = system_energy(oe.cycle, x.system, o, x.c.link_costs);
-    const CycleEstimate cycle_low = o.photonic_core.empty() ? oe.cycle : offloaded_cycle(x, o, p, photonics::SpreadPoint::low);
-    const CycleEstimate cycle_high = o.photonic_core.empty() ? oe.cycle : offloaded_cycle(x, o, p, photonics::SpreadPoint::high);
+    const CycleEstimate cycle_low =
+        o.photonic_core.empty() ? oe.cycle : offloaded_cycle(x, o, p, photonics::SpreadPoint::low);
+    const CycleEstimate cycle_high =
+        o.photonic_core.empty() ? oe.cycle : offloaded_cycle(x, o, p, photonics::SpreadPoint::high);
     // The range spans the modelled figure and the catalog's ends (the model may lie outside a
     // published range: the 800G DSP module is modelled at 17 W against 14-16 W published).
     oe.low = std::min(oe.energy.total(), system_energy(cycle_low, x.system, o, x.c.link_costs, Spread::low).total());
@@ -357,7 +375,8 @@ OptionEstimate estimate_option(const EstimateContext& x, const std::string& name
         oe.memory = serving_memory_per_gpu(x.model, oe.parallelism, s.point);
     }
     price_option(x, o, oe);
-    if (const auto a = x.in.offload_accuracy.find(name); a != x.in.offload_accuracy.end()) oe.offload_accuracy = a->second;
+    if (const auto a = x.in.offload_accuracy.find(name); a != x.in.offload_accuracy.end())
+        oe.offload_accuracy = a->second;
     return oe;
 }
 
@@ -377,12 +396,13 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     x.timing.scale_out_bandwidth_per_gpu = x.system.scale_out_bandwidth_per_gpu;
     e.cycle = run_cycle(x, s.parallelism, x.timing);
     if (s.mode == Mode::training)
-        e.model_flop_rate_per_gpu = flops(model_flops_per_token(x.model, s.training.sequence_length) * e.cycle.tokens) / e.cycle.cycle /
-                                    static_cast<double>(e.cycle.gpus);
+        e.model_flop_rate_per_gpu = flops(model_flops_per_token(x.model, s.training.sequence_length) * e.cycle.tokens) /
+                                    e.cycle.cycle / static_cast<double>(e.cycle.gpus);
     std::optional<double> baseline;
     for (const auto& name : s.options) {
         e.options.push_back(estimate_option(x, name, e.cycle));
-        if (!baseline && name.find("baseline") != std::string::npos) baseline = in_joules(e.options.back().energy.total());
+        if (!baseline && name.find("baseline") != std::string::npos)
+            baseline = in_joules(e.options.back().energy.total());
     }
     for (auto& oe : e.options) oe.saving_vs_baseline_pct = 100.0 * (1.0 - in_joules(oe.energy.total()) / *baseline);
     return e;

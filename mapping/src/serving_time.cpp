@@ -39,7 +39,8 @@ std::optional<double> gemm_efficiency(const CalibrationRecord& c, FlopRate peak_
     std::optional<double> e;
     for (const auto& g : c.gemm) {
         if (g.dtype != "bf16") continue;
-        const double d = std::pow(std::log(m / static_cast<double>(g.m)), 2) + std::pow(std::log(n / static_cast<double>(g.n)), 2) +
+        const double d = std::pow(std::log(m / static_cast<double>(g.m)), 2) +
+                         std::pow(std::log(n / static_cast<double>(g.n)), 2) +
                          std::pow(std::log(k / static_cast<double>(g.k)), 2);
         if (d < best) {
             best = d;
@@ -63,7 +64,8 @@ const interconnect::CollectiveRecord* matching_fit(const CalibrationRecord& c, c
 }
 
 bool is_offloaded(const GemmOp& g, const PhotonicOffload* offload) {
-    return offload != nullptr && std::find(offload->gemms.begin(), offload->gemms.end(), g.name) != offload->gemms.end();
+    return offload != nullptr &&
+           std::find(offload->gemms.begin(), offload->gemms.end(), g.name) != offload->gemms.end();
 }
 
 // An offloaded GEMM: the slower of streaming its weights and activations from HBM and its MACs on
@@ -75,14 +77,15 @@ void add_photonic_gemm(StepTime& t, const GemmOp& g, Information moved, DataRate
     const Time memory = moved / hbm;
     t.gemm += std::max(memory, photonic) * g.count;
     t.photonic += photonic * g.count;
-    t.photonic_energy += photonics::mac_energy(mp).total() * (macs * g.count) + offload.movement_energy_per_bit * moved * g.count;
+    t.photonic_energy +=
+        photonics::mac_energy(mp).total() * (macs * g.count) + offload.movement_energy_per_bit * moved * g.count;
     t.offloaded_flops += 2.0 * macs * g.count;
 }
 
 // GEMMs: t = count x max(2 m n k / (peak x e(m, n, k)), bytes / HBM), e from the calibration's
 // nearest GEMM (the roofline's 1 without one); offloaded ones on the photonic cores.
-void add_gemm_time(StepTime& t, const StepWork& w, const ServingPoint& s, const GpuSpec& gpu, const CalibrationRecord& cal,
-                   const PhotonicOffload* offload) {
+void add_gemm_time(StepTime& t, const StepWork& w, const ServingPoint& s, const GpuSpec& gpu,
+                   const CalibrationRecord& cal, const PhotonicOffload* offload) {
     const FlopRate peak = peak_for_weights(gpu, s.bytes_per_weight);
     const DataRate hbm = effective_hbm_bandwidth(gpu);
     for (const GemmOp& g : w.gemms) {
@@ -118,7 +121,8 @@ void add_attention_time(StepTime& t, const StepWork& w, const GpuSpec& gpu, cons
 // A collective with a fit for its group: the faster of NCCL's LL protocol and the fitted line.
 Time fitted_collective_time(const CollectiveOp& op, Information on_bus, const CollectiveFit& f, const GpuSpec& gpu) {
     const DataRate ll_bus = ll_bus_bandwidth(gpu, f.bus_bandwidth, op.nodes, op.collective);
-    const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
+    const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) +
+                    on_bus / ll_bus;
     const Time fitted = f.latency + on_bus / f.bus_bandwidth;
     return std::min(ll, fitted);
 }
@@ -127,16 +131,19 @@ Time fitted_collective_time(const CollectiveOp& op, Information on_bus, const Co
 // leaves each node through its GPUs' NICs, one ring per GPU in the group there, so its bus
 // bandwidth is the NICs of the group's GPUs on one node. The faster of NCCL's LL and Simple
 // protocols, as its tuner picks.
-Time modelled_collective_time(const CollectiveOp& op, Information on_bus, const GpuSpec& gpu, DataRate scale_out_bandwidth_per_gpu) {
+Time modelled_collective_time(const CollectiveOp& op, Information on_bus, const GpuSpec& gpu,
+                              DataRate scale_out_bandwidth_per_gpu) {
     DataRate bus = gpu.nvlink_bandwidth;
     if (op.tier == FabricTier::scale_out && in_bits_per_second(scale_out_bandwidth_per_gpu) > 0.0) {
         const double ranks_per_node = static_cast<double>(op.ranks) / std::max(1, op.nodes);
         bus = std::min(gpu.nvlink_bandwidth, scale_out_bandwidth_per_gpu * ranks_per_node);
     }
     const Time simple =
-        interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple) + on_bus / bus;
+        interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::simple) +
+        on_bus / bus;
     const DataRate ll_bus = ll_bus_bandwidth(gpu, bus, op.nodes, op.collective);
-    const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) + on_bus / ll_bus;
+    const Time ll = interconnect::nccl_ring_latency(op.collective, op.ranks, op.nodes, interconnect::NcclProtocol::ll) +
+                    on_bus / ll_bus;
     return std::min(ll, simple);
 }
 
@@ -230,7 +237,8 @@ void add_phase(CycleEstimate& c, Phase phase, const StepTime& t, double repeats,
 CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, const GpuSpec& gpu,
                                const CalibrationRecord& cal, const TimingOptions& o) {
     if (!(o.communication_overlap >= 0.0 && o.communication_overlap <= 1.0))
-        throw InputError::at("communication_overlap", format_number(o.communication_overlap), "out of range", "a share in [0, 1]");
+        throw InputError::at("communication_overlap", format_number(o.communication_overlap), "out of range",
+                             "a share in [0, 1]");
     CycleEstimate e;
     e.gpus = p.tp * p.pp;
     // Pipeline stages work on different micro-batches at once: a step takes one stage's time.
@@ -286,8 +294,8 @@ struct CalibrationRun {
     double power_per_gpu;
 };
 
-CalibrationRun calibration_run(const ServingMeasurement& x, int prompt_tokens, const LlmCatalog& llms, const GpuSpec& gpu,
-                               const CalibrationRecord& cal) {
+CalibrationRun calibration_run(const ServingMeasurement& x, int prompt_tokens, const LlmCatalog& llms,
+                               const GpuSpec& gpu, const CalibrationRecord& cal) {
     const LlmSpec* model = llms.find(x.model);
     if (model == nullptr)
         throw InputError::at("calibration." + x.name + ".model", x.model, "unknown model", "a model in data/llms.toml");
@@ -300,8 +308,13 @@ CalibrationRun calibration_run(const ServingMeasurement& x, int prompt_tokens, c
     }
     StepWork w = decode_step(*model, p, s);
     const StepTime roofline = time_step(w, p, s, gpu, cal, {});
-    return {std::ceil(static_cast<double>(model->layers) / p.pp), static_cast<double>(x.batch),
-            in_seconds(x.inter_token_latency) - in_seconds(roofline.total), std::move(w), p, s, in_watts(x.power) / x.tp};
+    return {std::ceil(static_cast<double>(model->layers) / p.pp),
+            static_cast<double>(x.batch),
+            in_seconds(x.inter_token_latency) - in_seconds(roofline.total),
+            std::move(w),
+            p,
+            s,
+            in_watts(x.power) / x.tp};
 }
 
 // Overhead: d = ITL - roofline step = per_layer x L + per_sequence x batch (least squares); a term
@@ -315,7 +328,9 @@ void fit_overhead(const std::vector<CalibrationRun>& runs, ServingCalibration& c
         x.row(i) << r.layers, r.batch;
         gap(i) = r.gap;
     }
-    const auto alone = [&](Eigen::Index term) { return detail::least_squares_on(x, gap, {term}).value_or(Eigen::VectorXd::Zero(2)); };
+    const auto alone = [&](Eigen::Index term) {
+        return detail::least_squares_on(x, gap, {term}).value_or(Eigen::VectorXd::Zero(2));
+    };
     Eigen::VectorXd b = detail::least_squares(x, gap).value_or(Eigen::VectorXd::Zero(2));
     if (b(0) < 0.0) b = alone(1);
     if (b(1) < 0.0) b = alone(0);
@@ -350,8 +365,10 @@ void fit_activity_power(const std::vector<CalibrationRun>& runs, const GpuSpec& 
     const auto n = static_cast<Eigen::Index>(features.size());
     Eigen::MatrixXd x(n, 3);
     for (Eigen::Index i = 0; i < n; ++i)
-        for (Eigen::Index j = 0; j < 3; ++j) x(i, j) = features[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
-    const Eigen::VectorXd solution = detail::non_negative_least_squares(x, Eigen::Map<const Eigen::VectorXd>(powers.data(), n));
+        for (Eigen::Index j = 0; j < 3; ++j)
+            x(i, j) = features[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+    const Eigen::VectorXd solution =
+        detail::non_negative_least_squares(x, Eigen::Map<const Eigen::VectorXd>(powers.data(), n));
     c.static_power = watts(solution(0));
     c.energy_per_flop = picojoules_per_flop(solution(1));
     c.hbm_energy_per_bit = picojoules_per_byte(solution(2));

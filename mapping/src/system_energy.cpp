@@ -44,19 +44,20 @@ Energy SystemEnergy::total() const {
     return sum;
 }
 
-SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option, const interconnect::LinkCatalog& links,
-                           Spread spread) {
+SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option,
+                           const interconnect::LinkCatalog& links, Spread spread) {
     return system_energy(e, sys, option, link_cost(links.find(option.scale_up_link), spread),
                          link_cost(links.find(option.scale_out_link), spread));
 }
 
-SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option, const LinkCosts& links,
-                           Spread spread) {
-    return system_energy(e, sys, option, links.at(option.scale_up_link, spread), links.at(option.scale_out_link, spread));
+SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option,
+                           const LinkCosts& links, Spread spread) {
+    return system_energy(e, sys, option, links.at(option.scale_up_link, spread),
+                         links.at(option.scale_out_link, spread));
 }
 
-SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option, const LinkCost& up,
-                           const LinkCost& sc) {
+SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option,
+                           const LinkCost& up, const LinkCost& sc) {
     SystemEnergy out;
     out.option = option.name;
     out.gpus = e.gpus;
@@ -64,7 +65,9 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
     const double tokens = e.tokens;
     const double gpus = e.gpus;
     const Time cycle = e.cycle;
-    auto set = [&](EnergyPart part, Energy per_cycle_per_gpu) { out.per_token[part] = per_cycle_per_gpu * gpus / tokens; };
+    auto set = [&](EnergyPart part, Energy per_cycle_per_gpu) {
+        out.per_token[part] = per_cycle_per_gpu * gpus / tokens;
+    };
     set(EnergyPart::gpu_static, e.gpu_static_energy / gpus);
     set(EnergyPart::gpu_compute, e.gpu_compute_energy / gpus);
     set(EnergyPart::gpu_hbm, (e.gpu_energy - e.gpu_static_energy - e.gpu_compute_energy) / gpus);
@@ -83,8 +86,8 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
     // (2k modules per GPU, 2k - 2 with copper to the leaf); 2k - 1 switch ports per GPU.
     const double links_per_tier = sys.scale_out_bandwidth_per_gpu / sc.payload;
     const double optical_tiers = sys.scale_out_tiers - (option.scale_out_first_tier_copper ? 1 : 0);
-    set(EnergyPart::scale_out_optics,
-        sc.static_power * links_per_tier * optical_tiers * cycle + sc.dynamic_energy_per_bit * out_sent * optical_tiers);
+    set(EnergyPart::scale_out_optics, sc.static_power * links_per_tier * optical_tiers * cycle +
+                                          sc.dynamic_energy_per_bit * out_sent * optical_tiers);
     const DataRate switch_ports_capacity = (2.0 * sys.scale_out_tiers - 1.0) * sys.scale_out_bandwidth_per_gpu;
     set(EnergyPart::scale_out_switches, sys.scale_out_switch_energy_per_bit * switch_ports_capacity * cycle);
 
@@ -106,7 +109,8 @@ SystemSpec read_system(TableReader& r) {
     s.scale_out_bandwidth_per_gpu = gigabits_per_second(r.number("scale_out_gbit_per_s_per_gpu", Range::positive()));
     s.scale_out_tiers = static_cast<int>(r.integer("scale_out_tiers", 1, 5));
     s.scale_up_switch_power_per_gpu = watts(r.number("scale_up_switch_w_per_gpu", Range::non_negative()));
-    s.scale_out_switch_energy_per_bit = nanojoules_per_bit(r.number("scale_out_switch_w_per_gbit_per_s", Range::non_negative()));
+    s.scale_out_switch_energy_per_bit =
+        nanojoules_per_bit(r.number("scale_out_switch_w_per_gbit_per_s", Range::non_negative()));
     s.host_power_per_node = watts(r.number("host_power_w_per_node", Range::non_negative()));
     s.pue = r.number("pue", Range::closed(1.0, 3.0));
     return s;

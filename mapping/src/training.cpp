@@ -12,12 +12,15 @@ namespace {
 using interconnect::Collective;
 
 // Token counts in messages as whole numbers (format_number would print 1.6777e+07).
-std::string whole(double v) { return v == std::floor(v) && std::abs(v) < 9e15 ? std::to_string(static_cast<long long>(v)) : format_number(v); }
+std::string whole(double v) {
+    return v == std::floor(v) && std::abs(v) < 9e15 ? std::to_string(static_cast<long long>(v)) : format_number(v);
+}
 
 // The forward of one micro-batch is a prefill of its sequences (causal attention over half the
 // sequence on average); K and V are activations here, not a cache.
 ServingPoint micro_batch_point(const TrainingPoint& t) {
-    return {t.micro_batch_sequences, t.sequence_length, 1, t.bytes_per_weight, t.bytes_per_activation, t.bytes_per_activation};
+    return {t.micro_batch_sequences, t.sequence_length,      1,
+            t.bytes_per_weight,      t.bytes_per_activation, t.bytes_per_activation};
 }
 
 CollectiveOp data_parallel(std::string purpose, Collective kind, Information size, const Parallelism& p) {
@@ -27,7 +30,9 @@ CollectiveOp data_parallel(std::string purpose, Collective kind, Information siz
 
 }  // namespace
 
-double parameters_per_gpu(const LlmSpec& m, const Parallelism& p) { return total_parameters(m) / (static_cast<double>(p.tp) * p.pp); }
+double parameters_per_gpu(const LlmSpec& m, const Parallelism& p) {
+    return total_parameters(m) / (static_cast<double>(p.tp) * p.pp);
+}
 
 double model_flops_per_token(const LlmSpec& m, int sequence_length) {
     // PaLM's accounting (Chowdhery et al. 2022, appendix B): 6 N + 12 L H d s, attention counted
@@ -38,24 +43,28 @@ double model_flops_per_token(const LlmSpec& m, int sequence_length) {
 
 void validate(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t) {
     validate(m, p, micro_batch_point(t));
-    if (t.sequence_length < 1) throw InputError::at("sequence_length", std::to_string(t.sequence_length), "must be at least 1", ">= 1");
+    if (t.sequence_length < 1)
+        throw InputError::at("sequence_length", std::to_string(t.sequence_length), "must be at least 1", ">= 1");
     if (t.micro_batch_sequences < 1)
-        throw InputError::at("micro_batch_sequences", std::to_string(t.micro_batch_sequences), "must be at least 1", ">= 1");
+        throw InputError::at("micro_batch_sequences", std::to_string(t.micro_batch_sequences), "must be at least 1",
+                             ">= 1");
     if (p.dp < 1) throw InputError::at("dp", std::to_string(p.dp), "must be at least 1", ">= 1");
     if (p.virtual_stages < 1 || static_cast<long long>(p.virtual_stages) * p.pp > m.layers)
-        throw InputError::at("virtual_stages", std::to_string(p.virtual_stages),
-                             "pp x virtual_stages model chunks must not exceed the " + std::to_string(m.layers) + " layers",
-                             "1 to layers / pp");
+        throw InputError::at(
+            "virtual_stages", std::to_string(p.virtual_stages),
+            "pp x virtual_stages model chunks must not exceed the " + std::to_string(m.layers) + " layers",
+            "1 to layers / pp");
     const double per_micro_batch = static_cast<double>(p.dp) * t.micro_batch_sequences * t.sequence_length;
     const double micro_batches = t.tokens_per_step / per_micro_batch;
     if (!(micro_batches >= 1.0) || micro_batches != std::floor(micro_batches))
         throw InputError::at("tokens_per_step", whole(t.tokens_per_step),
-                             "not a whole number of micro-batches of dp x micro_batch_sequences x sequence_length = " + whole(per_micro_batch) +
-                                 " tokens",
+                             "not a whole number of micro-batches of dp x micro_batch_sequences x sequence_length = " +
+                                 whole(per_micro_batch) + " tokens",
                              "a positive multiple of " + whole(per_micro_batch));
-    for (const auto& [key, v] : {std::pair<const char*, double>{"bytes_per_gradient", t.bytes_per_gradient},
-                                 {"optimizer_state_bytes_per_parameter", t.optimizer_state_bytes_per_parameter},
-                                 {"activation_bytes_per_token_hidden_layer", t.activation_bytes_per_token_hidden_layer}})
+    for (const auto& [key, v] :
+         {std::pair<const char*, double>{"bytes_per_gradient", t.bytes_per_gradient},
+          {"optimizer_state_bytes_per_parameter", t.optimizer_state_bytes_per_parameter},
+          {"activation_bytes_per_token_hidden_layer", t.activation_bytes_per_token_hidden_layer}})
         if (!(v >= 0.0 && v <= 64.0)) throw InputError::at(key, format_number(v), "out of range", "0 to 64 bytes");
 }
 
@@ -81,7 +90,8 @@ TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const Trainin
     const double params_here = parameters_per_gpu(m, p);
     w.weights_read = bytes(params_here * ((forwards + 1.0) * t.bytes_per_weight + 2.0 * t.bytes_per_gradient));
     // Stored activations written in the forward and read in the backward (sequence parallel).
-    w.elementwise_traffic = bytes(2.0 * t.activation_bytes_per_token_hidden_layer * forward.tokens * m.hidden_size / p.tp * layers_here);
+    w.elementwise_traffic =
+        bytes(2.0 * t.activation_bytes_per_token_hidden_layer * forward.tokens * m.hidden_size / p.tp * layers_here);
     for (const CollectiveOp& op : forward.collectives) {
         CollectiveOp c = op;
         if (c.collective == Collective::sendrecv) {
@@ -98,7 +108,8 @@ TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const Trainin
         w.collectives.push_back(c);
     }
 
-    const double micro_batches = t.tokens_per_step / (static_cast<double>(p.dp) * t.micro_batch_sequences * t.sequence_length);
+    const double micro_batches =
+        t.tokens_per_step / (static_cast<double>(p.dp) * t.micro_batch_sequences * t.sequence_length);
     out.micro_batches = micro_batches;
     out.bubble_micro_batches = static_cast<double>(p.pp - 1) / p.virtual_stages;
 
@@ -108,15 +119,18 @@ TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const Trainin
     // The update reads the gradient and the states and writes the states and the weights, on this
     // GPU's share of the parameters (1 / dp of them when the states are sharded).
     const double updated = t.shard_optimizer ? params_here / p.dp : params_here;
-    o.elementwise_traffic = bytes(updated * (t.bytes_per_gradient + 2.0 * t.optimizer_state_bytes_per_parameter + t.bytes_per_weight));
+    o.elementwise_traffic =
+        bytes(updated * (t.bytes_per_gradient + 2.0 * t.optimizer_state_bytes_per_parameter + t.bytes_per_weight));
     if (p.dp > 1) {
         const Information gradients = bytes(params_here * t.bytes_per_gradient);
         if (t.shard_optimizer) {
-            o.collectives.push_back(data_parallel("data-parallel gradient reduce-scatter", Collective::reduce_scatter, gradients, p));
             o.collectives.push_back(
-                data_parallel("data-parallel weight all-gather", Collective::all_gather, bytes(params_here * t.bytes_per_weight), p));
+                data_parallel("data-parallel gradient reduce-scatter", Collective::reduce_scatter, gradients, p));
+            o.collectives.push_back(data_parallel("data-parallel weight all-gather", Collective::all_gather,
+                                                  bytes(params_here * t.bytes_per_weight), p));
         } else {
-            o.collectives.push_back(data_parallel("data-parallel gradient all-reduce", Collective::all_reduce, gradients, p));
+            o.collectives.push_back(
+                data_parallel("data-parallel gradient all-reduce", Collective::all_reduce, gradients, p));
         }
     }
     return out;
@@ -125,7 +139,8 @@ TrainingWork training_step(const LlmSpec& m, const Parallelism& p, const Trainin
 CycleEstimate estimate_training(const LlmSpec& m, const Parallelism& p, const TrainingPoint& t, const GpuSpec& gpu,
                                 const interconnect::CalibrationRecord& cal, const TimingOptions& options) {
     if (!(options.communication_overlap >= 0.0 && options.communication_overlap <= 1.0))
-        throw InputError::at("communication_overlap", format_number(options.communication_overlap), "out of range", "a share in [0, 1]");
+        throw InputError::at("communication_overlap", format_number(options.communication_overlap), "out of range",
+                             "a share in [0, 1]");
     TimingOptions o = options;
     o.serving_engine_overhead = false;
     const TrainingWork work = training_step(m, p, t);
@@ -139,7 +154,8 @@ CycleEstimate estimate_training(const LlmSpec& m, const Parallelism& p, const Tr
         // Idle stages while the pipeline fills and drains: static power for the bubble's time.
         StepTime bubble;
         bubble.total = work.bubble_micro_batches * micro_time.total;
-        bubble.gpu_power = options.serving != nullptr ? options.serving->static_power : cal.power.memory_bound.value_or(gpu.tdp);
+        bubble.gpu_power =
+            options.serving != nullptr ? options.serving->static_power : cal.power.memory_bound.value_or(gpu.tdp);
         bubble.gpu_energy = bubble.gpu_power * bubble.total;
         bubble.gpu_static_energy = bubble.gpu_energy;
         add_phase(e, Phase::pipeline_bubble, bubble, 1.0, StepWork{});

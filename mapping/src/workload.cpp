@@ -14,15 +14,15 @@ std::string name_of(Gemm g) { return std::string(enum_name(g)); }
 
 using interconnect::Collective;
 
-CollectiveOp collective(std::string purpose, Collective kind, Information size, int ranks, int stride, const Parallelism& p,
-                        double count) {
+CollectiveOp collective(std::string purpose, Collective kind, Information size, int ranks, int stride,
+                        const Parallelism& p, double count) {
     const GroupPlacement g = place_group(ranks, stride, p);
     return {std::move(purpose), kind, size, ranks, g.tier, g.nodes, count};
 }
 
 // The step of `rows` token rows through every layer of one pipeline stage on one GPU.
-StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Phase phase, double rows, double context_tokens,
-              double new_kv_tokens) {
+StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Phase phase, double rows,
+              double context_tokens, double new_kv_tokens) {
     StepWork w;
     w.phase = phase;
     w.tokens = phase == Phase::decode ? s.batch : rows;
@@ -45,8 +45,10 @@ StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Pha
         // of them when ep < tp, one otherwise.
         const double expert_tp = p.ep >= p.tp ? 1.0 : static_cast<double>(p.tp) / p.ep;
         w.gemms.push_back({name_of(Gemm::router), rows, static_cast<double>(m.experts), h, layers_here});
-        w.gemms.push_back({name_of(Gemm::experts_gate_up), rows_per_expert, 2.0 * m.expert_ffn_size / expert_tp, h, layers_here * touched_here});
-        w.gemms.push_back({name_of(Gemm::experts_down), rows_per_expert, h, m.expert_ffn_size / expert_tp, layers_here * touched_here});
+        w.gemms.push_back({name_of(Gemm::experts_gate_up), rows_per_expert, 2.0 * m.expert_ffn_size / expert_tp, h,
+                           layers_here * touched_here});
+        w.gemms.push_back({name_of(Gemm::experts_down), rows_per_expert, h, m.expert_ffn_size / expert_tp,
+                           layers_here * touched_here});
         weights += layers_here * (h * m.experts + touched_here * 3.0 * h * m.expert_ffn_size / expert_tp);
     }
     if (m.ffn_size > 0) {
@@ -67,20 +69,20 @@ StepWork step(const LlmSpec& m, const Parallelism& p, const ServingPoint& s, Pha
     // Per GPU: the two all-reduces of each layer on this GPU's stage; one activation hand-over to
     // the next stage; MoE dispatch and combine of every token's hidden state to its a experts.
     if (p.tp > 1)
-        w.collectives.push_back(collective("tensor-parallel all-reduce (attention and feed-forward outputs)", Collective::all_reduce,
-                                           activation, p.tp, 1, p, 2.0 * layers_here));
+        w.collectives.push_back(collective("tensor-parallel all-reduce (attention and feed-forward outputs)",
+                                           Collective::all_reduce, activation, p.tp, 1, p, 2.0 * layers_here));
     if (p.pp > 1)
-        w.collectives.push_back(collective("pipeline send/recv between stages", Collective::sendrecv, activation, 2, p.tp, p, 1.0));
+        w.collectives.push_back(
+            collective("pipeline send/recv between stages", Collective::sendrecv, activation, 2, p.tp, p, 1.0));
     if (m.is_moe() && p.ep > 1) {
         const Information a2a = bytes(rows * m.active_experts * h * s.bytes_per_activation);
-        w.collectives.push_back(
-            collective("expert dispatch and combine (all-to-all)", Collective::alltoall, a2a, p.ep, 1, p, 2.0 * layers_here));
+        w.collectives.push_back(collective("expert dispatch and combine (all-to-all)", Collective::alltoall, a2a, p.ep,
+                                           1, p, 2.0 * layers_here));
     }
     return w;
 }
 
 }  // namespace
-
 
 double StepWork::gemm_flops() const {
     double f = 0.0;
@@ -112,27 +114,40 @@ double experts_touched(int experts, int active, double tokens) {
 void validate(const LlmSpec& m, const Parallelism& p, const ServingPoint& s) {
     if (p.tp < 1 || p.tp > 1024) throw InputError::at("tp", std::to_string(p.tp), "out of range", "1 to 1024");
     if (m.attention_heads % p.tp != 0)
-        throw InputError::at("tp", std::to_string(p.tp), "does not divide the " + std::to_string(m.attention_heads) + " attention heads of " + m.name,
-                             "a divisor of the attention heads");
+        throw InputError::at(
+            "tp", std::to_string(p.tp),
+            "does not divide the " + std::to_string(m.attention_heads) + " attention heads of " + m.name,
+            "a divisor of the attention heads");
     if (!(m.kv_heads % p.tp == 0 || p.tp % m.kv_heads == 0))
-        throw InputError::at("tp", std::to_string(p.tp), "neither divides nor is a multiple of the " + std::to_string(m.kv_heads) + " KV heads",
+        throw InputError::at("tp", std::to_string(p.tp),
+                             "neither divides nor is a multiple of the " + std::to_string(m.kv_heads) + " KV heads",
                              "a divisor or a multiple of the KV heads");
     if (p.pp < 1 || p.pp > m.layers)
-        throw InputError::at("pp", std::to_string(p.pp), "more stages than the " + std::to_string(m.layers) + " layers", "1 to the layer count");
+        throw InputError::at("pp", std::to_string(p.pp), "more stages than the " + std::to_string(m.layers) + " layers",
+                             "1 to the layer count");
     if (p.ep < 1 || (m.is_moe() && m.experts % p.ep != 0) || (!m.is_moe() && p.ep != 1))
-        throw InputError::at("ep", std::to_string(p.ep), m.is_moe() ? "does not divide the " + std::to_string(m.experts) + " experts" : "expert parallelism on a dense model",
+        throw InputError::at("ep", std::to_string(p.ep),
+                             m.is_moe() ? "does not divide the " + std::to_string(m.experts) + " experts"
+                                        : "expert parallelism on a dense model",
                              m.is_moe() ? "a divisor of the experts" : "1");
     if (m.is_moe() && p.ep < p.tp && p.tp % p.ep != 0)
-        throw InputError::at("ep", std::to_string(p.ep), "smaller than tp and not a divisor of it", "a divisor of tp, or at least tp");
+        throw InputError::at("ep", std::to_string(p.ep), "smaller than tp and not a divisor of it",
+                             "a divisor of tp, or at least tp");
     if (p.ep > p.tp * p.pp && m.is_moe())
-        throw InputError::at("ep", std::to_string(p.ep), "more expert ranks than the replica's " + std::to_string(p.tp * p.pp) + " GPUs",
+        throw InputError::at("ep", std::to_string(p.ep),
+                             "more expert ranks than the replica's " + std::to_string(p.tp * p.pp) + " GPUs",
                              "at most tp x pp");
-    if (p.gpus_per_scale_up < 1) throw InputError::at("gpus_per_scale_up", std::to_string(p.gpus_per_scale_up), "must be positive", ">= 1");
-    if (s.batch < 1) throw InputError::at("batch", std::to_string(s.batch), "must be at least 1", "a whole number >= 1");
-    if (s.prompt_tokens < 0) throw InputError::at("prompt_tokens", std::to_string(s.prompt_tokens), "must not be negative", ">= 0");
-    if (s.output_tokens < 1) throw InputError::at("output_tokens", std::to_string(s.output_tokens), "must be at least 1", ">= 1");
+    if (p.gpus_per_scale_up < 1)
+        throw InputError::at("gpus_per_scale_up", std::to_string(p.gpus_per_scale_up), "must be positive", ">= 1");
+    if (s.batch < 1)
+        throw InputError::at("batch", std::to_string(s.batch), "must be at least 1", "a whole number >= 1");
+    if (s.prompt_tokens < 0)
+        throw InputError::at("prompt_tokens", std::to_string(s.prompt_tokens), "must not be negative", ">= 0");
+    if (s.output_tokens < 1)
+        throw InputError::at("output_tokens", std::to_string(s.output_tokens), "must be at least 1", ">= 1");
     for (const auto& [key, v] : {std::pair<const char*, double>{"bytes_per_weight", s.bytes_per_weight},
-                                 {"bytes_per_activation", s.bytes_per_activation}, {"bytes_per_kv", s.bytes_per_kv}})
+                                 {"bytes_per_activation", s.bytes_per_activation},
+                                 {"bytes_per_kv", s.bytes_per_kv}})
         if (!(v > 0.0 && v <= 8.0)) throw InputError::at(key, format_number(v), "out of range", "(0, 8] bytes");
 }
 

@@ -21,9 +21,16 @@ struct Lanes {
     __m128 sign_bit = _mm_set1_ps(-0.0f);
 
     explicit Lanes(const AdcColumnTerms& t)
-        : base(_mm_set1_ps(t.base)), c_pp(_mm_set1_ps(t.c_pp)), c_aa(_mm_set1_ps(t.c_aa)), c_a(_mm_set1_ps(t.c_a)),
-          cos_phi(_mm_set1_ps(t.cos_phi)), sin_phi(_mm_set1_ps(t.sin_phi)), step(_mm_set1_ps(t.step)),
-          low(_mm_set1_ps(-t.top - 1.0f)), high(_mm_set1_ps(t.top)), low_clip(_mm_set1_ps(-t.top - 1.5f)),
+        : base(_mm_set1_ps(t.base)),
+          c_pp(_mm_set1_ps(t.c_pp)),
+          c_aa(_mm_set1_ps(t.c_aa)),
+          c_a(_mm_set1_ps(t.c_a)),
+          cos_phi(_mm_set1_ps(t.cos_phi)),
+          sin_phi(_mm_set1_ps(t.sin_phi)),
+          step(_mm_set1_ps(t.step)),
+          low(_mm_set1_ps(-t.top - 1.0f)),
+          high(_mm_set1_ps(t.top)),
+          low_clip(_mm_set1_ps(-t.top - 1.5f)),
           high_clip(_mm_set1_ps(t.top + 0.5f)) {}
 
     // Returns the digitised values times step; *clipped gets the lanes' clip mask.

@@ -18,14 +18,14 @@
 namespace lightwatt::photonics::detail {
 
 struct AdcColumnTerms {
-    float base = 0.0f;       // per column: thermal + shot on the light that does not depend on y
-    float c_pp = 0.0f;       // on (p + offset)^2: RIN (and coherent shot on the signal)
-    float c_aa = 0.0f;       // on a^2: coherent shot on the quadrature
-    float c_a = 0.0f;        // on a: microring RIN (a holds W^2 (1 + x)^2)
-    float cos_phi = 1.0f;    // LO rotation (coherent drift)
+    float base = 0.0f;     // per column: thermal + shot on the light that does not depend on y
+    float c_pp = 0.0f;     // on (p + offset)^2: RIN (and coherent shot on the signal)
+    float c_aa = 0.0f;     // on a^2: coherent shot on the quadrature
+    float c_a = 0.0f;      // on a: microring RIN (a holds W^2 (1 + x)^2)
+    float cos_phi = 1.0f;  // LO rotation (coherent drift)
     float sin_phi = 0.0f;
-    float top = 0.0f;        // largest ADC level, 2^(bits-1) - 1
-    float step = 0.0f;       // ADC step in output units
+    float top = 0.0f;   // largest ADC level, 2^(bits-1) - 1
+    float step = 0.0f;  // ADC step in output units
 };
 
 enum class AdcColumnShape {

@@ -42,8 +42,8 @@ struct Detection {
     double thermal_variance = 0.0;  // A^2 over the noise bandwidth
     double dark_current = 0.0;      // A, per detector (two per balanced pair)
     double rin_per_hz = 0.0;
-    double channel_power_w = 0.0;   // incoherent: per input channel at a detector; coherent: per input mode
-    double lo_power_w = 0.0;        // coherent: local oscillator per output
+    double channel_power_w = 0.0;  // incoherent: per input channel at a detector; coherent: per input mode
+    double lo_power_w = 0.0;       // coherent: local oscillator per output
 };
 
 // Per tile, in units of the ADC step: the gain and the coefficients of
@@ -52,17 +52,17 @@ struct Detection {
 //   shot = 2qB I_dc / (g S)^2 + shot_c_pp (p^2 + a^2),   rin = (c_pp - shot_c_pp) (p + offset)^2 + c_a a,
 // so the driver needs no architecture to sum it.
 struct TileNoise {
-    double gain = 1.0;               // A per unit normalised output
+    double gain = 1.0;                            // A per unit normalised output
     double thermal = 0.0, shot_per_ampere = 0.0;  // steps^2, steps^2 per A of DC light
     double c_pp = 0.0, c_aa = 0.0, c_a = 0.0;
-    double shot_c_pp = 0.0;          // the shot part of c_pp (coherent), for the budget
+    double shot_c_pp = 0.0;  // the shot part of c_pp (coherent), for the budget
 };
 
 // What the noise terms of every tile of a run share.
 struct NoiseConstants {
-    double adc_step = 1.0;          // normalised output units
-    double shot_per_ampere = 0.0;   // 2 q B, A^2 per A
-    double rin = 0.0;               // RIN x B, 0 when RIN is switched off
+    double adc_step = 1.0;         // normalised output units
+    double shot_per_ampere = 0.0;  // 2 q B, A^2 per A
+    double rin = 0.0;              // RIN x B, 0 when RIN is switched off
 };
 
 // The second partial sum a of the fused kernel, when the architecture has one: a = A x (coherent:

@@ -31,7 +31,8 @@ const ArchitectureModel& architecture_model(MacArchitecture a) {
 }
 
 void ArchitectureModel::split_light(const MacEmulatorConfig& c, double transmission, Detection& d) const {
-    d.channel_power_w = in_watts(c.laser_power_per_core) / (static_cast<double>(c.tile_cols) * c.tile_rows) * transmission;
+    d.channel_power_w =
+        in_watts(c.laser_power_per_core) / (static_cast<double>(c.tile_cols) * c.tile_rows) * transmission;
 }
 
 double ArchitectureModel::signal_gain(const Detection& d, const ImplementedTile& tile) const {

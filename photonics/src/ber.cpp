@@ -18,9 +18,13 @@ double ber_from_eye_q(double eye_q, Modulation m) { return ser_prefactor(m) * ga
 
 double eye_q_for_ber(double ber, Modulation m) {
     // Sweeps evaluate many designs against a few FEC thresholds: remember the last few answers.
-    struct Entry { double ber; Modulation m; double q; };
-    thread_local Entry cache[4] = {{-1, Modulation::nrz, 0}, {-1, Modulation::nrz, 0},
-                                   {-1, Modulation::nrz, 0}, {-1, Modulation::nrz, 0}};
+    struct Entry {
+        double ber;
+        Modulation m;
+        double q;
+    };
+    thread_local Entry cache[4] = {
+        {-1, Modulation::nrz, 0}, {-1, Modulation::nrz, 0}, {-1, Modulation::nrz, 0}, {-1, Modulation::nrz, 0}};
     thread_local unsigned next_slot = 0;
     for (const Entry& e : cache)
         if (e.ber == ber && e.m == m) return e.q;

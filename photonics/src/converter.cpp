@@ -54,10 +54,10 @@ ConverterModel read_converter(TableReader& r) {
     if (max_gsps) {
         m.max_sample_rate = gigahertz(*max_gsps);
         if (m.max_sample_rate < m.min_sample_rate)
-            throw r.error("max_sample_rate_gsps", r.value_text("max_sample_rate_gsps"),
-                          "band ends below its start (min_sample_rate_gsps = " +
-                              format_number(in_gsps(m.min_sample_rate)) + ")",
-                          "a rate >= min_sample_rate_gsps");
+            throw r.error(
+                "max_sample_rate_gsps", r.value_text("max_sample_rate_gsps"),
+                "band ends below its start (min_sample_rate_gsps = " + format_number(in_gsps(m.min_sample_rate)) + ")",
+                "a rate >= min_sample_rate_gsps");
     }
     return m;
 }
@@ -168,8 +168,7 @@ const ConverterModel& select_converter(const ConverterCatalog& c, ConverterKind 
                          "a rate inside one of " + (bands.empty() ? std::string("(no entries)") : bands));
 }
 
-ConverterEnergySpread energy_spread(const ConverterCatalog& c, ConverterKind kind, double enob,
-                                    Frequency sample_rate) {
+ConverterEnergySpread energy_spread(const ConverterCatalog& c, ConverterKind kind, double enob, Frequency sample_rate) {
     check_enob(enob);
     const ConverterModel& low = select_converter(c, kind, SpreadPoint::low, sample_rate);
     const ConverterModel& typical = select_converter(c, kind, SpreadPoint::typical, sample_rate);

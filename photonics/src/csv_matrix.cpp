@@ -29,13 +29,14 @@ std::optional<double> parse_field(std::string_view field) {
 }
 
 // Parses one line's fields onto `values`; returns how many.
-Eigen::Index parse_row(std::string_view line, int line_number, const std::string& source_name, std::vector<double>& values) {
+Eigen::Index parse_row(std::string_view line, int line_number, const std::string& source_name,
+                       std::vector<double>& values) {
     Eigen::Index count = 0;
     std::size_t field_start = 0;
     while (true) {
         const std::size_t comma = line.find(',', field_start);
-        const std::string_view field =
-            trim(line.substr(field_start, comma == std::string_view::npos ? line.size() - field_start : comma - field_start));
+        const std::string_view field = trim(line.substr(
+            field_start, comma == std::string_view::npos ? line.size() - field_start : comma - field_start));
         ++count;
         if (count > kMaxCsvSide)
             throw InputError({source_name, line_number, "row", "more than " + std::to_string(kMaxCsvSide) + " values",
@@ -46,7 +47,8 @@ Eigen::Index parse_row(std::string_view line, int line_number, const std::string
         if (!v)
             throw InputError({source_name, line_number, "column " + std::to_string(count),
                               "\"" + escaped_prefix(field, kQuotedFieldChars) + "\"",
-                              field.empty() ? "empty field" : "not a finite number", "a finite decimal number in every field"});
+                              field.empty() ? "empty field" : "not a finite number",
+                              "a finite decimal number in every field"});
         values.push_back(*v);
         if (comma == std::string_view::npos) return count;
         field_start = comma + 1;
@@ -73,19 +75,21 @@ Eigen::MatrixXd parse_csv_matrix(std::string_view text, const std::string& sourc
         if (columns < 0) columns = count;
         if (count != columns)
             throw InputError({source_name, line_number, "row", std::to_string(count) + " values",
-                              "rows of different lengths", std::to_string(columns) + " values per row, as the first row has"});
+                              "rows of different lengths",
+                              std::to_string(columns) + " values per row, as the first row has"});
         ++rows;
         if (rows > kMaxCsvSide)
             throw InputError({source_name, line_number, "row", std::to_string(rows), "too many rows",
                               "at most " + std::to_string(kMaxCsvSide) + " rows"});
         if (static_cast<double>(rows) * static_cast<double>(columns) > static_cast<double>(1 << 28))
-            throw InputError({source_name, line_number, "row", std::to_string(rows), "matrix too large",
-                              "at most 2^28 values"});
+            throw InputError(
+                {source_name, line_number, "row", std::to_string(rows), "matrix too large", "at most 2^28 values"});
         if (end == text.size()) break;
     }
     if (rows == 0) throw InputError({source_name, line_number, "", "", "no values", "at least one row of numbers"});
     // Row-major values into Eigen's column-major storage.
-    return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(values.data(), rows, columns);
+    return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(values.data(), rows,
+                                                                                                    columns);
 }
 
 Eigen::MatrixXd load_csv_matrix(const std::filesystem::path& path) {

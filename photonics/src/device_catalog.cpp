@@ -1,6 +1,5 @@
 #include "lightwatt/photonics/device_catalog.hpp"
 
-
 namespace lightwatt::photonics {
 
 namespace {

@@ -31,8 +31,7 @@ void validate(std::size_t count, Time dt, double psd, double alpha) {
         throw InputError::at("psd_at_1hz_rad2_per_hz", format_number(psd), "PSD must be finite and not negative",
                              "a finite number >= 0");
     if (!std::isfinite(alpha) || std::abs(alpha) > kMaxAlpha)
-        throw InputError::at("alpha", format_number(alpha), "spectral exponent out of range",
-                             "a number in [-4, 4]");
+        throw InputError::at("alpha", format_number(alpha), "spectral exponent out of range", "a number in [-4, 4]");
 }
 
 // One-sided PSD S(f) = S_1 (f / 1 Hz)^-alpha.
@@ -111,9 +110,8 @@ std::vector<double> coloured_noise(std::size_t count, Time dt, double psd_at_1hz
     auto spectrum = alloc_complex(bins);
     auto signal = alloc_real(n);
     // FFTW_ESTIMATE plans without touching the arrays; c2r may overwrite its input, which is not reused.
-    const Plan plan([&] {
-        return fftw_plan_dft_c2r_1d(static_cast<int>(n), spectrum.get(), signal.get(), FFTW_ESTIMATE);
-    });
+    const Plan plan(
+        [&] { return fftw_plan_dft_c2r_1d(static_cast<int>(n), spectrum.get(), signal.get(), FFTW_ESTIMATE); });
 
     CounterRng rng(seed, stream);
     spectrum[0][0] = 0.0;  // zero mean
@@ -122,8 +120,8 @@ std::vector<double> coloured_noise(std::size_t count, Time dt, double psd_at_1hz
         const auto [g1, g2] = normal_pair(rng);
         const double f = static_cast<double>(k) * df;
         // E|X_k|^2 = S(f_k) N / (2 dt)  (drift.hpp, "Normalisation").
-        const double amplitude = std::sqrt(psd_at(psd_at_1hz_rad2_per_hz, alpha, f) * static_cast<double>(n) /
-                                           (2.0 * dt_s));
+        const double amplitude =
+            std::sqrt(psd_at(psd_at_1hz_rad2_per_hz, alpha, f) * static_cast<double>(n) / (2.0 * dt_s));
         if (even && k == n / 2) {
             spectrum[k][0] = amplitude * g1;  // the Nyquist bin of a real sequence is real
             spectrum[k][1] = 0.0;
@@ -140,8 +138,8 @@ std::vector<double> coloured_noise(std::size_t count, Time dt, double psd_at_1hz
     return out;
 }
 
-std::vector<double> flicker_phase_drift(std::size_t count, Time dt, double psd_at_1hz_rad2_per_hz,
-                                        std::uint64_t seed, std::uint64_t stream) {
+std::vector<double> flicker_phase_drift(std::size_t count, Time dt, double psd_at_1hz_rad2_per_hz, std::uint64_t seed,
+                                        std::uint64_t stream) {
     return coloured_noise(count, dt, psd_at_1hz_rad2_per_hz, 1.0, seed, stream);
 }
 
@@ -169,9 +167,8 @@ std::vector<double> periodogram(const std::vector<double>& x, Time dt) {
     const std::size_t bins = n / 2 + 1;
     auto signal = alloc_real(n);
     auto spectrum = alloc_complex(bins);
-    const Plan plan([&] {
-        return fftw_plan_dft_r2c_1d(static_cast<int>(n), signal.get(), spectrum.get(), FFTW_ESTIMATE);
-    });
+    const Plan plan(
+        [&] { return fftw_plan_dft_r2c_1d(static_cast<int>(n), signal.get(), spectrum.get(), FFTW_ESTIMATE); });
     for (std::size_t i = 0; i < n; ++i) signal[i] = x[i];
     plan.execute();
 

@@ -22,8 +22,8 @@ bool wants_full_reference(const EmulationRequest& r, std::optional<bool> full_re
     return full_reference.value_or(macs <= kFullReferenceMaxMacs);
 }
 
-EmulationReport run(const EmulationRequest& request, const SpreadCores& spread, const MatrixView& weights, const MatrixView& inputs,
-                    std::optional<bool> full_reference, const BeforeEmulating& before) {
+EmulationReport run(const EmulationRequest& request, const SpreadCores& spread, const MatrixView& weights,
+                    const MatrixView& inputs, std::optional<bool> full_reference, const BeforeEmulating& before) {
     EmulationReport out;
     out.full_reference = wants_full_reference(request, full_reference);
     MacEmulatorConfig config = request.core.emulator;
@@ -44,17 +44,20 @@ EmulationReport run(const EmulationRequest& request, const SpreadCores& spread, 
 
 }  // namespace
 
-EmulationReport run_emulation(const EmulationRequest& request, const PhotonicCoreCatalog& catalog, std::optional<bool> full_reference,
-                              const BeforeEmulating& before) {
+EmulationReport run_emulation(const EmulationRequest& request, const PhotonicCoreCatalog& catalog,
+                              std::optional<bool> full_reference, const BeforeEmulating& before) {
     const SpreadCores spread = spread_cores(request, catalog);
     const std::uint64_t seed = request.core.emulator.seed;
-    const Eigen::MatrixXd weights = request.weights ? *request.weights : random_matrix(request.m, request.k, seed, kWeightsStream);
-    const Eigen::MatrixXd inputs = request.inputs ? *request.inputs : random_matrix(request.k, request.n, seed, kInputsStream);
+    const Eigen::MatrixXd weights =
+        request.weights ? *request.weights : random_matrix(request.m, request.k, seed, kWeightsStream);
+    const Eigen::MatrixXd inputs =
+        request.inputs ? *request.inputs : random_matrix(request.k, request.n, seed, kInputsStream);
     return run(request, spread, weights, inputs, full_reference, before);
 }
 
-EmulationReport run_emulation(const EmulationRequest& request, const PhotonicCoreCatalog& catalog, const MatrixView& weights,
-                              const MatrixView& inputs, std::optional<bool> full_reference, const BeforeEmulating& before) {
+EmulationReport run_emulation(const EmulationRequest& request, const PhotonicCoreCatalog& catalog,
+                              const MatrixView& weights, const MatrixView& inputs, std::optional<bool> full_reference,
+                              const BeforeEmulating& before) {
     return run(request, spread_cores(request, catalog), weights, inputs, full_reference, before);
 }
 
@@ -98,9 +101,9 @@ nlohmann::json emulation_json(const EmulationReport& report) {
     j["rel_rms_error"] = r.rel_rms_error;
     j["clipped_pct"] = 100.0 * r.clipped_fraction;
     j["noise_regime"] = std::string(enum_name(r.regime));
-    j["noise_budget"] = {{"shot", r.predicted.shot},     {"thermal", r.predicted.thermal},
-                         {"rin", r.predicted.rin},       {"adc", r.predicted.adc},
-                         {"static", r.static_error},     {"units", "mean square error per partial sum, normalised output"}};
+    j["noise_budget"] = {{"shot", r.predicted.shot}, {"thermal", r.predicted.thermal},
+                         {"rin", r.predicted.rin},   {"adc", r.predicted.adc},
+                         {"static", r.static_error}, {"units", "mean square error per partial sum, normalised output"}};
     detail::architecture_model(e.architecture).write(e, j);
     j["energy_pj_per_mac"] = in_picojoules(energy.total());
     // Converter energies at the catalog's best and upper bound; ordered, since the preset's own
@@ -108,7 +111,8 @@ nlohmann::json emulation_json(const EmulationReport& report) {
     j["energy_pj_per_mac_low"] = std::min(in_picojoules(spread.low.total()), in_picojoules(energy.total()));
     j["energy_pj_per_mac_high"] = std::max(in_picojoules(spread.high.total()), in_picojoules(energy.total()));
     nlohmann::json parts = nlohmann::json::object();
-    for (const auto& row : mac_energy_records(spread)) parts[row["part"].get<std::string>()] = row["pj_per_mac"].get<double>();
+    for (const auto& row : mac_energy_records(spread))
+        parts[row["part"].get<std::string>()] = row["pj_per_mac"].get<double>();
     j["breakdown_pj_per_mac"] = parts;
     j["modelled_macs_per_s"] = report.macs_per_s;
     j["error_histogram"] = {{"edges_in_rms_errors", r.error_histogram_edges}, {"counts", r.error_histogram}};

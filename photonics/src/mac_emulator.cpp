@@ -33,28 +33,32 @@ constexpr double kMaxLaserPowerW = 1e3;
 constexpr double kStatisticsPartials = 1024.0 * 1024;
 // Stream tags keep the random draws of different purposes apart for the same (seed, index)
 // (the weights' tag, kWeightStream, is in architecture.hpp).
-constexpr std::uint64_t kNoiseStream = 0x4e4f495345000000ULL;   // "NOISE"
-constexpr std::uint64_t kDriftStream = 0x4452494654000000ULL;   // "DRIFT"
+constexpr std::uint64_t kNoiseStream = 0x4e4f495345000000ULL;  // "NOISE"
+constexpr std::uint64_t kDriftStream = 0x4452494654000000ULL;  // "DRIFT"
 
 // The coherent mesh's settings in the ranges its reader allows: the mesh code (mzi_mesh.hpp)
 // takes them as preconditions.
 void check_mesh(const CoherentMeshParameters& mesh) {
     if (mesh.phase_dac_bits < 0 || mesh.phase_dac_bits > 52)
-        throw InputError::at("phase_dac_bits", std::to_string(mesh.phase_dac_bits), "out of range", "an integer in [0, 52]");
+        throw InputError::at("phase_dac_bits", std::to_string(mesh.phase_dac_bits), "out of range",
+                             "an integer in [0, 52]");
     constexpr double kUnbounded = std::numeric_limits<double>::infinity();
-    for (const auto& [key, value, max] : {std::tuple<const char*, double, double>{"phase_error_rad", mesh.phase_error_rad_rms, kUnbounded},
-                                          {"thermal_crosstalk", mesh.thermal_crosstalk, 1.0},
-                                          {"splitter_imbalance_rad", mesh.splitter_imbalance_rms, kUnbounded},
-                                          {"mzi_insertion_loss_db", mesh.mzi_insertion_loss.value(), 10.0}})
+    for (const auto& [key, value, max] :
+         {std::tuple<const char*, double, double>{"phase_error_rad", mesh.phase_error_rad_rms, kUnbounded},
+          {"thermal_crosstalk", mesh.thermal_crosstalk, 1.0},
+          {"splitter_imbalance_rad", mesh.splitter_imbalance_rms, kUnbounded},
+          {"mzi_insertion_loss_db", mesh.mzi_insertion_loss.value(), 10.0}})
         if (!std::isfinite(value) || value < 0.0 || value > max)
-            throw InputError::at(key, format_number(value), "out of range",
-                                 max == kUnbounded ? "a finite number >= 0" : "a number in [0, " + format_number(max) + "]");
+            throw InputError::at(
+                key, format_number(value), "out of range",
+                max == kUnbounded ? "a finite number >= 0" : "a number in [0, " + format_number(max) + "]");
 }
 
 void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig& c) {
     if (w.size() == 0 || x.size() == 0)
-        throw InputError::at("m, n, k", std::to_string(w.rows()) + "x" + std::to_string(w.cols()) + " times " +
-                                            std::to_string(x.rows()) + "x" + std::to_string(x.cols()),
+        throw InputError::at("m, n, k",
+                             std::to_string(w.rows()) + "x" + std::to_string(w.cols()) + " times " +
+                                 std::to_string(x.rows()) + "x" + std::to_string(x.cols()),
                              "empty matrix", "sizes >= 1");
     if (w.cols() != x.rows())
         throw InputError::at("k", std::to_string(w.cols()) + " vs " + std::to_string(x.rows()),
@@ -62,20 +66,22 @@ void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig&
     if (!w.allFinite() || !x.allFinite())
         throw InputError::at("matrix", "NaN or infinity", "non-finite entry", "finite numbers");
     if (c.tile_rows < 1 || c.tile_cols < 1 || c.tile_rows > 4096 || c.tile_cols > 4096)
-        throw InputError::at("tile", std::to_string(c.tile_rows) + "x" + std::to_string(c.tile_cols), "tile size out of range",
-                             "tile rows and columns in [1, 4096]");
+        throw InputError::at("tile", std::to_string(c.tile_rows) + "x" + std::to_string(c.tile_cols),
+                             "tile size out of range", "tile rows and columns in [1, 4096]");
     for (const auto& [key, bits] : {std::pair<const char*, int>{"dac_bits", c.dac_bits},
-                                    {"weight_bits", c.weight_bits}, {"adc_bits", c.adc_bits}})
+                                    {"weight_bits", c.weight_bits},
+                                    {"adc_bits", c.adc_bits}})
         if (bits < 1 || bits > 24)
             throw InputError::at(key, std::to_string(bits), "bits out of range", "an integer in [1, 24]");
     if (!(c.adc_clip_sigmas > 0.0) || !std::isfinite(c.adc_clip_sigmas))
         throw InputError::at("adc_clip_sigmas", format_number(c.adc_clip_sigmas), "must be positive", "a number > 0");
     if (!(c.laser_power_per_core.value() > 0.0) || !(in_watts(c.laser_power_per_core) <= kMaxLaserPowerW))
-        throw InputError::at("laser_power_mw", format_number(in_milliwatts(c.laser_power_per_core)),
-                             in_watts(c.laser_power_per_core) > 0.0 ? "more light than any laser delivers" : "must be positive",
-                             "an optical power in (0, 1e6] mW");
-    if (!(c.clock.value() > 0.0)) throw InputError::at("clock_ghz", format_number(in_gigahertz(c.clock)),
-                                                       "must be positive", "a clock > 0 GHz");
+        throw InputError::at(
+            "laser_power_mw", format_number(in_milliwatts(c.laser_power_per_core)),
+            in_watts(c.laser_power_per_core) > 0.0 ? "more light than any laser delivers" : "must be positive",
+            "an optical power in (0, 1e6] mW");
+    if (!(c.clock.value() > 0.0))
+        throw InputError::at("clock_ghz", format_number(in_gigahertz(c.clock)), "must be positive", "a clock > 0 GHz");
     check_mesh(c.mesh);
     check_emulation_size(w.rows(), w.cols(), x.cols(), c);
 }
@@ -90,13 +96,14 @@ double emulation_working_set_bytes(long long m, long long k, long long n, const 
     // Per padded element: up to three double matrices per tile (weights, imaginary part or tuned
     // target) and two float strips; per tile a fixed overhead (headers, allocations, statistics).
     const double tile_bytes = padded * (3 * 8 + 2 * 4) + tiles * 512;
-    const bool drift = c.drift.interval.value() > 0.0 && (c.drift.lo_phase_psd_rad2_per_hz > 0.0 || c.drift.ring_psd_hz2_per_hz > 0.0);
+    const bool drift =
+        c.drift.interval.value() > 0.0 && (c.drift.lo_phase_psd_rad2_per_hz > 0.0 || c.drift.ring_psd_hz2_per_hz > 0.0);
     const double drift_bytes = drift ? tiles * d(n) * 8 * 4 : 0.0;  // the sequences and their FFT buffers
     const double sample = std::min(d(n), 128.0);
-    const double matrices = 8 * (d(m) * d(k) + d(k) * d(n))    // weights and inputs
+    const double matrices = 8 * (d(m) * d(k) + d(k) * d(n))           // weights and inputs
                             + 4 * d(k) * d(n) + 4 * tiles_col * d(n)  // DAC'd inputs, DC light
-                            + 8 * 2 * d(m) * d(n)                 // output and the reference product
-                            + 8 * sample * (d(k) + 2 * d(m));     // sampled inputs and partials
+                            + 8 * 2 * d(m) * d(n)                     // output and the reference product
+                            + 8 * sample * (d(k) + 2 * d(m));         // sampled inputs and partials
     return tile_bytes + drift_bytes + matrices;
 }
 
@@ -104,13 +111,13 @@ void check_emulation_size(long long m, long long k, long long n, const MacEmulat
     const double need = emulation_working_set_bytes(m, k, n, c);
     if (need <= kMaxEmulationBytes) return;
     throw InputError::at(key,
-                         std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n) + " on " + std::to_string(c.tile_rows) +
-                          "x" + std::to_string(c.tile_cols) + " tiles",
+                         std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n) + " on " +
+                             std::to_string(c.tile_rows) + "x" + std::to_string(c.tile_cols) + " tiles",
                          "needs about " + format_number(need / 1073741824.0) + " GiB to emulate",
                          "problems whose working set (zero-padded tiles included) is at most " +
-                          format_number(kMaxEmulationBytes / 1073741824.0) + " GiB; larger tiles waste memory on small m");
+                             format_number(kMaxEmulationBytes / 1073741824.0) +
+                             " GiB; larger tiles waste memory on small m");
 }
-
 
 namespace {
 
@@ -172,14 +179,20 @@ using detail::TileNoise;
 // The tiling of one product: fixed by the problem and the tile size, never by the thread count.
 struct Plan {
     Eigen::Index m = 0, k = 0, n = 0;
-    int tr = 0, tc = 0;                    // tile rows (outputs) and columns (inputs)
+    int tr = 0, tc = 0;  // tile rows (outputs) and columns (inputs)
     int tiles_row = 0, tiles_col = 0, chunks = 0, threads = 1;
-    double w_scale = 1.0, x_scale = 1.0;   // weights and inputs are normalised to [-1, 1]
-    [[nodiscard]] std::size_t tiles() const { return static_cast<std::size_t>(tiles_row) * static_cast<std::size_t>(tiles_col); }
+    double w_scale = 1.0, x_scale = 1.0;  // weights and inputs are normalised to [-1, 1]
+    [[nodiscard]] std::size_t tiles() const {
+        return static_cast<std::size_t>(tiles_row) * static_cast<std::size_t>(tiles_col);
+    }
     // Inputs of k tile t (the last one may be partial).
-    [[nodiscard]] Eigen::Index cols_of(int t) const { return std::min<Eigen::Index>(tc, k - static_cast<Eigen::Index>(t) * tc); }
+    [[nodiscard]] Eigen::Index cols_of(int t) const {
+        return std::min<Eigen::Index>(tc, k - static_cast<Eigen::Index>(t) * tc);
+    }
     // Outputs of tile row r.
-    [[nodiscard]] Eigen::Index rows_of(int r) const { return std::min<Eigen::Index>(tr, m - static_cast<Eigen::Index>(r) * tr); }
+    [[nodiscard]] Eigen::Index rows_of(int r) const {
+        return std::min<Eigen::Index>(tr, m - static_cast<Eigen::Index>(r) * tr);
+    }
 };
 
 Plan plan_tiling(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
@@ -233,7 +246,8 @@ std::vector<ImplementedTile> implement_tiles(const ArchitectureModel& model, con
         const int r = static_cast<int>(index) / p.tiles_col, t = static_cast<int>(index) % p.tiles_col;
         Eigen::MatrixXd target = Eigen::MatrixXd::Zero(p.tr, p.tc);
         target.topLeftCorner(p.rows_of(r), p.cols_of(t)) =
-            weights.block(static_cast<Eigen::Index>(r) * p.tr, static_cast<Eigen::Index>(t) * p.tc, p.rows_of(r), p.cols_of(t)) /
+            weights.block(static_cast<Eigen::Index>(r) * p.tr, static_cast<Eigen::Index>(t) * p.tc, p.rows_of(r),
+                          p.cols_of(t)) /
             p.w_scale;
         tiles[index] = model.implement(target, c, index);
     });
@@ -241,7 +255,8 @@ std::vector<ImplementedTile> implement_tiles(const ArchitectureModel& model, con
 }
 
 // Drift sequences, one per tile, over the columns (time) of the run; empty ones without drift.
-std::vector<std::vector<double>> drift_sequences(const ArchitectureModel& model, const Plan& p, const MacEmulatorConfig& c) {
+std::vector<std::vector<double>> drift_sequences(const ArchitectureModel& model, const Plan& p,
+                                                 const MacEmulatorConfig& c) {
     std::vector<std::vector<double>> drifts(p.tiles());
     const double psd = model.drift_psd(c);
     if (!(psd > 0.0) || !(c.drift.interval.value() > 0.0)) return drifts;
@@ -270,8 +285,8 @@ struct DacInputs {
     Eigen::MatrixXf dc_current;  // tiles_col x n; empty under a fixed LO
 };
 
-DacInputs dac_inputs(const ArchitectureModel& model, const MatrixView& inputs, const Plan& p, const MacEmulatorConfig& c,
-                     const Detection& det) {
+DacInputs dac_inputs(const ArchitectureModel& model, const MatrixView& inputs, const Plan& p,
+                     const MacEmulatorConfig& c, const Detection& det) {
     const bool dc_follows = model.dc_light_follows_inputs();
     const Quantizer dac{c.dac_bits, 1.0};
     DacInputs x;
@@ -282,7 +297,8 @@ DacInputs dac_inputs(const ArchitectureModel& model, const MatrixView& inputs, c
         const Eigen::Index j0 = static_cast<Eigen::Index>(chunk) * kColumnsPerBlock;
         const Eigen::Index cols_n = std::min<Eigen::Index>(kColumnsPerBlock, p.n - j0);
         for (Eigen::Index j = j0; j < j0 + cols_n; ++j) {
-            for (Eigen::Index i = 0; i < p.k; ++i) x.xq(i, j) = static_cast<float>(quantize(inputs(i, j) / p.x_scale, dac));
+            for (Eigen::Index i = 0; i < p.k; ++i)
+                x.xq(i, j) = static_cast<float>(quantize(inputs(i, j) / p.x_scale, dac));
             if (!dc_follows) continue;
             for (int t = 0; t < p.tiles_col; ++t) {
                 const Eigen::Index c0 = static_cast<Eigen::Index>(t) * p.tc;
@@ -299,10 +315,10 @@ DacInputs dac_inputs(const ArchitectureModel& model, const MatrixView& inputs, c
 struct Kernel {
     AdcColumnShape shape = AdcColumnShape::plain;
     bool uses_aux = false;
-    bool dc_follows = true;          // DC light from the inputs (else the LO's, lo_dc)
-    bool weights_drift = false;      // drift re-implements the weights per column chunk
-    double lo_dc = 0.0;              // A: LO light and the dark current of the pair
-    double dark = 0.0;               // A: dark current of the pair
+    bool dc_follows = true;      // DC light from the inputs (else the LO's, lo_dc)
+    bool weights_drift = false;  // drift re-implements the weights per column chunk
+    double lo_dc = 0.0;          // A: LO light and the dark current of the pair
+    double dark = 0.0;           // A: dark current of the pair
     detail::NoiseConstants noise;
 };
 
@@ -327,14 +343,14 @@ Kernel kernel_of(const ArchitectureModel& model, const MacEmulatorConfig& c, con
 // variances in steps^2 (adc_column.hpp):
 //   sigma_v^2 = [thermal + 2qB (I_dc + 2 I_d)] / (g S)^2 + c_pp (p + offset)^2 + c_aa a^2 + c_a a
 struct Strip {
-    Eigen::MatrixXf weights;         // W / S
-    Eigen::MatrixXf weights_aux;     // the auxiliary sum's weights (ArchitectureModel::aux_weights)
-    Eigen::VectorXf offset;          // intensity offset (W 1) / S, where the architecture has one
+    Eigen::MatrixXf weights;      // W / S
+    Eigen::MatrixXf weights_aux;  // the auxiliary sum's weights (ArchitectureModel::aux_weights)
+    Eigen::VectorXf offset;       // intensity offset (W 1) / S, where the architecture has one
 };
 
 struct Strips {
-    std::vector<TileNoise> noise;    // per tile
-    std::vector<Strip> strips;       // per k tile
+    std::vector<TileNoise> noise;  // per tile
+    std::vector<Strip> strips;     // per k tile
 };
 
 Strips prepare_strips(const ArchitectureModel& model, const std::vector<ImplementedTile>& tiles, const Plan& p,
@@ -360,7 +376,8 @@ Strips prepare_strips(const ArchitectureModel& model, const std::vector<Implemen
         strip.weights.middleRows(s0, p.tr) = (tile.weights / adc_step).cast<float>();
         if (kernel.uses_aux) strip.weights_aux.middleRows(s0, p.tr) = model.aux_weights(tile, tile.weights, adc_step);
         if (model.has_offset())
-            strip.offset.segment(s0, p.tr) = (tile.weights.leftCols(p.cols_of(t)).rowwise().sum() / adc_step).cast<float>();
+            strip.offset.segment(s0, p.tr) =
+                (tile.weights.leftCols(p.cols_of(t)).rowwise().sum() / adc_step).cast<float>();
         f.thermal = c.thermal_noise ? det.thermal_variance / (gs * gs) : 0.0;
         f.shot_per_ampere = c.shot_noise ? kernel.noise.shot_per_ampere / (gs * gs) : 0.0;
         model.noise_terms(c, det, kernel.noise, tile, f);
@@ -386,16 +403,15 @@ struct Run {
     const std::vector<std::vector<double>>& drifts;
     const DacInputs& x;
     const Strips& strips;
-    std::size_t stats_every = 1;     // error statistics on every this-many-th block
-    int group = 1;                   // tile rows per GEMM
+    std::size_t stats_every = 1;  // error statistics on every this-many-th block
+    int group = 1;                // tile rows per GEMM
 };
 
 // One work item: a group of tile rows times one chunk of columns, through every k tile. Random
 // streams and statistics belong to (tile row, column chunk), so grouping changes no result.
 class Block {
 public:
-    Block(const Run& run, std::size_t work, std::vector<BlockStats>& stats)
-        : run_(run), p_(run.p), stats_(stats) {
+    Block(const Run& run, std::size_t work, std::vector<BlockStats>& stats) : run_(run), p_(run.p), stats_(stats) {
         const int g = static_cast<int>(work) / p_.chunks;
         chunk_ = static_cast<int>(work) % p_.chunks;
         r_first_ = g * run.group;
@@ -439,7 +455,8 @@ private:
             double mean_shift = 0.0;
             for (Eigen::Index j = 0; j < cols_n_; ++j) mean_shift += drift[static_cast<std::size_t>(j0_ + j)];
             mean_shift /= static_cast<double>(cols_n_);
-            const Eigen::MatrixXd bank = run_.model.drifted_weights(run_.tiles[tile_index], run_.c, tile_index, mean_shift);
+            const Eigen::MatrixXd bank =
+                run_.model.drifted_weights(run_.tiles[tile_index], run_.c, tile_index, mean_shift);
             const Eigen::Index local = static_cast<Eigen::Index>(r - r_first_) * p_.tr;
             drifted_weights_.middleRows(local, p_.tr) = (bank / adc_step).cast<float>();
             if (run_.kernel.uses_aux)
@@ -498,8 +515,9 @@ private:
         for (Eigen::Index j = 0; j < cols_n_; ++j) {
             // Shot noise on the light that does not depend on the output: DC light per column
             // (incoherent) or the LO (coherent), plus the dark current of the pair.
-            const double dc = run.kernel.dc_follows ? static_cast<double>(run.x.dc_current(t, j0_ + j)) + run.kernel.dark
-                                                    : run.kernel.lo_dc;
+            const double dc = run.kernel.dc_follows
+                                  ? static_cast<double>(run.x.dc_current(t, j0_ + j)) + run.kernel.dark
+                                  : run.kernel.lo_dc;
             const double base_shot = tile.shot_per_ampere * dc;
             terms.base = static_cast<float>(tile.thermal + base_shot);
             if (run.kernel.shape == AdcColumnShape::aux_rotated) {
@@ -516,7 +534,8 @@ private:
                 continue;
             }
             std::fill(digitised_.begin(), digitised_.end(), 0.0f);
-            s.clipped += detail::digitise_column(run.kernel.shape, terms, pj, offset, aj, z_.data(), digitised_.data(), rows);
+            s.clipped +=
+                detail::digitise_column(run.kernel.shape, terms, pj, offset, aj, z_.data(), digitised_.data(), rows);
             s.thermal += tile.thermal * static_cast<double>(rows);
             add_statistics(tile, base_shot, pj, offset, aj, j, rows, oj, s);
         }
@@ -555,11 +574,13 @@ private:
 std::vector<BlockStats> run_blocks(Run& run, Eigen::MatrixXd& output) {
     const Plan& p = run.p;
     const double total_partials = static_cast<double>(p.m) * static_cast<double>(p.n) * p.tiles_col;
-    run.stats_every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(total_partials / kStatisticsPartials)));
+    run.stats_every =
+        std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(total_partials / kStatisticsPartials)));
     // Work on groups of up to kRowsPerGemm / tr tile rows, fewer when that would leave fewer than
     // kMinimumBlocks blocks.
     run.group = std::max(1, static_cast<int>(kRowsPerGemm / p.tr));
-    while (run.group > 1 && static_cast<long long>((p.tiles_row + run.group - 1) / run.group) * p.chunks < kMinimumBlocks)
+    while (run.group > 1 &&
+           static_cast<long long>((p.tiles_row + run.group - 1) / run.group) * p.chunks < kMinimumBlocks)
         run.group /= 2;
     const int groups = (p.tiles_row + run.group - 1) / run.group;
     std::vector<BlockStats> stats(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.chunks));
@@ -609,7 +630,8 @@ void summarise(const std::vector<BlockStats>& stats, double adc_step, MacEmulati
     result.partial_error_variance = partial_error_variance;
     // ENOB against a full-scale sine of the ADC: SNR_fs = (FS^2 / 2) / sigma^2 = 6.02 ENOB + 1.76.
     const double full_scale = result.adc_full_scale;
-    result.enob = (10.0 * std::log10(full_scale * full_scale / 2.0 / std::max(partial_error_variance, 1e-300)) - 1.76) / 6.02;
+    result.enob =
+        (10.0 * std::log10(full_scale * full_scale / 2.0 / std::max(partial_error_variance, 1e-300)) - 1.76) / 6.02;
     // The noise terms were summed in ADC steps^2.
     const double step_square = adc_step * adc_step;
     result.predicted = {total.shot * step_square / sampled_partials, total.thermal * step_square / sampled_partials,

@@ -26,8 +26,8 @@ MacEnergyBreakdown mac_energy(const MacEnergyParameters& p) {
     MacEnergyBreakdown b;
     const double macs = n * k;
     for (const MacEnergyPart part : enum_values<MacEnergyPart>()) {
-        const bool is_static = part == MacEnergyPart::laser || part == MacEnergyPart::weight_hold ||
-                               part == MacEnergyPart::tia;
+        const bool is_static =
+            part == MacEnergyPart::laser || part == MacEnergyPart::weight_hold || part == MacEnergyPart::tia;
         b.per_mac[part] = per_cycle[part] / (is_static ? macs * p.utilization : macs);
     }
     return b;

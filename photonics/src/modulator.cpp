@@ -37,9 +37,7 @@ EnergyPerBit ring_switching_energy_per_bit(const MicroringModulator& ring, Modul
     return per_symbol / bits(bits_per_symbol(m));
 }
 
-Power ring_tuning_power(const MicroringModulator& ring) {
-    return ring.tuning_range / ring.heater_efficiency;
-}
+Power ring_tuning_power(const MicroringModulator& ring) { return ring.tuning_range / ring.heater_efficiency; }
 
 Power mzm_termination_power(const MachZehnderModulator& mzm, Modulation m) {
     const double mean_square_fraction = (m == Modulation::nrz) ? 0.25 : 5.0 / 36.0;

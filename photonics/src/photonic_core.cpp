@@ -66,7 +66,8 @@ PhotonicCore read_core(TableReader& r, const DeviceCatalog& d, const ConverterCa
 const PhotonicCore& PhotonicCoreCatalog::for_architecture(MacArchitecture a) const {
     for (const auto& core : cores)
         if (core.emulator.architecture == a) return core;
-    throw InputError::at("architecture", std::string(architecture_name(a)), "no core of this architecture in the catalog",
+    throw InputError::at("architecture", std::string(architecture_name(a)),
+                         "no core of this architecture in the catalog",
                          "an architecture with a [cores.NAME] entry in photonic_cores.toml");
 }
 
@@ -148,8 +149,8 @@ void check_converters_cover(const PhotonicCore& core, const ConverterCatalog& co
         for (const SpreadPoint point : {SpreadPoint::low, SpreadPoint::typical, SpreadPoint::high})
             (void)with_converters_at(core, converters, point);
     } catch (const InputError& e) {
-        throw over.error("clock_ghz", over.value_text("clock_ghz"), e.details().problem + " (" + e.details().value + ")",
-                         e.details().allowed);
+        throw over.error("clock_ghz", over.value_text("clock_ghz"),
+                         e.details().problem + " (" + e.details().value + ")", e.details().allowed);
     }
 }
 
@@ -193,12 +194,16 @@ EmulationRequest read_emulation_request(TableReader root, const PhotonicCoreCata
             req.n = req.inputs->cols();
         }
         const bool given = req.weights || req.inputs;
-        for (const auto& [key, target] : {std::pair<const char*, long long*>{"m", &req.m}, {"n", &req.n}, {"k", &req.k}}) {
-            const auto v = given ? problem->optional_integer(key, 1, 1 << 20) : std::optional<long long>(problem->integer(key, 1, 1 << 20));
+        for (const auto& [key, target] :
+             {std::pair<const char*, long long*>{"m", &req.m}, {"n", &req.n}, {"k", &req.k}}) {
+            const auto v = given ? problem->optional_integer(key, 1, 1 << 20)
+                                 : std::optional<long long>(problem->integer(key, 1, 1 << 20));
             if (!v) continue;
-            const bool fixed = (req.weights && (key[0] == 'm' || key[0] == 'k')) || (req.inputs && (key[0] == 'k' || key[0] == 'n'));
+            const bool fixed =
+                (req.weights && (key[0] == 'm' || key[0] == 'k')) || (req.inputs && (key[0] == 'k' || key[0] == 'n'));
             if (fixed && *v != *target)
-                throw problem->error(key, std::to_string(*v), "contradicts the given matrix's size (" + std::to_string(*target) + ")",
+                throw problem->error(key, std::to_string(*v),
+                                     "contradicts the given matrix's size (" + std::to_string(*target) + ")",
                                      "the size of the matrix given, or leave it out");
             *target = *v;
         }
@@ -262,16 +267,21 @@ PowerForEnob laser_power_for_enob(const MacEmulationResult& run, const PhotonicC
     const double target = variance_for(target_enob);
     if (target <= floor) {
         // No power reaches it: say what limits it.
-        if (b.rin >= std::max(b.adc, static_error)) out.regime = NoiseRegime::rin;
-        else out.regime = b.adc >= static_error ? NoiseRegime::quantisation : NoiseRegime::static_error;
+        if (b.rin >= std::max(b.adc, static_error))
+            out.regime = NoiseRegime::rin;
+        else
+            out.regime = b.adc >= static_error ? NoiseRegime::quantisation : NoiseRegime::static_error;
         return out;
     }
     // thermal (P0/P)^2 + shot (P0/P) = target - floor; u = P0/P.
     const double a = b.thermal, s = b.shot, rhs = target - floor;
     double u = 0.0;
-    if (a > 0.0) u = (-s + std::sqrt(s * s + 4.0 * a * rhs)) / (2.0 * a);
-    else if (s > 0.0) u = rhs / s;
-    else u = 1e300;  // no power-dependent noise: any power will do
+    if (a > 0.0)
+        u = (-s + std::sqrt(s * s + 4.0 * a * rhs)) / (2.0 * a);
+    else if (s > 0.0)
+        u = rhs / s;
+    else
+        u = 1e300;  // no power-dependent noise: any power will do
     const double p0 = in_watts(core.emulator.laser_power_per_core);
     out.laser_power_per_core = watts(u >= 1e300 ? 0.0 : p0 / u);
     const std::array<double, 5> terms = {s * u, a * u * u, b.rin, b.adc, static_error};

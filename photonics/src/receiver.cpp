@@ -19,12 +19,12 @@ double rin_per_hz(const ReceiverConditions& c) { return std::pow(10.0, c.rin_db_
 // The noise model reduced to SI numbers once per call, so the inner solve does no unit
 // conversions or pow(): sigma^2(P) = thermal + shot_per_ampere (R P + I_dark) + rin_b (R P)^2.
 struct NoiseTerms {
-    double thermal_variance;   // A^2
-    double shot_per_ampere;    // 2 q B, A
-    double rin_b;              // RIN B, dimensionless
-    double responsivity;       // A/W
-    double dark_current;       // A
-    double extinction_ratio;   // linear
+    double thermal_variance;  // A^2
+    double shot_per_ampere;   // 2 q B, A
+    double rin_b;             // RIN B, dimensionless
+    double responsivity;      // A/W
+    double dark_current;      // A
+    double extinction_ratio;  // linear
     int levels;
 
     NoiseTerms(const Photodetector& pd, const Tia& tia, const ReceiverConditions& c) {

@@ -55,7 +55,8 @@ PyScenario with_values(const PyScenario& s, const nb::dict& values) {
     toml::table table = *s.table;
     for (auto [key, value] : values) {
         if (!nb::isinstance<nb::str>(key))
-            throw InputError::at("with_values", nb::cast<std::string>(nb::repr(key)), "key is not a string", "dotted keys such as \"workload.batch\"");
+            throw InputError::at("with_values", nb::cast<std::string>(nb::repr(key)), "key is not a string",
+                                 "dotted keys such as \"workload.batch\"");
         set_dotted(table, nb::cast<std::string>(key), value, "with_values");
     }
     return read(s.catalogs, std::move(table), s.file);
@@ -64,14 +65,16 @@ PyScenario with_values(const PyScenario& s, const nb::dict& values) {
 PyEstimate run_estimate(const PyScenario& s, const std::optional<std::filesystem::path>& calibration) {
     PyEstimate out{s, {}};
     nb::gil_scoped_release release;
-    const EstimateInputs inputs = load_estimate_inputs(*s.scenario, *s.catalogs.catalogs, s.catalogs.data_dir, calibration);
+    const EstimateInputs inputs =
+        load_estimate_inputs(*s.scenario, *s.catalogs.catalogs, s.catalogs.data_dir, calibration);
     out.estimate = estimate(*s.scenario, inputs);
     return out;
 }
 
 nb::dict breakdown_of(const OptionEstimate& o) {
     nb::dict d;
-    for (const EnergyPart part : enum_values<EnergyPart>()) d[nb::str(std::string(enum_name(part)).c_str())] = in_joules(o.energy.per_token[part]);
+    for (const EnergyPart part : enum_values<EnergyPart>())
+        d[nb::str(std::string(enum_name(part)).c_str())] = in_joules(o.energy.per_token[part]);
     return d;
 }
 
@@ -81,7 +84,8 @@ double j_per_token(const OptionEstimate& o) { return in_joules(o.energy.total())
 // the library's records (estimate_records.hpp) have them.
 nb::list option_records(const PyEstimate& e) {
     nb::list rows;
-    for (const auto& o : e.estimate.options) rows.append(to_python(option_record(o, e.scenario.scenario->mode, RecordView::table)));
+    for (const auto& o : e.estimate.options)
+        rows.append(to_python(option_record(o, e.scenario.scenario->mode, RecordView::table)));
     return rows;
 }
 
@@ -93,7 +97,8 @@ nb::object estimate_dict(const PyEstimate& e) { return to_python(estimate_json(*
 const StepTime& serving_phase(const PyEstimate& e, Phase phase) {
     const std::string_view name = enum_name(phase);
     if (e.scenario.scenario->mode != Mode::serving)
-        throw InputError::at(std::string(name) + "_step", "in a training estimate", "serving only: a training step has no " + std::string(name),
+        throw InputError::at(std::string(name) + "_step", "in a training estimate",
+                             "serving only: a training step has no " + std::string(name),
                              "phase_records() and cycle_s");
     return e.estimate.cycle.phase(phase);
 }
@@ -133,10 +138,14 @@ std::optional<T> training_value(const PyScenario& s, T v) {
 void bind_estimate(nb::module_& m) {
     m.def("energy_part_names", &enum_names<EnergyPart>, "The parts of the J/token breakdown, in report order.");
 
-    nb::class_<PyCatalogs>(m, "Catalogs", "Everything a scenario's names refer to: LLMs, GPUs, systems, options, links, photonic cores.")
-        .def_static("load",
-                    [](const std::filesystem::path& data_dir) { return PyCatalogs{std::make_shared<const Catalogs>(load_catalogs(data_dir)), data_dir}; },
-                    nb::arg("data_dir"), nb::call_guard<nb::gil_scoped_release>())
+    nb::class_<PyCatalogs>(
+        m, "Catalogs", "Everything a scenario's names refer to: LLMs, GPUs, systems, options, links, photonic cores.")
+        .def_static(
+            "load",
+            [](const std::filesystem::path& data_dir) {
+                return PyCatalogs{std::make_shared<const Catalogs>(load_catalogs(data_dir)), data_dir};
+            },
+            nb::arg("data_dir"), nb::call_guard<nb::gil_scoped_release>())
         .def_prop_ro("data_dir", [](const PyCatalogs& c) { return c.data_dir; })
         .def_prop_ro("llm_names", [](const PyCatalogs& c) { return c.catalogs->llms.sorted_names(); })
         .def_prop_ro("gpu_names", [](const PyCatalogs& c) { return c.catalogs->gpus.sorted_names(); })
@@ -144,34 +153,62 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("option_names", [](const PyCatalogs& c) { return c.catalogs->systems.options.sorted_names(); })
         .def("__repr__", [](const PyCatalogs& c) { return "Catalogs('" + c.data_dir.string() + "')"; });
 
-    nb::class_<PyScenario>(m, "Scenario",
-                           "A serving or training scenario (docs/scenario-file.md). Immutable: with_values() returns a new one, read and "
-                           "validated again by the same reader as a file.")
-        .def_static("from_file", &from_file, nb::arg("catalogs"), nb::arg("path"), "Reads a scenario file against the catalogs.")
+    nb::class_<PyScenario>(
+        m, "Scenario",
+        "A serving or training scenario (docs/scenario-file.md). Immutable: with_values() returns a new one, read and "
+        "validated again by the same reader as a file.")
+        .def_static("from_file", &from_file, nb::arg("catalogs"), nb::arg("path"),
+                    "Reads a scenario file against the catalogs.")
         .def_static("from_string", &from_string, nb::arg("catalogs"), nb::arg("text"), nb::arg("name") = "<string>",
                     "Reads scenario TOML text; `name` is the file name messages use.")
         .def("with_values", &with_values, nb::arg("values"),
-             "A new scenario with the given keys set, as dotted TOML keys: {\"workload.batch\": 128, \"deployment.tp\": 4, "
-             "\"options.compare\": [\"baseline\", \"cpo\"], \"facility.power_budget_mw\": 50}. InputError for an unknown key "
+             "A new scenario with the given keys set, as dotted TOML keys: {\"workload.batch\": 128, "
+             "\"deployment.tp\": 4, "
+             "\"options.compare\": [\"baseline\", \"cpo\"], \"facility.power_budget_mw\": 50}. InputError for an "
+             "unknown key "
              "or an impossible value, with the scenario reader's message.")
-        .def("with_batch_size", [](const PyScenario& s, nb::handle batch) { nb::dict v; v["workload.batch"] = batch; return with_values(s, v); },
-             nb::arg("batch"), "with_values({\"workload.batch\": batch}): sequences decoded together.")
-        .def("with_tp",
-             [](const PyScenario& s, nb::handle tp, nb::handle gpus) {
-                 nb::dict v;
-                 v["deployment.tp"] = tp;
-                 if (!gpus.is_none()) v["deployment.gpus"] = gpus;
-                 return with_values(s, v);
-             },
-             nb::arg("tp"), nb::arg("gpus").none() = nb::none(),
-             "Tensor parallelism (and the deployment's GPU count, when given: tp x pp may not exceed it).")
-        .def("with_options", [](const PyScenario& s, nb::handle names) { nb::dict v; v["options.compare"] = names; return with_values(s, v); },
-             nb::arg("names"), "The options to compare (data/options.toml); one of them must be a baseline.")
-        .def("with_power_budget_mw",
-             [](const PyScenario& s, nb::handle mw) { nb::dict v; v["facility.power_budget_mw"] = mw; return with_values(s, v); },
-             nb::arg("power_budget_mw"), "The facility power of the fixed-power view, in MW.")
-        .def("to_toml", [](const PyScenario& s) { std::ostringstream out; out << *s.table; return out.str(); },
-             "The scenario as TOML, overrides included.")
+        .def(
+            "with_batch_size",
+            [](const PyScenario& s, nb::handle batch) {
+                nb::dict v;
+                v["workload.batch"] = batch;
+                return with_values(s, v);
+            },
+            nb::arg("batch"), "with_values({\"workload.batch\": batch}): sequences decoded together.")
+        .def(
+            "with_tp",
+            [](const PyScenario& s, nb::handle tp, nb::handle gpus) {
+                nb::dict v;
+                v["deployment.tp"] = tp;
+                if (!gpus.is_none()) v["deployment.gpus"] = gpus;
+                return with_values(s, v);
+            },
+            nb::arg("tp"), nb::arg("gpus").none() = nb::none(),
+            "Tensor parallelism (and the deployment's GPU count, when given: tp x pp may not exceed it).")
+        .def(
+            "with_options",
+            [](const PyScenario& s, nb::handle names) {
+                nb::dict v;
+                v["options.compare"] = names;
+                return with_values(s, v);
+            },
+            nb::arg("names"), "The options to compare (data/options.toml); one of them must be a baseline.")
+        .def(
+            "with_power_budget_mw",
+            [](const PyScenario& s, nb::handle mw) {
+                nb::dict v;
+                v["facility.power_budget_mw"] = mw;
+                return with_values(s, v);
+            },
+            nb::arg("power_budget_mw"), "The facility power of the fixed-power view, in MW.")
+        .def(
+            "to_toml",
+            [](const PyScenario& s) {
+                std::ostringstream out;
+                out << *s.table;
+                return out.str();
+            },
+            "The scenario as TOML, overrides included.")
         .def("estimate", &run_estimate, nb::arg("calibration").none() = nb::none(),
              "Energy per token of every option (`lightwatt estimate`); `calibration` is a record (JSON) to use instead "
              "of the scenario's profile. The GIL is released while it runs.")
@@ -180,18 +217,32 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("model", [](const PyScenario& s) { return s.scenario->model; })
         .def_prop_ro("system", [](const PyScenario& s) { return s.scenario->system; })
         .def_prop_ro("gpu", [](const PyScenario& s) { return s.scenario->gpu; })
-        .def_prop_ro("mode", [](const PyScenario& s) { return std::string(enum_name(s.scenario->mode)); }, "\"serving\" or \"training\".")
-        .def_prop_ro("batch", [](const PyScenario& s) { return serving_value(s, s.scenario->point.batch); }, "Serving; None in training.")
-        .def_prop_ro("prompt_tokens", [](const PyScenario& s) { return serving_value(s, s.scenario->point.prompt_tokens); })
-        .def_prop_ro("output_tokens", [](const PyScenario& s) { return serving_value(s, s.scenario->point.output_tokens); })
-        .def_prop_ro("bytes_per_weight", [](const PyScenario& s) {
-            return s.scenario->mode == Mode::serving ? s.scenario->point.bytes_per_weight : s.scenario->training.bytes_per_weight;
-        })
-        .def_prop_ro("tokens_per_step", [](const PyScenario& s) { return training_value(s, s.scenario->training.tokens_per_step); },
-                     "Training; None in serving.")
-        .def_prop_ro("sequence_length", [](const PyScenario& s) { return training_value(s, s.scenario->training.sequence_length); })
-        .def_prop_ro("dp", [](const PyScenario& s) { return s.scenario->parallelism.dp; }, "Data-parallel replicas (training; 1 in serving).")
-        .def_prop_ro("gpus", [](const PyScenario& s) { return s.scenario->gpus; }, "deployment.gpus")
+        .def_prop_ro(
+            "mode", [](const PyScenario& s) { return std::string(enum_name(s.scenario->mode)); },
+            "\"serving\" or \"training\".")
+        .def_prop_ro(
+            "batch", [](const PyScenario& s) { return serving_value(s, s.scenario->point.batch); },
+            "Serving; None in training.")
+        .def_prop_ro("prompt_tokens",
+                     [](const PyScenario& s) { return serving_value(s, s.scenario->point.prompt_tokens); })
+        .def_prop_ro("output_tokens",
+                     [](const PyScenario& s) { return serving_value(s, s.scenario->point.output_tokens); })
+        .def_prop_ro("bytes_per_weight",
+                     [](const PyScenario& s) {
+                         return s.scenario->mode == Mode::serving ? s.scenario->point.bytes_per_weight
+                                                                  : s.scenario->training.bytes_per_weight;
+                     })
+        .def_prop_ro(
+            "tokens_per_step",
+            [](const PyScenario& s) { return training_value(s, s.scenario->training.tokens_per_step); },
+            "Training; None in serving.")
+        .def_prop_ro("sequence_length",
+                     [](const PyScenario& s) { return training_value(s, s.scenario->training.sequence_length); })
+        .def_prop_ro(
+            "dp", [](const PyScenario& s) { return s.scenario->parallelism.dp; },
+            "Data-parallel replicas (training; 1 in serving).")
+        .def_prop_ro(
+            "gpus", [](const PyScenario& s) { return s.scenario->gpus; }, "deployment.gpus")
         .def_prop_ro("search_parallelism", [](const PyScenario& s) { return s.scenario->search_parallelism; })
         .def_prop_ro("tp", [](const PyScenario& s) { return s.scenario->parallelism.tp; })
         .def_prop_ro("pp", [](const PyScenario& s) { return s.scenario->parallelism.pp; })
@@ -203,34 +254,44 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("power_budget_w", [](const PyScenario& s) { return in_watts(s.scenario->power_budget); })
         .def_prop_ro("catalogs", [](const PyScenario& s) { return s.catalogs; })
         .def("__repr__", [](const PyScenario& s) {
-            return "Scenario('" + s.file + "', model='" + s.scenario->model + "', batch=" + std::to_string(s.scenario->point.batch) +
+            return "Scenario('" + s.file + "', model='" + s.scenario->model +
+                   "', batch=" + std::to_string(s.scenario->point.batch) +
                    ", tp=" + std::to_string(s.scenario->parallelism.tp) + ")";
         });
 
-    nb::class_<OptionEstimate>(m, "OptionEstimate",
-                               "One option's energy per token (serving: output token; training: token trained on), by part, and its "
-                               "fixed-power view.")
+    nb::class_<OptionEstimate>(
+        m, "OptionEstimate",
+        "One option's energy per token (serving: output token; training: token trained on), by part, and its "
+        "fixed-power view.")
         .def_prop_ro("name", [](const OptionEstimate& o) { return o.energy.option; })
         .def_prop_ro("j_per_token", &j_per_token, "Whole-system energy per output token (the headline).")
         .def_prop_ro("j_per_token_low", [](const OptionEstimate& o) { return in_joules(o.low); })
         .def_prop_ro("j_per_token_high", [](const OptionEstimate& o) { return in_joules(o.high); })
         .def_prop_ro("gpu_only_j_per_token", [](const OptionEstimate& o) { return in_joules(o.gpu_only_per_token); })
-        .def_prop_ro("tokens_per_s", [](const OptionEstimate& o) { return o.energy.tokens_per_s; }, "Per replica.")
+        .def_prop_ro(
+            "tokens_per_s", [](const OptionEstimate& o) { return o.energy.tokens_per_s; }, "Per replica.")
         .def_prop_ro("tokens_per_joule", [](const OptionEstimate& o) { return 1.0 / j_per_token(o); })
-        .def_prop_ro("gpus", [](const OptionEstimate& o) { return o.energy.gpus; }, "GPUs per replica.")
+        .def_prop_ro(
+            "gpus", [](const OptionEstimate& o) { return o.energy.gpus; }, "GPUs per replica.")
         .def_prop_ro("breakdown_j_per_token", &breakdown_of, "J/token by part; the values sum to j_per_token.")
         .def_ro("saving_vs_baseline_pct", &OptionEstimate::saving_vs_baseline_pct)
-        .def_prop_ro("power_per_gpu_w", [](const OptionEstimate& o) { return in_watts(o.energy.power_per_gpu()); }, "All-in power per GPU.")
+        .def_prop_ro(
+            "power_per_gpu_w", [](const OptionEstimate& o) { return in_watts(o.energy.power_per_gpu()); },
+            "All-in power per GPU.")
         .def_ro("gpus_in_power_budget", &OptionEstimate::gpus_in_budget)
         .def_ro("tokens_per_s_in_power_budget", &OptionEstimate::tokens_per_s_in_budget)
-        .def_prop_ro("tp", [](const OptionEstimate& o) { return o.parallelism.tp; }, "The option's tensor parallelism (searched or the scenario's).")
+        .def_prop_ro(
+            "tp", [](const OptionEstimate& o) { return o.parallelism.tp; },
+            "The option's tensor parallelism (searched or the scenario's).")
         .def_prop_ro("pp", [](const OptionEstimate& o) { return o.parallelism.pp; })
         .def_prop_ro("cycle_s", [](const OptionEstimate& o) { return in_seconds(o.cycle.cycle); })
-        .def_prop_ro("inter_token_latency_ms", [](const OptionEstimate& o) { return in_milliseconds(o.inter_token_latency); },
-                     "Serving: pp x decode step.")
+        .def_prop_ro(
+            "inter_token_latency_ms", [](const OptionEstimate& o) { return in_milliseconds(o.inter_token_latency); },
+            "Serving: pp x decode step.")
         .def_ro("meets_latency_target", &OptionEstimate::meets_latency_target)
-        .def_prop_ro("memory_per_gpu_gbyte", [](const OptionEstimate& o) { return in_gigabytes(o.memory.total()); },
-                     "Serving: weights and KV cache per GPU.")
+        .def_prop_ro(
+            "memory_per_gpu_gbyte", [](const OptionEstimate& o) { return in_gigabytes(o.memory.total()); },
+            "Serving: weights and KV cache per GPU.")
         .def("offload_accuracy_records", &accuracy_records,
              "Photonic options: the emulated accuracy of each offloaded GEMM (SNR, ENOB, relative RMS error).")
         .def("to_record", &option_record)
@@ -238,34 +299,47 @@ void bind_estimate(nb::module_& m) {
             return "OptionEstimate('" + o.energy.option + "', j_per_token=" + format_number(j_per_token(o)) + ")";
         });
 
-    nb::class_<PyEstimate>(m, "Estimate", "The estimate of a scenario: one OptionEstimate per option, in the scenario's order.")
+    nb::class_<PyEstimate>(m, "Estimate",
+                           "The estimate of a scenario: one OptionEstimate per option, in the scenario's order.")
         .def_prop_ro("scenario", [](const PyEstimate& e) { return e.scenario; })
         .def_prop_ro("options", [](const PyEstimate& e) { return e.estimate.options; })
-        .def("option", [](const PyEstimate& e, const std::string& name) { return option_named(e, name); }, nb::arg("name"))
+        .def(
+            "option", [](const PyEstimate& e, const std::string& name) { return option_named(e, name); },
+            nb::arg("name"))
         .def_prop_ro("calibration_source", [](const PyEstimate& e) { return e.estimate.calibration_source; })
-        .def_prop_ro("mode", [](const PyEstimate& e) { return std::string(enum_name(e.scenario.scenario->mode)); },
-                     "\"serving\" or \"training\".")
-        .def_prop_ro("decode_step_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, Phase::decode).total); },
-                     "Serving: one decode step (one stage's time); InputError for a training estimate.")
-        .def_prop_ro("prefill_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, Phase::prefill).total); },
-                     "Serving: the batch's prefill.")
-        .def_prop_ro("gpu_power_decode_w", [](const PyEstimate& e) { return in_watts(serving_phase(e, Phase::decode).gpu_power); })
-        .def_prop_ro("gpus_per_replica", [](const PyEstimate& e) { return e.estimate.cycle.gpus; },
-                     "GPUs of the scenario's replica (serving) or job (training).")
-        .def_prop_ro("cycle_s", [](const PyEstimate& e) { return in_seconds(e.estimate.cycle.cycle); },
-                     "The serving cycle (prefill and decode steps) or training step, in seconds.")
+        .def_prop_ro(
+            "mode", [](const PyEstimate& e) { return std::string(enum_name(e.scenario.scenario->mode)); },
+            "\"serving\" or \"training\".")
+        .def_prop_ro(
+            "decode_step_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, Phase::decode).total); },
+            "Serving: one decode step (one stage's time); InputError for a training estimate.")
+        .def_prop_ro(
+            "prefill_s", [](const PyEstimate& e) { return in_seconds(serving_phase(e, Phase::prefill).total); },
+            "Serving: the batch's prefill.")
+        .def_prop_ro("gpu_power_decode_w",
+                     [](const PyEstimate& e) { return in_watts(serving_phase(e, Phase::decode).gpu_power); })
+        .def_prop_ro(
+            "gpus_per_replica", [](const PyEstimate& e) { return e.estimate.cycle.gpus; },
+            "GPUs of the scenario's replica (serving) or job (training).")
+        .def_prop_ro(
+            "cycle_s", [](const PyEstimate& e) { return in_seconds(e.estimate.cycle.cycle); },
+            "The serving cycle (prefill and decode steps) or training step, in seconds.")
         .def_prop_ro("tokens_per_cycle", [](const PyEstimate& e) { return e.estimate.cycle.tokens; })
-        .def_prop_ro("model_tflop_per_s_per_gpu", [](const PyEstimate& e) { return in_teraflops_per_second(e.estimate.model_flop_rate_per_gpu); },
-                     "Training: model FLOPs (6 N + attention per token) per second per GPU, the MFU numerator; 0 in serving.")
+        .def_prop_ro(
+            "model_tflop_per_s_per_gpu",
+            [](const PyEstimate& e) { return in_teraflops_per_second(e.estimate.model_flop_rate_per_gpu); },
+            "Training: model FLOPs (6 N + attention per token) per second per GPU, the MFU numerator; 0 in serving.")
         .def("phase_records", &phase_records, "One row per phase of the cycle: step time by part, repeats, GPU power.")
         .def("to_records", &option_records, "One row per option: headline figures and `<part>_j_per_token` columns.")
         .def("breakdown_records", &long_breakdown_records, "One row per option and part (long format).")
-        .def("to_dataframe", [](const PyEstimate& e) { return records_to_dataframe(option_records(e)); },
-             "to_records() as a pandas DataFrame (pandas is imported now).")
+        .def(
+            "to_dataframe", [](const PyEstimate& e) { return records_to_dataframe(option_records(e)); },
+            "to_records() as a pandas DataFrame (pandas is imported now).")
         .def("to_dict", &estimate_dict, "The document `lightwatt estimate --json` prints.")
         .def("__repr__", [](const PyEstimate& e) {
             std::string out = "Estimate('" + e.scenario.file + "'";
-            for (const auto& o : e.estimate.options) out += ", " + o.energy.option + "=" + format_number(j_per_token(o)) + " J/token";
+            for (const auto& o : e.estimate.options)
+                out += ", " + o.energy.option + "=" + format_number(j_per_token(o)) + " J/token";
             return out + ")";
         });
 }

@@ -74,10 +74,12 @@ TomlValue to_toml_value(nb::handle value, const std::string& where) {
 }  // namespace
 
 toml::table to_toml_table(nb::handle dict, const std::string& where) {
-    if (!nb::isinstance<nb::dict>(dict)) throw InputError::at(where, repr_of(dict), "not a dict", "a dict of keys and values");
+    if (!nb::isinstance<nb::dict>(dict))
+        throw InputError::at(where, repr_of(dict), "not a dict", "a dict of keys and values");
     toml::table out;
     for (auto [key, value] : nb::borrow<nb::dict>(dict)) {
-        if (!nb::isinstance<nb::str>(key)) throw InputError::at(where, repr_of(key), "key is not a string", "string keys");
+        if (!nb::isinstance<nb::str>(key))
+            throw InputError::at(where, repr_of(key), "key is not a string", "string keys");
         const std::string k = nb::cast<std::string>(key);
         std::visit([&](auto&& v) { out.insert_or_assign(k, std::move(v)); }, to_toml_value(value, where + "." + k));
     }
@@ -85,7 +87,8 @@ toml::table to_toml_table(nb::handle dict, const std::string& where) {
 }
 
 void set_dotted(toml::table& table, const std::string& dotted_key, nb::handle value, const std::string& where) {
-    if (dotted_key.empty() || dotted_key.front() == '.' || dotted_key.back() == '.' || dotted_key.find("..") != std::string::npos)
+    if (dotted_key.empty() || dotted_key.front() == '.' || dotted_key.back() == '.' ||
+        dotted_key.find("..") != std::string::npos)
         throw InputError::at(where, "\"" + dotted_key + "\"", "not a dotted key", "keys such as \"workload.batch\"");
     toml::table* at = &table;
     std::size_t start = 0;
@@ -94,16 +97,19 @@ void set_dotted(toml::table& table, const std::string& dotted_key, nb::handle va
         toml::node* child = at->get(part);
         if (child == nullptr) child = &at->insert_or_assign(part, toml::table{}).first->second;
         if (!child->is_table())
-            throw InputError::at(where, "\"" + dotted_key + "\"", "\"" + part + "\" is a value, not a table", "a key inside a table");
+            throw InputError::at(where, "\"" + dotted_key + "\"", "\"" + part + "\" is a value, not a table",
+                                 "a key inside a table");
         at = child->as_table();
         start = dot + 1;
     }
     const std::string last = dotted_key.substr(start);
-    std::visit([&](auto&& v) { at->insert_or_assign(last, std::move(v)); }, to_toml_value(value, where + "[" + dotted_key + "]"));
+    std::visit([&](auto&& v) { at->insert_or_assign(last, std::move(v)); },
+               to_toml_value(value, where + "[" + dotted_key + "]"));
 }
 
 double checked_number(const std::string& name, double value, double lo, double hi, const std::string& allowed) {
-    if (!std::isfinite(value) || value < lo || value > hi) throw InputError::at(name, format_number(value), "out of range", allowed);
+    if (!std::isfinite(value) || value < lo || value > hi)
+        throw InputError::at(name, format_number(value), "out of range", allowed);
     return value;
 }
 

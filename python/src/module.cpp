@@ -8,8 +8,9 @@ namespace nb = nanobind;
 
 NB_MODULE(_core, m) {
     using namespace lightwatt;
-    m.doc() = "lightwatt's C++ models (links, receivers, the photonic MAC emulator, calibration, J/token). "
-              "Use it through the `lightwatt` package.";
+    m.doc() =
+        "lightwatt's C++ models (links, receivers, the photonic MAC emulator, calibration, J/token). "
+        "Use it through the `lightwatt` package.";
     m.attr("__version__") = LIGHTWATT_VERSION;
     python::bind_errors(m);
     m.def("find_data_dir", &find_data_dir, nb::arg("explicit_dir").none(),

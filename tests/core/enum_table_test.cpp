@@ -15,14 +15,15 @@ enum class Shade { dark, light };
 
 template <>
 struct lightwatt::EnumTable<Fruit> {
-    static constexpr auto entries =
-        std::to_array<EnumEntry<Fruit>>({{Fruit::apple, "apple"}, {Fruit::banana, "banana"}, {Fruit::cherry, "cherry"}});
+    static constexpr auto entries = std::to_array<EnumEntry<Fruit>>(
+        {{Fruit::apple, "apple"}, {Fruit::banana, "banana"}, {Fruit::cherry, "cherry"}});
     static constexpr std::string_view noun = "fruit";
 };
 
 template <>
 struct lightwatt::EnumTable<Shade> {
-    static constexpr auto entries = std::to_array<EnumEntry<Shade>>({{Shade::dark, "dark"}, {Shade::light, "light-ish"}});
+    static constexpr auto entries =
+        std::to_array<EnumEntry<Shade>>({{Shade::dark, "dark"}, {Shade::light, "light-ish"}});
 };
 
 static_assert(enum_count<Fruit> == 3);

@@ -33,14 +33,16 @@ TEST_CASE("closest match only suggests plausible typos") {
 
 TEST_CASE("input errors format as one readable paragraph") {
     const InputError e({"links.toml", 12, "links.x.lanes", "0", "value out of range", "an integer in [1, 4096]"});
-    CHECK(std::string(e.what()) == "links.toml:12: links.x.lanes = 0: value out of range. Allowed: an integer in [1, 4096].");
+    CHECK(std::string(e.what()) ==
+          "links.toml:12: links.x.lanes = 0: value out of range. Allowed: an integer in [1, 4096].");
 }
 
 TEST_CASE("the one vocabulary: at, unknown with its one hint, relocate and rename_key") {
     const InputError e = InputError::at("lanes", "0", "value out of range", "an integer in [1, 4096]");
     CHECK(std::string(e.what()) == "lanes = 0: value out of range. Allowed: an integer in [1, 4096].");
 
-    const InputErrorDetails u = InputError::unknown("link", "lpo_80g", {"lpo_800g", "cpo_1600g"}, "unknown link").details();
+    const InputErrorDetails u =
+        InputError::unknown("link", "lpo_80g", {"lpo_800g", "cpo_1600g"}, "unknown link").details();
     CHECK(u.value == "\"lpo_80g\"");
     CHECK(u.problem == "unknown link (did you mean \"lpo_800g\"?)");
     CHECK(u.allowed == "lpo_800g or cpo_1600g");
@@ -106,23 +108,33 @@ TEST_CASE("hostile input: nesting is refused before a parser recurses") {
         for (int i = 0; i < 100; ++i) s += ".a";
         return s + " = 1\n";
     }();
-    const auto d = testing::input_error_of([&] { check_nesting("x = 1\n" + deep_key, "f.toml", Syntax::toml); }, deep_key);
+    const auto d =
+        testing::input_error_of([&] { check_nesting("x = 1\n" + deep_key, "f.toml", Syntax::toml); }, deep_key);
     CHECK(d.file == "f.toml");
     CHECK(d.line == 2);
     CHECK(d.problem.find("nesting deeper than 64") != std::string::npos);
     CHECK_THROWS_AS(check_nesting(std::string(70, '[') + std::string(70, ']'), "f.json", Syntax::json), InputError);
-    CHECK_THROWS_AS((void)TomlDocument::parse_string("[" + std::string(200, 'a').replace(1, 198, std::string(99, 'a') + std::string(99, '.')) + "]\n", "h.toml"), InputError);
+    CHECK_THROWS_AS(
+        (void)TomlDocument::parse_string(
+            "[" + std::string(200, 'a').replace(1, 198, std::string(99, 'a') + std::string(99, '.')) + "]\n", "h.toml"),
+        InputError);
     // Dots in values, strings and comments are not nesting; real files pass.
-    CHECK_NOTHROW(check_nesting("x = 1.5\ny = \"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g\"\n"
-                                "# a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c\n"
-                                "[a.b]\nc.d = [[1.0, 2.0], [3.0]]\n",
-                                "ok.toml", Syntax::toml));
+    CHECK_NOTHROW(
+        check_nesting("x = 1.5\ny = "
+                      "\"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u."
+                      "v.w.x.y.z.a.b.c.d.e.f.g\"\n"
+                      "# "
+                      "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v."
+                      "w.x.y.z.a.b.c\n"
+                      "[a.b]\nc.d = [[1.0, 2.0], [3.0]]\n",
+                      "ok.toml", Syntax::toml));
 }
 
 TEST_CASE("hostile input: control characters are escaped, values quoted by a prefix") {
     CHECK(escape_text("a\x1b]0;t\x07\n") == "a\\x1b]0;t\\x07\\n");
     CHECK(escape_text("line\n", true) == "line\n");
-    CHECK(escape_text("\xc2\x9b" "2J") == "\\xc2\\x9b2J");
+    CHECK(escape_text("\xc2\x9b"
+                      "2J") == "\\xc2\\x9b2J");
     CHECK(escape_text("\xc2\xb5m") == "\xc2\xb5m");  // a micro sign is text
     CHECK(escaped_prefix(std::string(100, 'v'), 8) == "vvvvvvvv...");
     const std::string message = InputError({"f", 1, "k", std::string(10000, 'v'), "bad", "good"}).what();
@@ -130,8 +142,10 @@ TEST_CASE("hostile input: control characters are escaped, values quoted by a pre
 }
 
 TEST_CASE("hostile input: a file that is not a regular file is named for what it is") {
-    CHECK(testing::input_error_of([] { (void)read_input_file("/", "a file", 100); }, "/").problem == "a directory, not a regular file");
-    CHECK(testing::input_error_of([] { (void)read_input_file("/nonexistent/x", "a file", 100); }, "x").problem == "file not found");
+    CHECK(testing::input_error_of([] { (void)read_input_file("/", "a file", 100); }, "/").problem ==
+          "a directory, not a regular file");
+    CHECK(testing::input_error_of([] { (void)read_input_file("/nonexistent/x", "a file", 100); }, "x").problem ==
+          "file not found");
 }
 
 TEST_CASE("hostile input: parallel_for_blocks runs every block whatever the worker count") {

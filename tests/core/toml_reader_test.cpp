@@ -132,9 +132,8 @@ TEST_CASE("a deprecated spelling is read with one warning; both spellings are an
     CHECK(new_reader.number(new_reader.spelling("utilization", "utilisation"), Range::unit_interval()) == 0.25);
     CHECK(warnings.size() == 1);
 
-    const auto both = error_of("utilization = 0.25\nutilisation = 0.5\n", [](TableReader& r) {
-        (void)r.spelling("utilization", "utilisation");
-    });
+    const auto both = error_of("utilization = 0.25\nutilisation = 0.5\n",
+                               [](TableReader& r) { (void)r.spelling("utilization", "utilisation"); });
     CHECK(both.line == 2);
     CHECK(both.key == "utilisation");
     CHECK(both.problem == "written as well as its new spelling \"utilization\"");

@@ -14,14 +14,18 @@ namespace {
 using namespace lightwatt;
 
 template <class A, class B>
-concept addable = requires(A a, B b) { a + b; };
+concept addable = requires(A a, B b) {
+    a + b;
+};
 
 template <class A, class B>
-concept subtractable = requires(A a, B b) { a - b; };
+concept subtractable = requires(A a, B b) {
+    a - b;
+};
 
 template <class A, class B, class Result>
 concept multiplies_to = requires(A a, B b) {
-    { a * b } -> std::same_as<Result>;
+    { a* b } -> std::same_as<Result>;
 };
 
 template <class A, class B, class Result>

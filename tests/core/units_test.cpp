@@ -39,7 +39,7 @@ TEST_CASE("CODATA 2018 constants and the ideal photodiode responsivity") {
     CHECK(constants::elementary_charge.value() == 1.602176634e-19);
     CHECK(constants::boltzmann.value() == 1.380649e-23);
     // R = q lambda / (h c) at 1310 nm = 1.0566 A/W (hc/q = 1.23984 um V).
-    const auto responsivity = constants::elementary_charge * nanometers(1310.0) /
-                              (constants::planck * constants::speed_of_light);
+    const auto responsivity =
+        constants::elementary_charge * nanometers(1310.0) / (constants::planck * constants::speed_of_light);
     CHECK(responsivity.value() == doctest::Approx(1.0566).epsilon(1e-4));
 }

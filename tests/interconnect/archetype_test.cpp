@@ -129,8 +129,8 @@ TEST_CASE("published module figures: the model lands within the published range 
         const auto r = evaluate(a);
         const auto& p = *a.published_module_power_w;
         const PublishedCheck check{in_watts(r.module_power), p.low, p.high};
-        CHECK_MESSAGE(check.within_widened_range(),
-                      a.name << ": modelled " << check.modelled << " W vs published " << p.low << "-" << p.high << " W");
+        CHECK_MESSAGE(check.within_widened_range(), a.name << ": modelled " << check.modelled << " W vs published "
+                                                           << p.low << "-" << p.high << " W");
         ++checked;
     }
     CHECK(checked >= 5);

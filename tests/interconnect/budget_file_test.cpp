@@ -54,7 +54,8 @@ sensitivity_oma_dbm = -5.3
 }
 
 TEST_CASE("a negative margin is a result, not an error") {
-    const auto s = study("[transmitter]\noma_dbm = -3\n[channel]\ninsertion_loss_db = 6\n[receiver]\nsensitivity_oma_dbm = -5\n");
+    const auto s =
+        study("[transmitter]\noma_dbm = -3\n[channel]\ninsertion_loss_db = 6\n[receiver]\nsensitivity_oma_dbm = -5\n");
     CHECK(s.budget.margin().value() == doctest::Approx(-4.0));
 }
 
@@ -86,19 +87,24 @@ TEST_CASE("budget file errors") {
     CHECK(study_error("[channel]\nconnectors = 2\n" + tail).key == "channel.connectors");
     CHECK(study_error("[channel]\nsplices = 1\n" + tail).key == "channel.splices");
     CHECK(study_error("link = \"cpo_1600g\"\n[channel]\nsplices = 2\n").key == "channel.splices");
-    CHECK(study_error("[channel]\nconnectors = 2\nconnector = \"sm_connector\"\nconnector_loss_db = 0.3\n" + tail).key ==
-          "channel.connector_loss_db");
+    CHECK(
+        study_error("[channel]\nconnectors = 2\nconnector = \"sm_connector\"\nconnector_loss_db = 0.3\n" + tail).key ==
+        "channel.connector_loss_db");
     CHECK(study_error("[channel]\nfibre = \"smf_o_band\"\nattenuation_db_per_km = 0.3\n" + tail).key ==
           "channel.attenuation_db_per_km");
     CHECK(study_error("[channel]\ninsertion_loss_db = 3\n[receiver]\nsensitivity_oma_dbm = -5\n").key == "transmitter");
-    CHECK(study_error("link = \"lpo_80g\"\n").problem == "no entry of that name in [links with optics] (did you mean \"lpo_800g\"?)");
+    CHECK(study_error("link = \"lpo_80g\"\n").problem ==
+          "no entry of that name in [links with optics] (did you mean \"lpo_800g\"?)");
     CHECK(study_error("link = \"copper_nvlink\"\n").key == "link");
-    CHECK(study_error("[transmitter]\nlaser_output_mw = 10\n[channel]\ninsertion_loss_db = 3\n[receiver]\nsensitivity_oma_dbm = -5\n").key ==
-          "transmitter.laser_output_mw");
-    CHECK(study_error("[transmitter]\noma_dbm = 1\n[channel]\ninsertion_loss_db = 3\nlength_m = 5\n[receiver]\nsensitivity_oma_dbm = -5\n").key ==
-          "channel.length_m");
-    CHECK(study_error("[transmitter]\noma_dbm = 1\n[channel]\ninsertion_loss_db = -3\n[receiver]\nsensitivity_oma_dbm = -5\n").key ==
-          "channel.insertion_loss_db");
-    CHECK(study_error("[transmitter]\noma_dbm = 1\n[channel]\ninsertion_loss_db = 3\n[receiver]\nsensitivity = -5\n").problem ==
-          "required key is missing (the table has \"sensitivity\": a misspelling?)");
+    CHECK(study_error("[transmitter]\nlaser_output_mw = 10\n[channel]\ninsertion_loss_db = "
+                      "3\n[receiver]\nsensitivity_oma_dbm = -5\n")
+              .key == "transmitter.laser_output_mw");
+    CHECK(study_error("[transmitter]\noma_dbm = 1\n[channel]\ninsertion_loss_db = 3\nlength_m = "
+                      "5\n[receiver]\nsensitivity_oma_dbm = -5\n")
+              .key == "channel.length_m");
+    CHECK(study_error(
+              "[transmitter]\noma_dbm = 1\n[channel]\ninsertion_loss_db = -3\n[receiver]\nsensitivity_oma_dbm = -5\n")
+              .key == "channel.insertion_loss_db");
+    CHECK(study_error("[transmitter]\noma_dbm = 1\n[channel]\ninsertion_loss_db = 3\n[receiver]\nsensitivity = -5\n")
+              .problem == "required key is missing (the table has \"sensitivity\": a misspelling?)");
 }

@@ -30,7 +30,8 @@ TEST_CASE("calibration record: JSON round trip and validated reading") {
     r.machine.gpu_count = 16;
     r.machine.nodes = 2;
     // 2 x 4096^3 flops in 2e-4 s: 687.2 TFLOP/s.
-    r.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2e-4), teraflops_per_second(687.19476736), joules(0.14), joules(0.08), watts(700.0), "test"});
+    r.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2e-4), teraflops_per_second(687.19476736), joules(0.14),
+                      joules(0.08), watts(700.0), "test"});
     r.memory.push_back({bytes(1e9), seconds(4e-4), gigabytes_per_second(2500.0), std::nullopt, std::nullopt, ""});
     r.power.idle = watts(70.0);
     r.collectives.push_back(collective_record(runs[0], bytes(1073741824.0), "test"));
@@ -48,8 +49,11 @@ TEST_CASE("calibration record: JSON round trip and validated reading") {
     CHECK(in_microseconds(back.collectives[0].rows[5].time) == doctest::Approx(1654.30));
     CHECK(back.collectives[0].fit.has_value());
 
-    auto error_of = [](const std::string& t) { return input_error_of([&] { (void)read_calibration(t, "c.json"); }, t); };
-    auto d = error_of("{\"schema\": \"lightwatt.calibration\",\n \"schema_version\": 1,\n \"gemm\": [ {\"m\": 1,, } ]}");
+    auto error_of = [](const std::string& t) {
+        return input_error_of([&] { (void)read_calibration(t, "c.json"); }, t);
+    };
+    auto d =
+        error_of("{\"schema\": \"lightwatt.calibration\",\n \"schema_version\": 1,\n \"gemm\": [ {\"m\": 1,, } ]}");
     CHECK(d.line == 3);
     d = error_of(R"({"schema": "lightwatt.calibration", "schema_version": 1, "colectives": []})");
     CHECK(d.key == "colectives");
@@ -73,14 +77,16 @@ TEST_CASE("calibration record: JSON round trip and validated reading") {
 }
 
 TEST_CASE("calibration record: a number beyond double range is an input error (found by the fuzzer)") {
-    const std::string text = R"({"schema": "lightwatt.calibration", "schema_version": 1, "power_states": {"idle_power_w": 1e65723612619}})";
+    const std::string text =
+        R"({"schema": "lightwatt.calibration", "schema_version": 1, "power_states": {"idle_power_w": 1e65723612619}})";
     const auto d = input_error_of([&] { (void)read_calibration(text, "c.json"); }, text);
     CHECK(d.file == "c.json");
     CHECK(d.problem == "a number out of range or an unreadable value");
 }
 
 TEST_CASE("the embedded public 8x H100 profile loads, and every part names its source") {
-    const CalibrationRecord p = load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
+    const CalibrationRecord p =
+        load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
     CHECK(p.machine.gpu_count == 8);
     CHECK(p.provenance.source.find("public profile") == 0);
     REQUIRE(p.gemm.size() >= 5);
@@ -99,7 +105,8 @@ TEST_CASE("the embedded public 8x H100 profile loads, and every part names its s
     }
     CHECK(eight_rank == 5);
     // The largest XLA shape, 4096^3 bf16 at 783 TFLOP/s: 2 x 4096^3 / 783e12 = 175.5 us.
-    const auto big = std::find_if(p.gemm.begin(), p.gemm.end(), [](const GemmRow& g) { return g.m == 4096 && g.k == 4096; });
+    const auto big =
+        std::find_if(p.gemm.begin(), p.gemm.end(), [](const GemmRow& g) { return g.m == 4096 && g.k == 4096; });
     REQUIRE(big != p.gemm.end());
     CHECK(in_seconds(big->time) == doctest::Approx(175.5e-6).epsilon(1e-3));
 }
@@ -108,9 +115,9 @@ TEST_CASE("calibration record from nccl-tests logs: a collective per run, the ma
     // The reduce_scatter log names its collective (its start marker); the v2.10 all_reduce log
     // does not, so it takes the one given with the logs.
     std::vector<NcclTestsRun> runs;
-    const CalibrationRecord r =
-        calibration_from_nccl_tests({kFixtures + "tagged-fields-reducescatter-4rank.log", kFixtures + "v2.10-allreduce-16rank.log"},
-                                    Collective::all_reduce, bytes(1073741824.0), "lightwatt calibrate nccl-tests", &runs);
+    const CalibrationRecord r = calibration_from_nccl_tests(
+        {kFixtures + "tagged-fields-reducescatter-4rank.log", kFixtures + "v2.10-allreduce-16rank.log"},
+        Collective::all_reduce, bytes(1073741824.0), "lightwatt calibrate nccl-tests", &runs);
     REQUIRE(r.collectives.size() == 2);
     REQUIRE(runs.size() == 2);  // in the record's order
     CHECK(r.collectives[0].collective == Collective::reduce_scatter);
@@ -134,7 +141,10 @@ TEST_CASE("calibration record from nccl-tests logs: a collective per run, the ma
     CHECK(r.provenance.command == "lightwatt calibrate nccl-tests");
     // A log that does not name its collective, with none given: the error says how to fix it.
     const auto d = input_error_of(
-        [] { (void)calibration_from_nccl_tests({kFixtures + "oldest-allgather-2rank.log"}, std::nullopt, bytes(1073741824.0), "c"); },
+        [] {
+            (void)calibration_from_nccl_tests({kFixtures + "oldest-allgather-2rank.log"}, std::nullopt,
+                                              bytes(1073741824.0), "c");
+        },
         "oldest-allgather-2rank.log without a collective");
     CHECK(d.key == "collective");
     CHECK(d.problem == "the log does not say which collective this is");

@@ -105,7 +105,8 @@ length_m = 500
     const auto devices = TomlDocument::parse_file(kData + "/devices.toml");
     const auto electronics = TomlDocument::parse_string(
         "[drivers.weak]\npower_per_lane_mw = 5\nstatic_fraction = 1\nbasis = \"product\"\nsource = \"s\"\n"
-        "[calibration.block_to_product]\nfactor = 1.5\nsource = \"s\"\n", "electronics.toml");
+        "[calibration.block_to_product]\nfactor = 1.5\nsource = \"s\"\n",
+        "electronics.toml");
     try {
         const auto links = TomlDocument::parse_string(text, "links.toml");
         (void)read_link_catalog(devices.root(), electronics.root(), links.root());

@@ -16,7 +16,9 @@ using namespace lightwatt::testing::shipped_links;
 
 namespace {
 
-nlohmann::json report_json(const std::string& name) { return link_report_json(evaluate(catalog().find(name)), catalog()); }
+nlohmann::json report_json(const std::string& name) {
+    return link_report_json(evaluate(catalog().find(name)), catalog());
+}
 
 double sum_of(const nlohmann::json& object) {
     double sum = 0.0;
@@ -66,14 +68,16 @@ TEST_CASE("link JSON: for every catalog link, the parts sum to the totals") {
         // Each part's pJ/bit is its power at one end over one direction's payload.
         for (const auto& part : j["breakdown_pj_per_bit"].items())
             CHECK(part.value().get<double>() ==
-                  doctest::Approx(j["end_power_breakdown"][part.key() + "_w"].get<double>() / payload_gbps * 1e3).epsilon(1e-12));
+                  doctest::Approx(j["end_power_breakdown"][part.key() + "_w"].get<double>() / payload_gbps * 1e3)
+                      .epsilon(1e-12));
         // The module is one end less its host SerDes.
         const double host_w = j["end_power_breakdown"].value("host_serdes_w", 0.0);
         CHECK(j["module_power_w"].get<double>() + host_w == doctest::Approx(link_w / 2.0).epsilon(1e-12));
         CHECK(j["static_power_w"].get<double>() <= link_w * (1.0 + 1e-12));
         CHECK(j["payload_rate_gbit_per_s"].get<double>() <= j["line_rate_gbit_per_s"].get<double>());
         // The summary is the report's first three keys.
-        CHECK(link_summary_json(a) == nlohmann::json{{"name", j["name"]}, {"kind", j["kind"]}, {"description", j["description"]}});
+        CHECK(link_summary_json(a) ==
+              nlohmann::json{{"name", j["name"]}, {"kind", j["kind"]}, {"description", j["description"]}});
     }
 }
 
@@ -92,11 +96,13 @@ TEST_CASE("link JSON: the optical budget's margin and the laser's output are wha
         if (!b["rx_sensitivity_oma_dbm"].is_null()) {
             CHECK(b["power_budget_db"].get<double>() ==
                   doctest::Approx(b["tx_oma_dbm"].get<double>() - b["rx_sensitivity_oma_dbm"].get<double>()));
-            CHECK(b["margin_db"].get<double>() == doctest::Approx(b["power_budget_db"].get<double>() - b["channel_loss_db"].get<double>() -
-                                                                  b["penalties_db"].get<double>()));
+            CHECK(b["margin_db"].get<double>() ==
+                  doctest::Approx(b["power_budget_db"].get<double>() - b["channel_loss_db"].get<double>() -
+                                  b["penalties_db"].get<double>()));
             // A link that closes: its laser is within rating when its output is at most the rating.
             const nlohmann::json& laser = j["laser"];
-            CHECK(laser["within_rating"] == (laser["output_per_laser_w"].get<double>() <= laser["max_output_per_laser_w"].get<double>()));
+            CHECK(laser["within_rating"] ==
+                  (laser["output_per_laser_w"].get<double>() <= laser["max_output_per_laser_w"].get<double>()));
         }
         // dBm to W: 10^(dBm / 10) mW.
         const nlohmann::json& laser = j["laser"];

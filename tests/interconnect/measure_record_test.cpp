@@ -17,7 +17,8 @@ TEST_CASE("lightwatt-measure's record reads back through the calibration loader"
     r.power_limit_w = 700.0;
     r.idle_power_w = 71.5;
     // 2 x 8192^3 flops in 1.5 ms: 733.0 TFLOP/s.
-    r.gemm.push_back({8192, 8192, 8192, "bf16", 1.5e-3, 2.0 * 8192.0 * 8192.0 * 8192.0 / 1.5e-3 * 1e-12, 0.9, 0.8, 600.0, "test"});
+    r.gemm.push_back(
+        {8192, 8192, 8192, "bf16", 1.5e-3, 2.0 * 8192.0 * 8192.0 * 8192.0 / 1.5e-3 * 1e-12, 0.9, 0.8, 600.0, "test"});
     r.memory.push_back({2.0 * 1073741824.0, 0.8e-3, 2.0 * 1073741824.0 / 0.8e-3 * 1e-9, 0.4, std::nullopt, "copy"});
     r.memory_bound_power_w = 500.0;
     gpu::CollectiveMeasurement c;
@@ -51,7 +52,8 @@ TEST_CASE("lightwatt-measure's record reads back through the calibration loader"
 TEST_CASE("lightwatt-measure writes each part of the record with exactly the schema's keys") {
     namespace schema = calibration_schema;
     gpu::Record r;
-    r.gemm.push_back({64, 64, 64, "fp16", 1e-6, 2.0 * 64 * 64 * 64 / 1e-6 * 1e-12, std::nullopt, std::nullopt, std::nullopt, "test"});
+    r.gemm.push_back({64, 64, 64, "fp16", 1e-6, 2.0 * 64 * 64 * 64 / 1e-6 * 1e-12, std::nullopt, std::nullopt,
+                      std::nullopt, "test"});
     r.memory.push_back({1024.0, 1e-6, 1.024, std::nullopt, std::nullopt, "copy"});
     gpu::CollectiveMeasurement c;
     c.collective = "all_gather";

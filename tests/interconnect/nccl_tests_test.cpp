@@ -24,9 +24,12 @@ const std::string kFixtures = std::string(LIGHTWATT_TEST_SOURCE_DIR) + "/fixture
 
 std::optional<std::string> shared_log(const std::string& name) {
     const char* root = std::getenv("LIGHTWATT_SHARED_DATA");
-    const std::filesystem::path p = std::filesystem::path(root != nullptr ? root : "../shared/data") / "nccl-tests" / name;
+    const std::filesystem::path p =
+        std::filesystem::path(root != nullptr ? root : "../shared/data") / "nccl-tests" / name;
     if (!std::filesystem::exists(p)) {
-        MESSAGE("SKIPPED: " << p.string() << " is absent (third-party data beside the checkout, $LIGHTWATT_SHARED_DATA; see docs/contract.md)");
+        MESSAGE("SKIPPED: "
+                << p.string()
+                << " is absent (third-party data beside the checkout, $LIGHTWATT_SHARED_DATA; see docs/contract.md)");
         return std::nullopt;
     }
     return p.string();
@@ -37,8 +40,8 @@ double gbps(DataRate r) { return in_gigabytes_per_second(r); }
 }  // namespace
 
 TEST_CASE("collectives: bus bandwidth factors and NCCL's ring latency, by hand") {
-    CHECK(bus_bandwidth_factor(Collective::all_reduce, 8) == doctest::Approx(1.75));   // 2 x 7 / 8
-    CHECK(bus_bandwidth_factor(Collective::all_gather, 80) == doctest::Approx(0.9875)); // 79 / 80
+    CHECK(bus_bandwidth_factor(Collective::all_reduce, 8) == doctest::Approx(1.75));     // 2 x 7 / 8
+    CHECK(bus_bandwidth_factor(Collective::all_gather, 80) == doctest::Approx(0.9875));  // 79 / 80
     CHECK(bus_bandwidth_factor(Collective::sendrecv, 2) == 1.0);
     CHECK(collective_from_program("all_reduce_perf") == Collective::all_reduce);
     CHECK(collective_from_program("alltoall_perf_mpi") == Collective::alltoall);
@@ -46,10 +49,12 @@ TEST_CASE("collectives: bus bandwidth factors and NCCL's ring latency, by hand")
     // 8 ranks on one node, all_reduce: 14 NVLink steps. LL: 6.6 + 14 x 0.6 = 15.0 us;
     // Simple: 8.4 + 14 x 3.4 = 56.0 us.
     CHECK(in_microseconds(nccl_ring_latency(Collective::all_reduce, 8, 1, NcclProtocol::ll)) == doctest::Approx(15.0));
-    CHECK(in_microseconds(nccl_ring_latency(Collective::all_reduce, 8, 1, NcclProtocol::simple)) == doctest::Approx(56.0));
+    CHECK(in_microseconds(nccl_ring_latency(Collective::all_reduce, 8, 1, NcclProtocol::simple)) ==
+          doctest::Approx(56.0));
     // 80 ranks on 10 nodes, Simple: 158 steps, 18 across the network at 2 x 14 us:
     // 8.4 + 140 x 3.4 + 18 x 28 = 988.4 us.
-    CHECK(in_microseconds(nccl_ring_latency(Collective::all_reduce, 80, 10, NcclProtocol::simple)) == doctest::Approx(988.4));
+    CHECK(in_microseconds(nccl_ring_latency(Collective::all_reduce, 80, 10, NcclProtocol::simple)) ==
+          doctest::Approx(988.4));
     // More nodes for the same ranks never lowers the latency (network hops are slower).
     for (int nodes = 1; nodes < 8; ++nodes)
         CHECK(nccl_ring_latency(Collective::all_gather, 64, nodes + 1, NcclProtocol::ll) >=
@@ -65,8 +70,13 @@ TEST_CASE("nccl-tests: the real H100 logs import with nccl-tests' own figures") 
     const Expected cases[] = {
         {"h100-1node-8gpu.log", 5, 8, 1, {{Collective::all_reduce, 482.27}, {Collective::all_gather, 366.03}}},
         {"h100-1node-4gpu.log", 5, 4, 1, {{Collective::all_reduce, 368.02}}},
-        {"h100-10node-80gpu.log", 5, 80, 10,
-         {{Collective::all_reduce, 364.07}, {Collective::all_gather, 324.29}, {Collective::reduce_scatter, 323.40},
+        {"h100-10node-80gpu.log",
+         5,
+         80,
+         10,
+         {{Collective::all_reduce, 364.07},
+          {Collective::all_gather, 324.29},
+          {Collective::reduce_scatter, 323.40},
           {Collective::alltoall, 50.66}}},
         {"2node-pairwise-legacy.log", 2, 2, 2, {{Collective::alltoall, 27.40}, {Collective::sendrecv, 27.20}}},
     };
@@ -97,7 +107,8 @@ TEST_CASE("nccl-tests: the real H100 logs import with nccl-tests' own figures") 
 }
 
 TEST_CASE("nccl-tests: fitted on rows up to 1 GiB, each real log's rows of 2 GiB and more within 10 % (median)") {
-    for (const std::string name : {"h100-1node-8gpu.log", "h100-1node-4gpu.log", "h100-10node-80gpu.log", "2node-pairwise-legacy.log"}) {
+    for (const std::string name :
+         {"h100-1node-8gpu.log", "h100-1node-4gpu.log", "h100-10node-80gpu.log", "2node-pairwise-legacy.log"}) {
         CAPTURE(name);
         const auto path = shared_log(name);
         if (!path) continue;
@@ -105,10 +116,12 @@ TEST_CASE("nccl-tests: fitted on rows up to 1 GiB, each real log's rows of 2 GiB
         for (const auto& run : read_nccl_tests_file(*path)) {
             const CollectiveFit fit = fit_collective(run, bytes(1073741824.0));
             REQUIRE(fit.median_held_out_error.has_value());
-            MESSAGE(name << " " << enum_name(fit.collective) << ": latency " << in_microseconds(fit.latency) << " us, busbw "
-                         << gbps(fit.bus_bandwidth) << " GB/s, median held-out error " << 100.0 * *fit.median_held_out_error << " %");
-            CHECK(fit.held_out.size() == 2 * std::count_if(run.rows.begin(), run.rows.end(),
-                                                           [](const NcclTestsRow& r) { return in_bytes(r.size) > 1073741824.0; }));
+            MESSAGE(name << " " << enum_name(fit.collective) << ": latency " << in_microseconds(fit.latency)
+                         << " us, busbw " << gbps(fit.bus_bandwidth) << " GB/s, median held-out error "
+                         << 100.0 * *fit.median_held_out_error << " %");
+            CHECK(fit.held_out.size() == 2 * std::count_if(run.rows.begin(), run.rows.end(), [](const NcclTestsRow& r) {
+                                             return in_bytes(r.size) > 1073741824.0;
+                                         }));
             for (const auto& h : fit.held_out) errors.push_back(std::abs(h.relative_error()));
         }
         std::sort(errors.begin(), errors.end());
@@ -167,7 +180,8 @@ TEST_CASE("nccl-tests: older and odd layouts (this project's fixtures)") {
 TEST_CASE("nccl-tests: malformed input is an input error with its line") {
     const std::string header =
         "# Using devices\n#  Rank  0 Group  0 Pid 1 on a device  0 [0x1b] GPU\n"
-        "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong\n";
+        "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw "
+        "#wrong\n";
     auto error_of = [](const std::string& text) {
         return input_error_of([&] { (void)parse_nccl_tests(text, "log.txt"); }, text);
     };
@@ -175,15 +189,22 @@ TEST_CASE("nccl-tests: malformed input is an input error with its line") {
     CHECK(d.file == "log.txt");
     CHECK(d.line == 4);
     CHECK(d.problem == "malformed nccl-tests result row");
-    d = error_of(header + "    33554432       4194304    double     sum      -1   fast  195.22  292.83  0  173.28  193.64  290.46  0\n");
+    d = error_of(
+        header +
+        "    33554432       4194304    double     sum      -1   fast  195.22  292.83  0  173.28  193.64  290.46  0\n");
     CHECK(d.line == 4);
     CHECK(d.key == "field 6");
     CHECK(d.value == "fast");
-    d = error_of(header + "    33554432       4194304    double     sum      -1   -3  195.22  292.83  0  173.28  193.64  290.46  0\n");
+    d = error_of(
+        header +
+        "    33554432       4194304    double     sum      -1   -3  195.22  292.83  0  173.28  193.64  290.46  0\n");
     CHECK(d.problem == "not a time");
-    d = error_of(header + "    33554432       4194304    double     sum      -1   171.88  nan  292.83  0  173.28  193.64  290.46  0\n");
+    d = error_of(
+        header +
+        "    33554432       4194304    double     sum      -1   171.88  nan  292.83  0  173.28  193.64  290.46  0\n");
     CHECK(d.problem == "not an algbw");
-    d = error_of(header + "    33554432       4194304    double     sum      -1   171.88  195.22  292.83  zero  1  1  1  0\n");
+    d = error_of(header +
+                 "    33554432       4194304    double     sum      -1   171.88  195.22  292.83  zero  1  1  1  0\n");
     CHECK(d.key == "field 9");
     d = error_of("# nccl-tests version 2.17.8\n# Collective test starting: all_reduce_perf\n");
     CHECK(d.problem == "no nccl-tests result rows found");
@@ -244,7 +265,13 @@ TEST_CASE("collective model on another fabric: bandwidth, retimer latency and sc
           doctest::Approx(104.4 + 1073741824.0 * 1.875 / 400e3).epsilon(1e-6));
     // More bandwidth never makes a collective slower; more hop latency never faster.
     for (double scale = 0.25; scale < 8.0; scale *= 2.0)
-        CHECK(predict_time(on_fabric(f, {2.0 * scale, {}, {}, {}}), bytes(1e6)) <= predict_time(on_fabric(f, {scale, {}, {}, {}}), bytes(1e6)));
+        CHECK(predict_time(on_fabric(f, {2.0 * scale, {}, {}, {}}), bytes(1e6)) <=
+              predict_time(on_fabric(f, {scale, {}, {}, {}}), bytes(1e6)));
     CHECK(input_error_of([&] { (void)on_fabric(f, {0.0, {}, {}, {}}); }, "zero bandwidth").key == "bandwidth_scale");
-    CHECK(input_error_of([&] { (void)on_fabric(f, {1.0, {}, 2, 4}); }, "more nodes than ranks").problem == "impossible scale");
+    CHECK(input_error_of(
+              [&] {
+                  (void)on_fabric(f, {1.0, {}, 2, 4});
+              },
+              "more nodes than ranks")
+              .problem == "impossible scale");
 }

@@ -39,20 +39,21 @@ const EstimateInputs& inputs() {
 nlohmann::json default_json() { return estimate_json(scenario(), estimate(scenario(), inputs())); }
 
 // The energy parts in the order docs/scenario-file.md lists them under breakdown_j_per_token.
-const std::vector<std::string> kParts = {"gpu_static",       "gpu_compute",       "gpu_hbm",          "photonic_cores",
-                                         "scale_up_links",   "scale_up_switches", "scale_out_optics", "scale_out_switches",
-                                         "host",             "facility"};
+const std::vector<std::string> kParts = {
+    "gpu_static",       "gpu_compute",        "gpu_hbm", "photonic_cores", "scale_up_links", "scale_up_switches",
+    "scale_out_optics", "scale_out_switches", "host",    "facility"};
 
 }  // namespace
 
 TEST_CASE("estimate JSON: the documented top-level keys of a serving estimate") {
     const nlohmann::json j = default_json();
-    for (const char* key : {"scenario", "description", "mode", "model", "tp", "pp", "gpus", "calibration_source", "cycle_s",
-                            "tokens_per_cycle", "phases", "power_budget_w", "options", "parallelism", "batch",
-                            "gpus_per_replica", "decode_step_s", "prefill_s"})
+    for (const char* key : {"scenario", "description", "mode", "model", "tp", "pp", "gpus", "calibration_source",
+                            "cycle_s", "tokens_per_cycle", "phases", "power_budget_w", "options", "parallelism",
+                            "batch", "gpus_per_replica", "decode_step_s", "prefill_s"})
         CHECK_MESSAGE(j.contains(key), key);
     // Training keys are absent in serving.
-    for (const char* key : {"dp", "tokens_per_step", "sequence_length", "model_tflop_per_s_per_gpu"}) CHECK_FALSE(j.contains(key));
+    for (const char* key : {"dp", "tokens_per_step", "sequence_length", "model_tflop_per_s_per_gpu"})
+        CHECK_FALSE(j.contains(key));
     CHECK(j["mode"] == "serving");
     CHECK(j["parallelism"] == "fixed");
     CHECK(j["model"] == "llama_3_1_405b");
@@ -76,7 +77,8 @@ TEST_CASE("estimate JSON: the cycle is its phases, prefill once and a decode ste
     CHECK(phases[1]["repeats"] == 360.0);
     double cycle = 0.0;
     for (const auto& p : phases) {
-        for (const char* key : {"step_s", "repeats", "communication_s", "gpu_power_w"}) CHECK_MESSAGE(p.contains(key), key);
+        for (const char* key : {"step_s", "repeats", "communication_s", "gpu_power_w"})
+            CHECK_MESSAGE(p.contains(key), key);
         CHECK(p["communication_s"].get<double>() <= p["step_s"].get<double>());
         cycle += p["step_s"].get<double>() * p["repeats"].get<double>();
     }
@@ -88,18 +90,20 @@ TEST_CASE("estimate JSON: the cycle is its phases, prefill once and a decode ste
 TEST_CASE("estimate JSON: each option's parts sum to its J/token, and the derived figures follow from it") {
     const nlohmann::json j = default_json();
     const nlohmann::json& options = j["options"];
-    const std::vector<std::string> names = {"baseline", "lpo", "cpo", "cpo_optical_io_scale_up", "photonic_ffn_offload"};
+    const std::vector<std::string> names = {"baseline", "lpo", "cpo", "cpo_optical_io_scale_up",
+                                            "photonic_ffn_offload"};
     REQUIRE(options.size() == names.size());
     const double baseline = options[0]["j_per_token"].get<double>();
     for (std::size_t i = 0; i < names.size(); ++i) {
         const nlohmann::json& o = options[i];
         CAPTURE(names[i]);
         CHECK(o["name"] == names[i]);  // the scenario's order
-        for (const char* key : {"j_per_token", "j_per_token_low", "j_per_token_high", "gpu_only_j_per_token", "tokens_per_s",
-                                "tokens_per_joule", "saving_vs_baseline_pct", "power_per_gpu_w", "gpus_in_power_budget",
-                                "tokens_per_s_in_power_budget", "cycle_s", "gemm_times_from_calibration",
-                                "collective_times_from_calibration", "inter_token_latency_ms", "meets_latency_target",
-                                "memory_per_gpu_gbyte", "breakdown_j_per_token"})
+        for (const char* key :
+             {"j_per_token", "j_per_token_low", "j_per_token_high", "gpu_only_j_per_token", "tokens_per_s",
+              "tokens_per_joule", "saving_vs_baseline_pct", "power_per_gpu_w", "gpus_in_power_budget",
+              "tokens_per_s_in_power_budget", "cycle_s", "gemm_times_from_calibration",
+              "collective_times_from_calibration", "inter_token_latency_ms", "meets_latency_target",
+              "memory_per_gpu_gbyte", "breakdown_j_per_token"})
             CHECK_MESSAGE(o.contains(key), key);
         const double jpt = o["j_per_token"].get<double>();
         // breakdown_j_per_token: the ten documented parts, summing to the total.

@@ -64,7 +64,8 @@ TEST_CASE("parallelism search: a 37 ms target that only the optical scale-up dom
     for (const auto& o : e.options) {
         CAPTURE(o.energy.option);
         CHECK(in_bytes(o.memory.total()) <= capacity);
-        CHECK(in_seconds(o.inter_token_latency) == doctest::Approx(o.parallelism.pp * in_seconds(o.cycle.phase(Phase::decode).total)));
+        CHECK(in_seconds(o.inter_token_latency) ==
+              doctest::Approx(o.parallelism.pp * in_seconds(o.cycle.phase(Phase::decode).total)));
     }
     // Copper nodes of 8: no candidate meets 37 ms, so the least-latency one that fits is reported.
     CHECK_FALSE(option("baseline").meets_latency_target);
@@ -86,7 +87,8 @@ TEST_CASE("parallelism search: a 37 ms target that only the optical scale-up dom
         if (in_bytes(serving_memory_per_gpu(m, p, s.point).total()) > capacity) continue;
         fixed.parallelism = p;
         const Estimate one = estimate(fixed, in);
-        for (std::size_t i = 0; i < one.options.size(); ++i) CHECK(one.options[i].energy.total() >= f.options[i].energy.total());
+        for (std::size_t i = 0; i < one.options.size(); ++i)
+            CHECK(one.options[i].energy.total() >= f.options[i].energy.total());
     }
 }
 

@@ -99,7 +99,8 @@ TEST_CASE("scenario: a serving scenario's fields, the optional ones at their doc
 }
 
 TEST_CASE("scenario: the shipped training scenario, data parallelism filling the deployment") {
-    const Scenario s = load_scenario(std::string(LIGHTWATT_TEST_DATA_DIR) + "/scenarios/llama3-405b-training.toml", catalogs());
+    const Scenario s =
+        load_scenario(std::string(LIGHTWATT_TEST_DATA_DIR) + "/scenarios/llama3-405b-training.toml", catalogs());
     CHECK(s.mode == Mode::training);
     // Llama 3 paper, sec. 3.3: TP 8 x PP 16 on 8,192 GPUs, so dp = 8192 / (8 x 16) = 64.
     CHECK(s.gpus == 8192);
@@ -157,7 +158,8 @@ TEST_CASE("estimate: an optical scale-up domain keeps a two-node tensor-parallel
     const Scenario s = load_scenario(data / "scenarios" / "405b-tp16-two-nodes.toml", c);
     const Estimate e = estimate(s, load_estimate_inputs(s, c, data, std::nullopt));
     auto option = [&](const std::string& name) {
-        return *std::find_if(e.options.begin(), e.options.end(), [&](const OptionEstimate& o) { return o.energy.option == name; });
+        return *std::find_if(e.options.begin(), e.options.end(),
+                             [&](const OptionEstimate& o) { return o.energy.option == name; });
     };
     // TP 16 on copper NVLink nodes of 8: the all-reduces cross nodes; on a 64-GPU optical domain
     // they do not, so the step is shorter and the tokens per second higher.

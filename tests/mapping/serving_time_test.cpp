@@ -50,7 +50,16 @@ TEST_CASE("serving time: roofline GEMMs without a calibration, at the TDP") {
 TEST_CASE("serving time: GEMM efficiency and power states from the calibration") {
     interconnect::CalibrationRecord cal;
     // 4096^3 bf16 at 500 TFLOP/s: efficiency 0.5 against the 1000 TFLOP/s peak.
-    cal.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2.0 * 4096.0 * 4096 * 4096 / 500e12), teraflops_per_second(500.0), {}, {}, {}, "test"});
+    cal.gemm.push_back({4096,
+                        4096,
+                        4096,
+                        "bf16",
+                        seconds(2.0 * 4096.0 * 4096 * 4096 / 500e12),
+                        teraflops_per_second(500.0),
+                        {},
+                        {},
+                        {},
+                        "test"});
     cal.power.compute_bound = watts(600.0);
     cal.power.memory_bound = watts(400.0);
     const ServingPoint s{1, 0, 1, 2.0, 2.0, 2.0};
@@ -86,14 +95,17 @@ TEST_CASE("serving time: collectives take the faster of NCCL's LL protocol and t
     const Parallelism p{8, 1, 1, 8};
     auto comm = [&](double size_bytes, double overlap) {
         StepWork w;
-        w.collectives.push_back({"tp", interconnect::Collective::all_reduce, lightwatt::bytes(size_bytes), 8, FabricTier::scale_up, 1, 2.0});
+        w.collectives.push_back({"tp", interconnect::Collective::all_reduce, lightwatt::bytes(size_bytes), 8,
+                                 FabricTier::scale_up, 1, 2.0});
         return time_step(w, p, s, test_gpu(), cal, {overlap});
     };
     // 1 MiB: LL 15 us (NCCL model, 8 ranks) + 1048576 x 1.75 / 100e9 (a quarter of the 400 GB/s,
     // under the 141 GB/s cap) = 33.35 us, fitted 50 + 4.59 us; LL wins; two calls: 66.7 us.
-    CHECK(in_microseconds(comm(1048576.0, 0.0).communication) == doctest::Approx(2.0 * (15.0 + 1048576.0 * 1.75 / 100e3)));
+    CHECK(in_microseconds(comm(1048576.0, 0.0).communication) ==
+          doctest::Approx(2.0 * (15.0 + 1048576.0 * 1.75 / 100e3)));
     // 1 GiB: the fitted line wins: 2 x (50 + 1073741824 x 1.75 / 400e3) us.
-    CHECK(in_microseconds(comm(1073741824.0, 0.0).communication) == doctest::Approx(2.0 * (50.0 + 1073741824.0 * 1.75 / 400e3)));
+    CHECK(in_microseconds(comm(1073741824.0, 0.0).communication) ==
+          doctest::Approx(2.0 * (50.0 + 1073741824.0 * 1.75 / 400e3)));
     // Half the communication hidden under compute: the step counts half of it.
     const StepTime half = comm(1048576.0, 0.5);
     CHECK(in_seconds(half.total) == doctest::Approx(0.5 * in_seconds(half.communication)));
@@ -101,13 +113,15 @@ TEST_CASE("serving time: collectives take the faster of NCCL's LL protocol and t
     // protocol: LL 6.6 + 30 x 0.6 = 24.6 us + 1 MiB x 1.875 at a quarter of the 100 GB/s link
     // (103.2 us) against Simple 8.4 + 30 x 3.4 = 110.4 us + 1 MiB x 1.875 at 100 GB/s (130.1 us).
     StepWork w;
-    w.collectives.push_back({"tp", interconnect::Collective::all_reduce, bytes(1048576.0), 16, FabricTier::scale_up, 1, 1.0});
+    w.collectives.push_back(
+        {"tp", interconnect::Collective::all_reduce, bytes(1048576.0), 16, FabricTier::scale_up, 1, 1.0});
     const StepTime fallback = time_step(w, {16, 1, 1, 16}, s, test_gpu(), cal, {});
     CHECK_FALSE(fallback.collectives_from_calibration);
     CHECK(in_microseconds(fallback.communication) == doctest::Approx(6.6 + 30 * 0.6 + 1048576.0 * 1.875 / 25e3));
     // 1 GiB: bandwidth dominates: Simple.
     StepWork big;
-    big.collectives.push_back({"tp", interconnect::Collective::all_reduce, bytes(1073741824.0), 16, FabricTier::scale_up, 1, 1.0});
+    big.collectives.push_back(
+        {"tp", interconnect::Collective::all_reduce, bytes(1073741824.0), 16, FabricTier::scale_up, 1, 1.0});
     CHECK(in_microseconds(time_step(big, {16, 1, 1, 16}, s, test_gpu(), cal, {}).communication) ==
           doctest::Approx(8.4 + 30 * 3.4 + 1073741824.0 * 1.875 / 100e3));
 }
@@ -115,11 +129,13 @@ TEST_CASE("serving time: collectives take the faster of NCCL's LL protocol and t
 TEST_CASE("serving estimate: a cycle is the prefill and output-length decode steps; energy per output token") {
     const LlmCatalog llms = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
     const GpuCatalog gpus = load_gpu_catalog(LIGHTWATT_TEST_DATA_DIR);
-    const auto cal = interconnect::load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
+    const auto cal =
+        interconnect::load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
     LlmSpec m = llms.at("llama_3_1_8b");
     const ServingPoint s{8, 600, 600, 2.0, 2.0, 2.0};
     const CycleEstimate e = estimate_serving(m, {1, 1, 1, 8}, s, gpus.at("h100_sxm"), cal, {});
-    CHECK(in_seconds(e.cycle) == doctest::Approx(in_seconds(e.phase(Phase::prefill).total) + 600.0 * in_seconds(e.phase(Phase::decode).total)));
+    CHECK(in_seconds(e.cycle) == doctest::Approx(in_seconds(e.phase(Phase::prefill).total) +
+                                                 600.0 * in_seconds(e.phase(Phase::decode).total)));
     CHECK(e.tokens == 4800.0);
     CHECK_THROWS_AS((void)e.phase(Phase::optimizer), std::out_of_range);
     CHECK(in_joules(e.gpu_only_energy_per_token()) * e.tokens_per_s() ==
@@ -135,8 +151,12 @@ TEST_CASE("serving estimate: a cycle is the prefill and output-length decode ste
         CHECK(rate >= previous);
         previous = rate;
     }
-    CHECK(input_error_of([&] { (void)estimate_serving(m, {1, 1, 1, 8}, s, gpus.at("h100_sxm"), cal, {1.5}); }, "overlap 1.5").key ==
-          "communication_overlap");
+    CHECK(input_error_of(
+              [&] {
+                  (void)estimate_serving(m, {1, 1, 1, 8}, s, gpus.at("h100_sxm"), cal, {1.5});
+              },
+              "overlap 1.5")
+              .key == "communication_overlap");
 }
 
 TEST_CASE("serving time: an offloaded GEMM takes max(HBM streaming, photonic time) and costs MACs plus movement") {
@@ -154,7 +174,8 @@ TEST_CASE("serving time: an offloaded GEMM takes max(HBM streaming, photonic tim
     CHECK(in_seconds(t.photonic) == doctest::Approx(macs / (4 * 64.0 * 64 * 5e9)));
     CHECK(in_seconds(t.gemm) == doctest::Approx((4096.0 * 4096 + 2.0 * 64 * 4096 * 2) / 1e12));
     // Energy: the core's pJ/MAC at a weight reuse of 64 rows, plus 8 x moved bytes x 5 pJ.
-    const double pj_per_mac = in_picojoules(photonics::mac_energy(photonics::energy_parameters(offload.core, 64.0)).total());
+    const double pj_per_mac =
+        in_picojoules(photonics::mac_energy(photonics::energy_parameters(offload.core, 64.0)).total());
     CHECK(in_joules(t.photonic_energy) ==
           doctest::Approx(macs * pj_per_mac * 1e-12 + 8.0 * (4096.0 * 4096 + 2.0 * 64 * 4096 * 2) * 5e-12));
     CHECK(t.offloaded_flops == 2.0 * macs);

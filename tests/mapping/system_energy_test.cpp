@@ -30,7 +30,7 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     sys.scale_out_bandwidth_per_gpu = gigabits_per_second(400.0);  // half an 800G module per tier
     sys.scale_out_tiers = 2;
     sys.scale_out_switch_energy_per_bit = nanojoules_per_bit(0.01);  // 3 ports x 400 Gb/s x 0.01 = 12 W per GPU
-    sys.host_power_per_node = watts(800.0);             // 100 W per GPU
+    sys.host_power_per_node = watts(800.0);                          // 100 W per GPU
     sys.pue = 1.5;
     FabricOption baseline;
     baseline.name = "baseline";
@@ -47,7 +47,8 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     CHECK(in_joules(r.part(EnergyPart::host)) == doctest::Approx(100.0 * 0.08));
     CHECK(in_joules(r.part(EnergyPart::scale_out_switches)) == doctest::Approx(12.0 * 0.08));
     CHECK(in_joules(r.part(EnergyPart::scale_up_links)) == doctest::Approx(9.0 * in_watts(up.static_power) * 0.08));
-    CHECK(in_joules(r.part(EnergyPart::scale_out_optics)) == doctest::Approx(0.5 * 2.0 * in_watts(out.static_power) * 0.08));
+    CHECK(in_joules(r.part(EnergyPart::scale_out_optics)) ==
+          doctest::Approx(0.5 * 2.0 * in_watts(out.static_power) * 0.08));
     double it = 0.0;
     for (const EnergyPart part : enum_values<EnergyPart>())
         if (part != EnergyPart::facility) it += in_joules(r.per_token[part]);

@@ -144,8 +144,7 @@ TEST_CASE("training estimate: the schedule adds up, and more tokens per step nev
     CHECK(k.gpus == 8192);
     CHECK(k.tokens == 16777216.0);
     const double micro = in_seconds(k.phase(Phase::forward_backward).total);
-    CHECK(in_seconds(k.cycle) ==
-          doctest::Approx((32.0 + 7.5) * micro + in_seconds(k.phase(Phase::optimizer).total)));
+    CHECK(in_seconds(k.cycle) == doctest::Approx((32.0 + 7.5) * micro + in_seconds(k.phase(Phase::optimizer).total)));
     CHECK(in_seconds(k.phase(Phase::pipeline_bubble).total) == doctest::Approx(7.5 * micro));
     // Every option's parts sum to its total.
     for (const auto& o : e.options) {

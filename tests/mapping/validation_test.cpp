@@ -18,7 +18,8 @@ struct Fixture {
     GpuCatalog gpus = load_gpu_catalog(LIGHTWATT_TEST_DATA_DIR);
     interconnect::CalibrationRecord cal =
         interconnect::load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
-    ServingMeasurements runs = load_serving_measurements(std::string(LIGHTWATT_TEST_DATA_DIR) + "/validation/ml-energy-h100.toml");
+    ServingMeasurements runs =
+        load_serving_measurements(std::string(LIGHTWATT_TEST_DATA_DIR) + "/validation/ml-energy-h100.toml");
     const GpuSpec& gpu() const { return gpus.at("h100_sxm"); }
     double relative_error(const ServingMeasurement& x, const ServingCalibration& sc) const {
         LlmSpec m = llms.at(x.model);
@@ -38,10 +39,12 @@ TEST_CASE("validation: Llama-3.1-405B-FP8 on 8x H100 within 25 % of ML.ENERGY, c
     for (const auto& x : f.runs.calibration) CHECK(x.model == "llama_3_1_8b");
     for (const auto& x : f.runs.validation) CHECK(x.model == "llama_3_1_405b");
     const ServingCalibration sc = fit_serving_calibration(f.runs, f.llms, f.gpu(), f.cal);
-    MESSAGE("fitted on 8B: overhead " << in_seconds(sc.per_layer) * 1e6 << " us per layer + " << in_seconds(sc.per_sequence) * 1e6
-                                      << " us per sequence; power " << in_watts(sc.static_power) << " W + " << in_picojoules_per_flop(sc.energy_per_flop)
-                                      << " W per TFLOP/s + " << in_picojoules_per_byte(sc.hbm_energy_per_bit) << " W per TB/s, at most " << in_watts(sc.max_power)
-                                      << " W");
+    MESSAGE("fitted on 8B: overhead " << in_seconds(sc.per_layer) * 1e6 << " us per layer + "
+                                      << in_seconds(sc.per_sequence) * 1e6 << " us per sequence; power "
+                                      << in_watts(sc.static_power) << " W + "
+                                      << in_picojoules_per_flop(sc.energy_per_flop) << " W per TFLOP/s + "
+                                      << in_picojoules_per_byte(sc.hbm_energy_per_bit) << " W per TB/s, at most "
+                                      << in_watts(sc.max_power) << " W");
     // The overheads and the power model are physical: non-negative, power rising with activity.
     CHECK(sc.per_layer >= seconds(0.0));
     CHECK(sc.per_sequence >= seconds(0.0));
@@ -49,7 +52,8 @@ TEST_CASE("validation: Llama-3.1-405B-FP8 on 8x H100 within 25 % of ML.ENERGY, c
     CHECK(in_watts(sc.max_power) <= in_watts(f.gpu().tdp));
     for (const auto& x : f.runs.validation) {
         const double e = f.relative_error(x, sc);
-        MESSAGE(x.name << ": " << std::string(e >= 0 ? "+" : "") << 100.0 * e << " % against " << in_joules(x.energy_per_token) << " J/token");
+        MESSAGE(x.name << ": " << std::string(e >= 0 ? "+" : "") << 100.0 * e << " % against "
+                       << in_joules(x.energy_per_token) << " J/token");
         if (x.batch == 8 || x.batch == 64 || x.batch == 255) CHECK(std::abs(e) < 0.25);
     }
     // The calibration runs themselves are reproduced (a check of the fit, not a validation).

@@ -78,9 +78,9 @@ TEST_CASE("inconsistent parallelism or operating point: input errors naming the 
     auto key_of = [&](Parallelism p, ServingPoint point) {
         return input_error_of([&] { validate(m, p, point); }, "bad scenario").key;
     };
-    CHECK(key_of({3, 1, 1, 8}, s) == "tp");      // 3 does not divide 32 heads
-    CHECK(key_of({1, 64, 1, 8}, s) == "pp");     // more stages than 32 layers
-    CHECK(key_of({1, 1, 2, 8}, s) == "ep");      // experts on a dense model
+    CHECK(key_of({3, 1, 1, 8}, s) == "tp");   // 3 does not divide 32 heads
+    CHECK(key_of({1, 64, 1, 8}, s) == "pp");  // more stages than 32 layers
+    CHECK(key_of({1, 1, 2, 8}, s) == "ep");   // experts on a dense model
     CHECK(key_of({1, 1, 1, 8}, ServingPoint{0, 100, 100, 2, 2, 2}) == "batch");
     CHECK(key_of({1, 1, 1, 8}, ServingPoint{1, 100, 100, 0, 2, 2}) == "bytes_per_weight");
     // 16-way TP on 8 KV heads replicates them: allowed; 12-way is neither divisor nor multiple.

@@ -19,7 +19,7 @@ using namespace lightwatt::photonics;
 namespace {
 
 struct DataSet {
-    Eigen::MatrixXd x;          // 64 x samples, pixels in [0, 1]
+    Eigen::MatrixXd x;  // 64 x samples, pixels in [0, 1]
     std::vector<int> label;
 };
 
@@ -41,7 +41,7 @@ DataSet make_data(int samples, std::uint64_t stream) {
 }
 
 struct Mlp {
-    Eigen::MatrixXd w1, w2;   // 32 x 64, 10 x 32
+    Eigen::MatrixXd w1, w2;  // 32 x 64, 10 x 32
     Eigen::VectorXd b1, b2;
 };
 
@@ -100,7 +100,12 @@ TEST_CASE("accuracy versus energy of a small classifier through the photonic emu
     REQUIRE(float_accuracy > 90.0);  // the model learned the task
 
     const auto catalog = load_photonic_core_catalog(LIGHTWATT_TEST_DATA_DIR);
-    struct Row { int bits; double laser_mw; double accuracy; double pj_per_mac; };
+    struct Row {
+        int bits;
+        double laser_mw;
+        double accuracy;
+        double pj_per_mac;
+    };
     std::vector<Row> rows;
     for (int bits : {8, 6, 5, 4, 3, 2}) {
         for (double laser_mw : {30.0, 300.0, 3000.0}) {
@@ -113,7 +118,8 @@ TEST_CASE("accuracy versus energy of a small classifier through the photonic emu
             const auto h = emulate_gemm(m.w1, test_set.x, c).output;
             const Eigen::MatrixXd hidden = relu(h.colwise() + m.b1);
             const Eigen::MatrixXd logits = emulate_gemm(m.w2, hidden, c).output.colwise() + m.b2;
-            const double pj = in_picojoules(mac_energy(energy_parameters(core, static_cast<double>(test_set.x.cols()))).total());
+            const double pj =
+                in_picojoules(mac_energy(energy_parameters(core, static_cast<double>(test_set.x.cols()))).total());
             rows.push_back({bits, laser_mw, accuracy(logits, test_set.label), pj});
         }
     }
@@ -122,7 +128,8 @@ TEST_CASE("accuracy versus energy of a small classifier through the photonic emu
     for (const auto& r : rows) std::printf("%4d  %8.1f  %10.1f  %6.4f\n", r.bits, r.laser_mw, r.accuracy, r.pj_per_mac);
     const Row* cheapest = nullptr;
     for (const auto& r : rows)
-        if (r.accuracy >= float_accuracy - 1.0 && (cheapest == nullptr || r.pj_per_mac < cheapest->pj_per_mac)) cheapest = &r;
+        if (r.accuracy >= float_accuracy - 1.0 && (cheapest == nullptr || r.pj_per_mac < cheapest->pj_per_mac))
+            cheapest = &r;
     REQUIRE(cheapest != nullptr);
     std::printf("cheapest within 1 point of float: %d bits at %.1f mW, %.4f pJ/MAC, %.1f %%\n", cheapest->bits,
                 cheapest->laser_mw, cheapest->pj_per_mac, cheapest->accuracy);

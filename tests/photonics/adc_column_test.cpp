@@ -31,14 +31,15 @@ AdcColumnTerms noiseless(int bits, float step) {
 TEST_CASE("adc column: noiseless levels round half away from zero and clip to [-2^(b-1), 2^(b-1) - 1]") {
     // 4 bits: levels -8 .. 7. Inputs in steps; z = 0 so v = p.
     const AdcColumnTerms t = noiseless(4, 0.25f);
-    const std::vector<float> p = {0.0f, 0.49999997f, 0.5f, -0.5f, 2.5f, -2.5f, 6.6f, 7.4f, 7.6f, 100.0f,
-                                  -7.6f, -8.4f, -8.6f, -1e15f, std::numeric_limits<float>::quiet_NaN()};
+    const std::vector<float> p = {0.0f,  0.49999997f, 0.5f,  -0.5f,  2.5f,
+                                  -2.5f, 6.6f,        7.4f,  7.6f,   100.0f,
+                                  -7.6f, -8.4f,       -8.6f, -1e15f, std::numeric_limits<float>::quiet_NaN()};
     // Expected levels: ties go away from zero (0.49999997, the float just below 1/2, rounds to 0);
     // above 7.5 or below -8.5 the ADC clips.
     const std::vector<float> level = {0, 0, 1, -1, 3, -3, 7, 7, 7, 7, -8, -8, -8, -8, 0};
     std::vector<float> z(p.size(), 0.0f), out(p.size(), 0.0f);
     const std::size_t clips = adc::digitise_column(AdcColumnShape::plain, t, p.data(), nullptr, nullptr, z.data(),
-                                                      out.data(), static_cast<std::ptrdiff_t>(p.size()));
+                                                   out.data(), static_cast<std::ptrdiff_t>(p.size()));
     for (std::size_t i = 0; i < p.size(); ++i) {
         CAPTURE(i);
         CHECK(out[i] == level[i] * 0.25f);
@@ -82,7 +83,7 @@ TEST_CASE("adc column: the added noise has variance base + c_pp (p + offset)^2 (
     FastNormal normal(2026, 3);
     normal.fill(z.data(), count);
     adc::digitise_column(AdcColumnShape::offset, t, p.data(), offset.data(), nullptr, z.data(), out.data(),
-                            static_cast<std::ptrdiff_t>(count));
+                         static_cast<std::ptrdiff_t>(count));
     double sum = 0.0, sum_square = 0.0;
     for (const float v : out) {
         sum += v;
@@ -104,7 +105,7 @@ TEST_CASE("adc column: the rotated LO mixes the quadrature in: v = cos(phi) p - 
 }
 
 TEST_CASE("quantizer: the library-free rounding is nearbyint's, ties to even, at any size") {
-    for (const double v : {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 1e15 + 0.5, 0x1.0p51 + 1.0, 0x1.0p52 + 1.0,
-                           -0x1.0p60, 3.7, -3.7, 0.0, -0.0, 1e300})
+    for (const double v : {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 1e15 + 0.5, 0x1.0p51 + 1.0,
+                           0x1.0p52 + 1.0, -0x1.0p60, 3.7, -3.7, 0.0, -0.0, 1e300})
         CHECK(round_to_nearest_even(v) == std::nearbyint(v));
 }

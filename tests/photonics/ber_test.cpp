@@ -32,11 +32,15 @@ TEST_CASE("BER and Q are inverse to each other") {
 }
 
 TEST_CASE("extinction-ratio penalties, table of reference sec. 3.3") {
-    struct Row { double er_db, average_db, peak_db; };
+    struct Row {
+        double er_db, average_db, peak_db;
+    };
     for (const Row r : {Row{3.5, 4.17, 2.57}, Row{5.0, 2.84, 1.65}, Row{6.0, 2.23, 1.26}, Row{10.0, 0.87, 0.46}}) {
         CAPTURE(r.er_db);
-        CHECK(extinction_ratio_penalty_average_limited(Decibel(r.er_db)).value() == doctest::Approx(r.average_db).epsilon(0.005));
-        CHECK(extinction_ratio_penalty_peak_limited(Decibel(r.er_db)).value() == doctest::Approx(r.peak_db).epsilon(0.005));
+        CHECK(extinction_ratio_penalty_average_limited(Decibel(r.er_db)).value() ==
+              doctest::Approx(r.average_db).epsilon(0.005));
+        CHECK(extinction_ratio_penalty_peak_limited(Decibel(r.er_db)).value() ==
+              doctest::Approx(r.peak_db).epsilon(0.005));
     }
 }
 

@@ -71,7 +71,8 @@ TEST_CASE("the floor wins at low ENOB, Walden at moderate ENOB, Schreier at high
     // Schreier: 12 and 13 bits, 10^(6.02/10) = 3.999 per bit.
     CHECK(converter_limit(kBest, 12.0) == ConverterLimit::schreier);
     CHECK(converter_limit(kBest, 13.0) == ConverterLimit::schreier);
-    CHECK(energy_per_conversion(kBest, 13.0) / energy_per_conversion(kBest, 12.0) == doctest::Approx(3.999).epsilon(1e-3));
+    CHECK(energy_per_conversion(kBest, 13.0) / energy_per_conversion(kBest, 12.0) ==
+          doctest::Approx(3.999).epsilon(1e-3));
 
     // The energy never falls as ENOB rises.
     for (double enob = 0.0; enob < 16.0; enob += 0.25)
@@ -95,11 +96,11 @@ TEST_CASE("ENOB outside [0, 24] is an InputError at key enob") {
 
 TEST_CASE("the shipped converter catalog loads, every entry has a source, the spread is complete") {
     const auto& c = shipped();
-    for (const char* name : {"survey_best", "survey_best_5_20gsps", "survey_best_20_200gsps", "survey_median",
-                             "survey_median_5gsps"})
+    for (const char* name :
+         {"survey_best", "survey_best_5_20gsps", "survey_best_20_200gsps", "survey_median", "survey_median_5gsps"})
         CHECK_MESSAGE(c.adcs.contains(name), name);
-    for (const char* name : {"albireo_conservative", "albireo_moderate", "albireo_aggressive", "lightning_8b",
-                             "simphony_lt_8b"})
+    for (const char* name :
+         {"albireo_conservative", "albireo_moderate", "albireo_aggressive", "lightning_8b", "simphony_lt_8b"})
         CHECK_MESSAGE(c.dacs.contains(name), name);
     std::map<std::string, std::string> sources;
     c.adcs.add_sources_to(sources);
@@ -128,7 +129,8 @@ TEST_CASE("the shipped converter catalog loads, every entry has a source, the sp
     CHECK(in_picojoules(energy_per_conversion(lightning, 8.0)) == doctest::Approx(0.793));
     CHECK(in_picojoules(energy_per_conversion(lightning, 4.0)) == doctest::Approx(0.793));
     CHECK(in_picojoules(energy_per_conversion(lightning, 9.0)) == doctest::Approx(1.586));
-    CHECK(in_picojoules(energy_per_conversion(c.dacs.at("simphony_lt_8b"), 8.0)) == doctest::Approx(50.0 / 14.0).epsilon(1e-4));
+    CHECK(in_picojoules(energy_per_conversion(c.dacs.at("simphony_lt_8b"), 8.0)) ==
+          doctest::Approx(50.0 / 14.0).epsilon(1e-4));
 }
 
 // photonic-compute.md section 7 item 3 (from 6.3 #17-20): "8b at 10 GS/s returns a best estimate of
@@ -188,7 +190,8 @@ TEST_CASE("a sample rate outside every candidate's band is an InputError at key 
         CHECK(e.details().allowed.find("survey_best (1-5 GS/s)") != std::string::npos);
     }
     ConverterCatalog empty;
-    CHECK_THROWS_AS((void)select_converter(empty, ConverterKind::dac, SpreadPoint::typical, gigahertz(1.0)), InputError);
+    CHECK_THROWS_AS((void)select_converter(empty, ConverterKind::dac, SpreadPoint::typical, gigahertz(1.0)),
+                    InputError);
 }
 
 TEST_CASE("bad catalog values are InputErrors naming the key") {
@@ -204,7 +207,8 @@ TEST_CASE("bad catalog values are InputErrors naming the key") {
         CHECK(d.allowed == "a finite number > 0");
     }
     SUBCASE("negative floor of a DAC") {
-        CHECK(catalog_error("[dacs.d]\nwalden_fom_fj_per_step = 5\nfloor_pj = -1\nsource = \"s\"\n").key == "dacs.d.floor_pj");
+        CHECK(catalog_error("[dacs.d]\nwalden_fom_fj_per_step = 5\nfloor_pj = -1\nsource = \"s\"\n").key ==
+              "dacs.d.floor_pj");
     }
     SUBCASE("negative Schreier FOM") {
         CHECK(catalog_error(kAdc + "schreier_fom_db = -170\n").key == "adcs.a.schreier_fom_db");
@@ -218,7 +222,8 @@ TEST_CASE("bad catalog values are InputErrors naming the key") {
               "dacs.d.resolution_bits");
     }
     SUBCASE("the two forms mixed") {
-        auto d = catalog_error("[dacs.d]\nenergy_per_conversion_pj = 1\nresolution_bits = 8\nfloor_pj = 1\nsource = \"s\"\n");
+        auto d = catalog_error(
+            "[dacs.d]\nenergy_per_conversion_pj = 1\nresolution_bits = 8\nfloor_pj = 1\nsource = \"s\"\n");
         CHECK(d.key == "dacs.d.floor_pj");
     }
     SUBCASE("a band that ends below its start") {
@@ -230,17 +235,16 @@ TEST_CASE("bad catalog values are InputErrors naming the key") {
         CHECK(d.key == "adcs.a.walden_fom_fj_per_stp");
         CHECK(d.problem == "unknown key (did you mean \"walden_fom_fj_per_step\"?)");
     }
-    SUBCASE("unknown section") {
-        CHECK(catalog_error("[adc.a]\nx = 1\n").key == "adc");
-    }
+    SUBCASE("unknown section") { CHECK(catalog_error("[adc.a]\nx = 1\n").key == "adc"); }
     SUBCASE("missing source") {
         auto d = catalog_error("[adcs.a]\nwalden_fom_fj_per_step = 5\nfloor_pj = 1\n");
         CHECK(d.key == "adcs.a.source");
         CHECK(d.problem == "required key is missing");
     }
     SUBCASE("a spread naming no entry") {
-        auto d = catalog_error(kAdc + "[spread]\nadc_low = \"a\"\nadc_typical = [\"a\", \"b\"]\nadc_high = \"a\"\n"
-                                      "dac_low = \"x\"\ndac_typical = \"x\"\ndac_high = \"x\"\n");
+        auto d = catalog_error(kAdc +
+                               "[spread]\nadc_low = \"a\"\nadc_typical = [\"a\", \"b\"]\nadc_high = \"a\"\n"
+                               "dac_low = \"x\"\ndac_typical = \"x\"\ndac_high = \"x\"\n");
         CHECK(d.key == "spread.adc_typical");
         CHECK(d.value == "\"b\"");
     }

@@ -17,11 +17,9 @@ namespace {
 constexpr std::size_t kCount = 4096;
 constexpr int kRealisations = 64;
 const Time kDt = seconds(1e-3);  // 1 kHz sampling: df = 0.244 Hz, Nyquist 500 Hz
-constexpr double kPsd = 1e-6;     // rad^2/Hz at 1 Hz
+constexpr double kPsd = 1e-6;    // rad^2/Hz at 1 Hz
 
-bool near(double value, double expected, double relative) {
-    return std::abs(value / expected - 1.0) <= relative;
-}
+bool near(double value, double expected, double relative) { return std::abs(value / expected - 1.0) <= relative; }
 
 // Periodogram averaged over kRealisations streams.
 std::vector<double> mean_periodogram(double alpha) {

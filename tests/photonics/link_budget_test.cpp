@@ -16,8 +16,10 @@ TEST_CASE("802.3 400GBASE-DR4 per-lane budget closes with 0.1 dB") {
     CHECK(dr4.power_budget().value() == doctest::Approx(6.5));
     CHECK(dr4.received_oma().value() == doctest::Approx(-1.8));
     // Inverse: the OMA that leaves no margin, and the largest channel at zero margin.
-    CHECK(required_tx_oma(dr4.rx_sensitivity_oma, Decibel(3.0), Decibel(3.4), Decibel(0.0)).value() == doctest::Approx(1.1));
-    CHECK(max_channel_loss(dr4.tx_oma, Decibel(3.4), dr4.rx_sensitivity_oma, Decibel(0.0)).value() == doctest::Approx(3.1));
+    CHECK(required_tx_oma(dr4.rx_sensitivity_oma, Decibel(3.0), Decibel(3.4), Decibel(0.0)).value() ==
+          doctest::Approx(1.1));
+    CHECK(max_channel_loss(dr4.tx_oma, Decibel(3.4), dr4.rx_sensitivity_oma, Decibel(0.0)).value() ==
+          doctest::Approx(3.1));
 }
 
 TEST_CASE("margin falls 1:1 with added channel loss") {

@@ -47,7 +47,8 @@ double db(double ratio) { return 10.0 * std::log10(ratio); }
 
 TEST_CASE("noise-free settings reproduce the exact product, every architecture") {
     const auto w = weights(40, 37), x = inputs(37, 50);  // ragged edges exercise the padding
-    for (auto a : {MacArchitecture::dot_product_engine, MacArchitecture::microring_bank, MacArchitecture::coherent_mesh}) {
+    for (auto a :
+         {MacArchitecture::dot_product_engine, MacArchitecture::microring_bank, MacArchitecture::coherent_mesh}) {
         CAPTURE(architecture_name(a));
         auto c = quiet(a);
         const auto r = emulate_gemm(w, x, c);
@@ -80,7 +81,8 @@ TEST_CASE("shot noise alone: SNR matches the 2 q I B prediction within 0.2 dB") 
     const double bandwidth = 2.5e9;
     const double hand = 2.0 * constants::elementary_charge.value() * 64.0 * bandwidth / (p_ch / 2.0);
     CHECK(r.predicted.shot == doctest::Approx(hand).epsilon(0.02));  // E[x] over the data is ~0
-    CHECK(db(r.partial_error_variance) == doctest::Approx(db(r.predicted.shot)).epsilon(0.2 / std::abs(db(r.predicted.shot))));
+    CHECK(db(r.partial_error_variance) ==
+          doctest::Approx(db(r.predicted.shot)).epsilon(0.2 / std::abs(db(r.predicted.shot))));
     CHECK(std::abs(db(r.partial_error_variance / r.predicted.shot)) < 0.2);
     CHECK(r.regime == NoiseRegime::shot);
 }

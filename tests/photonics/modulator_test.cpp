@@ -11,12 +11,15 @@ using namespace lightwatt::photonics;
 
 namespace {
 MicroringModulator ring() {
-    return {"ring", femtofarads(20.0), volts(1.0), Decibel(2.0), Decibel(6.0), nanometers(2.85),
+    return {"ring",
+            femtofarads(20.0),
+            volts(1.0),
+            Decibel(2.0),
+            Decibel(6.0),
+            nanometers(2.85),
             nanometers_per_milliwatt(0.073)};
 }
-MachZehnderModulator mzm() {
-    return {"mzm", 2.2, micrometers(2580.0), volts(3.0), ohms(50.0), Decibel(3.5)};
-}
+MachZehnderModulator mzm() { return {"mzm", 2.2, micrometers(2580.0), volts(3.0), ohms(50.0), Decibel(3.5)}; }
 }  // namespace
 
 TEST_CASE("ring switching energy: C V^2 / 4 for NRZ") {
@@ -24,7 +27,8 @@ TEST_CASE("ring switching energy: C V^2 / 4 for NRZ") {
     CHECK(in_femtojoules_per_bit(ring_switching_energy_per_bit(ring(), Modulation::nrz)) == doctest::Approx(5.0));
     // PAM4, i.i.d. levels: E[max(0, dk)] = (3*1 + 2*2 + 1*3)/16 = 10/16; per symbol
     // C V^2 (10/16)/3, per bit half that: 20 fF * 0.10417 = 2.083 fJ/bit.
-    CHECK(in_femtojoules_per_bit(ring_switching_energy_per_bit(ring(), Modulation::pam4)) == doctest::Approx(2.0833).epsilon(1e-4));
+    CHECK(in_femtojoules_per_bit(ring_switching_energy_per_bit(ring(), Modulation::pam4)) ==
+          doctest::Approx(2.0833).epsilon(1e-4));
 }
 
 TEST_CASE("ring transfer and tuning") {

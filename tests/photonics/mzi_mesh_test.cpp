@@ -129,11 +129,11 @@ TEST_CASE("the diagonal push-through identity used by the decomposition") {
     // T^-1(theta, phi) D(a, b) = D(b - phi - theta + pi, b - theta + pi) T(theta, a - b).
     for (const auto& [theta, phi, a, b] : {std::array{0.4, 1.3, 2.2, -0.7}, std::array{2.9, 5.0, 0.1, 3.3},
                                            std::array{0.0, 0.0, 1.0, 2.0}, std::array{pi, 0.5, 4.0, 0.2}}) {
-        const Eigen::Matrix2cd lhs = mzi_matrix(theta, phi).adjoint() *
-                                     Eigen::Vector2cd(std::polar(1.0, a), std::polar(1.0, b)).asDiagonal();
-        const Eigen::Matrix2cd rhs = Eigen::Vector2cd(std::polar(1.0, b - phi - theta + pi),
-                                                      std::polar(1.0, b - theta + pi)).asDiagonal() *
-                                     mzi_matrix(theta, a - b);
+        const Eigen::Matrix2cd lhs =
+            mzi_matrix(theta, phi).adjoint() * Eigen::Vector2cd(std::polar(1.0, a), std::polar(1.0, b)).asDiagonal();
+        const Eigen::Matrix2cd rhs =
+            Eigen::Vector2cd(std::polar(1.0, b - phi - theta + pi), std::polar(1.0, b - theta + pi)).asDiagonal() *
+            mzi_matrix(theta, a - b);
         CHECK(max_abs(lhs - rhs) < 1e-14);
     }
 }
@@ -154,7 +154,8 @@ TEST_CASE("Clements decomposition of Haar unitaries reproduces them (error-free 
         bool layout_ok = true, ordered = true, wrapped = true;
         for (std::size_t k = 0; k < cols.size(); ++k) {
             if (mesh.mzis[k].mode % 2 != cols[k] % 2) layout_ok = false;
-            if (k > 0 && (cols[k] < cols[k - 1] || (cols[k] == cols[k - 1] && mesh.mzis[k].mode <= mesh.mzis[k - 1].mode)))
+            if (k > 0 &&
+                (cols[k] < cols[k - 1] || (cols[k] == cols[k - 1] && mesh.mzis[k].mode <= mesh.mzis[k - 1].mode)))
                 ordered = false;
             for (double p : {mesh.mzis[k].theta, mesh.mzis[k].phi})
                 if (!(p >= 0.0 && p < 2.0 * pi)) wrapped = false;
@@ -439,7 +440,8 @@ TEST_CASE("determinism: same (seed, stream) is bit-identical; another stream or 
 
     // The decomposition itself is deterministic.
     const ClementsMesh again = clements_decompose(haar_unitary(6, 1));
-    bool same = again.mzis.size() == mesh.mzis.size() && (again.output_phases.array() == mesh.output_phases.array()).all();
+    bool same =
+        again.mzis.size() == mesh.mzis.size() && (again.output_phases.array() == mesh.output_phases.array()).all();
     for (std::size_t k = 0; same && k < mesh.mzis.size(); ++k)
         same = again.mzis[k].mode == mesh.mzis[k].mode && again.mzis[k].theta == mesh.mzis[k].theta &&
                again.mzis[k].phi == mesh.mzis[k].phi;
@@ -478,8 +480,8 @@ TEST_CASE("draw layout as documented: one MZI with every random knob") {
         g[i] = r * std::cos(2.0 * pi * u2);
         g[i + 1] = r * std::sin(2.0 * pi * u2);
     }
-    const Eigen::Matrix2cd t = mzi_matrix(theta + sigma * g[0], phi + sigma * g[1], pi / 4.0 + sigma_bs * g[2],
-                                          pi / 4.0 + sigma_bs * g[3]);
+    const Eigen::Matrix2cd t =
+        mzi_matrix(theta + sigma * g[0], phi + sigma * g[1], pi / 4.0 + sigma_bs * g[2], pi / 4.0 + sigma_bs * g[3]);
     const Eigen::Matrix2cd expected =
         Eigen::Vector2cd(std::polar(1.0, 0.3 + sigma * g[4]), std::polar(1.0, 5.0 + sigma * g[5])).asDiagonal() * t;
     MeshImperfections imp;

@@ -8,7 +8,9 @@ using namespace lightwatt;
 using namespace lightwatt::photonics;
 
 namespace {
-Photodetector pd(double responsivity) { return {"pd", amperes_per_watt(responsivity), nanoamperes(0.0), femtofarads(20.0)}; }
+Photodetector pd(double responsivity) {
+    return {"pd", amperes_per_watt(responsivity), nanoamperes(0.0), femtofarads(20.0)};
+}
 Tia tia(double pa_per_rthz, double bandwidth_per_baud) {
     return {"tia", picoamperes_per_root_hertz(pa_per_rthz), bandwidth_per_baud, milliwatts(100.0)};
 }
@@ -26,12 +28,17 @@ ReceiverConditions conditions(double gbaud, Modulation m, double ber) {
 // the top level's photocurrent is ~60 uA, so shot adds 2q(60 uA) / (15 pA)^2 = 8.5 % to the
 // noise variance (+0.2 dB); for NRZ about 3 % (+0.05 dB). Hence 0.1 dB (NRZ), 0.3 dB (PAM4).
 TEST_CASE("thermal-limited sensitivity reproduces the worked examples") {
-    struct Row { double gbaud, noise, nrz_dbm, pam4_dbm; };
-    for (const Row r : {Row{53.125, 15.0, -15.8, -11.2}, Row{53.125, 20.0, -14.6, -9.9}, Row{106.25, 15.0, -14.3, -9.7}}) {
+    struct Row {
+        double gbaud, noise, nrz_dbm, pam4_dbm;
+    };
+    for (const Row r :
+         {Row{53.125, 15.0, -15.8, -11.2}, Row{53.125, 20.0, -14.6, -9.9}, Row{106.25, 15.0, -14.3, -9.7}}) {
         CAPTURE(r.gbaud);
         CAPTURE(r.noise);
-        const auto nrz = receiver_sensitivity(pd(0.8), tia(r.noise, 0.75), conditions(r.gbaud, Modulation::nrz, 2.4e-4), Decibel(0.0));
-        const auto pam4 = receiver_sensitivity(pd(0.8), tia(r.noise, 0.75), conditions(r.gbaud, Modulation::pam4, 2.4e-4), Decibel(0.0));
+        const auto nrz = receiver_sensitivity(pd(0.8), tia(r.noise, 0.75), conditions(r.gbaud, Modulation::nrz, 2.4e-4),
+                                              Decibel(0.0));
+        const auto pam4 = receiver_sensitivity(pd(0.8), tia(r.noise, 0.75),
+                                               conditions(r.gbaud, Modulation::pam4, 2.4e-4), Decibel(0.0));
         REQUIRE(nrz.oma.has_value());
         REQUIRE(pam4.oma.has_value());
         CHECK(nrz.oma->value() == doctest::Approx(r.nrz_dbm).epsilon(0.1 / 15.0));
@@ -44,19 +51,23 @@ TEST_CASE("where thermal noise dominates, sensitivity is 2 (M-1) Q sigma / R exa
     // i_n = 1500 pA/rtHz makes the shot term 10^4 times smaller relative to thermal than above.
     const double sigma = 1500e-12 * std::sqrt(0.75 * 53.125e9);
     const double q_nrz = 3.48957;  // Q_G(q) = 2.4e-4
-    const auto nrz = receiver_sensitivity(pd(0.8), tia(1500.0, 0.75), conditions(53.125, Modulation::nrz, 2.4e-4), Decibel(0.0));
+    const auto nrz =
+        receiver_sensitivity(pd(0.8), tia(1500.0, 0.75), conditions(53.125, Modulation::nrz, 2.4e-4), Decibel(0.0));
     CHECK(in_milliwatts(to_power(*nrz.oma)) * 1e-3 == doctest::Approx(2.0 * q_nrz * sigma / 0.8).epsilon(2e-3));
     const double q_pam4 = 3.4141;  // (3/4) Q_G(q) = 2.4e-4
-    const auto pam4 = receiver_sensitivity(pd(0.8), tia(1500.0, 0.75), conditions(53.125, Modulation::pam4, 2.4e-4), Decibel(0.0));
+    const auto pam4 =
+        receiver_sensitivity(pd(0.8), tia(1500.0, 0.75), conditions(53.125, Modulation::pam4, 2.4e-4), Decibel(0.0));
     CHECK(in_milliwatts(to_power(*pam4.oma)) * 1e-3 == doctest::Approx(6.0 * q_pam4 * sigma / 0.8).epsilon(2e-3));
 }
 
 TEST_CASE("PAM4 needs 10 log10(3) = 4.77 dB more OMA than NRZ at equal baud and per-eye Q") {
     // Same per-eye Q for both: use the PAM4 BER for PAM4 and the NRZ BER giving the same Q.
     const double q_ber_pam4 = 2.4e-4;
-    const auto pam4 = receiver_sensitivity(pd(1.0), tia(15.0, 0.5), conditions(53.125, Modulation::pam4, q_ber_pam4), Decibel(0.0));
+    const auto pam4 =
+        receiver_sensitivity(pd(1.0), tia(15.0, 0.5), conditions(53.125, Modulation::pam4, q_ber_pam4), Decibel(0.0));
     const double nrz_ber_same_q = q_ber_pam4 / 0.75;
-    const auto nrz = receiver_sensitivity(pd(1.0), tia(15.0, 0.5), conditions(53.125, Modulation::nrz, nrz_ber_same_q), Decibel(0.0));
+    const auto nrz = receiver_sensitivity(pd(1.0), tia(15.0, 0.5), conditions(53.125, Modulation::nrz, nrz_ber_same_q),
+                                          Decibel(0.0));
     CHECK((*pam4.oma - *nrz.oma).value() == doctest::Approx(4.771).epsilon(0.02));
 }
 
@@ -76,14 +87,16 @@ TEST_CASE("sensitivity meets the target BER exactly, and BER falls as received p
 TEST_CASE("more noise never gives a better sensitivity") {
     double previous = -1e9;
     for (double noise = 5.0; noise <= 40.0; noise += 5.0) {
-        const auto s = receiver_sensitivity(pd(0.9), tia(noise, 0.7), conditions(53.125, Modulation::pam4, 2.4e-4), Decibel(0.0));
+        const auto s =
+            receiver_sensitivity(pd(0.9), tia(noise, 0.7), conditions(53.125, Modulation::pam4, 2.4e-4), Decibel(0.0));
         CHECK(s.oma->value() > previous);
         previous = s.oma->value();
     }
 }
 
 TEST_CASE("implementation penalty adds in dB on top of the noise limit") {
-    const auto s = receiver_sensitivity(pd(0.9), tia(14.0, 0.7), conditions(53.125, Modulation::pam4, 2.4e-4), Decibel(4.9));
+    const auto s =
+        receiver_sensitivity(pd(0.9), tia(14.0, 0.7), conditions(53.125, Modulation::pam4, 2.4e-4), Decibel(4.9));
     CHECK((*s.oma - *s.ideal_oma).value() == doctest::Approx(4.9));
 }
 
@@ -99,5 +112,6 @@ TEST_CASE("RIN sets an error floor: above it no power reaches the target") {
     const auto ok = ReceiverConditions{gigabaud(53.125), Modulation::pam4, 2.4e-4, Decibel(5.0), -140.0};
     const auto s2 = receiver_sensitivity(pd(0.9), tia(14.0, 0.6965), ok, Decibel(0.0));
     REQUIRE(s2.ideal_oma.has_value());
-    CHECK(bit_error_ratio(pd(0.9), tia(14.0, 0.6965), ok, to_power(*s2.ideal_oma)) == doctest::Approx(2.4e-4).epsilon(1e-6));
+    CHECK(bit_error_ratio(pd(0.9), tia(14.0, 0.6965), ok, to_power(*s2.ideal_oma)) ==
+          doctest::Approx(2.4e-4).epsilon(1e-6));
 }

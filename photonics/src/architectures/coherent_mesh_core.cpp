@@ -23,7 +23,9 @@ public:
         c.mesh.splitter_imbalance_rms = r.number("splitter_imbalance_rad", Range::non_negative());
         c.mesh.mzi_insertion_loss = Decibel(r.number("mzi_insertion_loss_db", Range::closed(0.0, 10.0)));
     }
-    void write(const MacEmulatorConfig& c, nlohmann::json& j) const override { j["phase_dac_bits"] = c.mesh.phase_dac_bits; }
+    void write(const MacEmulatorConfig& c, nlohmann::json& j) const override {
+        j["phase_dac_bits"] = c.mesh.phase_dac_bits;
+    }
     [[nodiscard]] int weight_setting_bits(const MacEmulatorConfig& c) const override { return c.mesh.phase_dac_bits; }
     [[nodiscard]] std::string_view weight_setting_label() const override { return "phase DACs"; }
     [[nodiscard]] std::string_view channel_label() const override { return "input mode"; }
@@ -42,7 +44,9 @@ public:
     }
     [[nodiscard]] bool dc_light_follows_inputs() const override { return false; }
     [[nodiscard]] DriftEffect drift_effect() const override { return DriftEffect::rotates_lo; }
-    [[nodiscard]] double drift_psd(const MacEmulatorConfig& c) const override { return c.drift.lo_phase_psd_rad2_per_hz; }
+    [[nodiscard]] double drift_psd(const MacEmulatorConfig& c) const override {
+        return c.drift.lo_phase_psd_rad2_per_hz;
+    }
 
     [[nodiscard]] ImplementedTile implement(const Eigen::MatrixXd& target, const MacEmulatorConfig& c,
                                             std::uint64_t tile_index) const override {
@@ -71,14 +75,16 @@ public:
 
     // Homodyne: I = 2 R sqrt(P_LO p_ch) y / sigma_max, times the calibrated mesh scale.
     [[nodiscard]] double signal_gain(const Detection& d, const ImplementedTile& tile) const override {
-        return 2.0 * d.responsivity * std::sqrt(d.lo_power_w * d.channel_power_w) / tile.coherent_scale * tile.signal_scale;
+        return 2.0 * d.responsivity * std::sqrt(d.lo_power_w * d.channel_power_w) / tile.coherent_scale *
+               tile.signal_scale;
     }
 
-    void noise_terms(const MacEmulatorConfig& c, const Detection& d, const NoiseConstants& k, const ImplementedTile& tile,
-                     TileNoise& f) const override {
+    void noise_terms(const MacEmulatorConfig& c, const Detection& d, const NoiseConstants& k,
+                     const ImplementedTile& tile, TileNoise& f) const override {
         // Shot on the signal light: 2qB R p_ch |b|^2 with b = (fg y, fg y_imag).
         const double fg = tile.signal_scale / tile.coherent_scale;
-        f.shot_c_pp = c.shot_noise ? k.shot_per_ampere * d.responsivity * d.channel_power_w * fg * fg / (f.gain * f.gain) : 0.0;
+        f.shot_c_pp =
+            c.shot_noise ? k.shot_per_ampere * d.responsivity * d.channel_power_w * fg * fg / (f.gain * f.gain) : 0.0;
         f.c_pp = f.shot_c_pp + k.rin;
         f.c_aa = f.shot_c_pp;
     }

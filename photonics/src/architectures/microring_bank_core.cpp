@@ -33,7 +33,8 @@ public:
         const Quantizer weight_q{c.weight_bits, 1.0};
         ImplementedTile t;
         t.quantised_target = target.unaryExpr([&](double v) { return quantize(v, weight_q); });
-        MicroringBankTile bank = microring_bank_weights(t.quantised_target, c.microring, c.seed ^ kWeightStream, tile_index);
+        MicroringBankTile bank =
+            microring_bank_weights(t.quantised_target, c.microring, c.seed ^ kWeightStream, tile_index);
         t.weights = std::move(bank.weights);
         t.signal_scale = bank.signal_scale;
         return t;
@@ -53,7 +54,8 @@ public:
     // the quantised target, with the same fabrication draws.
     [[nodiscard]] Eigen::MatrixXd drifted_weights(const ImplementedTile& tile, const MacEmulatorConfig& c,
                                                   std::uint64_t tile_index, double shift_hz) const override {
-        return microring_bank_weights(tile.quantised_target, c.microring, c.seed ^ kWeightStream, tile_index, hertz(shift_hz))
+        return microring_bank_weights(tile.quantised_target, c.microring, c.seed ^ kWeightStream, tile_index,
+                                      hertz(shift_hz))
             .weights;
     }
 };

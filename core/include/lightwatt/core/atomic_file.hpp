@@ -42,7 +42,8 @@ private:
 };
 
 // One file, checked and committed at once (library and Python callers).
-void write_file_atomically(const std::filesystem::path& path, std::string_view content, const std::string& option = "-o");
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           const std::string& option = "-o");
 
 // Writes `text` to standard output and flushes; throws OutputError when it cannot.
 void write_stdout(std::string_view text);

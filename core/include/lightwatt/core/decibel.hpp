@@ -23,13 +23,17 @@ public:
     [[nodiscard]] constexpr double value() const { return db_; }
     // The linear power ratio 10^(dB/10).
     [[nodiscard]] double ratio() const { return std::pow(10.0, db_ / 10.0); }
-    [[nodiscard]] static Decibel from_ratio(double power_ratio) {
-        return Decibel(10.0 * std::log10(power_ratio));
-    }
+    [[nodiscard]] static Decibel from_ratio(double power_ratio) { return Decibel(10.0 * std::log10(power_ratio)); }
 
     constexpr Decibel operator-() const { return Decibel(-db_); }
-    constexpr Decibel& operator+=(Decibel o) { db_ += o.db_; return *this; }
-    constexpr Decibel& operator-=(Decibel o) { db_ -= o.db_; return *this; }
+    constexpr Decibel& operator+=(Decibel o) {
+        db_ += o.db_;
+        return *this;
+    }
+    constexpr Decibel& operator-=(Decibel o) {
+        db_ -= o.db_;
+        return *this;
+    }
     friend constexpr Decibel operator+(Decibel a, Decibel b) { return Decibel(a.db_ + b.db_); }
     friend constexpr Decibel operator-(Decibel a, Decibel b) { return Decibel(a.db_ - b.db_); }
     friend constexpr Decibel operator*(double k, Decibel a) { return Decibel(k * a.db_); }
@@ -47,8 +51,14 @@ public:
     constexpr explicit DecibelMilliwatt(double dbm) : dbm_(dbm) {}
     [[nodiscard]] constexpr double value() const { return dbm_; }
 
-    constexpr DecibelMilliwatt& operator+=(Decibel g) { dbm_ += g.value(); return *this; }
-    constexpr DecibelMilliwatt& operator-=(Decibel l) { dbm_ -= l.value(); return *this; }
+    constexpr DecibelMilliwatt& operator+=(Decibel g) {
+        dbm_ += g.value();
+        return *this;
+    }
+    constexpr DecibelMilliwatt& operator-=(Decibel l) {
+        dbm_ -= l.value();
+        return *this;
+    }
     friend constexpr DecibelMilliwatt operator+(DecibelMilliwatt p, Decibel g) {
         return DecibelMilliwatt(p.dbm_ + g.value());
     }
@@ -56,9 +66,7 @@ public:
     friend constexpr DecibelMilliwatt operator-(DecibelMilliwatt p, Decibel l) {
         return DecibelMilliwatt(p.dbm_ - l.value());
     }
-    friend constexpr Decibel operator-(DecibelMilliwatt a, DecibelMilliwatt b) {
-        return Decibel(a.dbm_ - b.dbm_);
-    }
+    friend constexpr Decibel operator-(DecibelMilliwatt a, DecibelMilliwatt b) { return Decibel(a.dbm_ - b.dbm_); }
     // Two levels do not add in the log domain: convert with to_power() and add watts instead.
     friend DecibelMilliwatt operator+(DecibelMilliwatt, DecibelMilliwatt) = delete;
     friend constexpr auto operator<=>(DecibelMilliwatt, DecibelMilliwatt) = default;

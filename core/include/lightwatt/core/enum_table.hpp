@@ -39,7 +39,9 @@ struct EnumTable;
 
 template <class E>
 concept NamedEnum = std::is_enum_v<E> && !std::is_convertible_v<E, std::underlying_type_t<E>> &&  // scoped
-                    requires { EnumTable<E>::entries; };
+                    requires {
+    EnumTable<E>::entries;
+};
 
 namespace detail {
 

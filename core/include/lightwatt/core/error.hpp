@@ -15,12 +15,12 @@
 namespace lightwatt {
 
 struct InputErrorDetails {
-    std::string file;       // path of the input file; empty for command-line input
-    int line = 0;           // 1-based line in `file`; 0 when unknown
-    std::string key;        // dotted key path, e.g. "links.lpo_800g.optics.reach_m"
-    std::string value;      // the value given, as the user wrote it (or a rendering of it)
-    std::string problem;    // what is wrong with it
-    std::string allowed;    // what would be accepted
+    std::string file;     // path of the input file; empty for command-line input
+    int line = 0;         // 1-based line in `file`; 0 when unknown
+    std::string key;      // dotted key path, e.g. "links.lpo_800g.optics.reach_m"
+    std::string value;    // the value given, as the user wrote it (or a rendering of it)
+    std::string problem;  // what is wrong with it
+    std::string allowed;  // what would be accepted
 };
 
 class InputError : public std::runtime_error {
@@ -34,8 +34,8 @@ public:
     // The name `given` at `key` is none of `known`: the value is "given", quoted; the problem is
     // `what` ("unknown link") with the one hint of every message, ` (did you mean "NAME"?)`, when
     // a known name is close (closest_match's rule); allowed lists the known names.
-    [[nodiscard]] static InputError unknown(std::string key, std::string_view given, const std::vector<std::string>& known,
-                                            std::string_view what);
+    [[nodiscard]] static InputError unknown(std::string key, std::string_view given,
+                                            const std::vector<std::string>& known, std::string_view what);
     [[nodiscard]] const InputErrorDetails& details() const { return details_; }
 
 private:

@@ -18,10 +18,10 @@ namespace lightwatt {
 namespace detail {
 // Phi^-1 by Acklam's rational approximation refined with one Halley step on erfc (|error| < 1e-15).
 inline double inverse_normal_cdf(double p) {
-    static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+    static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                                    1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
     static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                                   6.680131188771972e+01,  -1.328068155288572e+01};
+                                   6.680131188771972e+01, -1.328068155288572e+01};
     static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                                    -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
     static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
@@ -57,7 +57,8 @@ inline const std::vector<float>& normal_quantile_table() {
         }
         const double scale = 1.0 / std::sqrt(sum_square / size);
         std::vector<float> t(size);
-        for (int i = 0; i < size; ++i) t[static_cast<std::size_t>(i)] = static_cast<float>(z[static_cast<std::size_t>(i)] * scale);
+        for (int i = 0; i < size; ++i)
+            t[static_cast<std::size_t>(i)] = static_cast<float>(z[static_cast<std::size_t>(i)] * scale);
         return t;
     }();
     return table;

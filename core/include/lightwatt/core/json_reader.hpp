@@ -30,7 +30,8 @@ public:
     JsonReader(const nlohmann::json& j, std::string file, std::string path, std::string schema_doc);
 
     // An InputError located at `key` (or at the object itself when key is empty).
-    [[nodiscard]] InputError error(std::string_view key, std::string value, std::string problem, std::string allowed) const;
+    [[nodiscard]] InputError error(std::string_view key, std::string value, std::string problem,
+                                   std::string allowed) const;
     // `e`, an error about a key of this object (InputError::at, unknown_enum), placed at the
     // object's path in the file.
     [[nodiscard]] InputError place(const InputError& e) const;

@@ -114,7 +114,7 @@ auto read_named_entries(TableReader& root, std::string_view section, Parse parse
         T value = parse(entry);
         if constexpr (requires { value.name = name; }) value.name = name;
         typename NamedCatalog<T>::Provenance where{entry.string("source"),
-                                                  {entry.file(), entry.line(), std::string(section) + "." + name}};
+                                                   {entry.file(), entry.line(), std::string(section) + "." + name}};
         entry.finish();
         out.add(name, std::move(value), std::move(where));
     }

@@ -46,7 +46,8 @@ inline int default_thread_count() {
 }
 
 // Calls body(block) for block in [0, block_count) on up to `threads` threads (fewer under an
-// address-space limit, or when the system cannot create more). The first exception thrown by any block is rethrown after all threads stop.
+// address-space limit, or when the system cannot create more). The first exception thrown by any block is rethrown
+// after all threads stop.
 template <class Body>
 void parallel_for_blocks(std::size_t block_count, int threads, Body&& body) {
     const std::size_t workers =

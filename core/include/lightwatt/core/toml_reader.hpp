@@ -55,8 +55,7 @@ public:
     [[nodiscard]] double number(std::string_view key, const Range& allowed);
     [[nodiscard]] std::optional<double> optional_number(std::string_view key, const Range& allowed);
     [[nodiscard]] long long integer(std::string_view key, long long min, long long max);
-    [[nodiscard]] std::optional<long long> optional_integer(std::string_view key, long long min,
-                                                            long long max);
+    [[nodiscard]] std::optional<long long> optional_integer(std::string_view key, long long min, long long max);
     [[nodiscard]] std::string string(std::string_view key);
     [[nodiscard]] std::optional<std::string> optional_string(std::string_view key);
     // A string or an array of strings, as a list.
@@ -104,8 +103,7 @@ public:
     // An InputError for a name at `key` that is not among `known` (entries of `section`),
     // suggesting the closest (InputError::unknown).
     [[nodiscard]] InputError unknown_name(std::string_view key, const std::string& name,
-                                          const std::vector<std::string>& known,
-                                          std::string_view section) const;
+                                          const std::vector<std::string>& known, std::string_view section) const;
 
     [[nodiscard]] const std::string& path() const { return path_; }
     [[nodiscard]] const std::string& file() const { return *file_; }

@@ -50,9 +50,9 @@ struct flop_base_unit : bu::base_unit<flop_base_unit, flop_dimension, 74> {
 };
 
 // SI base units plus the bit and the FLOP.
-using unit_system = bu::make_system<bu::si::meter_base_unit, bu::si::kilogram_base_unit,
-                                    bu::si::second_base_unit, bu::si::ampere_base_unit,
-                                    bu::si::kelvin_base_unit, bit_base_unit, flop_base_unit>::type;
+using unit_system =
+    bu::make_system<bu::si::meter_base_unit, bu::si::kilogram_base_unit, bu::si::second_base_unit,
+                    bu::si::ampere_base_unit, bu::si::kelvin_base_unit, bit_base_unit, flop_base_unit>::type;
 
 namespace dim {
 using bu::current_dimension;
@@ -65,27 +65,21 @@ using frequency_dimension = bu::frequency_dimension;
 using capacitance_dimension = bu::capacitance_dimension;
 using voltage_dimension = bu::electric_potential_dimension;
 using resistance_dimension = bu::resistance_dimension;
-using data_rate_dimension =
-    bu::derived_dimension<information_base_dimension, 1, bu::time_base_dimension, -1>::type;
+using data_rate_dimension = bu::derived_dimension<information_base_dimension, 1, bu::time_base_dimension, -1>::type;
 using energy_per_bit_dimension =
-    bu::derived_dimension<bu::length_base_dimension, 2, bu::mass_base_dimension, 1,
-                          bu::time_base_dimension, -2, information_base_dimension, -1>::type;
-using flop_rate_dimension =
-    bu::derived_dimension<flop_base_dimension, 1, bu::time_base_dimension, -1>::type;
-using energy_per_flop_dimension =
-    bu::derived_dimension<bu::length_base_dimension, 2, bu::mass_base_dimension, 1,
-                          bu::time_base_dimension, -2, flop_base_dimension, -1>::type;
+    bu::derived_dimension<bu::length_base_dimension, 2, bu::mass_base_dimension, 1, bu::time_base_dimension, -2,
+                          information_base_dimension, -1>::type;
+using flop_rate_dimension = bu::derived_dimension<flop_base_dimension, 1, bu::time_base_dimension, -1>::type;
+using energy_per_flop_dimension = bu::derived_dimension<bu::length_base_dimension, 2, bu::mass_base_dimension, 1,
+                                                        bu::time_base_dimension, -2, flop_base_dimension, -1>::type;
 // A/W
-using responsivity_dimension =
-    bu::derived_dimension<bu::length_base_dimension, -2, bu::mass_base_dimension, -1,
-                          bu::time_base_dimension, 3, bu::current_base_dimension, 1>::type;
+using responsivity_dimension = bu::derived_dimension<bu::length_base_dimension, -2, bu::mass_base_dimension, -1,
+                                                     bu::time_base_dimension, 3, bu::current_base_dimension, 1>::type;
 // A^2/Hz = A^2 s: a one-sided current noise power spectral density.
-using current_psd_dimension =
-    bu::derived_dimension<bu::current_base_dimension, 2, bu::time_base_dimension, 1>::type;
+using current_psd_dimension = bu::derived_dimension<bu::current_base_dimension, 2, bu::time_base_dimension, 1>::type;
 // m/W: a heater's tuning efficiency (resonance shift per heater power).
 using length_per_power_dimension =
-    bu::derived_dimension<bu::length_base_dimension, -1, bu::mass_base_dimension, -1,
-                          bu::time_base_dimension, 3>::type;
+    bu::derived_dimension<bu::length_base_dimension, -1, bu::mass_base_dimension, -1, bu::time_base_dimension, 3>::type;
 }  // namespace dim
 
 template <class Dimension>

@@ -50,7 +50,8 @@ inline constexpr Field memory{"memory", Kind::list};
 inline constexpr Field power_states{"power_states", Kind::object};
 inline constexpr Field collectives{"collectives", Kind::list};
 inline constexpr Field provenance{"provenance", Kind::object};
-inline constexpr std::array fields{schema, schema_version, machine, gemm, memory, power_states, collectives, provenance};
+inline constexpr std::array fields{schema, schema_version, machine,     gemm,
+                                   memory, power_states,   collectives, provenance};
 }  // namespace record
 
 namespace machine {
@@ -63,7 +64,8 @@ inline constexpr Field nccl_tests_version{"nccl_tests_version", Kind::text};
 inline constexpr Field sm_clock_mhz{"sm_clock_mhz", Kind::number, Presence::optional, 0, 1e5};
 inline constexpr Field memory_clock_mhz{"memory_clock_mhz", Kind::number, Presence::optional, 0, 1e5};
 inline constexpr Field power_limit_w{"power_limit_w", Kind::number, Presence::optional, 0, 1e5};
-inline constexpr std::array fields{gpu_model,    gpu_count,        nodes,        cuda_version, nccl_version, nccl_tests_version,
+inline constexpr std::array fields{gpu_model,    gpu_count,        nodes,
+                                   cuda_version, nccl_version,     nccl_tests_version,
                                    sm_clock_mhz, memory_clock_mhz, power_limit_w};
 }  // namespace machine
 
@@ -79,7 +81,8 @@ inline constexpr Field energy_j{"energy_j", Kind::number, Presence::optional, 0,
 inline constexpr Field energy_above_idle_j{"energy_above_idle_j", Kind::number, Presence::optional, -kHuge, kHuge};
 inline constexpr Field mean_power_w{"mean_power_w", Kind::number, Presence::optional, 0, 1e5};
 inline constexpr Field source{"source", Kind::text, Presence::when_given};
-inline constexpr std::array fields{m, n, k, dtype, time_s, tflop_per_s, energy_j, energy_above_idle_j, mean_power_w, source};
+inline constexpr std::array fields{m,     n, k, dtype, time_s, tflop_per_s, energy_j, energy_above_idle_j, mean_power_w,
+                                   source};
 }  // namespace gemm
 
 // One bandwidth-bound kernel; bytes moved per copy: read plus written.
@@ -113,8 +116,9 @@ inline constexpr Field avg_busbw_gbyte_per_s{"avg_busbw_gbyte_per_s", Kind::numb
 inline constexpr Field peak_busbw_gbyte_per_s{"peak_busbw_gbyte_per_s", Kind::number, Presence::optional, 0, 1e7};
 inline constexpr Field fit{"fit", Kind::object};
 inline constexpr Field provenance{"provenance", Kind::object};
-inline constexpr std::array fields{collective, ranks, nodes, algorithm, protocol, rows, avg_busbw_gbyte_per_s,
-                                   peak_busbw_gbyte_per_s, fit, provenance};
+inline constexpr std::array fields{
+    collective, ranks,     nodes, algorithm, protocol, rows, avg_busbw_gbyte_per_s, peak_busbw_gbyte_per_s,
+    fit,        provenance};
 }  // namespace collective
 
 // One message size of a collective (nccl-tests' columns).

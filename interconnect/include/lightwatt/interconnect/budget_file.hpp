@@ -17,14 +17,14 @@ namespace lightwatt::interconnect {
 
 struct BudgetStudy {
     std::string file;
-    std::optional<std::string> link;        // the archetype the lane starts from, if any
+    std::optional<std::string> link;  // the archetype the lane starts from, if any
     photonics::LinkBudget budget;
     Decibel target_margin{};
     std::optional<photonics::Channel> channel;  // when given by parts (reach answers need it)
     // Inverse answers at the target margin.
     DecibelMilliwatt required_tx_oma;
     Decibel max_channel_loss{};
-    std::optional<Length> max_reach;        // needs a fibre attenuation
+    std::optional<Length> max_reach;  // needs a fibre attenuation
     bool reach_limited_by_fixed_losses = false;
     std::optional<Power> required_laser_output;      // needs a link's transmitter optics
     std::optional<Power> required_laser_electrical;  // per laser

@@ -52,16 +52,24 @@ Time nccl_ring_latency(Collective c, int ranks, int nodes, NcclProtocol p);
 template <>
 struct lightwatt::EnumTable<lightwatt::interconnect::Collective> {
     using enum interconnect::Collective;
-    static constexpr auto entries = std::to_array<EnumEntry<interconnect::Collective>>(
-        {{all_reduce, "all_reduce"}, {all_gather, "all_gather"}, {reduce_scatter, "reduce_scatter"}, {alltoall, "alltoall"},
-         {sendrecv, "sendrecv"}, {broadcast, "broadcast"}, {reduce, "reduce"}, {gather, "gather"}, {scatter, "scatter"},
-         {hypercube, "hypercube"}});
+    static constexpr auto entries =
+        std::to_array<EnumEntry<interconnect::Collective>>({{all_reduce, "all_reduce"},
+                                                            {all_gather, "all_gather"},
+                                                            {reduce_scatter, "reduce_scatter"},
+                                                            {alltoall, "alltoall"},
+                                                            {sendrecv, "sendrecv"},
+                                                            {broadcast, "broadcast"},
+                                                            {reduce, "reduce"},
+                                                            {gather, "gather"},
+                                                            {scatter, "scatter"},
+                                                            {hypercube, "hypercube"}});
     static constexpr std::string_view noun = "collective";
 };
 
 template <>
 struct lightwatt::EnumTable<lightwatt::interconnect::NcclProtocol> {
     using enum interconnect::NcclProtocol;
-    static constexpr auto entries = std::to_array<EnumEntry<interconnect::NcclProtocol>>({{ll, "LL"}, {ll128, "LL128"}, {simple, "Simple"}});
+    static constexpr auto entries =
+        std::to_array<EnumEntry<interconnect::NcclProtocol>>({{ll, "LL"}, {ll128, "LL128"}, {simple, "Simple"}});
     static constexpr std::string_view noun = "protocol";
 };

@@ -41,8 +41,8 @@ struct CollectiveFit {
     double fit_rms_relative_error = 0.0;  // over the fitted halves
     std::vector<HeldOutPrediction> held_out;
     std::optional<double> median_held_out_error;  // median |relative error|; empty: none held out
-    Time nccl_latency_ll{};         // NCCL tuning model, ring, LL protocol (small messages)
-    Time nccl_latency_simple{};     // same, Simple protocol (large messages)
+    Time nccl_latency_ll{};                       // NCCL tuning model, ring, LL protocol (small messages)
+    Time nccl_latency_simple{};                   // same, Simple protocol (large messages)
 };
 
 // Time of a collective of `size` bytes under the model.

@@ -29,8 +29,12 @@ enum class LinkKind { copper, aec, dsp_pluggable, lpo, cpo, optical_io };
 template <>
 struct lightwatt::EnumTable<lightwatt::interconnect::LinkKind> {
     using enum interconnect::LinkKind;
-    static constexpr auto entries = std::to_array<EnumEntry<interconnect::LinkKind>>(
-        {{copper, "copper"}, {aec, "aec"}, {dsp_pluggable, "dsp-pluggable"}, {lpo, "lpo"}, {cpo, "cpo"}, {optical_io, "optical-io"}});
+    static constexpr auto entries = std::to_array<EnumEntry<interconnect::LinkKind>>({{copper, "copper"},
+                                                                                      {aec, "aec"},
+                                                                                      {dsp_pluggable, "dsp-pluggable"},
+                                                                                      {lpo, "lpo"},
+                                                                                      {cpo, "cpo"},
+                                                                                      {optical_io, "optical-io"}});
 };
 
 namespace lightwatt::interconnect {
@@ -43,14 +47,14 @@ struct OpticalLane {
     photonics::Photodetector photodetector;
     photonics::Tia tia;
     Decibel rx_implementation_penalty{};
-    Decibel rx_coupling_loss{};          // fibre to photodiode at the receiver
+    Decibel rx_coupling_loss{};  // fibre to photodiode at the receiver
     // Microring drop filters per lane at the receiver (DWDM demultiplexing); each is tuned like
     // the transmitter's ring.
     int rx_filter_rings_per_lane = 0;
-    Decibel penalties{};                 // transmitter/dispersion/MPI allocation in the budget
-    Decibel design_channel_loss{};       // the worst channel the laser is sized for
-    Decibel design_margin{};             // margin kept on that worst channel
-    photonics::Channel channel;          // the deployed channel the budget reports
+    Decibel penalties{};            // transmitter/dispersion/MPI allocation in the budget
+    Decibel design_channel_loss{};  // the worst channel the laser is sized for
+    Decibel design_margin{};        // margin kept on that worst channel
+    photonics::Channel channel;     // the deployed channel the budget reports
 };
 
 // A published figure a model is checked against: [low, high] with its source.
@@ -65,7 +69,7 @@ struct LinkArchetype {
     LinkKind kind = LinkKind::copper;
     std::string description;
     std::string source;
-    int lanes = 0;                       // lanes per direction
+    int lanes = 0;  // lanes per direction
     SymbolRate symbol_rate{};
     photonics::Modulation modulation = photonics::Modulation::nrz;
     photonics::FecScheme fec;
@@ -76,8 +80,8 @@ struct LinkArchetype {
     // Electrical parts at each end. Host SerDes is on the host die (switch, NIC, GPU), not in the
     // module; `module_serdes_lanes` lets the host side run fewer, faster lanes than the line.
     std::optional<Circuit> host_serdes;
-    std::optional<Circuit> dsp;          // module DSP, AEC retimer
-    std::optional<Circuit> driver;       // modulator driver per optical lane
+    std::optional<Circuit> dsp;     // module DSP, AEC retimer
+    std::optional<Circuit> driver;  // modulator driver per optical lane
     std::optional<Housekeeping> housekeeping;
     std::optional<PowerConversion> conversion;
     std::optional<OpticalLane> optics;
@@ -97,36 +101,43 @@ enum class Component { host_serdes, dsp, driver, modulator, tia, laser, tuning, 
 template <>
 struct lightwatt::EnumTable<lightwatt::interconnect::Component> {
     using enum interconnect::Component;
-    static constexpr auto entries = std::to_array<EnumEntry<interconnect::Component>>(
-        {{host_serdes, "host_serdes"}, {dsp, "dsp"}, {driver, "driver"}, {modulator, "modulator"}, {tia, "tia"}, {laser, "laser"},
-         {tuning, "tuning"}, {housekeeping, "housekeeping"}, {power_conversion, "power_conversion"}});
+    static constexpr auto entries =
+        std::to_array<EnumEntry<interconnect::Component>>({{host_serdes, "host_serdes"},
+                                                           {dsp, "dsp"},
+                                                           {driver, "driver"},
+                                                           {modulator, "modulator"},
+                                                           {tia, "tia"},
+                                                           {laser, "laser"},
+                                                           {tuning, "tuning"},
+                                                           {housekeeping, "housekeeping"},
+                                                           {power_conversion, "power_conversion"}});
 };
 
 namespace lightwatt::interconnect {
 
 struct OpticalBudgetReport {
     photonics::Sensitivity sensitivity;
-    photonics::LinkBudget budget;         // on the deployed channel
-    Power laser_output{};                 // per laser, as sized for the design channel
+    photonics::LinkBudget budget;  // on the deployed channel
+    Power laser_output{};          // per laser, as sized for the design channel
     Power laser_max_output{};
     bool laser_within_rating = true;
     int lasers_per_end = 0;
     DecibelMilliwatt tx_average_power;
     Decibel extinction_ratio{};
-    std::optional<Length> max_reach;      // at the designed transmit OMA, zero margin
+    std::optional<Length> max_reach;  // at the designed transmit OMA, zero margin
 };
 
 struct LinkReport {
     const LinkArchetype* archetype = nullptr;
-    DataRate line_rate{};                 // per direction
-    DataRate payload_rate{};              // per direction
+    DataRate line_rate{};     // per direction
+    DataRate payload_rate{};  // per direction
     // Per end, by component; the module's share excludes host SerDes.
     EnumArray<Component, Power> end_power{};
     EnumArray<Component, Power> end_static_power{};
-    Power module_power{};                 // one end's module (engine + laser share for CPO)
-    Power static_power{};                 // both ends
-    Power link_power{};                   // both ends, full load
-    EnergyPerBit energy_per_bit{};        // link power / payload bits per second, both directions
+    Power module_power{};           // one end's module (engine + laser share for CPO)
+    Power static_power{};           // both ends
+    Power link_power{};             // both ends, full load
+    EnergyPerBit energy_per_bit{};  // link power / payload bits per second, both directions
     std::optional<OpticalBudgetReport> optical;
 
     [[nodiscard]] EnergyPerBit component_energy_per_bit(Component c) const;

@@ -54,10 +54,8 @@ LinkCatalog load_link_catalog(const std::filesystem::path& data_dir);
 
 // Reads one [links.NAME] table against the device and circuit catalogs; `references` receives the
 // "section.name" keys of the entries it used.
-LinkArchetype read_link_archetype(TableReader& r, const std::string& name,
-                                  const photonics::DeviceCatalog& devices,
-                                  const ElectronicsCatalog& electronics,
-                                  std::vector<std::string>& references);
+LinkArchetype read_link_archetype(TableReader& r, const std::string& name, const photonics::DeviceCatalog& devices,
+                                  const ElectronicsCatalog& electronics, std::vector<std::string>& references);
 
 // Reads a channel table (fibre, length, connectors, splices, other elements).
 photonics::Channel read_channel(TableReader& r, const photonics::DeviceCatalog& devices,

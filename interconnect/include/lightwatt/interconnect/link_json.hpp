@@ -18,7 +18,8 @@ struct PublishedCheck {
     double low = 0.0;
     double high = 0.0;
     [[nodiscard]] bool within_widened_range() const {
-        return modelled >= low * (1.0 - kPublishedRangeTolerance) && modelled <= high * (1.0 + kPublishedRangeTolerance);
+        return modelled >= low * (1.0 - kPublishedRangeTolerance) &&
+               modelled <= high * (1.0 + kPublishedRangeTolerance);
     }
 };
 

@@ -29,13 +29,13 @@ struct NcclTestsHalf {
 };
 
 struct NcclTestsRow {
-    Information size{};            // nccl-tests' "size": the whole collective's bytes
-    long long count = 0;           // elements
-    std::string type;              // NCCL data type name
-    std::string redop;             // "" when the layout has no redop column
+    Information size{};   // nccl-tests' "size": the whole collective's bytes
+    long long count = 0;  // elements
+    std::string type;     // NCCL data type name
+    std::string redop;    // "" when the layout has no redop column
     int root = -1;
     NcclTestsHalf out_of_place, in_place;
-    int line = 0;                  // 1-based line in the log
+    int line = 0;  // 1-based line in the log
 };
 
 struct NcclTestsRun {
@@ -55,14 +55,15 @@ struct NcclTestsRun {
 // layouts print no marker); a marker in the log wins over it.
 std::vector<NcclTestsRun> parse_nccl_tests(std::string_view text, const std::string& file,
                                            std::optional<Collective> collective = std::nullopt);
-std::vector<NcclTestsRun> read_nccl_tests_file(const std::string& path, std::optional<Collective> collective = std::nullopt);
+std::vector<NcclTestsRun> read_nccl_tests_file(const std::string& path,
+                                               std::optional<Collective> collective = std::nullopt);
 
 // Checks of a run against nccl-tests' own definitions.
 struct NcclTestsCheck {
-    DataRate avg_busbw{};             // mean busbw over every printed half (in- and out-of-place)
+    DataRate avg_busbw{};  // mean busbw over every printed half (in- and out-of-place)
     DataRate peak_busbw{};
-    double max_algbw_deviation = 0.0; // |size / time - algbw| / algbw, worst printed half
-    double max_busbw_deviation = 0.0; // |algbw x factor(ranks) - busbw| / busbw, worst half
+    double max_algbw_deviation = 0.0;           // |size / time - algbw| / algbw, worst printed half
+    double max_busbw_deviation = 0.0;           // |algbw x factor(ranks) - busbw| / busbw, worst half
     std::optional<double> avg_busbw_deviation;  // against the reported "Avg bus bandwidth"
 };
 NcclTestsCheck check_run(const NcclTestsRun& run);

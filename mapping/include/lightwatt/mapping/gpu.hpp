@@ -17,9 +17,9 @@ struct GpuSpec {
     std::string name, description;
     FlopRate peak_bf16{}, peak_fp8{};  // dense tensor-core peaks
     DataRate hbm_bandwidth{};
-    double hbm_efficiency = 1.0;       // share of hbm_bandwidth a bandwidth-bound kernel reaches
+    double hbm_efficiency = 1.0;  // share of hbm_bandwidth a bandwidth-bound kernel reaches
     Information hbm_capacity{};
-    DataRate nvlink_bandwidth{};       // per direction
+    DataRate nvlink_bandwidth{};  // per direction
     Power tdp{};
     // NCCL's cap on the LL protocol's bus bandwidth for this GPU's generation (llMaxBws in NCCL's
     // tuning), by the nodes a collective spans: one, two, three or more.

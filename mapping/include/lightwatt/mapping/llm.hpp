@@ -22,8 +22,8 @@ struct LlmSpec {
     int attention_heads = 0;
     int kv_heads = 0;
     int head_dim = 0;
-    int ffn_size = 0;         // dense feed-forward size (0 for an all-MoE model)
-    int experts = 0;          // 0 for a dense model
+    int ffn_size = 0;  // dense feed-forward size (0 for an all-MoE model)
+    int experts = 0;   // 0 for a dense model
     int active_experts = 0;
     int expert_ffn_size = 0;
     int vocabulary = 0;

@@ -13,16 +13,17 @@
 namespace lightwatt::mapping {
 
 struct OffloadAccuracy {
-    std::string gemm;             // GemmOp name
-    int outputs_sampled = 0;      // of the GEMM's n outputs per GPU
-    int reduction = 0;            // k: the length every output sums over
-    int rows = 0;                 // m: tokens per step
+    std::string gemm;         // GemmOp name
+    int outputs_sampled = 0;  // of the GEMM's n outputs per GPU
+    int reduction = 0;        // k: the length every output sums over
+    int rows = 0;             // m: tokens per step
     double snr_db = 0.0, enob = 0.0, rel_rms_error = 0.0;
 };
 
 // At most `max_outputs` output features and `max_rows` token rows of each named GEMM of `work`;
 // seeded with photonics::kDefaultEmulationSeed, so the figures are reproducible.
 std::vector<OffloadAccuracy> offload_accuracy(const photonics::PhotonicCore& core, const StepWork& work,
-                                              const std::vector<std::string>& gemms, int max_outputs = 256, int max_rows = 64);
+                                              const std::vector<std::string>& gemms, int max_outputs = 256,
+                                              int max_rows = 64);
 
 }  // namespace lightwatt::mapping

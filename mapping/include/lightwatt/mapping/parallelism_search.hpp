@@ -29,13 +29,14 @@ struct ServingMemory {
 ServingMemory serving_memory_per_gpu(const LlmSpec& m, const Parallelism& p, const ServingPoint& s);
 
 struct SearchConstraints {
-    int max_gpus = 1;                        // GPUs one replica may use
-    double memory_utilization = 0.9;         // share of HBM the weights and KV cache may fill
+    int max_gpus = 1;                 // GPUs one replica may use
+    double memory_utilization = 0.9;  // share of HBM the weights and KV cache may fill
     std::optional<Time> max_inter_token_latency;
 };
 
 // Every tp x pp a replica can use: tp valid for the heads (validate), pp at most the layers, their
 // product at most max_gpus; ep and the domain as in `base`. Ordered by tp, then pp.
-std::vector<Parallelism> serving_candidates(const LlmSpec& m, const Parallelism& base, const ServingPoint& s, int max_gpus);
+std::vector<Parallelism> serving_candidates(const LlmSpec& m, const Parallelism& base, const ServingPoint& s,
+                                            int max_gpus);
 
 }  // namespace lightwatt::mapping

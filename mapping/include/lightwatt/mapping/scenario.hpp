@@ -26,8 +26,8 @@ enum class Mode { serving, training };
 
 template <>
 struct lightwatt::EnumTable<lightwatt::mapping::Mode> {
-    static constexpr auto entries =
-        std::to_array<EnumEntry<mapping::Mode>>({{mapping::Mode::serving, "serving"}, {mapping::Mode::training, "training"}});
+    static constexpr auto entries = std::to_array<EnumEntry<mapping::Mode>>(
+        {{mapping::Mode::serving, "serving"}, {mapping::Mode::training, "training"}});
     static constexpr std::string_view noun = "mode";
 };
 
@@ -37,23 +37,23 @@ struct Scenario {
     std::string file, description;
     Mode mode = Mode::serving;
     std::string model, system, gpu;
-    Parallelism parallelism;           // training: dp = deployment.gpus / (tp x pp)
-    ServingPoint point;                // serving
-    TrainingPoint training;            // training
-    int gpus = 0;                      // deployment.gpus
+    Parallelism parallelism;  // training: dp = deployment.gpus / (tp x pp)
+    ServingPoint point;       // serving
+    TrainingPoint training;   // training
+    int gpus = 0;             // deployment.gpus
     int workload_line = 0, deployment_line = 0;
     // Serving: choose each option's tp x pp (parallelism_search.hpp) instead of the scenario's;
     // the latency target is also reported when the parallelism is fixed.
     bool search_parallelism = false;
     SearchConstraints search;
-    int scale_out_tiers = 0;           // fat-tree tiers; 0: the system's
+    int scale_out_tiers = 0;  // fat-tree tiers; 0: the system's
     double communication_overlap = 0.0;
-    std::string calibration_profile;   // path, relative to the data folder unless absolute
-    std::string serving_runs;          // measured runs whose calibration part fits the serving terms
+    std::string calibration_profile;  // path, relative to the data folder unless absolute
+    std::string serving_runs;         // measured runs whose calibration part fits the serving terms
     // Where the two paths were written, so errors about the files they name point back there.
     InputLocation calibration_profile_at, serving_runs_at;
     std::vector<std::string> options;
-    Power power_budget{};              // facility power for the fixed-power view
+    Power power_budget{};  // facility power for the fixed-power view
 };
 
 // Everything a scenario's names refer to.
@@ -63,7 +63,7 @@ struct Catalogs {
     SystemCatalog systems;
     interconnect::LinkCatalog links;
     photonics::PhotonicCoreCatalog photonic_cores;
-    LinkCosts link_costs;              // every link archetype evaluated once
+    LinkCosts link_costs;  // every link archetype evaluated once
 };
 // Every catalog from the data folder, each loaded as its load_* function does, with the options'
 // names checked against the links and photonic cores.
@@ -82,7 +82,7 @@ struct OptionEstimate {
     bool meets_latency_target = true;  // serving with workload.max_inter_token_latency_ms
     ServingMemory memory;              // serving: per GPU
     std::vector<OffloadAccuracy> offload_accuracy;  // photonic options: the offloaded GEMMs' accuracy
-    Energy low{}, high{};              // per token, with the catalog's ranges at their ends (system_energy.hpp)
+    Energy low{}, high{};  // per token, with the catalog's ranges at their ends (system_energy.hpp)
     Energy gpu_only_per_token{};
     double saving_vs_baseline_pct = 0.0;
     double gpus_in_budget = 0.0;
@@ -91,9 +91,9 @@ struct OptionEstimate {
 
 struct Estimate {
     const Scenario* scenario = nullptr;
-    std::string calibration_source;    // the record's provenance, "public profile ..." for the embedded one
+    std::string calibration_source;  // the record's provenance, "public profile ..." for the embedded one
     ServingCalibration serving;
-    CycleEstimate cycle;               // the scenario's deployment (its scale-up domain, no offload)
+    CycleEstimate cycle;  // the scenario's deployment (its scale-up domain, no offload)
     // Training: model FLOPs (training.hpp, model_flops_per_token) per second per GPU, what MFU
     // figures divide by the peak; 0 in serving.
     FlopRate model_flop_rate_per_gpu{};

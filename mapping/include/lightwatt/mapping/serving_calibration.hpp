@@ -25,8 +25,8 @@ struct ServingMeasurement {
     double bytes_per_weight = 2.0;
     int batch = 1;
     int output_tokens = 1;
-    Time inter_token_latency{};   // median
-    Power power{};                // all GPUs of the replica
+    Time inter_token_latency{};  // median
+    Power power{};               // all GPUs of the replica
     Energy energy_per_token{};
 };
 
@@ -41,7 +41,7 @@ ServingMeasurements load_serving_measurements(const std::filesystem::path& file)
 struct ServingCalibration {
     Time per_layer{}, per_sequence{};
     Power static_power{}, max_power{};
-    EnergyPerFlop energy_per_flop{};   // a: watts per FLOP/s
+    EnergyPerFlop energy_per_flop{};    // a: watts per FLOP/s
     EnergyPerBit hbm_energy_per_bit{};  // b: watts per HBM bit/s
     std::string source;
 };

@@ -33,14 +33,14 @@ namespace lightwatt::mapping {
 
 struct StepTime {
     Time gemm{}, attention{}, elementwise{}, communication{}, overhead{}, total{};
-    Time compute_bound{};           // of gemm + attention, the time spent compute-bound
-    Time photonic{};                // offloaded GEMMs' time on the photonic cores (within gemm)
-    Energy photonic_energy{};       // per GPU: MACs on the cores and data movement to them
+    Time compute_bound{};      // of gemm + attention, the time spent compute-bound
+    Time photonic{};           // offloaded GEMMs' time on the photonic cores (within gemm)
+    Energy photonic_energy{};  // per GPU: MACs on the cores and data movement to them
     double offloaded_flops = 0.0;
-    bool gemm_from_calibration = true;     // false: roofline with e = 1
+    bool gemm_from_calibration = true;         // false: roofline with e = 1
     bool collectives_from_calibration = true;  // false: NCCL model and link bandwidth
-    Power gpu_power{};              // mean over the step
-    Energy gpu_energy{};            // per GPU over the step
+    Power gpu_power{};                         // mean over the step
+    Energy gpu_energy{};                       // per GPU over the step
     // Of which (sum = gpu_energy): the activity model's static power, its FLOP term and its HBM
     // byte term, scaled down together when capped; with the two-state model, the compute-bound
     // state's energy counts as compute and the memory-bound state's as HBM.
@@ -55,7 +55,7 @@ struct StepTime {
 struct PhotonicOffload {
     photonics::PhotonicCore core;
     int cores_per_gpu = 1;
-    std::vector<std::string> gemms;        // GemmOp names: "gate_up", "down", "qkv", ...
+    std::vector<std::string> gemms;          // GemmOp names: "gate_up", "down", "qkv", ...
     EnergyPerBit movement_energy_per_bit{};  // GPU <-> cores link
 };
 
@@ -85,12 +85,12 @@ struct CyclePhase {
 struct CycleEstimate {
     std::vector<CyclePhase> phases;
     Time cycle{};
-    double tokens = 0;              // per cycle: output tokens (serving) or tokens trained on (training)
-    int gpus = 0;                   // GPUs the cycle runs on
-    Energy gpu_energy{};            // all GPUs over the cycle
+    double tokens = 0;    // per cycle: output tokens (serving) or tokens trained on (training)
+    int gpus = 0;         // GPUs the cycle runs on
+    Energy gpu_energy{};  // all GPUs over the cycle
     Energy gpu_static_energy{}, gpu_compute_energy{}, gpu_hbm_energy{};  // of which, all GPUs
-    Energy photonic_energy{};       // all GPUs' photonic cores over the cycle
-    TierTraffic traffic;            // what one GPU sends over each tier in the cycle
+    Energy photonic_energy{};                                            // all GPUs' photonic cores over the cycle
+    TierTraffic traffic;  // what one GPU sends over each tier in the cycle
     bool gemm_from_calibration = true, collectives_from_calibration = true;
     [[nodiscard]] double tokens_per_s() const { return tokens / in_seconds(cycle); }
     [[nodiscard]] Energy gpu_only_energy_per_token() const { return gpu_energy / tokens; }

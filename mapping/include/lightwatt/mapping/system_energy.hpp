@@ -26,12 +26,12 @@ namespace lightwatt::mapping {
 struct SystemSpec {
     std::string name, description;
     int gpus_per_node = 8;
-    DataRate scale_up_bandwidth_per_gpu{};   // per direction
-    DataRate scale_out_bandwidth_per_gpu{};  // NIC, per direction
-    int scale_out_tiers = 2;                 // non-blocking fat tree
-    Power scale_up_switch_power_per_gpu{};   // NVSwitch chips' share
+    DataRate scale_up_bandwidth_per_gpu{};           // per direction
+    DataRate scale_out_bandwidth_per_gpu{};          // NIC, per direction
+    int scale_out_tiers = 2;                         // non-blocking fat tree
+    Power scale_up_switch_power_per_gpu{};           // NVSwitch chips' share
     EnergyPerBit scale_out_switch_energy_per_bit{};  // switch system without optics: watts per port bit/s
-    Power host_power_per_node{};             // CPUs, memory, NICs, fans, conversion: all but GPUs, NVSwitch, optics
+    Power host_power_per_node{};  // CPUs, memory, NICs, fans, conversion: all but GPUs, NVSwitch, optics
     double pue = 1.0;
 };
 
@@ -43,10 +43,10 @@ struct FabricOption {
     bool scale_out_first_tier_copper = false;  // GPU-to-leaf over passive copper: no modules there
     int scale_up_domain_gpus = 0;              // GPUs one scale-up domain spans (0: the system's node)
     // Photonic GEMM offload (serving_time.hpp); empty core: none.
-    std::string photonic_core;                 // data/photonic_cores.toml
+    std::string photonic_core;  // data/photonic_cores.toml
     int photonic_cores_per_gpu = 0;
     std::vector<std::string> offload_gemms;
-    std::string photonic_link;                 // data/links.toml: GPU <-> cores
+    std::string photonic_link;  // data/links.toml: GPU <-> cores
 };
 
 // data/systems.toml and data/options.toml (keys in docs/catalogs/systems.md).
@@ -59,7 +59,16 @@ SystemCatalog read_system_catalog(TableReader systems, TableReader options);
 SystemCatalog load_system_catalog(const std::filesystem::path& data_dir);
 
 enum class EnergyPart {
-    gpu_static, gpu_compute, gpu_hbm, photonic_cores, scale_up_links, scale_up_switches, scale_out_optics, scale_out_switches, host, facility
+    gpu_static,
+    gpu_compute,
+    gpu_hbm,
+    photonic_cores,
+    scale_up_links,
+    scale_up_switches,
+    scale_out_optics,
+    scale_out_switches,
+    host,
+    facility
 };
 
 }  // namespace lightwatt::mapping
@@ -67,23 +76,32 @@ enum class EnergyPart {
 template <>
 struct lightwatt::EnumTable<lightwatt::mapping::EnergyPart> {
     using enum mapping::EnergyPart;
-    static constexpr auto entries = std::to_array<EnumEntry<mapping::EnergyPart>>(
-        {{gpu_static, "gpu_static"}, {gpu_compute, "gpu_compute"}, {gpu_hbm, "gpu_hbm"}, {photonic_cores, "photonic_cores"},
-         {scale_up_links, "scale_up_links"}, {scale_up_switches, "scale_up_switches"}, {scale_out_optics, "scale_out_optics"},
-         {scale_out_switches, "scale_out_switches"}, {host, "host"}, {facility, "facility"}});
+    static constexpr auto entries =
+        std::to_array<EnumEntry<mapping::EnergyPart>>({{gpu_static, "gpu_static"},
+                                                       {gpu_compute, "gpu_compute"},
+                                                       {gpu_hbm, "gpu_hbm"},
+                                                       {photonic_cores, "photonic_cores"},
+                                                       {scale_up_links, "scale_up_links"},
+                                                       {scale_up_switches, "scale_up_switches"},
+                                                       {scale_out_optics, "scale_out_optics"},
+                                                       {scale_out_switches, "scale_out_switches"},
+                                                       {host, "host"},
+                                                       {facility, "facility"}});
 };
 
 namespace lightwatt::mapping {
 
 struct SystemEnergy {
     std::string option;
-    EnumArray<EnergyPart, Energy> per_token{};          // per token (serving: output token; training: token trained on)
-    double tokens_per_s = 0.0;                           // of the GPUs below
-    int gpus = 0;                                        // a serving replica, or a training job's GPUs
+    EnumArray<EnergyPart, Energy> per_token{};  // per token (serving: output token; training: token trained on)
+    double tokens_per_s = 0.0;                  // of the GPUs below
+    int gpus = 0;                               // a serving replica, or a training job's GPUs
     [[nodiscard]] Energy total() const;
     [[nodiscard]] Energy part(EnergyPart p) const { return per_token[p]; }
     // All-in power per GPU (IT and facility): what a power budget divides by.
-    [[nodiscard]] Power power_per_gpu() const { return watts(in_joules(total()) * tokens_per_s / static_cast<double>(gpus)); }
+    [[nodiscard]] Power power_per_gpu() const {
+        return watts(in_joules(total()) * tokens_per_s / static_cast<double>(gpus));
+    }
 };
 
 // Where a catalog input is a range, the estimate carries low and high companions: links with a

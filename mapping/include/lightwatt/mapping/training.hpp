@@ -19,15 +19,15 @@
 namespace lightwatt::mapping {
 
 struct TrainingPoint {
-    double tokens_per_step = 0;              // global batch, tokens
+    double tokens_per_step = 0;  // global batch, tokens
     int sequence_length = 1;
     int micro_batch_sequences = 1;
-    double bytes_per_weight = 2.0;           // weights as the GEMMs read them (bf16: 2)
+    double bytes_per_weight = 2.0;  // weights as the GEMMs read them (bf16: 2)
     double bytes_per_activation = 2.0;
-    double bytes_per_gradient = 4.0;         // gradient accumulation and its reduction over dp
+    double bytes_per_gradient = 4.0;                    // gradient accumulation and its reduction over dp
     double optimizer_state_bytes_per_parameter = 12.0;  // mixed-precision Adam: fp32 master, m, v
-    bool shard_optimizer = true;             // states sharded over dp (ZeRO-1 / FSDP): reduce-scatter + all-gather
-    bool activation_recompute = false;       // full recompute: the forward runs again in the backward
+    bool shard_optimizer = true;        // states sharded over dp (ZeRO-1 / FSDP): reduce-scatter + all-gather
+    bool activation_recompute = false;  // full recompute: the forward runs again in the backward
     // Activation bytes stored per token, hidden unit and layer with sequence parallelism, written in
     // the forward and read in the backward (Korthikanti et al. 2022: 34 s b h / t per layer).
     double activation_bytes_per_token_hidden_layer = 34.0;
@@ -38,8 +38,8 @@ struct TrainingPoint {
 struct TrainingWork {
     StepWork micro_batch;
     StepWork optimizer;
-    double micro_batches = 0;                // per pipeline and step
-    double bubble_micro_batches = 0;         // (pp - 1) / virtual_stages: the 1F1B schedule's idle share
+    double micro_batches = 0;         // per pipeline and step
+    double bubble_micro_batches = 0;  // (pp - 1) / virtual_stages: the 1F1B schedule's idle share
 };
 
 // Checks the point and its fit to the parallelism (p.dp set): tokens_per_step a whole number of

@@ -18,16 +18,16 @@
 namespace lightwatt::mapping {
 
 struct Parallelism {
-    int tp = 1;                    // tensor parallel
-    int pp = 1;                    // pipeline stages
-    int ep = 1;                    // expert parallel (MoE); 1 = every GPU holds every expert of its layers
-    int gpus_per_scale_up = 8;     // GPUs in one scale-up (NVLink-class) domain
-    int dp = 1;                    // data-parallel replicas that synchronise gradients (training)
-    int virtual_stages = 1;        // model chunks per GPU in an interleaved pipeline (training)
+    int tp = 1;                 // tensor parallel
+    int pp = 1;                 // pipeline stages
+    int ep = 1;                 // expert parallel (MoE); 1 = every GPU holds every expert of its layers
+    int gpus_per_scale_up = 8;  // GPUs in one scale-up (NVLink-class) domain
+    int dp = 1;                 // data-parallel replicas that synchronise gradients (training)
+    int virtual_stages = 1;     // model chunks per GPU in an interleaved pipeline (training)
 };
 
 struct ServingPoint {
-    int batch = 1;                 // sequences decoded together
+    int batch = 1;  // sequences decoded together
     int prompt_tokens = 0;
     int output_tokens = 1;
     double bytes_per_weight = 2.0;
@@ -47,9 +47,14 @@ enum class Gemm { qkv, attention_out, gate_up, down, router, experts_gate_up, ex
 template <>
 struct lightwatt::EnumTable<lightwatt::mapping::Gemm> {
     using enum mapping::Gemm;
-    static constexpr auto entries = std::to_array<EnumEntry<mapping::Gemm>>(
-        {{qkv, "qkv"}, {attention_out, "attention_out"}, {gate_up, "gate_up"}, {down, "down"}, {router, "router"},
-         {experts_gate_up, "experts_gate_up"}, {experts_down, "experts_down"}, {lm_head, "lm_head"}});
+    static constexpr auto entries = std::to_array<EnumEntry<mapping::Gemm>>({{qkv, "qkv"},
+                                                                             {attention_out, "attention_out"},
+                                                                             {gate_up, "gate_up"},
+                                                                             {down, "down"},
+                                                                             {router, "router"},
+                                                                             {experts_gate_up, "experts_gate_up"},
+                                                                             {experts_down, "experts_down"},
+                                                                             {lm_head, "lm_head"}});
     static constexpr std::string_view noun = "GEMM";
 };
 
@@ -57,10 +62,10 @@ template <>
 struct lightwatt::EnumTable<lightwatt::mapping::Phase> {
     using enum mapping::Phase;
     static constexpr auto entries = std::to_array<EnumEntry<mapping::Phase>>({{prefill, "prefill"},
-                                                                               {decode, "decode"},
-                                                                               {forward_backward, "forward_backward"},
-                                                                               {pipeline_bubble, "pipeline_bubble"},
-                                                                               {optimizer, "optimizer"}});
+                                                                              {decode, "decode"},
+                                                                              {forward_backward, "forward_backward"},
+                                                                              {pipeline_bubble, "pipeline_bubble"},
+                                                                              {optimizer, "optimizer"}});
 };
 
 template <>
@@ -72,32 +77,33 @@ struct lightwatt::EnumTable<lightwatt::mapping::FabricTier> {
 namespace lightwatt::mapping {
 
 struct GemmOp {
-    std::string name;              // a Gemm's name: "qkv", "attention_out", ..., "lm_head"
-    double m = 0, n = 0, k = 0;    // per GPU: (m x k) times (k x n)
-    double count = 0;              // per step, per GPU (layers on this GPU's stage)
+    std::string name;            // a Gemm's name: "qkv", "attention_out", ..., "lm_head"
+    double m = 0, n = 0, k = 0;  // per GPU: (m x k) times (k x n)
+    double count = 0;            // per step, per GPU (layers on this GPU's stage)
     [[nodiscard]] double flops() const { return 2.0 * m * n * k * count; }
 };
 
 struct CollectiveOp {
-    std::string purpose;           // "tensor-parallel all-reduce", "expert dispatch", ...
+    std::string purpose;  // "tensor-parallel all-reduce", "expert dispatch", ...
     interconnect::Collective collective = interconnect::Collective::all_reduce;
-    Information size{};            // nccl-tests "size" of one call
+    Information size{};  // nccl-tests "size" of one call
     int ranks = 1;
     FabricTier tier = FabricTier::scale_up;
-    int nodes = 1;                 // nodes (scale-up domains) the group spans
-    double count = 0;              // calls per step, per GPU
+    int nodes = 1;     // nodes (scale-up domains) the group spans
+    double count = 0;  // calls per step, per GPU
 };
 
 struct StepWork {
     Phase phase = Phase::decode;
-    double tokens = 0;             // tokens the step produces (decode) or ingests (prefill), per replica
-    int layers = 0;                // the model's layers (a stage holds ceil(layers / pp))
-    std::vector<GemmOp> gemms;     // per GPU
-    double attention_flops = 0;    // per GPU: Q K^T and P V
-    Information weights_read{};    // per GPU, read once per step
-    Information kv_read{};         // per GPU
-    Information kv_written{};      // per GPU
-    Information elementwise_traffic{};  // per GPU: memory-bound element-wise traffic (training activations, optimizer update)
+    double tokens = 0;           // tokens the step produces (decode) or ingests (prefill), per replica
+    int layers = 0;              // the model's layers (a stage holds ceil(layers / pp))
+    std::vector<GemmOp> gemms;   // per GPU
+    double attention_flops = 0;  // per GPU: Q K^T and P V
+    Information weights_read{};  // per GPU, read once per step
+    Information kv_read{};       // per GPU
+    Information kv_written{};    // per GPU
+    Information
+        elementwise_traffic{};  // per GPU: memory-bound element-wise traffic (training activations, optimizer update)
     std::vector<CollectiveOp> collectives;
     [[nodiscard]] double gemm_flops() const;
     [[nodiscard]] int gpus(const Parallelism& p) const { return p.tp * p.pp; }

@@ -39,7 +39,7 @@ struct ConverterModel {
     double walden_fom_j_per_step = 0.0;  // FOM_W, J per conversion step (2^ENOB steps a conversion)
     // FOM_S in dB re 1 Hz/W; +infinity means no thermal-noise term (E_S = 0).
     double schreier_fom_db = kInf;
-    Energy floor_energy{};               // no conversion costs less than this
+    Energy floor_energy{};  // no conversion costs less than this
     // The sample-rate band the figures describe (survey statistics are per band); a model is
     // chosen for a rate inside its band. Defaults: any rate.
     Frequency min_sample_rate{};
@@ -63,14 +63,15 @@ struct lightwatt::EnumTable<lightwatt::photonics::ConverterKind> {
 template <>
 struct lightwatt::EnumTable<lightwatt::photonics::SpreadPoint> {
     using enum photonics::SpreadPoint;
-    static constexpr auto entries = std::to_array<EnumEntry<photonics::SpreadPoint>>({{low, "low"}, {typical, "typical"}, {high, "high"}});
+    static constexpr auto entries =
+        std::to_array<EnumEntry<photonics::SpreadPoint>>({{low, "low"}, {typical, "typical"}, {high, "high"}});
 };
 
 template <>
 struct lightwatt::EnumTable<lightwatt::photonics::ConverterLimit> {
     using enum photonics::ConverterLimit;
-    static constexpr auto entries =
-        std::to_array<EnumEntry<photonics::ConverterLimit>>({{floor, "floor"}, {walden, "walden"}, {schreier, "schreier"}});
+    static constexpr auto entries = std::to_array<EnumEntry<photonics::ConverterLimit>>(
+        {{floor, "floor"}, {walden, "walden"}, {schreier, "schreier"}});
 };
 
 namespace lightwatt::photonics {

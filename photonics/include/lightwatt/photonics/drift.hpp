@@ -53,8 +53,7 @@ namespace lightwatt::photonics {
 
 // The expected variance (rad^2) of coloured_noise(count, dt, psd, alpha, ...): sum over k = 1..N/2
 // of S(f_k) df, the Nyquist bin (N even) weighted 1/2. For alpha = 1 it grows as ln(N/2) + 0.577.
-[[nodiscard]] double coloured_noise_variance(std::size_t count, Time dt, double psd_at_1hz_rad2_per_hz,
-                                             double alpha);
+[[nodiscard]] double coloured_noise_variance(std::size_t count, Time dt, double psd_at_1hz_rad2_per_hz, double alpha);
 
 // The one-sided periodogram of x (rad^2/Hz): P_k = 2 dt |X_k|^2 / N for 0 < k < N/2 and
 // dt |X_k|^2 / N for k = 0 and k = N/2 (N even), at f_k = k / (N dt), k = 0..floor(N/2). With this

@@ -31,7 +31,7 @@ struct EmulationReport {
     EmulationRequest request;  // as given
     MacEmulationResult result;
     EnergySpread energy;
-    double macs_per_s = 0.0;  // useful MACs per second of one core (modelled)
+    double macs_per_s = 0.0;              // useful MACs per second of one core (modelled)
     std::optional<PowerForEnob> inverse;  // with a target ENOB only
     bool full_reference = true;
 };
@@ -44,9 +44,9 @@ using BeforeEmulating = std::function<void()>;
 EmulationReport run_emulation(const EmulationRequest& request, const PhotonicCoreCatalog& catalog,
                               std::optional<bool> full_reference = std::nullopt, const BeforeEmulating& before = {});
 // The given matrices (m x k and k x n, read in place), whatever the request holds.
-EmulationReport run_emulation(const EmulationRequest& request, const PhotonicCoreCatalog& catalog, const MatrixView& weights,
-                              const MatrixView& inputs, std::optional<bool> full_reference = std::nullopt,
-                              const BeforeEmulating& before = {});
+EmulationReport run_emulation(const EmulationRequest& request, const PhotonicCoreCatalog& catalog,
+                              const MatrixView& weights, const MatrixView& inputs,
+                              std::optional<bool> full_reference = std::nullopt, const BeforeEmulating& before = {});
 
 // The energy per MAC by part, one row each: part, pj_per_mac, pj_per_mac_low, pj_per_mac_high,
 // share_pct (of the typical total). The report's breakdown, its Python records and its text table

@@ -28,14 +28,14 @@ struct LinkBudget {
 };
 
 // The transmit OMA that closes the budget with `target_margin` to spare.
-inline DecibelMilliwatt required_tx_oma(DecibelMilliwatt rx_sensitivity_oma, Decibel channel_loss,
-                                        Decibel penalties, Decibel target_margin) {
+inline DecibelMilliwatt required_tx_oma(DecibelMilliwatt rx_sensitivity_oma, Decibel channel_loss, Decibel penalties,
+                                        Decibel target_margin) {
     return rx_sensitivity_oma + channel_loss + penalties + target_margin;
 }
 
 // The largest channel loss a transmitter supports with `target_margin` to spare.
-inline Decibel max_channel_loss(DecibelMilliwatt tx_oma, Decibel penalties,
-                                DecibelMilliwatt rx_sensitivity_oma, Decibel target_margin) {
+inline Decibel max_channel_loss(DecibelMilliwatt tx_oma, Decibel penalties, DecibelMilliwatt rx_sensitivity_oma,
+                                Decibel target_margin) {
     return tx_oma - rx_sensitivity_oma - penalties - target_margin;
 }
 

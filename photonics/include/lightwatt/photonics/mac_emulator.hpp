@@ -63,10 +63,10 @@ struct lightwatt::EnumTable<lightwatt::photonics::NoiseRegime> {
 namespace lightwatt::photonics {
 
 struct MicroringBankParameters {
-    double quality_factor = 0.0;       // loaded Q: linewidth = f0 / Q
-    Frequency channel_spacing{};       // WDM grid
-    Length wavelength{};               // centre wavelength (for f0 = c / lambda)
-    Frequency drift_rms{};             // static random resonance error per ring (thermal drift)
+    double quality_factor = 0.0;  // loaded Q: linewidth = f0 / Q
+    Frequency channel_spacing{};  // WDM grid
+    Length wavelength{};          // centre wavelength (for f0 = c / lambda)
+    Frequency drift_rms{};        // static random resonance error per ring (thermal drift)
 };
 
 struct CoherentMeshParameters {
@@ -82,16 +82,16 @@ struct CoherentMeshParameters {
 // the drift accumulated over that interval: the homodyne receivers' phase against the local
 // oscillator (coherent mesh) and a common thermal shift of a row of rings (microring bank).
 struct DriftParameters {
-    Time interval{};                       // 0 = no drift
-    double lo_phase_psd_rad2_per_hz = 0.0; // one-sided PSD at 1 Hz of the LO phase (coherent mesh)
-    double ring_psd_hz2_per_hz = 0.0;      // one-sided PSD at 1 Hz of the ring resonance (microring bank)
+    Time interval{};                        // 0 = no drift
+    double lo_phase_psd_rad2_per_hz = 0.0;  // one-sided PSD at 1 Hz of the LO phase (coherent mesh)
+    double ring_psd_hz2_per_hz = 0.0;       // one-sided PSD at 1 Hz of the ring resonance (microring bank)
 };
 
 struct MacEmulatorConfig {
     MacArchitecture architecture = MacArchitecture::dot_product_engine;
-    int tile_rows = 64;                // outputs per core (n)
-    int tile_cols = 64;                // inputs per core (k)
-    Frequency clock{};                 // samples per second per channel
+    int tile_rows = 64;  // outputs per core (n)
+    int tile_cols = 64;  // inputs per core (k)
+    Frequency clock{};   // samples per second per channel
     double noise_bandwidth_per_clock = 0.5;
     // Light: the laser's optical output per core, its source model, and the critical-path loss
     // from laser to detector besides the ideal splits (modulators, couplers, waveguides).
@@ -101,15 +101,15 @@ struct MacEmulatorConfig {
     Photodetector photodetector;
     Tia tia;
     // Converters and weight resolution.
-    int dac_bits = 8;                  // input DACs
-    int weight_bits = 8;               // weight setting (microring/engine); mesh uses phase_dac_bits
+    int dac_bits = 8;     // input DACs
+    int weight_bits = 8;  // weight setting (microring/engine); mesh uses phase_dac_bits
     int adc_bits = 8;
-    double adc_clip_sigmas = 4.0;      // ADC full scale = this many RMS of the exact partial sums
+    double adc_clip_sigmas = 4.0;  // ADC full scale = this many RMS of the exact partial sums
     MicroringBankParameters microring;
     CoherentMeshParameters mesh;
     DriftParameters drift;
     std::uint64_t seed = 1;
-    int threads = 0;                   // 0 = default_thread_count()
+    int threads = 0;  // 0 = default_thread_count()
     // Accuracy metrics against the full exact product (an extra GEMM in double). When false, SNR,
     // relative error and the histogram come from an evenly spaced sample of at most 128 output
     // columns and `exact` holds only those columns (large runs, benchmarks).
@@ -135,27 +135,27 @@ struct NoiseBudget {
     double shot = 0.0;
     double thermal = 0.0;
     double rin = 0.0;
-    double adc = 0.0;           // step^2 / 12
+    double adc = 0.0;  // step^2 / 12
     [[nodiscard]] double total() const { return shot + thermal + rin + adc; }
 };
 
 struct MacEmulationResult {
-    Eigen::MatrixXd output;        // the emulated product, in the units of the inputs
-    Eigen::MatrixXd exact;         // the exact product (sampled columns when !full_reference)
+    Eigen::MatrixXd output;                       // the emulated product, in the units of the inputs
+    Eigen::MatrixXd exact;                        // the exact product (sampled columns when !full_reference)
     std::vector<Eigen::Index> reference_columns;  // the output columns `exact` holds
-    double snr_db = 0.0;           // mean square of exact / mean square of the error
-    double enob = 0.0;             // from the per-tile error against the ADC full scale
-    double rel_rms_error = 0.0;    // ||output - exact||_F / ||exact||_F
-    double clipped_fraction = 0.0; // partial sums outside the ADC range
-    NoiseBudget predicted;         // analytic per-partial-sum error budget at this operating point
-    double static_error = 0.0;     // measured per-partial-sum error the noise terms do not explain
+    double snr_db = 0.0;                          // mean square of exact / mean square of the error
+    double enob = 0.0;                            // from the per-tile error against the ADC full scale
+    double rel_rms_error = 0.0;                   // ||output - exact||_F / ||exact||_F
+    double clipped_fraction = 0.0;                // partial sums outside the ADC range
+    NoiseBudget predicted;                        // analytic per-partial-sum error budget at this operating point
+    double static_error = 0.0;                    // measured per-partial-sum error the noise terms do not explain
     NoiseRegime regime = NoiseRegime::quantisation;
-    double partial_sum_rms = 0.0;  // RMS of the exact normalised partial sums
-    double partial_error_variance = 0.0;  // measured mean square error per digitised partial sum
-    double adc_full_scale = 0.0;   // in normalised output units
-    Power detector_power_per_channel{};  // optical power per input channel at a detector
-    std::vector<double> error_histogram_edges;   // normalised error / RMS error, 41 edges
-    std::vector<std::size_t> error_histogram;     // counts, 40 bins
+    double partial_sum_rms = 0.0;               // RMS of the exact normalised partial sums
+    double partial_error_variance = 0.0;        // measured mean square error per digitised partial sum
+    double adc_full_scale = 0.0;                // in normalised output units
+    Power detector_power_per_channel{};         // optical power per input channel at a detector
+    std::vector<double> error_histogram_edges;  // normalised error / RMS error, 41 edges
+    std::vector<std::size_t> error_histogram;   // counts, 40 bins
     int tiles_row = 0, tiles_col = 0;
 };
 
@@ -181,7 +181,6 @@ void check_emulation_size(long long m, long long k, long long n, const MacEmulat
 // Throws InputError for empty or non-finite matrices, mismatched shapes, impossible settings or a
 // working set above kMaxEmulationBytes.
 // The inputs are only read, never copied whole.
-MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs,
-                                const MacEmulatorConfig& config);
+MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& config);
 
 }  // namespace lightwatt::photonics

@@ -23,10 +23,10 @@
 namespace lightwatt::photonics {
 
 struct MacEnergyParameters {
-    int tile_rows = 64;                 // n
-    int tile_cols = 64;                 // k
+    int tile_rows = 64;  // n
+    int tile_cols = 64;  // k
     Frequency clock{};
-    Power laser_optical_power{};        // per core
+    Power laser_optical_power{};  // per core
     double laser_wall_plug_efficiency = 0.0;
     ConverterModel input_dac;
     ConverterModel weight_dac;
@@ -35,12 +35,12 @@ struct MacEnergyParameters {
     double weight_dac_enob = 8.0;
     double adc_enob = 8.0;
     Energy modulator_energy_per_sample{};  // input modulator drive per sample
-    Power tia_power{};                      // per output channel
-    int weight_holders = 0;                 // heaters held on per core (rings, phase shifters)
-    Power holding_power{};                  // per holder, mean
-    Energy accumulation_energy{};           // one digital addition of a partial sum
-    double weight_reuse = 1.0;              // input columns per weight load
-    double utilization = 1.0;               // (0, 1]
+    Power tia_power{};                     // per output channel
+    int weight_holders = 0;                // heaters held on per core (rings, phase shifters)
+    Power holding_power{};                 // per holder, mean
+    Energy accumulation_energy{};          // one digital addition of a partial sum
+    double weight_reuse = 1.0;             // input columns per weight load
+    double utilization = 1.0;              // (0, 1]
 };
 
 enum class MacEnergyPart { laser, input_dac, modulator, weight_dac, weight_hold, adc, tia, accumulation };
@@ -50,9 +50,15 @@ enum class MacEnergyPart { laser, input_dac, modulator, weight_dac, weight_hold,
 template <>
 struct lightwatt::EnumTable<lightwatt::photonics::MacEnergyPart> {
     using enum photonics::MacEnergyPart;
-    static constexpr auto entries = std::to_array<EnumEntry<photonics::MacEnergyPart>>(
-        {{laser, "laser"}, {input_dac, "input_dac"}, {modulator, "modulator"}, {weight_dac, "weight_dac"},
-         {weight_hold, "weight_hold"}, {adc, "adc"}, {tia, "tia"}, {accumulation, "accumulation"}});
+    static constexpr auto entries =
+        std::to_array<EnumEntry<photonics::MacEnergyPart>>({{laser, "laser"},
+                                                            {input_dac, "input_dac"},
+                                                            {modulator, "modulator"},
+                                                            {weight_dac, "weight_dac"},
+                                                            {weight_hold, "weight_hold"},
+                                                            {adc, "adc"},
+                                                            {tia, "tia"},
+                                                            {accumulation, "accumulation"}});
 };
 
 namespace lightwatt::photonics {

@@ -15,10 +15,10 @@ namespace lightwatt::photonics {
 struct MicroringModulator {
     std::string name;
     Capacitance junction_capacitance{};
-    Voltage drive_swing{};          // peak-to-peak
-    Decibel insertion_loss{};       // at the '1' (highest) level
-    Decibel extinction_ratio{};     // outer levels, P_top / P_bottom
-    Length tuning_range{};          // resonance shift the heater must supply on average
+    Voltage drive_swing{};               // peak-to-peak
+    Decibel insertion_loss{};            // at the '1' (highest) level
+    Decibel extinction_ratio{};          // outer levels, P_top / P_bottom
+    Length tuning_range{};               // resonance shift the heater must supply on average
     LengthPerPower heater_efficiency{};  // resonance shift per heater power
 };
 
@@ -27,9 +27,9 @@ struct MachZehnderModulator {
     std::string name;
     double vpi_length_volt_cm = 0.0;  // V_pi * L, V cm: the phase shifter's efficiency
     Length phase_shifter_length{};
-    Voltage drive_swing{};            // peak-to-peak across the arm pair
-    Resistance termination{};         // travelling-wave electrode termination
-    Decibel insertion_loss{};         // excess loss with no drive, bias loss excluded
+    Voltage drive_swing{};     // peak-to-peak across the arm pair
+    Resistance termination{};  // travelling-wave electrode termination
+    Decibel insertion_loss{};  // excess loss with no drive, bias loss excluded
 };
 
 using Modulator = std::variant<MicroringModulator, MachZehnderModulator>;

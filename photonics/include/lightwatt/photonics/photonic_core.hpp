@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 
-
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/photonics/converter.hpp"
 #include "lightwatt/photonics/device_catalog.hpp"
@@ -59,9 +58,9 @@ PhotonicCore apply_overrides(PhotonicCore core, const CoreOverrides& o);
 inline constexpr std::uint64_t kDefaultEmulationSeed = 20261125;
 
 struct EmulationRequest {
-    std::string file;            // "" for a command-line-only request
+    std::string file;  // "" for a command-line-only request
     PhotonicCore core;
-    CoreOverrides overrides;     // the file's [overrides] and seed, kept to re-apply on another core
+    CoreOverrides overrides;  // the file's [overrides] and seed, kept to re-apply on another core
     long long m = 256, n = 256, k = 256;
     std::optional<double> target_enob;
     // Given matrices ([problem] weights_csv, inputs_csv); random ones where absent.
@@ -79,8 +78,8 @@ Eigen::MatrixXd random_matrix(long long rows, long long cols, std::uint64_t seed
 MacEnergyParameters energy_parameters(const PhotonicCore& core, double weight_reuse);
 
 struct PowerForEnob {
-    std::optional<Power> laser_power_per_core;  // empty when the target lies above the ceiling
-    double ceiling_enob = 0.0;                  // with unlimited light (RIN, ADC, static errors)
+    std::optional<Power> laser_power_per_core;       // empty when the target lies above the ceiling
+    double ceiling_enob = 0.0;                       // with unlimited light (RIN, ADC, static errors)
     NoiseRegime regime = NoiseRegime::quantisation;  // the largest noise term at that power
 };
 // The laser power a target ENOB needs, from a run's noise budget: per partial sum the error is

@@ -12,10 +12,12 @@
 namespace lightwatt::photonics {
 
 struct Quantizer {
-    int bits = 0;              // 0 = ideal (no quantisation, no clipping)
-    double full_scale = 1.0;   // the range is [-full_scale, full_scale)
+    int bits = 0;             // 0 = ideal (no quantisation, no clipping)
+    double full_scale = 1.0;  // the range is [-full_scale, full_scale)
 
-    [[nodiscard]] double levels() const { return bits < 63 ? static_cast<double>(1ULL << bits) : std::ldexp(1.0, bits); }
+    [[nodiscard]] double levels() const {
+        return bits < 63 ? static_cast<double>(1ULL << bits) : std::ldexp(1.0, bits);
+    }
     [[nodiscard]] double step() const { return 2.0 * full_scale / levels(); }
 };
 

@@ -25,9 +25,9 @@ struct Photodetector {
 
 struct Tia {
     std::string name;
-    CurrentPsd input_noise_psd{};      // input-referred noise current density, squared
+    CurrentPsd input_noise_psd{};           // input-referred noise current density, squared
     double noise_bandwidth_per_baud = 0.0;  // B_n / symbol rate
-    Power power{};                     // electrical power per lane
+    Power power{};                          // electrical power per lane
     // The power was measured on a stand-alone research circuit block (not a complete chip or a
     // product): the link model scales it to a product (docs, "Electronics").
     bool power_from_circuit_block = false;
