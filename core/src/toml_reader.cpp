@@ -241,7 +241,8 @@ std::string_view TableReader::spelling(std::string_view key, std::string_view de
         throw error(deprecated, render_toml_value(*old_node),
                     "written as well as its new spelling \"" + std::string(key) + "\"",
                     "one of the two, preferably \"" + std::string(key) + "\"");
-    warn(format_input_error({*file_, line_of(*old_node), key_path(deprecated), "",
+    warn(WarningKind::deprecated,
+         format_input_error({*file_, line_of(*old_node), key_path(deprecated), "",
                              "deprecated spelling, still read; write \"" + std::string(key) + "\"", ""}));
     return deprecated;
 }

@@ -7,7 +7,9 @@
 namespace lightwatt {
 namespace {
 
-void print_to_stderr(const std::string& message) { std::fprintf(stderr, "lightwatt: warning: %s\n", message.c_str()); }
+void print_to_stderr(WarningKind, const std::string& message) {
+    std::fprintf(stderr, "lightwatt: warning: %s\n", message.c_str());
+}
 
 std::mutex& handler_mutex() {
     static std::mutex m;
@@ -27,7 +29,7 @@ WarningHandler set_warning_handler(WarningHandler handler) {
     return std::exchange(installed_handler(), std::move(handler));
 }
 
-void warn(const std::string& message) {
+void warn(WarningKind kind, const std::string& message) {
     WarningHandler handler;
     {
         std::lock_guard lock(handler_mutex());
@@ -35,7 +37,7 @@ void warn(const std::string& message) {
     }
     // Called outside the lock: a handler that waits for something (Python's GIL) must not hold
     // up a thread that holds that thing and wants to warn.
-    handler(message);
+    handler(kind, message);
 }
 
 }  // namespace lightwatt

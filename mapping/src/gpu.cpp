@@ -7,6 +7,7 @@ namespace {
 GpuSpec read_gpu(TableReader& r) {
     GpuSpec g;
     g.description = r.optional_string("description").value_or("");
+    g.device_names = r.optional_string_list("device_names").value_or(std::vector<std::string>{});
     g.peak_bf16 = teraflops_per_second(r.number("peak_bf16_tflop_per_s", Range::positive()));
     g.peak_fp8 = teraflops_per_second(r.number("peak_fp8_tflop_per_s", Range::positive()));
     g.hbm_bandwidth = gigabytes_per_second(r.number("hbm_gbyte_per_s", Range::positive()));

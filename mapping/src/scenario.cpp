@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/core/warning.hpp"
 
 namespace lightwatt::mapping {
 namespace {
@@ -26,6 +28,35 @@ namespace {
 std::filesystem::path resolve(const std::filesystem::path& data_dir, const std::string& path) {
     const std::filesystem::path p(path);
     return p.is_absolute() ? p : data_dir / p;
+}
+
+// The GPUs a record names that are not the deployment's: its machine.gpu_model lists the models
+// of its runs' device lists, ", "-separated. None when the catalog entry names no device.
+std::vector<std::string> other_gpus(const std::string& gpu_model, const GpuSpec& gpu) {
+    std::vector<std::string> others;
+    if (gpu.device_names.empty()) return others;
+    for (std::size_t start = 0; start < gpu_model.size();) {
+        const std::size_t comma = std::min(gpu_model.find(", ", start), gpu_model.size());
+        const std::string model = gpu_model.substr(start, comma - start);
+        if (std::find(gpu.device_names.begin(), gpu.device_names.end(), model) == gpu.device_names.end())
+            others.push_back(model);
+        start = comma + 2;
+    }
+    return others;
+}
+
+// A record measured on another GPU still drives the estimate (an H100 record may be the nearest a
+// user has for an H200), but its GEMM and collective times are that GPU's: said, not refused.
+void warn_if_measured_elsewhere(const interconnect::CalibrationRecord& record, const std::string& record_file,
+                                const GpuSpec& gpu) {
+    const std::vector<std::string> others = other_gpus(record.machine.gpu_model, gpu);
+    if (others.empty()) return;
+    warn(WarningKind::suspicious_input,
+         format_input_error({record_file, 0, "machine.gpu_model", "\"" + record.machine.gpu_model + "\"",
+                             "measured on another GPU than deployment.gpu \"" + gpu.name + "\" (" +
+                                 join_alternatives(gpu.device_names) +
+                                 "); the estimate uses the measured GPU's GEMM and collective times",
+                             ""}));
 }
 
 }  // namespace
@@ -222,13 +253,15 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
                                     bool emulate_offload_accuracy) {
     EstimateInputs in;
     in.catalogs = &c;
+    const std::filesystem::path record_file =
+        calibration_override ? *calibration_override : resolve(data_dir, s.calibration_profile);
     if (calibration_override) {
-        in.calibration = interconnect::load_calibration(*calibration_override);
+        in.calibration = interconnect::load_calibration(record_file);
     } else {
-        in.calibration = load_referenced(s.calibration_profile_at, s.calibration_profile, [&] {
-            return interconnect::load_calibration(resolve(data_dir, s.calibration_profile));
-        });
+        in.calibration = load_referenced(s.calibration_profile_at, s.calibration_profile,
+                                         [&] { return interconnect::load_calibration(record_file); });
     }
+    warn_if_measured_elsewhere(in.calibration, record_file.string(), c.gpus.at(s.gpu));
     const ServingMeasurements runs = load_referenced(s.serving_runs_at, s.serving_runs, [&] {
         return load_serving_measurements(resolve(data_dir, s.serving_runs));
     });

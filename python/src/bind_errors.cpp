@@ -1,7 +1,7 @@
 // lightwatt.InputError (a ValueError) and lightwatt.ResourceMissing (a RuntimeError): the C++
 // exceptions the command line maps to exit codes 2 and 3, with the same messages. An InputError
 // also carries the parts of its message as attributes: file, line, key, value, problem, allowed.
-// The libraries' warnings become Python FutureWarnings.
+// The libraries' warnings become Python warnings (FutureWarning for a deprecation, else UserWarning).
 #include <exception>
 
 #include "bindings.hpp"
@@ -37,11 +37,14 @@ void translate(const std::exception_ptr& p, void*) {
     }
 }
 
-// A library warning (a deprecated key's spelling) as a Python FutureWarning: shown by default, and
-// an error where the user's warnings filter says so. Library code may run without the GIL.
-void warn_in_python(const std::string& message) {
+// A library warning as a Python warning: a deprecation as a FutureWarning (shown by default,
+// unlike DeprecationWarning: it is the user's input that is deprecated, not an API), anything else
+// as a UserWarning; an error where the user's warnings filter says so. Library code may run
+// without the GIL.
+void warn_in_python(WarningKind kind, const std::string& message) {
     nb::gil_scoped_acquire gil;
-    if (PyErr_WarnEx(PyExc_FutureWarning, message.c_str(), 1) != 0) throw nb::python_error();
+    PyObject* category = kind == WarningKind::deprecated ? PyExc_FutureWarning : PyExc_UserWarning;
+    if (PyErr_WarnEx(category, message.c_str(), 1) != 0) throw nb::python_error();
 }
 
 }  // namespace

@@ -135,6 +135,11 @@ if cmp -s "$work/cal.json" "$work/cal-before.json"; then passed=$((passed + 1));
 check "estimate table" 0 "cpo_optical_io_scale_up" "" -- estimate
 check "estimate json" 0 '"breakdown_j_per_token"' "" -- estimate --json
 check "estimate csv" 0 "^option,j_per_token" "" -- estimate --csv
+sed 's/"NVIDIA H100 80GB HBM3"/"NVIDIA H200"/' "$data/calibration/h100-sxm-8gpu.json" >"$work/h200.json"
+check "estimate: a record of another GPU warns" 0 "cpo_optical_io_scale_up" "lightwatt: warning: .*h200.json: machine.gpu_model = \"NVIDIA H200\": measured on another GPU than deployment.gpu \"h100_sxm\"" -- estimate --calibration "$work/h200.json"
+if "$lw" estimate 2>&1 >/dev/null | grep -q warning; then  # the shipped record is the deployment's GPU's
+    echo "FAIL estimate: the shipped record warns"; failed=$((failed + 1))
+else passed=$((passed + 1)); fi
 check "estimate offload accuracy" 0 "photonic_ffn_offload +gate_up +256 x 16384 x 64" "" -- estimate
 check "estimate offload accuracy json" 0 '"offload_accuracy"' "" -- estimate --json
 "$lw" estimate --json >"$work/est.json"

@@ -118,7 +118,10 @@ TEST_CASE("keys() lists a table's names in file order") {
 
 TEST_CASE("a deprecated spelling is read with one warning; both spellings are an error") {
     std::vector<std::string> warnings;
-    const WarningHandler previous = set_warning_handler([&](const std::string& m) { warnings.push_back(m); });
+    const WarningHandler previous = set_warning_handler([&](WarningKind kind, const std::string& m) {
+        CHECK(kind == WarningKind::deprecated);
+        warnings.push_back(m);
+    });
 
     auto old_doc = TomlDocument::parse_string("\nutilisation = 0.5\n", "t.toml");
     auto old_reader = old_doc.root();

@@ -5,9 +5,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "input_error_of.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
+#include "lightwatt/core/warning.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 
 using namespace lightwatt;
@@ -187,4 +192,36 @@ TEST_CASE("estimate: low and high companions bracket the headline J/token") {
     // The 800G DSP pluggable's published 14-16 W per module: the baseline's low end moves by
     // 2 modules x (14 - 17.0 W modelled) per link-end pair, so it lies below the headline.
     CHECK(e.options.front().low < e.options.front().energy.total());
+}
+
+TEST_CASE("estimate inputs: a calibration measured on another GPU is used, with a warning naming both") {
+    const std::filesystem::path data = LIGHTWATT_TEST_DATA_DIR;
+    const Scenario s = load_scenario(data / "scenarios/default.toml", catalogs());
+    std::vector<std::pair<WarningKind, std::string>> warnings;
+    const WarningHandler previous = set_warning_handler(
+        [&](WarningKind kind, const std::string& message) { warnings.emplace_back(kind, message); });
+
+    // The shipped record was measured on the deployment's GPU: nothing to say.
+    (void)load_estimate_inputs(s, catalogs(), data, std::nullopt, false);
+    CHECK(warnings.empty());
+
+    // The same record, said to be measured on an H200: read, and the mismatch named.
+    const std::filesystem::path other = std::filesystem::temp_directory_path() / "lightwatt-scenario-test-h200.json";
+    {
+        std::string text = read_input_file(data / "calibration/h100-sxm-8gpu.json", "", 1 << 24);
+        const std::string h100 = "\"NVIDIA H100 80GB HBM3\"";
+        REQUIRE(text.find(h100) != std::string::npos);
+        text.replace(text.find(h100), h100.size(), "\"NVIDIA H200\"");
+        std::ofstream(other) << text;
+    }
+    const EstimateInputs in = load_estimate_inputs(s, catalogs(), data, other, false);
+    std::filesystem::remove(other);
+    set_warning_handler(previous);
+    CHECK(in.calibration.machine.gpu_model == "NVIDIA H200");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].first == WarningKind::suspicious_input);
+    CHECK(warnings[0].second == other.string() +
+                                    ": machine.gpu_model = \"NVIDIA H200\": measured on another GPU than "
+                                    "deployment.gpu \"h100_sxm\" (NVIDIA H100 80GB HBM3); the estimate uses the "
+                                    "measured GPU's GEMM and collective times.");
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "lightwatt/core/named_catalog.hpp"
 #include "lightwatt/core/toml_reader.hpp"
@@ -15,6 +16,9 @@ namespace lightwatt::mapping {
 
 struct GpuSpec {
     std::string name, description;
+    // How the driver names this GPU (NVML, as nvidia-smi and nccl-tests' device lists print it):
+    // how a measurement says which GPU it ran on. Empty: measurements are not checked against it.
+    std::vector<std::string> device_names;
     FlopRate peak_bf16{}, peak_fp8{};  // dense tensor-core peaks
     DataRate hbm_bandwidth{};
     double hbm_efficiency = 1.0;  // share of hbm_bandwidth a bandwidth-bound kernel reaches
