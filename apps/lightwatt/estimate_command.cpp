@@ -41,6 +41,8 @@ std::string csv_of(const Scenario& s, const Estimate& e) {
             out << (i ? "," : "");
             if (v.is_string())
                 out << escape_text(v.get<std::string>());
+            else if (v.is_boolean())
+                out << (v.get<bool>() ? "true" : "false");
             else
                 out << v.get<double>();
         }

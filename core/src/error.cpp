@@ -74,7 +74,9 @@ InputError rename_key(const InputError& e, std::string_view from, std::string_vi
 
 InputError at_reference(const InputError& e, const InputLocation& at, const std::string& written) {
     const InputErrorDetails& d = e.details();
-    if (at.file.empty() || d.line > 0) return e;
+    // An error at a place in the referenced file (a line, or a key such as a JSON record's
+    // "collectives[0].ranks") stays there; only one about the file as a whole moves.
+    if (at.file.empty() || d.line > 0 || !d.key.empty()) return e;
     // The whole referenced file is at fault: the error moves to the key that names it.
     return relocate(InputError::at("", "\"" + written + "\"", d.file + ": " + d.problem, d.allowed), at.file, at.line,
                     at.key);

@@ -53,6 +53,8 @@ public:
     Object& put(const schema::Field& f, long long v) { return raw(f, std::to_string(v)); }
     Object& put(const schema::Field& f, int v) { return raw(f, std::to_string(v)); }
     Object& put(const schema::Field& f, bool v) { return raw(f, v ? "true" : "false"); }
+    // A string literal would otherwise take the bool overload (a standard conversion).
+    Object& put(const schema::Field& f, const char* v) { return put(f, std::string(v)); }
     // A value already written as JSON (a nested object or list).
     Object& raw(const schema::Field& f, const std::string& json) {
         text_ += (text_.empty() ? "" : ", ") + quoted(std::string(f.key)) + ": " + json;

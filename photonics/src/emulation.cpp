@@ -1,5 +1,7 @@
 #include "lightwatt/photonics/emulation.hpp"
 
+#include <cassert>
+
 #include "architecture.hpp"
 
 namespace lightwatt::photonics {
@@ -24,6 +26,9 @@ bool wants_full_reference(const EmulationRequest& r, std::optional<bool> full_re
 
 EmulationReport run(const EmulationRequest& request, const SpreadCores& spread, const MatrixView& weights,
                     const MatrixView& inputs, std::optional<bool> full_reference, const BeforeEmulating& before) {
+    // The request's sizes price the run (weight reuse over n) and decide the full reference.
+    assert(weights.rows() == request.m && weights.cols() == request.k && inputs.rows() == request.k &&
+           inputs.cols() == request.n);
     EmulationReport out;
     out.full_reference = wants_full_reference(request, full_reference);
     MacEmulatorConfig config = request.core.emulator;

@@ -137,6 +137,10 @@ check "estimate json" 0 '"breakdown_j_per_token"' "" -- estimate --json
 check "estimate csv" 0 "^option,j_per_token" "" -- estimate --csv
 sed 's/"NVIDIA H100 80GB HBM3"/"NVIDIA H200"/' "$data/calibration/h100-sxm-8gpu.json" >"$work/h200.json"
 check "estimate: a record of another GPU warns" 0 "cpo_optical_io_scale_up" "lightwatt: warning: .*h200.json: machine.gpu_model = \"NVIDIA H200\": measured on another GPU than deployment.gpu \"h100_sxm\"" -- estimate --calibration "$work/h200.json"
+# An error at a key inside a record the scenario references names that key in that file.
+sed '0,/"ranks": 8/s//"ranks": 0/' "$data/calibration/h100-sxm-8gpu.json" >"$work/badcal.json"
+sed "s#profile = \"calibration/h100-sxm-8gpu.json\"#profile = \"$work/badcal.json\"#" "$data/scenarios/default.toml" >"$work/badcal-scenario.toml"
+check "estimate: an error inside the referenced record keeps its key" 2 "" "badcal.json: collectives\[0\]\.ranks = 0: out of range" -- estimate "$work/badcal-scenario.toml"
 if "$lw" estimate 2>&1 >/dev/null | grep -q warning; then  # the shipped record is the deployment's GPU's
     echo "FAIL estimate: the shipped record warns"; failed=$((failed + 1))
 else passed=$((passed + 1)); fi

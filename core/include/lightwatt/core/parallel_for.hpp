@@ -19,8 +19,9 @@ namespace lightwatt {
 
 // The most threads an address-space limit (ulimit -v, common on batch systems) leaves room for.
 // Each thread costs its stack (RLIMIT_STACK; 8 MiB when unset) and, on glibc, a malloc arena that
-// reserves 64 MiB of address space when the thread first allocates. Half the limit goes to
-// threads, the rest stays for the work's own buffers: without this bound, threads created until
+// reserves 64 MiB of address space when the thread first allocates. Threads may take half the
+// limit, leaving the other half for the process's own memory and the work's buffers (a process
+// already larger than that half can still run short): without this bound, threads created until
 // the system refuses one leave no room for the next allocation, and the run fails with "out of
 // memory" depending on which thread allocated first.
 inline std::size_t threads_the_address_space_allows() {

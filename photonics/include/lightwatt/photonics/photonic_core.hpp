@@ -32,7 +32,8 @@ struct PhotonicCore {
 struct PhotonicCoreCatalog {
     NamedCatalog<PhotonicCore> cores{"cores"};
     ConverterCatalog converters;  // for the low / high companions of converter energy
-    // The first core of architecture `a` in the file; InputError (key --arch) when there is none.
+    // The first core of architecture `a` in the file's order (the default core of `--arch` and of
+    // Python's `architecture=`); InputError when there is none.
     [[nodiscard]] const PhotonicCore& for_architecture(MacArchitecture a) const;
 };
 
