@@ -72,13 +72,14 @@ Catalogs load_catalogs(const std::filesystem::path& data_dir) {
     // Every option's names must exist: a catalog error, named where it is written.
     const auto options_doc = TomlDocument::parse_file(data_dir / "options.toml");
     for (const FabricOption& o : c.systems.options) {
-        for (const auto& link : {o.scale_up_link, o.scale_out_link, o.photonic_link})
-            if (!link.empty()) (void)c.links.find(link);
-        if (!o.photonic_core.empty() && !c.photonic_cores.cores.contains(o.photonic_core)) {
-            TableReader root = options_doc.root();
-            TableReader entry = root.table("options").table(o.name);
-            (void)c.photonic_cores.cores.at(o.photonic_core, entry, "photonic_core");
-        }
+        TableReader root = options_doc.root();
+        TableReader entry = root.table("options").table(o.name);
+        const std::pair<const char*, const std::string*> links[] = {{"scale_up_link", &o.scale_up_link},
+                                                                    {"scale_out_link", &o.scale_out_link},
+                                                                    {"photonic_link", &o.photonic_link}};
+        for (const auto& [key, link] : links)
+            if (!link->empty()) (void)c.links.links().at(*link, entry, key);
+        if (!o.photonic_core.empty()) (void)c.photonic_cores.cores.at(o.photonic_core, entry, "photonic_core");
     }
     return c;
 }

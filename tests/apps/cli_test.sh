@@ -137,6 +137,10 @@ check "estimate json" 0 '"breakdown_j_per_token"' "" -- estimate --json
 check "estimate csv" 0 "^option,j_per_token" "" -- estimate --csv
 sed 's/"NVIDIA H100 80GB HBM3"/"NVIDIA H200"/' "$data/calibration/h100-sxm-8gpu.json" >"$work/h200.json"
 check "estimate: a record of another GPU warns" 0 "cpo_optical_io_scale_up" "lightwatt: warning: .*h200.json: machine.gpu_model = \"NVIDIA H200\": measured on another GPU than deployment.gpu \"h100_sxm\"" -- estimate --calibration "$work/h200.json"
+# An option naming a link the catalog lacks: options.toml's file, line and key.
+cp -r "$data" "$work/data-badlink"
+sed -i '0,/scale_out_link = "dsp_pluggable_800g"/s//scale_out_link = "dsp_pluggable_800gx"/' "$work/data-badlink/options.toml"
+check "estimate: an option's unknown link names options.toml" 2 "" "options.toml:[0-9]+: options\.[a-z_]+\.scale_out_link = \"dsp_pluggable_800gx\": no entry of that name in \[links\] \(did you mean \"dsp_pluggable_800g\"\?\)" -- --data-dir "$work/data-badlink" estimate
 # An error at a key inside a record the scenario references names that key in that file.
 sed '0,/"ranks": 8/s//"ranks": 0/' "$data/calibration/h100-sxm-8gpu.json" >"$work/badcal.json"
 sed "s#profile = \"calibration/h100-sxm-8gpu.json\"#profile = \"$work/badcal.json\"#" "$data/scenarios/default.toml" >"$work/badcal-scenario.toml"
