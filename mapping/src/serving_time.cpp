@@ -162,9 +162,17 @@ void add_collective_time(StepTime& t, const StepWork& w, const GpuSpec& gpu, con
     }
 }
 
-// Activity power: the step's FLOP and HBM byte rates, capped at the measured plateau.
-void add_activity_power(StepTime& t, const StepWork& w, const ServingCalibration& serving) {
-    const FlopRate flop_rate = flops(w.gemm_flops() - t.offloaded_flops + w.attention_flops) / t.total;
+// Activity power: the step's FLOP and HBM byte rates, capped at the measured plateau. A GEMM FLOP
+// in a narrower format than BF16 costs the share flop_energy_relative_to_bf16 of a BF16 one (the
+// fit's FLOPs are BF16); attention runs in BF16.
+double bf16_equivalent_flops(const StepWork& w, const ServingPoint& s, const GpuSpec& gpu, double offloaded_flops) {
+    const double gemm_share = flop_energy_relative_to_bf16(gpu, format_for_weights(gpu, s.bytes_per_weight));
+    return (w.gemm_flops() - offloaded_flops) * gemm_share + w.attention_flops;
+}
+
+void add_activity_power(StepTime& t, const StepWork& w, const ServingPoint& s, const GpuSpec& gpu,
+                        const ServingCalibration& serving) {
+    const FlopRate flop_rate = flops(bf16_equivalent_flops(w, s, gpu, t.offloaded_flops)) / t.total;
     const DataRate hbm_rate = (w.weights_read + w.kv_read + w.kv_written + w.elementwise_traffic) / t.total;
     const Power static_power = serving.static_power;
     const Power compute_power = serving.energy_per_flop * flop_rate;
@@ -172,10 +180,12 @@ void add_activity_power(StepTime& t, const StepWork& w, const ServingCalibration
     const Power activity = static_power + compute_power + hbm_power;
     t.gpu_power = std::min(activity, serving.max_power);
     t.gpu_energy = t.gpu_power * t.total;
+    // Each part scaled by the same factor where the plateau caps their sum; each computed from its
+    // own term (never as a difference, which rounds a zero term to -0).
     const double cap = in_watts(activity) > 0.0 ? in_watts(t.gpu_power) / in_watts(activity) : 1.0;
     t.gpu_static_energy = cap * static_power * t.total;
     t.gpu_compute_energy = cap * compute_power * t.total;
-    t.gpu_hbm_energy = t.gpu_energy - t.gpu_static_energy - t.gpu_compute_energy;
+    t.gpu_hbm_energy = cap * hbm_power * t.total;
 }
 
 // Two power states: compute-bound time at the compute-bound state, the rest at the memory-bound
@@ -206,7 +216,7 @@ StepTime time_step(const StepWork& w, const Parallelism& p, const ServingPoint& 
     t.total = t.gemm + t.attention + t.elementwise + (1.0 - o.communication_overlap) * t.communication + t.overhead;
     if (!(in_seconds(t.total) > 0.0)) return t;  // no work in this step
     if (o.serving != nullptr)
-        add_activity_power(t, w, *o.serving);
+        add_activity_power(t, w, s, gpu, *o.serving);
     else
         add_two_state_power(t, gpu, cal);
     return t;
@@ -353,7 +363,7 @@ void fit_activity_power(const std::vector<CalibrationRun>& runs, const GpuSpec& 
         TimingOptions o;
         o.serving = &overhead_only;
         const StepTime t = time_step(r.work, r.p, r.s, gpu, cal, o);
-        const FlopRate flop_rate = flops(r.work.gemm_flops() + r.work.attention_flops) / t.total;
+        const FlopRate flop_rate = flops(bf16_equivalent_flops(r.work, r.s, gpu, 0.0)) / t.total;
         const DataRate hbm_rate = (r.work.weights_read + r.work.kv_read + r.work.kv_written) / t.total;
         // The unknowns come out in W per TFLOP/s (pJ/FLOP) and W per TB/s (pJ/byte).
         features.push_back({1.0, in_teraflops_per_second(flop_rate), in_terabytes_per_second(hbm_rate)});

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "input_error_of.hpp"
+#include "shared_data.hpp"
 #include "lightwatt/interconnect/collective_fit.hpp"
 #include "lightwatt/interconnect/nccl_tests.hpp"
 
@@ -23,16 +24,7 @@ namespace {
 const std::string kFixtures = std::string(LIGHTWATT_TEST_SOURCE_DIR) + "/fixtures/nccl-tests/";
 
 std::optional<std::string> shared_log(const std::string& name) {
-    const char* root = std::getenv("LIGHTWATT_SHARED_DATA");
-    const std::filesystem::path p =
-        std::filesystem::path(root != nullptr ? root : "../shared/data") / "nccl-tests" / name;
-    if (!std::filesystem::exists(p)) {
-        MESSAGE("SKIPPED: "
-                << p.string()
-                << " is absent (third-party data beside the checkout, $LIGHTWATT_SHARED_DATA; see docs/contract.md)");
-        return std::nullopt;
-    }
-    return p.string();
+    return lightwatt::testing::shared_data_file("nccl-tests/" + name);
 }
 
 double gbps(DataRate r) { return in_gigabytes_per_second(r); }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "input_error_of.hpp"
+#include "shared_data.hpp"
 #include "lightwatt/mapping/serving_time.hpp"
 
 using namespace lightwatt;
@@ -183,4 +184,34 @@ TEST_CASE("serving time: an offloaded GEMM takes max(HBM streaming, photonic tim
     StepWork other = one_gemm(64, 4096, 4096);
     other.gemms[0].name = "other";
     CHECK(in_seconds(time_step(other, {}, s, test_gpu(), empty, o).photonic) == 0.0);
+}
+
+TEST_CASE("power per precision: an FP8 FLOP costs peak_bf16 / peak_fp8 of a BF16 one, FP4 where the GPU has it") {
+    GpuSpec g = test_gpu();  // 1000 / 2000 TFLOP/s
+    CHECK(flop_energy_relative_to_bf16(g, format_for_weights(g, 2.0)) == doctest::Approx(1.0));
+    CHECK(flop_energy_relative_to_bf16(g, format_for_weights(g, 1.0)) == doctest::Approx(0.5));
+    // No FP4 tensor cores: half-byte weights run in FP8.
+    CHECK(format_for_weights(g, 0.5) == TensorFormat::fp8);
+    g.peak_fp4 = teraflops_per_second(4000.0);
+    CHECK(format_for_weights(g, 0.5) == TensorFormat::fp4);
+    CHECK(flop_energy_relative_to_bf16(g, TensorFormat::fp4) == doctest::Approx(0.25));
+    CHECK(peak_for_weights(g, 0.5) == teraflops_per_second(4000.0));
+}
+
+TEST_CASE("power per precision: the H200 measurement's energy per FLOP, FP8 against BF16, is near the peak ratio") {
+    // This project's own measurement on one H200 at its 700 W limit (5 s windows): the same
+    // 8192^3 GEMM in FP8 and in BF16. The model's ratio is 989.4 / 1978.9 = 0.50.
+    const auto file = lightwatt::testing::shared_data_file("gpu-measurements/h200-1gpu-gemm-5s-settled.json");
+    if (!file) return;
+    const interconnect::CalibrationRecord r = interconnect::load_calibration(*file);
+    std::optional<double> fp8, bf16;
+    for (const auto& row : r.gemm) {
+        if (!row.energy_above_idle || row.m != 8192 || row.n != 8192 || row.k != 8192) continue;
+        (row.dtype == "fp8" ? fp8 : bf16) = in_joules(*row.energy_above_idle);
+    }
+    REQUIRE(fp8);
+    REQUIRE(bf16);
+    const double measured = *fp8 / *bf16;  // 0.510 J / 0.940 J = 0.54
+    MESSAGE("H200 FP8 / BF16 energy per FLOP above idle: " << measured << ", model 0.50");
+    CHECK(measured == doctest::Approx(989.4 / 1978.9).epsilon(0.15));
 }
