@@ -71,8 +71,9 @@ std::string svg_text(std::string_view text) {
 
 // A stacked horizontal bar per option, parts in a fixed colour order, with a legend.
 std::string svg_of(const Scenario& s, const Estimate& e) {
-    static constexpr auto colours = make_enum_array<EnergyPart, const char*>(
-        {"#4e79a7", "#a0cbe8", "#86bcb6", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9d7660"});
+    static constexpr auto colours =
+        make_enum_array<EnergyPart, const char*>({"#4e79a7", "#a0cbe8", "#86bcb6", "#f28e2b", "#e15759", "#76b7b2",
+                                                  "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9d7660"});
     double largest = 0.0;
     for (const auto& o : e.options) largest = std::max(largest, in_joules(o.energy.total()));
     const double left = 190, width = 560, bar = 26, gap = 14, top = 50;
@@ -85,6 +86,11 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
         << (s.mode == Mode::serving ? "Energy per output token" : "Energy per trained token")
         << " by part (J): " << svg_text(s.model) << ", " << svg_text(workload_summary(s)) << ", " << e.cycle.gpus
         << " GPUs</text>\n";
+    if (!e.announced.empty()) {
+        std::string entries;
+        for (const auto& a : e.announced) entries += (entries.empty() ? "" : ", ") + a;
+        svg << "<text x=\"10\" y=\"38\" fill=\"#c00\">ANNOUNCED, not measured: " << svg_text(entries) << "</text>\n";
+    }
     for (std::size_t r = 0; r < e.options.size(); ++r) {
         const auto& o = e.options[r];
         const double y = top + static_cast<double>(r) * (bar + gap);
@@ -121,8 +127,14 @@ std::string table_of(const Scenario& s, const Estimate& e) {
     text << s.description << "\n"
          << s.model << ", " << workload_summary(s) << ", TP " << s.parallelism.tp << " x PP " << s.parallelism.pp;
     if (s.mode == Mode::training) text << " x DP " << s.parallelism.dp;
-    text << " = " << c.gpus << " GPUs (" << s.gpu << ", " << s.system << ")\n"
+    text << " = " << c.gpus << " GPUs (" << e.gpu << ", " << s.system << ")\n"
          << "calibration: " << e.calibration_source << "\n";
+    for (const auto& entry : e.announced)
+        text << "ANNOUNCED: " << entry
+             << " carries its vendor's announced figures, not measured ones (see its source)\n";
+    if (!e.fabric_from_calibration)
+        text << "fabric: the calibration record measured one GPU; NVLink and network collectives are modelled from "
+                "data/systems.toml and data/gpus.toml\n";
     if (s.mode == Mode::serving) {
         text << "decode step " << fixed(in_milliseconds(c.phase(Phase::decode).total), 1) << " ms, prefill "
              << fixed(in_milliseconds(c.phase(Phase::prefill).total), 0) << " ms per batch; GPU power "
@@ -154,6 +166,13 @@ std::string table_of(const Scenario& s, const Estimate& e) {
                fixed(in_watts(o.energy.power_per_gpu()), 0), fixed(o.gpus_in_budget, 0),
                fixed(o.tokens_per_s_in_budget, 0)});
     text << t.render();
+    bool any_replaces = false;
+    for (const auto& o : e.options) any_replaces = any_replaces || !o.replaces.empty();
+    if (any_replaces) {
+        text << "\nWhat each option replaces\n";
+        for (const auto& o : e.options)
+            for (const auto& r : o.replaces) text << "  " << o.energy.option << ": " << r << "\n";
+    }
     if (s.search_parallelism || s.search.max_inter_token_latency) {
         // Each option's replica: the searched or the scenario's parallelism, its latency and memory.
         TextTable r({"option", "TP x PP", "GPUs", "ITL ms", "meets target", "memory GB/GPU"},

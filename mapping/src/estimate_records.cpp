@@ -94,6 +94,11 @@ Record option_record(const OptionEstimate& o, Mode mode, RecordView view) {
     for (const EnergyPart part : enum_values<EnergyPart>())
         breakdown[std::string(enum_name(part))] = in_joules(o.energy.per_token[part]);
     out["breakdown_j_per_token"] = breakdown;
+    if (!o.replaces.empty()) {
+        Record replaces = Record::array();
+        for (const auto& r : o.replaces) replaces.push_back(Record(r));
+        out["replaces"] = replaces;
+    }
     if (o.offload_accuracy.empty()) return out;
     Record accuracy = Record::array();
     for (const auto& a : o.offload_accuracy) accuracy.push_back(accuracy_record(a));

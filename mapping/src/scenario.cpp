@@ -30,33 +30,61 @@ std::filesystem::path resolve(const std::filesystem::path& data_dir, const std::
     return p.is_absolute() ? p : data_dir / p;
 }
 
-// The GPUs a record names that are not the deployment's: its machine.gpu_model lists the models
-// of its runs' device lists, ", "-separated. None when the catalog entry names no device.
-std::vector<std::string> other_gpus(const std::string& gpu_model, const GpuSpec& gpu) {
-    std::vector<std::string> others;
-    if (gpu.device_names.empty()) return others;
-    for (std::size_t start = 0; start < gpu_model.size();) {
-        const std::size_t comma = std::min(gpu_model.find(", ", start), gpu_model.size());
-        const std::string model = gpu_model.substr(start, comma - start);
-        if (std::find(gpu.device_names.begin(), gpu.device_names.end(), model) == gpu.device_names.end())
-            others.push_back(model);
-        start = comma + 2;
+// The catalog GPU whose device names hold `gpu_model` (a record's machine.gpu_model, ", "-separated
+// when its runs had several models): empty when none does or the record names none.
+std::string catalog_gpu_of(const std::string& gpu_model, const GpuCatalog& gpus) {
+    if (gpu_model.empty()) return "";
+    for (const auto& name : gpus.names()) {
+        const auto& names = gpus.at(name).device_names;
+        for (std::size_t start = 0; start < gpu_model.size();) {
+            const std::size_t comma = std::min(gpu_model.find(", ", start), gpu_model.size());
+            if (std::find(names.begin(), names.end(), gpu_model.substr(start, comma - start)) != names.end())
+                return name;
+            start = comma + 2;
+        }
     }
-    return others;
+    return "";
 }
 
-// A record measured on another GPU still drives the estimate (an H100 record may be the nearest a
-// user has for an H200), but its GEMM and collective times are that GPU's: said, not refused.
-void warn_if_measured_elsewhere(const interconnect::CalibrationRecord& record, const std::string& record_file,
-                                const GpuSpec& gpu) {
-    const std::vector<std::string> others = other_gpus(record.machine.gpu_model, gpu);
-    if (others.empty()) return;
-    warn(WarningKind::suspicious_input,
-         format_input_error({record_file, 0, "machine.gpu_model", "\"" + record.machine.gpu_model + "\"",
-                             "measured on another GPU than deployment.gpu \"" + gpu.name + "\" (" +
-                                 join_alternatives(gpu.device_names) +
-                                 "); the estimate uses the measured GPU's GEMM and collective times",
-                             ""}));
+// The systems that hold `gpu`, quoted, for an error's fix.
+std::vector<std::string> systems_holding(const std::string& gpu, const SystemCatalog& c) {
+    std::vector<std::string> out;
+    for (const auto& name : c.systems.names())
+        if (c.systems.at(name).gpu == gpu) out.push_back("\"" + name + "\"");
+    return out;
+}
+
+std::string fix_naming_systems(const std::string& gpu, const SystemCatalog& c) {
+    const auto systems = systems_holding(gpu, c);
+    if (systems.empty()) return "a system of data/systems.toml that holds " + gpu + " (none does yet: add one)";
+    return "deployment.system = " + join_alternatives(systems);
+}
+
+// The record names the GPU it ran on; a record from another GPU than the scenario's is refused
+// (its GEMM rates, copies and power are that GPU's), naming both and the fix.
+std::string checked_record_gpu(const interconnect::CalibrationRecord& record, const std::string& record_file,
+                               const Scenario& s, const Catalogs& c) {
+    const std::string measured = catalog_gpu_of(record.machine.gpu_model, c.gpus);
+    const std::string& system_gpu = c.systems.systems.at(s.system).gpu;
+    if (s.gpu_from_calibration && measured.empty())
+        throw InputError({record_file, 0, "machine.gpu_model", "\"" + record.machine.gpu_model + "\"",
+                          "names no GPU of data/gpus.toml (device_names), so deployment.gpu = \"calibration\" "
+                          "cannot take it",
+                          "a record from a GPU the catalog names, or deployment.gpu written out"});
+    if (measured.empty() || measured == system_gpu) return system_gpu;
+    throw InputError(
+        {record_file, 0, "machine.gpu_model", "\"" + record.machine.gpu_model + "\"",
+         "measured on " + measured + ", but the scenario's GPU is " + system_gpu + " (system " + s.system + ")",
+         "a record measured on " + system_gpu + ", or a scenario on " + measured + ": " +
+             fix_naming_systems(measured, c.systems)});
+}
+
+// The most GPUs among a record's collectives: 1 for a single-GPU record, whose collectives are
+// degenerate (a copy on one GPU) and say nothing about the fabric.
+bool record_measures_fabric(const interconnect::CalibrationRecord& record) {
+    for (const auto& run : record.collectives)
+        if (run.ranks > 1) return true;
+    return false;
 }
 
 }  // namespace
@@ -69,6 +97,19 @@ Catalogs load_catalogs(const std::filesystem::path& data_dir) {
                photonics::load_photonic_core_catalog(data_dir),
                {}};
     c.link_costs = LinkCosts::of(c.links);
+    // Every system's GPU must exist and its NVLink domain fit the GPU's generation.
+    const auto systems_doc = TomlDocument::parse_file(data_dir / "systems.toml");
+    for (const auto& name : c.systems.systems.names()) {
+        const SystemSpec& sys = c.systems.systems.at(name);
+        TableReader root = systems_doc.root();
+        TableReader entry = root.table("systems").table(name);
+        const GpuSpec& gpu = c.gpus.at(sys.gpu, entry, "gpu");
+        if (sys.scale_up_domain_gpus > gpu.nvlink_max_domain_gpus)
+            throw entry.error("scale_up_domain_gpus", entry.value_text("scale_up_domain_gpus"),
+                              "more GPUs than one NVLink " + std::to_string(gpu.nvlink_generation) + " domain of " +
+                                  sys.gpu + " spans (" + std::to_string(gpu.nvlink_max_domain_gpus) + ")",
+                              "at most " + std::to_string(gpu.nvlink_max_domain_gpus));
+    }
     // Every option's names must exist: a catalog error, named where it is written.
     const auto options_doc = TomlDocument::parse_file(data_dir / "options.toml");
     for (const FabricOption& o : c.systems.options) {
@@ -76,6 +117,7 @@ Catalogs load_catalogs(const std::filesystem::path& data_dir) {
         TableReader entry = root.table("options").table(o.name);
         const std::pair<const char*, const std::string*> links[] = {{"scale_up_link", &o.scale_up_link},
                                                                     {"scale_out_link", &o.scale_out_link},
+                                                                    {"scale_out_nic_link", &o.scale_out_nic_link},
                                                                     {"photonic_link", &o.photonic_link}};
         for (const auto& [key, link] : links)
             if (!link->empty()) (void)c.links.links().at(*link, entry, key);
@@ -136,7 +178,7 @@ void read_parallelism(TableReader& d, const SystemSpec& sys, Scenario& s) {
     s.parallelism.tp = static_cast<int>(d.integer("tp", 1, 1024));
     s.parallelism.pp = static_cast<int>(d.optional_integer("pp", 1, 1024).value_or(1));
     s.parallelism.ep = static_cast<int>(d.optional_integer("ep", 1, 1 << 16).value_or(1));
-    s.parallelism.gpus_per_scale_up = sys.gpus_per_node;
+    s.parallelism.gpus_per_scale_up = sys.scale_up_domain_gpus;
     s.gpus = static_cast<int>(d.integer("gpus", 1, 1LL << 30));
     const long long replica = static_cast<long long>(s.parallelism.tp) * s.parallelism.pp;
     if (replica > s.gpus)
@@ -184,12 +226,33 @@ void validate_parallelism(const LlmSpec& m, const Scenario& s) {
     }
 }
 
+// A fixed serving parallelism whose weights and KV cache per GPU exceed the GPU's HBM cannot run.
+void check_fits_memory(const LlmSpec& m, const GpuSpec& gpu, const Scenario& s) {
+    if (s.mode != Mode::serving || s.search_parallelism) return;
+    const Information need = serving_memory_per_gpu(m, s.parallelism, s.point).total();
+    if (need <= gpu.hbm_capacity) return;
+    throw InputError({s.file, s.deployment_line, "deployment.tp",
+                      std::to_string(s.parallelism.tp) + " (x pp " + std::to_string(s.parallelism.pp) + ")",
+                      s.model + " needs " + format_number(in_gigabytes(need)) +
+                          " GB per GPU for its weights and the batch's KV cache, more than " + gpu.name + "'s " +
+                          format_number(in_gigabytes(gpu.hbm_capacity)) + " GB of HBM",
+                      "more GPUs per replica (tp x pp), a smaller batch or shorter sequences"});
+}
+
 // [deployment]: the system, the GPU, the parallelism and how the fabric is used.
 void read_deployment(TableReader d, const Catalogs& c, Scenario& s) {
     s.system = d.string("system");
     const SystemSpec& sys = c.systems.systems.at(s.system, d, "system");
-    s.gpu = d.string("gpu");
-    (void)c.gpus.at(s.gpu, d, "gpu");
+    s.gpu = sys.gpu;
+    if (const auto gpu = d.optional_string("gpu")) {
+        s.gpu_from_calibration = *gpu == "calibration";
+        if (!s.gpu_from_calibration && *gpu != sys.gpu) {
+            (void)c.gpus.at(*gpu, d, "gpu");
+            throw d.error(
+                "gpu", d.value_text("gpu"), "system " + s.system + " holds " + sys.gpu,
+                "\"" + sys.gpu + "\", \"calibration\", or for " + *gpu + " " + fix_naming_systems(*gpu, c.systems));
+        }
+    }
     read_parallelism(d, sys, s);
     s.deployment_line = d.line();
     read_parallelism_choice(d, s);
@@ -197,6 +260,7 @@ void read_deployment(TableReader d, const Catalogs& c, Scenario& s) {
     s.scale_out_tiers = static_cast<int>(d.optional_integer("scale_out_tiers", 1, 5).value_or(0));
     s.communication_overlap = d.optional_number("communication_overlap", Range::unit_interval()).value_or(0.0);
     validate_parallelism(c.llms.at(s.model), s);
+    check_fits_memory(c.llms.at(s.model), c.gpus.at(s.gpu), s);
     d.finish();
 }
 
@@ -214,7 +278,17 @@ void read_options(TableReader o, const Catalogs& c, Scenario& s) {
     const auto names = o.optional_string_list("compare");
     if (!names || names->empty())
         throw o.error("compare", "", "no option to compare", "a list of names from data/options.toml");
-    for (const auto& name : *names) (void)c.systems.options.at(name, o, "compare");
+    const GpuSpec& gpu = c.gpus.at(s.gpu);
+    for (const auto& name : *names) {
+        const FabricOption& option = c.systems.options.at(name, o, "compare");
+        if (option.scale_up_domain_gpus > gpu.nvlink_max_domain_gpus)
+            throw o.error(
+                "compare", "\"" + name + "\"",
+                "option " + name + " spans " + std::to_string(option.scale_up_domain_gpus) +
+                    " GPUs in one scale-up domain, more than NVLink " + std::to_string(gpu.nvlink_generation) + " of " +
+                    s.gpu + " addresses (" + std::to_string(gpu.nvlink_max_domain_gpus) + ")",
+                "options whose scale_up_domain_gpus is at most " + std::to_string(gpu.nvlink_max_domain_gpus));
+    }
     if (std::none_of(names->begin(), names->end(),
                      [](const std::string& n) { return n.find("baseline") != std::string::npos; }))
         throw o.error("compare", o.value_text("compare"), "no baseline among the options",
@@ -262,11 +336,19 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
         in.calibration = load_referenced(s.calibration_profile_at, s.calibration_profile,
                                          [&] { return interconnect::load_calibration(record_file); });
     }
-    warn_if_measured_elsewhere(in.calibration, record_file.string(), c.gpus.at(s.gpu));
+    in.gpu = checked_record_gpu(in.calibration, record_file.string(), s, c);
+    in.calibration_has_fabric = record_measures_fabric(in.calibration);
     const ServingMeasurements runs = load_referenced(s.serving_runs_at, s.serving_runs, [&] {
-        return load_serving_measurements(resolve(data_dir, s.serving_runs));
+        const auto doc = TomlDocument::parse_file(resolve(data_dir, s.serving_runs));
+        ServingMeasurements m = read_serving_measurements(doc.root());
+        (void)c.gpus.at(m.gpu, doc.root(), "gpu");
+        return m;
     });
-    in.serving = fit_serving_calibration(runs, c.llms, c.gpus.at(s.gpu), in.calibration);
+    // The serving terms are fitted on the GPU the runs were measured on, then carried to the
+    // scenario's (transfer_serving_calibration).
+    const GpuSpec& runs_gpu = c.gpus.at(runs.gpu);
+    in.serving = transfer_serving_calibration(fit_serving_calibration(runs, c.llms, runs_gpu, in.calibration), runs_gpu,
+                                              c.gpus.at(in.gpu));
     // The offloaded GEMMs' accuracy, per photonic option, on the shapes of the scenario's step.
     const LlmSpec& m = c.llms.at(s.model);
     std::map<std::pair<std::string, std::vector<std::string>>, std::string> emulated;  // (core, GEMMs) -> first option
@@ -395,7 +477,9 @@ OptionEstimate estimate_option(const EstimateContext& x, const std::string& name
     o.name = name;
     // A larger scale-up domain (optical scale-up) moves collectives that crossed nodes onto it.
     Parallelism domain = s.parallelism;
-    if (o.scale_up_domain_gpus > 0) domain.gpus_per_scale_up = o.scale_up_domain_gpus;
+    // An option's domain replaces the system's where it is larger (a 64-GPU optical domain widens
+    // an 8-GPU node's, not a 72-GPU rack's).
+    if (o.scale_up_domain_gpus > domain.gpus_per_scale_up) domain.gpus_per_scale_up = o.scale_up_domain_gpus;
     const bool other_domain = domain.gpus_per_scale_up != s.parallelism.gpus_per_scale_up;
     OptionEstimate oe;
     oe.parallelism = domain;
@@ -409,6 +493,7 @@ OptionEstimate estimate_option(const EstimateContext& x, const std::string& name
         oe.memory = serving_memory_per_gpu(x.model, oe.parallelism, s.point);
     }
     price_option(x, o, oe);
+    oe.replaces = o.replaces;
     if (const auto a = x.in.offload_accuracy.find(name); a != x.in.offload_accuracy.end())
         oe.offload_accuracy = a->second;
     return oe;
@@ -422,7 +507,11 @@ Estimate estimate(const Scenario& s, const EstimateInputs& in) {
     e.scenario = &s;
     e.calibration_source = in.calibration.provenance.source;
     e.serving = in.serving;
-    EstimateContext x{s, c, in, c.llms.at(s.model), c.systems.systems.at(s.system), c.gpus.at(s.gpu), {}};
+    e.gpu = in.gpu;
+    e.fabric_from_calibration = in.calibration_has_fabric;
+    if (c.gpus.at(in.gpu).status == ProductStatus::announced) e.announced.push_back("gpus." + in.gpu);
+    if (c.systems.systems.at(s.system).status == ProductStatus::announced) e.announced.push_back("systems." + s.system);
+    EstimateContext x{s, c, in, c.llms.at(s.model), c.systems.systems.at(s.system), c.gpus.at(in.gpu), {}};
     x.model.name = s.model;
     if (s.scale_out_tiers > 0) x.system.scale_out_tiers = s.scale_out_tiers;
     x.timing.communication_overlap = s.communication_overlap;

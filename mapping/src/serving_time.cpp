@@ -263,6 +263,7 @@ CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const Ser
 ServingMeasurements read_serving_measurements(TableReader root) {
     ServingMeasurements m;
     m.source = root.string("source");
+    m.gpu = root.string("gpu");
     m.prompt_tokens = static_cast<int>(root.integer("prompt_tokens", 0, 1 << 20));
     for (const char* section : {"calibration", "validation"}) {
         auto table = root.optional_table(section);
@@ -397,6 +398,22 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
     c.source = runs.source;
     fit_overhead(fitted, c);
     fit_activity_power(fitted, gpu, cal, c);
+    return c;
+}
+
+ServingCalibration transfer_serving_calibration(const ServingCalibration& fitted, const GpuSpec& measured_on,
+                                                const GpuSpec& target) {
+    if (measured_on.name == target.name) return fitted;
+    ServingCalibration c = fitted;
+    const double power_ratio = in_watts(target.tdp) / in_watts(measured_on.tdp);
+    c.static_power = power_ratio * fitted.static_power;
+    c.max_power = power_ratio * fitted.max_power;
+    // Energy per BF16 FLOP as the power limit over the BF16 peak.
+    const double per_flop_ratio =
+        power_ratio * (in_teraflops_per_second(measured_on.peak_bf16) / in_teraflops_per_second(target.peak_bf16));
+    c.energy_per_flop = per_flop_ratio * fitted.energy_per_flop;
+    c.source = fitted.source + "; measured on " + measured_on.name + ", transferred to " + target.name +
+               " (docs/models/serving-time.md, \"Another GPU\")";
     return c;
 }
 

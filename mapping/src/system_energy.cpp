@@ -44,20 +44,42 @@ Energy SystemEnergy::total() const {
     return sum;
 }
 
+namespace {
+
+// A link with a different module at each end, per the NIC end's payload: half the NIC link's
+// two-ended static power, and half the switch link's scaled to that payload (a 1.6T CPO port
+// serving an 800G NIC is half used).
+LinkCost mixed_link(const LinkCost& nic_end, const LinkCost& switch_end) {
+    LinkCost c = nic_end;
+    c.static_power =
+        0.5 * nic_end.static_power + 0.5 * switch_end.static_power * (nic_end.payload / switch_end.payload);
+    c.dynamic_energy_per_bit = 0.5 * (nic_end.dynamic_energy_per_bit + switch_end.dynamic_energy_per_bit);
+    return c;
+}
+
+template <class Costs>
+ScaleOutCost scale_out_cost(const FabricOption& option, const Costs& cost_of) {
+    const LinkCost link = cost_of(option.scale_out_link);
+    if (option.scale_out_nic_link.empty()) return {link, link};
+    return {link, mixed_link(cost_of(option.scale_out_nic_link), link)};
+}
+
+}  // namespace
+
 SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option,
                            const interconnect::LinkCatalog& links, Spread spread) {
-    return system_energy(e, sys, option, link_cost(links.find(option.scale_up_link), spread),
-                         link_cost(links.find(option.scale_out_link), spread));
+    const auto cost_of = [&](const std::string& name) { return link_cost(links.find(name), spread); };
+    return system_energy(e, sys, option, cost_of(option.scale_up_link), scale_out_cost(option, cost_of), spread);
 }
 
 SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option,
                            const LinkCosts& links, Spread spread) {
-    return system_energy(e, sys, option, links.at(option.scale_up_link, spread),
-                         links.at(option.scale_out_link, spread));
+    const auto cost_of = [&](const std::string& name) { return links.at(name, spread); };
+    return system_energy(e, sys, option, cost_of(option.scale_up_link), scale_out_cost(option, cost_of), spread);
 }
 
 SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const FabricOption& option,
-                           const LinkCost& up, const LinkCost& sc) {
+                           const LinkCost& up, const ScaleOutCost& out_cost, Spread spread) {
     SystemEnergy out;
     out.option = option.name;
     out.gpus = e.gpus;
@@ -70,7 +92,7 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
     };
     set(EnergyPart::gpu_static, e.gpu_static_energy / gpus);
     set(EnergyPart::gpu_compute, e.gpu_compute_energy / gpus);
-    set(EnergyPart::gpu_hbm, (e.gpu_energy - e.gpu_static_energy - e.gpu_compute_energy) / gpus);
+    set(EnergyPart::gpu_hbm, e.gpu_hbm_energy / gpus);
     set(EnergyPart::photonic_cores, e.photonic_energy / gpus);
 
     // Traffic per GPU over the cycle, as the collectives put it on the links.
@@ -80,18 +102,32 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
     // Scale-up: enough links of the option's kind for the GPU's bandwidth, each with two ends.
     const double up_links = sys.scale_up_bandwidth_per_gpu / up.payload;
     set(EnergyPart::scale_up_links, up.static_power * up_links * cycle + up.dynamic_energy_per_bit * up_sent);
-    set(EnergyPart::scale_up_switches, sys.scale_up_switch_power_per_gpu * cycle);
+    set(EnergyPart::scale_up_switches, sys.scale_up_switch_power_per_gpu[spread] * cycle);
 
     // Scale-out: a non-blocking k-tier fat tree, one link of the GPU's NIC bandwidth per tier
-    // (2k modules per GPU, 2k - 2 with copper to the leaf); 2k - 1 switch ports per GPU.
-    const double links_per_tier = sys.scale_out_bandwidth_per_gpu / sc.payload;
-    const double optical_tiers = sys.scale_out_tiers - (option.scale_out_first_tier_copper ? 1 : 0);
-    set(EnergyPart::scale_out_optics, sc.static_power * links_per_tier * optical_tiers * cycle +
-                                          sc.dynamic_energy_per_bit * out_sent * optical_tiers);
+    // (2k modules per GPU, 2k - 2 with copper to the leaf); 2k - 1 switch ports per GPU. The
+    // first tier's link may carry another module at the NIC end (CPO switches, pluggable NICs).
+    const auto tier_energy = [&](const LinkCost& c, double tiers) {
+        const double links_per_tier = sys.scale_out_bandwidth_per_gpu / c.payload;
+        return c.static_power * links_per_tier * tiers * cycle + c.dynamic_energy_per_bit * out_sent * tiers;
+    };
+    const bool first_copper = option.scale_out_first_tier_copper;
+    const double upper_tiers = sys.scale_out_tiers - 1.0;
+    set(EnergyPart::scale_out_optics,
+        (first_copper ? Energy{} : tier_energy(out_cost.nic_tier, 1.0)) + tier_energy(out_cost.link, upper_tiers));
     const DataRate switch_ports_capacity = (2.0 * sys.scale_out_tiers - 1.0) * sys.scale_out_bandwidth_per_gpu;
     set(EnergyPart::scale_out_switches, sys.scale_out_switch_energy_per_bit * switch_ports_capacity * cycle);
 
-    set(EnergyPart::host, sys.host_power_per_node / static_cast<double>(sys.gpus_per_node) * cycle);
+    set(EnergyPart::host, sys.host_power_per_node[spread] / static_cast<double>(sys.gpus_per_node) * cycle);
+    // The node's power supplies (or the rack's power shelves) feed its GPUs, NVLink switches and
+    // host: their loss is (1 / efficiency - 1) of that load. Scale-out switches are separate
+    // boxes whose figures are at the wall already.
+    Energy node_load{};
+    for (const EnergyPart part :
+         {EnergyPart::gpu_static, EnergyPart::gpu_compute, EnergyPart::gpu_hbm, EnergyPart::photonic_cores,
+          EnergyPart::scale_up_links, EnergyPart::scale_up_switches, EnergyPart::host})
+        node_load += out.per_token[part];
+    out.per_token[EnergyPart::power_conversion] = (1.0 / sys.power_conversion_efficiency - 1.0) * node_load;
     Energy it{};
     for (const EnergyPart part : enum_values<EnergyPart>())
         if (part != EnergyPart::facility) it += out.per_token[part];
@@ -101,17 +137,41 @@ SystemEnergy system_energy(const CycleEstimate& e, const SystemSpec& sys, const 
 
 namespace {
 
+// [systems.NAME.KEY]: low <= typical <= high, with the derivation's source.
+PowerRange read_power_range(TableReader& parent, std::string_view key) {
+    TableReader r = parent.table(key);
+    PowerRange p;
+    const double low = r.number("low", Range::non_negative());
+    const double typical = r.number("typical", Range::at_least(low));
+    const double high = r.number("high", Range::at_least(typical));
+    (void)r.string("source");
+    r.finish();
+    p[Spread::low] = watts(low);
+    p[Spread::typical] = watts(typical);
+    p[Spread::high] = watts(high);
+    return p;
+}
+
 SystemSpec read_system(TableReader& r) {
     SystemSpec s;
     s.description = r.optional_string("description").value_or("");
+    s.status = r.choice<ProductStatus>("status");
+    s.gpu = r.string("gpu");
     s.gpus_per_node = static_cast<int>(r.integer("gpus_per_node", 1, 1024));
+    s.scale_up_domain_gpus = static_cast<int>(r.integer("scale_up_domain_gpus", 1, 1 << 20));
+    if (s.scale_up_domain_gpus % s.gpus_per_node != 0 && s.gpus_per_node % s.scale_up_domain_gpus != 0)
+        throw r.error(
+            "scale_up_domain_gpus", r.value_text("scale_up_domain_gpus"),
+            "neither a whole number of nodes of " + std::to_string(s.gpus_per_node) + " GPUs nor a whole part of one",
+            "a multiple or a divisor of gpus_per_node");
     s.scale_up_bandwidth_per_gpu = gigabytes_per_second(r.number("scale_up_gbyte_per_s_per_gpu", Range::positive()));
     s.scale_out_bandwidth_per_gpu = gigabits_per_second(r.number("scale_out_gbit_per_s_per_gpu", Range::positive()));
     s.scale_out_tiers = static_cast<int>(r.integer("scale_out_tiers", 1, 5));
-    s.scale_up_switch_power_per_gpu = watts(r.number("scale_up_switch_w_per_gpu", Range::non_negative()));
+    s.scale_up_switch_power_per_gpu = read_power_range(r, "scale_up_switch_w_per_gpu");
     s.scale_out_switch_energy_per_bit =
         nanojoules_per_bit(r.number("scale_out_switch_w_per_gbit_per_s", Range::non_negative()));
-    s.host_power_per_node = watts(r.number("host_power_w_per_node", Range::non_negative()));
+    s.host_power_per_node = read_power_range(r, "host_power_w_per_node");
+    s.power_conversion_efficiency = r.number("power_conversion_efficiency", Range::unit_interval_open_closed());
     s.pue = r.number("pue", Range::closed(1.0, 3.0));
     return s;
 }
@@ -121,6 +181,7 @@ FabricOption read_option(TableReader& r) {
     o.description = r.optional_string("description").value_or("");
     o.scale_up_link = r.string("scale_up_link");
     o.scale_out_link = r.string("scale_out_link");
+    o.scale_out_nic_link = r.optional_string("scale_out_nic_link").value_or("");
     o.scale_out_first_tier_copper = r.optional_boolean("scale_out_first_tier_copper").value_or(false);
     o.scale_up_domain_gpus = static_cast<int>(r.optional_integer("scale_up_domain_gpus", 1, 1 << 20).value_or(0));
     if (const auto core = r.optional_string("photonic_core")) {
@@ -135,6 +196,7 @@ FabricOption read_option(TableReader& r) {
                 throw r.unknown_name("offload_gemms", g, known, "GEMMs");
         o.photonic_link = r.string("photonic_link");
     }
+    o.replaces = r.optional_string_list("replaces").value_or(std::vector<std::string>{});
     return o;
 }
 

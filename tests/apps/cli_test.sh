@@ -136,7 +136,7 @@ check "estimate table" 0 "cpo_optical_io_scale_up" "" -- estimate
 check "estimate json" 0 '"breakdown_j_per_token"' "" -- estimate --json
 check "estimate csv" 0 "^option,j_per_token" "" -- estimate --csv
 sed 's/"NVIDIA H100 80GB HBM3"/"NVIDIA H200"/' "$data/calibration/h100-sxm-8gpu.json" >"$work/h200.json"
-check "estimate: a record of another GPU warns" 0 "cpo_optical_io_scale_up" "lightwatt: warning: .*h200.json: machine.gpu_model = \"NVIDIA H200\": measured on another GPU than deployment.gpu \"h100_sxm\"" -- estimate --calibration "$work/h200.json"
+check "estimate: a record of another GPU is refused, naming both and the fix" 2 "" "h200.json: machine.gpu_model = \"NVIDIA H200\": measured on h200_sxm, but the scenario's GPU is h100_sxm \(system dgx_h100\)\. Allowed: .*deployment\.system = \"hgx_h200\"" -- estimate --calibration "$work/h200.json"
 # An option naming a link the catalog lacks: options.toml's file, line and key.
 cp -r "$data" "$work/data-badlink"
 sed -i '0,/scale_out_link = "dsp_pluggable_800g"/s//scale_out_link = "dsp_pluggable_800gx"/' "$work/data-badlink/options.toml"

@@ -40,8 +40,8 @@ nlohmann::json default_json() { return estimate_json(scenario(), estimate(scenar
 
 // The energy parts in the order docs/scenario-file.md lists them under breakdown_j_per_token.
 const std::vector<std::string> kParts = {
-    "gpu_static",       "gpu_compute",        "gpu_hbm", "photonic_cores", "scale_up_links", "scale_up_switches",
-    "scale_out_optics", "scale_out_switches", "host",    "facility"};
+    "gpu_static",       "gpu_compute",        "gpu_hbm", "photonic_cores",   "scale_up_links", "scale_up_switches",
+    "scale_out_optics", "scale_out_switches", "host",    "power_conversion", "facility"};
 
 }  // namespace
 

@@ -194,18 +194,13 @@ TEST_CASE("estimate: low and high companions bracket the headline J/token") {
     CHECK(e.options.front().low < e.options.front().energy.total());
 }
 
-TEST_CASE("estimate inputs: a calibration measured on another GPU is used, with a warning naming both") {
+TEST_CASE("estimate inputs: a calibration measured on another GPU is refused, naming both and the fix") {
     const std::filesystem::path data = LIGHTWATT_TEST_DATA_DIR;
     const Scenario s = load_scenario(data / "scenarios/default.toml", catalogs());
-    std::vector<std::pair<WarningKind, std::string>> warnings;
-    const WarningHandler previous = set_warning_handler(
-        [&](WarningKind kind, const std::string& message) { warnings.emplace_back(kind, message); });
+    // The shipped record was measured on the deployment's GPU.
+    CHECK(load_estimate_inputs(s, catalogs(), data, std::nullopt, false).gpu == "h100_sxm");
 
-    // The shipped record was measured on the deployment's GPU: nothing to say.
-    (void)load_estimate_inputs(s, catalogs(), data, std::nullopt, false);
-    CHECK(warnings.empty());
-
-    // The same record, said to be measured on an H200: read, and the mismatch named.
+    // The same record, said to be measured on an H200.
     const std::filesystem::path other = std::filesystem::temp_directory_path() / "lightwatt-scenario-test-h200.json";
     {
         std::string text = read_input_file(data / "calibration/h100-sxm-8gpu.json", "", 1 << 24);
@@ -214,14 +209,79 @@ TEST_CASE("estimate inputs: a calibration measured on another GPU is used, with 
         text.replace(text.find(h100), h100.size(), "\"NVIDIA H200\"");
         std::ofstream(other) << text;
     }
-    const EstimateInputs in = load_estimate_inputs(s, catalogs(), data, other, false);
+    const InputErrorDetails d =
+        input_error_of([&] { (void)load_estimate_inputs(s, catalogs(), data, other, false); }, "an H200 record");
+    CHECK(d.file == other.string());
+    CHECK(d.key == "machine.gpu_model");
+    CHECK(d.value == "\"NVIDIA H200\"");
+    CHECK(d.problem == "measured on h200_sxm, but the scenario's GPU is h100_sxm (system dgx_h100)");
+    CHECK(d.allowed == "a record measured on h100_sxm, or a scenario on h200_sxm: deployment.system = \"hgx_h200\"");
+
+    // A scenario on the H200 system that takes its GPU from the record runs on it.
+    const std::string h200 = R"(description = "H200"
+[workload]
+model = "llama_3_1_405b"
+batch = 64
+prompt_tokens = 200
+output_tokens = 360
+bytes_per_weight = 1
+[deployment]
+system = "hgx_h200"
+gpu = "calibration"
+gpus = 8
+tp = 8
+[calibration]
+profile = "calibration/h100-sxm-8gpu.json"
+serving_runs = "validation/ml-energy-h100.toml"
+[options]
+compare = ["baseline"]
+[facility]
+power_budget_mw = 1
+)";
+    const auto doc = TomlDocument::parse_string(h200, "h200.toml");
+    const Scenario on_h200 = read_scenario(doc.root(), catalogs());
+    CHECK(on_h200.gpu_from_calibration);
+    const EstimateInputs in = load_estimate_inputs(on_h200, catalogs(), data, other, false);
     std::filesystem::remove(other);
-    set_warning_handler(previous);
-    CHECK(in.calibration.machine.gpu_model == "NVIDIA H200");
-    REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0].first == WarningKind::suspicious_input);
-    CHECK(warnings[0].second == other.string() +
-                                    ": machine.gpu_model = \"NVIDIA H200\": measured on another GPU than "
-                                    "deployment.gpu \"h100_sxm\" (NVIDIA H100 80GB HBM3); the estimate uses the "
-                                    "measured GPU's GEMM and collective times.");
+    CHECK(in.gpu == "h200_sxm");
+    // Its serving terms were fitted on the H100 runs and carried to the H200 (same power limit).
+    CHECK(in.serving.source.find("transferred to h200_sxm") != std::string::npos);
+}
+
+TEST_CASE("scenario: the GPU must be the system's; the domain, the options' domains and HBM are checked") {
+    // A GPU the system does not hold: named, with the systems that hold it.
+    auto d = error_of(with(R"(gpu = "h100_sxm")", R"(gpu = "b200")"));
+    CHECK(d.key == "deployment.gpu");
+    CHECK(d.problem == "system dgx_h100 holds h100_sxm");
+    CHECK(d.allowed.find("hgx_b200_liquid") != std::string::npos);
+    // An unknown GPU names the closest.
+    d = error_of(with(R"(gpu = "h100_sxm")", R"(gpu = "h100_sxn")"));
+    CHECK(d.problem.find("h100_sxm") != std::string::npos);
+    // An option spanning more GPUs than NVLink 4 addresses (256).
+    d = error_of(with(R"(["baseline", "cpo"])", R"(["baseline", "optical_scale_up_576"])"));
+    CHECK(d.key == "options.compare");
+    CHECK(d.problem.find("576") != std::string::npos);
+    CHECK(d.problem.find("256") != std::string::npos);
+    // 405B in 16-bit weights on TP 2: 405 GB per GPU against 80 GB.
+    d = error_of(with("gpus = 16\ntp = 8\npp = 2", "gpus = 16\ntp = 2\npp = 1"));
+    CHECK(d.key == "deployment.tp");
+    CHECK(d.problem.find("80 GB of HBM") != std::string::npos);
+}
+
+TEST_CASE("catalogs: a system whose NVLink domain exceeds its GPU's generation is refused with the numbers") {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "lightwatt-domain-test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::copy(LIGHTWATT_TEST_DATA_DIR, dir, std::filesystem::copy_options::recursive);
+    {
+        std::string text = read_input_file(dir / "systems.toml", "", 1 << 24);
+        const std::string from = "scale_up_domain_gpus = 8\n";
+        REQUIRE(text.find(from) != std::string::npos);
+        text.replace(text.find(from), from.size(), "scale_up_domain_gpus = 512\n");
+        std::ofstream(dir / "systems.toml") << text;
+    }
+    const InputErrorDetails d = input_error_of([&] { (void)load_catalogs(dir); }, "a 512-GPU H100 domain");
+    std::filesystem::remove_all(dir);
+    CHECK(d.key == "systems.dgx_h100.scale_up_domain_gpus");
+    CHECK(d.value == "512");
+    CHECK(d.problem == "more GPUs than one NVLink 4 domain of h100_sxm spans (256)");
 }

@@ -24,13 +24,16 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     e.gpu_energy = joules(4000.0);
     e.gpu_static_energy = joules(1000.0);
     e.gpu_compute_energy = joules(2000.0);
+    e.gpu_hbm_energy = joules(1000.0);
     SystemSpec sys;
     sys.gpus_per_node = 8;
     sys.scale_up_bandwidth_per_gpu = gigabits_per_second(3600.0);  // 9 links of 400 Gb/s
     sys.scale_out_bandwidth_per_gpu = gigabits_per_second(400.0);  // half an 800G module per tier
     sys.scale_out_tiers = 2;
-    sys.scale_out_switch_energy_per_bit = nanojoules_per_bit(0.01);  // 3 ports x 400 Gb/s x 0.01 = 12 W per GPU
-    sys.host_power_per_node = watts(800.0);                          // 100 W per GPU
+    sys.scale_out_switch_energy_per_bit = nanojoules_per_bit(0.01);         // 3 ports x 400 Gb/s x 0.01 = 12 W per GPU
+    sys.host_power_per_node = {watts(400.0), watts(800.0), watts(1600.0)};  // typical: 100 W per GPU
+    sys.scale_up_switch_power_per_gpu = {watts(25.0), watts(50.0), watts(75.0)};
+    sys.power_conversion_efficiency = 0.8;  // a loss of 1 / 0.8 - 1 = 0.25 of the node's load
     sys.pue = 1.5;
     FabricOption baseline;
     baseline.name = "baseline";
@@ -45,10 +48,14 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     CHECK(in_joules(r.part(EnergyPart::gpu_compute)) == doctest::Approx(20.0));
     CHECK(in_joules(r.part(EnergyPart::gpu_hbm)) == doctest::Approx(10.0));
     CHECK(in_joules(r.part(EnergyPart::host)) == doctest::Approx(100.0 * 0.08));
+    CHECK(in_joules(r.part(EnergyPart::scale_up_switches)) == doctest::Approx(50.0 * 0.08));
     CHECK(in_joules(r.part(EnergyPart::scale_out_switches)) == doctest::Approx(12.0 * 0.08));
     CHECK(in_joules(r.part(EnergyPart::scale_up_links)) == doctest::Approx(9.0 * in_watts(up.static_power) * 0.08));
     CHECK(in_joules(r.part(EnergyPart::scale_out_optics)) ==
           doctest::Approx(0.5 * 2.0 * in_watts(out.static_power) * 0.08));
+    // Conversion: a quarter of GPUs (40 J), NVLink links and switches and host.
+    const double node_load = 40.0 + in_joules(r.part(EnergyPart::scale_up_links)) + 50.0 * 0.08 + 100.0 * 0.08;
+    CHECK(in_joules(r.part(EnergyPart::power_conversion)) == doctest::Approx(0.25 * node_load));
     double it = 0.0;
     for (const EnergyPart part : enum_values<EnergyPart>())
         if (part != EnergyPart::facility) it += in_joules(r.per_token[part]);
@@ -64,6 +71,24 @@ TEST_CASE("system energy: every part by hand, and the parts sum to the total") {
     copper_leaf.scale_out_first_tier_copper = true;
     CHECK(in_joules(system_energy(e, sys, copper_leaf, links()).part(EnergyPart::scale_out_optics)) ==
           doctest::Approx(0.5 * in_joules(r.part(EnergyPart::scale_out_optics))));
+    // CPO switches facing pluggable NICs: the first tier's link has a DSP module at the NIC end
+    // and a CPO port at the switch end, half of each link's two-ended static power.
+    FabricOption cpo_switches = baseline;
+    cpo_switches.scale_out_link = "cpo_1600g";
+    cpo_switches.scale_out_nic_link = "dsp_pluggable_800g";
+    const interconnect::LinkReport cpo = interconnect::evaluate(links().find("cpo_1600g"));
+    // NIC tier: 400 Gb/s is half an 800G DSP link's NIC end and a quarter of a 1.6T CPO port;
+    // upper tier: 400/1600 of a CPO link, both ends.
+    const double nic_share = 400e9 / in_bits_per_second(out.payload_rate);
+    const double cpo_share = 400e9 / in_bits_per_second(cpo.payload_rate);
+    const double nic_tier = nic_share * 0.5 * in_watts(out.static_power) + cpo_share * 0.5 * in_watts(cpo.static_power);
+    const double upper_tier = cpo_share * in_watts(cpo.static_power);
+    CHECK(in_joules(system_energy(e, sys, cpo_switches, links()).part(EnergyPart::scale_out_optics)) ==
+          doctest::Approx((nic_tier + upper_tier) * 0.08));
+    // The range ends take the system's low and high figures.
+    const SystemEnergy low = system_energy(e, sys, baseline, links(), Spread::low);
+    CHECK(in_joules(low.part(EnergyPart::host)) == doctest::Approx(50.0 * 0.08));
+    CHECK(in_joules(low.part(EnergyPart::scale_up_switches)) == doctest::Approx(25.0 * 0.08));
 }
 
 TEST_CASE("system energy: collective traffic is charged per bit the ring algorithms move") {

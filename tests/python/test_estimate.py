@@ -96,14 +96,12 @@ def test_another_calibration_file(default, data_dir, cli):
     assert result.returncode == 2 and result.stderr.strip() == "lightwatt: error: " + str(e.value)
 
 
-def test_a_record_of_another_gpu_is_used_with_a_user_warning(default, data_dir, tmp_path):
+def test_a_record_of_another_gpu_is_refused_naming_both(data_dir, tmp_path):
     text = (data_dir / "calibration" / "h100-sxm-8gpu.json").read_text()
     other = tmp_path / "h200.json"
     other.write_text(text.replace('"NVIDIA H100 80GB HBM3"', '"NVIDIA H200"'))
-    with pytest.warns(UserWarning, match=r'machine.gpu_model = "NVIDIA H200": measured on another GPU than deployment.gpu "h100_sxm"'):
-        result = lightwatt.estimate(calibration=other)
-    # The record's numbers are the shipped ones: the same estimate, only the warning differs.
-    assert result.option("cpo").j_per_token == default.option("cpo").j_per_token
+    with pytest.raises(lightwatt.InputError, match=r'machine.gpu_model = "NVIDIA H200": measured on h200_sxm, but the scenario\'s GPU is h100_sxm .*deployment.system = "hgx_h200"'):
+        lightwatt.estimate(calibration=other)
 
 
 def test_bad_scenarios_are_input_errors(cli, tmp_path):

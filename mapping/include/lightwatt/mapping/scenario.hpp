@@ -36,7 +36,11 @@ namespace lightwatt::mapping {
 struct Scenario {
     std::string file, description;
     Mode mode = Mode::serving;
-    std::string model, system, gpu;
+    std::string model, system;
+    // The system's GPU (deployment.gpu, when written, must be it); gpu_from_calibration: the
+    // record's GPU, which must be the system's (deployment.gpu = "calibration").
+    std::string gpu;
+    bool gpu_from_calibration = false;
     Parallelism parallelism;  // training: dp = deployment.gpus / (tp x pp)
     ServingPoint point;       // serving
     TrainingPoint training;   // training
@@ -82,6 +86,7 @@ struct OptionEstimate {
     bool meets_latency_target = true;  // serving with workload.max_inter_token_latency_ms
     ServingMemory memory;              // serving: per GPU
     std::vector<OffloadAccuracy> offload_accuracy;  // photonic options: the offloaded GEMMs' accuracy
+    std::vector<std::string> replaces;              // what the option takes out of the baseline (options.toml)
     Energy low{}, high{};  // per token, with the catalog's ranges at their ends (system_energy.hpp)
     Energy gpu_only_per_token{};
     double saving_vs_baseline_pct = 0.0;
@@ -91,7 +96,12 @@ struct OptionEstimate {
 
 struct Estimate {
     const Scenario* scenario = nullptr;
-    std::string calibration_source;  // the record's provenance, "public profile ..." for the embedded one
+    std::string gpu;  // the GPU the estimate ran on (EstimateInputs::gpu)
+    // Catalog entries of vendor-announced hardware the estimate used ("gpus.rubin", ...): every
+    // report says their figures are announced, not measured.
+    std::vector<std::string> announced;
+    bool fabric_from_calibration = true;  // false: a one-GPU record, collectives modelled from the catalogs
+    std::string calibration_source;       // the record's provenance, "public profile ..." for the embedded one
     ServingCalibration serving;
     CycleEstimate cycle;  // the scenario's deployment (its scale-up domain, no offload)
     // Training: model FLOPs (training.hpp, model_flops_per_token) per second per GPU, what MFU
@@ -103,7 +113,11 @@ struct Estimate {
 // The loaded inputs of an estimate, so that repeated evaluations (sweeps, the benchmark) skip I/O.
 struct EstimateInputs {
     const Catalogs* catalogs = nullptr;
+    std::string gpu;  // the scenario's GPU, checked against the record's
     interconnect::CalibrationRecord calibration;
+    // Whether the record measured collectives on more than one GPU; if not, the fabric's
+    // collectives are modelled from the system catalog (the report says so).
+    bool calibration_has_fabric = true;
     ServingCalibration serving;
     std::map<std::string, std::vector<OffloadAccuracy>> offload_accuracy;  // by option name
 };

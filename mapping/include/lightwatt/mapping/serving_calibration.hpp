@@ -32,6 +32,7 @@ struct ServingMeasurement {
 
 struct ServingMeasurements {
     std::string source;
+    std::string gpu;  // the GPU the runs were measured on (data/gpus.toml)
     int prompt_tokens = 0;
     std::vector<ServingMeasurement> calibration, validation;
 };

@@ -110,4 +110,11 @@ CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const Ser
 ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, const LlmCatalog& llms, const GpuSpec& gpu,
                                            const interconnect::CalibrationRecord& calibration);
 
+// The serving terms fitted on `measured_on`, for `target` (docs/models/serving-time.md, "Another
+// GPU"): the engine's overheads are the host's and stay; static and plateau power scale with the
+// power limit; energy per BF16 FLOP with the power limit over the BF16 peak; energy per HBM byte
+// stays (HBM3 and HBM3e stacks alike). Unchanged when the two are the same GPU.
+ServingCalibration transfer_serving_calibration(const ServingCalibration& fitted, const GpuSpec& measured_on,
+                                                const GpuSpec& target);
+
 }  // namespace lightwatt::mapping

@@ -14,6 +14,7 @@
 
 #include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/core/named_catalog.hpp"
+#include "lightwatt/core/product_status.hpp"
 #include "lightwatt/core/toml_reader.hpp"
 #include "lightwatt/interconnect/link_archetype.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
@@ -22,16 +23,28 @@
 
 namespace lightwatt::mapping {
 
-// A server and its network, as deployed (data/systems.toml).
+using Spread = photonics::SpreadPoint;
+
+// A figure that no primary source gives, derived with a stated method as a low-high range around
+// the value the estimate uses (data/systems.toml: a table with low, typical, high and source).
+using PowerRange = EnumArray<Spread, Power>;
+
+// A server or rack and its network, as deployed (data/systems.toml).
 struct SystemSpec {
     std::string name, description;
-    int gpus_per_node = 8;
-    DataRate scale_up_bandwidth_per_gpu{};           // per direction
-    DataRate scale_out_bandwidth_per_gpu{};          // NIC, per direction
-    int scale_out_tiers = 2;                         // non-blocking fat tree
-    Power scale_up_switch_power_per_gpu{};           // NVSwitch chips' share
+    ProductStatus status = ProductStatus::shipping;
+    std::string gpu;                             // the GPU it holds (data/gpus.toml)
+    int gpus_per_node = 8;                       // GPUs per node (an 8-GPU server, or a rack's compute tray)
+    int scale_up_domain_gpus = 8;                // GPUs one NVLink domain spans (8 in an HGX node, 72 in an NVL72 rack)
+    DataRate scale_up_bandwidth_per_gpu{};       // per direction
+    DataRate scale_out_bandwidth_per_gpu{};      // NIC, per direction
+    int scale_out_tiers = 2;                     // non-blocking fat tree
+    PowerRange scale_up_switch_power_per_gpu{};  // NVLink switch chips and trays' share
     EnergyPerBit scale_out_switch_energy_per_bit{};  // switch system without optics: watts per port bit/s
-    Power host_power_per_node{};  // CPUs, memory, NICs, fans, conversion: all but GPUs, NVSwitch, optics
+    // CPUs, memory, NICs, fans, storage, board management: all of a node but its GPUs, NVLink
+    // switches, optics and power conversion, during inference.
+    PowerRange host_power_per_node{};
+    double power_conversion_efficiency = 1.0;  // AC (or rack busbar) to the node's DC loads
     double pue = 1.0;
 };
 
@@ -40,13 +53,18 @@ struct SystemSpec {
 struct FabricOption {
     std::string name, description;
     std::string scale_up_link, scale_out_link;
+    // The link at the GPU's NIC end of the first scale-out tier when it differs from the switch's
+    // end (CPO switches facing NICs with pluggable modules); empty: scale_out_link at both ends.
+    std::string scale_out_nic_link;
     bool scale_out_first_tier_copper = false;  // GPU-to-leaf over passive copper: no modules there
-    int scale_up_domain_gpus = 0;              // GPUs one scale-up domain spans (0: the system's node)
+    int scale_up_domain_gpus = 0;              // GPUs one scale-up domain spans (0: the system's)
     // Photonic GEMM offload (serving_time.hpp); empty core: none.
     std::string photonic_core;  // data/photonic_cores.toml
     int photonic_cores_per_gpu = 0;
     std::vector<std::string> offload_gemms;
     std::string photonic_link;  // data/links.toml: GPU <-> cores
+    // What the option takes out of the baseline (modules, DSPs, retimers, cables, lasers), for reports.
+    std::vector<std::string> replaces;
 };
 
 // data/systems.toml and data/options.toml (keys in docs/catalogs/systems.md).
@@ -68,6 +86,7 @@ enum class EnergyPart {
     scale_out_optics,
     scale_out_switches,
     host,
+    power_conversion,
     facility
 };
 
@@ -86,6 +105,7 @@ struct lightwatt::EnumTable<lightwatt::mapping::EnergyPart> {
                                                        {scale_out_optics, "scale_out_optics"},
                                                        {scale_out_switches, "scale_out_switches"},
                                                        {host, "host"},
+                                                       {power_conversion, "power_conversion"},
                                                        {facility, "facility"}});
 };
 
@@ -106,9 +126,9 @@ struct SystemEnergy {
 
 // Where a catalog input is a range, the estimate carries low and high companions: links with a
 // published module-power range (e.g. 14-16 W per 800G DSP module) take its ends in place of the
-// modelled module power at both ends of each link (photonic converters take the catalog's spread
-// in the serving estimate, scenario.cpp). One low/typical/high for converters and links alike.
-using Spread = photonics::SpreadPoint;
+// modelled module power at both ends of each link, and a system's derived ranges (NVLink switch
+// and host power) take theirs (photonic converters take the catalog's spread in the serving
+// estimate, scenario.cpp). One low/typical/high for converters, links and systems alike.
 
 // A link's cost to the system at its full-load point: static power of both ends (at a Spread's
 // end, the published module power range in place of the modelled module), energy per bit above
@@ -135,7 +155,12 @@ SystemEnergy system_energy(const CycleEstimate& estimate, const SystemSpec& syst
                            const interconnect::LinkCatalog& links, Spread spread = Spread::typical);
 SystemEnergy system_energy(const CycleEstimate& estimate, const SystemSpec& system, const FabricOption& option,
                            const LinkCosts& links, Spread spread = Spread::typical);
+// The scale-out link's cost with scale_out_nic_link's at the NIC end (empty: the same link).
+struct ScaleOutCost {
+    LinkCost link;      // switch to switch, and both ends where the NIC end is the same
+    LinkCost nic_tier;  // the first tier's link: half the NIC end's link, half the switch end's
+};
 SystemEnergy system_energy(const CycleEstimate& estimate, const SystemSpec& system, const FabricOption& option,
-                           const LinkCost& scale_up, const LinkCost& scale_out);
+                           const LinkCost& scale_up, const ScaleOutCost& scale_out, Spread spread = Spread::typical);
 
 }  // namespace lightwatt::mapping
