@@ -133,8 +133,8 @@ std::string table_of(const Scenario& s, const Estimate& e) {
         text << "ANNOUNCED: " << entry
              << " carries its vendor's announced figures, not measured ones (see its source)\n";
     if (!e.fabric_from_calibration)
-        text << "fabric: the calibration record measured one GPU; NVLink and network collectives are modelled from "
-                "data/systems.toml and data/gpus.toml\n";
+        text << "fabric: no collective of this system was measured (the calibration record has none across GPUs); "
+                "NVLink and network collectives are modelled from data/systems.toml and data/gpus.toml\n";
     if (s.mode == Mode::serving) {
         text << "decode step " << fixed(in_milliseconds(c.phase(Phase::decode).total), 1) << " ms, prefill "
              << fixed(in_milliseconds(c.phase(Phase::prefill).total), 0) << " ms per batch; GPU power "

@@ -266,7 +266,7 @@ void read_deployment(TableReader d, const Catalogs& c, Scenario& s) {
 
 // [calibration]: the two files, with where they were written for errors about them.
 void read_calibration_files(TableReader k, Scenario& s) {
-    s.calibration_profile = k.string("profile");
+    s.calibration_profile = k.optional_string("profile").value_or("");
     s.serving_runs = k.string("serving_runs");
     s.calibration_profile_at = {k.file(), k.line_of_key("profile"), "calibration.profile"};
     s.serving_runs_at = {k.file(), k.line_of_key("serving_runs"), "calibration.serving_runs"};
@@ -332,10 +332,18 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
         calibration_override ? *calibration_override : resolve(data_dir, s.calibration_profile);
     if (calibration_override) {
         in.calibration = interconnect::load_calibration(record_file);
-    } else {
+    } else if (!s.calibration_profile.empty()) {
         in.calibration = load_referenced(s.calibration_profile_at, s.calibration_profile,
                                          [&] { return interconnect::load_calibration(record_file); });
+    } else {
+        // No record: a GPU nobody has measured (announced, or not at hand). The report says so.
+        in.calibration.provenance.source =
+            "none: GEMM times from the roofline, collectives from NCCL's model and the catalog's links";
     }
+    if (s.gpu_from_calibration && !calibration_override && s.calibration_profile.empty())
+        throw InputError({s.file, s.deployment_line, "deployment.gpu", "\"calibration\"",
+                          "no calibration record to take the GPU from",
+                          "calibration.profile or --calibration, or the GPU's name"});
     in.gpu = checked_record_gpu(in.calibration, record_file.string(), s, c);
     in.calibration_has_fabric = record_measures_fabric(in.calibration);
     const ServingMeasurements runs = load_referenced(s.serving_runs_at, s.serving_runs, [&] {
@@ -346,8 +354,14 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
     });
     // The serving terms are fitted on the GPU the runs were measured on, then carried to the
     // scenario's (transfer_serving_calibration).
+    // The runs' roofline steps are timed with their own GPU's record (not the scenario's).
     const GpuSpec& runs_gpu = c.gpus.at(runs.gpu);
-    in.serving = transfer_serving_calibration(fit_serving_calibration(runs, c.llms, runs_gpu, in.calibration), runs_gpu,
+    interconnect::CalibrationRecord runs_record;
+    if (!runs.calibration_profile.empty())
+        runs_record = load_referenced(s.serving_runs_at, s.serving_runs, [&] {
+            return interconnect::load_calibration(resolve(data_dir, runs.calibration_profile));
+        });
+    in.serving = transfer_serving_calibration(fit_serving_calibration(runs, c.llms, runs_gpu, runs_record), runs_gpu,
                                               c.gpus.at(in.gpu));
     // The offloaded GEMMs' accuracy, per photonic option, on the shapes of the scenario's step.
     const LlmSpec& m = c.llms.at(s.model);

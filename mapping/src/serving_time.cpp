@@ -264,6 +264,7 @@ ServingMeasurements read_serving_measurements(TableReader root) {
     ServingMeasurements m;
     m.source = root.string("source");
     m.gpu = root.string("gpu");
+    m.calibration_profile = root.optional_string("calibration_profile").value_or("");
     m.prompt_tokens = static_cast<int>(root.integer("prompt_tokens", 0, 1 << 20));
     for (const char* section : {"calibration", "validation"}) {
         auto table = root.optional_table(section);

@@ -137,6 +137,12 @@ check "estimate json" 0 '"breakdown_j_per_token"' "" -- estimate --json
 check "estimate csv" 0 "^option,j_per_token" "" -- estimate --csv
 sed 's/"NVIDIA H100 80GB HBM3"/"NVIDIA H200"/' "$data/calibration/h100-sxm-8gpu.json" >"$work/h200.json"
 check "estimate: a record of another GPU is refused, naming both and the fix" 2 "" "h200.json: machine.gpu_model = \"NVIDIA H200\": measured on h200_sxm, but the scenario's GPU is h100_sxm \(system dgx_h100\)\. Allowed: .*deployment\.system = \"hgx_h200\"" -- estimate --calibration "$work/h200.json"
+# The project's H200 measurement drives an H200 estimate; the fabric is the catalog's, said so.
+check "estimate: the measured H200 profile" 0 "\(h200_sxm, hgx_h200\)" "" -- estimate "$data/scenarios/h200-405b-fp8.toml"
+grep -q "fabric: no collective of this system was measured" "$work/out" && passed=$((passed + 1)) || { echo "FAIL estimate: H200 fabric note"; failed=$((failed + 1)); }
+grep -q -- "-0\.000" "$work/out" && { echo "FAIL estimate: a -0.000 part"; failed=$((failed + 1)); } || passed=$((passed + 1))
+# Announced hardware is flagged in the report.
+check "estimate: announced figures flagged" 0 "ANNOUNCED: gpus.rubin_ultra" "" -- estimate "$data/scenarios/rubin-ultra-nvl576-405b.toml"
 # An option naming a link the catalog lacks: options.toml's file, line and key.
 cp -r "$data" "$work/data-badlink"
 sed -i '0,/scale_out_link = "dsp_pluggable_800g"/s//scale_out_link = "dsp_pluggable_800gx"/' "$work/data-badlink/options.toml"

@@ -33,6 +33,9 @@ struct ServingMeasurement {
 struct ServingMeasurements {
     std::string source;
     std::string gpu;  // the GPU the runs were measured on (data/gpus.toml)
+    // A calibration record of that GPU (relative to the data folder) whose GEMMs time the runs'
+    // roofline steps in the fit; empty: the roofline alone.
+    std::string calibration_profile;
     int prompt_tokens = 0;
     std::vector<ServingMeasurement> calibration, validation;
 };
