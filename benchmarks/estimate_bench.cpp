@@ -4,7 +4,9 @@
 // pipeline parallelism, overlap); and the same for training steps (model, tp, pp, dp, tokens per
 // step, sequence length, interleaving). It calls mapping::estimate(), what `lightwatt estimate` runs.
 // Target (issue #5): <= 50 microseconds per evaluation in both modes, so 10^5 designs take seconds
-// on two cores. The parallelism search (many estimates per option) is timed for information.
+// on two cores; and (issue #13) the same on the rack-scale systems (GB200 NVL72, Rubin Ultra
+// NVL576) with every option of data/options.toml their GPU's NVLink domain admits. The
+// parallelism search (many estimates per option) is timed for information.
 //
 // Status lines go to stderr; Google Benchmark's report to stdout. Exit 0 on PASS, 1 on FAIL.
 #include <benchmark/benchmark.h>
@@ -32,7 +34,19 @@ struct Setup {
     Scenario search =
         load_scenario(std::string(LIGHTWATT_BENCH_DATA_DIR) + "/scenarios/405b-latency-target.toml", catalogs);
     std::vector<Scenario> scenarios, training;
+    // Rack scale: each with its own inputs (no calibration record; serving terms carried to its GPU).
+    std::vector<Scenario> racks;
+    std::vector<EstimateInputs> rack_inputs;
 };
+
+// Every option of the catalog whose scale-up domain the scenario's GPU admits, the baseline first.
+std::vector<std::string> all_options(const Catalogs& c, const Scenario& s) {
+    std::vector<std::string> out;
+    for (const auto& name : c.systems.options.names())
+        if (c.systems.options.at(name).scale_up_domain_gpus <= c.gpus.at(s.gpu).nvlink_max_domain_gpus)
+            out.push_back(name);
+    return out;
+}
 
 Setup& setup() {
     static Setup s = [] {
@@ -71,6 +85,18 @@ Setup& setup() {
             validate(x.catalogs.llms.at(v.model), v.parallelism, v.training);
             x.training.push_back(v);
         }
+        for (const char* file : {"gb200-nvl72-405b-fp4.toml", "rubin-ultra-nvl576-405b.toml"}) {
+            Scenario rack = load_scenario(std::string(LIGHTWATT_BENCH_DATA_DIR) + "/scenarios/" + file, x.catalogs);
+            rack.options = all_options(x.catalogs, rack);
+            x.rack_inputs.push_back(load_estimate_inputs(rack, x.catalogs, LIGHTWATT_BENCH_DATA_DIR, std::nullopt));
+            for (int i = 0; i < 64; ++i) {
+                Scenario v = rack;
+                v.point.batch = static_cast<int>(rng.log_uniform(1.0, 512.0));
+                v.point.prompt_tokens = static_cast<int>(rng.log_uniform(16.0, 8192.0));
+                v.point.output_tokens = static_cast<int>(rng.log_uniform(16.0, 2048.0));
+                x.racks.push_back(v);
+            }
+        }
         return x;
     }();
     return s;
@@ -100,6 +126,19 @@ void BM_TrainingEvaluation(benchmark::State& state) {
 }
 BENCHMARK(BM_TrainingEvaluation)->MinTime(2.0)->Repetitions(3)->ReportAggregatesOnly(true);
 
+void BM_RackScaleEvaluation(benchmark::State& state) {
+    Setup& s = setup();
+    std::size_t i = 0;
+    const std::size_t per_rack = s.racks.size() / s.rack_inputs.size();
+    for (auto _ : state) {
+        const Estimate e = estimate(s.racks[i], s.rack_inputs[i / per_rack]);
+        benchmark::DoNotOptimize(e.options.data());
+        i = (i + 1) % s.racks.size();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_RackScaleEvaluation)->MinTime(2.0)->Repetitions(3)->ReportAggregatesOnly(true);
+
 // Information, no target: every tp x pp of up to 64 GPUs per option (data/scenarios/405b-latency-target.toml).
 void BM_ParallelismSearch(benchmark::State& state) {
     Setup& s = setup();
@@ -124,11 +163,16 @@ int main(int argc, char** argv) {
     };
     const double serving = seconds_of("BM_ScenarioEvaluation");
     const double training = seconds_of("BM_TrainingEvaluation");
-    const bool pass = serving <= kTargetSeconds && training <= kTargetSeconds;
+    const double rack = seconds_of("BM_RackScaleEvaluation");
+    const bool pass = serving <= kTargetSeconds && training <= kTargetSeconds && rack <= kTargetSeconds;
     std::fprintf(stderr,
                  "scenario evaluations: serving %.2f us, training %.2f us each, all options, one thread (target <= "
                  "%.0f us): %s\n",
                  serving * 1e6, training * 1e6, kTargetSeconds * 1e6, pass ? "PASS" : "FAIL");
+    std::fprintf(stderr,
+                 "rack scale (GB200 NVL72, Rubin Ultra NVL576; every option their NVLink domain admits): %.2f us per "
+                 "scenario (target <= %.0f us)\n",
+                 rack * 1e6, kTargetSeconds * 1e6);
     std::fprintf(stderr,
                  "parallelism search (information): %.0f us per scenario, every tp x pp of up to 64 GPUs per option\n",
                  seconds_of("BM_ParallelismSearch") * 1e6);
