@@ -10,7 +10,17 @@ ServingMemory serving_memory_per_gpu(const LlmSpec& m, const Parallelism& p, con
     ServingMemory out;
     const double gpus = static_cast<double>(p.tp) * p.pp;
     out.weights = bytes(total_parameters(m) * s.bytes_per_weight / gpus);
-    const double kv_split = std::min(p.tp, m.kv_heads) * static_cast<double>(p.pp);
+    if (s.bytes_per_expert_weight || p.attention_dp > 1) {
+        // Routed experts at their own precision over all the replica's GPUs; the rest over each
+        // data-parallel attention rank's tp x pp.
+        const double routed = m.moe_layers() * expert_parameters(m) * m.experts;
+        out.weights = bytes((total_parameters(m) - routed) * s.bytes_per_weight / gpus +
+                            routed * s.bytes_per_expert_weight.value_or(s.bytes_per_weight) / replica_gpus(p));
+    }
+    // Distinct KV heads split over tp; a latent-attention cache is whole on every tensor-parallel
+    // GPU; data-parallel attention ranks hold their own sequences.
+    const double kv_split =
+        (m.is_mla() ? 1.0 : std::min(p.tp, m.kv_heads)) * static_cast<double>(p.pp) * p.attention_dp;
     const double tokens_in_flight = static_cast<double>(s.batch) * (s.prompt_tokens + s.output_tokens);
     out.kv_cache = bytes(tokens_in_flight * kv_cache_bytes_per_token(m, s.bytes_per_kv) / kv_split);
     return out;

@@ -136,6 +136,9 @@ void read_serving_point(TableReader& w, const LlmSpec& m, Scenario& s) {
     s.point.prompt_tokens = static_cast<int>(w.integer("prompt_tokens", 0, 1 << 22));
     s.point.output_tokens = static_cast<int>(w.integer("output_tokens", 1, 1 << 22));
     s.point.bytes_per_weight = w.optional_number("bytes_per_weight", bytes_range).value_or(m.bytes_per_parameter);
+    // The release precision throughout, experts included (gpt-oss: MXFP4 experts), unless given.
+    if (m.expert_bytes_per_parameter > 0.0 && !w.contains("bytes_per_weight"))
+        s.point.bytes_per_expert_weight = m.expert_bytes_per_parameter;
     s.point.bytes_per_activation = w.optional_number("bytes_per_activation", bytes_range).value_or(2.0);
     s.point.bytes_per_kv = w.optional_number("bytes_per_kv", bytes_range).value_or(2.0);
     if (const auto itl = w.optional_number("max_inter_token_latency_ms", Range::positive()))

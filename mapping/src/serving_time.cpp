@@ -86,11 +86,13 @@ void add_photonic_gemm(StepTime& t, const GemmOp& g, Information moved, DataRate
 // nearest GEMM (the roofline's 1 without one); offloaded ones on the photonic cores.
 void add_gemm_time(StepTime& t, const StepWork& w, const ServingPoint& s, const GpuSpec& gpu,
                    const CalibrationRecord& cal, const PhotonicOffload* offload) {
-    const FlopRate peak = peak_for_weights(gpu, s.bytes_per_weight);
     const DataRate hbm = effective_hbm_bandwidth(gpu);
     for (const GemmOp& g : w.gemms) {
         if (g.count <= 0.0 || g.m <= 0.0) continue;
-        const Information weights = bytes(g.n * g.k * s.bytes_per_weight);
+        // Each GEMM at its own weights' precision (experts may be stored otherwise than the rest).
+        const double bytes_per_weight = g.bytes_per_weight.value_or(s.bytes_per_weight);
+        const FlopRate peak = peak_for_weights(gpu, bytes_per_weight);
+        const Information weights = bytes(g.n * g.k * bytes_per_weight);
         const Information activations = bytes((g.m * g.k + g.m * g.n) * s.bytes_per_activation);
         if (is_offloaded(g, offload)) {
             add_photonic_gemm(t, g, weights + activations, hbm, *offload);
@@ -250,7 +252,7 @@ CycleEstimate estimate_serving(const LlmSpec& m, const Parallelism& p, const Ser
         throw InputError::at("communication_overlap", format_number(o.communication_overlap), "out of range",
                              "a share in [0, 1]");
     CycleEstimate e;
-    e.gpus = p.tp * p.pp;
+    e.gpus = replica_gpus(p);
     // Pipeline stages work on different micro-batches at once: a step takes one stage's time.
     const StepWork prefill = prefill_step(m, p, s);
     const StepWork decode = decode_step(m, p, s);

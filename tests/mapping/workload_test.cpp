@@ -67,9 +67,89 @@ TEST_CASE("mixture of experts: distinct experts touched, expert all-to-all") {
     // experts per GPU 2 x 3 x 1536 x 4096; times 94 layers; plus the head 2 x 151936 / 8 x 4096.
     const double per_layer = 2.0 * 10 * 128 * 4096 + 2.0 * 4096 * 1024 + 2.0 * 128 * 4096 + 2.0 * 3 * 1536 * 4096;
     CHECK(w.gemm_flops() == doctest::Approx(94.0 * per_layer + 2.0 * 151936 / 8 * 4096).epsilon(1e-12));
-    REQUIRE(w.collectives.size() == 2);
-    CHECK(w.collectives[1].collective == interconnect::Collective::alltoall);
-    CHECK(in_bytes(w.collectives[1].size) == 8.0 * 4096 * 2);
+    // Tensor-parallel attention over the experts' 8 GPUs: every GPU holds every token, so the
+    // feed-forward all-reduce combines the experts' outputs; no all-to-all.
+    REQUIRE(w.collectives.size() == 1);
+    CHECK(w.collectives[0].collective == interconnect::Collective::all_reduce);
+    // Experts spread beyond the tensor-parallel group (tp 4, pp 2, ep 8) must be dispatched to:
+    // all-to-all of batch x 8 active x 4096 x 2 bytes.
+    const StepWork beyond = decode_step(q, {4, 2, 8, 8}, s);
+    REQUIRE(beyond.collectives.size() == 3);
+    CHECK(beyond.collectives[2].collective == interconnect::Collective::alltoall);
+    CHECK(in_bytes(beyond.collectives[2].size) == 8.0 * 4096 * 2);
+}
+
+TEST_CASE("latent attention: the cached latent is read whole on every tensor-parallel GPU; absorbed in decode") {
+    const LlmSpec& m = model("deepseek_v3_1");
+    const Parallelism p{8, 1, 8, 8};
+    const ServingPoint s{64, 1000, 1000, 1.0, 2.0, 2.0};
+    validate(m, p, s);
+    const StepWork w = decode_step(m, p, s);
+    // KV read per GPU: 64 sequences x 1500 tokens x (512 + 64) x 2 B x 61 layers = 6,746,112,000 B:
+    // the latent is not split by heads, so tensor parallelism does not divide it.
+    CHECK(in_bytes(w.kv_read) == doctest::Approx(6746112000.0));
+    CHECK(in_bytes(w.kv_written) == doctest::Approx(64.0 * 576 * 2 * 61));
+    // Attention over the latent, 16 heads per GPU: scores 2 x 576 and values 2 x 512 FLOPs per head,
+    // context token and row: 2 x 64 x 1500 x 16 x 1088 x 61 = 203,882,496,000.
+    CHECK(w.attention_flops == doctest::Approx(203882496000.0));
+    // The absorbed up-projections: per head, q_nope (128) into the latent (512), and the latent
+    // back to the value (128): 61 x 16 calls each.
+    int absorbed = 0;
+    for (const auto& g : w.gemms)
+        if (g.count == 61.0 * 16) ++absorbed;
+    CHECK(absorbed == 2);
+    // Tensor-parallel attention over the experts' GPUs: the all-reduces only (2 per layer).
+    REQUIRE(w.collectives.size() == 1);
+    CHECK(w.collectives[0].count == 122.0);
+    // Prefill expands the latent per head instead: 2 x rows x 500 x 16 x (128 + 64 + 128) x 61.
+    const StepWork pre = prefill_step(m, p, s);
+    CHECK(pre.attention_flops == doctest::Approx(2.0 * 64000 * 500 * 16 * 320 * 61));
+}
+
+TEST_CASE("sliding windows and MXFP4 experts: gpt-oss-120b reads at most the window and 4.25-bit experts") {
+    const LlmSpec& m = model("gpt_oss_120b");
+    ServingPoint s{32, 1000, 1000, 2.0, 2.0, 2.0};
+    s.bytes_per_expert_weight = 0.53125;
+    const StepWork w = decode_step(m, {1, 1, 1, 8}, s);
+    // KV: 18 full layers read 1500 tokens, 18 windowed ones 128: 32 x (18 x 1500 + 18 x 128) x
+    // (2 x 8 x 64 x 2 B) = 1,920,466,944 B; attention 4 x 32 x 64 x 64 x 29,304 FLOPs.
+    CHECK(in_bytes(w.kv_read) == doctest::Approx(1920466944.0));
+    CHECK(w.attention_flops == doctest::Approx(4.0 * 32 * 64 * 64 * 29304));
+    // Weights at batch 1 (4 experts touched): per layer q, k, v, o 2880 x 5120 + 4096 x 2880 at
+    // 2 B = 53,084,160; router 2880 x 128 x 2 = 737,280; 4 experts x 3 x 2880 x 2880 x 0.53125 =
+    // 52,876,800; 36 layers; head 201088 x 2880 x 2 = 1,158,266,880: 4,999,403,520 B.
+    s.batch = 1;
+    CHECK(in_bytes(decode_step(m, {1, 1, 1, 8}, s).weights_read) == doctest::Approx(4999403520.0));
+}
+
+TEST_CASE("data-parallel attention: each GPU serves batch / attention_dp sequences, experts by all-to-all") {
+    const LlmSpec& q = model("qwen3_235b_a22b");
+    Parallelism p{1, 1, 8, 8};
+    p.attention_dp = 8;
+    const ServingPoint s{64, 100, 100, 2.0, 2.0, 2.0};
+    validate(q, p, s);
+    CHECK(replica_gpus(p) == 8);
+    const StepWork w = decode_step(q, p, s);
+    // Each GPU: 8 sequences through the full attention, q, k, v of (64 + 2 x 4) x 128 = 9216.
+    CHECK(w.gemms[0].m == 8.0);
+    CHECK(w.gemms[0].n == 9216.0);
+    // KV: 8 sequences x 150 tokens x 2 x 4 x 128 x 2 B x 94 layers = 231,014,400 B.
+    CHECK(in_bytes(w.kv_read) == doctest::Approx(231014400.0));
+    // No tensor parallelism: one all-to-all pair per layer of 8 rows x 8 experts x 4096 x 2 B.
+    REQUIRE(w.collectives.size() == 1);
+    CHECK(w.collectives[0].collective == interconnect::Collective::alltoall);
+    CHECK(in_bytes(w.collectives[0].size) == 524288.0);
+    CHECK(w.collectives[0].ranks == 8);
+    CHECK(w.collectives[0].count == 188.0);
+    // Not on a dense model; the experts must span the stage.
+    auto key_of = [&](const LlmSpec& m, Parallelism bad) {
+        return input_error_of([&] { validate(m, bad, s); }, "attention_dp").key;
+    };
+    Parallelism dense{1, 1, 1, 8};
+    dense.attention_dp = 2;
+    CHECK(key_of(model("llama_3_1_8b"), dense) == "attention_dp");
+    p.ep = 4;
+    CHECK(key_of(q, p) == "ep");
 }
 
 TEST_CASE("inconsistent parallelism or operating point: input errors naming the field") {

@@ -25,7 +25,10 @@ struct ServingMemory {
 
 // Per GPU of a replica: the weights of its stage's share and the KV cache of every sequence in
 // flight at its longest (prompt + output), split over the GPUs that hold distinct KV heads
-// (K' = min(tp, K): tensor parallelism beyond the KV heads replicates them).
+// (K' = min(tp, K): tensor parallelism beyond the KV heads replicates them; a latent-attention
+// cache is whole on every tensor-parallel GPU). With data-parallel attention the routed experts
+// spread over every GPU of the replica, the rest over each rank's tp x pp, and each rank holds
+// its own sequences' KV cache; experts stored at bytes_per_expert_weight count at that.
 ServingMemory serving_memory_per_gpu(const LlmSpec& m, const Parallelism& p, const ServingPoint& s);
 
 struct SearchConstraints {

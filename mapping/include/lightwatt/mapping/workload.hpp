@@ -4,10 +4,15 @@
 //
 // A replica is tp x pp GPUs (tensor and pipeline parallel), serving `batch` sequences together;
 // the experts of a mixture-of-experts model are spread over ep GPUs of the replica (ep divides
-// tp x pp's GPUs' count or equals it). Decode: one new token per sequence per step, at the mean
-// context of the decode phase (prompt + output / 2). Prefill: the whole prompt of every sequence.
+// tp x pp's GPUs' count or equals it). With data-parallel attention (attention_dp > 1, a MoE
+// layout) a stage is tp x attention_dp GPUs: each attention_dp rank holds the full attention
+// weights of its tp group and serves batch / attention_dp sequences, the experts spread over all
+// of them (ep = tp x attention_dp), tokens dispatched to them and combined by all-to-all. Decode:
+// one new token per sequence per step, at the mean context of the decode phase (prompt +
+// output / 2). Prefill: the whole prompt of every sequence.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +29,11 @@ struct Parallelism {
     int gpus_per_scale_up = 8;  // GPUs in one scale-up (NVLink-class) domain
     int dp = 1;                 // data-parallel replicas that synchronise gradients (training)
     int virtual_stages = 1;     // model chunks per GPU in an interleaved pipeline (training)
+    int attention_dp = 1;       // serving, MoE: data-parallel attention ranks per stage (ep = tp x attention_dp)
 };
+
+// GPUs of one serving replica: tp x pp x attention_dp.
+[[nodiscard]] inline int replica_gpus(const Parallelism& p) { return p.tp * p.pp * p.attention_dp; }
 
 struct ServingPoint {
     int batch = 1;  // sequences decoded together
@@ -33,6 +42,9 @@ struct ServingPoint {
     double bytes_per_weight = 2.0;
     double bytes_per_activation = 2.0;
     double bytes_per_kv = 2.0;
+    // Routed experts' weights when stored otherwise than the rest (gpt-oss: MXFP4, 4.25 / 8 bytes);
+    // empty: bytes_per_weight.
+    std::optional<double> bytes_per_expert_weight{};
 };
 
 // A cycle's phases (serving_time.hpp, CyclePhase); the pipeline bubble is a phase of time only.
@@ -80,6 +92,9 @@ struct GemmOp {
     std::string name;            // a Gemm's name: "qkv", "attention_out", ..., "lm_head"
     double m = 0, n = 0, k = 0;  // per GPU: (m x k) times (k x n)
     double count = 0;            // per step, per GPU (layers on this GPU's stage)
+    // Bytes per weight as this GEMM reads them (experts may be stored otherwise than the rest);
+    // empty: the serving point's bytes_per_weight.
+    std::optional<double> bytes_per_weight{};
     [[nodiscard]] double flops() const { return 2.0 * m * n * k * count; }
 };
 
@@ -106,7 +121,7 @@ struct StepWork {
         elementwise_traffic{};  // per GPU: memory-bound element-wise traffic (training activations, optimizer update)
     std::vector<CollectiveOp> collectives;
     [[nodiscard]] double gemm_flops() const;
-    [[nodiscard]] int gpus(const Parallelism& p) const { return p.tp * p.pp; }
+    [[nodiscard]] int gpus(const Parallelism& p) const { return replica_gpus(p); }
 };
 
 // Bits one GPU sends over each tier in one step (ring algorithms: 2(n-1)/n S per GPU for
@@ -125,8 +140,9 @@ struct GroupPlacement {
 GroupPlacement place_group(int ranks, int stride, const Parallelism& p);
 
 // Checks the parallelism against the model (tp divides the attention heads, and the KV heads or is
-// a multiple of them; pp at most the layers; ep divides the experts and the replica's GPUs) and
-// the operating point (batch >= 1, ...). Throws InputError keyed by the field ("tp", "batch"),
+// a multiple of them; pp at most the layers; ep divides the experts and the replica's GPUs;
+// attention_dp > 1 only for a MoE model with ep = tp x attention_dp) and the operating point
+// (batch >= 1, ...). Throws InputError keyed by the field ("tp", "batch"),
 // without a file: the caller relocates it where the field was read.
 void validate(const LlmSpec& m, const Parallelism& p, const ServingPoint& s);
 
