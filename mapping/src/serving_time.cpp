@@ -168,8 +168,21 @@ void add_collective_time(StepTime& t, const StepWork& w, const GpuSpec& gpu, con
 // in a narrower format than BF16 costs the share flop_energy_relative_to_bf16 of a BF16 one (the
 // fit's FLOPs are BF16); attention runs in BF16.
 double bf16_equivalent_flops(const StepWork& w, const ServingPoint& s, const GpuSpec& gpu, double offloaded_flops) {
-    const double gemm_share = flop_energy_relative_to_bf16(gpu, format_for_weights(gpu, s.bytes_per_weight));
-    return (w.gemm_flops() - offloaded_flops) * gemm_share + w.attention_flops;
+    // One format for every GEMM (the common case) keeps the sum as one product; GEMMs with weights
+    // of their own precision (MXFP4 experts) are charged each at theirs.
+    const bool one_format = std::none_of(w.gemms.begin(), w.gemms.end(), [&](const GemmOp& g) {
+        return g.bytes_per_weight && *g.bytes_per_weight != s.bytes_per_weight;
+    });
+    if (one_format) {
+        const double gemm_share = flop_energy_relative_to_bf16(gpu, format_for_weights(gpu, s.bytes_per_weight));
+        return (w.gemm_flops() - offloaded_flops) * gemm_share + w.attention_flops;
+    }
+    double flops_bf16 =
+        -offloaded_flops * flop_energy_relative_to_bf16(gpu, format_for_weights(gpu, s.bytes_per_weight));
+    for (const GemmOp& g : w.gemms)
+        flops_bf16 += g.flops() * flop_energy_relative_to_bf16(
+                                      gpu, format_for_weights(gpu, g.bytes_per_weight.value_or(s.bytes_per_weight)));
+    return flops_bf16 + w.attention_flops;
 }
 
 void add_activity_power(StepTime& t, const StepWork& w, const ServingPoint& s, const GpuSpec& gpu,
@@ -352,18 +365,22 @@ void fit_overhead(const std::vector<CalibrationRun>& runs, ServingCalibration& c
     c.per_sequence = seconds(std::max(0.0, b(1)));
 }
 
-// Power: P = s + a F + b B, each term >= 0, on the runs below the plateau (97 % of the highest),
-// their steps timed with the fitted overhead.
+// Power: P = s + a F + b B, each term >= 0, on the runs below the plateau (97 % of the highest,
+// when that is within 97 % of the GPU's limit), their steps timed with the fitted overhead.
 void fit_activity_power(const std::vector<CalibrationRun>& runs, const GpuSpec& gpu, const CalibrationRecord& cal,
                         ServingCalibration& c) {
     double highest = 0.0;
     for (const auto& r : runs) highest = std::max(highest, r.power_per_gpu);
-    c.max_power = watts(highest);
+    // The plateau is the GPU's power limit as the runs show it, when they come within 97 % of the
+    // limit (the H100 runs: 690.5 W of 700); runs that never approach it (a small model on a
+    // 1,000 W B200 peaks at 691 W) show none, and the cap is the limit itself.
+    const bool plateau = highest >= 0.97 * in_watts(gpu.tdp);
+    c.max_power = plateau ? watts(highest) : gpu.tdp;
     const ServingCalibration overhead_only = c;
     std::vector<std::array<double, 3>> features;
     std::vector<double> powers;
     for (const auto& r : runs) {
-        if (r.power_per_gpu >= 0.97 * highest) continue;
+        if (plateau && r.power_per_gpu >= 0.97 * highest) continue;
         TimingOptions o;
         o.serving = &overhead_only;
         const StepTime t = time_step(r.work, r.p, r.s, gpu, cal, o);
