@@ -64,8 +64,8 @@ struct FileWorkload {
     int prompt_tokens, output_tokens;
 };
 constexpr FileWorkload kFiles[] = {
-    {"meta-llama__Llama-3.1-405B-Instruct__lm-arena-chat", "llama_3_1_405b", 200, 370},      // as FP8's
-    {"meta-llama__Llama-3.1-405B-Instruct-FP8__lm-arena-chat", "llama_3_1_405b", 200, 370},  // 360-380
+    {"meta-llama__Llama-3.1-405B-Instruct__lm-arena-chat", "llama_3_1_405b", 200, 370},       // as FP8's
+    {"meta-llama__Llama-3.1-405B-Instruct-FP8__lm-arena-chat", "llama_3_1_405b", 200, 370},   // 360-380
     {"Qwen__Qwen3-235B-A22B-Instruct-2507__lm-arena-chat", "qwen3_235b_a22b", 200, 870},      // 863-880
     {"Qwen__Qwen3-235B-A22B-Instruct-2507-FP8__lm-arena-chat", "qwen3_235b_a22b", 200, 870},  // as bf16's
     {"Qwen__Qwen3-235B-A22B-Thinking-2507__gpqa", "qwen3_235b_a22b", 300, 9200},              // 8,955-9,199
@@ -197,13 +197,12 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
     if (!path) return;
     const Fixture f(Gemms::h100_efficiencies);
     for (const auto& x : f.fit_runs.calibration) CHECK(x.model == "llama_3_1_8b");
-    MESSAGE("fitted on the 8B B200 runs: overhead " << in_seconds(f.serving.per_layer) * 1e6 << " us per layer + "
-                                                    << in_seconds(f.serving.per_sequence) * 1e6
-                                                    << " us per sequence; power " << in_watts(f.serving.static_power)
-                                                    << " W + " << in_picojoules_per_flop(f.serving.energy_per_flop)
-                                                    << " W per TFLOP/s + "
-                                                    << in_picojoules_per_byte(f.serving.hbm_energy_per_bit)
-                                                    << " W per TB/s, at most " << in_watts(f.serving.max_power) << " W");
+    MESSAGE("fitted on the 8B B200 runs: overhead "
+            << in_seconds(f.serving.per_layer) * 1e6 << " us per layer + " << in_seconds(f.serving.per_sequence) * 1e6
+            << " us per sequence; power " << in_watts(f.serving.static_power) << " W + "
+            << in_picojoules_per_flop(f.serving.energy_per_flop) << " W per TFLOP/s + "
+            << in_picojoules_per_byte(f.serving.hbm_energy_per_bit) << " W per TB/s, at most "
+            << in_watts(f.serving.max_power) << " W");
     // The fitted terms are physical; no fit run reaches 97 % of the B200's 1,000 W, so the cap is it.
     CHECK(f.serving.per_layer >= seconds(0.0));
     CHECK(f.serving.per_sequence >= seconds(0.0));
@@ -233,12 +232,12 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
         const auto c = f.compare(r, *w, Layout::tensor_parallel_attention);
         const std::string group = r.file + " (" + r.precision + ")";
         MESSAGE("row | " << group << " | " << r.gpus << " | " << r.mean_batch << " | " << percent(c.error) << " | "
-                         << std::round(100.0 * c.power_ratio) / 100.0 << " | " << std::round(100.0 * c.slowness) / 100.0);
+                         << std::round(100.0 * c.power_ratio) / 100.0 << " | "
+                         << std::round(100.0 * c.slowness) / 100.0);
         groups[group].push_back(std::abs(c.error));
         all.push_back(std::abs(c.error));
         at_roofline[group].push_back(std::abs(roofline.compare(r, *w, Layout::tensor_parallel_attention).error));
-        if (r.ep > 1)
-            data_parallel[group].push_back(std::abs(f.compare(r, *w, Layout::data_parallel_attention).error));
+        if (r.ep > 1) data_parallel[group].push_back(std::abs(f.compare(r, *w, Layout::data_parallel_attention).error));
     }
     // The named files are all there: 12 groups, 144 rows in the file of 0cd52da.
     CHECK(groups.size() == 12);
@@ -250,11 +249,12 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
     const auto within = static_cast<double>(std::count_if(all.begin(), all.end(), [](double e) { return e <= 0.35; }));
     MESSAGE(within << " of " << all.size() << " rows within 35 % (the issue asks 90 %); median |error| of all "
                    << magnitude(median(all)));
-    MESSAGE("at the roofline: overhead " << in_seconds(roofline.serving.per_layer) * 1e6 << " us per layer + "
-                                         << in_seconds(roofline.serving.per_sequence) * 1e6 << " us per sequence; power "
-                                         << in_watts(roofline.serving.static_power) << " W + "
-                                         << in_picojoules_per_flop(roofline.serving.energy_per_flop) << " W per TFLOP/s + "
-                                         << in_picojoules_per_byte(roofline.serving.hbm_energy_per_bit) << " W per TB/s");
+    MESSAGE(
+        "at the roofline: overhead " << in_seconds(roofline.serving.per_layer) * 1e6 << " us per layer + "
+                                     << in_seconds(roofline.serving.per_sequence) * 1e6 << " us per sequence; power "
+                                     << in_watts(roofline.serving.static_power) << " W + "
+                                     << in_picojoules_per_flop(roofline.serving.energy_per_flop) << " W per TFLOP/s + "
+                                     << in_picojoules_per_byte(roofline.serving.hbm_energy_per_bit) << " W per TB/s");
     for (const auto& [group, errors] : groups) {
         CAPTURE(group);
         if (within_bound(group)) {

@@ -215,3 +215,25 @@ TEST_CASE("power per precision: the H200 measurement's energy per FLOP, FP8 agai
     MESSAGE("H200 FP8 / BF16 energy per FLOP above idle: " << measured << ", model 0.50");
     CHECK(measured == doctest::Approx(989.4 / 1978.9).epsilon(0.15));
 }
+
+TEST_CASE("per-GEMM precision: experts stored otherwise than the rest are read and charged at theirs") {
+    // Two memory-bound GEMMs of 1 x 1000 x 1000 on the test GPU: one at the point's bf16, one
+    // with fp8 weights of its own. Times: (2e6 + 4000) B and (1e6 + 4000) B over 1e12 B/s =
+    // 2.004 + 1.004 us.
+    StepWork w;
+    w.tokens = 1;
+    w.gemms.push_back({"gate_up", 1, 1000, 1000, 1.0});
+    w.gemms.push_back({"experts_gate_up", 1, 1000, 1000, 1.0, 1.0});
+    const ServingPoint s{1, 0, 1, 2.0, 2.0, 2.0};
+    ServingCalibration power;
+    power.energy_per_flop = picojoules_per_flop(1.0);  // 1 W per TFLOP/s, nothing else
+    power.max_power = watts(1000.0);
+    TimingOptions o;
+    o.serving = &power;
+    o.serving_engine_overhead = false;
+    const StepTime t = time_step(w, {}, s, test_gpu(), {}, o);
+    CHECK(in_seconds(t.gemm) == doctest::Approx(3.008e-6));
+    // Power: 2e6 bf16 FLOPs and 2e6 fp8 ones at half a bf16 FLOP's energy (peak 1000 / 2000):
+    // 3e6 FLOP-equivalents in 3.008 us, 1e-12 J each: 3e-6 J.
+    CHECK(in_joules(t.gpu_energy) == doctest::Approx(3e-6));
+}

@@ -75,3 +75,18 @@ TEST_CASE("serving calibration: a record without GEMM rows or power states still
         CHECK(f.relative_error(x, sc) > -1.0);  // positive energy per token
     }
 }
+
+TEST_CASE("serving calibration: runs that never approach the GPU's limit show no plateau; the cap is the limit") {
+    // The H100 runs peak at 690.5 W of 700 (above 97 % of it): the plateau is theirs. The 8B runs
+    // on a B200 peak at 691.1 W of 1,000 (below 970): no plateau, the cap is the B200's 1,000 W.
+    const Fixture f;
+    CHECK(in_watts(fit_serving_calibration(f.runs, f.llms, f.gpu(), f.cal).max_power) == 690.5);
+    const ServingMeasurements b200_runs =
+        load_serving_measurements(std::string(LIGHTWATT_TEST_DATA_DIR) + "/validation/ml-energy-b200.toml");
+    interconnect::CalibrationRecord roofline = f.cal;
+    roofline.gemm.clear();
+    roofline.collectives.clear();
+    const ServingCalibration b200 = fit_serving_calibration(b200_runs, f.llms, f.gpus.at("b200"), roofline);
+    CHECK(in_watts(b200.max_power) == 1000.0);
+    CHECK(in_watts(b200.static_power) >= 0.0);
+}
