@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "lightwatt/core/untrusted_input.hpp"
+#include "lightwatt/core/warning.hpp"
 
 namespace lightwatt {
 
@@ -57,6 +58,18 @@ void JsonReader::only(const std::vector<std::string>& known) const {
         throw error(item.key(), preview(item.value()), "unknown key" + did_you_mean(item.key(), known),
                     "one of the schema's keys (" + schema_doc_ + ")");
     }
+}
+
+std::string_view JsonReader::spelling(std::string_view key, std::string_view deprecated) const {
+    const json* old_value = find(deprecated);
+    if (old_value == nullptr) return key;
+    if (has(key))
+        throw error(deprecated, preview(*old_value), "given as well as its new name \"" + std::string(key) + "\"",
+                    "one of the two, preferably \"" + std::string(key) + "\"");
+    warn(WarningKind::deprecated,
+         format_input_error(
+             {file_, 0, join(deprecated), "", "deprecated key, still read; write \"" + std::string(key) + "\"", ""}));
+    return deprecated;
 }
 
 const json* JsonReader::find(std::string_view key) const {

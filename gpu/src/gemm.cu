@@ -123,15 +123,8 @@ std::vector<GemmMeasurement> measure_gemm(const MeasureOptions& o) {
                 g.time_s = w.per_iteration_s();
                 g.tflop_per_s =
                     2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) / g.time_s * 1e-12;
-                if (w.energy_j) {
-                    g.energy_j = *w.energy_j / static_cast<double>(w.iterations);
-                    g.mean_power_w = *w.energy_j / w.seconds;
-                    if (o.idle_power_w)
-                        g.energy_above_idle_j =
-                            (*w.energy_j - *o.idle_power_w * w.seconds) / static_cast<double>(w.iterations);
-                }
-                g.source = "cuBLASLt TN, heuristic #0, 32 MiB workspace, " + std::to_string(w.iterations) +
-                           " iterations in " + std::to_string(w.seconds) + " s";
+                add_window_energy(g, w, o.context_idle_power_w, o.power_limit_w);
+                g.source = "cuBLASLt TN, heuristic #0, 32 MiB workspace, " + window_description(w);
                 out.push_back(g);
             } else {
                 std::fprintf(stderr, "lightwatt-measure: no cuBLASLt algorithm for %s %lldx%lldx%lld; skipped\n",

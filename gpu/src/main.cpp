@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cuda_support.hpp"
+#include "idle_power.hpp"
 #include "measurements.hpp"
 #if defined(LIGHTWATT_WITH_MPI)
 #include <mpi.h>
@@ -192,12 +194,83 @@ std::string today() {
     return buffer;
 }
 
+// The GPUs of this machine, counted through NVML when it loads: it opens no CUDA context and
+// starts no CUDA runtime, so an idle GPU stays idle for the device idle measurement. Without NVML
+// (--no-energy), through the CUDA runtime.
+int gpu_count(const Nvml* nvml) {
+    if (nvml != nullptr && nvml->available()) return static_cast<int>(nvml->device_count().value_or(0));
+    int devices = 0;
+    return cudaGetDeviceCount(&devices) == cudaSuccess ? devices : 0;
+}
+
+// Settling and idle windows: up to 30 s to settle over a 2 s window (5 s over 1 s in quick mode),
+// then the energy counter over at least 1 s (0.5 s).
+IdleOptions idle_options(const Args& a) {
+    IdleOptions o;
+    if (a.quick) {
+        o.settle.max_s = 5.0;
+        o.settle.window_s = 1.0;
+        o.window_s = 0.5;
+        return o;
+    }
+    o.window_s = std::max(1.0, a.options.window_s);
+    return o;
+}
+
+// One idle state's measurement, said on stderr as it starts and ends.
+std::optional<IdleState> idle_state(const Nvml& nvml, const std::vector<int>& devices, const IdleOptions& o,
+                                    const char* name) {
+    std::fprintf(stderr, "lightwatt-measure: %s: settling (up to %.0f s)\n", name, o.settle.max_s);
+    auto s = measure_idle(nvml, devices, o);
+    if (s) std::fprintf(stderr, "  %s\n", describe(name, *s).c_str());
+    if (!s) std::fprintf(stderr, "lightwatt-measure: %s: NVML could not read power, clocks or energy\n", name);
+    return s;
+}
+
+// Throws the missing-resource error of a machine without a CUDA GPU, if this is one.
+void require_cuda_gpu() {
+    int devices = 0;
+    const cudaError_t e = cudaGetDeviceCount(&devices);
+    if (e != cudaSuccess || devices == 0)
+        throw MissingResource(std::string("no CUDA GPU on this machine (cudaGetDeviceCount: ") +
+                              (e != cudaSuccess ? cudaGetErrorString(e) : "0 devices") + ")");
+}
+
+// A CUDA context on each of `devices`, as a measurement holds one: the state of context idle.
+void open_contexts(const std::vector<int>& devices) {
+    for (const int d : devices) {
+        LW_CUDA(cudaSetDevice(d));
+        LW_CUDA(cudaFree(nullptr));
+    }
+}
+
+std::vector<int> first_devices(int count) {
+    std::vector<int> out;
+    for (int d = 0; d < count; ++d) out.push_back(d);
+    return out;
+}
+
+std::string power_source(const std::optional<IdleState>& device_idle, const std::optional<IdleState>& context_idle) {
+    std::string s = "measured: NVML total-energy counters, each window's power taken between two of their updates";
+    if (context_idle) {
+        char buffer[64];
+        std::snprintf(buffer, sizeof buffer, " (every %.0f ms here)", context_idle->update_period_s * 1e3);
+        s += buffer;
+    }
+    if (device_idle) s += "; " + describe("device idle (no CUDA context)", *device_idle);
+    if (context_idle) s += "; " + describe("context idle (a CUDA context, no kernel)", *context_idle);
+    return s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    // NVML before anything touches CUDA (docs/calibration.md, "Measuring on a GPU"): the device idle
+    // is measured before this process opens a CUDA context.
+    std::unique_ptr<Nvml> nvml = std::make_unique<Nvml>();
 #if defined(LIGHTWATT_WITH_MPI)
     // Under mpirun: one process per GPU; rank 0 measures GEMMs and copies and writes the record.
-    const std::optional<MpiSession> mpi = start_mpi(&argc, &argv);
+    const std::optional<MpiSession> mpi = start_mpi(&argc, &argv, gpu_count(nvml.get()));
     const bool writer = !mpi || mpi->rank == 0;
     auto finish = [&](int code) {
         if (mpi) {
@@ -212,42 +285,61 @@ int main(int argc, char** argv) {
 #endif
     try {
         Args a = parse(argc, argv);
-        int devices = 0;
-        const cudaError_t e = cudaGetDeviceCount(&devices);
-        if (e != cudaSuccess || devices == 0)
-            throw MissingResource(std::string("no CUDA GPU on this machine (cudaGetDeviceCount: ") +
-                                  (e != cudaSuccess ? cudaGetErrorString(e) : "0 devices") + ")");
-        std::unique_ptr<Nvml> nvml;
-        if (a.energy) {
-            nvml = std::make_unique<Nvml>();
-            if (!nvml->available())
-                throw MissingResource("NVML unavailable (" + nvml->error() +
-                                      "); run with --no-energy to measure time only");
-            a.options.nvml = nvml.get();
+        if (!a.energy) nvml.reset();
+        if (nvml && !nvml->available()) {
+            require_cuda_gpu();
+            throw MissingResource("NVML unavailable (" + nvml->error() +
+                                  "); run with --no-energy to measure time only");
         }
+        const int devices = gpu_count(nvml.get());
+        if (devices == 0) require_cuda_gpu();
+        a.options.nvml = nvml.get();
         Record r;
         std::ostringstream command;
         for (int i = 0; i < argc; ++i) command << (i ? " " : "") << argv[i];
         r.command = command.str();
         r.date = today();
         int device = 0;
+        bool under_mpi = false;
 #if defined(LIGHTWATT_WITH_MPI)
+        under_mpi = mpi.has_value();
         if (mpi) device = mpi->local_device;
 #endif
+        // The GPUs this process drives: all of the machine's, or under MPI its own.
+        std::vector<int> driven = under_mpi ? std::vector<int>{device} : first_devices(devices);
+        const IdleOptions idle = idle_options(a);
+        std::optional<IdleState> device_idle, context_idle;
+        if (nvml && writer) device_idle = idle_state(*nvml, driven, idle, "device idle (no CUDA context)");
+        int cuda_devices = 0;
+        LW_CUDA(cudaGetDeviceCount(&cuda_devices));
+        if (!under_mpi) driven = first_devices(cuda_devices);  // CUDA_VISIBLE_DEVICES may hide some
+        open_contexts(driven);
+        if (nvml && writer) context_idle = idle_state(*nvml, driven, idle, "context idle (a CUDA context, no kernel)");
         cudaDeviceProp prop{};
         cudaGetDeviceProperties(&prop, device);
         r.gpu_model = prop.name;
-        r.gpu_count = devices;
+        r.gpu_count = cuda_devices;
         int runtime = 0;
         cudaRuntimeGetVersion(&runtime);
         r.cuda_version = std::to_string(runtime / 1000) + "." + std::to_string(runtime % 1000 / 10);
         r.nccl_version = nccl_version();
         if (nvml) {
-            r.sm_clock_mhz = nvml->sm_clock_mhz(0);
-            r.memory_clock_mhz = nvml->memory_clock_mhz(0);
-            r.power_limit_w = nvml->power_limit_w(0);
-            r.idle_power_w = measure_idle_power(nvml.get(), a.options.window_s);
-            a.options.idle_power_w = r.idle_power_w;
+            const auto index = static_cast<unsigned>(device);
+            r.sm_clock_mhz = nvml->sm_clock_mhz(index);
+            r.memory_clock_mhz = nvml->memory_clock_mhz(index);
+            r.power_limit_w = nvml->power_limit_w(index);
+            r.energy_measured = true;
+            r.power_source = power_source(device_idle, context_idle);
+            if (device_idle) {
+                r.device_idle_power_w = device_idle->power_w;
+                r.device_idle_sm_clock_mhz = device_idle->sm_clock_mhz;
+            }
+            if (context_idle) {
+                r.context_idle_power_w = context_idle->power_w;
+                r.context_idle_sm_clock_mhz = context_idle->sm_clock_mhz;
+            }
+            a.options.context_idle_power_w = r.context_idle_power_w;
+            a.options.power_limit_w = r.power_limit_w;
         }
         const bool all = a.verb == "all";
         if (writer && (all || a.verb == "gemm")) {
@@ -263,8 +355,7 @@ int main(int argc, char** argv) {
             o.min_bytes = a.min_bytes.value_or(1 << 20);
             o.max_bytes = a.max_bytes.value_or(4.0 * (1 << 30));
             r.memory = measure_memory(o);
-            if (!r.memory.empty() && r.memory.back().energy_j)
-                r.memory_bound_power_w = *r.memory.back().energy_j / r.memory.back().time_s;
+            if (!r.memory.empty()) r.memory_bound_power_w = r.memory.back().mean_power_w;
         }
         if (all || a.verb == "nccl") {
             std::fprintf(stderr, "lightwatt-measure: NCCL %s collectives on %d GPU(s)\n", r.nccl_version.c_str(),
@@ -285,6 +376,12 @@ int main(int argc, char** argv) {
 #endif
         }
         if (!writer) return finish(0);
+        // Reported and counted, never clamped or dropped: a mean power above the enforced limit is
+        // a window artefact or a GPU that overshoots it, and either is worth seeing.
+        for (const auto& w : windows_above_power_limit(r))
+            std::fprintf(stderr,
+                         "lightwatt-measure: warning: mean power per GPU above the enforced limit (%.0f W): %s\n",
+                         r.power_limit_w.value_or(0.0), w.c_str());
         const std::string json = record_json(r);
         if (a.output.empty())
             std::cout << json;

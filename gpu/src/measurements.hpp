@@ -18,8 +18,9 @@ struct MeasureOptions {
     std::vector<std::string> dtypes;  // bf16, fp16, fp8
     double min_bytes = 0.0, max_bytes = 0.0;
     double window_s = 1.0;
-    const Nvml* nvml = nullptr;          // null: no energy
-    std::optional<double> idle_power_w;  // per GPU, for energy above idle
+    const Nvml* nvml = nullptr;                  // null: no energy
+    std::optional<double> context_idle_power_w;  // per GPU, for energy above idle
+    std::optional<double> power_limit_w;         // per GPU, the enforced limit windows are flagged above
 };
 
 // cuBLASLt GEMMs ("TN": A transposed, as frameworks call it), heuristic #0, 32 MiB workspace, on
@@ -30,8 +31,5 @@ std::vector<MemoryMeasurement> measure_memory(const MeasureOptions& o);
 // NCCL collectives over all local GPUs in one process; busbw as nccl-tests defines it.
 std::vector<CollectiveMeasurement> measure_nccl(const MeasureOptions& o);
 std::string nccl_version();
-
-// Idle power per GPU: the energy counter over a quiet window of `seconds`, averaged over devices.
-std::optional<double> measure_idle_power(const Nvml* nvml, double seconds);
 
 }  // namespace lightwatt::gpu

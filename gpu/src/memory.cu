@@ -1,6 +1,3 @@
-#include <chrono>
-#include <thread>
-
 #include "cuda_support.hpp"
 #include "measurements.hpp"
 
@@ -26,34 +23,13 @@ std::vector<MemoryMeasurement> measure_memory(const MeasureOptions& o) {
         m.bytes = 2.0 * static_cast<double>(bytes);  // read + write
         m.time_s = w.per_iteration_s();
         m.gbyte_per_s = m.bytes / m.time_s * 1e-9;
-        if (w.energy_j) {
-            m.energy_j = *w.energy_j / static_cast<double>(w.iterations);
-            if (o.idle_power_w)
-                m.energy_above_idle_j = (*w.energy_j - *o.idle_power_w * w.seconds) / static_cast<double>(w.iterations);
-        }
-        m.source = "cudaMemcpyAsync device to device, " + std::to_string(w.iterations) + " copies in " +
-                   std::to_string(w.seconds) + " s";
+        add_window_energy(m, w, o.context_idle_power_w, o.power_limit_w);
+        m.source = "cudaMemcpyAsync device to device, " + window_description(w);
         out.push_back(m);
         LW_CUDA(cudaFree(src));
         LW_CUDA(cudaFree(dst));
     }
     return out;
-}
-
-std::optional<double> measure_idle_power(const Nvml* nvml, double seconds) {
-    if (nvml == nullptr || !nvml->available()) return std::nullopt;
-    int count = 0;
-    LW_CUDA(cudaGetDeviceCount(&count));
-    std::vector<int> devices;
-    for (int d = 0; d < count; ++d) devices.push_back(d);
-    synchronise(devices);
-    const auto e0 = energy_sum(nvml, devices);
-    const auto t0 = std::chrono::steady_clock::now();
-    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    const auto e1 = energy_sum(nvml, devices);
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!e0 || !e1) return std::nullopt;
-    return (*e1 - *e0) / elapsed / static_cast<double>(count);
 }
 
 }  // namespace lightwatt::gpu

@@ -49,7 +49,7 @@ std::vector<CollectiveMeasurement> measure_nccl(const MeasureOptions& o) {
                 nccl_check(ncclGroupEnd(), "ncclGroupEnd");
             };
             const Window w = timed_window(launch, devices, o.nvml, o.window_s);
-            m.rows.push_back(collective_row(c, n, count, w.seconds, w.iterations, w.energy_j));
+            m.rows.push_back(collective_row(c, n, count, w.seconds, w.iterations, w.power, o.power_limit_w));
         }
         m.source = "measured: NCCL " + nccl_version() + ", one process over " + std::to_string(n) +
                    " local GPU(s), float, out-of-place";

@@ -9,7 +9,6 @@
 #include <mpi.h>
 #include <nccl.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -28,9 +27,49 @@ bool launched_by_mpi() {
     return false;
 }
 
+// A window's result on every rank: the slowest rank's time, the power of all ranks' GPUs (each
+// taken between two updates of its own counter, energy_window.hpp), and whether every rank must
+// run it again, longer, because a counter updated fewer than twice in it.
+struct MpiWindow {
+    double seconds = 0.0;
+    std::optional<WindowPower> power;
+    bool lengthen = false;
+};
+
+template <class Launch>
+MpiWindow mpi_window(Launch& launch, cudaStream_t stream, long long iterations, const MeasureOptions& o,
+                     const MpiSession& s, const HostClock& clock) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    std::optional<CounterSampler> sampler;
+    if (o.nvml != nullptr && o.nvml->available())
+        sampler.emplace(energy_readings(o.nvml, {s.local_device}), clock, kCounterPollS);
+    const double t0 = clock.now_s();
+    for (long long i = 0; i < iterations; ++i) launch();
+    LW_CUDA(cudaStreamSynchronize(stream));
+    const double t1 = clock.now_s();
+    // Each rank's state: 0 no counter, 1 too few updates, 2 a power; the least of all ranks decides.
+    std::optional<WindowPower> own;
+    int state = 0;
+    if (sampler) {
+        if (const auto polled = sampler->stop()) {
+            own = total_power(*polled, t0 + kCounterLeadS, t1);
+            state = own ? 2 : 1;
+        }
+    }
+    MpiWindow w;
+    w.seconds = t1 - t0;
+    MPI_Allreduce(MPI_IN_PLACE, &w.seconds, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, &state, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    double sums[2] = {own ? own->mean_power_w : 0.0, own ? own->uncertainty_w : 0.0};
+    MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    if (state == 2) w.power = WindowPower{sums[0], sums[1], own->span_s, own->update_intervals};
+    w.lengthen = state == 1 && w.seconds < kMaxLengthening * o.window_s;
+    return w;
+}
+
 }  // namespace
 
-std::optional<MpiSession> start_mpi(int* argc, char*** argv) {
+std::optional<MpiSession> start_mpi(int* argc, char*** argv, int devices) {
     if (!launched_by_mpi()) return std::nullopt;
     MPI_Init(argc, argv);
     MpiSession s;
@@ -50,9 +89,7 @@ std::optional<MpiSession> start_mpi(int* argc, char*** argv) {
         if (r < s.rank && host == name) ++local;
     }
     s.nodes = static_cast<int>(hosts.size());
-    int devices = 0;
-    if (cudaGetDeviceCount(&devices) != cudaSuccess) devices = 1;  // main() reports the missing GPU
-    s.local_device = local % std::max(1, devices);
+    s.local_device = local % std::max(1, devices);  // no GPU: main() reports it
     return s;
 }
 
@@ -91,30 +128,26 @@ std::vector<CollectiveMeasurement> measure_nccl_mpi(const MeasureOptions& o, con
                 enqueue_collective(c, send, recv, count, s.rank, n, comm, stream);
                 nccl_check(ncclGroupEnd(), "ncclGroupEnd");
             };
-            using clock = std::chrono::steady_clock;
+            const HostClock clock = steady_host_clock();
             for (int i = 0; i < 5; ++i) launch();
             LW_CUDA(cudaStreamSynchronize(stream));
             MPI_Barrier(MPI_COMM_WORLD);
-            auto t = clock::now();
+            const double t = clock.now_s();
             launch();
             LW_CUDA(cudaStreamSynchronize(stream));
-            double one = std::chrono::duration<double>(clock::now() - t).count();
+            double one = clock.now_s() - t;
             MPI_Allreduce(MPI_IN_PLACE, &one, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
             long long iterations =
                 std::max<long long>(1, static_cast<long long>(std::ceil(o.window_s / std::max(one, 1e-7))));
             MPI_Bcast(&iterations, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
-            MPI_Barrier(MPI_COMM_WORLD);
-            const auto e0 = o.nvml != nullptr ? o.nvml->energy_j(static_cast<unsigned>(s.local_device)) : std::nullopt;
-            const auto t0 = clock::now();
-            for (long long i = 0; i < iterations; ++i) launch();
-            LW_CUDA(cudaStreamSynchronize(stream));
-            double seconds = std::chrono::duration<double>(clock::now() - t0).count();
-            const auto e1 = o.nvml != nullptr ? o.nvml->energy_j(static_cast<unsigned>(s.local_device)) : std::nullopt;
-            MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-            double energy = e0 && e1 ? *e1 - *e0 : -1e300;  // any rank without a counter makes the sum negative
-            MPI_Allreduce(MPI_IN_PLACE, &energy, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-            m.rows.push_back(collective_row(c, n, count, seconds, iterations,
-                                            energy >= 0.0 ? std::optional<double>(energy) : std::nullopt));
+            for (;;) {
+                const auto [seconds, power, lengthen] = mpi_window(launch, stream, iterations, o, s, clock);
+                if (!lengthen) {
+                    m.rows.push_back(collective_row(c, n, count, seconds, iterations, power, o.power_limit_w));
+                    break;
+                }
+                iterations *= 2;
+            }
         }
         m.source = "measured: NCCL under MPI, " + std::to_string(n) + " processes on " + std::to_string(s.nodes) +
                    " node(s), one GPU each, float, out-of-place";

@@ -15,8 +15,9 @@ struct MpiSession {
     int rank = 0, size = 1, nodes = 1, local_device = 0;
 };
 
-// Initialises MPI when the program was started by an MPI launcher; empty otherwise.
-std::optional<MpiSession> start_mpi(int* argc, char*** argv);
+// Initialises MPI when the program was started by an MPI launcher; empty otherwise. `devices`:
+// the GPUs of this node, among which the local rank picks its own.
+std::optional<MpiSession> start_mpi(int* argc, char*** argv, int devices);
 void stop_mpi();
 
 // Rank 0's measurements (others return an empty list).

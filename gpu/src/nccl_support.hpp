@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "energy_window.hpp"
 #include "record.hpp"
 
 namespace lightwatt::gpu {
@@ -49,15 +50,22 @@ inline void enqueue_collective(const std::string& c, float* send, float* recv, s
 }
 
 // One row as nccl-tests reports it: `count` floats in `iterations` calls over `seconds`
-// (size = count x 4 bytes, algbw = size / time, busbw = algbw x factor), energy per call if known.
+// (size = count x 4 bytes, algbw = size / time, busbw = algbw x factor), with the energy per call
+// when the window's power over its `n` GPUs is known, flagged above `limit_w` per GPU.
 inline CollectiveRow collective_row(const std::string& c, int n, std::size_t count, double seconds,
-                                    long long iterations, std::optional<double> energy_j) {
+                                    long long iterations, const std::optional<WindowPower>& power,
+                                    std::optional<double> limit_w) {
     CollectiveRow row;
     row.bytes = static_cast<double>(count * sizeof(float));
     row.time_us = seconds / static_cast<double>(iterations) * 1e6;
     row.algbw_gbyte_per_s = row.bytes / (row.time_us * 1e-6) * 1e-9;
     row.busbw_gbyte_per_s = row.algbw_gbyte_per_s * bus_factor(c, n);
-    if (energy_j) row.energy_j = *energy_j / static_cast<double>(iterations);
+    if (power) {
+        const WindowEnergy e = window_energy(*power, seconds, iterations, n, std::nullopt, limit_w);
+        row.energy_j = e.energy_j;
+        row.energy_uncertainty_j = e.energy_uncertainty_j;
+        row.above_power_limit = e.above_power_limit;
+    }
     return row;
 }
 

@@ -10,6 +10,7 @@ namespace {
 // of the CUDA toolkit install here); all return nvmlReturn_t, 0 = NVML_SUCCESS.
 using NvmlDevice = struct NvmlDeviceOpaque*;
 using InitFn = int (*)();
+using CountFn = int (*)(unsigned*);
 using HandleFn = int (*)(unsigned, NvmlDevice*);
 using EnergyFn = int (*)(NvmlDevice, unsigned long long*);
 using UintFn = int (*)(NvmlDevice, unsigned*);
@@ -52,6 +53,13 @@ Nvml::~Nvml() {
     if (handle_ != nullptr) dlclose(handle_);
 }
 
+std::optional<unsigned> Nvml::device_count() const {
+    const auto fn = symbol<CountFn>(available() ? handle_ : nullptr, "nvmlDeviceGetCount_v2");
+    unsigned count = 0;
+    if (fn == nullptr || fn(&count) != 0) return std::nullopt;
+    return count;
+}
+
 std::optional<double> Nvml::energy_j(unsigned index) const {
     const auto fn = symbol<EnergyFn>(available() ? handle_ : nullptr, "nvmlDeviceGetTotalEnergyConsumption");
     const NvmlDevice d = available() ? device(handle_, index) : nullptr;
@@ -89,6 +97,32 @@ std::optional<double> Nvml::sm_clock_mhz(unsigned index) const {
 }
 std::optional<double> Nvml::memory_clock_mhz(unsigned index) const {
     return clock_of(handle_, available(), index, kClockMem);
+}
+
+Readings energy_readings(const Nvml* nvml, std::vector<int> devices) {
+    return [nvml, devices = std::move(devices)]() -> std::optional<std::vector<double>> {
+        std::vector<double> out;
+        for (const int d : devices) {
+            const auto e = nvml->energy_j(static_cast<unsigned>(d));
+            if (!e) return std::nullopt;
+            out.push_back(*e);
+        }
+        return out;
+    };
+}
+
+Readings power_and_clock_readings(const Nvml* nvml, std::vector<int> devices) {
+    return [nvml, devices = std::move(devices)]() -> std::optional<std::vector<double>> {
+        std::vector<double> out;
+        for (const int d : devices) {
+            const auto p = nvml->power_w(static_cast<unsigned>(d));
+            const auto c = nvml->sm_clock_mhz(static_cast<unsigned>(d));
+            if (!p || !c) return std::nullopt;
+            out.push_back(*p);
+            out.push_back(*c);
+        }
+        return out;
+    };
 }
 
 }  // namespace lightwatt::gpu

@@ -5,6 +5,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "energy_window.hpp"
 
 namespace lightwatt::gpu {
 
@@ -19,6 +22,9 @@ public:
     [[nodiscard]] bool available() const { return handle_ != nullptr && initialised_; }
     [[nodiscard]] const std::string& error() const { return error_; }
 
+    // The GPUs NVML sees (all of the machine's, whatever CUDA_VISIBLE_DEVICES says); no CUDA
+    // context is opened, so an idle GPU stays idle.
+    [[nodiscard]] std::optional<unsigned> device_count() const;
     // Energy counter of device `index` in joules, or empty when the device does not expose it.
     [[nodiscard]] std::optional<double> energy_j(unsigned index) const;
     [[nodiscard]] std::optional<double> power_w(unsigned index) const;
@@ -31,5 +37,12 @@ private:
     bool initialised_ = false;
     std::string error_;
 };
+
+// The energy counters of `devices`, in joules (NVML's index of a GPU taken to be its CUDA index,
+// as they are without CUDA_VISIBLE_DEVICES).
+Readings energy_readings(const Nvml* nvml, std::vector<int> devices);
+// The power (W) and SM clock (MHz) of each of `devices`, in that order: what settles before an
+// idle measurement.
+Readings power_and_clock_readings(const Nvml* nvml, std::vector<int> devices);
 
 }  // namespace lightwatt::gpu

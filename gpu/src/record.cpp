@@ -49,10 +49,16 @@ public:
         return raw(f, quoted(v));
     }
     Object& put(const schema::Field& f, double v) { return raw(f, number(v)); }
-    Object& put(const schema::Field& f, const std::optional<double>& v) { return raw(f, v ? number(*v) : "null"); }
+    Object& put(const schema::Field& f, const std::optional<double>& v) {
+        if (f.presence == schema::Presence::when_given && !v) return *this;
+        return raw(f, v ? number(*v) : "null");
+    }
     Object& put(const schema::Field& f, long long v) { return raw(f, std::to_string(v)); }
     Object& put(const schema::Field& f, int v) { return raw(f, std::to_string(v)); }
-    Object& put(const schema::Field& f, bool v) { return raw(f, v ? "true" : "false"); }
+    Object& put(const schema::Field& f, bool v) {
+        if (f.presence == schema::Presence::when_given && !v) return *this;
+        return raw(f, v ? "true" : "false");
+    }
     // A string literal would otherwise take the bool overload (a standard conversion).
     Object& put(const schema::Field& f, const char* v) { return put(f, std::string(v)); }
     // A value already written as JSON (a nested object or list).
@@ -85,7 +91,9 @@ Object gemm_json(const GemmMeasurement& g) {
         .put(f::tflop_per_s, g.tflop_per_s);
     o.put(f::energy_j, g.energy_j)
         .put(f::energy_above_idle_j, g.energy_above_idle_j)
-        .put(f::mean_power_w, g.mean_power_w);
+        .put(f::mean_power_w, g.mean_power_w)
+        .put(f::mean_power_uncertainty_w, g.mean_power_uncertainty_w)
+        .put(f::above_power_limit, g.above_power_limit);
     return o.put(f::source, g.source);
 }
 
@@ -93,7 +101,9 @@ Object memory_json(const MemoryMeasurement& m) {
     namespace f = schema::memory;
     Object o;
     o.put(f::bytes, m.bytes).put(f::time_s, m.time_s).put(f::gbyte_per_s, m.gbyte_per_s);
-    return o.put(f::energy_j, m.energy_j).put(f::energy_above_idle_j, m.energy_above_idle_j).put(f::source, m.source);
+    o.put(f::energy_j, m.energy_j).put(f::energy_above_idle_j, m.energy_above_idle_j);
+    o.put(f::mean_power_w, m.mean_power_w).put(f::mean_power_uncertainty_w, m.mean_power_uncertainty_w);
+    return o.put(f::above_power_limit, m.above_power_limit).put(f::source, m.source);
 }
 
 Object provenance_json(const std::string& source, const Record& r) {
@@ -115,6 +125,7 @@ Object collective_json(const CollectiveMeasurement& c, const Record& r) {
         Object x;
         x.put(fr::bytes, row.bytes).put(fr::time_us, row.time_us).put(fr::algbw_gbyte_per_s, row.algbw_gbyte_per_s);
         x.put(fr::busbw_gbyte_per_s, row.busbw_gbyte_per_s).put(fr::in_place, false).put(fr::energy_j, row.energy_j);
+        x.put(fr::energy_uncertainty_j, row.energy_uncertainty_j).put(fr::above_power_limit, row.above_power_limit);
         rows += (k ? ", " : "") + x.str();
     }
     Object o;
@@ -140,9 +151,12 @@ Object machine_json(const Record& r) {
 Object power_states_json(const Record& r) {
     namespace f = schema::power_states;
     Object o;
-    o.put(f::idle_power_w, r.idle_power_w).put(f::memory_bound_power_w, r.memory_bound_power_w);
-    o.put(f::compute_bound_power_w, r.compute_bound_power_w);
-    return o.put(f::source, std::string("measured: NVML total-energy counter over windows of at least 1 s"));
+    o.put(f::device_idle_power_w, r.device_idle_power_w).put(f::context_idle_power_w, r.context_idle_power_w);
+    o.put(f::device_idle_sm_clock_mhz, r.device_idle_sm_clock_mhz)
+        .put(f::context_idle_sm_clock_mhz, r.context_idle_sm_clock_mhz);
+    o.put(f::memory_bound_power_w, r.memory_bound_power_w).put(f::compute_bound_power_w, r.compute_bound_power_w);
+    if (r.energy_measured) o.put(f::windows_above_power_limit, static_cast<int>(windows_above_power_limit(r).size()));
+    return o.put(f::source, r.power_source);
 }
 
 // "  \"key\": value" of the record's top level.
@@ -150,7 +164,40 @@ std::string member(const schema::Field& f, const std::string& json) {
     return "  " + quoted(std::string(f.key)) + ": " + json;
 }
 
+std::string flagged(const char* what, double mean_power_w, std::optional<double> uncertainty_w) {
+    char buffer[256];
+    std::snprintf(buffer, sizeof buffer, "%s: %.1f +- %.1f W", what, mean_power_w, uncertainty_w.value_or(0.0));
+    return buffer;
+}
+
 }  // namespace
+
+std::vector<std::string> windows_above_power_limit(const Record& r) {
+    std::vector<std::string> out;
+    char what[160];
+    for (const auto& g : r.gemm) {
+        if (!g.above_power_limit) continue;
+        std::snprintf(what, sizeof what, "gemm %s %lldx%lldx%lld", g.dtype.c_str(), g.m, g.n, g.k);
+        out.push_back(flagged(what, g.mean_power_w.value_or(0.0), g.mean_power_uncertainty_w));
+    }
+    for (const auto& m : r.memory) {
+        if (!m.above_power_limit) continue;
+        std::snprintf(what, sizeof what, "copy of %.0f B", m.bytes);
+        out.push_back(flagged(what, m.mean_power_w.value_or(0.0), m.mean_power_uncertainty_w));
+    }
+    for (const auto& c : r.collectives) {
+        for (const auto& row : c.rows) {
+            if (!row.above_power_limit) continue;
+            std::snprintf(what, sizeof what, "%s of %.0f B on %d GPUs", c.collective.c_str(), row.bytes, c.ranks);
+            // A collective row keeps its energy per call: its window's mean power is that over a call's time.
+            const double call_s = row.time_us * 1e-6;
+            const auto uncertainty =
+                row.energy_uncertainty_j ? std::optional(*row.energy_uncertainty_j / call_s) : std::nullopt;
+            out.push_back(flagged(what, row.energy_j.value_or(0.0) / call_s, uncertainty));
+        }
+    }
+    return out;
+}
 
 std::string record_json(const Record& r) {
     namespace f = schema::record;

@@ -20,12 +20,16 @@ struct MissingResource : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Energy figures are per iteration; the mean power (and its uncertainty) is the window's, of all
+// its GPUs; `above_power_limit`: the window's mean power per GPU was above the enforced limit.
 struct GemmMeasurement {
     long long m = 0, n = 0, k = 0;
     std::string dtype;
     double time_s = 0.0, tflop_per_s = 0.0;
     std::optional<double> energy_j, energy_above_idle_j, mean_power_w;
     std::string source;  // algorithm choice and window
+    std::optional<double> mean_power_uncertainty_w = std::nullopt;
+    bool above_power_limit = false;
 };
 
 struct MemoryMeasurement {
@@ -33,11 +37,15 @@ struct MemoryMeasurement {
     double time_s = 0.0, gbyte_per_s = 0.0;
     std::optional<double> energy_j, energy_above_idle_j;
     std::string source;
+    std::optional<double> mean_power_w = std::nullopt, mean_power_uncertainty_w = std::nullopt;
+    bool above_power_limit = false;
 };
 
 struct CollectiveRow {
     double bytes = 0.0, time_us = 0.0, algbw_gbyte_per_s = 0.0, busbw_gbyte_per_s = 0.0;
     std::optional<double> energy_j;
+    std::optional<double> energy_uncertainty_j = std::nullopt;
+    bool above_power_limit = false;
 };
 
 struct CollectiveMeasurement {
@@ -54,10 +62,19 @@ struct Record {
     std::optional<double> sm_clock_mhz, memory_clock_mhz, power_limit_w;
     std::vector<GemmMeasurement> gemm;
     std::vector<MemoryMeasurement> memory;
-    std::optional<double> idle_power_w, memory_bound_power_w, compute_bound_power_w;
+    // Per GPU: no process on it (clocks down), and a CUDA context open with no kernel running.
+    std::optional<double> device_idle_power_w, context_idle_power_w;
+    std::optional<double> device_idle_sm_clock_mhz, context_idle_sm_clock_mhz;
+    std::optional<double> memory_bound_power_w, compute_bound_power_w;
+    bool energy_measured = false;  // the windows' power was measured (windows_above_power_limit is known)
+    std::string power_source;      // how the power states were measured
     std::vector<CollectiveMeasurement> collectives;
     std::string command, date;
 };
+
+// One line per window of `r` flagged above the power limit ("gemm fp8 8192x8192x8192: 754.0 +-
+// 1.2 W"), in the record's order: what stderr shows and windows_above_power_limit counts.
+std::vector<std::string> windows_above_power_limit(const Record& r);
 
 std::string record_json(const Record& r);
 

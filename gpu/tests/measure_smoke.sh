@@ -14,7 +14,8 @@ fi
 [ "$code" -eq 0 ] || { echo "FAIL: exit $code"; cat "$work/err"; exit 1; }
 cat "$work/err"
 for key in '"schema": "lightwatt.calibration"' '"gemm": \[' '"tflop_per_s"' '"memory": \[' '"gbyte_per_s"' \
-           '"collective": "all_reduce"' '"busbw_gbyte_per_s"' '"idle_power_w"'; do
+           '"collective": "all_reduce"' '"busbw_gbyte_per_s"' \
+           '"device_idle_power_w"' '"context_idle_power_w"'; do
   grep -q "$key" "$work/record.json" || { echo "FAIL: record lacks $key"; exit 1; }
 done
 # Usage errors are exit 2 whatever the machine.

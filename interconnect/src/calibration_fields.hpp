@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,7 @@ struct QuantityField {
         if constexpr (std::is_same_v<Member, Q>) {
             j[std::string(field->key)] = to(v);
         } else {
+            if (field->presence == schema::Presence::when_given && !v) return;
             j[std::string(field->key)] = v ? nlohmann::json(to(*v)) : nlohmann::json(nullptr);
         }
     }
@@ -52,6 +54,7 @@ struct NumberField {
 
     void write(const Row& row, nlohmann::json& j) const {
         const auto& v = row.*member;
+        if (field->presence == schema::Presence::when_given && !v) return;
         j[std::string(field->key)] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     }
     void read(const JsonReader& r, Row& row) const {
@@ -59,17 +62,30 @@ struct NumberField {
     }
 };
 
-// A whole number (a GEMM dimension, a count); an optional one absent reads as 0.
+// A whole number (a GEMM dimension, a count); an optional one absent reads as 0, or as unknown
+// when its member is a std::optional (written only when known).
 template <class Row, class Int>
 struct IntegerField {
     const schema::Field* field;
     Int Row::*member;
 
-    void write(const Row& row, nlohmann::json& j) const { j[std::string(field->key)] = row.*member; }
+    void write(const Row& row, nlohmann::json& j) const {
+        const Int& v = row.*member;
+        if constexpr (std::is_integral_v<Int>) {
+            j[std::string(field->key)] = v;
+        } else if (v) {
+            j[std::string(field->key)] = *v;
+        }
+    }
     void read(const JsonReader& r, Row& row) const {
         if (field->presence != schema::Presence::required && !r.has(field->key)) return;
-        row.*member = static_cast<Int>(
-            r.integer(field->key, static_cast<long long>(field->low), static_cast<long long>(field->high)));
+        const long long v =
+            r.integer(field->key, static_cast<long long>(field->low), static_cast<long long>(field->high));
+        if constexpr (std::is_integral_v<Int>) {
+            row.*member = static_cast<Int>(v);
+        } else {
+            row.*member = static_cast<typename Int::value_type>(v);
+        }
     }
 };
 
@@ -92,7 +108,10 @@ struct FlagField {
     const schema::Field* field;
     bool Row::*member;
 
-    void write(const Row& row, nlohmann::json& j) const { j[std::string(field->key)] = row.*member; }
+    void write(const Row& row, nlohmann::json& j) const {
+        if (field->presence == schema::Presence::when_given && !(row.*member)) return;
+        j[std::string(field->key)] = row.*member;
+    }
     void read(const JsonReader& r, Row& row) const { row.*member = r.boolean(field->key); }
 };
 
@@ -135,6 +154,15 @@ template <std::size_t N>
 std::vector<std::string> keys_of(const std::array<schema::Field, N>& fields) {
     std::vector<std::string> out;
     for (const schema::Field& f : fields) out.emplace_back(f.key);
+    return out;
+}
+
+// ... and the former names of its keys, still read.
+template <std::size_t N, std::size_t M>
+std::vector<std::string> keys_of(const std::array<schema::Field, N>& fields,
+                                 const std::array<schema::Alias, M>& aliases) {
+    std::vector<std::string> out = keys_of(fields);
+    for (const schema::Alias& a : aliases) out.emplace_back(a.deprecated);
     return out;
 }
 

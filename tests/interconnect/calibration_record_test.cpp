@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "input_error_of.hpp"
+#include "lightwatt/core/warning.hpp"
 #include "lightwatt/interconnect/calibration_record.hpp"
 #include "lightwatt/interconnect/nccl_tests.hpp"
 
@@ -31,9 +32,12 @@ TEST_CASE("calibration record: JSON round trip and validated reading") {
     r.machine.nodes = 2;
     // 2 x 4096^3 flops in 2e-4 s: 687.2 TFLOP/s.
     r.gemm.push_back({4096, 4096, 4096, "bf16", seconds(2e-4), teraflops_per_second(687.19476736), joules(0.14),
-                      joules(0.08), watts(700.0), "test"});
-    r.memory.push_back({bytes(1e9), seconds(4e-4), gigabytes_per_second(2500.0), std::nullopt, std::nullopt, ""});
-    r.power.idle = watts(70.0);
+                      joules(0.08), watts(700.0), "test", watts(1.5), false});
+    r.memory.push_back({bytes(1e9), seconds(4e-4), gigabytes_per_second(2500.0), std::nullopt, std::nullopt, "",
+                        watts(720.0), watts(1.5), true});
+    r.power.device_idle = watts(45.0);
+    r.power.context_idle = watts(70.0);
+    r.power.windows_above_power_limit = 1;
     r.collectives.push_back(collective_record(runs[0], bytes(1073741824.0), "test"));
     r.provenance = {"unit test", "nccl_tests_test", "2026-11-25"};
     const std::string text = calibration_json(r).dump(2);
@@ -42,7 +46,15 @@ TEST_CASE("calibration record: JSON round trip and validated reading") {
     REQUIRE(back.gemm.size() == 1);
     CHECK(back.gemm[0].dtype == "bf16");
     CHECK(in_watts(*back.gemm[0].mean_power) == 700.0);
-    CHECK(in_watts(*back.power.idle) == 70.0);
+    CHECK(in_watts(*back.gemm[0].mean_power_uncertainty) == 1.5);
+    CHECK_FALSE(back.gemm[0].above_power_limit);
+    REQUIRE(back.memory.size() == 1);
+    CHECK(in_watts(*back.memory[0].mean_power) == 720.0);
+    CHECK(back.memory[0].above_power_limit);
+    CHECK(in_watts(*back.power.device_idle) == 45.0);
+    CHECK(in_watts(*back.power.context_idle) == 70.0);
+    CHECK(back.power.windows_above_power_limit == 1);
+    CHECK_FALSE(back.power.device_idle_sm_clock_mhz.has_value());
     REQUIRE(back.collectives.size() == 1);
     CHECK(back.collectives[0].rows.size() == 6);
     CHECK(back.collectives[0].ranks == 16);
@@ -74,6 +86,39 @@ TEST_CASE("calibration record: JSON round trip and validated reading") {
     CHECK(d.problem.find("687.195") != std::string::npos);
     d = error_of(R"({"schema": "something.else", "schema_version": 1})");
     CHECK(d.key == "schema");
+}
+
+TEST_CASE("calibration record: the former idle_power_w is read as the context idle, with one warning") {
+    std::vector<std::string> warnings;
+    const WarningHandler previous = set_warning_handler([&](WarningKind kind, const std::string& m) {
+        CHECK(kind == WarningKind::deprecated);
+        warnings.push_back(m);
+    });
+    const std::string head = R"({"schema": "lightwatt.calibration", "schema_version": 1, "power_states": )";
+    const CalibrationRecord old = read_calibration(head + R"({"idle_power_w": 126.5}})", "old.json");
+    CHECK(in_watts(*old.power.context_idle) == 126.5);
+    CHECK_FALSE(old.power.device_idle.has_value());
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0] ==
+          "old.json: power_states.idle_power_w: deprecated key, still read; write \"context_idle_power_w\".");
+    // Null is not given (the embedded profile's "idle_power_w": null): no warning.
+    const CalibrationRecord null_idle =
+        read_calibration(head + R"({"idle_power_w": null, "context_idle_power_w": 127}})", "new.json");
+    CHECK(in_watts(*null_idle.power.context_idle) == 127.0);
+    CHECK(warnings.size() == 1);
+    // Written back, the record has the new key only.
+    const auto written = calibration_json(old);
+    CHECK(written["power_states"]["context_idle_power_w"] == 126.5);
+    CHECK_FALSE(written["power_states"].contains("idle_power_w"));
+    // Out of range under its former name: the error names that name.
+    const std::string range = head + R"({"idle_power_w": -3}})";
+    CHECK(input_error_of([&] { (void)read_calibration(range, "r.json"); }, range).key == "power_states.idle_power_w");
+    set_warning_handler(previous);
+
+    const std::string both = head + R"({"idle_power_w": 126.5, "context_idle_power_w": 127}})";
+    const auto d = input_error_of([&] { (void)read_calibration(both, "both.json"); }, both);
+    CHECK(d.key == "power_states.idle_power_w");
+    CHECK(d.problem == "given as well as its new name \"context_idle_power_w\"");
 }
 
 TEST_CASE("calibration record: a number beyond double range is an input error (found by the fuzzer)") {

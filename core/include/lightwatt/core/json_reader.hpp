@@ -38,6 +38,11 @@ public:
     // Rejects every key of the object that is not in `known`, naming the closest known key.
     void only(const std::vector<std::string>& known) const;
 
+    // The key to read for `key` when `deprecated` is its former name, as TableReader::spelling:
+    // `deprecated` when only it is given, with a deprecation warning (warning.hpp) naming `key`;
+    // `key` otherwise. Both given is an InputError.
+    [[nodiscard]] std::string_view spelling(std::string_view key, std::string_view deprecated) const;
+
     // Absent and null are the same: not given.
     [[nodiscard]] bool has(std::string_view key) const { return find(key) != nullptr; }
     // A string; "" when absent and not `required`.

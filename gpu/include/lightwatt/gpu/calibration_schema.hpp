@@ -26,7 +26,8 @@ enum class Kind { integer, number, text, boolean, object, list };
 enum class Presence {
     required,    // a reader refuses the record without it
     optional,    // absent or null: not known (numbers are written as null, strings as "")
-    when_given,  // a string written only when not empty; absent reads as ""
+    when_given,  // written only when known: a string when not empty, a number when measured, a flag
+                 // when true; absent reads as "", unknown, false
 };
 
 struct Field {
@@ -34,6 +35,12 @@ struct Field {
     Kind kind = Kind::number;
     Presence presence = Presence::optional;
     double low = 0.0, high = 0.0;  // the allowed range of an integer or a number, in the key's unit
+};
+
+// A key's former name: still read, as `field`, with a deprecation warning; never written.
+struct Alias {
+    std::string_view deprecated;
+    const Field* field;
 };
 
 // No energy or size bound of its own: any finite figure up to this.
@@ -80,8 +87,22 @@ inline constexpr Field tflop_per_s{"tflop_per_s", Kind::number, Presence::requir
 inline constexpr Field energy_j{"energy_j", Kind::number, Presence::optional, 0, kHuge};
 inline constexpr Field energy_above_idle_j{"energy_above_idle_j", Kind::number, Presence::optional, -kHuge, kHuge};
 inline constexpr Field mean_power_w{"mean_power_w", Kind::number, Presence::optional, 0, 1e5};
+// +- on mean_power_w (and, in proportion, on energy_j): the energy counter's timing and resolution.
+inline constexpr Field mean_power_uncertainty_w{"mean_power_uncertainty_w", Kind::number, Presence::when_given, 0, 1e5};
+// The window's mean power per GPU was above machine.power_limit_w (reported, never clamped).
+inline constexpr Field above_power_limit{"above_power_limit", Kind::boolean, Presence::when_given};
 inline constexpr Field source{"source", Kind::text, Presence::when_given};
-inline constexpr std::array fields{m,     n, k, dtype, time_s, tflop_per_s, energy_j, energy_above_idle_j, mean_power_w,
+inline constexpr std::array fields{m,
+                                   n,
+                                   k,
+                                   dtype,
+                                   time_s,
+                                   tflop_per_s,
+                                   energy_j,
+                                   energy_above_idle_j,
+                                   mean_power_w,
+                                   mean_power_uncertainty_w,
+                                   above_power_limit,
                                    source};
 }  // namespace gemm
 
@@ -92,16 +113,42 @@ inline constexpr Field time_s{"time_s", Kind::number, Presence::required, 1e-12,
 inline constexpr Field gbyte_per_s{"gbyte_per_s", Kind::number, Presence::required, 0, 1e6};
 inline constexpr Field energy_j{"energy_j", Kind::number, Presence::optional, 0, kHuge};
 inline constexpr Field energy_above_idle_j{"energy_above_idle_j", Kind::number, Presence::optional, -kHuge, kHuge};
+inline constexpr Field mean_power_w{"mean_power_w", Kind::number, Presence::when_given, 0, 1e5};
+inline constexpr Field mean_power_uncertainty_w{"mean_power_uncertainty_w", Kind::number, Presence::when_given, 0, 1e5};
+inline constexpr Field above_power_limit{"above_power_limit", Kind::boolean, Presence::when_given};
 inline constexpr Field source{"source", Kind::text, Presence::when_given};
-inline constexpr std::array fields{bytes, time_s, gbyte_per_s, energy_j, energy_above_idle_j, source};
+inline constexpr std::array fields{bytes,
+                                   time_s,
+                                   gbyte_per_s,
+                                   energy_j,
+                                   energy_above_idle_j,
+                                   mean_power_w,
+                                   mean_power_uncertainty_w,
+                                   above_power_limit,
+                                   source};
 }  // namespace memory
 
+// Per GPU. Two idle states: the device with no process on it (clocks down), and with a CUDA
+// context open but no kernel running (clocks up); energy_above_idle_j subtracts the second.
 namespace power_states {
-inline constexpr Field idle_power_w{"idle_power_w", Kind::number, Presence::optional, 0, 1e5};
+inline constexpr Field device_idle_power_w{"device_idle_power_w", Kind::number, Presence::optional, 0, 1e5};
+inline constexpr Field context_idle_power_w{"context_idle_power_w", Kind::number, Presence::optional, 0, 1e5};
+inline constexpr Field device_idle_sm_clock_mhz{"device_idle_sm_clock_mhz", Kind::number, Presence::when_given, 0, 1e5};
+inline constexpr Field context_idle_sm_clock_mhz{"context_idle_sm_clock_mhz", Kind::number, Presence::when_given, 0,
+                                                 1e5};
 inline constexpr Field memory_bound_power_w{"memory_bound_power_w", Kind::number, Presence::optional, 0, 1e5};
 inline constexpr Field compute_bound_power_w{"compute_bound_power_w", Kind::number, Presence::optional, 0, 1e5};
+// How many windows of the record (GEMMs, copies, collective rows) had a mean power per GPU above
+// machine.power_limit_w.
+inline constexpr Field windows_above_power_limit{"windows_above_power_limit", Kind::integer, Presence::when_given, 0,
+                                                 1e9};
 inline constexpr Field source{"source", Kind::text, Presence::when_given};
-inline constexpr std::array fields{idle_power_w, memory_bound_power_w, compute_bound_power_w, source};
+inline constexpr std::array fields{
+    device_idle_power_w,  context_idle_power_w,  device_idle_sm_clock_mhz,  context_idle_sm_clock_mhz,
+    memory_bound_power_w, compute_bound_power_w, windows_above_power_limit, source};
+// The record's one idle power before the two states were told apart: it was measured with the
+// context open.
+inline constexpr std::array aliases{Alias{"idle_power_w", &context_idle_power_w}};
 }  // namespace power_states
 
 // One collective over a message-size sweep.
@@ -129,7 +176,10 @@ inline constexpr Field algbw_gbyte_per_s{"algbw_gbyte_per_s", Kind::number, Pres
 inline constexpr Field busbw_gbyte_per_s{"busbw_gbyte_per_s", Kind::number, Presence::required, 0, 1e7};
 inline constexpr Field in_place{"in_place", Kind::boolean};
 inline constexpr Field energy_j{"energy_j", Kind::number, Presence::optional, 0, kHuge};
-inline constexpr std::array fields{bytes, time_us, algbw_gbyte_per_s, busbw_gbyte_per_s, in_place, energy_j};
+inline constexpr Field energy_uncertainty_j{"energy_uncertainty_j", Kind::number, Presence::when_given, 0, kHuge};
+inline constexpr Field above_power_limit{"above_power_limit", Kind::boolean, Presence::when_given};
+inline constexpr std::array fields{bytes,    time_us,  algbw_gbyte_per_s,    busbw_gbyte_per_s,
+                                   in_place, energy_j, energy_uncertainty_j, above_power_limit};
 }  // namespace collective_row
 
 // The fitted model's figures a reader takes back; the fit's other keys are a report, re-derived

@@ -32,6 +32,10 @@ struct Machine {
     std::optional<double> sm_clock_mhz, memory_clock_mhz, power_limit_w;
 };
 
+// A measured window's power: its mean over the window's GPUs together, within +- its uncertainty
+// (the energy counter's timing and resolution), and whether its mean per GPU was above the
+// machine's enforced power limit (flagged, never clamped). The members added with the uncertainty
+// have defaults, so that a row listing only the older figures stays complete.
 struct GemmRow {
     long long m = 0, n = 0, k = 0;
     std::string dtype;
@@ -40,6 +44,8 @@ struct GemmRow {
     std::optional<Energy> energy, energy_above_idle;
     std::optional<Power> mean_power;
     std::string source;  // where the row comes from, when not from the record's own provenance
+    std::optional<Power> mean_power_uncertainty = std::nullopt;
+    bool above_power_limit = false;
 };
 
 struct MemoryRow {
@@ -48,10 +54,17 @@ struct MemoryRow {
     DataRate bandwidth{};
     std::optional<Energy> energy, energy_above_idle;
     std::string source;
+    std::optional<Power> mean_power = std::nullopt, mean_power_uncertainty = std::nullopt;
+    bool above_power_limit = false;
 };
 
+// Per GPU. Device idle: no process on the GPU (clocks down); context idle: a CUDA context open, no
+// kernel running (clocks up), the state energy_above_idle subtracts. The estimate uses neither
+// (docs/calibration.md, "Which idle power is used where").
 struct PowerStates {
-    std::optional<Power> idle, memory_bound, compute_bound;
+    std::optional<Power> device_idle, context_idle, memory_bound, compute_bound;
+    std::optional<double> device_idle_sm_clock_mhz, context_idle_sm_clock_mhz;
+    std::optional<int> windows_above_power_limit;  // of the record's windows; empty when not measured
     std::string source;
 };
 
@@ -61,6 +74,8 @@ struct CollectiveRow {
     DataRate algbw{}, busbw{};
     bool in_place = false;
     std::optional<Energy> energy;
+    std::optional<Energy> energy_uncertainty = std::nullopt;  // of `energy`, per call
+    bool above_power_limit = false;
 };
 
 struct CollectiveRecord {
