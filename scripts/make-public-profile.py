@@ -62,7 +62,8 @@ profile = {
     "gemm": gemm,
     "memory": [],
     "power_states": {
-        "idle_power_w": None,
+        "device_idle_power_w": None,
+        "context_idle_power_w": None,
         "memory_bound_power_w": 486.0,
         "compute_bound_power_w": 688.0,
         "source": "ML.ENERGY benchmark v3 (ml-energy/leaderboard @0cd52da), Llama-3.1-8B bf16 on 1x H100, vLLM 0.11.1: "
