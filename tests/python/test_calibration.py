@@ -127,3 +127,16 @@ def test_malformed_logs():
         lightwatt.read_nccl_tests(LOGS / "no-such.log")
     with pytest.raises(lightwatt.InputError):
         lightwatt.read_calibration('{"schema": "lightwatt.calibration", "version": 99}', "bad.json")
+
+
+def test_the_former_idle_power_is_read_as_the_context_idle_with_a_future_warning():
+    # Older records had one idle power, measured with a CUDA context open (docs/calibration.md,
+    # "Which idle power is used where").
+    text = '{"schema": "lightwatt.calibration", "schema_version": 1, "power_states": {"idle_power_w": 126.5}}'
+    with pytest.warns(FutureWarning, match=r"power_states.idle_power_w: deprecated key, still read; "
+                                           r"write \"context_idle_power_w\""):
+        record = lightwatt.read_calibration(text, "old.json")
+    states = record.to_dict()["power_states"]
+    assert states["context_idle_power_w"] == 126.5
+    assert states["device_idle_power_w"] is None
+    assert "idle_power_w" not in states
