@@ -137,11 +137,24 @@ double median(std::vector<double> v) {
 // The GEMMs at the H100 profile's efficiencies (the choice), or at the roofline's e = 1 (shown
 // beside it).
 enum class Gemms { h100_efficiencies, roofline };
+// The serving terms: fitted on the 8B B200 runs (the issue's validation), or fitted on the 8B H100
+// runs and carried to the B200 by transfer_serving_calibration without any B200 data (a check of
+// that rule, which scenarios on unmeasured GPUs rely on).
+enum class Terms { fitted_on_b200, carried_from_h100 };
 
 struct Fixture {
-    explicit Fixture(Gemms gemms) {
+    explicit Fixture(Gemms gemms, Terms terms = Terms::fitted_on_b200) {
         if (gemms == Gemms::roofline) cal.gemm.clear();
-        serving = fit_serving_calibration(fit_runs, llms, b200, cal);
+        if (terms == Terms::fitted_on_b200) {
+            serving = fit_serving_calibration(fit_runs, llms, b200, cal);
+            return;
+        }
+        const std::string data = LIGHTWATT_TEST_DATA_DIR;
+        const GpuSpec& h100 = gpus.at("h100_sxm");
+        const ServingCalibration on_h100 =
+            fit_serving_calibration(load_serving_measurements(data + "/validation/ml-energy-h100.toml"), llms, h100,
+                                    interconnect::load_calibration(data + "/calibration/h100-sxm-8gpu.json"));
+        serving = transfer_serving_calibration(on_h100, h100, b200);
     }
     LlmCatalog llms = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
     GpuCatalog gpus = load_gpu_catalog(LIGHTWATT_TEST_DATA_DIR);
@@ -224,8 +237,9 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
     // Every row of the named models' files, grouped by file and precision: the error, and the
     // estimated over measured power per GPU and measured over estimated tokens per second.
     const Fixture roofline(Gemms::roofline);
-    std::map<std::string, std::vector<double>> groups, data_parallel, at_roofline;
-    std::vector<double> all;
+    const Fixture carried(Gemms::h100_efficiencies, Terms::carried_from_h100);
+    std::map<std::string, std::vector<double>> groups, data_parallel, at_roofline, from_h100;
+    std::vector<double> all, all_from_h100;
     for (const Run& r : read_b200_runs(*path)) {
         const FileWorkload* w = workload_of(r.file);
         if (w == nullptr) continue;  // models the issue does not name (Qwen3-8B, -32B, DeepSeek-R1, ...)
@@ -237,6 +251,9 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
         groups[group].push_back(std::abs(c.error));
         all.push_back(std::abs(c.error));
         at_roofline[group].push_back(std::abs(roofline.compare(r, *w, Layout::tensor_parallel_attention).error));
+        const double carried_error = std::abs(carried.compare(r, *w, Layout::tensor_parallel_attention).error);
+        from_h100[group].push_back(carried_error);
+        all_from_h100.push_back(carried_error);
         if (r.ep > 1) data_parallel[group].push_back(std::abs(f.compare(r, *w, Layout::data_parallel_attention).error));
     }
     // The named files are all there: 12 groups, 144 rows in the file of 0cd52da.
@@ -245,10 +262,17 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
     for (const auto& [group, errors] : groups)
         MESSAGE("group | " << group << " | " << errors.size() << " | " << magnitude(median(errors)) << " | "
                            << magnitude(median(at_roofline[group])) << " | "
-                           << (data_parallel.count(group) != 0 ? magnitude(median(data_parallel[group])) : "-"));
-    const auto within = static_cast<double>(std::count_if(all.begin(), all.end(), [](double e) { return e <= 0.35; }));
+                           << (data_parallel.count(group) != 0 ? magnitude(median(data_parallel[group])) : "-") << " | "
+                           << magnitude(median(from_h100[group])));
+    const auto within_35 = [](const std::vector<double>& v) {
+        return static_cast<double>(std::count_if(v.begin(), v.end(), [](double e) { return e <= 0.35; }));
+    };
+    const double within = within_35(all);
     MESSAGE(within << " of " << all.size() << " rows within 35 % (the issue asks 90 %); median |error| of all "
                    << magnitude(median(all)));
+    MESSAGE("carried from the H100 fit, no B200 data: " << within_35(all_from_h100) << " of " << all.size()
+                                                        << " rows within 35 %; median |error| of all "
+                                                        << magnitude(median(all_from_h100)));
     MESSAGE(
         "at the roofline: overhead " << in_seconds(roofline.serving.per_layer) * 1e6 << " us per layer + "
                                      << in_seconds(roofline.serving.per_sequence) * 1e6 << " us per sequence; power "
@@ -264,6 +288,8 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
             CHECK(median(errors) <= 0.50);
         }
     }
-    // The issue's 90 % within 35 % is not met (docs/validation.md); 60 % is held.
+    // The issue's 90 % within 35 % is not met (docs/validation.md); 60 % is held, and 75 % by the
+    // terms carried from H100.
     CHECK(within >= 0.6 * static_cast<double>(all.size()));
+    CHECK(within_35(all_from_h100) >= 0.75 * static_cast<double>(all.size()));
 }
