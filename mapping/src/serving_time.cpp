@@ -281,24 +281,21 @@ ServingMeasurements read_serving_measurements(TableReader root) {
     m.gpu = root.string("gpu");
     m.calibration_profile = root.optional_string("calibration_profile").value_or("");
     m.prompt_tokens = static_cast<int>(root.integer("prompt_tokens", 0, 1 << 20));
-    for (const char* section : {"calibration", "validation"}) {
-        auto table = root.optional_table(section);
-        if (!table) continue;
-        for (const auto& name : table->keys()) {
-            TableReader r = table->table(name);
-            ServingMeasurement x;
-            x.name = name;
-            x.model = r.string("model");
-            x.tp = static_cast<int>(r.integer("tp", 1, 1024));
-            x.bytes_per_weight = r.number("bytes_per_weight", Range{0.0, 8.0, false, true});
-            x.batch = static_cast<int>(r.integer("batch", 1, 1 << 20));
-            x.output_tokens = static_cast<int>(r.integer("output_tokens", 1, 1 << 24));
-            x.inter_token_latency = milliseconds(r.number("median_itl_ms", Range::positive()));
-            x.power = watts(r.number("power_w", Range::positive()));
-            x.energy_per_token = joules(r.number("energy_per_token_j", Range::positive()));
-            r.finish();
-            (std::string(section) == "calibration" ? m.calibration : m.validation).push_back(x);
-        }
+    TableReader table = root.table("calibration");
+    for (const auto& name : table.keys()) {
+        TableReader r = table.table(name);
+        ServingMeasurement x;
+        x.name = name;
+        x.model = r.string("model");
+        x.tp = static_cast<int>(r.integer("tp", 1, 1024));
+        x.bytes_per_weight = r.number("bytes_per_weight", Range{0.0, 8.0, false, true});
+        x.batch = static_cast<int>(r.integer("batch", 1, 1 << 20));
+        x.output_tokens = static_cast<int>(r.integer("output_tokens", 1, 1 << 24));
+        x.inter_token_latency = milliseconds(r.number("median_itl_ms", Range::positive()));
+        x.power = watts(r.number("power_w", Range::positive()));
+        x.energy_per_token = joules(r.number("energy_per_token_j", Range::positive()));
+        r.finish();
+        m.calibration.push_back(x);
     }
     root.finish();
     return m;

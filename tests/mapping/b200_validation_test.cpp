@@ -8,13 +8,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "lightwatt/mapping/serving_time.hpp"
+#include "ml_energy_runs.hpp"
 #include "shared_data.hpp"
 
 using namespace lightwatt;
@@ -22,31 +22,10 @@ using namespace lightwatt::mapping;
 
 namespace {
 
-// One row of the shared file: a configuration's mean batch and measured GPU energy per token.
-struct Run {
-    std::string file, precision;
-    int gpus = 1, tp = 1, ep = 1;
-    double mean_batch = 0, joules_per_token = 0;
-    double power_per_gpu_w = 0, tokens_per_s = 0;
-};
+using Run = lightwatt::testing::MlEnergyRun;
 
 std::vector<Run> read_b200_runs(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    std::vector<std::string> header;
-    for (std::stringstream h(line); std::getline(h, line, '\t');) header.push_back(line);
-    std::vector<Run> runs;
-    while (std::getline(in, line)) {
-        std::map<std::string, std::string> row;
-        std::stringstream fields(line);
-        for (const auto& column : header) std::getline(fields, row[column], '\t');
-        if (row["gpu"] != "B200") continue;
-        runs.push_back({row["file"], row["prec"], std::stoi(row["n"]), std::stoi(row["tp"]), std::stoi(row["ep"]),
-                        std::stod(row["avg_bs"]), std::stod(row["J_per_tok"]), std::stod(row["W_per_gpu"]),
-                        std::stod(row["out_tok_s"])});
-    }
-    return runs;
+    return lightwatt::testing::read_ml_energy_runs(path, "B200");
 }
 
 // What the file does not say, per model file: the prompt and the mean output length. Output

@@ -1,12 +1,16 @@
-// The validation of issue #5: GPU-only energy per output token against ML.ENERGY's measured runs
-// (data/validation/ml-energy-h100.toml). The serving overhead and the activity power model are
-// fitted to the Llama-3.1-8B runs on one H100 only; Llama-3.1-405B-FP8 on 8 H100 (TP 8) at
-// batch 8, 64 and 256 must then land within 25 % (docs/validation.md).
+// The validation of issues #5 and #13: GPU-only energy per output token against ML.ENERGY's
+// measured runs. The serving overhead and the activity power model are fitted to the
+// Llama-3.1-8B runs on one H100 only (data/validation/ml-energy-h100.toml); every
+// Llama-3.1-405B-FP8 run on 8 H100 (TP 8) of the shared file (validation/ml-energy-v3-runs.tsv
+// beside the checkout, never copied here; skipped, saying so, when absent) must then land within
+// 15 % (docs/validation.md).
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "lightwatt/mapping/serving_time.hpp"
+#include "ml_energy_runs.hpp"
+#include "shared_data.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::mapping;
@@ -21,6 +25,15 @@ struct Fixture {
     ServingMeasurements runs =
         load_serving_measurements(std::string(LIGHTWATT_TEST_DATA_DIR) + "/validation/ml-energy-h100.toml");
     const GpuSpec& gpu() const { return gpus.at("h100_sxm"); }
+    // A shared row of 405B FP8 on 8 H100: its mean batch, and the 370-token mean output of these
+    // runs in ml-energy/leaderboard @0ea52b6a (avg_output_len 360-380; the file has none).
+    double relative_error(const lightwatt::testing::MlEnergyRun& r, const ServingCalibration& sc) const {
+        TimingOptions o;
+        o.serving = &sc;
+        const ServingPoint s{static_cast<int>(std::lround(r.mean_batch)), runs.prompt_tokens, 370, 1.0, 2.0, 2.0};
+        const CycleEstimate e = estimate_serving(llms.at("llama_3_1_405b"), {r.tp, 1, 1, 8}, s, gpu(), cal, o);
+        return in_joules(e.gpu_only_energy_per_token()) / r.joules_per_token - 1.0;
+    }
     double relative_error(const ServingMeasurement& x, const ServingCalibration& sc) const {
         LlmSpec m = llms.at(x.model);
         TimingOptions o;
@@ -33,11 +46,10 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("validation: Llama-3.1-405B-FP8 on 8x H100 within 25 % of ML.ENERGY, calibrated on Llama-3.1-8B only") {
+TEST_CASE("validation: every Llama-3.1-405B-FP8 run on 8x H100 within 15 % of ML.ENERGY, calibrated on 8B only") {
     const Fixture f;
     // Calibration and validation are kept apart: every calibration run is the 8B model.
     for (const auto& x : f.runs.calibration) CHECK(x.model == "llama_3_1_8b");
-    for (const auto& x : f.runs.validation) CHECK(x.model == "llama_3_1_405b");
     const ServingCalibration sc = fit_serving_calibration(f.runs, f.llms, f.gpu(), f.cal);
     MESSAGE("fitted on 8B: overhead " << in_seconds(sc.per_layer) * 1e6 << " us per layer + "
                                       << in_seconds(sc.per_sequence) * 1e6 << " us per sequence; power "
@@ -50,11 +62,17 @@ TEST_CASE("validation: Llama-3.1-405B-FP8 on 8x H100 within 25 % of ML.ENERGY, c
     CHECK(sc.per_sequence >= seconds(0.0));
     CHECK(in_picojoules_per_flop(sc.energy_per_flop) > 0.0);
     CHECK(in_watts(sc.max_power) <= in_watts(f.gpu().tdp));
-    for (const auto& x : f.runs.validation) {
-        const double e = f.relative_error(x, sc);
-        MESSAGE(x.name << ": " << std::string(e >= 0 ? "+" : "") << 100.0 * e << " % against "
-                       << in_joules(x.energy_per_token) << " J/token");
-        if (x.batch == 8 || x.batch == 64 || x.batch == 255) CHECK(std::abs(e) < 0.25);
+    if (const auto path = lightwatt::testing::shared_data_file("validation/ml-energy-v3-runs.tsv")) {
+        int rows = 0;
+        for (const auto& r : lightwatt::testing::read_ml_energy_runs(*path, "H100")) {
+            if (r.file != "meta-llama__Llama-3.1-405B-Instruct-FP8__lm-arena-chat") continue;
+            ++rows;
+            const double e = f.relative_error(r, sc);
+            MESSAGE("405B FP8, 8x H100, mean batch " << r.mean_batch << ": " << std::string(e >= 0 ? "+" : "")
+                                                     << 100.0 * e << " % against " << r.joules_per_token << " J/token");
+            CHECK(std::abs(e) < 0.15);
+        }
+        CHECK(rows == 8);
     }
     // The calibration runs themselves are reproduced (a check of the fit, not a validation).
     for (const auto& x : f.runs.calibration) CHECK(std::abs(f.relative_error(x, sc)) < 0.15);
@@ -70,9 +88,13 @@ TEST_CASE("serving calibration: a record without GEMM rows or power states still
     CHECK(in_watts(sc.static_power) >= 0.0);
     CHECK(in_picojoules_per_flop(sc.energy_per_flop) >= 0.0);
     CHECK(in_picojoules_per_byte(sc.hbm_energy_per_bit) >= 0.0);
-    for (const auto& x : f.runs.validation) {
-        CAPTURE(x.name);
-        CHECK(f.relative_error(x, sc) > -1.0);  // positive energy per token
+    TimingOptions o;
+    o.serving = &sc;
+    for (const int batch : {8, 64, 256}) {
+        CAPTURE(batch);
+        const ServingPoint s{batch, f.runs.prompt_tokens, 370, 1.0, 2.0, 2.0};
+        const CycleEstimate e = estimate_serving(f.llms.at("llama_3_1_405b"), {8, 1, 1, 8}, s, f.gpu(), f.cal, o);
+        CHECK(in_joules(e.gpu_only_energy_per_token()) > 0.0);  // positive energy per token on the 405B steps
     }
 }
 

@@ -37,7 +37,7 @@ struct ServingMeasurements {
     // roofline steps in the fit; empty: the roofline alone.
     std::string calibration_profile;
     int prompt_tokens = 0;
-    std::vector<ServingMeasurement> calibration, validation;
+    std::vector<ServingMeasurement> calibration;
 };
 ServingMeasurements read_serving_measurements(TableReader root);
 ServingMeasurements load_serving_measurements(const std::filesystem::path& file);
