@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lightwatt/mapping/serving_time.hpp"
+#include "b200_profile.hpp"
 #include "ml_energy_runs.hpp"
 #include "shared_data.hpp"
 
@@ -88,25 +89,6 @@ Parallelism parallelism_of(const Run& r, Layout layout) {
     return p;
 }
 
-// The B200 calibration: no B200 GEMM or collective measurement exists. GEMMs take the public H100
-// profile's efficiencies (measured rate over the H100 peak, per shape) at the B200's peaks, the
-// same kernels' share of peak carried to the next generation; collectives NCCL's model with
-// NVLink 5 bandwidth (data/gpus.toml, b200) and NCCL's Blackwell LL caps, as no record has a fit
-// for them; power from the serving fit alone.
-interconnect::CalibrationRecord b200_calibration(const GpuSpec& h100, const GpuSpec& b200) {
-    interconnect::CalibrationRecord cal =
-        interconnect::load_calibration(std::string(LIGHTWATT_TEST_DATA_DIR) + "/calibration/h100-sxm-8gpu.json");
-    for (auto& g : cal.gemm) {
-        const bool fp8 = g.dtype == "fp8";
-        g.flop_rate = g.flop_rate * ((fp8 ? b200.peak_fp8 : b200.peak_bf16) / (fp8 ? h100.peak_fp8 : h100.peak_bf16));
-        g.time = g.time / ((fp8 ? b200.peak_fp8 : b200.peak_bf16) / (fp8 ? h100.peak_fp8 : h100.peak_bf16));
-    }
-    cal.collectives.clear();
-    cal.power = {};
-    cal.machine.gpu_model = "NVIDIA B200";
-    return cal;
-}
-
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
@@ -138,7 +120,7 @@ struct Fixture {
     LlmCatalog llms = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
     GpuCatalog gpus = load_gpu_catalog(LIGHTWATT_TEST_DATA_DIR);
     const GpuSpec& b200 = gpus.at("b200");
-    interconnect::CalibrationRecord cal = b200_calibration(gpus.at("h100_sxm"), b200);
+    interconnect::CalibrationRecord cal = lightwatt::testing::b200_calibration(gpus.at("h100_sxm"), b200);
     ServingMeasurements fit_runs =
         load_serving_measurements(std::string(LIGHTWATT_TEST_DATA_DIR) + "/validation/ml-energy-b200.toml");
     ServingCalibration serving;
