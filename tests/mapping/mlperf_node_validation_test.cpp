@@ -360,7 +360,9 @@ TEST_CASE("whole node: 8x B200 MLPerf Inference v5.1 node power and energy per t
                                    << watts_of({EnergyPart::host}) << " W | conversion "
                                    << watts_of({EnergyPart::power_conversion}) << " W | mean token interval "
                                    << in_milliseconds(n->token_interval) << " ms, first token "
-                                   << in_milliseconds(n->first_token) << " ms");
+                                   << in_milliseconds(n->first_token) << " ms | prefill "
+                                   << rounded(100.0 * (n->cycle.phase(Phase::prefill).total / n->cycle.cycle))
+                                   << " % of the cycle");
             for (const NodePrediction& l : f.layouts(b, sc, f.chosen(b)))
                 MESSAGE("layout | " << std::string(b.name) << " | " << name_of(sc) << " | TP " << l.parallelism.tp
                                     << " | batch " << l.batch << " | " << rounded(l.tokens_per_s) << " tokens/s | "
