@@ -269,6 +269,9 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro("j_per_token_high", [](const OptionEstimate& o) { return in_joules(o.high); })
         .def_prop_ro("gpu_only_j_per_token", [](const OptionEstimate& o) { return in_joules(o.gpu_only_per_token); })
         .def_prop_ro(
+            "replaces", [](const OptionEstimate& o) { return o.replaces; },
+            "What the option takes out of the baseline (data/options.toml).")
+        .def_prop_ro(
             "tokens_per_s", [](const OptionEstimate& o) { return o.energy.tokens_per_s; }, "Per replica.")
         .def_prop_ro("tokens_per_joule", [](const OptionEstimate& o) { return 1.0 / j_per_token(o); })
         .def_prop_ro(
@@ -307,6 +310,16 @@ void bind_estimate(nb::module_& m) {
             "option", [](const PyEstimate& e, const std::string& name) { return option_named(e, name); },
             nb::arg("name"))
         .def_prop_ro("calibration_source", [](const PyEstimate& e) { return e.estimate.calibration_source; })
+        .def_prop_ro(
+            "gpu", [](const PyEstimate& e) { return e.estimate.gpu; }, "The GPU the estimate ran on (data/gpus.toml).")
+        .def_prop_ro(
+            "announced", [](const PyEstimate& e) { return e.estimate.announced; },
+            "Catalog entries of vendor-announced hardware the estimate used (\"gpus.rubin\", ...): their figures "
+            "are announcements, not measurements.")
+        .def_prop_ro(
+            "fabric_from_calibration", [](const PyEstimate& e) { return e.estimate.fabric_from_calibration; },
+            "False when the calibration record measured no collective across GPUs (one GPU, or no record): "
+            "NVLink and network collectives then come from the catalogs.")
         .def_prop_ro(
             "mode", [](const PyEstimate& e) { return std::string(enum_name(e.scenario.scenario->mode)); },
             "\"serving\" or \"training\".")

@@ -176,3 +176,19 @@ def test_offloaded_gemm_accuracy(default):
         # The relative error is the SNR's amplitude ratio; both come from one emulation.
         assert r["rel_rms_error"] == pytest.approx(10 ** (-r["snr_db"] / 20), rel=1e-9)
     assert default.option("baseline").offload_accuracy_records() == []
+
+
+def test_rack_scale_flags_announced_hardware_and_what_options_replace(data_dir):
+    rubin = lightwatt.estimate(lightwatt.load_scenario(data_dir / "scenarios" / "rubin-ultra-nvl576-405b.toml"))
+    assert rubin.gpu == "rubin_ultra"
+    assert rubin.announced == ["gpus.rubin_ultra", "systems.rubin_ultra_nvl576"]
+    assert rubin.to_dict()["announced"] == rubin.announced
+    # No calibration record: the fabric is the catalogs'.
+    assert not rubin.fabric_from_calibration
+    assert any("co-packaged" in r for r in rubin.option("cpo").replaces)
+    assert rubin.option("baseline").replaces == []
+    h200 = lightwatt.estimate(lightwatt.load_scenario(data_dir / "scenarios" / "h200-405b-fp8.toml"))
+    assert h200.gpu == "h200_sxm" and h200.announced == []
+    # The H200 record measured one GPU: its collectives say nothing about NVLink.
+    assert not h200.fabric_from_calibration
+    assert lightwatt.estimate().fabric_from_calibration
