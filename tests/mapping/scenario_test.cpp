@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -284,4 +285,25 @@ TEST_CASE("catalogs: a system whose NVLink domain exceeds its GPU's generation i
     CHECK(d.key == "systems.dgx_h100.scale_up_domain_gpus");
     CHECK(d.value == "512");
     CHECK(d.problem == "more GPUs than one NVLink 4 domain of h100_sxm spans (256)");
+}
+
+TEST_CASE("estimate: every shipped scenario's parts are non-negative and none is -0") {
+    const std::filesystem::path data = LIGHTWATT_TEST_DATA_DIR;
+    int scenarios = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(data / "scenarios")) {
+        if (entry.path().extension() != ".toml") continue;
+        ++scenarios;
+        CAPTURE(entry.path().string());
+        const Scenario s = load_scenario(entry.path(), catalogs());
+        const Estimate e = estimate(s, load_estimate_inputs(s, catalogs(), data, std::nullopt, false));
+        for (const auto& o : e.options)
+            for (const EnergyPart part : enum_values<EnergyPart>()) {
+                CAPTURE(o.energy.option);
+                CAPTURE(enum_name(part));
+                const double j = in_joules(o.energy.part(part));
+                CHECK(j >= 0.0);
+                CHECK_FALSE(std::signbit(j));  // a -0 prints as "-0.000"
+            }
+    }
+    CHECK(scenarios >= 8);
 }
