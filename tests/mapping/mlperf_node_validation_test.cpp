@@ -1,7 +1,8 @@
 // The whole-node validation of issue #13 item 6: node power at the wall, tokens per second and
 // energy per token of 8x B200 servers running MLPerf Inference v5.1 (closed, Lenovo ThinkSystem
 // SR680a V3 air-cooled and SR780a V3 water-cooled, TensorRT-LLM, FP4 weights), predicted from the
-// catalogs and the serving fits, never from the rows: the shared file
+// catalogs, the serving fits and TensorRT-LLM's B200 FP4 throughput terms fitted on its own
+// published runs (trtllm_b200_fit.hpp), never from the rows: the shared file
 // validation/mlperf-inference-power.csv beside the checkout ($LIGHTWATT_SHARED_DATA; skipped,
 // saying so, when absent). Every choice below was made before the rows were compared; the table,
 // the parts and what the residual points to are in docs/validation.md ("Whole node").
