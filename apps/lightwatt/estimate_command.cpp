@@ -1,9 +1,12 @@
 #include "estimate_command.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <string_view>
+#include <vector>
 
 #include "lightwatt/core/untrusted_input.hpp"
 #include "lightwatt/core/error.hpp"
@@ -69,28 +72,47 @@ std::string svg_text(std::string_view text) {
     return out;
 }
 
-// A stacked horizontal bar per option, parts in a fixed colour order, with a legend.
+// A conservative width of sans-serif text: 0.6 em per character (Helvetica's and DejaVu Sans's
+// lower-case letters and digits advance 0.5-0.64 em; capitals, wider, are rare here), so that the
+// canvas is sized to hold every label.
+double text_width(std::string_view text, double font_px) { return 0.6 * font_px * static_cast<double>(text.size()); }
+
+// A stacked horizontal bar per option, parts in a fixed colour order, with a legend. The colours
+// differ pairwise by at least CIEDE2000 10 (tests/python/test_plots.py); the canvas grows to hold
+// the longest option name, value label and title.
 std::string svg_of(const Scenario& s, const Estimate& e) {
     static constexpr auto colours =
-        make_enum_array<EnergyPart, const char*>({"#4e79a7", "#a0cbe8", "#86bcb6", "#f28e2b", "#e15759", "#76b7b2",
-                                                  "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9d7660"});
-    double largest = 0.0;
-    for (const auto& o : e.options) largest = std::max(largest, in_joules(o.energy.total()));
-    const double left = 190, width = 560, bar = 26, gap = 14, top = 50;
-    const double rows = static_cast<double>(e.options.size());
-    const double height = top + rows * (bar + gap) + 90;
-    std::ostringstream svg;
-    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"" << height
-        << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
-    svg << "<text x=\"10\" y=\"20\" font-size=\"14\">"
-        << (s.mode == Mode::serving ? "Energy per output token" : "Energy per trained token")
-        << " by part (J): " << svg_text(s.model) << ", " << svg_text(workload_summary(s)) << ", " << e.cycle.gpus
-        << " GPUs</text>\n";
-    if (!e.announced.empty()) {
-        std::string entries;
-        for (const auto& a : e.announced) entries += (entries.empty() ? "" : ", ") + a;
-        svg << "<text x=\"10\" y=\"38\" fill=\"#c00\">ANNOUNCED, not measured: " << svg_text(entries) << "</text>\n";
+        make_enum_array<EnergyPart, const char*>({"#1f77b4", "#aec7e8", "#17becf", "#ff7f0e", "#d62728", "#ff9896",
+                                                  "#2ca02c", "#98df8a", "#9467bd", "#c49c94", "#7f7f7f"});
+    constexpr double font = 12, title_font = 14, bar = 26, gap = 14, top = 50, width = 520;
+    constexpr double legend_columns = 5, legend_step = 150;
+    double largest = 0.0, name_width = 0.0, label_width = 0.0;
+    std::vector<std::string> labels;
+    for (const auto& o : e.options) {
+        largest = std::max(largest, in_joules(o.energy.total()));
+        name_width = std::max(name_width, text_width(o.energy.option, font));
+        char label[64];
+        std::snprintf(label, sizeof label, "%.3f J (%+.1f %%)", in_joules(o.energy.total()), -o.saving_vs_baseline_pct);
+        labels.emplace_back(label);
+        label_width = std::max(label_width, text_width(labels.back(), font));
     }
+    const std::string title =
+        std::string(s.mode == Mode::serving ? "Energy per output token" : "Energy per trained token") +
+        " by part (J): " + s.model + ", " + workload_summary(s) + ", " + std::to_string(e.cycle.gpus) + " GPUs";
+    std::string announced;
+    for (const auto& a : e.announced) announced += (announced.empty() ? "" : ", ") + a;
+    if (!announced.empty()) announced = "ANNOUNCED, not measured: " + announced;
+    const double left = 20 + name_width;
+    const double canvas = std::max({left + width + 6 + label_width + 10, 20 + text_width(title, title_font),
+                                    20 + text_width(announced, font), 10 + legend_columns * legend_step});
+    const double rows = static_cast<double>(e.options.size());
+    const double legend_rows = std::ceil(static_cast<double>(enum_count<EnergyPart>) / legend_columns);
+    const double height = top + rows * (bar + gap) + 30 + legend_rows * 20;
+    std::ostringstream svg;
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << canvas << "\" height=\"" << height
+        << "\" font-family=\"sans-serif\" font-size=\"" << font << "\">\n";
+    svg << "<text x=\"10\" y=\"20\" font-size=\"" << title_font << "\">" << svg_text(title) << "</text>\n";
+    if (!announced.empty()) svg << "<text x=\"10\" y=\"38\" fill=\"#c00\">" << svg_text(announced) << "</text>\n";
     for (std::size_t r = 0; r < e.options.size(); ++r) {
         const auto& o = e.options[r];
         const double y = top + static_cast<double>(r) * (bar + gap);
@@ -103,16 +125,13 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
                 << " J</title></rect>\n";
             x += w;
         }
-        char label[64];
-        std::snprintf(label, sizeof label, "%.3f J (%+.1f %%)", in_joules(o.energy.total()), -o.saving_vs_baseline_pct);
-        svg << "<text x=\"" << x + 6 << "\" y=\"" << y + bar * 0.7 << "\">" << label << "</text>\n";
+        svg << "<text x=\"" << x + 6 << "\" y=\"" << y + bar * 0.7 << "\">" << labels[r] << "</text>\n";
     }
     const double legend_y = top + rows * (bar + gap) + 20;
     for (const EnergyPart part : enum_values<EnergyPart>()) {
-        // Five legend entries per row.
-        const std::size_t i = enum_index(part);
-        const double x = 10 + static_cast<double>(i % 5) * 150;
-        const double y = legend_y + static_cast<double>(i / 5) * 20;
+        const auto i = static_cast<double>(enum_index(part));
+        const double x = 10 + std::fmod(i, legend_columns) * legend_step;
+        const double y = legend_y + std::floor(i / legend_columns) * 20;
         svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"" << colours[part]
             << "\"/>";
         svg << "<text x=\"" << x + 16 << "\" y=\"" << y + 11 << "\">" << enum_name(part) << "</text>\n";
