@@ -1,6 +1,6 @@
 // lightwatt: the command line. Parses, dispatches to the verbs, maps errors to exit codes
 // (docs/contract.md): 0 success, 2 bad input or usage, 3 missing resource or an output that could not be
-// written, 1 internal error.
+// written, 130 a sweep interrupted by SIGINT, 1 internal error.
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +21,7 @@
 #include "emulate_command.hpp"
 #include "estimate_command.hpp"
 #include "measure_command.hpp"
+#include "sweep_command.hpp"
 #include "link_commands.hpp"
 
 namespace {
@@ -107,6 +108,16 @@ int main(int argc, char** argv) {
                          "calibration record (JSON) instead of the scenario's profile");
     estimate->add_flag("--csv", est.csv, "print CSV, one row per option");
     estimate->add_option("--plot", est.plot, "write a stacked-bar chart of the breakdown per option (SVG)");
+    cli::SweepOptions sw;
+    auto* sweep = app.add_subcommand(
+        "sweep", "every design point of a sweep file with every option: chunks of rows and a manifest in a folder");
+    sweep->add_option("SWEEP", sw.file, "sweep file (TOML, docs/sweep-file.md)")->required();
+    sweep->add_option("-o,--output", sw.out_dir, "folder for the chunks and manifest.json (new or empty)")->required();
+    sweep->add_option("--format", sw.format, "rows as csv (default) or jsonl");
+    sweep->add_option("--threads", sw.threads, "threads (default: $LIGHTWATT_THREADS, then the hardware's)");
+    sweep->add_flag("--resume", sw.resume, "continue the sweep in the -o folder after its last complete chunk");
+    sweep->add_flag("--quiet", sw.quiet, "no progress line on stderr");
+    sweep->add_flag("--json", out.json, "print the manifest (JSON) instead of the summary");
     // Everything after `measure` goes to lightwatt-measure unchanged.
     auto* measure = app.add_subcommand(
         "measure", "GEMMs, copies and NCCL collectives on this machine's GPUs (runs lightwatt-measure)");
@@ -138,6 +149,11 @@ int main(int argc, char** argv) {
         if (*compare) cli::link_compare(data_dir, names, out);
         if (*budget) cli::link_budget(data_dir, budget_file, out);
         if (*estimate) cli::estimate(data_dir, est, out);
+        if (*sweep) {
+            const int code = cli::sweep(data_dir, sw, out);
+            outputs.commit();
+            return code;
+        }
         if (*emulate) {
             em.overrides.tile_cols = em.overrides.tile_rows;
             cli::emulate(data_dir, em, out);

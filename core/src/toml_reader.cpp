@@ -27,6 +27,15 @@ std::string type_name(const toml::node& node) {
     }
 }
 
+// The beginnings of the two problems other code tells apart (is_unknown_key_error,
+// is_wrong_type_error): a key nothing reads, and a value of another type than the key takes.
+constexpr std::string_view kUnknownKey = "unknown key";
+constexpr std::string_view kExpected = "expected ";
+
+std::string expected(std::string_view what, const toml::node& node) {
+    return std::string(kExpected) + std::string(what) + ", got " + type_name(node);
+}
+
 }  // namespace
 
 bool Range::contains(double v) const {
@@ -136,7 +145,7 @@ std::optional<double> as_number(const toml::node& node) {
 double TableReader::number(std::string_view key, const Range& allowed) {
     const toml::node& node = require(key, allowed.describe());
     const auto v = as_number(node);
-    if (!v) throw error(key, render_toml_value(node), "expected a number, got " + type_name(node), allowed.describe());
+    if (!v) throw error(key, render_toml_value(node), expected("a number", node), allowed.describe());
     if (!allowed.contains(*v)) throw error(key, render_toml_value(node), "value out of range", allowed.describe());
     return *v;
 }
@@ -150,7 +159,7 @@ long long TableReader::integer(std::string_view key, long long min, long long ma
     const std::string allowed = "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
     const toml::node& node = require(key, allowed);
     const auto* i = node.as_integer();
-    if (i == nullptr) throw error(key, render_toml_value(node), "expected an integer, got " + type_name(node), allowed);
+    if (i == nullptr) throw error(key, render_toml_value(node), expected("an integer", node), allowed);
     if (i->get() < min || i->get() > max) throw error(key, render_toml_value(node), "value out of range", allowed);
     return i->get();
 }
@@ -163,8 +172,7 @@ std::optional<long long> TableReader::optional_integer(std::string_view key, lon
 std::string TableReader::string(std::string_view key) {
     const toml::node& node = require(key, "a string");
     const auto* s = node.as_string();
-    if (s == nullptr)
-        throw error(key, render_toml_value(node), "expected a string, got " + type_name(node), "a string");
+    if (s == nullptr) throw error(key, render_toml_value(node), expected("a string", node), "a string");
     return s->get();
 }
 
@@ -179,8 +187,7 @@ std::optional<std::vector<std::string>> TableReader::optional_string_list(std::s
     const std::string allowed = "a string or an array of strings";
     if (const auto* s = node->as_string()) return std::vector<std::string>{s->get()};
     const auto* array = node->as_array();
-    if (array == nullptr)
-        throw error(key, render_toml_value(*node), "expected a string or an array, got " + type_name(*node), allowed);
+    if (array == nullptr) throw error(key, render_toml_value(*node), expected("a string or an array", *node), allowed);
     std::vector<std::string> out;
     for (const auto& element : *array) {
         const auto* s = element.as_string();
@@ -195,8 +202,7 @@ std::optional<std::vector<std::string>> TableReader::optional_string_list(std::s
 bool TableReader::boolean(std::string_view key) {
     const toml::node& node = require(key, "true or false");
     const auto* b = node.as_boolean();
-    if (b == nullptr)
-        throw error(key, render_toml_value(node), "expected a boolean, got " + type_name(node), "true or false");
+    if (b == nullptr) throw error(key, render_toml_value(node), expected("a boolean", node), "true or false");
     return b->get();
 }
 
@@ -222,10 +228,12 @@ std::optional<std::string> TableReader::optional_choice(std::string_view key, co
     return choice(key, allowed);
 }
 
+const toml::node* TableReader::any_value(std::string_view key) { return lookup(key); }
+
 TableReader TableReader::table(std::string_view key) {
     const toml::node& node = require(key, "a table");
     const auto* t = node.as_table();
-    if (t == nullptr) throw error(key, render_toml_value(node), "expected a table, got " + type_name(node), "a table");
+    if (t == nullptr) throw error(key, render_toml_value(node), expected("a table", node), "a table");
     return TableReader(*t, file_, key_path(key));
 }
 
@@ -263,13 +271,17 @@ std::vector<std::string> TableReader::keys() {
     return out;
 }
 
+bool is_unknown_key_error(const InputError& e) { return e.details().problem.starts_with(kUnknownKey); }
+
+bool is_wrong_type_error(const InputError& e) { return e.details().problem.starts_with(kExpected); }
+
 void TableReader::finish() const {
     for (const auto& [k, node] : *table_) {
         const std::string key(k.str());
         if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
         std::vector<std::string> sorted = known_;
         std::sort(sorted.begin(), sorted.end());
-        throw place(InputError::at(key, render_toml_value(node), "unknown key" + did_you_mean(key, known_),
+        throw place(InputError::at(key, render_toml_value(node), std::string(kUnknownKey) + did_you_mean(key, known_),
                                    sorted.empty() ? "no keys here" : "the keys " + join_alternatives(sorted)),
                     key);
     }

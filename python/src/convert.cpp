@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "bindings.hpp"
+#include "lightwatt/core/toml_dotted_key.hpp"
 
 namespace lightwatt::python {
 
@@ -87,22 +88,7 @@ toml::table to_toml_table(nb::handle dict, const std::string& where) {
 }
 
 void set_dotted(toml::table& table, const std::string& dotted_key, nb::handle value, const std::string& where) {
-    if (dotted_key.empty() || dotted_key.front() == '.' || dotted_key.back() == '.' ||
-        dotted_key.find("..") != std::string::npos)
-        throw InputError::at(where, "\"" + dotted_key + "\"", "not a dotted key", "keys such as \"workload.batch\"");
-    toml::table* at = &table;
-    std::size_t start = 0;
-    for (std::size_t dot = dotted_key.find('.'); dot != std::string::npos; dot = dotted_key.find('.', start)) {
-        const std::string part = dotted_key.substr(start, dot - start);
-        toml::node* child = at->get(part);
-        if (child == nullptr) child = &at->insert_or_assign(part, toml::table{}).first->second;
-        if (!child->is_table())
-            throw InputError::at(where, "\"" + dotted_key + "\"", "\"" + part + "\" is a value, not a table",
-                                 "a key inside a table");
-        at = child->as_table();
-        start = dot + 1;
-    }
-    const std::string last = dotted_key.substr(start);
+    auto [at, last] = dotted_key_parent(table, dotted_key, where);
     std::visit([&](auto&& v) { at->insert_or_assign(last, std::move(v)); },
                to_toml_value(value, where + "[" + dotted_key + "]"));
 }

@@ -77,6 +77,9 @@ public:
         if (lookup(key) == nullptr) return std::nullopt;
         return choice<E>(key);
     }
+    // The node at `key` whatever its type (nullptr when absent), for values whose type the
+    // schema leaves open (a sweep axis's list of values); the caller checks it.
+    [[nodiscard]] const toml::node* any_value(std::string_view key);
     [[nodiscard]] TableReader table(std::string_view key);
     [[nodiscard]] std::optional<TableReader> optional_table(std::string_view key);
 
@@ -126,6 +129,11 @@ private:
     std::string path_;
     std::vector<std::string> known_;
 };
+
+// Whether `e` is finish()'s error for a key no accessor asked for (a misspelt or unknown key).
+bool is_unknown_key_error(const InputError& e);
+// Whether `e` is an accessor's error for a value of another type than the key takes.
+bool is_wrong_type_error(const InputError& e);
 
 // A parsed TOML document; keeps the tree alive for its readers.
 class TomlDocument {

@@ -1,0 +1,29 @@
+// A sweep file (docs/sweep-file.md): a base scenario, named by a path relative to the sweep file's
+// folder, and the axes that vary its keys. Reading checks the file on its own (forms, ranges,
+// counts, names); whether each axis names a key the scenario reads is checked against the base
+// scenario by the point evaluator (sweep_rows.hpp).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "lightwatt/core/toml_reader.hpp"
+#include "lightwatt/study/design_space.hpp"
+
+namespace lightwatt::study {
+
+struct SweepFile {
+    std::string file, description;
+    std::string text;               // the file's bytes, for the sweep's hash
+    std::filesystem::path scenario;  // the base scenario, resolved against the sweep file's folder
+    int scenario_line = 0;
+    DesignSpace space;
+};
+
+// Reads a sweep file; InputError (file, line, key) for a missing or malformed axis, an empty list,
+// a count of 0, a log range through zero, a random interval with from >= to, samples without a
+// random axis (or a random axis without samples and seed), an axis name that is an output column.
+SweepFile read_sweep_file(TableReader root, const std::filesystem::path& folder);
+SweepFile load_sweep_file(const std::filesystem::path& file);
+
+}  // namespace lightwatt::study

@@ -1,0 +1,92 @@
+// The rows of a design point: the base scenario with the point's axis values set (through the
+// scenario reader, on the parsed tree: no TOML is parsed per point), estimated for every option,
+// one row per option: the axis values, the estimate's CSV columns (estimate_records.hpp), then
+// `feasible` and `reason`. A point the reader or the estimate refuses (tp not dividing the heads,
+// weights and KV cache beyond HBM, a system whose GPU the calibration record was not measured on)
+// is a row per option with the refusal as its reason, never an error of the sweep.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "lightwatt/core/enum_table.hpp"
+#include "lightwatt/mapping/scenario.hpp"
+#include "lightwatt/study/sweep_file.hpp"
+
+namespace lightwatt::study {
+
+enum class RowFormat { csv, jsonl };
+
+}  // namespace lightwatt::study
+
+template <>
+struct lightwatt::EnumTable<lightwatt::study::RowFormat> {
+    static constexpr auto entries = std::to_array<EnumEntry<study::RowFormat>>(
+        {{study::RowFormat::csv, "csv"}, {study::RowFormat::jsonl, "jsonl"}});
+    static constexpr std::string_view noun = "format";
+};
+
+namespace lightwatt::study {
+
+// The columns after the axes': the estimate's CSV columns, feasible, reason.
+std::vector<std::string> output_columns_after_axes();
+
+// What one thread needs to evaluate points: its own copy of the base scenario's tree, with each
+// axis's slot (its table and key) found once; the tree is held by pointer so the slots stay valid
+// when the workspace moves.
+struct PointWorkspace {
+    std::unique_ptr<toml::table> table;
+    std::vector<std::pair<toml::table*, std::string>> slots;
+    std::vector<AxisValue> values;
+};
+
+class PointEvaluator {
+public:
+    // Reads the base scenario and checks every axis against it: InputError at the axis's line for a
+    // key the scenario does not read (with the closest key), a key that holds a table or a list,
+    // or a string value the key never takes (a system or model of no catalog entry).
+    PointEvaluator(const SweepFile& sweep, const mapping::Catalogs& catalogs, std::filesystem::path data_dir);
+
+    [[nodiscard]] std::vector<std::string> columns() const;
+    [[nodiscard]] std::string csv_header() const;
+    [[nodiscard]] PointWorkspace workspace() const;
+    // Appends the rows of design point `point`.
+    void append_rows(std::size_t point, RowFormat format, PointWorkspace& w, std::string& out) const;
+
+    [[nodiscard]] const mapping::Scenario& base() const { return base_; }
+    [[nodiscard]] const std::string& base_text() const { return base_text_; }
+    [[nodiscard]] const SweepFile& sweep() const { return sweep_; }
+
+private:
+    // The estimate's inputs depend on the system, the calibration files and deployment.gpu only:
+    // loaded once per distinct set (file reads and the serving fit), or the error loading gave.
+    using InputsKey = std::tuple<std::string, bool, std::string, std::string>;
+    struct LoadedInputs {
+        std::shared_ptr<const mapping::EstimateInputs> inputs;
+        std::string error;  // the reason when loading was refused
+    };
+    LoadedInputs inputs_for(const mapping::Scenario& s) const;
+    void check_axis(const Axis& a) const;
+    // Reads the base scenario with `v` at the axis's key; true, with the error, when refused.
+    [[nodiscard]] bool read_alone(const Axis& a, const AxisValue& v, InputErrorDetails* error) const;
+
+    const SweepFile& sweep_;
+    const mapping::Catalogs& catalogs_;
+    std::filesystem::path data_dir_;
+    std::string base_text_;
+    std::shared_ptr<const std::string> base_file_;
+    toml::table base_table_;
+    mapping::Scenario base_;
+    std::vector<std::string> record_keys_;
+    mutable std::mutex inputs_mutex_;
+    mutable std::map<InputsKey, LoadedInputs> inputs_;
+};
+
+}  // namespace lightwatt::study

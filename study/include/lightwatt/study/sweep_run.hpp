@@ -1,0 +1,53 @@
+// The sweep driver (`lightwatt sweep`): design points in chunks of a fixed number of points, each
+// chunk evaluated in blocks on the threads and written atomically as one file, then the manifest
+// rewritten; memory holds one chunk at a time. The blocks' boundaries and every row depend only on
+// the point's index, so the files are the same bytes on any thread count.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "lightwatt/study/sweep_manifest.hpp"
+#include "lightwatt/study/sweep_rows.hpp"
+
+namespace lightwatt::study {
+
+// 4096 points per chunk: at 5 options about a megabyte of CSV, a tenth of a second of work on
+// two cores, so an interrupt is honoured quickly and a directory of 10^6 points holds 245 files.
+inline constexpr std::size_t kChunkPoints = 4096;
+
+struct SweepRunOptions {
+    std::filesystem::path out_dir;
+    RowFormat format = RowFormat::csv;
+    int threads = 1;
+    bool resume = false;
+    std::size_t chunk_points = kChunkPoints;
+    // Set (by a SIGINT handler): the run stops after the chunk in progress.
+    const std::atomic<bool>* stop = nullptr;
+    // Called after each chunk with the points written and the sweep's total.
+    std::function<void(std::size_t points_done, std::size_t points_total)> progress;
+};
+
+struct SweepOutcome {
+    bool complete = false;
+    std::size_t chunks_written = 0;  // by this run
+    SweepManifest manifest;
+};
+
+// The sweep's identity, "fnv1a64:" and 16 hex digits: FNV-1a over the sweep file's bytes, the base
+// scenario's, every catalog data_dir/*.toml and the files the base scenario's [calibration] names,
+// the row format and the chunk size. A resumed run must match it.
+std::string sweep_hash(const PointEvaluator& evaluator, const std::filesystem::path& data_dir, RowFormat format,
+                       std::size_t chunk_points);
+
+// Runs the sweep into options.out_dir. InputError (exit 2) when out_dir is not a directory, is not
+// empty without `resume`, or with `resume` holds no manifest, a bad one or one of another sweep;
+// OutputError (exit 3) when a chunk or the manifest cannot be written (the manifest then still
+// counts only the chunks before it).
+SweepOutcome run_sweep(const PointEvaluator& evaluator, const std::filesystem::path& data_dir,
+                       const SweepRunOptions& options);
+
+}  // namespace lightwatt::study

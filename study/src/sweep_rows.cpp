@@ -1,0 +1,295 @@
+#include "lightwatt/study/sweep_rows.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "lightwatt/core/toml_dotted_key.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
+#include "lightwatt/mapping/estimate_records.hpp"
+
+namespace lightwatt::study {
+
+using mapping::Estimate;
+using mapping::Scenario;
+
+namespace {
+
+void set_value(toml::table& table, const std::string& key, const AxisValue& v) {
+    std::visit(
+        [&](const auto& x) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(x)>, long long>)
+                table.insert_or_assign(key, static_cast<std::int64_t>(x));
+            else
+                table.insert_or_assign(key, x);
+        },
+        v);
+}
+
+std::string number_text(double v) {
+    std::array<char, 32> buffer{};
+    const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v).ptr;
+    return std::string(buffer.data(), end);
+}
+
+// A CSV field (RFC 4180): control characters escaped as in every output, then quoted when it
+// holds a comma or a quote.
+void append_csv_text(std::string& out, std::string_view text) {
+    const std::string escaped = escape_text(text);
+    if (escaped.find_first_of(",\"") == std::string::npos) {
+        out += escaped;
+        return;
+    }
+    out += '"';
+    for (const char c : escaped) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+void append_csv_value(std::string& out, const nlohmann::ordered_json& v) {
+    if (v.is_string())
+        append_csv_text(out, v.get_ref<const std::string&>());
+    else if (v.is_boolean())
+        out += v.get<bool>() ? "true" : "false";
+    else if (v.is_number_integer())
+        out += std::to_string(v.get<long long>());
+    else if (v.is_number())
+        out += number_text(v.get<double>());
+}
+
+nlohmann::ordered_json json_value(const AxisValue& v) {
+    return std::visit([](const auto& x) { return nlohmann::ordered_json(x); }, v);
+}
+
+// "KEY = VALUE: PROBLEM": what a reason cell says of a refusal (the file and line are the base
+// scenario's, the same for every row).
+std::string reason_of(const InputErrorDetails& d) {
+    std::string out = d.key;
+    if (!d.value.empty()) out += " = " + d.value;
+    return out + (out.empty() ? "" : ": ") + d.problem;
+}
+
+// The first column of `record` that is not a finite number, or "".
+std::string non_finite_column(const nlohmann::ordered_json& record) {
+    for (const auto& [key, value] : record.items())
+        if (value.is_number_float() && !std::isfinite(value.get<double>())) return key;
+    return "";
+}
+
+// Whether the key ends in a bare key character set: letters, digits, '_', '-', and dots between.
+bool plain_dotted_key(const std::string& key) {
+    for (const char c : key) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '-' || c == '.';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::vector<std::string> output_columns_after_axes() {
+    std::vector<std::string> out = mapping::option_record_keys(mapping::RecordView::csv);
+    out.emplace_back("feasible");
+    out.emplace_back("reason");
+    return out;
+}
+
+PointEvaluator::PointEvaluator(const SweepFile& sweep, const mapping::Catalogs& catalogs,
+                               std::filesystem::path data_dir)
+    : sweep_(sweep), catalogs_(catalogs), data_dir_(std::move(data_dir)) {
+    const std::string name = sweep.scenario.string();
+    base_text_ = load_referenced({sweep.file, sweep.scenario_line, "scenario"}, name, [&] {
+        return read_input_file(sweep.scenario, "a readable scenario file (TOML)", kMaxTextFileBytes);
+    });
+    // The project's reader first, for its messages (syntax errors with their line).
+    (void)TomlDocument::parse_string(base_text_, name);
+    base_table_ = toml::parse(base_text_, name);
+    base_file_ = std::make_shared<const std::string>(name);
+    base_ = mapping::read_scenario(TableReader(base_table_, base_file_, ""), catalogs_);
+    record_keys_ = mapping::option_record_keys(mapping::RecordView::csv);
+    for (const Axis& a : sweep.space.axes) check_axis(a);
+}
+
+bool PointEvaluator::read_alone(const Axis& a, const AxisValue& v, InputErrorDetails* error) const {
+    toml::table table = base_table_;
+    auto [parent, last] = dotted_key_parent(table, a.key, "axes." + a.name + ".key");
+    set_value(*parent, last, v);
+    try {
+        (void)mapping::read_scenario(TableReader(table, base_file_, ""), catalogs_);
+        return false;
+    } catch (const InputError& e) {
+        *error = e.details();
+        return true;
+    }
+}
+
+namespace {
+
+// The values whose reading alone checks an axis: every name (string), and the first value of
+// each other type it gives.
+std::vector<AxisValue> probe_values(const Axis& a) {
+    if (a.random()) return {a.integer ? AxisValue(std::llround(a.from)) : AxisValue(a.from)};
+    std::vector<AxisValue> out;
+    for (const AxisValue& v : a.values) {
+        const bool seen = std::any_of(out.begin(), out.end(), [&](const AxisValue& o) { return o.index() == v.index(); });
+        if (std::holds_alternative<std::string>(v) || !seen) out.push_back(v);
+    }
+    return out;
+}
+
+}  // namespace
+
+void PointEvaluator::check_axis(const Axis& a) const {
+    const std::string key = "axes." + a.name + ".key";
+    const std::string quoted = "\"" + a.key + "\"";
+    auto refuse = [&](std::string problem, std::string allowed) {
+        return InputError({sweep_.file, a.line, key, quoted, std::move(problem), std::move(allowed)});
+    };
+    if (!plain_dotted_key(a.key))
+        throw refuse("not a dotted key of plain names", "letters, digits, '_' and '-' between dots");
+    const toml::node* node = base_table_.at_path(a.key).node();
+    if (node != nullptr && (node->is_table() || node->is_array()))
+        throw refuse(std::string("a ") + (node->is_table() ? "table" : "list") + " of the scenario, not one value",
+                     "a key that holds one value, such as \"workload.batch\"");
+    // Each probe is read alone, every other key as the base has it. A key nothing reads lets the
+    // reader go on to its check of unknown keys whatever the value; a value of the wrong type, or
+    // a name the key never takes (no such system or model), fails at the key itself. Those are
+    // mistakes in the sweep file; any other refusal depends on the point and is a row's reason.
+    for (const AxisValue& v : probe_values(a)) {
+        InputErrorDetails e;
+        if (!read_alone(a, v, &e)) continue;
+        const InputError error(e);
+        if (is_unknown_key_error(error) && (a.key == e.key || a.key.starts_with(e.key + ".")))
+            throw refuse("no key of the scenario " + sweep_.scenario.string() + ": " + e.key + " is an " + e.problem,
+                         e.allowed);
+        if (e.key != a.key) continue;
+        if (is_wrong_type_error(error))
+            throw InputError({sweep_.file, a.line, "axes." + a.name, axis_value_text(v), e.problem + " for " + a.key,
+                              e.allowed + (a.integer || a.kind == AxisKind::values ? "" : " (integer ends give integers)")});
+        if (std::holds_alternative<std::string>(v))
+            throw InputError({sweep_.file, a.line, "axes." + a.name + ".values", e.value, e.problem, e.allowed});
+    }
+}
+
+std::vector<std::string> PointEvaluator::columns() const {
+    std::vector<std::string> out;
+    for (const Axis& a : sweep_.space.axes) out.push_back(a.name);
+    for (auto& c : output_columns_after_axes()) out.push_back(std::move(c));
+    return out;
+}
+
+std::string PointEvaluator::csv_header() const {
+    std::string out;
+    for (const auto& c : columns()) {
+        if (!out.empty()) out += ',';
+        append_csv_text(out, c);
+    }
+    return out + "\n";
+}
+
+PointWorkspace PointEvaluator::workspace() const {
+    PointWorkspace w;
+    w.table = std::make_unique<toml::table>(base_table_);
+    for (const Axis& a : sweep_.space.axes) w.slots.push_back(dotted_key_parent(*w.table, a.key, a.name));
+    return w;
+}
+
+PointEvaluator::LoadedInputs PointEvaluator::inputs_for(const Scenario& s) const {
+    InputsKey key{s.system, s.gpu_from_calibration, s.calibration_profile, s.serving_runs};
+    const std::lock_guard<std::mutex> lock(inputs_mutex_);
+    if (const auto found = inputs_.find(key); found != inputs_.end()) return found->second;
+    LoadedInputs loaded;
+    try {
+        // No offload accuracy emulation: the rows carry energy and rates, not the accuracy.
+        loaded.inputs = std::make_shared<const mapping::EstimateInputs>(
+            mapping::load_estimate_inputs(s, catalogs_, data_dir_, std::nullopt, false));
+    } catch (const InputError& e) {
+        loaded.error = reason_of(e.details());
+    }
+    return inputs_.emplace(std::move(key), std::move(loaded)).first->second;
+}
+
+namespace {
+
+struct RowWriter {
+    const std::vector<Axis>& axes;
+    const std::vector<AxisValue>& values;
+    const std::vector<std::string>& record_keys;
+    RowFormat format;
+    std::string& out;
+
+    // One row; `record` null for an option the point could not estimate.
+    void row(const std::string& option, const nlohmann::ordered_json* record, const std::string& reason) const {
+        if (format == RowFormat::jsonl) {
+            nlohmann::ordered_json j = nlohmann::ordered_json::object();
+            for (std::size_t i = 0; i < axes.size(); ++i) j[axes[i].name] = json_value(values[i]);
+            for (const auto& k : record_keys) j[k] = record ? record->at(k) : nlohmann::ordered_json(nullptr);
+            j["option"] = option;
+            j["feasible"] = reason.empty();
+            j["reason"] = reason;
+            out += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            out += '\n';
+            return;
+        }
+        for (std::size_t i = 0; i < axes.size(); ++i) {
+            append_csv_text(out, axis_value_text(values[i]));
+            out += ',';
+        }
+        for (const auto& k : record_keys) {
+            if (k == "option")
+                append_csv_text(out, option);
+            else if (record)
+                append_csv_value(out, record->at(k));
+            out += ',';
+        }
+        out += reason.empty() ? "true," : "false,";
+        append_csv_text(out, reason);
+        out += '\n';
+    }
+};
+
+}  // namespace
+
+void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorkspace& w, std::string& out) const {
+    sweep_.space.values_at(point, w.values);
+    for (std::size_t i = 0; i < w.values.size(); ++i) set_value(*w.slots[i].first, w.slots[i].second, w.values[i]);
+    const RowWriter write{sweep_.space.axes, w.values, record_keys_, format, out};
+    auto refused = [&](const std::string& reason) {
+        for (const auto& option : base_.options) write.row(option, nullptr, reason);
+    };
+    std::optional<Scenario> s;
+    try {
+        s = mapping::read_scenario(TableReader(*w.table, base_file_, ""), catalogs_);
+    } catch (const InputError& e) {
+        return refused(reason_of(e.details()));
+    }
+    const LoadedInputs loaded = inputs_for(*s);
+    if (!loaded.inputs) return refused(loaded.error);
+    Estimate e;
+    try {
+        e = mapping::estimate(*s, *loaded.inputs);
+    } catch (const InputError& err) {
+        return refused(reason_of(err.details()));
+    }
+    for (const auto& o : e.options) {
+        const auto record = mapping::option_record(o, s->mode, mapping::RecordView::csv);
+        const std::string column = non_finite_column(record);
+        std::string reason;
+        if (!column.empty())
+            reason = column + " is not finite: the inputs combine into an unphysical result";
+        else if (!o.meets_latency_target)
+            reason = "inter-token latency " + format_number(in_milliseconds(o.inter_token_latency)) +
+                     " ms, above workload.max_inter_token_latency_ms = " +
+                     format_number(in_milliseconds(*s->search.max_inter_token_latency));
+        // A missed latency target keeps its figures: the option runs, only slower than asked.
+        write.row(o.energy.option, column.empty() ? &record : nullptr, reason);
+    }
+}
+
+}  // namespace lightwatt::study

@@ -1,0 +1,167 @@
+#include "lightwatt/study/sweep_run.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <system_error>
+
+#include "lightwatt/core/atomic_file.hpp"
+#include "lightwatt/core/parallel_for.hpp"
+#include "lightwatt/core/untrusted_input.hpp"
+
+namespace lightwatt::study {
+
+namespace {
+
+// Points per block inside a chunk: a thread's unit of work, with its own copy of the scenario tree.
+constexpr std::size_t kBlockPoints = 64;
+
+// FNV-1a, 64 bits (Fowler, Noll, Vo; IETF draft-eastlake-fnv): a checksum that tells one sweep
+// from another, not a defence against a crafted collision.
+class Fnv1a {
+public:
+    // Each part with its length first, so that moving bytes between parts changes the hash.
+    void add(std::string_view bytes) {
+        const std::uint64_t n = bytes.size();
+        for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(n >> (8 * i)));
+        for (const char c : bytes) byte(static_cast<unsigned char>(c));
+    }
+    [[nodiscard]] std::string hex() const {
+        char digits[17];
+        std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(h_));
+        return "fnv1a64:" + std::string(digits);
+    }
+
+private:
+    void byte(unsigned char b) {
+        h_ ^= b;
+        h_ *= 0x100000001b3ULL;
+    }
+    std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
+std::string file_bytes(const std::filesystem::path& p) {
+    return read_input_file(p, "a readable catalog file", kMaxTextFileBytes);
+}
+
+std::filesystem::path in_data_dir(const std::filesystem::path& data_dir, const std::string& path) {
+    const std::filesystem::path p(path);
+    return p.is_absolute() ? p : data_dir / p;
+}
+
+bool empty_directory(const std::filesystem::path& dir) {
+    return std::filesystem::directory_iterator(dir) == std::filesystem::directory_iterator();
+}
+
+// The manifest of the run to continue, checked against this sweep.
+SweepManifest resumed_manifest(const std::filesystem::path& dir, const std::string& hash, RowFormat format) {
+    const auto file = dir / "manifest.json";
+    if (!std::filesystem::exists(file))
+        throw InputError::at("--resume", dir.string(), "no manifest.json there: no sweep to resume",
+                             "the -o folder of an interrupted sweep");
+    SweepManifest m = read_manifest(file);
+    if (m.format != format)
+        throw InputError({file.string(), 0, "format", "\"" + std::string(enum_name(m.format)) + "\"",
+                          "the sweep to resume wrote " + std::string(enum_name(m.format)) + ", not " +
+                              std::string(enum_name(format)),
+                          "--format " + std::string(enum_name(m.format))});
+    if (m.sweep_hash != hash)
+        throw InputError({file.string(), 0, "sweep_hash", "\"" + m.sweep_hash + "\"",
+                          "another sweep's: the sweep file, its base scenario or the catalogs changed (now " + hash + ")",
+                          "the sweep that wrote this folder, or a new folder without --resume"});
+    return m;
+}
+
+void prepare_fresh(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec)) {
+        if (!empty_directory(dir))
+            throw InputError::at("-o", dir.string(), "a folder that is not empty",
+                                 "a new or empty folder, or --resume to continue the sweep written there");
+        return;
+    }
+    if (!std::filesystem::create_directories(dir, ec) && ec)
+        throw OutputError("cannot create " + escape_text(dir.string()) + ": " + ec.message());
+}
+
+// The rows of chunk `chunk`, its blocks evaluated on the threads and joined in order.
+std::string chunk_rows(const PointEvaluator& evaluator, std::size_t chunk, const SweepRunOptions& o,
+                       std::size_t points) {
+    const std::size_t first = chunk * o.chunk_points;
+    const std::size_t count = std::min(o.chunk_points, points - first);
+    const std::size_t blocks = (count + kBlockPoints - 1) / kBlockPoints;
+    std::vector<std::string> parts(blocks);
+    parallel_for_blocks(blocks, o.threads, [&](std::size_t b) {
+        PointWorkspace w = evaluator.workspace();
+        const std::size_t end = std::min(count, (b + 1) * kBlockPoints);
+        for (std::size_t p = b * kBlockPoints; p < end; ++p) evaluator.append_rows(first + p, o.format, w, parts[b]);
+    });
+    std::string out = o.format == RowFormat::csv ? evaluator.csv_header() : "";
+    std::size_t size = out.size();
+    for (const auto& part : parts) size += part.size();
+    out.reserve(size);
+    for (const auto& part : parts) out += part;
+    return out;
+}
+
+}  // namespace
+
+std::string sweep_hash(const PointEvaluator& evaluator, const std::filesystem::path& data_dir, RowFormat format,
+                       std::size_t chunk_points) {
+    Fnv1a h;
+    h.add(evaluator.sweep().text);
+    h.add(evaluator.base_text());
+    std::vector<std::filesystem::path> catalogs;
+    for (const auto& entry : std::filesystem::directory_iterator(data_dir))
+        if (entry.is_regular_file() && entry.path().extension() == ".toml") catalogs.push_back(entry.path());
+    std::sort(catalogs.begin(), catalogs.end());
+    for (const auto& c : catalogs) {
+        h.add(c.filename().string());
+        h.add(file_bytes(c));
+    }
+    const auto& base = evaluator.base();
+    if (!base.calibration_profile.empty()) h.add(file_bytes(in_data_dir(data_dir, base.calibration_profile)));
+    h.add(file_bytes(in_data_dir(data_dir, base.serving_runs)));
+    h.add(enum_name(format));
+    h.add(std::to_string(chunk_points));
+    return h.hex();
+}
+
+SweepOutcome run_sweep(const PointEvaluator& evaluator, const std::filesystem::path& data_dir,
+                       const SweepRunOptions& o) {
+    const auto& dir = o.out_dir;
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
+        throw InputError::at("-o", dir.string(), "not a folder", "a folder for the chunks and manifest.json");
+    const std::string hash = sweep_hash(evaluator, data_dir, o.format, o.chunk_points);
+    SweepOutcome out;
+    SweepManifest& m = out.manifest;
+    if (o.resume) {
+        m = resumed_manifest(dir, hash, o.format);
+    } else {
+        prepare_fresh(dir);
+        m.sweep_file = evaluator.sweep().file;
+        m.sweep_hash = hash;
+        m.format = o.format;
+        m.points = evaluator.sweep().space.point_count();
+        m.options = evaluator.base().options.size();
+        m.chunk_points = o.chunk_points;
+        m.chunks = (m.points + o.chunk_points - 1) / o.chunk_points;
+    }
+    m.columns = evaluator.columns();
+    const auto manifest_file = dir / "manifest.json";
+    if (!o.resume) write_file_atomically(manifest_file, manifest_json(m));
+    while (!m.complete()) {
+        if (o.stop && o.stop->load()) return out;
+        const std::string rows = chunk_rows(evaluator, m.chunks_done, o, m.points);
+        write_file_atomically(dir / chunk_file_name(m.chunks_done, o.format), rows);
+        ++m.chunks_done;
+        write_file_atomically(manifest_file, manifest_json(m));
+        ++out.chunks_written;
+        if (o.progress) o.progress(std::min(m.points, m.chunks_done * m.chunk_points), m.points);
+    }
+    out.complete = true;
+    return out;
+}
+
+}  // namespace lightwatt::study
