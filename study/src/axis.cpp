@@ -37,7 +37,8 @@ std::vector<long long> rounded_values(const std::vector<double>& values) {
 }
 
 AxisValue drawn_value(const Axis& a, double u) {
-    const double v = a.kind == AxisKind::log_uniform ? a.from * std::pow(a.to / a.from, u) : a.from + (a.to - a.from) * u;
+    const double v =
+        a.kind == AxisKind::log_uniform ? a.from * std::pow(a.to / a.from, u) : a.from + (a.to - a.from) * u;
     if (a.integer) return std::llround(v);
     return v;
 }

@@ -67,7 +67,8 @@ void read_range(TableReader& t, AxisKind kind, Axis& a) {
     const Ends e = read_ends(r, kind == AxisKind::log);
     const int count = static_cast<int>(r.integer("count", 1, kMaxCount));
     if (count == 1 && e.from != e.to)
-        throw r.error("count", "1", "one value cannot span from " + format_number(e.from) + " to " + format_number(e.to),
+        throw r.error("count", "1",
+                      "one value cannot span from " + format_number(e.from) + " to " + format_number(e.to),
                       "count >= 2, or from = to");
     r.finish();
     const auto spaced = kind == AxisKind::linear ? linear_values(e.from, e.to, count) : log_values(e.from, e.to, count);
@@ -93,8 +94,10 @@ void read_interval(TableReader& t, AxisKind kind, Axis& a) {
 
 // A dotted key of plain parts ("workload.batch").
 void check_key_form(const TableReader& t, const std::string& key) {
-    const bool empty_part = key.empty() || key.front() == '.' || key.back() == '.' || key.find("..") != std::string::npos;
-    if (empty_part) throw t.error("key", t.value_text("key"), "not a dotted scenario key", "a key such as \"workload.batch\"");
+    const bool empty_part =
+        key.empty() || key.front() == '.' || key.back() == '.' || key.find("..") != std::string::npos;
+    if (empty_part)
+        throw t.error("key", t.value_text("key"), "not a dotted scenario key", "a key such as \"workload.batch\"");
 }
 
 Axis read_axis(TableReader t, const std::string& name) {
@@ -132,7 +135,8 @@ void check_axis_names(const TableReader& axes, const std::vector<Axis>& read) {
     std::vector<std::string> taken = output_columns_after_axes();
     for (const Axis& a : read) {
         if (std::find(taken.begin(), taken.end(), a.name) != taken.end())
-            throw axes.error(a.name, "", "an axis named as an output column", "a name other than " + join_alternatives(taken));
+            throw axes.error(a.name, "", "an axis named as an output column",
+                             "a name other than " + join_alternatives(taken));
         for (const Axis& b : read)
             if (&b != &a && b.key == a.key)
                 throw axes.error(b.name, "\"" + b.key + "\"", "the same key as axis " + a.name, "one axis per key");

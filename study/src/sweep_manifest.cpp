@@ -51,7 +51,9 @@ SweepManifest read_manifest(const std::filesystem::path& file) {
     const auto parsed = enum_parse<RowFormat>(format);
     if (!parsed) throw r.place(InputError::unknown("format", format, enum_names<RowFormat>(), "unknown format"));
     m.format = *parsed;
-    auto count = [&](const char* key, long long low) { return static_cast<std::size_t>(r.integer(key, low, kMaxCount)); };
+    auto count = [&](const char* key, long long low) {
+        return static_cast<std::size_t>(r.integer(key, low, kMaxCount));
+    };
     m.points = count("points", 1);
     m.options = count("options", 1);
     m.chunk_points = count("chunk_points", 1);
@@ -70,7 +72,8 @@ SweepManifest read_manifest(const std::filesystem::path& file) {
     for (std::size_t c = 0; c < m.chunks_done; ++c) {
         const auto chunk = file.parent_path() / chunk_file_name(c, m.format);
         if (!std::filesystem::is_regular_file(chunk))
-            throw r.error("chunks_done", std::to_string(m.chunks_done), "counts " + chunk.string() + ", which is missing",
+            throw r.error("chunks_done", std::to_string(m.chunks_done),
+                          "counts " + chunk.string() + ", which is missing",
                           "the chunks present: a manifest of the sweep that wrote them");
     }
     return m;

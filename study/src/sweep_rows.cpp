@@ -137,7 +137,8 @@ std::vector<AxisValue> probe_values(const Axis& a) {
     if (a.random()) return {a.integer ? AxisValue(std::llround(a.from)) : AxisValue(a.from)};
     std::vector<AxisValue> out;
     for (const AxisValue& v : a.values) {
-        const bool seen = std::any_of(out.begin(), out.end(), [&](const AxisValue& o) { return o.index() == v.index(); });
+        const bool seen =
+            std::any_of(out.begin(), out.end(), [&](const AxisValue& o) { return o.index() == v.index(); });
         if (std::holds_alternative<std::string>(v) || !seen) out.push_back(v);
     }
     return out;
@@ -170,8 +171,9 @@ void PointEvaluator::check_axis(const Axis& a) const {
                          e.allowed);
         if (e.key != a.key) continue;
         if (is_wrong_type_error(error))
-            throw InputError({sweep_.file, a.line, "axes." + a.name, axis_value_text(v), e.problem + " for " + a.key,
-                              e.allowed + (a.integer || a.kind == AxisKind::values ? "" : " (integer ends give integers)")});
+            throw InputError(
+                {sweep_.file, a.line, "axes." + a.name, axis_value_text(v), e.problem + " for " + a.key,
+                 e.allowed + (a.integer || a.kind == AxisKind::values ? "" : " (integer ends give integers)")});
         if (std::holds_alternative<std::string>(v))
             throw InputError({sweep_.file, a.line, "axes." + a.name + ".values", e.value, e.problem, e.allowed});
     }

@@ -66,9 +66,10 @@ SweepManifest resumed_manifest(const std::filesystem::path& dir, const std::stri
                               std::string(enum_name(format)),
                           "--format " + std::string(enum_name(m.format))});
     if (m.sweep_hash != hash)
-        throw InputError({file.string(), 0, "sweep_hash", "\"" + m.sweep_hash + "\"",
-                          "another sweep's: the sweep file, its base scenario or the catalogs changed (now " + hash + ")",
-                          "the sweep that wrote this folder, or a new folder without --resume"});
+        throw InputError(
+            {file.string(), 0, "sweep_hash", "\"" + m.sweep_hash + "\"",
+             "another sweep's: the sweep file, its base scenario or the catalogs changed (now " + hash + ")",
+             "the sweep that wrote this folder, or a new folder without --resume"});
     return m;
 }
 

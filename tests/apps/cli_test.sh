@@ -330,5 +330,44 @@ truth "hostile: SVG holds no raw markup" not grep -q "l<p" "$h/markup.svg"
 cp "$log" "$h/$(printf 'bad\nname.log')"
 check "hostile: newline in a log name" 0 "bad\\\\nname.log:" "" -- calibrate nccl-tests --collective all_reduce "$h/$(printf 'bad\nname.log')"
 
+# Sweeps (docs/sweep-file.md): a folder of chunks and a manifest; a folder that is not empty is
+# refused without --resume; bad axes exit 2 at their line; SIGINT stops after a chunk (exit 130)
+# and --resume finishes with the rows of an uninterrupted run.
+sw="$work/sweep"
+mkdir -p "$sw"
+check "sweep" 0 "Sweep complete: 1 of 1 chunks .*40 design points x 5 options" "" -- sweep "$data/sweeps/batch-tp.toml" -o "$sw/a"
+truth "sweep: header and 200 rows" test "$(wc -l <"$sw/a/part-00000.csv")" -eq 201
+truth "sweep: tp 1 does not fit" grep -q '^1,1,baseline,.*,false,".*HBM"$' "$sw/a/part-00000.csv"
+truth "sweep: the default point" grep -q '^64,8,baseline,.*,true,$' "$sw/a/part-00000.csv"
+check "sweep: folder not empty" 2 "" "not empty.*--resume" -- sweep "$data/sweeps/batch-tp.toml" -o "$sw/a"
+check "sweep: resume a complete sweep" 0 "0 chunks written by this run" "" -- sweep "$data/sweeps/batch-tp.toml" -o "$sw/a" --resume
+check "sweep: resume in another format" 2 "" "format = \"csv\"" -- sweep "$data/sweeps/batch-tp.toml" -o "$sw/a" --resume --format jsonl
+check "sweep jsonl" 0 '"chunks_done": 1' "" -- sweep "$data/sweeps/rack-systems.toml" -o "$sw/b" --format jsonl --json --threads 1
+truth "sweep jsonl: 24 points x 6 options" test "$(wc -l <"$sw/b/part-00000.jsonl")" -eq 144
+check "sweep: no threads" 2 "" "--threads = 0" -- sweep "$data/sweeps/batch-tp.toml" -o "$sw/c" --threads 0
+check "sweep: no format" 2 "" "unknown format" -- sweep "$data/sweeps/batch-tp.toml" -o "$sw/c" --format parquet
+printf 'scenario = "%s"\n\n[axes.b]\nkey = "workload.bach"\nvalues = [1]\n' "$data/scenarios/default.toml" >"$sw/key.toml"
+check "sweep: unknown key" 2 "" "key.toml:3: axes.b.key = \"workload.bach\".*did you mean \"batch\"" -- sweep "$sw/key.toml" -o "$sw/c"
+printf 'scenario = "%s"\n[axes.s]\nkey = "deployment.system"\nvalues = ["dgx_h100", "dgx_h10"]\n' "$data/scenarios/default.toml" >"$sw/name.toml"
+check "sweep: unknown system" 2 "" "name.toml:2: axes.s.values = \"dgx_h10\".*did you mean \"dgx_h100\"" -- sweep "$sw/name.toml" -o "$sw/c"
+printf 'scenario = "%s"\n[axes.b]\nkey = "workload.batch"\nlog = { from = 0, to = 8, count = 4 }\n' "$data/scenarios/default.toml" >"$sw/log.toml"
+check "sweep: log range through zero" 2 "" "log.toml:4: axes.b.log.from = 0" -- sweep "$sw/log.toml" -o "$sw/c"
+truth "sweep: nothing written on bad input" not test -e "$sw/c"
+# 40,000 points in 10 chunks; SIGINT once the manifest is there (the handler is in place by then).
+printf 'scenario = "%s"\n[axes.b]\nkey = "workload.batch"\nlinear = { from = 1, to = 400, count = 400 }\n[axes.o]\nkey = "workload.output_tokens"\nlinear = { from = 10, to = 1000, count = 100 }\n' \
+    "$data/scenarios/default.toml" >"$sw/long.toml"
+"$lw" sweep "$sw/long.toml" -o "$sw/i" --quiet >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 200); do [ -e "$sw/i/manifest.json" ] && break; sleep 0.05; done
+kill -INT "$pid"
+wait "$pid"
+truth "sweep: SIGINT exits 130" test $? -eq 130
+truth "sweep: interrupted manifest" grep -q '"complete": false' "$sw/i/manifest.json"
+check "sweep: resume" 0 "Sweep complete: 10 of 10" "" -- sweep "$sw/long.toml" -o "$sw/i" --resume
+check "sweep: uninterrupted" 0 "" "" -- sweep "$sw/long.toml" -o "$sw/u" --threads 1
+truth "sweep: resumed rows equal" cmp -s <(cat "$sw/i"/part-*.csv) <(cat "$sw/u"/part-*.csv)
+printf '{"sweep_file": "x"}' >"$sw/i/manifest.json"
+check "sweep: bad manifest" 2 "" "manifest.json.*sweep_hash" -- sweep "$sw/long.toml" -o "$sw/i" --resume
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -14,7 +14,7 @@ namespace lightwatt::study {
 
 struct SweepFile {
     std::string file, description;
-    std::string text;               // the file's bytes, for the sweep's hash
+    std::string text;                // the file's bytes, for the sweep's hash
     std::filesystem::path scenario;  // the base scenario, resolved against the sweep file's folder
     int scenario_line = 0;
     DesignSpace space;
