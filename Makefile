@@ -5,7 +5,7 @@
 #   make bench  benchmarks (Google Benchmark), with their PASS/FAIL targets
 #   make python the Python virtual environment build/venv with the lightwatt package installed
 JOBS ?= $(shell nproc)
-# Seconds each libFuzzer target runs in `make test` (seven targets; at least 20 s each).
+# Seconds each libFuzzer target runs in `make test` (eight targets; at least 20 s each).
 FUZZ_SECONDS ?= 20
 LIGHTWATT = build/release/apps/lightwatt
 VENV = build/venv
@@ -91,6 +91,7 @@ bench: build
 	build/release/benchmarks/link_evaluation_bench
 	build/release/benchmarks/emulator_bench
 	build/release/benchmarks/estimate_bench
+	build/release/benchmarks/sweep_bench
 
 clean:
 	rm -rf build

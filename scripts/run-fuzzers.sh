@@ -23,9 +23,10 @@ declare -A seeds=(
   [fuzz_nccl_tests]="$root/tests/fixtures/nccl-tests $root/../shared/data/nccl-tests $root/tests/fuzz-seeds/nccl-tests"
   [fuzz_calibration]="$root/tests/fuzz-seeds/calibration $root/data/calibration"
   [fuzz_scenario]="$root/data/scenarios $root/tests/fuzz-seeds/scenario"
+  [fuzz_sweep_file]="$root/data/sweeps $root/tests/fuzz-seeds/sweep"
 )
 targets=(fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request fuzz_nccl_tests fuzz_calibration
-         fuzz_scenario)
+         fuzz_scenario fuzz_sweep_file)
 # Third-party data beside the checkout (../shared) seeds the runs but is never copied into the
 # repository: a kept input that still holds a line of 40 characters or more of such a file (a
 # fuzzer's mutation starts from whole seeds) is left out of fuzz/corpus/.
@@ -94,7 +95,7 @@ fuzz_one() {
 }
 
 # Each fuzzer is single-threaded: run as many at once as there are cores (JOBS), so the total
-# time is about ceil(7 / JOBS) x SECONDS.
+# time is about ceil(8 / JOBS) x SECONDS.
 jobs="${JOBS:-$(nproc)}"
 failed=0
 running=0

@@ -34,8 +34,7 @@ TEST_CASE("a log range: equal ratios, both ends included") {
     CHECK(v[2] == doctest::Approx(100.0));
     CHECK(v[3] == 1000.0);
     // 1 to 512 in 10 values: ratio 512^(1/9) = 2, the powers of two once rounded.
-    CHECK(rounded_values(log_values(1.0, 512.0, 10)) ==
-          std::vector<long long>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512});
+    CHECK(rounded_values(log_values(1.0, 512.0, 10)) == std::vector<long long>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512});
     // 1 to 4 in 7 values: 1, 1.26, 1.59, 2, 2.52, 3.17, 4 round to 1, 1, 2, 2, 3, 3, 4; repeats dropped.
     CHECK(rounded_values(log_values(1.0, 4.0, 7)) == std::vector<long long>{1, 2, 3, 4});
 }

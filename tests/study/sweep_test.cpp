@@ -84,13 +84,15 @@ TEST_CASE("sweep file errors name the line and key") {
     CHECK(d.key == "axes.b.linear.count");
     d = file_error(kHeader + "[axes.b]\nkey = \"workload.batch\"\nlinear = { from = 1, to = 8, count = 1 }\n");
     CHECK(d.key == "axes.b.linear.count");
-    d = file_error(kHeader + "samples = 4\nseed = 1\n[axes.b]\nkey = \"workload.batch\"\nuniform = { from = 8, to = 1 }\n");
+    d = file_error(kHeader +
+                   "samples = 4\nseed = 1\n[axes.b]\nkey = \"workload.batch\"\nuniform = { from = 8, to = 1 }\n");
     CHECK(d.key == "axes.b.uniform.to");
     d = file_error(kHeader + "samples = 4\n[axes.b]\nkey = \"workload.batch\"\nvalues = [1]\n");
     CHECK(d.key == "samples");
     d = file_error(kHeader + "[axes.b]\nkey = \"workload.batch\"\nuniform = { from = 1, to = 8 }\n");
     CHECK(d.key == "samples");  // a random axis needs samples and seed
-    d = file_error(kHeader + "[axes.b]\nkey = \"workload.batch\"\nvalues = [1]\nlinear = { from = 1, to = 8, count = 2 }\n");
+    d = file_error(kHeader +
+                   "[axes.b]\nkey = \"workload.batch\"\nvalues = [1]\nlinear = { from = 1, to = 8, count = 2 }\n");
     CHECK(d.problem == "two ways of giving the values");
     d = file_error(kHeader + "[axes.b]\nkey = \"workload.batch\"\nvalues = [1, \"two\"]\n");
     CHECK(d.problem == "values of different types");
@@ -113,7 +115,8 @@ TEST_CASE("axes are checked against the base scenario, at the axis's line") {
     CHECK(d.key == "axes.s.values");
     CHECK(d.value == "\"dgx_h10\"");
     CHECK(d.problem.find("did you mean \"dgx_h100\"") != std::string::npos);
-    d = evaluator_error(kHeader + "[axes.o]\nkey = \"workload.output_tokens\"\nlog = { from = 16.0, to = 64.0, count = 3 }\n");
+    d = evaluator_error(kHeader +
+                        "[axes.o]\nkey = \"workload.output_tokens\"\nlog = { from = 16.0, to = 64.0, count = 3 }\n");
     CHECK(d.key == "axes.o");
     d = evaluator_error(kHeader + "[axes.w]\nkey = \"workload\"\nvalues = [1]\n");
     CHECK(d.key == "axes.w.key");
@@ -140,7 +143,8 @@ TEST_CASE("a point the scenario refuses is a row per option with its reason; the
     CHECK(r[0]["reason"].get<std::string>().find("deployment.tp") != std::string::npos);
     CHECK(r[options]["reason"].get<std::string>().find("HBM") != std::string::npos);
     // The default scenario's own point: the figures of `lightwatt estimate`.
-    const auto inputs = mapping::load_estimate_inputs(e.base(), catalogs(), LIGHTWATT_TEST_DATA_DIR, std::nullopt, false);
+    const auto inputs =
+        mapping::load_estimate_inputs(e.base(), catalogs(), LIGHTWATT_TEST_DATA_DIR, std::nullopt, false);
     const auto estimate = mapping::estimate(e.base(), inputs);
     for (std::size_t i = 0; i < options; ++i) {
         const auto& row = r[2 * options + i];
@@ -210,7 +214,8 @@ TEST_CASE("resume refuses another sweep's folder and a bad manifest") {
 
 TEST_CASE("the rows are the same bytes on any thread count") {
     // 200 points in one chunk: four blocks of 64 points, spread over the threads.
-    const SweepFile s = sweep_of(kHeader + "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 1, to = 200, count = 200 }\n");
+    const SweepFile s =
+        sweep_of(kHeader + "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 1, to = 200, count = 200 }\n");
     const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
     SweepRunOptions o;
     o.out_dir = fresh_dir("threads-1");

@@ -1,0 +1,117 @@
+// `lightwatt sweep` end to end once the catalogs are loaded: design points read through the
+// scenario reader, estimated with every option, written as CSV chunks and a manifest to a folder,
+// on the machine's threads (LIGHTWATT_THREADS to change); beside it the single-scenario path
+// (mapping::estimate on the same points, already read, nothing written) on one thread, and the
+// sweep on one thread. The sweep crosses batch 1..256 with output lengths 16..2048 on the default
+// scenario (Llama 3.1 405B fp8, 8x H100, 5 options): 128 x 128 points, all of which fit.
+// Target (issue #14 item 6): >= 200,000 design-point x option evaluations per second with CSV written,
+// timed on the wall clock.
+//
+// Status lines go to stderr; Google Benchmark's report to stdout. Exit 0 on PASS, 1 on FAIL.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "lightwatt/core/parallel_for.hpp"
+#include "lightwatt/study/sweep_run.hpp"
+#include "rate_reporter.hpp"
+
+using namespace lightwatt;
+using namespace lightwatt::study;
+
+namespace {
+
+constexpr double kTargetEvaluationsPerSecond = 200'000.0;
+
+const std::string kSweep = "scenario = \"" LIGHTWATT_BENCH_DATA_DIR "/scenarios/default.toml\"\n"
+                           "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 1, to = 256, count = 128 }\n"
+                           "[axes.output_tokens]\nkey = \"workload.output_tokens\"\n"
+                           "log = { from = 16, to = 2048, count = 128 }\n";
+
+struct Setup {
+    mapping::Catalogs catalogs = mapping::load_catalogs(LIGHTWATT_BENCH_DATA_DIR);
+    SweepFile sweep = [] {
+        const auto doc = TomlDocument::parse_string(kSweep, "bench-sweep.toml");
+        SweepFile s = read_sweep_file(doc.root(), ".");
+        s.text = kSweep;
+        return s;
+    }();
+    PointEvaluator evaluator{sweep, catalogs, LIGHTWATT_BENCH_DATA_DIR};
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / "lightwatt-sweep-bench";
+};
+
+Setup& setup() {
+    static Setup s;
+    return s;
+}
+
+std::size_t evaluations(const Setup& s) { return s.sweep.space.point_count() * s.evaluator.base().options.size(); }
+
+void run_sweep_on(benchmark::State& state, int threads) {
+    Setup& s = setup();
+    SweepRunOptions o;
+    o.out_dir = s.dir;
+    o.threads = threads;
+    for (auto _ : state) {
+        state.PauseTiming();
+        std::filesystem::remove_all(s.dir);
+        state.ResumeTiming();
+        const SweepOutcome r = run_sweep(s.evaluator, LIGHTWATT_BENCH_DATA_DIR, o);
+        benchmark::DoNotOptimize(r.chunks_written);
+    }
+    std::filesystem::remove_all(s.dir);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * evaluations(s)));
+}
+
+void BM_Sweep(benchmark::State& state) { run_sweep_on(state, default_thread_count()); }
+BENCHMARK(BM_Sweep)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0)->Repetitions(3)->ReportAggregatesOnly(true);
+
+void BM_SweepOneThread(benchmark::State& state) { run_sweep_on(state, 1); }
+BENCHMARK(BM_SweepOneThread)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0)->Repetitions(3)->ReportAggregatesOnly(true);
+
+// The single-scenario path on the same points: the base scenario with batch and output length set
+// in the struct, estimated; no reading, no rows, one thread.
+void BM_EstimateOnly(benchmark::State& state) {
+    Setup& s = setup();
+    const auto inputs =
+        mapping::load_estimate_inputs(s.evaluator.base(), s.catalogs, LIGHTWATT_BENCH_DATA_DIR, std::nullopt, false);
+    std::vector<AxisValue> v;
+    std::size_t point = 0;
+    mapping::Scenario scenario = s.evaluator.base();
+    for (auto _ : state) {
+        s.sweep.space.values_at(point, v);
+        scenario.point.batch = static_cast<int>(std::get<long long>(v[0]));
+        scenario.point.output_tokens = static_cast<int>(std::get<long long>(v[1]));
+        const auto e = mapping::estimate(scenario, inputs);
+        benchmark::DoNotOptimize(e.options.data());
+        point = (point + 1) % s.sweep.space.point_count();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * s.evaluator.base().options.size()));
+}
+BENCHMARK(BM_EstimateOnly)->MinTime(2.0)->Repetitions(3)->ReportAggregatesOnly(true);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    lightwatt::bench::RateReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::Shutdown();
+    auto rate = [&](const char* name) {
+        const auto it = reporter.median_rates.find(name);
+        return it != reporter.median_rates.end() ? it->second : 0.0;
+    };
+    const double sweep = rate("BM_Sweep");
+    const bool pass = sweep >= kTargetEvaluationsPerSecond;
+    std::fprintf(stderr,
+                 "sweep: %.0f design-point x option evaluations per second with CSV written, %d threads (target >= "
+                 "%.0f): %s\n",
+                 sweep, default_thread_count(), kTargetEvaluationsPerSecond, pass ? "PASS" : "FAIL");
+    std::fprintf(stderr,
+                 "one thread: the sweep %.0f evaluations/s, the single-scenario path (estimate only, nothing read or "
+                 "written) %.0f\n",
+                 rate("BM_SweepOneThread"), rate("BM_EstimateOnly"));
+    return pass ? 0 : 1;
+}
