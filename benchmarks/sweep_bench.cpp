@@ -25,7 +25,8 @@ namespace {
 
 constexpr double kTargetEvaluationsPerSecond = 200'000.0;
 
-const std::string kSweep = "scenario = \"" LIGHTWATT_BENCH_DATA_DIR "/scenarios/default.toml\"\n"
+const std::string kSweep = "scenario = \"" LIGHTWATT_BENCH_DATA_DIR
+                           "/scenarios/default.toml\"\n"
                            "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 1, to = 256, count = 128 }\n"
                            "[axes.output_tokens]\nkey = \"workload.output_tokens\"\n"
                            "log = { from = 16, to = 2048, count = 128 }\n";
@@ -66,10 +67,20 @@ void run_sweep_on(benchmark::State& state, int threads) {
 }
 
 void BM_Sweep(benchmark::State& state) { run_sweep_on(state, default_thread_count()); }
-BENCHMARK(BM_Sweep)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3.0)->Repetitions(3)->ReportAggregatesOnly(true);
+BENCHMARK(BM_Sweep)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3.0)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true);
 
 void BM_SweepOneThread(benchmark::State& state) { run_sweep_on(state, 1); }
-BENCHMARK(BM_SweepOneThread)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0)->Repetitions(3)->ReportAggregatesOnly(true);
+BENCHMARK(BM_SweepOneThread)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true);
 
 // The single-scenario path on the same points: the base scenario with batch and output length set
 // in the struct, estimated; no reading, no rows, one thread.
