@@ -158,8 +158,8 @@ int main(int argc, char** argv) {
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
     auto seconds_of = [&](const char* name) {
-        const auto it = reporter.median_rates.find(name);
-        return it != reporter.median_rates.end() && it->second > 0.0 ? 1.0 / it->second : 1.0;
+        const double rate = reporter.rate_of(name);
+        return rate > 0.0 ? 1.0 / rate : 1.0;
     };
     const double serving = seconds_of("BM_ScenarioEvaluation");
     const double training = seconds_of("BM_TrainingEvaluation");

@@ -14,6 +14,11 @@ class RateReporter : public benchmark::ConsoleReporter {
 public:
     double median_rate = 0.0;                    // of the last benchmark reported
     std::map<std::string, double> median_rates;  // by benchmark function name
+    // The median items per second of benchmark function `name`; 0 when it did not run.
+    [[nodiscard]] double rate_of(const std::string& name) const {
+        const auto it = median_rates.find(name);
+        return it != median_rates.end() ? it->second : 0.0;
+    }
     void ReportRuns(const std::vector<Run>& runs) override {
         for (const auto& run : runs) {
             if (run.aggregate_name == "median") {

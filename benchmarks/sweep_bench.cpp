@@ -110,10 +110,7 @@ int main(int argc, char** argv) {
     lightwatt::bench::RateReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
-    auto rate = [&](const char* name) {
-        const auto it = reporter.median_rates.find(name);
-        return it != reporter.median_rates.end() ? it->second : 0.0;
-    };
+    auto rate = [&](const char* name) { return reporter.rate_of(name); };
     const double sweep = rate("BM_Sweep");
     const bool pass = sweep >= kTargetEvaluationsPerSecond;
     std::fprintf(stderr,
