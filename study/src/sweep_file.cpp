@@ -150,6 +150,7 @@ SweepFile read_sweep_file(TableReader root, const std::filesystem::path& folder)
     SweepFile s;
     s.file = root.file();
     s.description = root.optional_string("description").value_or("");
+    (void)root.optional_string("source");  // where the axes' ranges come from, as in data/*.toml
     const std::filesystem::path scenario(root.string("scenario"));
     s.scenario = scenario.is_absolute() ? scenario : folder / scenario;
     s.scenario_line = root.line_of_key("scenario");

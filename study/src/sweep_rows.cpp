@@ -95,6 +95,7 @@ bool plain_dotted_key(const std::string& key) {
 
 std::vector<std::string> output_columns_after_axes() {
     std::vector<std::string> out = mapping::option_record_keys(mapping::RecordView::csv);
+    out.emplace_back("announced");  // catalog entries of announced hardware the point used, ";"-separated
     out.emplace_back("feasible");
     out.emplace_back("reason");
     return out;
@@ -226,13 +227,16 @@ struct RowWriter {
     RowFormat format;
     std::string& out;
 
-    // One row; `record` null for an option the point could not estimate.
-    void row(const std::string& option, const nlohmann::ordered_json* record, const std::string& reason) const {
+    // One row; `record` null for an option the point could not estimate; `announced` the catalog
+    // entries of announced hardware the estimate used ("" when none, or not estimated).
+    void row(const std::string& option, const nlohmann::ordered_json* record, const std::string& announced,
+             const std::string& reason) const {
         if (format == RowFormat::jsonl) {
             nlohmann::ordered_json j = nlohmann::ordered_json::object();
             for (std::size_t i = 0; i < axes.size(); ++i) j[axes[i].name] = json_value(values[i]);
             for (const auto& k : record_keys) j[k] = record ? record->at(k) : nlohmann::ordered_json(nullptr);
             j["option"] = option;
+            j["announced"] = announced;
             j["feasible"] = reason.empty();
             j["reason"] = reason;
             out += j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -250,6 +254,8 @@ struct RowWriter {
                 append_csv_value(out, record->at(k));
             out += ',';
         }
+        append_csv_text(out, announced);
+        out += ',';
         out += reason.empty() ? "true," : "false,";
         append_csv_text(out, reason);
         out += '\n';
@@ -263,7 +269,7 @@ void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorks
     for (std::size_t i = 0; i < w.values.size(); ++i) set_value(*w.slots[i].first, w.slots[i].second, w.values[i]);
     const RowWriter write{sweep_.space.axes, w.values, record_keys_, format, out};
     auto refused = [&](const std::string& reason) {
-        for (const auto& option : base_.options) write.row(option, nullptr, reason);
+        for (const auto& option : base_.options) write.row(option, nullptr, "", reason);
     };
     std::optional<Scenario> s;
     try {
@@ -279,6 +285,8 @@ void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorks
     } catch (const InputError& err) {
         return refused(reason_of(err.details()));
     }
+    std::string announced;
+    for (const auto& a : e.announced) announced += (announced.empty() ? "" : ";") + a;
     for (const auto& o : e.options) {
         const auto record = mapping::option_record(o, s->mode, mapping::RecordView::csv);
         const std::string column = non_finite_column(record);
@@ -290,7 +298,7 @@ void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorks
                      " ms, above workload.max_inter_token_latency_ms = " +
                      format_number(in_milliseconds(*s->search.max_inter_token_latency));
         // A missed latency target keeps its figures: the option runs, only slower than asked.
-        write.row(o.energy.option, column.empty() ? &record : nullptr, reason);
+        write.row(o.energy.option, column.empty() ? &record : nullptr, announced, reason);
     }
 }
 

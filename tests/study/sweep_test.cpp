@@ -154,6 +154,25 @@ TEST_CASE("a point the scenario refuses is a row per option with its reason; the
     }
 }
 
+TEST_CASE("a point on announced hardware names it in its rows") {
+    const SweepFile s = sweep_of("scenario = \"" LIGHTWATT_TEST_DATA_DIR
+                                 "/scenarios/rubin-ultra-nvl576-405b.toml\"\n[axes.system]\nkey = "
+                                 "\"deployment.system\"\nvalues = [\"gb200_nvl72\", \"rubin_ultra_nvl576\"]\n");
+    const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+    PointWorkspace w = e.workspace();
+    std::string rows;
+    for (std::size_t p = 0; p < 2; ++p) e.append_rows(p, RowFormat::jsonl, w, rows);
+    std::istringstream lines(rows);
+    std::vector<nlohmann::json> r;
+    for (std::string line; std::getline(lines, line);) r.push_back(nlohmann::json::parse(line));
+    const std::size_t options = e.base().options.size();
+    REQUIRE(r.size() == 2 * options);
+    CHECK(r[0]["feasible"] == true);
+    CHECK(r[0]["announced"] == "");
+    CHECK(r[options]["feasible"] == true);
+    CHECK(r[options]["announced"] == "gpus.rubin_ultra;systems.rubin_ultra_nvl576");
+}
+
 TEST_CASE("an interrupted sweep resumes after its last chunk and ends with the uninterrupted rows") {
     // 7 batches x 2 output lengths = 14 points in chunks of 3: 5 chunks, the last of 2 points.
     const SweepFile s = sweep_of(kHeader +
