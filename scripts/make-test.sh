@@ -12,7 +12,7 @@ stages=(
   "ctest release|test-release"
   "compile asan (clang ASan+UBSan, fuzzers)|build-asan"
   "ctest asan|test-asan"
-  "fuzzers (7 x ${FUZZ_SECONDS:-20} s)|fuzz"
+  "fuzzers (${FUZZ_SECONDS:-20} s each, two at a time)|fuzz"
   "pytest tests/python|test-python"
   "notebooks (tests/notebooks)|test-notebooks"
 )
