@@ -35,6 +35,17 @@ SweepFile sweep_of(const std::string& text) {
     return s;
 }
 
+// The JSON-lines rows of the sweep's first `points` design points, parsed.
+std::vector<nlohmann::json> jsonl_rows(const PointEvaluator& e, std::size_t points) {
+    PointWorkspace w = e.workspace();
+    std::string rows;
+    for (std::size_t p = 0; p < points; ++p) e.append_rows(p, RowFormat::jsonl, w, rows);
+    std::istringstream lines(rows);
+    std::vector<nlohmann::json> out;
+    for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line));
+    return out;
+}
+
 InputErrorDetails file_error(const std::string& text) {
     return input_error_of([&] { (void)sweep_of(text); }, text);
 }
@@ -129,12 +140,7 @@ TEST_CASE("a point the scenario refuses is a row per option with its reason; the
     // weights on one 80 GB H100; tp 8 is the default scenario itself.
     const SweepFile s = sweep_of(kHeader + "[axes.tp]\nkey = \"deployment.tp\"\nvalues = [3, 1, 8]\n");
     const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
-    PointWorkspace w = e.workspace();
-    std::string rows;
-    for (std::size_t p = 0; p < 3; ++p) e.append_rows(p, RowFormat::jsonl, w, rows);
-    std::istringstream lines(rows);
-    std::vector<nlohmann::json> r;
-    for (std::string line; std::getline(lines, line);) r.push_back(nlohmann::json::parse(line));
+    const std::vector<nlohmann::json> r = jsonl_rows(e, 3);
     const std::size_t options = e.base().options.size();
     REQUIRE(r.size() == 3 * options);
     CHECK(r[0]["tp"] == 3);
@@ -159,12 +165,7 @@ TEST_CASE("a point on announced hardware names it in its rows") {
                                  "/scenarios/rubin-ultra-nvl576-405b.toml\"\n[axes.system]\nkey = "
                                  "\"deployment.system\"\nvalues = [\"gb200_nvl72\", \"rubin_ultra_nvl576\"]\n");
     const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
-    PointWorkspace w = e.workspace();
-    std::string rows;
-    for (std::size_t p = 0; p < 2; ++p) e.append_rows(p, RowFormat::jsonl, w, rows);
-    std::istringstream lines(rows);
-    std::vector<nlohmann::json> r;
-    for (std::string line; std::getline(lines, line);) r.push_back(nlohmann::json::parse(line));
+    const std::vector<nlohmann::json> r = jsonl_rows(e, 2);
     const std::size_t options = e.base().options.size();
     REQUIRE(r.size() == 2 * options);
     CHECK(r[0]["feasible"] == true);
