@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lightwatt/photonics/emulation_request.hpp"
+
 namespace lightwatt::mapping {
 
 std::vector<OffloadAccuracy> offload_accuracy(const photonics::PhotonicCore& core, const StepWork& work,

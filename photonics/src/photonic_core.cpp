@@ -7,6 +7,7 @@
 
 #include "lightwatt/core/rng.hpp"
 #include "lightwatt/photonics/csv_matrix.hpp"
+#include "lightwatt/photonics/emulation_request.hpp"
 
 #include "architecture.hpp"
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "lightwatt/mapping/offload_accuracy.hpp"
+#include "lightwatt/photonics/emulation_request.hpp"
 #include "lightwatt/photonics/photonic_core.hpp"
 
 using namespace lightwatt;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lightwatt/core/rng.hpp"
+#include "lightwatt/photonics/emulation_request.hpp"
 #include "lightwatt/photonics/photonic_core.hpp"
 
 using namespace lightwatt;

@@ -4,6 +4,7 @@
 
 #include "lightwatt/core/constants.hpp"
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/photonics/emulation_request.hpp"
 #include "lightwatt/photonics/mac_emulator.hpp"
 #include "lightwatt/photonics/mac_energy.hpp"
 #include "lightwatt/photonics/microring_bank.hpp"

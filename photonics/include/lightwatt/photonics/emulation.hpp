@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lightwatt/photonics/photonic_core.hpp"
+#include "lightwatt/photonics/emulation_request.hpp"
 
 namespace lightwatt::photonics {
 
