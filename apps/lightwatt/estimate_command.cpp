@@ -13,6 +13,7 @@
 #include "lightwatt/mapping/estimate_json.hpp"
 #include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/mapping/scenario.hpp"
+#include "svg.hpp"
 
 namespace lightwatt::cli {
 
@@ -54,36 +55,12 @@ std::string csv_of(const Scenario& s, const Estimate& e) {
     return out.str();
 }
 
-// Text from the inputs (option and model names, the scenario's summary) as SVG character data:
-// control characters escaped as in every text output, then XML's five special characters as
-// entities, so a name cannot close an element or inject markup into the chart.
-std::string svg_text(std::string_view text) {
-    std::string out;
-    for (const char c : escape_text(text)) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-// A conservative width of sans-serif text: 0.6 em per character (Helvetica's and DejaVu Sans's
-// lower-case letters and digits advance 0.5-0.64 em; capitals, wider, are rare here), so that the
-// canvas is sized to hold every label.
-double text_width(std::string_view text, double font_px) { return 0.6 * font_px * static_cast<double>(text.size()); }
-
 // A stacked horizontal bar per option, parts in a fixed colour order, with a legend. The colours
-// differ pairwise by at least CIEDE2000 10 (tests/python/test_plots.py); the canvas grows to hold
+// differ pairwise by at least CIEDE2000 10 (kSeriesColours); the canvas grows to hold
 // the longest option name, value label and title.
 std::string svg_of(const Scenario& s, const Estimate& e) {
-    static constexpr auto colours =
-        make_enum_array<EnergyPart, const char*>({"#1f77b4", "#aec7e8", "#17becf", "#ff7f0e", "#d62728", "#ff9896",
-                                                  "#2ca02c", "#98df8a", "#9467bd", "#c49c94", "#7f7f7f"});
+    static_assert(enum_count<EnergyPart> <= kSeriesColours.size(), "one colour per part");
+    const auto colour = [](EnergyPart part) { return series_colour(enum_index(part)); };
     constexpr double font = 12, title_font = 14, bar = 26, gap = 14, top = 50, width = 520;
     constexpr double legend_columns = 5, legend_step = 150;
     double largest = 0.0, name_width = 0.0, label_width = 0.0;
@@ -109,8 +86,7 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
     const double legend_rows = std::ceil(static_cast<double>(enum_count<EnergyPart>) / legend_columns);
     const double height = top + rows * (bar + gap) + 30 + legend_rows * 20;
     std::ostringstream svg;
-    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << canvas << "\" height=\"" << height
-        << "\" font-family=\"sans-serif\" font-size=\"" << font << "\">\n";
+    svg << svg_open(canvas, height, font);
     svg << "<text x=\"10\" y=\"20\" font-size=\"" << title_font << "\">" << svg_text(title) << "</text>\n";
     if (!announced.empty()) svg << "<text x=\"10\" y=\"38\" fill=\"#c00\">" << svg_text(announced) << "</text>\n";
     for (std::size_t r = 0; r < e.options.size(); ++r) {
@@ -121,7 +97,7 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
         for (const EnergyPart part : enum_values<EnergyPart>()) {
             const double w = in_joules(o.energy.per_token[part]) / largest * width;
             svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << bar << "\" fill=\""
-                << colours[part] << "\"><title>" << enum_name(part) << ": " << in_joules(o.energy.per_token[part])
+                << colour(part) << "\"><title>" << enum_name(part) << ": " << in_joules(o.energy.per_token[part])
                 << " J</title></rect>\n";
             x += w;
         }
@@ -132,8 +108,7 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
         const auto i = static_cast<double>(enum_index(part));
         const double x = 10 + std::fmod(i, legend_columns) * legend_step;
         const double y = legend_y + std::floor(i / legend_columns) * 20;
-        svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"" << colours[part]
-            << "\"/>";
+        svg << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"12\" height=\"12\" fill=\"" << colour(part) << "\"/>";
         svg << "<text x=\"" << x + 16 << "\" y=\"" << y + 11 << "\">" << enum_name(part) << "</text>\n";
     }
     svg << "</svg>\n";
