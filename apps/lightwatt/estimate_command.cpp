@@ -47,7 +47,7 @@ std::string csv_of(const Scenario& s, const Estimate& e) {
                 out << escape_text(v.get<std::string>());
             else if (v.is_boolean())
                 out << (v.get<bool>() ? "true" : "false");
-            else
+            else if (!v.is_null())  // null: a serving figure of a training estimate, an empty cell
                 out << v.get<double>();
         }
         out << "\n";

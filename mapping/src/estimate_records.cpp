@@ -17,7 +17,7 @@ struct Column {
     const char* key;
     unsigned views;
     Record (*value)(const Row&);
-    bool serving_only = false;  // json: only in a serving estimate
+    bool serving_only = false;  // only in a serving estimate: json leaves it out, other views hold null
 };
 
 double j_per_token(const OptionEstimate& o) { return in_joules(o.energy.total()); }
@@ -41,6 +41,11 @@ const Column<OptionEstimate> kOptionColumns[] = {
     {"gpus_in_power_budget", kJson | kTable, [](const OptionEstimate& o) { return Record(o.gpus_in_budget); }},
     {"tokens_per_s_in_power_budget", kJson | kTable,
      [](const OptionEstimate& o) { return Record(o.tokens_per_s_in_budget); }},
+    // Tokens/s per MW of facility power (IT power times PUE, what j_per_token counts): 10^6 W
+    // divided by the joules each token takes, i.e. tokens_per_s_in_power_budget per MW of the
+    // budget before it is rounded down to whole GPUs.
+    {"tokens_per_s_per_megawatt", kJson | kCsv | kTable,
+     [](const OptionEstimate& o) { return Record(1.0e6 / j_per_token(o)); }},
     {"tp", kJson | kTable, [](const OptionEstimate& o) { return Record(o.parallelism.tp); }},
     {"pp", kJson | kTable, [](const OptionEstimate& o) { return Record(o.parallelism.pp); }},
     {"gpus", kTable, [](const OptionEstimate& o) { return Record(o.energy.gpus); }},
@@ -49,8 +54,12 @@ const Column<OptionEstimate> kOptionColumns[] = {
      [](const OptionEstimate& o) { return Record(o.cycle.gemm_from_calibration); }},
     {"collective_times_from_calibration", kJson,
      [](const OptionEstimate& o) { return Record(o.cycle.collectives_from_calibration); }},
-    {"inter_token_latency_ms", kJson,
+    {"inter_token_latency_ms", kJson | kCsv | kTable,
      [](const OptionEstimate& o) { return Record(in_milliseconds(o.inter_token_latency)); }, true},
+    // What one request sees: an output token every inter-token latency. Serving only: a training
+    // step has no user waiting for tokens (absent from the JSON, empty in CSV, null elsewhere).
+    {"tokens_per_s_per_user", kJson | kCsv | kTable,
+     [](const OptionEstimate& o) { return Record(1.0 / in_seconds(o.inter_token_latency)); }, true},
     {"meets_latency_target", kJson, [](const OptionEstimate& o) { return Record(o.meets_latency_target); }, true},
     {"memory_per_gpu_gbyte", kJson, [](const OptionEstimate& o) { return Record(in_gigabytes(o.memory.total())); },
      true},
@@ -73,7 +82,12 @@ template <class Row, std::size_t N>
 Record record(const Column<Row> (&columns)[N], const Row& row, RecordView view, bool serving) {
     Record out = Record::object();
     for (const Column<Row>& c : columns) {
-        if ((c.views & bit(view)) == 0 || (c.serving_only && !serving)) continue;
+        if ((c.views & bit(view)) == 0) continue;
+        if (c.serving_only && !serving) {
+            // A table's columns are the same for every estimate: the cell is empty instead.
+            if (view != RecordView::json) out[c.key] = nullptr;
+            continue;
+        }
         out[c.key] = c.value(row);
     }
     return out;

@@ -284,6 +284,9 @@ void bind_estimate(nb::module_& m) {
         .def_ro("gpus_in_power_budget", &OptionEstimate::gpus_in_budget)
         .def_ro("tokens_per_s_in_power_budget", &OptionEstimate::tokens_per_s_in_budget)
         .def_prop_ro(
+            "tokens_per_s_per_megawatt", [](const OptionEstimate& o) { return 1.0e6 / j_per_token(o); },
+            "Tokens/s per MW of facility power (IT x PUE): 10^6 / j_per_token.")
+        .def_prop_ro(
             "tp", [](const OptionEstimate& o) { return o.parallelism.tp; },
             "The option's tensor parallelism (searched or the scenario's).")
         .def_prop_ro("pp", [](const OptionEstimate& o) { return o.parallelism.pp; })
@@ -291,6 +294,14 @@ void bind_estimate(nb::module_& m) {
         .def_prop_ro(
             "inter_token_latency_ms", [](const OptionEstimate& o) { return in_milliseconds(o.inter_token_latency); },
             "Serving: pp x decode step.")
+        .def_prop_ro(
+            "tokens_per_s_per_user",
+            [](const OptionEstimate& o) -> std::optional<double> {
+                // Training sets no inter-token latency: no user waits on its tokens.
+                if (in_seconds(o.inter_token_latency) <= 0.0) return std::nullopt;
+                return 1.0 / in_seconds(o.inter_token_latency);
+            },
+            "Serving: what one request sees, 1000 / inter_token_latency_ms; None in training.")
         .def_ro("meets_latency_target", &OptionEstimate::meets_latency_target)
         .def_prop_ro(
             "memory_per_gpu_gbyte", [](const OptionEstimate& o) { return in_gigabytes(o.memory.total()); },

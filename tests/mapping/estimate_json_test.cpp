@@ -103,7 +103,7 @@ TEST_CASE("estimate JSON: each option's parts sum to its J/token, and the derive
               "tokens_per_joule", "saving_vs_baseline_pct", "power_per_gpu_w", "gpus_in_power_budget",
               "tokens_per_s_in_power_budget", "cycle_s", "gemm_times_from_calibration",
               "collective_times_from_calibration", "inter_token_latency_ms", "meets_latency_target",
-              "memory_per_gpu_gbyte", "breakdown_j_per_token"})
+              "memory_per_gpu_gbyte", "breakdown_j_per_token", "tokens_per_s_per_megawatt", "tokens_per_s_per_user"})
             CHECK_MESSAGE(o.contains(key), key);
         const double jpt = o["j_per_token"].get<double>();
         // breakdown_j_per_token: the ten documented parts, summing to the total.
@@ -131,6 +131,20 @@ TEST_CASE("estimate JSON: each option's parts sum to its J/token, and the derive
         CHECK(o["tokens_per_s_in_power_budget"].get<double>() ==
               doctest::Approx(o["gpus_in_power_budget"].get<double>() * o["tokens_per_s"].get<double>() / gpus));
         CHECK(o["meets_latency_target"] == true);  // the scenario sets no latency target
+        // Tokens/s per MW of facility power: the replica's tokens/s over its power in MW, the
+        // facility's included (the facility part is in j_per_token): tokens/s / (per_gpu x gpus /
+        // 10^6 W). E.g. 2 J/token at 1000 tokens/s draws 2 kW, 500 tokens/s per kW, 5 x 10^5 per MW.
+        const double replica_mw = per_gpu * gpus / 1e6;
+        CHECK(o["tokens_per_s_per_megawatt"].get<double>() ==
+              doctest::Approx(o["tokens_per_s"].get<double>() / replica_mw).epsilon(1e-12));
+        // The budget's tokens/s is that rate times the budget's GPUs' power in MW (whole GPUs).
+        CHECK(o["tokens_per_s_in_power_budget"].get<double>() ==
+              doctest::Approx(o["tokens_per_s_per_megawatt"].get<double>() * o["gpus_in_power_budget"].get<double>() *
+                              per_gpu / 1e6)
+                  .epsilon(1e-12));
+        // One request sees a token every inter-token latency: 40 ms between tokens is 25 tokens/s.
+        CHECK(o["tokens_per_s_per_user"].get<double>() ==
+              doctest::Approx(1000.0 / o["inter_token_latency_ms"].get<double>()).epsilon(1e-12));
     }
     CHECK(options[0]["saving_vs_baseline_pct"] == 0.0);
     // A token passes pp stages, one decode step apart, in ms (the baseline runs the scenario's cycle).
@@ -159,4 +173,30 @@ TEST_CASE("estimate records: the CSV row has its header's keys; the long table's
     for (const auto& r : rows) shares[r["option"].get<std::string>()] += r["share_pct"].get<double>();
     CHECK(shares.size() == e.options.size());
     for (const auto& [option, total] : shares) CHECK_MESSAGE(total == doctest::Approx(100.0), option);
+}
+
+TEST_CASE("estimate records: tokens/s per MW of facility power and per user, by hand") {
+    // A replica of 8 GPUs making 1000 tokens/s at 1.6 J/token of IT energy in a PUE 1.25 facility:
+    // 1.6 x 0.25 = 0.4 J/token of facility overhead, 2.0 J/token in all, so the replica draws
+    // 2.0 x 1000 = 2 kW from the grid and 1 MW feeds 500 such replicas: 5 x 10^5 tokens/s per MW.
+    // An output token every 40 ms is 1000 / 40 = 25 tokens/s for the one request that waits on it.
+    OptionEstimate o;
+    o.energy.option = "by_hand";
+    o.energy.per_token[EnergyPart::gpu_static] = joules(1.6);
+    o.energy.per_token[EnergyPart::facility] = joules(0.4);
+    o.energy.tokens_per_s = 1000.0;
+    o.energy.gpus = 8;
+    o.inter_token_latency = milliseconds(40.0);
+    const auto serving = option_record(o, Mode::serving, RecordView::csv);
+    CHECK(serving["tokens_per_s_per_megawatt"].get<double>() == doctest::Approx(5.0e5).epsilon(1e-12));
+    CHECK(serving["tokens_per_s_per_user"].get<double>() == doctest::Approx(25.0).epsilon(1e-12));
+    CHECK(serving["inter_token_latency_ms"].get<double>() == doctest::Approx(40.0).epsilon(1e-12));
+    // Training has no user waiting for tokens: no latency or per-user rate, but the per-MW rate.
+    const auto training_csv = option_record(o, Mode::training, RecordView::csv);
+    CHECK(training_csv["tokens_per_s_per_user"].is_null());
+    CHECK(training_csv["inter_token_latency_ms"].is_null());
+    CHECK(training_csv["tokens_per_s_per_megawatt"].get<double>() == doctest::Approx(5.0e5).epsilon(1e-12));
+    const auto training_json = option_record(o, Mode::training, RecordView::json);
+    CHECK_FALSE(training_json.contains("tokens_per_s_per_user"));
+    CHECK_FALSE(training_json.contains("inter_token_latency_ms"));
 }

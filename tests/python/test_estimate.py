@@ -35,6 +35,10 @@ def test_breakdown_and_derived_figures_by_hand(default):
         assert o.power_per_gpu_w == pytest.approx(o.j_per_token * o.tokens_per_s / o.gpus, rel=1e-12)
         assert o.gpus_in_power_budget == math.floor(default.scenario.power_budget_w / o.power_per_gpu_w)
         assert o.tokens_per_s_in_power_budget == pytest.approx(o.gpus_in_power_budget * o.tokens_per_s / o.gpus, rel=1e-12)
+        # Per MW of facility power: the replica's tokens/s over its all-in power in MW; per user:
+        # a token every inter-token latency.
+        assert o.tokens_per_s_per_megawatt == pytest.approx(o.tokens_per_s / (o.power_per_gpu_w * o.gpus / 1e6), rel=1e-12)
+        assert o.tokens_per_s_per_user == pytest.approx(1000 / o.inter_token_latency_ms, rel=1e-12)
     # Optics lower only the network parts: the GPU-only figure is the baseline's.
     assert default.option("cpo").gpu_only_j_per_token == default.option("baseline").gpu_only_j_per_token
     assert default.option("cpo").breakdown_j_per_token["scale_out_optics"] < default.option("baseline").breakdown_j_per_token["scale_out_optics"]
@@ -46,7 +50,7 @@ def test_tables(default):
     frame = default.to_dataframe()
     assert list(frame["option"]) == [o.name for o in default.options]
     # Units as suffixes (before any _low / _high), the contract (docs/contract.md).
-    units = ("j_per_token", "_per_s", "_pct", "_w", "tokens_per_joule", "gpus_in_power_budget", "tokens_per_s_in_power_budget")
+    units = ("j_per_token", "_per_s", "_pct", "_w", "_ms", "_per_megawatt", "_per_user", "tokens_per_joule", "gpus_in_power_budget", "tokens_per_s_in_power_budget")
     counts = {"option", "tp", "pp", "gpus"}  # names and dimensionless counts
     units += ("_s",)
     assert all(c in counts or c.removesuffix("_low").removesuffix("_high").endswith(units) for c in frame.columns), list(frame.columns)
@@ -152,6 +156,9 @@ def test_training_matches_estimate_json_and_its_phases_add_up(cli):
     assert [p["phase"] for p in phases] == ["forward_backward", "pipeline_bubble", "optimizer"]
     assert training.cycle_s == pytest.approx(sum(p["step_s"] * p["repeats"] for p in phases), rel=1e-12)
     assert training.tokens_per_cycle == 16777216
+    # No user waits on a training step's tokens: no per-user rate, in the DataFrame NaN.
+    assert all(o.tokens_per_s_per_user is None for o in training.options)
+    assert training.to_dataframe()["tokens_per_s_per_user"].isna().all()
     # Serving-only figures say so.
     with pytest.raises(lightwatt.InputError, match="serving only"):
         training.decode_step_s
