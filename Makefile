@@ -5,7 +5,7 @@
 #   make bench  benchmarks (Google Benchmark), with their PASS/FAIL targets
 #   make python the Python virtual environment build/venv with the lightwatt package installed
 JOBS ?= $(shell nproc)
-# Seconds each libFuzzer target runs in `make test` (eight targets; at least 20 s each).
+# Seconds each libFuzzer target runs in `make test` (nine targets; at least 20 s each).
 FUZZ_SECONDS ?= 20
 LIGHTWATT = build/release/apps/lightwatt
 VENV = build/venv

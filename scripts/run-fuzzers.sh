@@ -24,9 +24,10 @@ declare -A seeds=(
   [fuzz_calibration]="$root/tests/fuzz-seeds/calibration $root/data/calibration"
   [fuzz_scenario]="$root/data/scenarios $root/tests/fuzz-seeds/scenario"
   [fuzz_sweep_file]="$root/data/sweeps $root/tests/fuzz-seeds/sweep"
+  [fuzz_sweep_results]="$root/tests/fuzz-seeds/results"
 )
 targets=(fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request fuzz_nccl_tests fuzz_calibration
-         fuzz_scenario fuzz_sweep_file)
+         fuzz_scenario fuzz_sweep_file fuzz_sweep_results)
 # Third-party data beside the checkout (../shared) seeds the runs but is never copied into the
 # repository: a kept input that still holds a line of 40 characters or more of such a file (a
 # fuzzer's mutation starts from whole seeds) is left out of fuzz/corpus/.
@@ -53,6 +54,8 @@ deep_seeds() {
       python3 -c "print('[' * $depth + ']' * $depth)" >"$dir/generated-deep-array.json"
       python3 -c "print('{\"a\":' * $depth + '1' + '}' * $depth)" >"$dir/generated-deep-object.json" ;;
     fuzz_nccl_tests) ;;
+    fuzz_sweep_results)  # a JSON-lines row (first byte odd) nested deep
+      python3 -c "print('1' + '{\"a\":' * $depth + '1' + '}' * $depth)" >"$dir/generated-deep-row.txt" ;;
     *)
       python3 -c "print('.'.join(['a'] * $depth) + ' = 1')" >"$dir/generated-deep-dotted-key.toml"
       python3 -c "print('[' + '.'.join(['a'] * $depth) + ']')" >"$dir/generated-deep-table-header.toml"
@@ -95,7 +98,7 @@ fuzz_one() {
 }
 
 # Each fuzzer is single-threaded: run as many at once as there are cores (JOBS), so the total
-# time is about ceil(8 / JOBS) x SECONDS.
+# time is about ceil(9 / JOBS) x SECONDS.
 jobs="${JOBS:-$(nproc)}"
 failed=0
 running=0
