@@ -20,6 +20,7 @@
 #include "calibrate_command.hpp"
 #include "emulate_command.hpp"
 #include "estimate_command.hpp"
+#include "frontier_command.hpp"
 #include "measure_command.hpp"
 #include "sweep_command.hpp"
 #include "link_commands.hpp"
@@ -118,11 +119,19 @@ int main(int argc, char** argv) {
     sweep->add_flag("--resume", sw.resume, "continue the sweep in the -o folder after its last complete chunk");
     sweep->add_flag("--quiet", sw.quiet, "no progress line on stderr");
     sweep->add_flag("--json", out.json, "print the manifest (JSON) instead of the summary");
+    cli::FrontierOptions fr;
+    auto* frontier = app.add_subcommand(
+        "frontier", "the Pareto frontier of sweep results per option or system (tokens/s per MW against per user)");
+    frontier->add_option("RESULTS", fr.results, "sweep -o folders, or rows as FILE.csv / FILE.jsonl")->required();
+    frontier->add_option("--x", fr.x, "output on the x axis (default tokens_per_s_per_user)");
+    frontier->add_option("--y", fr.y, "output on the y axis (default tokens_per_s_per_megawatt)");
+    frontier->add_option("--by", fr.by, "one frontier per option (default) or per system");
+    frontier->add_option("--plot", fr.plot, "write the frontiers as a chart, one curve per group (SVG)");
     // Everything after `measure` goes to lightwatt-measure unchanged.
     auto* measure = app.add_subcommand(
         "measure", "GEMMs, copies and NCCL collectives on this machine's GPUs (runs lightwatt-measure)");
     measure->prefix_command();
-    for (auto* cmd : {list, show, compare, budget, emulate, nccl, estimate}) add_output_options(cmd, out);
+    for (auto* cmd : {list, show, compare, budget, emulate, nccl, estimate, frontier}) add_output_options(cmd, out);
 
     try {
         app.parse(argc, argv);
@@ -135,11 +144,13 @@ int main(int argc, char** argv) {
         // Every output path is checked before any work, so a bad one costs nothing.
         if (!out.output_file.empty()) outputs.expect(out.output_file, "-o");
         if (est.plot) outputs.expect(*est.plot, "--plot");
+        if (fr.plot) outputs.expect(*fr.plot, "--plot");
         if (*nccl) cli::calibrate_nccl_tests(cal, out);
         if (*measure) {
             cli::run_measure(measure->remaining());
         }
-        if (*nccl) {
+        if (*nccl || *frontier) {
+            if (*frontier) cli::frontier(fr, out);
             outputs.commit();
             return 0;
         }

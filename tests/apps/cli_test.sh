@@ -370,5 +370,26 @@ truth "sweep: resumed rows equal" cmp -s <(cat "$sw/i"/part-*.csv) <(cat "$sw/u"
 printf '{"sweep_file": "x"}' >"$sw/i/manifest.json"
 check "sweep: bad manifest" 2 "" "manifest.json.*sweep_hash" -- sweep "$sw/long.toml" -o "$sw/i" --resume
 
+# Frontiers of sweep results (study/pareto.hpp): per option or system, any two outputs, a chart;
+# a bad key, a missing folder and an incomplete sweep exit 2 and write nothing.
+fr="$work/frontier"
+mkdir -p "$fr"
+check "frontier" 0 "option cpo: 10 points on the frontier" "" -- frontier "$sw/a"
+check "frontier: per system, jsonl" 0 '"by": "system"' "" -- frontier "$sw/b" --by system --json
+check "frontier: J/token against latency" 0 "" "" \
+    -- frontier "$sw/a" "$sw/b" --x inter_token_latency_ms --y j_per_token --plot "$fr/latency.svg" -o "$fr/latency.txt"
+truth "frontier: chart written" grep -q "<polyline" "$fr/latency.svg"
+truth "frontier: table written" grep -Eq "j_per_token \(J/token, less is better\) against inter_token_latency_ms" "$fr/latency.txt"
+check "frontier: unknown key" 2 "" '--y = "j_per_tokn": not a numeric output.*did you mean "j_per_token"' \
+    -- frontier "$sw/a" --y j_per_tokn --plot "$fr/bad.svg"
+check "frontier: unknown grouping" 2 "" '--by = "gpu"' -- frontier "$sw/a" --by gpu
+check "frontier: no system axis" 2 "" "--by = system" -- frontier "$sw/a" --by system
+check "frontier: missing folder" 2 "" "RESULTS = $fr/none: no such file or folder" -- frontier "$fr/none"
+cp -r "$sw/a" "$fr/incomplete"
+sed -i 's/"chunks_done": 1/"chunks_done": 0/' "$fr/incomplete/manifest.json"
+check "frontier: incomplete sweep" 2 "" "manifest.json: chunks_done = 0: an incomplete sweep.*--resume" \
+    -- frontier "$fr/incomplete" --plot "$fr/bad.svg"
+truth "frontier: nothing written on bad input" not test -e "$fr/bad.svg"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
