@@ -61,6 +61,8 @@ from ._core import (
     receiver_sensitivity,
     required_tx_oma_dbm,
 )
+from ._core import output_key, output_keys
+from .results import frontier, read_sweep
 from .tables import records_of, to_columns, to_dataframe
 
 __version__: str = _core.__version__

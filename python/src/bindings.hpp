@@ -34,6 +34,7 @@ void bind_receiver(nb::module_& m);
 void bind_emulator(nb::module_& m);
 void bind_calibration(nb::module_& m);
 void bind_estimate(nb::module_& m);
+void bind_results(nb::module_& m);
 
 // A JSON document as Python objects: objects become dicts, arrays lists, null None.
 nb::object to_python(const nlohmann::json& j);

@@ -21,4 +21,5 @@ NB_MODULE(_core, m) {
     python::bind_emulator(m);
     python::bind_calibration(m);
     python::bind_estimate(m);
+    python::bind_results(m);
 }
