@@ -5,7 +5,9 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libboost-dev libeigen3-dev libfftw3-dev
           doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
-          python3 python3-dev python3-venv)
+          python3 python3-dev python3-venv
+          # Charts checked as rendered (tests/python/test_plots.py): rsvg-convert and a sans-serif font.
+          librsvg2-bin fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -80,3 +80,13 @@ def assert_same_numbers(python, cli, path: str = "") -> None:
         assert python == pytest.approx(cli, rel=1e-12, abs=1e-300), path
     else:
         assert python == cli, path
+
+
+@pytest.fixture(scope="session")
+def sweeps(cli, data_dir, tmp_path_factory) -> Path:
+    """The shipped example sweeps run by the command line: batch-tp (CSV) and rack (JSON lines)."""
+    root = tmp_path_factory.mktemp("sweeps")
+    cli.run("sweep", str(data_dir / "sweeps" / "batch-tp.toml"), "-o", str(root / "batch-tp"), "--quiet")
+    cli.run("sweep", str(data_dir / "sweeps" / "rack-systems.toml"), "-o", str(root / "rack"), "--format", "jsonl",
+            "--quiet")
+    return root

@@ -7,15 +7,6 @@ import pytest
 import lightwatt
 
 
-@pytest.fixture(scope="module")
-def sweeps(cli, data_dir, tmp_path_factory):
-    root = tmp_path_factory.mktemp("sweeps")
-    cli.run("sweep", str(data_dir / "sweeps" / "batch-tp.toml"), "-o", str(root / "batch-tp"), "--quiet")
-    cli.run("sweep", str(data_dir / "sweeps" / "rack-systems.toml"), "-o", str(root / "rack"), "--format", "jsonl",
-            "--quiet")
-    return root
-
-
 def cli_points(cli, *args):
     """The command line's frontier as {group: [point dict, ...]}."""
     return {g["name"]: g["points"] for g in cli.json("frontier", *args)["groups"]}

@@ -1,11 +1,16 @@
-"""The SVG charts `lightwatt estimate --plot` writes, checked as a reader sees them: every text fits
-the canvas (at a conservative 0.6 em per character, the width the program sizes its canvas
-with), option names end before the bars start, and the parts' colours differ pairwise by at
-least CIEDE2000 10 (Sharma, Wu and Dalal, Color Res. Appl. 30 (2005) 21: the formula and its
-test pairs, three of which check this implementation)."""
+"""The SVG charts the command line writes (`estimate --plot`, `frontier --plot`), checked as a reader
+sees them. Every text fits the canvas (at a conservative 0.6 em per character, the width the
+program sizes its canvas with), option names end before the bars start, and the series' colours
+differ pairwise by at least CIEDE2000 10 (Sharma, Wu and Dalal, Color Res. Appl. 30 (2005) 21: the
+formula and its test pairs, three of which check this implementation). And each chart is rendered
+(rsvg-convert, Debian's librsvg2-bin) on a canvas enlarged on every side: a pixel drawn in the
+margin is text or a mark that falls outside the original canvas, which a viewer would cut off."""
 
 import itertools
 import math
+import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -85,3 +90,94 @@ def test_estimate_chart_fits_its_canvas_and_its_colours_are_distinct(cli, data_d
     assert len(legend) == 11
     closest = min(ciede2000(lab_of(a), lab_of(b)) for a, b in itertools.combinations(legend, 2))
     assert closest >= 10, f"two parts' colours differ by CIEDE2000 {closest:.1f}"
+
+
+# --- rendered: nothing outside the canvas ----------------------------------------------------
+
+MARGIN_PX = 200
+
+
+def ink_outside_canvas(svg, tmp_path) -> int:
+    """Pixels drawn outside the chart's canvas: the SVG rendered with the same content on a canvas
+    MARGIN_PX larger on every side (the root's viewBox moved out by that much), background
+    transparent; a pixel with any opacity in the margin counts."""
+    from PIL import Image
+
+    text = svg.read_text(encoding="utf-8")
+    root = re.search(r"<svg\b[^>]*>", text).group(0)
+    width = float(re.search(r'\bwidth="([0-9.]+)"', root).group(1))
+    height = float(re.search(r'\bheight="([0-9.]+)"', root).group(1))
+    big_w, big_h = width + 2 * MARGIN_PX, height + 2 * MARGIN_PX
+    enlarged = re.sub(r'\bwidth="[0-9.]+"', f'width="{big_w}"', root, count=1)
+    enlarged = re.sub(r'\bheight="[0-9.]+"', f'height="{big_h}"', enlarged, count=1)
+    enlarged = enlarged[:-1] + f' viewBox="{-MARGIN_PX} {-MARGIN_PX} {big_w} {big_h}">'
+    wrapped, png = tmp_path / ("enlarged-" + svg.name), tmp_path / (svg.stem + ".png")
+    wrapped.write_text(text.replace(root, enlarged, 1), encoding="utf-8")
+    subprocess.run([shutil.which("rsvg-convert"), str(wrapped), "-o", str(png)], check=True, timeout=60)
+    image = Image.open(png).convert("RGBA")
+    right, bottom = MARGIN_PX + math.ceil(width), MARGIN_PX + math.ceil(height)
+    alpha = image.getchannel("A").load()
+    return sum(1 for x in range(image.width) for y in range(image.height)
+               if alpha[x, y] and not (MARGIN_PX <= x < right and MARGIN_PX <= y < bottom))
+
+
+@pytest.fixture(scope="module")
+def rsvg():
+    if shutil.which("rsvg-convert") is None:
+        pytest.skip("SKIPPED: rsvg-convert not found, charts not checked as rendered "
+                    "(Debian package librsvg2-bin, scripts/install-deps.sh)")
+
+
+def test_the_render_check_sees_a_label_cut_at_the_edge(rsvg, tmp_path):
+    # The check of the check: a chart whose label runs past the right edge (as estimate --plot's
+    # value labels did, "9.993 J (-") and one whose bar starts above the top fail; the same chart
+    # with a canvas wide enough passes.
+    def chart(width, body):
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="100" font-family="sans-serif" '
+                f'font-size="12">{body}</svg>\n')
+    label = '<rect x="10" y="40" width="300" height="26" fill="#1f77b4"/><text x="316" y="58">9.993 J (-0.5 %)</text>'
+    cut, fits, above = tmp_path / "cut.svg", tmp_path / "fits.svg", tmp_path / "above.svg"
+    cut.write_text(chart(340, label))
+    fits.write_text(chart(440, label))
+    above.write_text(chart(440, '<rect x="10" y="-5" width="30" height="20" fill="#d62728"/>'))
+    assert ink_outside_canvas(cut, tmp_path) > 0
+    assert ink_outside_canvas(above, tmp_path) > 0
+    assert ink_outside_canvas(fits, tmp_path) == 0
+
+
+def cli_charts(cli, data_dir, sweeps, tmp_path):
+    """Every chart the command line draws: estimate --plot on three scenarios, frontier --plot on
+    both example sweeps, per option and per system, and J/token against latency."""
+    charts = []
+    for scenario in ("default.toml", "405b-tp16-two-nodes.toml", "rubin-ultra-nvl576-405b.toml"):
+        chart = tmp_path / f"estimate-{scenario}.svg"
+        cli.run("estimate", str(data_dir / "scenarios" / scenario), "--plot", str(chart), "-o", str(tmp_path / "t.txt"))
+        charts.append(chart)
+    for name, args in {
+        "frontier-options": [str(sweeps / "batch-tp")],
+        "frontier-systems": [str(sweeps / "rack"), "--by", "system"],
+        "frontier-latency": [str(sweeps / "batch-tp"), str(sweeps / "rack"), "--x", "inter_token_latency_ms", "--y",
+                             "j_per_token"],
+    }.items():
+        chart = tmp_path / f"{name}.svg"
+        cli.run("frontier", *args, "--plot", str(chart), "-o", str(tmp_path / "t.txt"))
+        charts.append(chart)
+    return charts
+
+
+def test_every_chart_renders_inside_its_canvas(rsvg, cli, data_dir, sweeps, tmp_path):
+    for chart in cli_charts(cli, data_dir, sweeps, tmp_path):
+        assert ink_outside_canvas(chart, tmp_path) == 0, f"{chart.name}: ink outside the canvas"
+
+
+def test_frontier_chart_curves_are_distinct_and_labelled(cli, sweeps, tmp_path):
+    chart = tmp_path / "frontier.svg"
+    cli.run("frontier", str(sweeps / "batch-tp"), str(sweeps / "rack"), "--plot", str(chart), "-o", str(tmp_path / "t"))
+    root = ET.parse(chart).getroot()
+    curves = [p.get("stroke") for p in root.findall(f"{SVG}polyline")]
+    assert len(curves) == 8  # 5 options of the default scenario and 3 more of the rack-scale one
+    closest = min(ciede2000(lab_of(a), lab_of(b)) for a, b in itertools.combinations(curves, 2))
+    assert closest >= 10, f"two curves' colours differ by CIEDE2000 {closest:.1f}"
+    texts = [t.text for t in root.findall(f"{SVG}text")]
+    assert "tokens/s per user (tokens_per_s_per_user), more is better" in texts
+    assert "tokens/s per MW (tokens_per_s_per_megawatt), more is better" in texts
