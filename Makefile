@@ -54,7 +54,7 @@ test-python: python
 	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) $(VENV_PYTHON) -m pytest tests/python -q
 
 test-notebooks: python
-	MPLBACKEND=Agg $(VENV_PYTHON) -m pytest tests/notebooks -q
+	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) MPLBACKEND=Agg $(VENV_PYTHON) -m pytest tests/notebooks -q
 
 test-release: build
 	ctest --preset release -j $(JOBS)
