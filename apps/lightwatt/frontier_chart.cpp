@@ -113,7 +113,7 @@ std::string frontier_svg(const SweepResults& r, const Frontier& f) {
     svg << "<text transform=\"translate(24 " << top + plot_h / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
         << svg_text(y_title) << "</text>\n";
     for (std::size_t g = 0; g < f.groups.size(); ++g) {
-        const char* colour = series_colour(g);
+        const char* colour = curve_colour(g);
         svg << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"2\" points=\"";
         for (const std::size_t row : f.groups[g].rows) svg << px(xs[row]) << "," << py(ys[row]) << " ";
         svg << "\"/>\n";

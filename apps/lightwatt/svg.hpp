@@ -30,6 +30,13 @@ inline constexpr std::array<const char*, 11> kSeriesColours{"#1f77b4", "#aec7e8"
 // The colour of series `i`; series past the palette's end reuse it from the start.
 inline const char* series_colour(std::size_t i) { return kSeriesColours[i % kSeriesColours.size()]; }
 
+// The colour of curve `i` of a line chart: the same palette, the saturated colours first, so the
+// first curves (often the only ones) are the easiest to see against white.
+inline const char* curve_colour(std::size_t i) {
+    static constexpr std::array<std::size_t, kSeriesColours.size()> kOrder{0, 3, 6, 4, 8, 2, 10, 9, 1, 5, 7};
+    return kSeriesColours[kOrder[i % kOrder.size()]];
+}
+
 // The root element's opening tag: the canvas in px and the default sans-serif font size.
 std::string svg_open(double width_px, double height_px, double font_px);
 

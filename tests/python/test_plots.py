@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -162,7 +163,8 @@ def cli_charts(cli, data_dir, sweeps, tmp_path):
         chart = tmp_path / f"{name}.svg"
         cli.run("frontier", *args, "--plot", str(chart), "-o", str(tmp_path / "t.txt"))
         charts.append(chart)
-    return charts
+    # And the charts the documentation shows, written by the same commands.
+    return charts + sorted((Path(__file__).resolve().parents[2] / "docs").rglob("*.svg"))
 
 
 def test_every_chart_renders_inside_its_canvas(rsvg, cli, data_dir, sweeps, tmp_path):
