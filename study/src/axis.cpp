@@ -37,8 +37,8 @@ std::vector<long long> rounded_values(const std::vector<double>& values) {
 }
 
 AxisValue drawn_value(const Axis& a, double u) {
-    const double v =
-        a.kind == AxisKind::log_uniform ? a.from * std::pow(a.to / a.from, u) : a.from + (a.to - a.from) * u;
+    const bool log = a.kind == AxisKind::log_uniform || (a.kind == AxisKind::latin_hypercube && a.log_scale);
+    const double v = log ? a.from * std::pow(a.to / a.from, u) : a.from + (a.to - a.from) * u;
     if (a.integer) return std::llround(v);
     return v;
 }

@@ -1,6 +1,7 @@
 #include "lightwatt/study/design_space.hpp"
 
 #include "lightwatt/core/rng.hpp"
+#include "lightwatt/study/latin_hypercube.hpp"
 
 namespace lightwatt::study {
 
@@ -22,9 +23,17 @@ void DesignSpace::values_at(std::size_t point, std::vector<AxisValue>& out) cons
         out[i] = a.values[rest % a.values.size()];
         rest /= a.values.size();
     }
+    // One uniform draw per random axis, in the file's order; a Latin hypercube axis uses its draw
+    // as the point inside the stratum its permutation gives sample `sample`.
     CounterRng rng(seed, sample);
-    for (std::size_t i = 0; i < axes.size(); ++i)
-        if (axes[i].random()) out[i] = drawn_value(axes[i], rng.uniform());
+    const auto n = static_cast<std::uint64_t>(samples);
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+        if (!axes[i].random()) continue;
+        const double u = rng.uniform();
+        out[i] = drawn_value(axes[i], axes[i].kind != AxisKind::latin_hypercube
+                                          ? u
+                                          : latin_hypercube_draw(latin_hypercube_key(seed, i), n, sample, u));
+    }
 }
 
 }  // namespace lightwatt::study

@@ -12,7 +12,7 @@ namespace lightwatt::study {
 namespace {
 
 constexpr long long kMaxCount = 1'000'000;
-const char* const kForms[] = {"values", "linear", "log", "uniform", "log_uniform"};
+const char* const kForms[] = {"values", "linear", "log", "uniform", "log_uniform", "latin_hypercube"};
 
 // One element of a `values` list as the axis value it is; InputError for a table, list or date.
 AxisValue list_value(const TableReader& t, const toml::node& v) {
@@ -80,9 +80,16 @@ void read_range(TableReader& t, AxisKind kind, Axis& a) {
     for (const long long v : rounded_values(spaced)) a.values.emplace_back(v);
 }
 
+const char* interval_form(AxisKind kind) {
+    return kind == AxisKind::uniform ? "uniform" : kind == AxisKind::log_uniform ? "log_uniform" : "latin_hypercube";
+}
+
+// A random axis's interval; a latin_hypercube's optional `log` flag (default false) stratifies
+// log(value) instead of the value, as log_uniform draws it.
 void read_interval(TableReader& t, AxisKind kind, Axis& a) {
-    TableReader r = t.table(kind == AxisKind::uniform ? "uniform" : "log_uniform");
-    const Ends e = read_ends(r, kind == AxisKind::log_uniform);
+    TableReader r = t.table(interval_form(kind));
+    if (kind == AxisKind::latin_hypercube) a.log_scale = r.optional_boolean("log").value_or(false);
+    const Ends e = read_ends(r, kind == AxisKind::log_uniform || a.log_scale);
     if (e.from >= e.to)
         throw r.error("to", r.value_text("to"), "not above from = " + r.value_text("from"),
                       "an interval with from < to");
@@ -113,13 +120,14 @@ Axis read_axis(TableReader t, const std::string& name) {
         throw t.error(written.empty() ? "" : written[1], "",
                       written.empty() ? "no values" : "two ways of giving the values",
                       "one of values = [...], linear = {from, to, count}, log = {from, to, count}, uniform = {from, "
-                      "to}, log_uniform = {from, to}");
+                      "to}, log_uniform = {from, to}, latin_hypercube = {from, to, log = false}");
     const std::string& form = written.front();
-    a.kind = form == "values"    ? AxisKind::values
-             : form == "linear"  ? AxisKind::linear
-             : form == "log"     ? AxisKind::log
-             : form == "uniform" ? AxisKind::uniform
-                                 : AxisKind::log_uniform;
+    a.kind = form == "values"        ? AxisKind::values
+             : form == "linear"      ? AxisKind::linear
+             : form == "log"         ? AxisKind::log
+             : form == "uniform"     ? AxisKind::uniform
+             : form == "log_uniform" ? AxisKind::log_uniform
+                                     : AxisKind::latin_hypercube;
     if (a.kind == AxisKind::values)
         read_list(t, a);
     else if (a.random())
@@ -165,7 +173,7 @@ SweepFile read_sweep_file(TableReader root, const std::filesystem::path& folder)
     } else if (root.contains("samples") || root.contains("seed")) {
         const char* key = root.contains("samples") ? "samples" : "seed";
         throw root.error(key, root.value_text(key), "no random axis to draw",
-                         "samples and seed only with a uniform or log_uniform axis");
+                         "samples and seed only with a uniform, log_uniform or latin_hypercube axis");
     }
     std::size_t points = static_cast<std::size_t>(s.space.samples);
     for (const Axis& a : s.space.axes) {

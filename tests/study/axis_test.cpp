@@ -1,13 +1,16 @@
-// Axis expansion and design points (study/axis.hpp, design_space.hpp): range spacing worked out by
-// hand, integer rounding, the product's order and the seeded samples.
+// Axis expansion and design points (study/axis.hpp, design_space.hpp, latin_hypercube.hpp): range
+// spacing worked out by hand, integer rounding, the product's order, the seeded samples and the
+// Latin hypercube's strata.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "lightwatt/core/rng.hpp"
 #include "lightwatt/study/design_space.hpp"
+#include "lightwatt/study/latin_hypercube.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::study;
@@ -103,4 +106,63 @@ TEST_CASE("samples: drawn jointly from the stream (seed, sample), the same on ev
     s.values_at(3, fourth);
     CHECK(first[1] == fourth[1]);
     CHECK(first[2] == fourth[2]);
+}
+
+TEST_CASE("a Latin hypercube permutation: every stratum once, for any sample count") {
+    for (const std::uint64_t n : {1ULL, 2ULL, 3ULL, 7ULL, 64ULL, 1000ULL, 4097ULL}) {
+        std::vector<int> hits(n, 0);
+        for (std::uint64_t j = 0; j < n; ++j) ++hits[latin_hypercube_stratum(latin_hypercube_key(7, 0), n, j)];
+        CHECK(std::count(hits.begin(), hits.end(), 1) == static_cast<long>(n));
+    }
+    // Another key is another permutation: of 64 samples, a random pair of permutations agrees at
+    // 1 place on average (the expected fixed points of a random permutation); 16 would be no shuffle.
+    int same = 0;
+    for (std::uint64_t j = 0; j < 64; ++j)
+        same += latin_hypercube_stratum(latin_hypercube_key(7, 0), 64, j) ==
+                latin_hypercube_stratum(latin_hypercube_key(7, 1), 64, j);
+    CHECK(same < 16);
+}
+
+TEST_CASE("Latin hypercube axes: each axis's strata hit once per product point, the draw inside its stratum") {
+    // 1000 samples of a linear axis on [0, 1000): stratum k is [k, k + 1), so floor(value) names it.
+    // A log-scale axis on [1, 2^20): stratum k of 1000 is log2(value) in [k, k + 1) x 20 / 1000.
+    DesignSpace s;
+    Axis list, lin, lg, u;
+    list.values = {1LL, 2LL};
+    lin.kind = AxisKind::latin_hypercube;
+    lin.from = 0.0;
+    lin.to = 1000.0;
+    lg.kind = AxisKind::latin_hypercube;
+    lg.log_scale = true;
+    lg.from = 1.0;
+    lg.to = std::pow(2.0, 20);
+    u.kind = AxisKind::uniform;
+    u.from = 0.0;
+    u.to = 1.0;
+    s.axes = {list, lin, lg, u};
+    s.samples = 1000;
+    s.seed = 2026;
+    REQUIRE(s.point_count() == 2000);
+    std::vector<AxisValue> v;
+    for (long long product = 0; product < 2; ++product) {
+        std::vector<int> lin_hits(1000, 0), log_hits(1000, 0);
+        for (std::size_t j = 0; j < 1000; ++j) {
+            s.values_at(static_cast<std::size_t>(product) * 1000 + j, v);
+            CHECK(std::get<long long>(v[0]) == product + 1);
+            ++lin_hits[static_cast<std::size_t>(std::floor(std::get<double>(v[1])))];
+            ++log_hits[static_cast<std::size_t>(std::floor(std::log2(std::get<double>(v[2])) * 1000.0 / 20.0))];
+        }
+        CHECK(std::count(lin_hits.begin(), lin_hits.end(), 1) == 1000);
+        CHECK(std::count(log_hits.begin(), log_hits.end(), 1) == 1000);
+    }
+    // Sample 5's stream draws the three random axes' uniforms in the file's order: the linear
+    // axis's is its place inside its stratum, and the uniform axis takes the third as drawn.
+    CounterRng rng(2026, 5);
+    const double jitter = rng.uniform();
+    (void)rng.uniform();
+    const double third = rng.uniform();
+    s.values_at(5, v);
+    const auto stratum = static_cast<double>(latin_hypercube_stratum(latin_hypercube_key(2026, 1), 1000, 5));
+    CHECK(std::get<double>(v[1]) == doctest::Approx(stratum + jitter));  // 0 + 1000 x (stratum + jitter) / 1000
+    CHECK(std::get<double>(v[3]) == third);
 }

@@ -113,6 +113,32 @@ TEST_CASE("sweep file errors name the line and key") {
     CHECK(d.problem == "no axis");
 }
 
+TEST_CASE("a latin_hypercube axis: its interval, its log flag, and the errors of the other random forms") {
+    const std::string lhs = "[axes.b]\nkey = \"workload.batch\"\nlatin_hypercube = ";
+    const SweepFile s = sweep_of(kHeader + "samples = 8\nseed = 3\n" + lhs + "{ from = 1, to = 512, log = true }\n");
+    REQUIRE(s.space.axes.size() == 1);
+    const Axis& a = s.space.axes[0];
+    CHECK(a.kind == AxisKind::latin_hypercube);
+    CHECK(a.log_scale);
+    CHECK(a.integer);
+    CHECK(a.random());
+    CHECK(s.space.point_count() == 8);
+    CHECK_FALSE(
+        sweep_of(kHeader + "samples = 8\nseed = 3\n" + lhs + "{ from = 1.0, to = 2.0 }\n").space.axes[0].log_scale);
+    auto d = file_error(kHeader + "samples = 8\nseed = 3\n" + lhs + "{ from = 8, to = 8 }\n");
+    CHECK(d.key == "axes.b.latin_hypercube.to");
+    d = file_error(kHeader + "samples = 8\nseed = 3\n" + lhs + "{ from = 0, to = 8, log = true }\n");
+    CHECK(d.key == "axes.b.latin_hypercube.from");
+    d = file_error(kHeader + "samples = 0\nseed = 3\n" + lhs + "{ from = 1, to = 8 }\n");
+    CHECK(d.key == "samples");
+    d = file_error(kHeader + lhs + "{ from = 1, to = 8 }\n");
+    CHECK(d.key == "samples");
+    d = file_error(kHeader + "samples = 8\nseed = 3\n" + lhs + "{ from = 1, to = 8, log = 1 }\n");
+    CHECK(d.key == "axes.b.latin_hypercube.log");
+    d = file_error(kHeader + "samples = 8\nseed = 3\n" + lhs + "{ from = 1, to = 8, count = 3 }\n");
+    CHECK(d.key == "axes.b.latin_hypercube.count");
+}
+
 TEST_CASE("axes are checked against the base scenario, at the axis's line") {
     auto d = evaluator_error(kHeader + "\n[axes.b]\nkey = \"workload.bach\"\nvalues = [1]\n");
     CHECK(d.file == "sweep.toml");

@@ -1,5 +1,6 @@
 // One axis of a sweep (docs/sweep-file.md): a scenario key and the values it takes, written as a
-// list, a linear or logarithmic range, or drawn at random (uniform or log-uniform) per sample.
+// list, a linear or logarithmic range, or drawn at random per sample (uniform, log-uniform, or a
+// Latin hypercube over the samples, on a linear or log scale).
 #pragma once
 
 #include <string>
@@ -11,7 +12,7 @@ namespace lightwatt::study {
 // A value an axis gives its key, as TOML holds it.
 using AxisValue = std::variant<long long, double, std::string, bool>;
 
-enum class AxisKind { values, linear, log, uniform, log_uniform };
+enum class AxisKind { values, linear, log, uniform, log_uniform, latin_hypercube };
 
 struct Axis {
     std::string name;  // the output column
@@ -21,8 +22,11 @@ struct Axis {
     std::vector<AxisValue> values;  // a list or a range: every value, in order
     double from = 0.0, to = 0.0;    // a random axis: its interval
     bool integer = false;           // a range or random axis written with integer ends: rounded values
+    bool log_scale = false;         // a latin_hypercube axis stratified in log(value)
 
-    [[nodiscard]] bool random() const { return kind == AxisKind::uniform || kind == AxisKind::log_uniform; }
+    [[nodiscard]] bool random() const {
+        return kind == AxisKind::uniform || kind == AxisKind::log_uniform || kind == AxisKind::latin_hypercube;
+    }
 };
 
 // `count` values from `from` to `to`, both included, in equal steps; count 1 gives `from`.
@@ -34,8 +38,8 @@ std::vector<double> log_values(double from, double to, int count);
 // range over small integers rounds several steps to one).
 std::vector<long long> rounded_values(const std::vector<double>& values);
 
-// The value of random axis `a` for a uniform draw `u` in [0, 1): from + (to - from) u, or
-// from (to / from)^u for log_uniform; rounded when the axis is an integer one.
+// The value of random axis `a` for a draw `u` in [0, 1): from + (to - from) u, or from (to / from)^u
+// for log_uniform and a log-scale latin_hypercube; rounded when the axis is an integer one.
 AxisValue drawn_value(const Axis& a, double u);
 
 // The value as the output writes it: integers in full, floats in their shortest round-trip form,

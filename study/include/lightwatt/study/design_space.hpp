@@ -1,7 +1,9 @@
 // The design points of a sweep: the Cartesian product of its list and range axes, each product
 // point taken with every sample of its random axes. The random axes are drawn jointly: sample j
 // draws one value of each random axis, in the file's order, from the counter-based stream
-// (seed, j) (core/rng.hpp), so a point's values depend only on its index, never on the threads.
+// (seed, j) (core/rng.hpp), so a point's values depend only on its index, never on the threads. A
+// Latin hypercube axis places that draw inside the stratum its own permutation of the samples
+// gives j (latin_hypercube.hpp), so over samples 0 .. samples-1 each of its strata is hit once.
 #pragma once
 
 #include <cstddef>
