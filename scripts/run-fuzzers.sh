@@ -25,9 +25,10 @@ declare -A seeds=(
   [fuzz_scenario]="$root/data/scenarios $root/tests/fuzz-seeds/scenario"
   [fuzz_sweep_file]="$root/data/sweeps $root/tests/fuzz-seeds/sweep"
   [fuzz_sweep_results]="$root/tests/fuzz-seeds/results"
+  [fuzz_sweep_manifest]="$root/tests/fuzz-seeds/manifest"
 )
 targets=(fuzz_budget_file fuzz_link_catalog fuzz_device_catalog fuzz_emulation_request fuzz_nccl_tests fuzz_calibration
-         fuzz_scenario fuzz_sweep_file fuzz_sweep_results)
+         fuzz_scenario fuzz_sweep_file fuzz_sweep_results fuzz_sweep_manifest)
 # Third-party data beside the checkout (../shared) seeds the runs but is never copied into the
 # repository: a kept input that still holds a line of 40 characters or more of such a file (a
 # fuzzer's mutation starts from whole seeds) is left out of fuzz/corpus/.
@@ -50,7 +51,7 @@ drop_shared_lines() {
 deep_seeds() {
   local target="$1" dir="$2" depth=50000
   case "$target" in
-    fuzz_calibration)
+    fuzz_calibration | fuzz_sweep_manifest)
       python3 -c "print('[' * $depth + ']' * $depth)" >"$dir/generated-deep-array.json"
       python3 -c "print('{\"a\":' * $depth + '1' + '}' * $depth)" >"$dir/generated-deep-object.json" ;;
     fuzz_nccl_tests) ;;

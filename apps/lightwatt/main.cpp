@@ -112,11 +112,18 @@ int main(int argc, char** argv) {
     cli::SweepOptions sw;
     auto* sweep = app.add_subcommand(
         "sweep", "every design point of a sweep file with every option: chunks of rows and a manifest in a folder");
-    sweep->add_option("SWEEP", sw.file, "sweep file (TOML, docs/sweep-file.md)")->required();
+    sweep->add_option("SWEEP", sw.inputs, "sweep file (TOML, docs/sweep-file.md); with --merge, the shards' folders")
+        ->required();
     sweep->add_option("-o,--output", sw.out_dir, "folder for the chunks and manifest.json (new or empty)")->required();
-    sweep->add_option("--format", sw.format, "rows as csv (default) or jsonl");
-    sweep->add_option("--threads", sw.threads, "threads (default: $LIGHTWATT_THREADS, then the hardware's)");
-    sweep->add_flag("--resume", sw.resume, "continue the sweep in the -o folder after its last complete chunk");
+    auto* format = sweep->add_option("--format", sw.format, "rows as csv (default) or jsonl");
+    auto* threads =
+        sweep->add_option("--threads", sw.threads, "threads (default: $LIGHTWATT_THREADS, then the hardware's)");
+    auto* resume =
+        sweep->add_flag("--resume", sw.resume, "continue the sweep in the -o folder after its last complete chunk");
+    auto* shard = sweep->add_option("--shard", sw.shard,
+                                    "evaluate only shard I of N (I/N, 0 <= I < N): a contiguous chunk range");
+    sweep->add_flag("--merge", sw.merge, "join the complete folders of every shard of one sweep into -o")
+        ->excludes(format, threads, resume, shard);
     sweep->add_flag("--quiet", sw.quiet, "no progress line on stderr");
     sweep->add_flag("--json", out.json, "print the manifest (JSON) instead of the summary");
     cli::FrontierOptions fr;

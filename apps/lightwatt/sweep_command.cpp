@@ -11,6 +11,7 @@
 #include "lightwatt/core/error.hpp"
 #include "lightwatt/core/parallel_for.hpp"
 #include "lightwatt/core/untrusted_input.hpp"
+#include "lightwatt/study/sweep_merge.hpp"
 #include "lightwatt/study/sweep_run.hpp"
 
 namespace lightwatt::cli {
@@ -77,20 +78,41 @@ RowFormat format_flag(const std::string& format) {
 std::string summary(const SweepOutcome& r, const std::string& dir) {
     const SweepManifest& m = r.manifest;
     std::ostringstream text;
-    text << (r.complete ? "Sweep complete: " : "Sweep interrupted: ") << m.chunks_done << " of " << m.chunks
-         << " chunks in " << dir << " (" << m.points << " design points x " << m.options << " options, "
-         << enum_name(m.format) << "; " << r.chunks_written << " chunks written by this run).\n";
+    text << (r.complete ? "Sweep complete: " : "Sweep interrupted: ");
+    if (m.shard) text << "shard " << m.shard->text() << ", ";
+    text << m.chunks_done << " of " << m.range().size() << " chunks in " << dir << " (" << m.points
+         << " design points x " << m.options << " options, " << enum_name(m.format) << "; " << r.chunks_written
+         << " chunks written by this run).\n";
     if (!r.complete) text << "Continue with the same command and --resume.\n";
     return text.str();
+}
+
+int merge(const SweepOptions& o, const OutputOptions& out) {
+    const std::vector<std::filesystem::path> dirs(o.inputs.begin(), o.inputs.end());
+    const SweepManifest m = merge_shards(dirs, o.out_dir);
+    if (out.json) {
+        emit(out, manifest_json(m));
+        return 0;
+    }
+    std::ostringstream text;
+    text << "Sweep merged: " << m.chunks << " chunks of " << dirs.size() << " shards in " << o.out_dir << " ("
+         << m.points << " design points x " << m.options << " options, " << enum_name(m.format) << ").\n";
+    emit(out, text.str());
+    return 0;
 }
 
 }  // namespace
 
 int sweep(const std::filesystem::path& data_dir, const SweepOptions& o, const OutputOptions& out) {
+    if (o.merge) return merge(o, out);
+    if (o.inputs.size() != 1)
+        throw InputError::at("SWEEP", std::to_string(o.inputs.size()) + " arguments", "more than one sweep file",
+                             "one sweep file; several folders only with --merge");
     const RowFormat format = format_flag(o.format);
+    const std::optional<Shard> shard = o.shard ? std::optional<Shard>(parse_shard(*o.shard, "--shard")) : std::nullopt;
     if (o.threads && *o.threads < 1)
         throw InputError::at("--threads", std::to_string(*o.threads), "no thread to run on", "1 or more");
-    const SweepFile file = load_sweep_file(o.file);
+    const SweepFile file = load_sweep_file(o.inputs.front());
     const mapping::Catalogs catalogs = mapping::load_catalogs(data_dir);
     const PointEvaluator evaluator(file, catalogs, data_dir);
     SweepRunOptions run;
@@ -98,6 +120,7 @@ int sweep(const std::filesystem::path& data_dir, const SweepOptions& o, const Ou
     run.format = format;
     run.threads = o.threads.value_or(default_thread_count());
     run.resume = o.resume;
+    run.shard = shard;
     run.stop = &g_interrupted;
     Progress progress(!o.quiet && ::isatty(STDERR_FILENO) == 1);
     std::size_t done_at_start = static_cast<std::size_t>(-1);

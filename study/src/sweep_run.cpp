@@ -53,8 +53,11 @@ bool empty_directory(const std::filesystem::path& dir) {
     return std::filesystem::directory_iterator(dir) == std::filesystem::directory_iterator();
 }
 
-// The manifest of the run to continue, checked against this sweep.
-SweepManifest resumed_manifest(const std::filesystem::path& dir, const std::string& hash, RowFormat format) {
+std::string shard_text(const std::optional<Shard>& s) { return s ? s->text() : "none"; }
+
+// The manifest of the run to continue, checked against this sweep and shard.
+SweepManifest resumed_manifest(const std::filesystem::path& dir, const std::string& hash, RowFormat format,
+                               const std::optional<Shard>& shard) {
     const auto file = dir / "manifest.json";
     if (!std::filesystem::exists(file))
         throw InputError::at("--resume", dir.string(), "no manifest.json there: no sweep to resume",
@@ -70,10 +73,41 @@ SweepManifest resumed_manifest(const std::filesystem::path& dir, const std::stri
             {file.string(), 0, "sweep_hash", "\"" + m.sweep_hash + "\"",
              "another sweep's: the sweep file, its base scenario or the catalogs changed (now " + hash + ")",
              "the sweep that wrote this folder, or a new folder without --resume"});
+    if (m.shard != shard)
+        throw InputError({file.string(), 0, "shard", "\"" + shard_text(m.shard) + "\"",
+                          "the folder holds " + (m.shard ? "shard " + m.shard->text() : "the unsharded sweep") +
+                              ", not " + (shard ? "shard " + shard->text() : "the unsharded sweep"),
+                          m.shard ? "--shard " + m.shard->text() : "no --shard"});
     return m;
 }
 
-void prepare_fresh(const std::filesystem::path& dir) {
+// The rows of chunk `chunk`.
+std::string chunk_rows(const PointEvaluator& evaluator, std::size_t chunk, const SweepRunOptions& o,
+                       std::size_t points) {
+    const std::size_t first = chunk * o.chunk_points;
+    return point_rows(evaluator, first, std::min(o.chunk_points, points - first), o.format, o.threads);
+}
+
+}  // namespace
+
+std::string point_rows(const PointEvaluator& evaluator, std::size_t first, std::size_t count, RowFormat format,
+                       int threads) {
+    const std::size_t blocks = (count + kBlockPoints - 1) / kBlockPoints;
+    std::vector<std::string> parts(blocks);
+    parallel_for_blocks(blocks, threads, [&](std::size_t b) {
+        PointWorkspace w = evaluator.workspace();
+        const std::size_t end = std::min(count, (b + 1) * kBlockPoints);
+        for (std::size_t p = b * kBlockPoints; p < end; ++p) evaluator.append_rows(first + p, format, w, parts[b]);
+    });
+    std::string out = format == RowFormat::csv ? evaluator.csv_header() : "";
+    std::size_t size = out.size();
+    for (const auto& part : parts) size += part.size();
+    out.reserve(size);
+    for (const auto& part : parts) out += part;
+    return out;
+}
+
+void prepare_fresh_folder(const std::filesystem::path& dir) {
     std::error_code ec;
     if (std::filesystem::exists(dir, ec)) {
         if (!empty_directory(dir))
@@ -84,28 +118,6 @@ void prepare_fresh(const std::filesystem::path& dir) {
     if (!std::filesystem::create_directories(dir, ec) && ec)
         throw OutputError("cannot create " + escape_text(dir.string()) + ": " + ec.message());
 }
-
-// The rows of chunk `chunk`, its blocks evaluated on the threads and joined in order.
-std::string chunk_rows(const PointEvaluator& evaluator, std::size_t chunk, const SweepRunOptions& o,
-                       std::size_t points) {
-    const std::size_t first = chunk * o.chunk_points;
-    const std::size_t count = std::min(o.chunk_points, points - first);
-    const std::size_t blocks = (count + kBlockPoints - 1) / kBlockPoints;
-    std::vector<std::string> parts(blocks);
-    parallel_for_blocks(blocks, o.threads, [&](std::size_t b) {
-        PointWorkspace w = evaluator.workspace();
-        const std::size_t end = std::min(count, (b + 1) * kBlockPoints);
-        for (std::size_t p = b * kBlockPoints; p < end; ++p) evaluator.append_rows(first + p, o.format, w, parts[b]);
-    });
-    std::string out = o.format == RowFormat::csv ? evaluator.csv_header() : "";
-    std::size_t size = out.size();
-    for (const auto& part : parts) size += part.size();
-    out.reserve(size);
-    for (const auto& part : parts) out += part;
-    return out;
-}
-
-}  // namespace
 
 std::string sweep_hash(const PointEvaluator& evaluator, const std::filesystem::path& data_dir, RowFormat format,
                        std::size_t chunk_points) {
@@ -138,9 +150,9 @@ SweepOutcome run_sweep(const PointEvaluator& evaluator, const std::filesystem::p
     SweepOutcome out;
     SweepManifest& m = out.manifest;
     if (o.resume) {
-        m = resumed_manifest(dir, hash, o.format);
+        m = resumed_manifest(dir, hash, o.format, o.shard);
     } else {
-        prepare_fresh(dir);
+        prepare_fresh_folder(dir);
         m.sweep_file = evaluator.sweep().file;
         m.sweep_hash = hash;
         m.format = o.format;
@@ -148,18 +160,24 @@ SweepOutcome run_sweep(const PointEvaluator& evaluator, const std::filesystem::p
         m.options = evaluator.base().options.size();
         m.chunk_points = o.chunk_points;
         m.chunks = (m.points + o.chunk_points - 1) / o.chunk_points;
+        m.shard = o.shard;
     }
     m.columns = evaluator.columns();
     const auto manifest_file = dir / "manifest.json";
     if (!o.resume) write_file_atomically(manifest_file, manifest_json(m));
+    // The points of this folder's chunks: first_point .. end_point - 1.
+    const std::size_t first_point = m.range().first * m.chunk_points;
+    const std::size_t end_point = std::min(m.points, m.range().end * m.chunk_points);
     while (!m.complete()) {
         if (o.stop && o.stop->load()) return out;
-        const std::string rows = chunk_rows(evaluator, m.chunks_done, o, m.points);
-        write_file_atomically(dir / chunk_file_name(m.chunks_done, o.format), rows);
+        const std::size_t chunk = m.next_chunk();
+        const std::string rows = chunk_rows(evaluator, chunk, o, m.points);
+        write_file_atomically(dir / chunk_file_name(chunk, o.format), rows);
         ++m.chunks_done;
         write_file_atomically(manifest_file, manifest_json(m));
         ++out.chunks_written;
-        if (o.progress) o.progress(std::min(m.points, m.chunks_done * m.chunk_points), m.points);
+        if (o.progress)
+            o.progress(std::min(end_point, (chunk + 1) * m.chunk_points) - first_point, end_point - first_point);
     }
     out.complete = true;
     return out;

@@ -369,6 +369,26 @@ check "sweep: uninterrupted, 2 threads" 0 "" "" -- sweep "$sw/long.toml" -o "$sw
 truth "sweep: resumed rows equal" cmp -s <(cat "$sw/i"/part-*.csv) <(cat "$sw/u"/part-*.csv)
 printf '{"sweep_file": "x"}' >"$sw/i/manifest.json"
 check "sweep: bad manifest" 2 "" "manifest.json.*sweep_hash" -- sweep "$sw/long.toml" -o "$sw/i" --resume
+# Shards (docs/sweep-file.md, "Shards"): the 3 chunks in 2 shards, floor(I x 3 / 2) = 0, 1, 3:
+# chunk 0, then chunks 1 and 2; merged, the folder is the unsharded run's, file for file.
+check "sweep: shard 0/2" 0 "shard 0/2, 1 of 1 chunks" "" -- sweep "$sw/long.toml" -o "$sw/s0" --shard 0/2 --threads 2
+check "sweep: shard 1/2" 0 "shard 1/2, 2 of 2 chunks" "" -- sweep "$sw/long.toml" -o "$sw/s1" --shard 1/2 --threads 2
+check "sweep: merge a shard missing" 2 "" "missing shard\(s\) 0/2" -- sweep --merge -o "$sw/m" "$sw/s1"
+check "sweep: merge a shard twice" 2 "" "shard 1/2 again" -- sweep --merge -o "$sw/m" "$sw/s1" "$sw/s0" "$sw/s1"
+truth "sweep: nothing merged on bad input" not test -e "$sw/m"
+check "sweep: merge" 0 "Sweep merged: 3 chunks of 2 shards" "" -- sweep --merge -o "$sw/m" "$sw/s1" "$sw/s0"
+same_folder() {  # the same file names, each the same bytes (cmp)
+    [ "$(ls "$1")" = "$(ls "$2")" ] || return 1
+    for f in "$1"/*; do cmp -s "$f" "$2/$(basename "$f")" || return 1; done
+}
+truth "sweep: merged folder is the unsharded run's" same_folder "$sw/m" "$sw/u"
+check "sweep: resume another shard" 2 "" "shard = \"1/2\".*--shard 1/2" -- sweep "$sw/long.toml" -o "$sw/s1" --shard 0/2 --resume
+check "sweep: shard N = 0" 2 "" "--shard = 0/0: no shards" -- sweep "$sw/long.toml" -o "$sw/c" --shard 0/0
+check "sweep: shard outside 0..N-1" 2 "" "--shard = 2/2: shard 2 outside 0 .. 1.*I/N" -- sweep "$sw/long.toml" -o "$sw/c" --shard 2/2
+check "sweep: malformed shard" 2 "" "--shard = 1of2: not a shard I/N" -- sweep "$sw/long.toml" -o "$sw/c" --shard 1of2
+check "sweep: merge with --shard" 2 "" "" -- sweep --merge -o "$sw/c" "$sw/s0" --shard 0/2
+check "sweep: two sweep files" 2 "" "one sweep file; several folders only with --merge" -- sweep "$sw/long.toml" "$sw/log.toml" -o "$sw/c"
+truth "sweep: nothing written on bad shards" not test -e "$sw/c"
 
 # Frontiers of sweep results (study/pareto.hpp): per option or system, any two outputs, a chart;
 # a bad key, a missing folder and an incomplete sweep exit 2 and write nothing.

@@ -1,6 +1,7 @@
 // Sweep files and runs (study/sweep_file.hpp, sweep_rows.hpp, sweep_run.hpp): the file's errors
 // with their line and key, axes checked against the base scenario, infeasible points as rows,
-// rows equal to the single estimate's, resume after an interruption and thread-count independence.
+// rows equal to the single estimate's, resume after an interruption, thread-count independence,
+// shards and their merge.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "input_error_of.hpp"
 #include "lightwatt/core/untrusted_input.hpp"
 #include "lightwatt/mapping/estimate_records.hpp"
+#include "lightwatt/study/sweep_merge.hpp"
 #include "lightwatt/study/sweep_run.hpp"
 
 using namespace lightwatt;
@@ -27,6 +29,10 @@ const mapping::Catalogs& catalogs() {
 }
 
 const std::string kHeader = "scenario = \"" LIGHTWATT_TEST_DATA_DIR "/scenarios/default.toml\"\n";
+// 7 batches x 2 output lengths = 14 points.
+const std::string kFourteenPoints = kHeader +
+                                    "[axes.batch]\nkey = \"workload.batch\"\nvalues = [1, 2, 4, 8, 16, 32, 64]\n"
+                                    "[axes.out]\nkey = \"workload.output_tokens\"\nvalues = [100, 400]\n";
 
 SweepFile sweep_of(const std::string& text) {
     const auto doc = TomlDocument::parse_string(text, "sweep.toml");
@@ -65,6 +71,14 @@ fs::path test_dir(const std::string& name) { return fs::temp_directory_path() / 
 fs::path fresh_dir(const std::string& name) {
     fs::remove_all(test_dir(name));
     return test_dir(name);
+}
+
+// A run into the fresh folder `name`, in chunks of `chunk_points`.
+SweepRunOptions run_into(const std::string& name, std::size_t chunk_points) {
+    SweepRunOptions o;
+    o.chunk_points = chunk_points;
+    o.out_dir = fresh_dir(name);
+    return o;
 }
 
 std::string read_all(const fs::path& p) {
@@ -201,14 +215,10 @@ TEST_CASE("a point on announced hardware names it in its rows") {
 }
 
 TEST_CASE("an interrupted sweep resumes after its last chunk and ends with the uninterrupted rows") {
-    // 7 batches x 2 output lengths = 14 points in chunks of 3: 5 chunks, the last of 2 points.
-    const SweepFile s = sweep_of(kHeader +
-                                 "[axes.batch]\nkey = \"workload.batch\"\nvalues = [1, 2, 4, 8, 16, 32, 64]\n"
-                                 "[axes.out]\nkey = \"workload.output_tokens\"\nvalues = [100, 400]\n");
+    // 14 points in chunks of 3: 5 chunks, the last of 2 points.
+    const SweepFile s = sweep_of(kFourteenPoints);
     const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
-    SweepRunOptions o;
-    o.chunk_points = 3;
-    o.out_dir = fresh_dir("whole");
+    SweepRunOptions o = run_into("whole", 3);
     const SweepOutcome whole = run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o);
     REQUIRE(whole.complete);
     CHECK(whole.manifest.chunks == 5);
@@ -238,9 +248,7 @@ TEST_CASE("an interrupted sweep resumes after its last chunk and ends with the u
 TEST_CASE("resume refuses another sweep's folder and a bad manifest") {
     const SweepFile s = sweep_of(kHeader + "[axes.batch]\nkey = \"workload.batch\"\nvalues = [1, 2, 4]\n");
     const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
-    SweepRunOptions o;
-    o.chunk_points = 1;
-    o.out_dir = fresh_dir("resume-checks");
+    SweepRunOptions o = run_into("resume-checks", 1);
     (void)run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o);
     o.resume = true;
     // Another chunk size is another sweep.
@@ -273,4 +281,149 @@ TEST_CASE("the rows are the same bytes on any thread count") {
     const std::string one = all_rows(test_dir("threads-1"), 1);
     CHECK(one.size() > 200 * 5 * 100);
     CHECK(one == all_rows(o.out_dir, 1));
+}
+
+TEST_CASE("--shard I/N: malformed, N = 0 and I outside 0 .. N-1 are refused; the chunk ranges by hand") {
+    CHECK(parse_shard("1/4", "--shard") == Shard{1, 4});
+    CHECK(parse_shard("0/1", "--shard") == Shard{0, 1});
+    for (const char* bad : {"4/4", "0/0", "a/4", "1/", "/4", "-1/4", "1/4/2", " 1/4", "1.0/4", "", "99999999999/4"}) {
+        const auto d = input_error_of([&] { (void)parse_shard(bad, "--shard"); }, bad);
+        CHECK(d.key == "--shard");
+        CHECK(d.allowed.find("I/N") != std::string::npos);
+    }
+    // 10 chunks in 4 shards: floor(i x 10 / 4) = 0, 2, 5, 7, 10, so 2, 3, 2 and 3 chunks.
+    CHECK(shard_chunks({0, 4}, 10).first == 0);
+    CHECK(shard_chunks({0, 4}, 10).end == 2);
+    CHECK(shard_chunks({1, 4}, 10).end == 5);
+    CHECK(shard_chunks({2, 4}, 10).end == 7);
+    CHECK(shard_chunks({3, 4}, 10).first == 7);
+    CHECK(shard_chunks({3, 4}, 10).end == 10);
+    // 2 chunks in 3 shards: floor(i x 2 / 3) = 0, 0, 1, 2: shard 0 is empty.
+    CHECK(shard_chunks({0, 3}, 2).size() == 0);
+    CHECK(shard_chunks({1, 3}, 2).first == 0);
+    CHECK(shard_chunks({2, 3}, 2).first == 1);
+    // 2^40 chunks in 2^31 shards: 512 each, without overflow.
+    CHECK(shard_chunks({(1ULL << 31) - 1, 1ULL << 31}, 1ULL << 40).size() == 512);
+}
+
+TEST_CASE("shards write the unsharded run's chunk files; merged, the folder is the unsharded run's") {
+    // 14 points in chunks of 3: 5 chunks; 3 shards take floor(i x 5 / 3) = 0, 1, 3, 5: chunks
+    // {0}, {1, 2}, {3, 4}.
+    const SweepFile s = sweep_of(kFourteenPoints);
+    const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+    SweepRunOptions o = run_into("unsharded", 3);
+    (void)run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o);
+    std::vector<fs::path> shards;
+    for (std::size_t i = 0; i < 3; ++i) {
+        o.shard = Shard{i, 3};
+        o.out_dir = fresh_dir("shard-" + std::to_string(i));
+        std::size_t last_done = 0, total = 0;
+        o.progress = [&](std::size_t done, std::size_t all) { last_done = done, total = all; };
+        const SweepOutcome r = run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o);
+        CHECK(r.complete);
+        CHECK(r.manifest.shard == Shard{i, 3});
+        CHECK(last_done == total);
+        shards.push_back(o.out_dir);
+    }
+    CHECK(read_manifest(shards[1] / "manifest.json").range().first == 1);
+    CHECK(read_manifest(shards[1] / "manifest.json").chunks_done == 2);
+    CHECK_FALSE(fs::exists(shards[1] / chunk_file_name(0, RowFormat::csv)));
+    CHECK(read_all(shards[1] / chunk_file_name(2, RowFormat::csv)) ==
+          read_all(test_dir("unsharded") / chunk_file_name(2, RowFormat::csv)));
+
+    // Given in any order, the merge is the unsharded folder, chunks and manifest.
+    const fs::path merged = fresh_dir("merged");
+    const SweepManifest m = merge_shards({shards[2], shards[0], shards[1]}, merged);
+    CHECK(m.complete());
+    CHECK(all_rows(merged, 5) == all_rows(test_dir("unsharded"), 5));
+    CHECK(read_all(merged / "manifest.json") == read_all(test_dir("unsharded") / "manifest.json"));
+
+    // Refused, nothing written: a shard missing, given twice, or the unsharded folder itself.
+    const fs::path out = fresh_dir("merge-refused");
+    auto merge_error = [&](const std::vector<fs::path>& dirs, const char* what) {
+        return input_error_of([&] { (void)merge_shards(dirs, out); }, what);
+    };
+    CHECK(merge_error({shards[0], shards[2]}, "missing").problem == "missing shard(s) 1/3");
+    CHECK(merge_error({shards[0], shards[1], shards[1], shards[2]}, "twice").key == "shard");
+    CHECK(merge_error({test_dir("unsharded")}, "unsharded").key == "shard");
+    CHECK(merge_error({out}, "no manifest").key == "SHARD_DIR");
+    CHECK_FALSE(fs::exists(out));
+    // The target folder already holds the merge.
+    CHECK(input_error_of([&] { (void)merge_shards(shards, merged); }, "not empty").key == "-o");
+}
+
+TEST_CASE("a shard resumes on its own; merging refuses an incomplete shard, another sweep's, format or N") {
+    const SweepFile s = sweep_of(kHeader + "[axes.batch]\nkey = \"workload.batch\"\nvalues = [1, 2, 4, 8, 16, 32]\n");
+    const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+    SweepRunOptions o = run_into("shard-interrupted", 1);  // 6 chunks; shard 1/2 holds chunks 3 to 5
+    o.shard = Shard{1, 2};
+    std::atomic<bool> stop{false};
+    o.stop = &stop;
+    o.progress = [&](std::size_t done, std::size_t) { stop = done >= 1; };
+    CHECK_FALSE(run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o).complete);
+    o.shard = Shard{0, 2};
+    o.out_dir = fresh_dir("shard-zero");
+    stop = false;
+    o.progress = nullptr;
+    (void)run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o);
+    const fs::path out = fresh_dir("merge-incomplete");
+    auto merge_error = [&](const std::vector<fs::path>& dirs, const char* what) {
+        return input_error_of([&] { (void)merge_shards(dirs, out); }, what);
+    };
+    auto d = merge_error({test_dir("shard-zero"), test_dir("shard-interrupted")}, "incomplete");
+    CHECK(d.key == "chunks_done");
+    CHECK(d.problem.find("incomplete: 1 of its 3 chunks") != std::string::npos);
+
+    // Resuming needs the same shard.
+    o.resume = true;
+    o.out_dir = test_dir("shard-interrupted");
+    CHECK(input_error_of([&] { (void)run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o); }, "other shard").key == "shard");
+    o.shard.reset();
+    CHECK(input_error_of([&] { (void)run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o); }, "no shard").key == "shard");
+    o.shard = Shard{1, 2};
+    const SweepOutcome rest = run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o);
+    CHECK(rest.complete);
+    CHECK(rest.chunks_written == 2);
+    CHECK(merge_shards({test_dir("shard-zero"), test_dir("shard-interrupted")}, out).complete());
+
+    // Another sweep (another chunk size, so another hash) and another N.
+    o.resume = false;
+    o.chunk_points = 2;
+    o.out_dir = fresh_dir("shard-other-sweep");
+    (void)run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o);
+    d = merge_error({test_dir("shard-zero"), o.out_dir}, "hash");
+    CHECK(d.key == "sweep_hash");
+    o.chunk_points = 1;
+    o.format = RowFormat::jsonl;
+    o.out_dir = fresh_dir("shard-jsonl");
+    (void)run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o);
+    CHECK(merge_error({test_dir("shard-zero"), o.out_dir}, "format").key == "format");
+    o.format = RowFormat::csv;
+    o.shard = Shard{1, 3};
+    o.out_dir = fresh_dir("shard-other-n");
+    (void)run_sweep(e, LIGHTWATT_TEST_DATA_DIR, o);
+    d = merge_error({test_dir("shard-zero"), o.out_dir}, "another N");
+    CHECK(d.key == "shard");
+    CHECK(d.problem.find("one of 3 shards, not of 2") != std::string::npos);
+}
+
+TEST_CASE("a shard's manifest: its shard and chunk range are checked on reading") {
+    const std::string good =
+        R"({"sweep_file": "s.toml", "sweep_hash": "fnv1a64:0123456789abcdef", "format": "csv", "points": 10,
+            "options": 5, "rows": 50, "chunk_points": 1, "chunks": 10, "shard": "1/4", "shard_chunks": [2, 5],
+            "chunks_done": 3, "complete": true, "columns": ["batch", "option"]})";
+    const SweepManifest m = parse_manifest(good, "manifest.json");
+    CHECK(m.shard == Shard{1, 4});
+    CHECK(m.complete());
+    CHECK(m.columns == std::vector<std::string>{"batch", "option"});
+    auto bad = [&](const std::string& from, const std::string& to) {
+        std::string text = good;
+        text.replace(text.find(from), from.size(), to);
+        return input_error_of([&] { (void)parse_manifest(text, "manifest.json"); }, to);
+    };
+    CHECK(bad("[2, 5]", "[2, 6]").key == "shard_chunks");
+    CHECK(bad("\"1/4\"", "\"4/4\"").key == "shard");
+    CHECK(bad("\"chunks_done\": 3", "\"chunks_done\": 4").key == "chunks_done");
+    CHECK(bad("[\"batch\", \"option\"]", "[1]").key == "columns");
+    CHECK(bad("\"shard\": \"1/4\", ", "").key == "shard");
 }

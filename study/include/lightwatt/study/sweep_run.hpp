@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "lightwatt/study/sweep_manifest.hpp"
@@ -25,9 +26,10 @@ struct SweepRunOptions {
     int threads = 1;
     bool resume = false;
     std::size_t chunk_points = kChunkPoints;
+    std::optional<Shard> shard;  // evaluate only this shard's chunks (sweep_shard.hpp)
     // Set (by a SIGINT handler): the run stops after the chunk in progress.
     const std::atomic<bool>* stop = nullptr;
-    // Called after each chunk with the points written and the sweep's total.
+    // Called after each chunk with the points written and the total, of the shard when sharded.
     std::function<void(std::size_t points_done, std::size_t points_total)> progress;
 };
 
@@ -40,13 +42,23 @@ struct SweepOutcome {
 // The sweep's identity, "fnv1a64:" and 16 hex digits: FNV-1a over the sweep file's bytes, the base
 // scenario's, every catalog data_dir/*.toml and the files the base scenario's [calibration] names,
 // the row format and the chunk size. A resumed run must match it.
+// The rows of design points first .. first + count - 1 (after the CSV header line for csv): a chunk
+// file's text when they are a chunk's points. The points are cut into blocks of 64 evaluated on
+// `threads` threads and joined in order, so the text is the same on any thread count.
+std::string point_rows(const PointEvaluator& evaluator, std::size_t first, std::size_t count, RowFormat format,
+                       int threads);
+
+// Makes `dir` ready for a run's output: creates it when missing; InputError naming `-o` when it
+// exists and is not empty, OutputError when it cannot be created.
+void prepare_fresh_folder(const std::filesystem::path& dir);
+
 std::string sweep_hash(const PointEvaluator& evaluator, const std::filesystem::path& data_dir, RowFormat format,
                        std::size_t chunk_points);
 
-// Runs the sweep into options.out_dir. InputError (exit 2) when out_dir is not a directory, is not
-// empty without `resume`, or with `resume` holds no manifest, a bad one or one of another sweep;
-// OutputError (exit 3) when a chunk or the manifest cannot be written (the manifest then still
-// counts only the chunks before it).
+// Runs the sweep, or its shard, into options.out_dir. InputError (exit 2) when out_dir is not a
+// directory, is not empty without `resume`, or with `resume` holds no manifest, a bad one or one of
+// another sweep or shard; OutputError (exit 3) when a chunk or the manifest cannot be written (the
+// manifest then still counts only the chunks before it).
 SweepOutcome run_sweep(const PointEvaluator& evaluator, const std::filesystem::path& data_dir,
                        const SweepRunOptions& options);
 
