@@ -2,8 +2,9 @@
 
 The compiled module ``lightwatt._core`` holds the C++ models; this package re-exports them and
 adds what a Python user needs around them: the data folder the package carries (``data_dir``),
-cached catalogs, NumPy conversion for the emulator, and tables as pandas DataFrames
-(``lightwatt.tables``). Quantities carry their unit in their names: ``j_per_token``,
+cached catalogs, NumPy conversion for the emulator, tables as pandas DataFrames
+(``lightwatt.tables``), and sweeps as DataFrames, locally or on a Dask cluster
+(``lightwatt.sweep``, ``lightwatt.sweeps``). Quantities carry their unit in their names: ``j_per_token``,
 ``laser_power_w``, ``margin_db``, ``pj_per_bit``, ``energy_pj_per_mac``...
 
 Errors: bad input raises :class:`InputError` (a ``ValueError``) with the C++ message, the one the
@@ -41,6 +42,7 @@ from ._core import (
     ResourceMissing,
     Scenario,
     Sensitivity,
+    Sweep,
     Tia,
     ber_from_eye_q,
     bit_error_ratio,
@@ -63,6 +65,7 @@ from ._core import (
 )
 from ._core import output_key, output_keys
 from .results import frontier, read_sweep
+from .sweeps import load_sweep, sweep
 from .tables import records_of, to_columns, to_dataframe
 
 __version__: str = _core.__version__

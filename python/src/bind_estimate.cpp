@@ -8,17 +8,13 @@
 #include "lightwatt/mapping/estimate_json.hpp"
 #include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/mapping/scenario.hpp"
+#include "py_catalogs.hpp"
 
 namespace lightwatt::python {
 
 using namespace lightwatt::mapping;
 
 namespace {
-
-struct PyCatalogs {
-    std::shared_ptr<const Catalogs> catalogs;
-    std::filesystem::path data_dir;
-};
 
 // A scenario with the TOML it was read from, so that overrides re-read the whole document.
 struct PyScenario {

@@ -35,6 +35,7 @@ void bind_emulator(nb::module_& m);
 void bind_calibration(nb::module_& m);
 void bind_estimate(nb::module_& m);
 void bind_results(nb::module_& m);
+void bind_sweep(nb::module_& m);
 
 // A JSON document as Python objects: objects become dicts, arrays lists, null None.
 nb::object to_python(const nlohmann::json& j);

@@ -9,7 +9,7 @@ namespace nb = nanobind;
 NB_MODULE(_core, m) {
     using namespace lightwatt;
     m.doc() =
-        "lightwatt's C++ models (links, receivers, the photonic MAC emulator, calibration, J/token). "
+        "lightwatt's C++ models (links, receivers, the photonic MAC emulator, calibration, J/token, sweeps). "
         "Use it through the `lightwatt` package.";
     m.attr("__version__") = LIGHTWATT_VERSION;
     python::bind_errors(m);
@@ -22,4 +22,5 @@ NB_MODULE(_core, m) {
     python::bind_calibration(m);
     python::bind_estimate(m);
     python::bind_results(m);
+    python::bind_sweep(m);
 }
