@@ -344,6 +344,8 @@ check "sweep: resume a complete sweep" 0 "0 chunks written by this run" "" -- sw
 check "sweep: resume in another format" 2 "" "format = \"csv\"" -- sweep "$data/sweeps/batch-tp.toml" -o "$sw/a" --resume --format jsonl
 check "sweep jsonl" 0 '"chunks_done": 1' "" -- sweep "$data/sweeps/rack-systems.toml" -o "$sw/b" --format jsonl --json --threads 1
 truth "sweep jsonl: 24 points x 6 options" test "$(wc -l <"$sw/b/part-00000.jsonl")" -eq 144
+check "sweep: Latin hypercube" 0 "64 design points x 5 options" "" -- sweep "$data/sweeps/workload-lhs.toml" -o "$sw/lhs" --threads 1
+truth "sweep: Latin hypercube, 64 distinct prompt lengths" test "$(grep ',baseline,' "$sw/lhs/part-00000.csv" | cut -d, -f2 | sort -u | wc -l)" -eq 64
 check "sweep: no threads" 2 "" "--threads = 0" -- sweep "$data/sweeps/batch-tp.toml" -o "$sw/c" --threads 0
 check "sweep: no format" 2 "" "unknown format" -- sweep "$data/sweeps/batch-tp.toml" -o "$sw/c" --format parquet
 printf 'scenario = "%s"\n\n[axes.b]\nkey = "workload.bach"\nvalues = [1]\n' "$data/scenarios/default.toml" >"$sw/key.toml"
