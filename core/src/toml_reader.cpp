@@ -307,4 +307,10 @@ TomlDocument TomlDocument::parse_file(const std::filesystem::path& path) {
 
 TableReader TomlDocument::root() const { return TableReader(*table_, file_, ""); }
 
+TomlDocument TomlDocument::with_table(toml::table table) const {
+    TomlDocument out = *this;
+    out.table_ = std::make_shared<toml::table>(std::move(table));
+    return out;
+}
+
 }  // namespace lightwatt

@@ -5,6 +5,7 @@
 #include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/error.hpp"
 #include "lightwatt/core/warning.hpp"
+#include "lightwatt/mapping/catalog_files.hpp"
 
 namespace lightwatt::mapping {
 namespace {
@@ -89,42 +90,7 @@ bool record_measures_fabric(const interconnect::CalibrationRecord& record) {
 
 }  // namespace
 
-Catalogs load_catalogs(const std::filesystem::path& data_dir) {
-    Catalogs c{load_llm_catalog(data_dir),
-               load_gpu_catalog(data_dir),
-               load_system_catalog(data_dir),
-               interconnect::load_link_catalog(data_dir),
-               photonics::load_photonic_core_catalog(data_dir),
-               {}};
-    c.link_costs = LinkCosts::of(c.links);
-    // Every system's GPU must exist and its NVLink domain fit the GPU's generation.
-    const auto systems_doc = TomlDocument::parse_file(data_dir / "systems.toml");
-    for (const auto& name : c.systems.systems.names()) {
-        const SystemSpec& sys = c.systems.systems.at(name);
-        TableReader root = systems_doc.root();
-        TableReader entry = root.table("systems").table(name);
-        const GpuSpec& gpu = c.gpus.at(sys.gpu, entry, "gpu");
-        if (sys.scale_up_domain_gpus > gpu.nvlink_max_domain_gpus)
-            throw entry.error("scale_up_domain_gpus", entry.value_text("scale_up_domain_gpus"),
-                              "more GPUs than one NVLink " + std::to_string(gpu.nvlink_generation) + " domain of " +
-                                  sys.gpu + " spans (" + std::to_string(gpu.nvlink_max_domain_gpus) + ")",
-                              "at most " + std::to_string(gpu.nvlink_max_domain_gpus));
-    }
-    // Every option's names must exist: a catalog error, named where it is written.
-    const auto options_doc = TomlDocument::parse_file(data_dir / "options.toml");
-    for (const FabricOption& o : c.systems.options) {
-        TableReader root = options_doc.root();
-        TableReader entry = root.table("options").table(o.name);
-        const std::pair<const char*, const std::string*> links[] = {{"scale_up_link", &o.scale_up_link},
-                                                                    {"scale_out_link", &o.scale_out_link},
-                                                                    {"scale_out_nic_link", &o.scale_out_nic_link},
-                                                                    {"photonic_link", &o.photonic_link}};
-        for (const auto& [key, link] : links)
-            if (!link->empty()) (void)c.links.links().at(*link, entry, key);
-        if (!o.photonic_core.empty()) (void)c.photonic_cores.cores.at(o.photonic_core, entry, "photonic_core");
-    }
-    return c;
-}
+Catalogs load_catalogs(const std::filesystem::path& data_dir) { return read_catalogs(parse_catalog_files(data_dir)); }
 
 namespace {
 

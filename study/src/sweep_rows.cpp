@@ -114,7 +114,20 @@ PointEvaluator::PointEvaluator(const SweepFile& sweep, const mapping::Catalogs& 
     base_file_ = std::make_shared<const std::string>(name);
     base_ = mapping::read_scenario(TableReader(base_table_, base_file_, ""), catalogs_);
     record_keys_ = mapping::option_record_keys(mapping::RecordView::csv);
-    for (const Axis& a : sweep.space.axes) check_axis(a);
+    base_variant_ = std::make_shared<CatalogVariant>();
+    base_variant_->catalogs = std::shared_ptr<const mapping::Catalogs>(std::shared_ptr<void>(), &catalogs_);
+    figures_.resize(sweep.space.axes.size());
+    for (std::size_t i = 0; i < figures_.size(); ++i) {
+        const Axis& a = sweep.space.axes[i];
+        if (!sets_catalog_figure(a)) {
+            check_axis(a);
+            continue;
+        }
+        if (!catalog_files_) catalog_files_ = mapping::parse_catalog_files(data_dir_);
+        figures_[i] = mapping::find_catalog_figure(*catalog_files_, a.key.substr(kCatalogKeyPrefix.size()),
+                                                   {sweep.file, a.line, "axes." + a.name + ".key"});
+        check_catalog_axis(a, figures_[i]);
+    }
 }
 
 bool PointEvaluator::read_alone(const Axis& a, const AxisValue& v, InputErrorDetails* error) const {
@@ -180,6 +193,71 @@ void PointEvaluator::check_axis(const Axis& a) const {
     }
 }
 
+namespace {
+
+// The number an axis value holds; nullopt for a string or a boolean.
+std::optional<double> number_of(const AxisValue& v) {
+    if (const auto* i = std::get_if<long long>(&v)) return static_cast<double>(*i);
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    return std::nullopt;
+}
+
+// A catalog axis's values that the sweep keeps once per distinct set: each is a copy of the
+// catalogs, so the values of a long catalog axis are best an outer axis, where they change least.
+constexpr std::size_t kMaxCatalogVariants = 64;
+
+}  // namespace
+
+void PointEvaluator::check_catalog_axis(const Axis& a, const mapping::CatalogFigure& figure) const {
+    std::vector<double> numbers;
+    if (a.random()) numbers = {a.integer ? std::round(a.from) : a.from, a.integer ? std::round(a.to) : a.to};
+    for (const AxisValue& v : a.values) {
+        const auto number = number_of(v);
+        if (!number)
+            throw InputError({sweep_.file, a.line, "axes." + a.name + ".values", axis_value_text(v),
+                              "not a number: " + figure.path + " is a catalog figure",
+                              "numbers (integers for a figure the catalog writes as an integer)"});
+        numbers.push_back(*number);
+    }
+    // The catalogs' readers allow intervals, so the values' ends stand for all of them.
+    const auto [lowest, highest] = std::minmax_element(numbers.begin(), numbers.end());
+    for (const double v : {*lowest, *highest}) {
+        const mapping::FigureValue set{&figure, v};
+        try {
+            (void)mapping::with_figures(catalogs_, *catalog_files_, {&set, 1});
+        } catch (const InputError& e) {
+            const InputErrorDetails& d = e.details();
+            throw InputError({sweep_.file, a.line, "axes." + a.name, format_number(v),
+                              d.problem + " for " + figure.path + " (" + d.file + ":" + std::to_string(d.line) + ")",
+                              d.allowed});
+        }
+    }
+}
+
+std::shared_ptr<PointEvaluator::CatalogVariant> PointEvaluator::variant_for(
+    const std::vector<AxisValue>& values) const {
+    if (!catalog_files_) return base_variant_;
+    std::vector<double> key;
+    std::vector<mapping::FigureValue> figures;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (figures_[i].path.empty()) continue;
+        key.push_back(*number_of(values[i]));
+        figures.push_back({&figures_[i], key.back()});
+    }
+    const std::lock_guard<std::mutex> lock(inputs_mutex_);
+    if (const auto found = variants_.find(key); found != variants_.end()) return found->second;
+    auto variant = std::make_shared<CatalogVariant>();
+    try {
+        variant->catalogs =
+            std::make_shared<const mapping::Catalogs>(mapping::with_figures(catalogs_, *catalog_files_, figures));
+        variant->reload_inputs = mapping::changes_serving_inputs(figures);
+    } catch (const InputError& e) {
+        variant->error = reason_of(e.details());
+    }
+    if (variants_.size() >= kMaxCatalogVariants) variants_.clear();
+    return variants_.emplace(std::move(key), std::move(variant)).first->second;
+}
+
 std::vector<std::string> PointEvaluator::columns() const {
     std::vector<std::string> out;
     for (const Axis& a : sweep_.space.axes) out.push_back(a.name);
@@ -199,23 +277,34 @@ std::string PointEvaluator::csv_header() const {
 PointWorkspace PointEvaluator::workspace() const {
     PointWorkspace w;
     w.table = std::make_unique<toml::table>(base_table_);
-    for (const Axis& a : sweep_.space.axes) w.slots.push_back(dotted_key_parent(*w.table, a.key, a.name));
+    for (const Axis& a : sweep_.space.axes)
+        w.slots.push_back(sets_catalog_figure(a) ? std::pair<toml::table*, std::string>{nullptr, ""}
+                                                 : dotted_key_parent(*w.table, a.key, a.name));
     return w;
 }
 
-PointEvaluator::LoadedInputs PointEvaluator::inputs_for(const Scenario& s) const {
+PointEvaluator::LoadedInputs PointEvaluator::inputs_for(CatalogVariant& variant, const Scenario& s) const {
     InputsKey key{s.system, s.gpu_from_calibration, s.calibration_profile, s.serving_runs};
-    const std::lock_guard<std::mutex> lock(inputs_mutex_);
-    if (const auto found = inputs_.find(key); found != inputs_.end()) return found->second;
+    if (const auto found = variant.inputs.find(key); found != variant.inputs.end()) return found->second;
     LoadedInputs loaded;
+    if (&variant != base_variant_.get() && !variant.reload_inputs) {
+        // Figures the serving fit does not read: the base's inputs, on the variant's catalogs.
+        loaded = inputs_for(*base_variant_, s);
+        if (loaded.inputs) {
+            auto inputs = std::make_shared<mapping::EstimateInputs>(*loaded.inputs);
+            inputs->catalogs = variant.catalogs.get();
+            loaded.inputs = std::move(inputs);
+        }
+        return variant.inputs.emplace(std::move(key), std::move(loaded)).first->second;
+    }
     try {
         // No offload accuracy emulation: the rows carry energy and rates, not the accuracy.
         loaded.inputs = std::make_shared<const mapping::EstimateInputs>(
-            mapping::load_estimate_inputs(s, catalogs_, data_dir_, std::nullopt, false));
+            mapping::load_estimate_inputs(s, *variant.catalogs, data_dir_, std::nullopt, false));
     } catch (const InputError& e) {
         loaded.error = reason_of(e.details());
     }
-    return inputs_.emplace(std::move(key), std::move(loaded)).first->second;
+    return variant.inputs.emplace(std::move(key), std::move(loaded)).first->second;
 }
 
 namespace {
@@ -266,18 +355,24 @@ struct RowWriter {
 
 void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorkspace& w, std::string& out) const {
     sweep_.space.values_at(point, w.values);
-    for (std::size_t i = 0; i < w.values.size(); ++i) set_value(*w.slots[i].first, w.slots[i].second, w.values[i]);
+    for (std::size_t i = 0; i < w.values.size(); ++i)
+        if (w.slots[i].first != nullptr) set_value(*w.slots[i].first, w.slots[i].second, w.values[i]);
     const RowWriter write{sweep_.space.axes, w.values, record_keys_, format, out};
     auto refused = [&](const std::string& reason) {
         for (const auto& option : base_.options) write.row(option, nullptr, "", reason);
     };
+    const std::shared_ptr<CatalogVariant> variant = variant_for(w.values);
+    if (!variant->error.empty()) return refused(variant->error);
     std::optional<Scenario> s;
     try {
-        s = mapping::read_scenario(TableReader(*w.table, base_file_, ""), catalogs_);
+        s = mapping::read_scenario(TableReader(*w.table, base_file_, ""), *variant->catalogs);
     } catch (const InputError& e) {
         return refused(reason_of(e.details()));
     }
-    const LoadedInputs loaded = inputs_for(*s);
+    const LoadedInputs loaded = [&] {
+        const std::lock_guard<std::mutex> lock(inputs_mutex_);
+        return inputs_for(*variant, *s);
+    }();
     if (!loaded.inputs) return refused(loaded.error);
     Estimate e;
     try {

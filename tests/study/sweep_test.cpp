@@ -200,6 +200,43 @@ TEST_CASE("a point the scenario refuses is a row per option with its reason; the
     }
 }
 
+TEST_CASE("a catalog axis sets its figure at each point: the estimate on the catalogs with the figure set") {
+    const SweepFile s = sweep_of(kHeader + "[axes.pue]\nkey = \"catalog.systems.dgx_h100.pue\"\nvalues = [1.2, 1.4]\n");
+    const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+    const std::vector<nlohmann::json> r = jsonl_rows(e, 2);
+    const std::size_t options = e.base().options.size();
+    REQUIRE(r.size() == 2 * options);
+    // J/token = PUE x the IT energy (facility = (PUE - 1) x IT, docs/models/system-energy.md) and
+    // nothing else depends on PUE, so each row is the default estimate's J/token x PUE / its PUE.
+    const double pue = catalogs().systems.systems.at("dgx_h100").pue;
+    const auto inputs =
+        mapping::load_estimate_inputs(e.base(), catalogs(), LIGHTWATT_TEST_DATA_DIR, std::nullopt, false);
+    const auto estimate = mapping::estimate(e.base(), inputs);
+    for (std::size_t i = 0; i < options; ++i) {
+        const double base = in_joules(estimate.options[i].energy.total());
+        CHECK(r[i]["pue"] == 1.2);
+        CHECK(r[i]["feasible"] == true);
+        CHECK(r[i]["j_per_token"].get<double>() == doctest::Approx(base * 1.2 / pue).epsilon(1e-12));
+        CHECK(r[options + i]["j_per_token"].get<double>() == doctest::Approx(base * 1.4 / pue).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("catalog axes are checked at the axis's line: the path, the values' type, the reader's range") {
+    auto d = evaluator_error(kHeader + "[axes.p]\nkey = \"catalog.systems.dgx_h100.puee\"\nvalues = [1.2]\n");
+    CHECK(d.line == 2);
+    CHECK(d.key == "axes.p.key");
+    CHECK(d.problem.find("did you mean \"systems.dgx_h100.pue\", ") != std::string::npos);
+    CHECK(d.problem.find("systems.toml:") != std::string::npos);
+    d = evaluator_error(kHeader + "[axes.p]\nkey = \"catalog.systems.dgx_h100.pue\"\nvalues = [\"high\"]\n");
+    CHECK(d.key == "axes.p.values");
+    d = evaluator_error(
+        kHeader + "[axes.p]\nkey = \"catalog.systems.dgx_h100.pue\"\nlinear = { from = 0.9, to = 1.5, count = 3 }\n");
+    CHECK(d.line == 2);
+    CHECK(d.key == "axes.p");
+    CHECK(d.value == "0.9");
+    CHECK(d.allowed == "a number in [1, 3]");
+}
+
 TEST_CASE("a point on announced hardware names it in its rows") {
     const SweepFile s = sweep_of("scenario = \"" LIGHTWATT_TEST_DATA_DIR
                                  "/scenarios/rubin-ultra-nvl576-405b.toml\"\n[axes.system]\nkey = "

@@ -145,6 +145,10 @@ public:
 
     [[nodiscard]] TableReader root() const;
     [[nodiscard]] const std::string& file() const { return *file_; }
+    [[nodiscard]] const toml::table& table() const { return *table_; }
+    // The same file with another tree (a copy of this one with values changed, read again by the
+    // same reader, so its messages name this file).
+    [[nodiscard]] TomlDocument with_table(toml::table table) const;
 
 private:
     TomlDocument(toml::table table, std::string file);

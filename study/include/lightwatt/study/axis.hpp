@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -45,5 +46,10 @@ AxisValue drawn_value(const Axis& a, double u);
 // The value as the output writes it: integers in full, floats in their shortest round-trip form,
 // strings as given, booleans as true/false.
 std::string axis_value_text(const AxisValue& v);
+
+// An axis whose key starts "catalog." sets a catalog figure (catalog_figure.hpp) named by the rest
+// of the key ("catalog.systems.hgx_h200.pue"); every other key is a scenario key.
+inline constexpr std::string_view kCatalogKeyPrefix = "catalog.";
+[[nodiscard]] inline bool sets_catalog_figure(const Axis& a) { return a.key.starts_with(kCatalogKeyPrefix); }
 
 }  // namespace lightwatt::study

@@ -1,5 +1,7 @@
 // The rows of a design point: the base scenario with the point's axis values set (through the
-// scenario reader, on the parsed tree: no TOML is parsed per point), estimated for every option,
+// scenario reader, on the parsed tree: no TOML is parsed per point) and the catalogs with the
+// point's catalog figures set (catalog_figure.hpp, once per distinct set of figure values and
+// kept), estimated for every option,
 // one row per option: the axis values, the estimate's CSV columns (estimate_records.hpp), then
 // `feasible` and `reason`. A point the reader or the estimate refuses (tp not dividing the heads,
 // weights and KV cache beyond HBM, a system whose GPU the calibration record was not measured on)
@@ -11,12 +13,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "lightwatt/core/enum_table.hpp"
+#include "lightwatt/mapping/catalog_figure.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 #include "lightwatt/study/sweep_file.hpp"
 
@@ -39,8 +43,8 @@ namespace lightwatt::study {
 std::vector<std::string> output_columns_after_axes();
 
 // What one thread needs to evaluate points: its own copy of the base scenario's tree, with each
-// axis's slot (its table and key) found once; the tree is held by pointer so the slots stay valid
-// when the workspace moves.
+// scenario axis's slot (its table and key; none for a catalog axis) found once; the tree is held
+// by pointer so the slots stay valid when the workspace moves.
 struct PointWorkspace {
     std::unique_ptr<toml::table> table;
     std::vector<std::pair<toml::table*, std::string>> slots;
@@ -51,7 +55,9 @@ class PointEvaluator {
 public:
     // Reads the base scenario and checks every axis against it: InputError at the axis's line for a
     // key the scenario does not read (with the closest key), a key that holds a table or a list,
-    // or a string value the key never takes (a system or model of no catalog entry).
+    // or a string value the key never takes (a system or model of no catalog entry); for a catalog
+    // axis, a path that names no number of the catalogs (with the closest), a value that is not a
+    // number, or ends of its values that the catalog's reader refuses.
     PointEvaluator(const SweepFile& sweep, const mapping::Catalogs& catalogs, std::filesystem::path data_dir);
 
     [[nodiscard]] std::vector<std::string> columns() const;
@@ -72,8 +78,19 @@ private:
         std::shared_ptr<const mapping::EstimateInputs> inputs;
         std::string error;  // the reason when loading was refused
     };
-    LoadedInputs inputs_for(const mapping::Scenario& s) const;
+    // The catalogs at one set of catalog-axis values, with the inputs loaded on them; `error`,
+    // when the catalog's reader refused the values, is every row's reason.
+    struct CatalogVariant {
+        std::shared_ptr<const mapping::Catalogs> catalogs;
+        bool reload_inputs = false;  // the figures change what the serving fit reads
+        std::string error;
+        std::map<InputsKey, LoadedInputs> inputs;
+    };
+    // Under inputs_mutex_.
+    LoadedInputs inputs_for(CatalogVariant& variant, const mapping::Scenario& s) const;
+    std::shared_ptr<CatalogVariant> variant_for(const std::vector<AxisValue>& values) const;
     void check_axis(const Axis& a) const;
+    void check_catalog_axis(const Axis& a, const mapping::CatalogFigure& figure) const;
     // Reads the base scenario with `v` at the axis's key; true, with the error, when refused.
     [[nodiscard]] bool read_alone(const Axis& a, const AxisValue& v, InputErrorDetails* error) const;
 
@@ -85,8 +102,11 @@ private:
     toml::table base_table_;
     mapping::Scenario base_;
     std::vector<std::string> record_keys_;
+    std::optional<mapping::CatalogFiles> catalog_files_;  // parsed when an axis sets a catalog figure
+    std::vector<mapping::CatalogFigure> figures_;         // per axis; path empty for a scenario axis
     mutable std::mutex inputs_mutex_;
-    mutable std::map<InputsKey, LoadedInputs> inputs_;
+    std::shared_ptr<CatalogVariant> base_variant_;
+    mutable std::map<std::vector<double>, std::shared_ptr<CatalogVariant>> variants_;
 };
 
 }  // namespace lightwatt::study
