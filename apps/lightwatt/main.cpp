@@ -22,6 +22,7 @@
 #include "estimate_command.hpp"
 #include "frontier_command.hpp"
 #include "measure_command.hpp"
+#include "solve_command.hpp"
 #include "sweep_command.hpp"
 #include "link_commands.hpp"
 
@@ -134,11 +135,29 @@ int main(int argc, char** argv) {
     frontier->add_option("--y", fr.y, "output on the y axis (default tokens_per_s_per_megawatt)");
     frontier->add_option("--by", fr.by, "one frontier per option (default) or per system");
     frontier->add_option("--plot", fr.plot, "write the frontiers as a chart, one curve per group (SVG)");
+    cli::SolveOptions so;
+    auto* solve = app.add_subcommand(
+        "solve", "the value of a catalog figure at which an option saves a given share of J/token over another");
+    solve->add_option("SCENARIO", so.file,
+                      "scenario file (TOML, docs/scenario-file.md; default data/scenarios/default.toml)");
+    solve
+        ->add_option("--parameter", so.parameter,
+                     "the catalog figure, by its dotted key in its data file (e.g. systems.dgx_h100.pue)")
+        ->required();
+    solve->add_option("--option", so.option, "the option that saves (one the scenario compares)")->required();
+    solve->add_option("--versus", so.versus, "the option it saves over (default: baseline)");
+    solve->add_option("--saving-pct", so.saving_pct, "the saving of J/token, percent")->required();
+    solve
+        ->add_option("--range", so.range,
+                     "LO,HI: the values to search (default: the published low-high, or a "
+                     "factor of 2 around the catalog's value)")
+        ->delimiter(',');
     // Everything after `measure` goes to lightwatt-measure unchanged.
     auto* measure = app.add_subcommand(
         "measure", "GEMMs, copies and NCCL collectives on this machine's GPUs (runs lightwatt-measure)");
     measure->prefix_command();
-    for (auto* cmd : {list, show, compare, budget, emulate, nccl, estimate, frontier}) add_output_options(cmd, out);
+    for (auto* cmd : {list, show, compare, budget, emulate, nccl, estimate, frontier, solve})
+        add_output_options(cmd, out);
 
     try {
         app.parse(argc, argv);
@@ -167,6 +186,7 @@ int main(int argc, char** argv) {
         if (*compare) cli::link_compare(data_dir, names, out);
         if (*budget) cli::link_budget(data_dir, budget_file, out);
         if (*estimate) cli::estimate(data_dir, est, out);
+        if (*solve) cli::solve(data_dir, so, out);
         if (*sweep) {
             const int code = cli::sweep(data_dir, sw, out);
             outputs.commit();

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "lightwatt/core/closest_match.hpp"
+#include "lightwatt/core/toml_dotted_key.hpp"
 #include "lightwatt/photonics/converter.hpp"
 
 namespace lightwatt::mapping {
@@ -23,8 +24,11 @@ void collect(const toml::table& table, const std::string& prefix, const TomlDocu
         const auto* i = node.as_integer();
         const auto* f = node.as_floating_point();
         if (i == nullptr && f == nullptr) continue;
-        out.push_back({path, name, {doc.file(), static_cast<int>(node.source().begin.line), path},
-                       i ? static_cast<double>(i->get()) : f->get(), i != nullptr});
+        out.push_back({path,
+                       name,
+                       {doc.file(), static_cast<int>(node.source().begin.line), path},
+                       i ? static_cast<double>(i->get()) : f->get(),
+                       i != nullptr});
     }
 }
 
@@ -36,18 +40,16 @@ std::string entry_of(const std::string& path) {
     return path.substr(0, path.find('.', first + 1));
 }
 
+// The value replaces the figure: an integer where the file wrote an integer and the value is one,
+// a float otherwise, and the reader decides whether the key takes it.
 void set_figure(toml::table& tree, const CatalogFigure& f, double value) {
-    toml::node* node = tree.at_path(f.path).node();
-    if (!f.integer) {
-        node->as_floating_point()->get() = value;
-        return;
-    }
-    // Integers up to 2^53 are exact in a double; a catalog's integer figures (bits, lanes) are far below.
+    auto [parent, key] = dotted_key_parent(tree, f.path, f.path);
+    // Integers up to 2^53 are exact in a double.
     constexpr double kLargest = 9007199254740992.0;
-    if (value != std::round(value) || std::fabs(value) > kLargest)
-        throw InputError({f.at.file, f.at.line, f.path, format_number(value),
-                          "not an integer: the catalog writes this figure as one", "an integer"});
-    node->as_integer()->get() = static_cast<std::int64_t>(value);
+    if (f.integer && value == std::round(value) && std::fabs(value) <= kLargest)
+        parent->insert_or_assign(key, static_cast<std::int64_t>(value));
+    else
+        parent->insert_or_assign(key, value);
 }
 
 // Evaluates again the archetypes that use a changed entry (all of them when a changed entry is

@@ -29,7 +29,8 @@ Catalogs read_catalogs(const CatalogFiles& files) {
                {},
                {}};
     const auto converters = photonics::read_converter_catalog(root("converters.toml"));
-    c.photonic_cores = photonics::read_photonic_core_catalog(root("photonic_cores.toml"), c.links.devices(), converters);
+    c.photonic_cores =
+        photonics::read_photonic_core_catalog(root("photonic_cores.toml"), c.links.devices(), converters);
     c.photonic_cores.converters = converters;
     c.link_costs = LinkCosts::of(c.links);
     check_catalog_references(c, files);

@@ -88,8 +88,7 @@ TEST_CASE("a figure set on the parsed catalogs reads as the same value written i
     const CatalogFigure wpe = find_catalog_figure(files(), "lasers.cw_dfb_1310_uncooled.wall_plug_efficiency", {});
     const FigureValue set{&wpe, 0.1};
     const Catalogs changed = with_figures(base(), files(), {&set, 1});
-    const Catalogs edited =
-        load_catalogs(data_with_line("devices.toml", wpe.at.line, "wall_plug_efficiency = 0.1"));
+    const Catalogs edited = load_catalogs(data_with_line("devices.toml", wpe.at.line, "wall_plug_efficiency = 0.1"));
     int reevaluated = 0;
     for (const auto& [name, costs] : base().link_costs.by_name) {
         for (const Spread s : {Spread::low, Spread::typical, Spread::high})
@@ -129,5 +128,13 @@ TEST_CASE("a value the catalog's reader refuses is its error, at the file's line
     const FigureValue fraction{&bits, 6.5};
     const auto f = input_error_of([&] { (void)with_figures(base(), files(), {&fraction, 1}); }, "adc_bits = 6.5");
     CHECK(f.line == bits.at.line);
-    CHECK(f.allowed == "an integer");
+    CHECK(f.key == "cores.dot_product_engine.adc_bits");
+    CHECK(f.problem.find("expected an integer") != std::string::npos);
+    // A power the file writes as an integer takes a fraction: its reader reads a number.
+    const CatalogFigure host = find_catalog_figure(files(), "systems.dgx_h100.host_power_w_per_node.typical", {});
+    CHECK(host.integer);
+    const FigureValue half{&host, host.value + 0.5};
+    CHECK(in_watts(with_figures(base(), files(), {&half, 1})
+                       .systems.systems.at("dgx_h100")
+                       .host_power_per_node[Spread::typical]) == host.value + 0.5);
 }

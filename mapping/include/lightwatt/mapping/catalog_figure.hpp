@@ -23,7 +23,7 @@ struct CatalogFigure {
     std::string file;      // the data file's name: "systems.toml"
     InputLocation at;      // the file as given, the value's line, the path
     double value = 0.0;    // the catalog's
-    bool integer = false;  // written as a TOML integer: takes integers only
+    bool integer = false;  // written as a TOML integer (a fraction then goes to the reader as a float)
 };
 
 // Every number of the catalog files (integers and floats, not inside lists), in file order.
@@ -43,8 +43,8 @@ struct FigureValue {
 bool changes_serving_inputs(std::span<const FigureValue> values);
 
 // `base` (read from `files`) with each figure set to its value. InputError from the catalog's
-// reader (the data file, the value's line and key) for a value it refuses, and for a fraction
-// given to an integer figure.
+// reader (the data file, the value's line and key) for a value it refuses (a fraction where the
+// key takes integers among them).
 Catalogs with_figures(const Catalogs& base, const CatalogFiles& files, std::span<const FigureValue> values);
 
 }  // namespace lightwatt::mapping

@@ -18,7 +18,7 @@ using CatalogFiles = std::map<std::string, TomlDocument, std::less<>>;
 
 // Every file the catalogs are read from, in the order load_catalogs reads them.
 inline constexpr std::array<std::string_view, 9> kCatalogFileNames = {
-    "llms.toml",  "gpus.toml",  "systems.toml",     "options.toml",   "devices.toml",
+    "llms.toml",        "gpus.toml",  "systems.toml",    "options.toml",       "devices.toml",
     "electronics.toml", "links.toml", "converters.toml", "photonic_cores.toml"};
 
 // InputError (file, line) for a file that is missing, unreadable or not TOML.
