@@ -92,6 +92,7 @@ bench: build
 	build/release/benchmarks/emulator_bench
 	build/release/benchmarks/estimate_bench
 	build/release/benchmarks/sweep_bench
+	build/release/benchmarks/monte_carlo_bench
 
 clean:
 	rm -rf build

@@ -13,6 +13,8 @@
 #include "lightwatt/mapping/estimate_json.hpp"
 #include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/mapping/scenario.hpp"
+#include "lightwatt/core/parallel_for.hpp"
+#include "monte_carlo_report.hpp"
 #include "svg.hpp"
 
 namespace lightwatt::cli {
@@ -219,17 +221,45 @@ std::string table_of(const Scenario& s, const Estimate& e) {
     return text.str();
 }
 
+// The seed of --monte-carlo without --seed (printed with the result).
+constexpr std::uint64_t kDefaultMonteCarloSeed = 20261125;
+
+void check_monte_carlo_flags(const EstimateOptions& o) {
+    if (o.seed && !o.monte_carlo)
+        throw InputError::at("--seed", std::to_string(*o.seed), "a seed without --monte-carlo", "--monte-carlo N");
+    if (o.seed && *o.seed < 0)
+        throw InputError::at("--seed", std::to_string(*o.seed), "negative", "an integer from 0 to 2^63-1");
+    if (!o.monte_carlo) return;
+    if (o.csv) throw InputError::at("--csv", "", "no CSV of a Monte Carlo report", "--json, or neither");
+    if (*o.monte_carlo < 1 || static_cast<unsigned long long>(*o.monte_carlo) > study::kMaxMonteCarloDraws)
+        throw InputError::at("--monte-carlo", std::to_string(*o.monte_carlo), "not a draw count it takes",
+                             "an integer from 1 to " + std::to_string(study::kMaxMonteCarloDraws));
+}
+
+void monte_carlo(const std::string& file, const Scenario& s, const EstimateInputs& inputs, const EstimateOptions& o,
+                 const OutputOptions& out) {
+    const auto seed = o.seed ? static_cast<std::uint64_t>(*o.seed) : kDefaultMonteCarloSeed;
+    const study::MonteCarloResult r =
+        study::monte_carlo(s, inputs, static_cast<std::size_t>(*o.monte_carlo), seed, default_thread_count());
+    const auto sensitivity = saving_sensitivities(r);
+    const nlohmann::json j = monte_carlo_json(file, r, sensitivity);
+    check_finite_result(j, file);
+    emit(out, out.json ? render_json(j) : monte_carlo_text(file, r, sensitivity));
+}
+
 }  // namespace
 
 void estimate(const std::filesystem::path& data_dir, const EstimateOptions& o, const OutputOptions& out) {
     if (out.json && o.csv)
         throw InputError::at("--json, --csv", "both", "two output formats at once", "one of --json or --csv");
+    check_monte_carlo_flags(o);
     const Catalogs catalogs = load_catalogs(data_dir);
     const std::filesystem::path file =
         o.file ? std::filesystem::path(*o.file) : data_dir / "scenarios" / "default.toml";
     const Scenario s = load_scenario(file, catalogs);
     const EstimateInputs inputs = load_estimate_inputs(
         s, catalogs, data_dir, o.calibration ? std::optional<std::filesystem::path>(*o.calibration) : std::nullopt);
+    if (o.monte_carlo) return monte_carlo(file.string(), s, inputs, o, out);
     const Estimate e = estimate(s, inputs);
     const nlohmann::json j = estimate_json(s, e);
     check_finite_result(j, file.string());

@@ -1,5 +1,7 @@
-// `lightwatt estimate [SCENARIO.toml] [--calibration FILE] [--json|--csv] [--plot FILE.svg]`:
-// energy per token of each optical option for a serving scenario (docs/scenario-file.md).
+// `lightwatt estimate [SCENARIO.toml] [--calibration FILE] [--json|--csv] [--plot FILE.svg]
+// [--monte-carlo N [--seed S]]`: energy per token of each optical option for a serving scenario
+// (docs/scenario-file.md); with --monte-carlo, its uncertainty from the catalog's published ranges
+// (docs/models/uncertainty.md).
 #pragma once
 
 #include <filesystem>
@@ -14,7 +16,9 @@ struct EstimateOptions {
     std::optional<std::string> file;         // default: data/scenarios/default.toml
     std::optional<std::string> calibration;  // overrides the scenario's profile
     bool csv = false;
-    std::optional<std::string> plot;  // SVG of the breakdown per option
+    std::optional<std::string> plot;       // SVG of the breakdown per option
+    std::optional<long long> monte_carlo;  // draws
+    std::optional<long long> seed;         // of the draws
 };
 
 void estimate(const std::filesystem::path& data_dir, const EstimateOptions& options, const OutputOptions& out);

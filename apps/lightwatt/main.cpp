@@ -110,6 +110,10 @@ int main(int argc, char** argv) {
                          "calibration record (JSON) instead of the scenario's profile");
     estimate->add_flag("--csv", est.csv, "print CSV, one row per option");
     estimate->add_option("--plot", est.plot, "write a stacked-bar chart of the breakdown per option (SVG)");
+    estimate->add_option("--monte-carlo", est.monte_carlo,
+                         "draw the catalog figures that have a published range N times (1 to 10^6): medians, 5-95 % "
+                         "intervals, P(beats baseline), what moves each saving");
+    estimate->add_option("--seed", est.seed, "seed of the --monte-carlo draws, 0 to 2^63-1 (default 20261125)");
     cli::SweepOptions sw;
     auto* sweep = app.add_subcommand(
         "sweep", "every design point of a sweep file with every option: chunks of rows and a manifest in a folder");

@@ -19,7 +19,9 @@ struct Fixture {
     mapping::EstimateInputs inputs =
         mapping::load_estimate_inputs(scenario, catalogs, LIGHTWATT_TEST_DATA_DIR, std::nullopt, false);
     SolveInputs in() const { return {&scenario, &catalogs, &files, &inputs, LIGHTWATT_TEST_DATA_DIR}; }
-    mapping::CatalogFigure figure(const std::string& path) const { return mapping::find_catalog_figure(files, path, {}); }
+    mapping::CatalogFigure figure(const std::string& path) const {
+        return mapping::find_catalog_figure(files, path, {});
+    }
     // J/token of the scenario's option `i` with `f` at `value`.
     double j_per_token(const mapping::CatalogFigure& f, double value, std::size_t i) const {
         const mapping::FigureValue set{&f, value};
@@ -86,13 +88,14 @@ TEST_CASE("an integer figure is searched over integers") {
     const auto bits = fx.figure("cores.dot_product_engine.adc_bits");
     const std::size_t offload = 4;  // photonic_ffn_offload, the default scenario's fifth option
     REQUIRE(fx.scenario.options[offload] == "photonic_ffn_offload");
-    const SavingAnswer r =
-        solve_saving(fx.in(), bits, {"photonic_ffn_offload", "baseline", 1.0, std::pair{4.0, 16.0}});
+    const SavingAnswer r = solve_saving(fx.in(), bits, {"photonic_ffn_offload", "baseline", 1.0, std::pair{4.0, 16.0}});
     REQUIRE(r.value);
     CHECK(*r.value == std::round(*r.value));
     CHECK(r.tolerance == 1.0);
     // The answer still saves 1 %; one bit more does not.
-    auto saving = [&](double v) { return 100.0 * (1.0 - fx.j_per_token(bits, v, offload) / fx.j_per_token(bits, v, 0)); };
+    auto saving = [&](double v) {
+        return 100.0 * (1.0 - fx.j_per_token(bits, v, offload) / fx.j_per_token(bits, v, 0));
+    };
     CHECK(saving(*r.value) >= 1.0);
     CHECK(saving(*r.value + 1.0) < 1.0);
 }

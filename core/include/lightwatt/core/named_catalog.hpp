@@ -49,6 +49,11 @@ public:
         return it == index_.end() ? nullptr : &values_[it->second];
     }
     [[nodiscard]] bool contains(std::string_view name) const { return index_.find(name) != index_.end(); }
+    // The entry named `name` to change in place (a figure drawn on a copy of the catalogs), or null.
+    [[nodiscard]] T* find_mutable(std::string_view name) {
+        const auto it = index_.find(name);
+        return it == index_.end() ? nullptr : &values_[it->second];
+    }
 
     // For a name the program has already checked: std::out_of_range otherwise (a bug, not input).
     [[nodiscard]] const T& at(std::string_view name) const {

@@ -31,9 +31,9 @@ struct lightwatt::EnumTable<lightwatt::study::SearchRange> {
 namespace lightwatt::study {
 
 struct SavingQuestion {
-    std::string option;                               // A
-    std::string versus = "baseline";                  // B
-    double saving_pct = 0.0;                          // X: 100 (1 - J/token of A / J/token of B)
+    std::string option;                              // A
+    std::string versus = "baseline";                 // B
+    double saving_pct = 0.0;                         // X: 100 (1 - J/token of A / J/token of B)
     std::optional<std::pair<double, double>> range;  // low < high; unset: published or factor of 2
 };
 
