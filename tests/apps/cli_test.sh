@@ -413,5 +413,21 @@ check "frontier: incomplete sweep" 2 "" "manifest.json: chunks_done = 0: an inco
     -- frontier "$fr/incomplete" --plot "$fr/bad.svg"
 truth "frontier: nothing written on bad input" not test -e "$fr/bad.svg"
 
+check "sweep: catalog axis" 0 "40 design points x 5 options" "" -- sweep "$data/sweeps/laser-efficiency.toml" -o "$sw/l"
+printf 'scenario = "%s"\n[axes.p]\nkey = "catalog.systems.dgx_h100.puee"\nvalues = [1.2]\n' "$data/scenarios/default.toml" >"$sw/figure.toml"
+check "sweep: unknown catalog figure" 2 "" "figure.toml:2: axes.p.key.*did you mean \"systems.dgx_h100.pue\", .*systems.toml:[0-9]+" -- sweep "$sw/figure.toml" -o "$sw/c"
+
+# Inverse questions and Monte Carlo (docs/models/uncertainty.md).
+check "solve" 0 "Answer: +1564\.6" "" -- solve --parameter systems.dgx_h100.host_power_w_per_node.typical --option lpo --saving-pct 1.7
+check "solve: no value in range" 0 "no value in the range gives a 40 % saving" "" -- solve --parameter lasers.elsfp_vhp.wall_plug_efficiency --option cpo --saving-pct 40
+check "solve json" 0 '"found": false' "" -- solve --parameter lasers.elsfp_vhp.wall_plug_efficiency --option cpo --saving-pct 40 --json
+check "solve: unknown path" 2 "" "--parameter = \"systems.dgx_h100.pu\".*did you mean \"systems.dgx_h100.pue\"" -- solve --parameter systems.dgx_h100.pu --option lpo --saving-pct 1
+check "solve: unknown option" 2 "" "--option = \"lpx\".*did you mean \"lpo\"" -- solve --parameter systems.dgx_h100.pue --option lpx --saving-pct 1
+check "solve: range the catalog refuses" 2 "" "--range = 0.5.*a number in \[1, 3\]" -- solve --parameter systems.dgx_h100.pue --option lpo --saving-pct 1 --range 0.5,2
+check "monte carlo" 0 "P\(beats baseline\)" "" -- estimate --monte-carlo 200
+check "monte carlo json" 0 '"probability_beats_baseline": 1\.0' "" -- estimate --monte-carlo 200 --json --seed 3
+check "monte carlo: 0 draws" 2 "" "--monte-carlo = 0.*from 1 to 1000000" -- estimate --monte-carlo 0
+check "monte carlo: seed alone" 2 "" "--seed = 3: a seed without --monte-carlo" -- estimate --seed 3
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
