@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
     const double draws_per_s = reporter.rate_of("BM_MonteCarlo");
     const double seconds = draws_per_s > 0.0 ? static_cast<double>(kDraws) / draws_per_s : 0.0;
     const bool pass = draws_per_s > 0.0 && seconds <= kTargetSeconds;
-    std::fprintf(stderr, "monte carlo: %zu draws of the default scenario in %.3f s, %d threads (target <= %.1f s): %s\n",
+    std::fprintf(stderr,
+                 "monte carlo: %zu draws of the default scenario in %.3f s, %d threads (target <= %.1f s): %s\n",
                  kDraws, seconds, default_thread_count(), kTargetSeconds, pass ? "PASS" : "FAIL");
     std::fprintf(stderr, "the single estimate (one thread): %.1f us; a draw costs %.1f us of wall time\n",
                  1e6 / reporter.rate_of("BM_SingleEstimate"), 1e6 / draws_per_s);

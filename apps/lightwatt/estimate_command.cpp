@@ -14,8 +14,10 @@
 #include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 #include "lightwatt/core/parallel_for.hpp"
+#include "lightwatt/study/uncertainty_json.hpp"
 #include "monte_carlo_report.hpp"
 #include "svg.hpp"
+#include "tornado_chart.hpp"
 
 namespace lightwatt::cli {
 
@@ -229,6 +231,8 @@ void check_monte_carlo_flags(const EstimateOptions& o) {
         throw InputError::at("--seed", std::to_string(*o.seed), "a seed without --monte-carlo", "--monte-carlo N");
     if (o.seed && *o.seed < 0)
         throw InputError::at("--seed", std::to_string(*o.seed), "negative", "an integer from 0 to 2^63-1");
+    if (o.tornado && !o.monte_carlo)
+        throw InputError::at("--tornado", *o.tornado, "a sensitivity chart without --monte-carlo", "--monte-carlo N");
     if (!o.monte_carlo) return;
     if (o.csv) throw InputError::at("--csv", "", "no CSV of a Monte Carlo report", "--json, or neither");
     if (*o.monte_carlo < 1 || static_cast<unsigned long long>(*o.monte_carlo) > study::kMaxMonteCarloDraws)
@@ -241,9 +245,13 @@ void monte_carlo(const std::string& file, const Scenario& s, const EstimateInput
     const auto seed = o.seed ? static_cast<std::uint64_t>(*o.seed) : kDefaultMonteCarloSeed;
     const study::MonteCarloResult r =
         study::monte_carlo(s, inputs, static_cast<std::size_t>(*o.monte_carlo), seed, default_thread_count());
-    const auto sensitivity = saving_sensitivities(r);
-    const nlohmann::json j = monte_carlo_json(file, r, sensitivity);
+    const auto sensitivity = study::saving_sensitivities(r);
+    const nlohmann::json j = study::monte_carlo_json(file, r, sensitivity);
     check_finite_result(j, file);
+    if (o.tornado)
+        out.outputs->stage(*o.tornado,
+                           tornado_svg(s.model + ", " + workload_summary(s) + ", " + s.system, r, sensitivity),
+                           "--tornado");
     emit(out, out.json ? render_json(j) : monte_carlo_text(file, r, sensitivity));
 }
 

@@ -113,6 +113,8 @@ int main(int argc, char** argv) {
     estimate->add_option("--monte-carlo", est.monte_carlo,
                          "draw the catalog figures that have a published range N times (1 to 10^6): medians, 5-95 % "
                          "intervals, P(beats baseline), what moves each saving");
+    estimate->add_option("--tornado", est.tornado,
+                         "with --monte-carlo: write a tornado chart of what moves each option's saving (SVG)");
     estimate->add_option("--seed", est.seed, "seed of the --monte-carlo draws, 0 to 2^63-1 (default 20261125)");
     cli::SweepOptions sw;
     auto* sweep = app.add_subcommand(
@@ -175,6 +177,7 @@ int main(int argc, char** argv) {
         if (!out.output_file.empty()) outputs.expect(out.output_file, "-o");
         if (est.plot) outputs.expect(*est.plot, "--plot");
         if (fr.plot) outputs.expect(*fr.plot, "--plot");
+        if (est.tornado) outputs.expect(*est.tornado, "--tornado");
         if (*nccl) cli::calibrate_nccl_tests(cal, out);
         if (*measure) {
             cli::run_measure(measure->remaining());

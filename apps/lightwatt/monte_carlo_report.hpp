@@ -1,24 +1,17 @@
 // The report of `lightwatt estimate --monte-carlo N`: each option's J/token, saving and tokens per
 // second in the power budget as median and 5-95 % interval, the probability that it beats the
 // baseline, and the ranking of the drawn figures by how much they move its saving
-// (study/monte_carlo.hpp, study/sensitivity.hpp), as text or JSON.
+// (study/monte_carlo.hpp, study/sensitivity.hpp), as text (the JSON: study/uncertainty_json.hpp).
 #pragma once
 
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "lightwatt/study/monte_carlo.hpp"
 #include "lightwatt/study/sensitivity.hpp"
 
 namespace lightwatt::cli {
 
-// Per option, the sensitivity of its saving to the drawn figures.
-std::vector<study::Sensitivity> saving_sensitivities(const study::MonteCarloResult& r);
-
-nlohmann::json monte_carlo_json(const std::string& scenario_file, const study::MonteCarloResult& r,
-                                const std::vector<study::Sensitivity>& sensitivity);
 std::string monte_carlo_text(const std::string& scenario_file, const study::MonteCarloResult& r,
                              const std::vector<study::Sensitivity>& sensitivity);
 

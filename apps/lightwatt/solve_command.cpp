@@ -3,31 +3,13 @@
 #include <sstream>
 
 #include "lightwatt/study/saving_solve.hpp"
+#include "lightwatt/study/uncertainty_json.hpp"
 
 namespace lightwatt::cli {
 
 namespace {
 
 using namespace lightwatt::mapping;
-
-nlohmann::json answer_json(const CatalogFigure& f, const SolveOptions& o, const study::SavingAnswer& a) {
-    nlohmann::json j;
-    j["parameter"] = f.path;
-    j["defined_at"] = f.at.file + ":" + std::to_string(f.at.line);
-    j["catalog_value"] = f.value;
-    j["option"] = o.option;
-    j["versus"] = o.versus;
-    j["target_saving_pct"] = o.saving_pct;
-    j["range"] = {{"low", a.low}, {"high", a.high}, {"from", enum_name(a.range_from)}};
-    j["saving_pct_at_low"] = a.saving_pct_at_low;
-    j["saving_pct_at_high"] = a.saving_pct_at_high;
-    j["found"] = a.value.has_value();
-    j["value"] = a.value ? nlohmann::json(*a.value) : nlohmann::json(nullptr);
-    j["saving_pct_at_value"] = a.value ? nlohmann::json(a.saving_pct_at_value) : nlohmann::json(nullptr);
-    j["bracket_width"] = a.tolerance;
-    j["estimates"] = a.estimates;
-    return j;
-}
 
 std::string range_text(const study::SavingAnswer& a) {
     switch (a.range_from) {
@@ -74,7 +56,7 @@ void solve(const std::filesystem::path& data_dir, const SolveOptions& o, const O
     study::SavingQuestion q{o.option, o.versus, o.saving_pct, std::nullopt};
     if (o.range.size() == 2) q.range = std::pair{o.range[0], o.range[1]};
     const study::SavingAnswer a = study::solve_saving({&s, &catalogs, &files, &inputs, data_dir}, figure, q);
-    const nlohmann::json j = answer_json(figure, o, a);
+    const nlohmann::json j = study::saving_answer_json(figure, q, a);
     check_finite_result(j, file.string());
     emit(out, out.json ? render_json(j) : answer_text(figure, o, a));
 }

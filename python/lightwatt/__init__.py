@@ -236,5 +236,61 @@ def estimate(
     return scenario.estimate(None if calibration is None else os.fspath(calibration))
 
 
+# --- uncertainty and inverse questions (docs/models/uncertainty.md) -------------------------------
+
+def _threads(threads: Optional[int]) -> int:
+    if threads is not None:
+        return threads
+    env = os.environ.get("LIGHTWATT_THREADS")
+    if env and env.isdigit() and int(env) >= 1:
+        return int(env)
+    return os.cpu_count() or 1
+
+
+def monte_carlo(
+    scenario: Union[Scenario, PathLike, None] = None,
+    *,
+    draws: int = 10000,
+    seed: int = 20261125,
+    threads: Optional[int] = None,
+    data: Optional[PathLike] = None,
+) -> Any:
+    """``lightwatt estimate [SCENARIO] --monte-carlo DRAWS --seed SEED``: a pandas DataFrame with
+    one row per draw and option (draw, option, j_per_token, saving_vs_baseline_pct, and each drawn
+    catalog figure in W, by its path); ``df.attrs["summary"]`` is the document ``--json`` prints
+    (medians, 5-95 % intervals, P(beats baseline), the savings' regression coefficients). The
+    same on any thread count (default: $LIGHTWATT_THREADS, then the machine's)."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, data)
+    result = scenario.monte_carlo(draws, seed, _threads(threads))
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("lightwatt.monte_carlo returns a DataFrame: pip install 'lightwatt[notebooks]'") from e
+    frame = pd.DataFrame(result["columns"])
+    frame.attrs["summary"] = result["summary"]
+    return frame
+
+
+def solve(
+    parameter: str,
+    option: str,
+    saving_pct: float,
+    *,
+    versus: str = "baseline",
+    value_range: Optional[Sequence[float]] = None,
+    scenario: Union[Scenario, PathLike, None] = None,
+    data: Optional[PathLike] = None,
+) -> dict:
+    """``lightwatt solve [SCENARIO] --parameter PARAMETER --option OPTION --versus VERSUS
+    --saving-pct SAVING_PCT [--range LO,HI] --json`` (``value_range``: (LO, HI)): the value of a catalog figure (its dotted
+    key in its data file) at which ``option`` saves ``saving_pct`` % of J/token over ``versus``;
+    ``found`` is False, with the savings at the range's ends, when no value in it does."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, data)
+    bounds = None if value_range is None else (float(value_range[0]), float(value_range[1]))
+    return scenario.solve(parameter, option, versus, float(saving_pct), bounds)
+
+
 __all__ = [name for name in dir() if not name.startswith("_") and name not in {"annotations", "os", "lru_cache", "Path",
                                                                               "Any", "Optional", "Sequence", "Union"}]

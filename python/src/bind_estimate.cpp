@@ -9,6 +9,7 @@
 #include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 #include "py_catalogs.hpp"
+#include "lightwatt/study/uncertainty_json.hpp"
 
 namespace lightwatt::python {
 
@@ -111,6 +112,65 @@ nb::list accuracy_records(const OptionEstimate& o) {
     return rows;
 }
 
+// `lightwatt estimate --monte-carlo N --json`'s document, and one record per draw and option: the
+// draw, the option, its J/token and saving, and each drawn figure by its path.
+nb::dict run_monte_carlo(const PyScenario& s, long long draws, long long seed, int threads) {
+    study::MonteCarloResult r;
+    nlohmann::json summary;
+    {
+        nb::gil_scoped_release release;
+        if (draws < 1 || static_cast<unsigned long long>(draws) > study::kMaxMonteCarloDraws)
+            throw InputError::at("draws", std::to_string(draws), "not a draw count it takes",
+                                 "an integer from 1 to " + std::to_string(study::kMaxMonteCarloDraws));
+        if (seed < 0) throw InputError::at("seed", std::to_string(seed), "negative", "an integer from 0 to 2^63-1");
+        const EstimateInputs inputs =
+            load_estimate_inputs(*s.scenario, *s.catalogs.catalogs, s.catalogs.data_dir, std::nullopt, false);
+        r = study::monte_carlo(*s.scenario, inputs, static_cast<std::size_t>(draws), static_cast<std::uint64_t>(seed),
+                               threads);
+        summary = study::monte_carlo_json(s.file, r, study::saving_sensitivities(r));
+    }
+    const std::size_t no = r.options.size(), nf = r.figures.size();
+    nb::dict columns;
+    nb::list draw, option, j, saving;
+    std::vector<nb::list> figures(nf);
+    for (std::size_t d = 0; d < r.draws; ++d)
+        for (std::size_t o = 0; o < no; ++o) {
+            draw.append(d);
+            option.append(r.options[o].option);
+            j.append(r.j_per_token[d * no + o]);
+            saving.append(r.saving_vs_baseline_pct[d * no + o]);
+            for (std::size_t f = 0; f < nf; ++f) figures[f].append(r.drawn[d * nf + f]);
+        }
+    columns["draw"] = draw;
+    columns["option"] = option;
+    columns["j_per_token"] = j;
+    columns["saving_vs_baseline_pct"] = saving;
+    for (std::size_t f = 0; f < nf; ++f) columns[nb::str((r.figures[f].path + "_w").c_str())] = figures[f];
+    nb::dict out;
+    out["summary"] = to_python(summary);
+    out["columns"] = columns;
+    return out;
+}
+
+// `lightwatt solve --json`'s document.
+nb::object run_solve(const PyScenario& s, const std::string& parameter, const std::string& option,
+                     const std::string& versus, double saving_pct,
+                     const std::optional<std::pair<double, double>>& range) {
+    nlohmann::json j;
+    {
+        nb::gil_scoped_release release;
+        const CatalogFiles files = parse_catalog_files(s.catalogs.data_dir);
+        const CatalogFigure figure = find_catalog_figure(files, parameter, {"", 0, "parameter"});
+        const EstimateInputs inputs =
+            load_estimate_inputs(*s.scenario, *s.catalogs.catalogs, s.catalogs.data_dir, std::nullopt, false);
+        const study::SavingQuestion q{option, versus, saving_pct, range};
+        const study::SavingAnswer a = study::solve_saving(
+            {s.scenario.get(), s.catalogs.catalogs.get(), &files, &inputs, s.catalogs.data_dir}, figure, q);
+        j = study::saving_answer_json(figure, q, a);
+    }
+    return to_python(j);
+}
+
 const OptionEstimate& option_named(const PyEstimate& e, const std::string& name) {
     std::vector<std::string> names;
     for (const auto& o : e.estimate.options) {
@@ -208,6 +268,14 @@ void bind_estimate(nb::module_& m) {
         .def("estimate", &run_estimate, nb::arg("calibration").none() = nb::none(),
              "Energy per token of every option (`lightwatt estimate`); `calibration` is a record (JSON) to use instead "
              "of the scenario's profile. The GIL is released while it runs.")
+        .def("monte_carlo", &run_monte_carlo, nb::arg("draws"), nb::arg("seed"), nb::arg("threads"),
+             "`lightwatt estimate --monte-carlo N --json`: {'summary': that document, 'columns': one entry per draw "
+             "and option (draw, option, j_per_token, saving_vs_baseline_pct, each drawn figure in W)}. The GIL is "
+             "released while it runs.")
+        .def("solve", &run_solve, nb::arg("parameter"), nb::arg("option"), nb::arg("versus"), nb::arg("saving_pct"),
+             nb::arg("range").none(),
+             "`lightwatt solve --json`: the value of a catalog figure at which `option` saves `saving_pct` % of "
+             "J/token over `versus`.")
         .def_prop_ro("file", [](const PyScenario& s) { return s.file; })
         .def_prop_ro("description", [](const PyScenario& s) { return s.scenario->description; })
         .def_prop_ro("model", [](const PyScenario& s) { return s.scenario->model; })

@@ -18,8 +18,13 @@ constexpr std::size_t kBlockDraws = 256;
 
 RangedFigure system_figure(const mapping::SystemSpec& sys, RangedKind kind, const mapping::PowerRange& range,
                            const std::string& key) {
-    return {"systems." + sys.name + "." + key, "W", kind, sys.name, in_watts(range[Spread::low]),
-            in_watts(range[Spread::typical]), in_watts(range[Spread::high])};
+    return {"systems." + sys.name + "." + key,
+            "W",
+            kind,
+            sys.name,
+            in_watts(range[Spread::low]),
+            in_watts(range[Spread::typical]),
+            in_watts(range[Spread::high])};
 }
 
 // The links the options name, each once, in the order they are first named.
@@ -44,12 +49,13 @@ struct DrawWorkspace {
             // Both ends' modules at the drawn power instead of the modelled one, as the estimate's
             // low / high ends take the published ones (system_energy.hpp, link_cost).
             auto& cost = catalogs.link_costs.by_name.at(f.name)[Spread::typical];
-            cost.static_power = base.link_costs.at(f.name, Spread::typical).static_power + 2.0 * watts(value - f.typical);
+            cost.static_power =
+                base.link_costs.at(f.name, Spread::typical).static_power + 2.0 * watts(value - f.typical);
             return;
         }
         mapping::SystemSpec& sys = *catalogs.systems.systems.find_mutable(f.name);
-        auto& range = f.kind == RangedKind::host_power_per_node ? sys.host_power_per_node
-                                                                : sys.scale_up_switch_power_per_gpu;
+        auto& range =
+            f.kind == RangedKind::host_power_per_node ? sys.host_power_per_node : sys.scale_up_switch_power_per_gpu;
         range[Spread::typical] = watts(value);
     }
 };
@@ -140,9 +146,13 @@ MonteCarloResult monte_carlo(const mapping::Scenario& s, const mapping::Estimate
             bo[d] = in_budget[d * no + o];
             if (so[d] > 0.0) ++beats;
         }
-        OptionUncertainty u{s.options[o], interval_of(jo), interval_of(so), interval_of(bo),
-                            static_cast<double>(beats) / static_cast<double>(draws),
-                            reference != s.options.end() && static_cast<std::size_t>(reference - s.options.begin()) == o};
+        OptionUncertainty u{
+            s.options[o],
+            interval_of(jo),
+            interval_of(so),
+            interval_of(bo),
+            static_cast<double>(beats) / static_cast<double>(draws),
+            reference != s.options.end() && static_cast<std::size_t>(reference - s.options.begin()) == o};
         r.options.push_back(std::move(u));
     }
     return r;

@@ -426,6 +426,10 @@ check "solve: unknown option" 2 "" "--option = \"lpx\".*did you mean \"lpo\"" --
 check "solve: range the catalog refuses" 2 "" "--range = 0.5.*a number in \[1, 3\]" -- solve --parameter systems.dgx_h100.pue --option lpo --saving-pct 1 --range 0.5,2
 check "monte carlo" 0 "P\(beats baseline\)" "" -- estimate --monte-carlo 200
 check "monte carlo json" 0 '"probability_beats_baseline": 1\.0' "" -- estimate --monte-carlo 200 --json --seed 3
+check "monte carlo tornado" 0 "" "" -- estimate --monte-carlo 200 --tornado "$work/tornado.svg"
+truth "monte carlo tornado: a bar per figure" grep -q 'links.dsp_pluggable_800g.published.module_power_w</text>' "$work/tornado.svg"
+check "tornado without monte carlo" 2 "" "--tornado = .*without --monte-carlo" -- estimate --tornado "$work/t2.svg"
+truth "tornado without monte carlo: nothing written" not test -e "$work/t2.svg"
 check "monte carlo: 0 draws" 2 "" "--monte-carlo = 0.*from 1 to 1000000" -- estimate --monte-carlo 0
 check "monte carlo: seed alone" 2 "" "--seed = 3: a seed without --monte-carlo" -- estimate --seed 3
 

@@ -48,7 +48,7 @@ TEST_CASE("the triangular distribution's inverse CDF, by hand") {
 
 TEST_CASE("quantiles interpolate between order statistics (type 7)") {
     const std::vector<double> v{1.0, 2.0, 3.0, 4.0};
-    CHECK(quantile_of_sorted(v, 0.5) == doctest::Approx(2.5));   // h = 1.5
+    CHECK(quantile_of_sorted(v, 0.5) == doctest::Approx(2.5));    // h = 1.5
     CHECK(quantile_of_sorted(v, 0.05) == doctest::Approx(1.15));  // h = 0.15
     CHECK(quantile_of_sorted(v, 0.95) == doctest::Approx(3.85));  // h = 2.85
     CHECK(quantile_of_sorted(v, 1.0) == 4.0);
@@ -130,6 +130,6 @@ TEST_CASE("J/token is linear in the drawn powers: its mean over the draws is (J_
 TEST_CASE("a draw count of 0 or above 10^6 is refused") {
     const Fixture& fx = fixture();
     CHECK(input_error_of([&] { (void)monte_carlo(fx.scenario, fx.inputs, 0, 1, 1); }, "0").key == "--monte-carlo");
-    CHECK(input_error_of([&] { (void)monte_carlo(fx.scenario, fx.inputs, kMaxMonteCarloDraws + 1, 1, 1); }, "")
-              .key == "--monte-carlo");
+    CHECK(input_error_of([&] { (void)monte_carlo(fx.scenario, fx.inputs, kMaxMonteCarloDraws + 1, 1, 1); }, "").key ==
+          "--monte-carlo");
 }
