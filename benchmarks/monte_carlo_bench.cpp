@@ -66,10 +66,8 @@ BENCHMARK(BM_SingleEstimate)->MinTime(1.0)->Repetitions(3)->ReportAggregatesOnly
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
     lightwatt::bench::RateReporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
+    lightwatt::bench::run_benchmarks(argc, argv, reporter);
     const double draws_per_s = reporter.rate_of("BM_MonteCarlo");
     const double seconds = draws_per_s > 0.0 ? static_cast<double>(kDraws) / draws_per_s : 0.0;
     const bool pass = draws_per_s > 0.0 && seconds <= kTargetSeconds;

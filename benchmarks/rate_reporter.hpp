@@ -33,4 +33,11 @@ public:
     }
 };
 
+// Runs the benchmarks the command line selects (Google Benchmark's flags) through `reporter`.
+inline void run_benchmarks(int argc, char** argv, RateReporter& reporter) {
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::Shutdown();
+}
+
 }  // namespace lightwatt::bench

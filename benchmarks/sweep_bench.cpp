@@ -145,10 +145,8 @@ BENCHMARK(BM_EstimateOnly)->MinTime(2.0)->Repetitions(3)->ReportAggregatesOnly(t
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
     lightwatt::bench::RateReporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
+    lightwatt::bench::run_benchmarks(argc, argv, reporter);
     auto rate = [&](const char* name) { return reporter.rate_of(name); };
     const double sweep = rate("BM_Sweep");
     const double link_figure = rate("BM_SweepLinkFigure");

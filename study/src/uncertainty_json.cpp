@@ -29,13 +29,13 @@ nlohmann::json monte_carlo_json(const std::string& scenario_file, const MonteCar
     j["scenario"] = scenario_file;
     j["draws"] = r.draws;
     j["seed"] = r.seed;
-    j["distribution"] = "triangular on low, typical, high; figures independent; one draw per figure shared by "
-                        "every option";
+    j["distribution"] =
+        "triangular on low, typical, high; figures independent; one draw per figure shared by "
+        "every option";
     j["sensitivity_method"] = "standardised regression coefficients of each option's saving_vs_baseline_pct";
     j["figures"] = nlohmann::json::array();
     for (const auto& f : r.figures)
-        j["figures"].push_back(
-            {{"path", f.path}, {"low_w", f.low}, {"typical_w", f.typical}, {"high_w", f.high}});
+        j["figures"].push_back({{"path", f.path}, {"low_w", f.low}, {"typical_w", f.typical}, {"high_w", f.high}});
     j["options"] = nlohmann::json::array();
     for (std::size_t o = 0; o < r.options.size(); ++o) {
         const auto& u = r.options[o];
@@ -45,7 +45,8 @@ nlohmann::json monte_carlo_json(const std::string& scenario_file, const MonteCar
         put_interval(x, "j_per_token", u.j_per_token);
         put_interval(x, "saving_vs_baseline_pct", u.saving_vs_baseline_pct);
         put_interval(x, "tokens_per_s_in_budget", u.tokens_per_s_in_budget);
-        x["probability_beats_baseline"] = u.reference ? nlohmann::json(nullptr) : nlohmann::json(u.probability_beats_baseline);
+        x["probability_beats_baseline"] =
+            u.reference ? nlohmann::json(nullptr) : nlohmann::json(u.probability_beats_baseline);
         nlohmann::json src = nlohmann::json::object();
         for (std::size_t f = 0; f < r.figures.size(); ++f) src[r.figures[f].path] = sensitivity[o].src[f];
         x["saving_sensitivity"] = {{"r_squared", sensitivity[o].r_squared}, {"src", src}};

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "default_scenario.hpp"
 #include "input_error_of.hpp"
 #include "lightwatt/core/rng.hpp"
 #include "lightwatt/mapping/catalog_figure.hpp"
@@ -18,19 +19,9 @@ using lightwatt::testing::input_error_of;
 
 namespace {
 
-struct Fixture {
-    mapping::CatalogFiles files = mapping::parse_catalog_files(LIGHTWATT_TEST_DATA_DIR);
-    mapping::Catalogs catalogs = mapping::read_catalogs(files);
-    mapping::Scenario scenario =
-        mapping::load_scenario(std::string(LIGHTWATT_TEST_DATA_DIR) + "/scenarios/default.toml", catalogs);
-    mapping::EstimateInputs inputs =
-        mapping::load_estimate_inputs(scenario, catalogs, LIGHTWATT_TEST_DATA_DIR, std::nullopt, false);
-};
+using Fixture = testing::DefaultScenario;
 
-const Fixture& fixture() {
-    static const Fixture f;
-    return f;
-}
+const Fixture& fixture() { return testing::default_scenario(); }
 
 }  // namespace
 

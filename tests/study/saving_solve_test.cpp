@@ -2,6 +2,7 @@
 // when no value in the range gives the saving, integer figures, and its input errors.
 #include <doctest/doctest.h>
 
+#include "default_scenario.hpp"
 #include "input_error_of.hpp"
 #include "lightwatt/study/saving_solve.hpp"
 
@@ -11,13 +12,7 @@ using lightwatt::testing::input_error_of;
 
 namespace {
 
-struct Fixture {
-    mapping::CatalogFiles files = mapping::parse_catalog_files(LIGHTWATT_TEST_DATA_DIR);
-    mapping::Catalogs catalogs = mapping::read_catalogs(files);
-    mapping::Scenario scenario =
-        mapping::load_scenario(std::string(LIGHTWATT_TEST_DATA_DIR) + "/scenarios/default.toml", catalogs);
-    mapping::EstimateInputs inputs =
-        mapping::load_estimate_inputs(scenario, catalogs, LIGHTWATT_TEST_DATA_DIR, std::nullopt, false);
+struct Fixture : testing::DefaultScenario {
     SolveInputs in() const { return {&scenario, &catalogs, &files, &inputs, LIGHTWATT_TEST_DATA_DIR}; }
     mapping::CatalogFigure figure(const std::string& path) const {
         return mapping::find_catalog_figure(files, path, {});
