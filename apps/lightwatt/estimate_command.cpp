@@ -235,6 +235,9 @@ void check_monte_carlo_flags(const EstimateOptions& o) {
         throw InputError::at("--tornado", *o.tornado, "a sensitivity chart without --monte-carlo", "--monte-carlo N");
     if (!o.monte_carlo) return;
     if (o.csv) throw InputError::at("--csv", "", "no CSV of a Monte Carlo report", "--json, or neither");
+    if (o.plot)
+        throw InputError::at("--plot", *o.plot, "no breakdown chart of a Monte Carlo report",
+                             "--tornado FILE.svg for what moves each saving, or --plot without --monte-carlo");
     if (*o.monte_carlo < 1 || static_cast<unsigned long long>(*o.monte_carlo) > study::kMaxMonteCarloDraws)
         throw InputError::at("--monte-carlo", std::to_string(*o.monte_carlo), "not a draw count it takes",
                              "an integer from 1 to " + std::to_string(study::kMaxMonteCarloDraws));

@@ -430,6 +430,7 @@ check "monte carlo tornado" 0 "" "" -- estimate --monte-carlo 200 --tornado "$wo
 truth "monte carlo tornado: a bar per figure" grep -q 'links.dsp_pluggable_800g.published.module_power_w</text>' "$work/tornado.svg"
 check "tornado without monte carlo" 2 "" "--tornado = .*without --monte-carlo" -- estimate --tornado "$work/t2.svg"
 truth "tornado without monte carlo: nothing written" not test -e "$work/t2.svg"
+check "monte carlo with --plot" 2 "" "--plot = .*no breakdown chart of a Monte Carlo report" -- estimate --monte-carlo 10 --plot "$work/mc.svg"
 check "monte carlo: 0 draws" 2 "" "--monte-carlo = 0.*from 1 to 1000000" -- estimate --monte-carlo 0
 check "monte carlo: seed alone" 2 "" "--seed = 3: a seed without --monte-carlo" -- estimate --seed 3
 
