@@ -1,4 +1,4 @@
-"""The SVG charts the command line writes (`estimate --plot`, `frontier --plot`), checked as a reader
+"""The SVG charts the command line writes (`estimate --plot`, `frontier --plot`, `--tornado`), checked as a reader
 sees them. Every text fits the canvas (at a conservative 0.6 em per character, the width the
 program sizes its canvas with), option names end before the bars start, and the series' colours
 differ pairwise by at least CIEDE2000 10 (Sharma, Wu and Dalal, Color Res. Appl. 30 (2005) 21: the
@@ -147,7 +147,8 @@ def test_the_render_check_sees_a_label_cut_at_the_edge(rsvg, tmp_path):
 
 def cli_charts(cli, data_dir, sweeps, tmp_path):
     """Every chart the command line draws: estimate --plot on three scenarios, frontier --plot on
-    both example sweeps, per option and per system, and J/token against latency."""
+    both example sweeps, per option and per system, J/token against latency, and estimate
+    --monte-carlo --tornado on two scenarios."""
     charts = []
     for scenario in ("default.toml", "405b-tp16-two-nodes.toml", "rubin-ultra-nvl576-405b.toml"):
         chart = tmp_path / f"estimate-{scenario}.svg"
@@ -161,6 +162,11 @@ def cli_charts(cli, data_dir, sweeps, tmp_path):
     }.items():
         chart = tmp_path / f"{name}.svg"
         cli.run("frontier", *args, "--plot", str(chart), "-o", str(tmp_path / "t.txt"))
+        charts.append(chart)
+    for scenario in ("default.toml", "gb200-nvl72-deepseek-fp4.toml"):
+        chart = tmp_path / f"tornado-{scenario}.svg"
+        cli.run("estimate", str(data_dir / "scenarios" / scenario), "--monte-carlo", "300", "--tornado", str(chart),
+                "-o", str(tmp_path / "t.txt"))
         charts.append(chart)
     # And the charts the documentation shows, written by the same commands.
     return charts + sorted((Path(__file__).resolve().parents[2] / "docs").rglob("*.svg"))
