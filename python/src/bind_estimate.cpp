@@ -145,7 +145,7 @@ nb::dict run_monte_carlo(const PyScenario& s, long long draws, long long seed, i
     columns["option"] = option;
     columns["j_per_token"] = j;
     columns["saving_vs_baseline_pct"] = saving;
-    for (std::size_t f = 0; f < nf; ++f) columns[nb::str((r.figures[f].path + "_w").c_str())] = figures[f];
+    for (std::size_t f = 0; f < nf; ++f) columns[nb::str(r.figures[f].path.c_str())] = figures[f];
     nb::dict out;
     out["summary"] = to_python(summary);
     out["columns"] = columns;
@@ -270,7 +270,8 @@ void bind_estimate(nb::module_& m) {
              "of the scenario's profile. The GIL is released while it runs.")
         .def("monte_carlo", &run_monte_carlo, nb::arg("draws"), nb::arg("seed"), nb::arg("threads"),
              "`lightwatt estimate --monte-carlo N --json`: {'summary': that document, 'columns': one entry per draw "
-             "and option (draw, option, j_per_token, saving_vs_baseline_pct, each drawn figure in W)}. The GIL is "
+             "and option (draw, option, j_per_token, saving_vs_baseline_pct, each drawn figure by its path, in W)}. "
+             "The GIL is "
              "released while it runs.")
         .def("solve", &run_solve, nb::arg("parameter"), nb::arg("option"), nb::arg("versus"), nb::arg("saving_pct"),
              nb::arg("range").none(),

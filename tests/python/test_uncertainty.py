@@ -19,7 +19,7 @@ def test_monte_carlo_matches_the_cli(cli):
     assert len(frame) == 300 * len(printed["options"])
     assert set(frame["option"]) == {o["option"] for o in printed["options"]}
     for figure in printed["figures"]:
-        column = frame[figure["path"] + "_w"]
+        column = frame[figure["path"]]
         assert column.between(figure["low_w"], figure["high_w"]).all()
 
 
