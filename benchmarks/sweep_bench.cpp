@@ -52,12 +52,7 @@ const std::string kScenarioKeySweep =
     "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 1, to = 256, count = 128 }\n"
     "[axes.output_tokens]\nkey = \"workload.output_tokens\"\nlog = { from = 16, to = 2048, count = 8 }\n";
 
-SweepFile sweep_of(const std::string& text) {
-    const auto doc = TomlDocument::parse_string(text, "bench-sweep.toml");
-    SweepFile s = read_sweep_file(doc.root(), ".");
-    s.text = text;
-    return s;
-}
+SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "bench-sweep.toml", "."); }
 
 struct Setup {
     mapping::Catalogs catalogs = mapping::load_catalogs(LIGHTWATT_BENCH_DATA_DIR);

@@ -187,9 +187,13 @@ SweepFile read_sweep_file(TableReader root, const std::filesystem::path& folder)
 }
 
 SweepFile load_sweep_file(const std::filesystem::path& file) {
-    std::string text = read_input_file(file, "a readable sweep file (TOML)", kMaxTextFileBytes);
-    const auto doc = TomlDocument::parse_string(text, file.string());
-    SweepFile s = read_sweep_file(doc.root(), file.parent_path());
+    return parse_sweep_file(read_input_file(file, "a readable sweep file (TOML)", kMaxTextFileBytes), file.string(),
+                            file.parent_path());
+}
+
+SweepFile parse_sweep_file(std::string text, const std::string& name, const std::filesystem::path& folder) {
+    const auto doc = TomlDocument::parse_string(text, name);
+    SweepFile s = read_sweep_file(doc.root(), folder);
     s.text = std::move(text);
     return s;
 }

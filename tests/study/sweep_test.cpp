@@ -34,12 +34,7 @@ const std::string kFourteenPoints = kHeader +
                                     "[axes.batch]\nkey = \"workload.batch\"\nvalues = [1, 2, 4, 8, 16, 32, 64]\n"
                                     "[axes.out]\nkey = \"workload.output_tokens\"\nvalues = [100, 400]\n";
 
-SweepFile sweep_of(const std::string& text) {
-    const auto doc = TomlDocument::parse_string(text, "sweep.toml");
-    SweepFile s = read_sweep_file(doc.root(), ".");
-    s.text = text;
-    return s;
-}
+SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "sweep.toml", "."); }
 
 // The JSON-lines rows of the sweep's first `points` design points, parsed.
 std::vector<nlohmann::json> jsonl_rows(const PointEvaluator& e, std::size_t points) {

@@ -25,5 +25,7 @@ struct SweepFile {
 // random axis (or a random axis without samples and seed), an axis name that is an output column.
 SweepFile read_sweep_file(TableReader root, const std::filesystem::path& folder);
 SweepFile load_sweep_file(const std::filesystem::path& file);
+// A sweep file's TOML text, named `name` in messages, its scenario resolved against `folder`.
+SweepFile parse_sweep_file(std::string text, const std::string& name, const std::filesystem::path& folder);
 
 }  // namespace lightwatt::study
