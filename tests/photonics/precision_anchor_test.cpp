@@ -48,7 +48,8 @@ TEST_CASE("PACE precision anchor: the emulator's ENOB at PACE's published light 
     const Pace pace = read_pace();
     // Laser electrical power from the two efficiencies: 8.19 / 2.38 - 8.19 / 4.21 = 3.4412 - 1.9454
     // = 1.4958 W; 64 x 64 x 2 x 1 GHz = 8.19 TOPS, so the core is the whole throughput.
-    const double laser_electrical_w = pace.tops / pace.tops_per_watt_with_lasers - pace.tops / pace.tops_per_watt_without_lasers;
+    const double laser_electrical_w =
+        pace.tops / pace.tops_per_watt_with_lasers - pace.tops / pace.tops_per_watt_without_lasers;
     CHECK(laser_electrical_w == doctest::Approx(1.4958).epsilon(1e-3));
     CHECK(2.0 * pace.rows * pace.cols * pace.clock_ghz * 1e-3 == doctest::Approx(pace.tops).epsilon(1e-3));
 
