@@ -1,103 +1,21 @@
 #include "adc_column.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 namespace lightwatt::photonics::detail {
 
 namespace {
 
-#if defined(__SSE2__)
-
-// Four lanes of the kernel; `load`/`store` decide how many of them are real (4, or 1 in the tail).
+// The scalar reference: one lane at a time, the operations every vector path below runs in the
+// same order (no fused multiply-add: the build keeps -ffp-contract=off, cmake/LightwattArch.cmake).
 template <AdcColumnShape Shape>
-struct Lanes {
-    __m128 base, c_pp, c_aa, c_a, cos_phi, sin_phi, step, low, high, low_clip, high_clip;
-    __m128 half = _mm_set1_ps(0.5f);
-    __m128 one = _mm_set1_ps(1.0f);
-    __m128 sign_bit = _mm_set1_ps(-0.0f);
-
-    explicit Lanes(const AdcColumnTerms& t)
-        : base(_mm_set1_ps(t.base)),
-          c_pp(_mm_set1_ps(t.c_pp)),
-          c_aa(_mm_set1_ps(t.c_aa)),
-          c_a(_mm_set1_ps(t.c_a)),
-          cos_phi(_mm_set1_ps(t.cos_phi)),
-          sin_phi(_mm_set1_ps(t.sin_phi)),
-          step(_mm_set1_ps(t.step)),
-          low(_mm_set1_ps(-t.top - 1.0f)),
-          high(_mm_set1_ps(t.top)),
-          low_clip(_mm_set1_ps(-t.top - 1.5f)),
-          high_clip(_mm_set1_ps(t.top + 0.5f)) {}
-
-    // Returns the digitised values times step; *clipped gets the lanes' clip mask.
-    __m128 operator()(__m128 p, __m128 offset, __m128 a, __m128 z, __m128* clipped) const {
-        __m128 variance = base;
-        __m128 signal = p;
-        if constexpr (Shape == AdcColumnShape::offset) {
-            const __m128 t = _mm_add_ps(p, offset);
-            variance = _mm_add_ps(variance, _mm_mul_ps(c_pp, _mm_mul_ps(t, t)));
-        } else {
-            variance = _mm_add_ps(variance, _mm_mul_ps(c_pp, _mm_mul_ps(p, p)));
-        }
-        if constexpr (Shape == AdcColumnShape::aux || Shape == AdcColumnShape::aux_rotated) {
-            variance = _mm_add_ps(variance, _mm_mul_ps(c_aa, _mm_mul_ps(a, a)));
-            variance = _mm_add_ps(variance, _mm_mul_ps(c_a, a));
-        }
-        if constexpr (Shape == AdcColumnShape::aux_rotated)
-            signal = _mm_sub_ps(_mm_mul_ps(cos_phi, p), _mm_mul_ps(sin_phi, a));
-        __m128 v = _mm_add_ps(signal, _mm_mul_ps(_mm_sqrt_ps(variance), z));
-        v = _mm_and_ps(v, _mm_cmpord_ps(v, v));  // NaN -> 0
-        *clipped = _mm_or_ps(_mm_cmpge_ps(v, high_clip), _mm_cmplt_ps(v, low_clip));
-        const __m128 bounded = _mm_min_ps(_mm_max_ps(v, low), high);
-        const __m128 sign = _mm_and_ps(bounded, sign_bit);
-        const __m128 magnitude = _mm_andnot_ps(sign_bit, bounded);
-        // |v| + 1/2 truncated would round the float just below 1/2 up (the sum rounds to 1):
-        // compare the fraction instead, exact below 2^23.
-        const __m128 whole = _mm_cvtepi32_ps(_mm_cvttps_epi32(magnitude));
-        const __m128 round_up = _mm_cmpge_ps(_mm_sub_ps(magnitude, whole), half);
-        const __m128 level = _mm_add_ps(whole, _mm_and_ps(round_up, one));
-        return _mm_mul_ps(_mm_or_ps(level, sign), step);
-    }
-};
-
-template <AdcColumnShape Shape>
-std::size_t column(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a, const float* z,
-                   float* out, std::ptrdiff_t rows) {
-    constexpr bool uses_offset = Shape == AdcColumnShape::offset;
-    constexpr bool uses_aux = Shape == AdcColumnShape::aux || Shape == AdcColumnShape::aux_rotated;
-    const Lanes<Shape> lanes(terms);
-    const __m128 zero = _mm_setzero_ps();
-    __m128i clip_count = _mm_setzero_si128();
-    std::ptrdiff_t i = 0;
-    for (; i + 4 <= rows; i += 4) {
-        __m128 clipped;
-        const __m128 d = lanes(_mm_loadu_ps(p + i), uses_offset ? _mm_loadu_ps(offset + i) : zero,
-                               uses_aux ? _mm_loadu_ps(a + i) : zero, _mm_loadu_ps(z + i), &clipped);
-        _mm_storeu_ps(out + i, _mm_add_ps(_mm_loadu_ps(out + i), d));
-        clip_count = _mm_sub_epi32(clip_count, _mm_castps_si128(clipped));  // a set lane is -1
-    }
-    alignas(16) int counts[4];
-    _mm_store_si128(reinterpret_cast<__m128i*>(counts), clip_count);
-    std::size_t clips = static_cast<std::size_t>(counts[0]) + counts[1] + counts[2] + counts[3];
-    for (; i < rows; ++i) {
-        __m128 clipped;
-        const __m128 d = lanes(_mm_load_ss(p + i), uses_offset ? _mm_load_ss(offset + i) : zero,
-                               uses_aux ? _mm_load_ss(a + i) : zero, _mm_load_ss(z + i), &clipped);
-        _mm_store_ss(out + i, _mm_add_ss(_mm_load_ss(out + i), d));
-        clips += static_cast<std::size_t>(_mm_movemask_ps(clipped) & 1);
-    }
-    return clips;
-}
-
-#else  // portable scalar path: the same operations, one lane at a time
-
-template <AdcColumnShape Shape>
-std::size_t column(const AdcColumnTerms& t, const float* p, const float* offset, const float* a, const float* z,
-                   float* out, std::ptrdiff_t rows) {
+std::size_t scalar_column(const AdcColumnTerms& t, const float* p, const float* offset, const float* a, const float* z,
+                          float* out, std::ptrdiff_t rows) {
     std::size_t clips = 0;
     for (std::ptrdiff_t i = 0; i < rows; ++i) {
         float variance = t.base;
@@ -113,7 +31,8 @@ std::size_t column(const AdcColumnTerms& t, const float* p, const float* offset,
             variance += t.c_a * a[i];
         }
         if constexpr (Shape == AdcColumnShape::aux_rotated) signal = t.cos_phi * p[i] - t.sin_phi * a[i];
-        float v = signal + std::sqrt(variance) * z[i];
+        const float noise = std::sqrt(variance) * z[i];
+        float v = signal + noise;
         if (v != v) v = 0.0f;
         if (v >= t.top + 0.5f || v < -t.top - 1.5f) ++clips;
         const float bounded = std::fmin(std::fmax(v, -t.top - 1.0f), t.top);
@@ -125,19 +44,254 @@ std::size_t column(const AdcColumnTerms& t, const float* p, const float* offset,
     return clips;
 }
 
+#if defined(__SSE2__)
+
+// One vector width's operations, so that the kernel below is written once for all widths:
+// Sse (4 lanes, every x86-64 CPU), Avx (8 lanes) and Avx512 (16 lanes) where the build targets
+// them (-march=native). Comparisons give all-ones lanes, as SSE's do.
+struct Sse {
+    using F = __m128;
+    static constexpr int width = 4;
+    static F set1(float x) { return _mm_set1_ps(x); }
+    static F load(const float* x) { return _mm_loadu_ps(x); }
+    static void store(float* x, F v) { _mm_storeu_ps(x, v); }
+    static F add(F x, F y) { return _mm_add_ps(x, y); }
+    static F sub(F x, F y) { return _mm_sub_ps(x, y); }
+    static F mul(F x, F y) { return _mm_mul_ps(x, y); }
+    static F sqrt(F x) { return _mm_sqrt_ps(x); }
+    static F min(F x, F y) { return _mm_min_ps(x, y); }
+    static F max(F x, F y) { return _mm_max_ps(x, y); }
+    static F bit_and(F x, F y) { return _mm_and_ps(x, y); }
+    static F bit_or(F x, F y) { return _mm_or_ps(x, y); }
+    static F and_not(F x, F y) { return _mm_andnot_ps(x, y); }
+    static F ordered(F x) { return _mm_cmpord_ps(x, x); }
+    static F greater_equal(F x, F y) { return _mm_cmpge_ps(x, y); }
+    static F less(F x, F y) { return _mm_cmplt_ps(x, y); }
+    static F truncate(F x) { return _mm_cvtepi32_ps(_mm_cvttps_epi32(x)); }
+    static int count(F mask) { return __builtin_popcount(static_cast<unsigned>(_mm_movemask_ps(mask))); }
+};
+
+// One lane through the 4-lane operations: the tail of every path.
+struct SseOne : Sse {
+    static constexpr int width = 1;
+    static F load(const float* x) { return _mm_load_ss(x); }
+    static void store(float* x, F v) { _mm_store_ss(x, v); }
+    static int count(F mask) { return _mm_movemask_ps(mask) & 1; }
+};
+
+#if defined(__AVX__)
+struct Avx {
+    using F = __m256;
+    static constexpr int width = 8;
+    static F set1(float x) { return _mm256_set1_ps(x); }
+    static F load(const float* x) { return _mm256_loadu_ps(x); }
+    static void store(float* x, F v) { _mm256_storeu_ps(x, v); }
+    static F add(F x, F y) { return _mm256_add_ps(x, y); }
+    static F sub(F x, F y) { return _mm256_sub_ps(x, y); }
+    static F mul(F x, F y) { return _mm256_mul_ps(x, y); }
+    static F sqrt(F x) { return _mm256_sqrt_ps(x); }
+    static F min(F x, F y) { return _mm256_min_ps(x, y); }
+    static F max(F x, F y) { return _mm256_max_ps(x, y); }
+    static F bit_and(F x, F y) { return _mm256_and_ps(x, y); }
+    static F bit_or(F x, F y) { return _mm256_or_ps(x, y); }
+    static F and_not(F x, F y) { return _mm256_andnot_ps(x, y); }
+    static F ordered(F x) { return _mm256_cmp_ps(x, x, _CMP_ORD_Q); }
+    static F greater_equal(F x, F y) { return _mm256_cmp_ps(x, y, _CMP_GE_OS); }
+    static F less(F x, F y) { return _mm256_cmp_ps(x, y, _CMP_LT_OS); }
+    static F truncate(F x) { return _mm256_cvtepi32_ps(_mm256_cvttps_epi32(x)); }
+    static int count(F mask) { return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(mask))); }
+};
 #endif
+
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+struct Avx512 {
+    using F = __m512;
+    static constexpr int width = 16;
+    static F set1(float x) { return _mm512_set1_ps(x); }
+    static F load(const float* x) { return _mm512_loadu_ps(x); }
+    static void store(float* x, F v) { _mm512_storeu_ps(x, v); }
+    static F add(F x, F y) { return _mm512_add_ps(x, y); }
+    static F sub(F x, F y) { return _mm512_sub_ps(x, y); }
+    static F mul(F x, F y) { return _mm512_mul_ps(x, y); }
+    static F sqrt(F x) { return _mm512_sqrt_ps(x); }
+    static F min(F x, F y) { return _mm512_min_ps(x, y); }
+    static F max(F x, F y) { return _mm512_max_ps(x, y); }
+    static F bit_and(F x, F y) { return _mm512_and_ps(x, y); }
+    static F bit_or(F x, F y) { return _mm512_or_ps(x, y); }
+    static F and_not(F x, F y) { return _mm512_andnot_ps(x, y); }
+    static F lanes(__mmask16 k) { return _mm512_castsi512_ps(_mm512_movm_epi32(k)); }
+    static F ordered(F x) { return lanes(_mm512_cmp_ps_mask(x, x, _CMP_ORD_Q)); }
+    static F greater_equal(F x, F y) { return lanes(_mm512_cmp_ps_mask(x, y, _CMP_GE_OS)); }
+    static F less(F x, F y) { return lanes(_mm512_cmp_ps_mask(x, y, _CMP_LT_OS)); }
+    static F truncate(F x) { return _mm512_cvtepi32_ps(_mm512_cvttps_epi32(x)); }
+    static int count(F mask) {
+        return __builtin_popcount(static_cast<unsigned>(_mm512_movepi32_mask(_mm512_castps_si512(mask))));
+    }
+};
+#endif
+
+// The kernel on V::width lanes, term for term the scalar reference's operations.
+template <AdcColumnShape Shape, typename V>
+struct Lanes {
+    using F = typename V::F;
+    F base, c_pp, c_aa, c_a, cos_phi, sin_phi, step, low, high, low_clip, high_clip;
+    F half = V::set1(0.5f);
+    F one = V::set1(1.0f);
+    F sign_bit = V::set1(-0.0f);
+    F zero = V::set1(0.0f);
+
+    explicit Lanes(const AdcColumnTerms& t)
+        : base(V::set1(t.base)),
+          c_pp(V::set1(t.c_pp)),
+          c_aa(V::set1(t.c_aa)),
+          c_a(V::set1(t.c_a)),
+          cos_phi(V::set1(t.cos_phi)),
+          sin_phi(V::set1(t.sin_phi)),
+          step(V::set1(t.step)),
+          low(V::set1(-t.top - 1.0f)),
+          high(V::set1(t.top)),
+          low_clip(V::set1(-t.top - 1.5f)),
+          high_clip(V::set1(t.top + 0.5f)) {}
+
+    // Digitises rows [i, i + width) into out; returns how many of them clipped.
+    int operator()(const float* p, const float* offset, const float* a, const float* z, float* out,
+                   std::ptrdiff_t i) const {
+        const F pi = V::load(p + i);
+        F variance = base;
+        F signal = pi;
+        if constexpr (Shape == AdcColumnShape::offset) {
+            const F s = V::add(pi, V::load(offset + i));
+            variance = V::add(variance, V::mul(c_pp, V::mul(s, s)));
+        } else {
+            variance = V::add(variance, V::mul(c_pp, V::mul(pi, pi)));
+        }
+        if constexpr (Shape == AdcColumnShape::aux || Shape == AdcColumnShape::aux_rotated) {
+            const F ai = V::load(a + i);
+            variance = V::add(variance, V::mul(c_aa, V::mul(ai, ai)));
+            variance = V::add(variance, V::mul(c_a, ai));
+            if constexpr (Shape == AdcColumnShape::aux_rotated)
+                signal = V::sub(V::mul(cos_phi, pi), V::mul(sin_phi, ai));
+        }
+        F v = V::add(signal, V::mul(V::sqrt(variance), V::load(z + i)));
+        v = V::bit_and(v, V::ordered(v));  // NaN -> 0
+        const int clips = V::count(V::bit_or(V::greater_equal(v, high_clip), V::less(v, low_clip)));
+        const F bounded = V::min(V::max(v, low), high);
+        const F sign = V::bit_and(bounded, sign_bit);
+        const F magnitude = V::and_not(sign_bit, bounded);
+        // |v| + 1/2 truncated would round the float just below 1/2 up (the sum rounds to 1):
+        // compare the fraction instead, exact below 2^23.
+        const F whole = V::truncate(magnitude);
+        const F round_up = V::greater_equal(V::sub(magnitude, whole), half);
+        const F level = V::add(whole, V::bit_and(round_up, one));
+        V::store(out + i, V::add(V::load(out + i), V::mul(V::bit_or(level, sign), step)));
+        return clips;
+    }
+};
+
+// Rows [*i, rows) in whole chunks of V::width; *i is left at the first row not done.
+template <AdcColumnShape Shape, typename V>
+std::size_t chunks(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a, const float* z,
+                   float* out, std::ptrdiff_t* i, std::ptrdiff_t rows) {
+    const Lanes<Shape, V> lanes(terms);
+    std::size_t clips = 0;
+    for (; *i + V::width <= rows; *i += V::width) clips += static_cast<std::size_t>(lanes(p, offset, a, z, out, *i));
+    return clips;
+}
+
+// V's lanes, then 4, then one: every element gets the same operations.
+template <AdcColumnShape Shape, typename V>
+std::size_t column(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a, const float* z,
+                   float* out, std::ptrdiff_t rows) {
+    std::ptrdiff_t i = 0;
+    std::size_t clips = chunks<Shape, V>(terms, p, offset, a, z, out, &i, rows);
+    if constexpr (V::width > 4) clips += chunks<Shape, Sse>(terms, p, offset, a, z, out, &i, rows);
+    return clips + chunks<Shape, SseOne>(terms, p, offset, a, z, out, &i, rows);
+}
+
+#endif
+
+// The scalar reference as a path.
+struct Scalar {};
+
+template <AdcColumnShape Shape, typename V>
+std::size_t path_column(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a,
+                        const float* z, float* out, std::ptrdiff_t rows) {
+#if defined(__SSE2__)
+    if constexpr (!std::is_same_v<V, Scalar>) return column<Shape, V>(terms, p, offset, a, z, out, rows);
+#endif
+    return scalar_column<Shape>(terms, p, offset, a, z, out, rows);
+}
+
+template <typename V>
+std::size_t on_shape(AdcColumnShape shape, const AdcColumnTerms& terms, const float* p, const float* offset,
+                     const float* a, const float* z, float* out, std::ptrdiff_t rows) {
+    switch (shape) {
+        case AdcColumnShape::plain: return path_column<AdcColumnShape::plain, V>(terms, p, offset, a, z, out, rows);
+        case AdcColumnShape::offset: return path_column<AdcColumnShape::offset, V>(terms, p, offset, a, z, out, rows);
+        case AdcColumnShape::aux: return path_column<AdcColumnShape::aux, V>(terms, p, offset, a, z, out, rows);
+        case AdcColumnShape::aux_rotated:
+            return path_column<AdcColumnShape::aux_rotated, V>(terms, p, offset, a, z, out, rows);
+    }
+    return 0;
+}
 
 }  // namespace
 
+bool column_path_compiled(ColumnPath path) {
+    switch (path) {
+        case ColumnPath::avx512:
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+            return true;
+#else
+            return false;
+#endif
+        case ColumnPath::avx:
+#if defined(__AVX__)
+            return true;
+#else
+            return false;
+#endif
+        case ColumnPath::sse2:
+#if defined(__SSE2__)
+            return true;
+#else
+            return false;
+#endif
+        case ColumnPath::scalar: return true;
+    }
+    return false;
+}
+
+std::size_t digitise_column_on(ColumnPath path, AdcColumnShape shape, const AdcColumnTerms& terms, const float* p,
+                               const float* offset, const float* a, const float* z, float* out, std::ptrdiff_t rows) {
+    switch (path) {
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+        case ColumnPath::avx512: return on_shape<Avx512>(shape, terms, p, offset, a, z, out, rows);
+#endif
+#if defined(__AVX__)
+        case ColumnPath::avx: return on_shape<Avx>(shape, terms, p, offset, a, z, out, rows);
+#endif
+#if defined(__SSE2__)
+        case ColumnPath::sse2: return on_shape<Sse>(shape, terms, p, offset, a, z, out, rows);
+#endif
+        case ColumnPath::scalar: return on_shape<Scalar>(shape, terms, p, offset, a, z, out, rows);
+        default: break;
+    }
+    return 0;  // a path this build does not have (column_path_compiled)
+}
+
 std::size_t digitise_column(AdcColumnShape shape, const AdcColumnTerms& terms, const float* p, const float* offset,
                             const float* a, const float* z, float* out, std::ptrdiff_t rows) {
-    switch (shape) {
-        case AdcColumnShape::plain: return column<AdcColumnShape::plain>(terms, p, offset, a, z, out, rows);
-        case AdcColumnShape::offset: return column<AdcColumnShape::offset>(terms, p, offset, a, z, out, rows);
-        case AdcColumnShape::aux: return column<AdcColumnShape::aux>(terms, p, offset, a, z, out, rows);
-        case AdcColumnShape::aux_rotated: return column<AdcColumnShape::aux_rotated>(terms, p, offset, a, z, out, rows);
-    }
-    return 0;
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+    constexpr ColumnPath widest = ColumnPath::avx512;
+#elif defined(__AVX__)
+    constexpr ColumnPath widest = ColumnPath::avx;
+#elif defined(__SSE2__)
+    constexpr ColumnPath widest = ColumnPath::sse2;
+#else
+    constexpr ColumnPath widest = ColumnPath::scalar;
+#endif
+    return digitise_column_on(widest, shape, terms, p, offset, a, z, out, rows);
 }
 
 }  // namespace lightwatt::photonics::detail

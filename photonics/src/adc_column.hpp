@@ -9,8 +9,11 @@
 //   level     = round half away from zero of clamp(v, -top - 1, top); NaN -> 0
 //   out      += level * step
 //
-// `p` and `a` arrive already scaled by 1 / step. The SSE2 path and the scalar tail run the same
-// IEEE operations in the same order, so the result does not depend on the row count's remainder.
+// `p` and `a` arrive already scaled by 1 / step. The vector paths (AVX-512 or AVX where the build
+// targets them, cmake/LightwattArch.cmake; SSE2 on every x86-64 CPU; one lane for the tail) and the
+// scalar reference run the same IEEE operations in the same order, without fused multiply-adds, so
+// the result is the same bits on every path: it depends neither on the row count's remainder nor
+// on the CPU the build targets.
 #pragma once
 
 #include <cstddef>
@@ -38,5 +41,17 @@ enum class AdcColumnShape {
 // Digitises `rows` partial sums and adds them to out; returns how many were clipped.
 std::size_t digitise_column(AdcColumnShape shape, const AdcColumnTerms& terms, const float* p, const float* offset,
                             const float* a, const float* z, float* out, std::ptrdiff_t rows);
+
+// The kernel's paths, widest first: digitise_column runs the widest one the build targets; each
+// vector path does its remainder on 4 lanes (SSE2) and then one. The others stay callable so the
+// tests can hold every path the build has to the scalar reference (which is also the kernel on
+// CPUs without SSE2).
+enum class ColumnPath { avx512, avx, sse2, scalar };
+
+[[nodiscard]] bool column_path_compiled(ColumnPath path);
+
+// digitise_column on one path; returns 0 and changes nothing for a path the build lacks.
+std::size_t digitise_column_on(ColumnPath path, AdcColumnShape shape, const AdcColumnTerms& terms, const float* p,
+                               const float* offset, const float* a, const float* z, float* out, std::ptrdiff_t rows);
 
 }  // namespace lightwatt::photonics::detail

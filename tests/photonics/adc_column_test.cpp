@@ -1,10 +1,14 @@
 // The emulator's fused ADC kernel (photonics/src/adc_column.hpp): rounding, clipping and NaN
-// handling worked out by hand, the 4-wide path against its one-lane tail, and the noise it adds
-// against sigma^2 = base + c_pp (p + offset)^2.
+// handling worked out by hand, the 4-wide path against its one-lane tail, every vector path the
+// build has (AVX-512, AVX, SSE2, one lane) against the scalar reference bit for bit, and the noise
+// it adds against sigma^2 = base + c_pp (p + offset)^2.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <random>
 #include <vector>
 
 #include "adc_column.hpp"
@@ -70,6 +74,69 @@ TEST_CASE("adc column: adds into the running sum and gives the same bits on the 
     }
     // The running sum: 1.0 plus a whole number of steps.
     for (const float v : whole) CHECK(std::abs((v - 1.0f) / 0.1f - std::round((v - 1.0f) / 0.1f)) < 1e-3);
+}
+
+TEST_CASE("adc column: every vector path gives the scalar reference's bits and clip count, in every shape") {
+    // Tolerance: none. The vector paths run the scalar reference's operations in its order with no
+    // fused multiply-add, and square root, rounding and comparisons are exact in IEEE arithmetic,
+    // so a build for AVX-512, AVX2 or SSE2 digitises to the same bits. Lengths 0..70 from an odd
+    // start cover whole 16-, 8- and 4-lane chunks and every tail; values include exact half steps
+    // (the rounding ties), clipping on both sides, noise of both signs and NaN.
+    AdcColumnTerms t = noiseless(6, 0.03f);  // levels -32 .. 31
+    t.base = 0.4f;
+    t.c_pp = 0.002f;
+    t.c_aa = 0.001f;
+    t.c_a = 0.05f;
+    t.cos_phi = 0.8f;
+    t.sin_phi = 0.6f;
+    const std::size_t count = 80;
+    std::mt19937 engine(15);
+    std::uniform_real_distribution<float> spread(-36.0f, 36.0f);
+    std::vector<float> p(count), offset(count), a(count), z(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        p[i] = i % 5 == 0 ? std::round(spread(engine)) + 0.5f : spread(engine);
+        offset[i] = 0.25f * spread(engine);
+        a[i] = std::abs(spread(engine));
+    }
+    FastNormal normal(15, 1);
+    normal.fill(z.data(), count);
+    for (std::size_t i = 0; i < count; i += 7) z[i] = 0.0f;  // exact ties reach the rounding
+    p[41] = std::numeric_limits<float>::quiet_NaN();
+    using adc::ColumnPath;
+    for (const ColumnPath path : {ColumnPath::avx512, ColumnPath::avx, ColumnPath::sse2}) {
+        if (!adc::column_path_compiled(path)) continue;
+        for (const AdcColumnShape shape :
+             {AdcColumnShape::plain, AdcColumnShape::offset, AdcColumnShape::aux, AdcColumnShape::aux_rotated}) {
+            for (std::ptrdiff_t rows = 0; rows <= 70; ++rows) {
+                std::vector<float> vector_out(count, 0.125f), scalar_out(count, 0.125f);
+                const std::size_t vector_clips =
+                    adc::digitise_column_on(path, shape, t, &p[3], &offset[3], &a[3], &z[3], &vector_out[3], rows);
+                const std::size_t scalar_clips = adc::digitise_column_on(
+                    ColumnPath::scalar, shape, t, &p[3], &offset[3], &a[3], &z[3], &scalar_out[3], rows);
+                CAPTURE(static_cast<int>(path));
+                CAPTURE(static_cast<int>(shape));
+                CAPTURE(rows);
+                CHECK(vector_clips == scalar_clips);
+                std::size_t differing = 0;
+                for (std::size_t i = 0; i < count; ++i)
+                    differing +=
+                        std::bit_cast<std::uint32_t>(vector_out[i]) != std::bit_cast<std::uint32_t>(scalar_out[i]);
+                CHECK(differing == 0);
+            }
+        }
+    }
+    // digitise_column is the widest path the build has: the same bits again.
+    std::vector<float> widest(count, 0.0f), scalar(count, 0.0f);
+    adc::digitise_column(AdcColumnShape::aux_rotated, t, p.data(), offset.data(), a.data(), z.data(), widest.data(),
+                         static_cast<std::ptrdiff_t>(count));
+    adc::digitise_column_on(ColumnPath::scalar, AdcColumnShape::aux_rotated, t, p.data(), offset.data(), a.data(),
+                            z.data(), scalar.data(), static_cast<std::ptrdiff_t>(count));
+    for (std::size_t i = 0; i < count; ++i)
+        CHECK(std::bit_cast<std::uint32_t>(widest[i]) == std::bit_cast<std::uint32_t>(scalar[i]));
+        // SSE2 is part of x86-64; AVX-512 and AVX where the build targets them (LIGHTWATT_NATIVE).
+#if defined(__x86_64__)
+    CHECK(adc::column_path_compiled(ColumnPath::sse2));
+#endif
 }
 
 TEST_CASE("adc column: the added noise has variance base + c_pp (p + offset)^2 (10^5 samples, 2 %)") {
