@@ -1,13 +1,17 @@
 #include <doctest/doctest.h>
 
+#include <bit>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "lightwatt/core/atomic_file.hpp"
 #include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/error.hpp"
+#include "lightwatt/core/fast_normal.hpp"
 #include "lightwatt/core/parallel_for.hpp"
 #include "lightwatt/core/rng.hpp"
 #include "lightwatt/core/toml_reader.hpp"
@@ -83,6 +87,27 @@ TEST_CASE("counter RNG: same (seed, block) gives the same stream; blocks differ"
         sum += v;
     }
     CHECK(sum / 100000 == doctest::Approx(0.5).epsilon(0.01));
+}
+
+TEST_CASE("counter RNG and fast normals: the batched draws are the one-at-a-time draws, bit for bit") {
+    // next_u64(words, n) is n calls of next_u64(); FastNormal::fill(out, n) is n calls of next(),
+    // whatever the count (whole 16-word batches, the rest, a partly used word before and after).
+    CounterRng one(2026, 15), batched(2026, 15);
+    std::uint64_t words[37];
+    batched.next_u64(words, 37);
+    for (const std::uint64_t w : words) CHECK(w == one.next_u64());
+    CHECK(batched.next_u64() == one.next_u64());
+    FastNormal single(9, 4), filled(9, 4);
+    std::vector<float> out(300);
+    for (const std::size_t count :
+         {std::size_t{3}, std::size_t{64}, std::size_t{1}, std::size_t{258}, std::size_t{6}}) {
+        filled.fill(out.data(), count);
+        for (std::size_t i = 0; i < count; ++i) {
+            CAPTURE(count);
+            CAPTURE(i);
+            CHECK(std::bit_cast<std::uint32_t>(out[i]) == std::bit_cast<std::uint32_t>(single.next()));
+        }
+    }
 }
 
 TEST_CASE("atomic write replaces the file whole and refuses missing folders") {

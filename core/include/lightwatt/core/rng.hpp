@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace lightwatt {
@@ -24,6 +25,12 @@ public:
 
     // The next 64 random bits of this stream.
     constexpr std::uint64_t next_u64() { return mix64(key_ ^ mix64(counter_++)); }
+    // The next `count` words at once, as `count` calls of next_u64() give them: the words do not
+    // depend on each other, so the compiler computes several per vector instruction.
+    constexpr void next_u64(std::uint64_t* words, std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) words[i] = mix64(key_ ^ mix64(counter_ + i));
+        counter_ += count;
+    }
     // Uniform in [0, 1) with 53 bits of resolution.
     double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
     double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
