@@ -10,6 +10,10 @@
 # header-only template compiled into the calling code, so dispatch would mean compiling the
 # emulator once per instruction set; the flag covers Eigen and the project's kernels alike.
 #
+# The sanitizer preset (asan) turns it off: its tests look for memory and undefined-behaviour
+# errors, which do not depend on the vector width, and -march=native costs about 15-20 % more
+# compile time per file (Eigen's AVX-512 code), which make test would pay twice.
+#
 # -ffp-contract=off: GCC fuses a * b + c into one FMA instruction by default in C++ once FMA is
 # available, which would change the last bits of the scalar physics everywhere. Kept off, the
 # scalar code gives the same bits as the SSE2 build; results then differ between machines only
