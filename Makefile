@@ -2,7 +2,8 @@
 #   make run    install what is missing (Debian packages, build/venv), build, run the main job
 #   make test   the same set-up, then every test (release, sanitizers, fuzzers, Python, notebooks),
 #               ending with a table of its stages and their seconds (scripts/make-test.sh)
-#   make bench  benchmarks (Google Benchmark), with their PASS/FAIL targets
+#   make bench  benchmarks (Google Benchmark; NumPy's figures beside the emulator's), with their
+#               PASS/FAIL targets
 #   make python the Python virtual environment build/venv with the lightwatt package installed
 JOBS ?= $(shell nproc)
 # Seconds each libFuzzer target runs in `make test` (nine targets; at least 20 s each).
@@ -89,7 +90,8 @@ check-format: deps
 bench: build
 	cmake --build --preset release -j $(JOBS) --target benchmarks
 	build/release/benchmarks/link_evaluation_bench
-	build/release/benchmarks/emulator_bench
+	$(VENV_PYTHON) benchmarks/numpy_reference.py build/release/benchmarks/numpy_reference.json
+	LIGHTWATT_BENCH_NUMPY=build/release/benchmarks/numpy_reference.json build/release/benchmarks/emulator_bench
 	build/release/benchmarks/estimate_bench
 	build/release/benchmarks/sweep_bench
 	build/release/benchmarks/monte_carlo_bench
