@@ -155,7 +155,7 @@ bool report(const MedianReporter& reporter, long long n, bool gated) {
     const double over_blas = clean / numpy->clean_gemm;
     std::fprintf(stderr, "clean Eigen GEMM / NumPy (%s) GEMM at %lld^3: %.2f (%.3f s vs %.3f s)%s%s\n",
                  numpy->blas.c_str(), n, over_blas, clean, numpy->clean_gemm, gated ? " " : "",
-                 gated ? verdict(over_blas <= kRequiredCleanOverBlas, true) : "");
+                 gated ? verdict(over_blas <= kRequiredCleanOverBlas, false) : "");
     const double speed_up = numpy->tiled_noise_injection / emulated;
     std::fprintf(stderr,
                  "emulator speed-up over NumPy's tiled noise injection at %lld^3: %.1fx (%.3f s vs %.3f s)%s%s\n", n,
