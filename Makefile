@@ -87,14 +87,17 @@ format:
 check-format: deps
 	scripts/check-format.sh
 
+# Every benchmark runs, whatever an earlier one printed; make bench fails at the end, naming the
+# ones that printed FAIL.
 bench: build
 	cmake --build --preset release -j $(JOBS) --target benchmarks
-	build/release/benchmarks/link_evaluation_bench
 	$(VENV_PYTHON) benchmarks/numpy_reference.py build/release/benchmarks/numpy_reference.json
-	LIGHTWATT_BENCH_NUMPY=build/release/benchmarks/numpy_reference.json build/release/benchmarks/emulator_bench
-	build/release/benchmarks/estimate_bench
-	build/release/benchmarks/sweep_bench
-	build/release/benchmarks/monte_carlo_bench
+	@failed=""; \
+	for b in link_evaluation_bench emulator_bench estimate_bench sweep_bench monte_carlo_bench; do \
+	  LIGHTWATT_BENCH_NUMPY=build/release/benchmarks/numpy_reference.json build/release/benchmarks/$$b \
+	    || failed="$$failed $$b"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make bench: FAIL in$$failed"; exit 1; fi; echo "make bench: every target PASS"
 
 clean:
 	rm -rf build
