@@ -1,5 +1,6 @@
 #include "lightwatt/mapping/estimate_records.hpp"
 
+#include <functional>
 #include <iterator>
 
 namespace lightwatt::mapping {
@@ -21,6 +22,20 @@ struct Column {
 };
 
 double j_per_token(const OptionEstimate& o) { return in_joules(o.energy.total()); }
+
+// The offloaded GEMMs' accuracy as one figure per option: the least accurate GEMM's (lowest SNR
+// and ENOB, largest relative RMS error). A layer's output carries the error of every GEMM on its
+// path, so the worst one bounds the option's accuracy; a mean would hide a GEMM whose long
+// reduction loses bits. Null (an empty cell) for an option that offloads nothing, or when the
+// accuracy was not emulated.
+template <class Figure, class Worse>
+Record worst_offload(const OptionEstimate& o, Figure figure, Worse worse) {
+    if (o.offload_accuracy.empty()) return Record(nullptr);
+    double out = figure(o.offload_accuracy.front());
+    for (const OffloadAccuracy& a : o.offload_accuracy)
+        if (worse(figure(a), out)) out = figure(a);
+    return Record(out);
+}
 
 // The option's columns in the records' order; the part figures follow (option_record). The JSON
 // calls the option "name".
@@ -60,6 +75,22 @@ const Column<OptionEstimate> kOptionColumns[] = {
     // step has no user waiting for tokens (absent from the JSON, empty in CSV, null elsewhere).
     {"tokens_per_s_per_user", kJson | kCsv | kTable,
      [](const OptionEstimate& o) { return Record(1.0 / in_seconds(o.inter_token_latency)); }, true},
+    // The JSON carries each offloaded GEMM's figures instead (offload_accuracy).
+    {"offload_snr_db", kCsv | kTable,
+     [](const OptionEstimate& o) {
+         return worst_offload(
+             o, [](const OffloadAccuracy& a) { return a.snr_db; }, std::less<>());
+     }},
+    {"offload_enob", kCsv | kTable,
+     [](const OptionEstimate& o) {
+         return worst_offload(
+             o, [](const OffloadAccuracy& a) { return a.enob; }, std::less<>());
+     }},
+    {"offload_rel_rms_error", kCsv | kTable,
+     [](const OptionEstimate& o) {
+         return worst_offload(
+             o, [](const OffloadAccuracy& a) { return a.rel_rms_error; }, std::greater<>());
+     }},
     {"meets_latency_target", kJson, [](const OptionEstimate& o) { return Record(o.meets_latency_target); }, true},
     {"memory_per_gpu_gbyte", kJson, [](const OptionEstimate& o) { return Record(in_gigabytes(o.memory.total())); },
      true},

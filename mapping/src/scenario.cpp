@@ -333,7 +333,6 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
     in.serving = transfer_serving_calibration(fit_serving_calibration(runs, c.llms, runs_gpu, runs_record), runs_gpu,
                                               c.gpus.at(in.gpu));
     // The offloaded GEMMs' accuracy, per photonic option, on the shapes of the scenario's step.
-    const LlmSpec& m = c.llms.at(s.model);
     std::map<std::pair<std::string, std::vector<std::string>>, std::string> emulated;  // (core, GEMMs) -> first option
     for (const auto& name : s.options) {
         const FabricOption& o = c.systems.options.at(name);
@@ -343,11 +342,16 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
             in.offload_accuracy[name] = in.offload_accuracy.at(seen->second);  // the same core on the same GEMMs
             continue;
         }
-        const StepWork work = s.mode == Mode::serving ? decode_step(m, s.parallelism, s.point)
-                                                      : training_step(m, s.parallelism, s.training).micro_batch;
-        in.offload_accuracy[name] = offload_accuracy(c.photonic_cores.cores.at(o.photonic_core), work, o.offload_gemms);
+        in.offload_accuracy[name] =
+            offload_accuracy(c.photonic_cores.cores.at(o.photonic_core), offload_work(s, c), o.offload_gemms);
     }
     return in;
+}
+
+StepWork offload_work(const Scenario& s, const Catalogs& catalogs) {
+    const LlmSpec& m = catalogs.llms.at(s.model);
+    return s.mode == Mode::serving ? decode_step(m, s.parallelism, s.point)
+                                   : training_step(m, s.parallelism, s.training).micro_batch;
 }
 
 namespace {

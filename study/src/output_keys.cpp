@@ -18,6 +18,11 @@ std::vector<OutputKey> make_output_keys() {
         {"tokens_per_s_per_megawatt", "tokens/s per MW", "tokens per second per MW of facility power", Better::more},
         {"inter_token_latency_ms", "ms", "time between a request's output tokens", Better::less},
         {"tokens_per_s_per_user", "tokens/s per user", "output tokens per second one request sees", Better::more},
+        // A photonic option's least accurate offloaded GEMM (empty for other options).
+        {"offload_snr_db", "dB", "SNR of the least accurate offloaded GEMM", Better::more},
+        {"offload_enob", "bits", "effective bits of the least accurate offloaded GEMM", Better::more},
+        {"offload_rel_rms_error", "RMS error / RMS output", "relative RMS error of the least accurate offloaded GEMM",
+         Better::less},
     };
     for (const mapping::EnergyPart part : enum_values<mapping::EnergyPart>())
         keys.push_back({std::string(enum_name(part)) + "_j_per_token", "J/token",

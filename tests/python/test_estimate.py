@@ -52,7 +52,10 @@ def test_tables(default):
     # Units as suffixes (before any _low / _high), the contract (docs/contract.md).
     units = ("j_per_token", "_per_s", "_pct", "_w", "_ms", "_per_megawatt", "_per_user", "tokens_per_joule", "gpus_in_power_budget", "tokens_per_s_in_power_budget")
     counts = {"option", "tp", "pp", "gpus"}  # names and dimensionless counts
-    units += ("_s",)
+    # The offloaded GEMMs' accuracy: effective bits and a relative error are dimensionless, named as
+    # in the JSON's offload_accuracy (enob, rel_rms_error); the SNR carries _db.
+    counts |= {"offload_enob", "offload_rel_rms_error"}
+    units += ("_s", "_db")
     assert all(c in counts or c.removesuffix("_low").removesuffix("_high").endswith(units) for c in frame.columns), list(frame.columns)
     long = lightwatt.to_dataframe(default.breakdown_records())
     assert len(long) == 5 * len(lightwatt.energy_part_names())

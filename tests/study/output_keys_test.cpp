@@ -31,6 +31,11 @@ TEST_CASE("output keys: rates are better higher; energy, latency and the parts l
     CHECK(output_key("j_per_token", "--y").better == Better::less);
     CHECK(output_key("inter_token_latency_ms", "--x").better == Better::less);
     CHECK(output_key("scale_out_optics_j_per_token", "--y").better == Better::less);
+    // The offloaded GEMMs' accuracy: more signal and effective bits are better, less error.
+    CHECK(output_key("offload_snr_db", "--x").better == Better::more);
+    CHECK(output_key("offload_enob", "--x").better == Better::more);
+    CHECK(output_key("offload_rel_rms_error", "--x").better == Better::less);
+    CHECK(output_key("offload_enob", "--x").unit == "bits");
     CHECK(output_key("tokens_per_s_per_megawatt", "--y").unit == "tokens/s per MW");
     CHECK(axis_title(output_key("inter_token_latency_ms", "--x")) == "ms (inter_token_latency_ms)");
     const OutputKey& j = output_key("j_per_token", "--y");

@@ -21,7 +21,8 @@ enum class RecordView {
 };
 
 // One option's row. json: also the calibration flags, the serving figures (in serving) and the
-// offloaded GEMMs' accuracy (when emulated).
+// offloaded GEMMs' accuracy (when emulated). csv and table: the least accurate offloaded GEMM's
+// offload_snr_db, offload_enob and offload_rel_rms_error, empty when nothing was emulated.
 nlohmann::ordered_json option_record(const OptionEstimate& o, Mode mode, RecordView view);
 // The column keys of option_record in the csv or table view (the CSV's header).
 std::vector<std::string> option_record_keys(RecordView view);

@@ -20,8 +20,18 @@ struct OffloadAccuracy {
     double snr_db = 0.0, enob = 0.0, rel_rms_error = 0.0;
 };
 
-// At most `max_outputs` output features and `max_rows` token rows of each named GEMM of `work`;
-// seeded with photonics::kDefaultEmulationSeed, so the figures are reproducible.
+// The samples offload_accuracy emulates, their figures not yet set: at most `max_outputs` output
+// features and `max_rows` token rows of each named GEMM of `work` that the model has. The shapes
+// and their order (each GEMM's random stream) are all the emulation reads of the workload.
+std::vector<OffloadAccuracy> offload_samples(const StepWork& work, const std::vector<std::string>& gemms,
+                                             int max_outputs = 256, int max_rows = 64);
+
+// Emulates each sample on the core (its i-th on random streams 2i and 2i + 1), seeded with
+// photonics::kDefaultEmulationSeed, so the figures are reproducible; sets snr_db, enob and
+// rel_rms_error.
+void emulate_offload_samples(const photonics::PhotonicCore& core, std::vector<OffloadAccuracy>& samples);
+
+// offload_samples, emulated.
 std::vector<OffloadAccuracy> offload_accuracy(const photonics::PhotonicCore& core, const StepWork& work,
                                               const std::vector<std::string>& gemms, int max_outputs = 256,
                                               int max_rows = 64);

@@ -128,4 +128,8 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& catalogs,
                                     bool emulate_offload_accuracy = true);
 Estimate estimate(const Scenario& s, const EstimateInputs& inputs);
 
+// The step whose GEMMs an option offloads to photonic cores: a decode step in serving, a
+// micro-batch in training, at the scenario's parallelism (the shapes offload_accuracy samples).
+StepWork offload_work(const Scenario& s, const Catalogs& catalogs);
+
 }  // namespace lightwatt::mapping

@@ -1,8 +1,8 @@
 // The numeric outputs a sweep row carries (the estimate's CSV columns) with their unit and which
 // way is better, written down rather than guessed from a name: a frontier, a ranking or a chart
 // of sweep results takes the direction from here. More is better for rates (tokens/s, tokens/s
-// per user, tokens/s per MW) and for a saving; less is better for energy per token, latency and
-// power.
+// per user, tokens/s per MW), for a saving and for the offloaded GEMMs' SNR and effective bits;
+// less is better for energy per token, latency, power and the offloaded GEMMs' error.
 #pragma once
 
 #include <span>
