@@ -162,6 +162,7 @@ SweepFile read_sweep_file(TableReader root, const std::filesystem::path& folder)
     const std::filesystem::path scenario(root.string("scenario"));
     s.scenario = scenario.is_absolute() ? scenario : folder / scenario;
     s.scenario_line = root.line_of_key("scenario");
+    s.offload_accuracy = root.optional_boolean("offload_accuracy").value_or(false);
     TableReader axes = root.table("axes");
     for (const std::string& name : axes.keys()) s.space.axes.push_back(read_axis(axes.table(name), name));
     if (s.space.axes.empty()) throw root.error("axes", "{}", "no axis", "one or more [axes.NAME] tables");

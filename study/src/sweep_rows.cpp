@@ -258,6 +258,30 @@ std::shared_ptr<PointEvaluator::CatalogVariant> PointEvaluator::variant_for(
     return variants_.emplace(std::move(key), std::move(variant)).first->second;
 }
 
+std::string PointEvaluator::add_offload_accuracy(const std::vector<AxisValue>& values, const mapping::Catalogs& c,
+                                                 const Scenario& s, Estimate& e) const {
+    std::optional<mapping::StepWork> work;  // the first photonic option's
+    for (auto& o : e.options) {
+        const mapping::FabricOption& option = c.systems.options.at(o.energy.option);
+        if (option.photonic_core.empty()) continue;
+        if (!work) work = mapping::offload_work(s, c);
+        std::vector<mapping::OffloadAccuracy> samples = mapping::offload_samples(*work, option.offload_gemms);
+        if (samples.empty()) continue;  // the model has none of the GEMMs the option offloads
+        OffloadAccuracyKey key{option.photonic_core, {}, sample_shapes(samples), photonics::kDefaultEmulationSeed};
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (!figures_[i].path.empty() &&
+                offload_core_figure(figures_[i].file, figures_[i].path, option.photonic_core))
+                key.core_figures.push_back(*number_of(values[i]));
+        const auto outcome = offload_cache_.get(key, [&] {
+            mapping::emulate_offload_samples(c.photonic_cores.cores.at(option.photonic_core), samples);
+            return samples;
+        });
+        if (!outcome->error.empty()) return outcome->error;
+        o.offload_accuracy = outcome->accuracy;
+    }
+    return "";
+}
+
 std::vector<std::string> PointEvaluator::columns() const {
     std::vector<std::string> out;
     for (const Axis& a : sweep_.space.axes) out.push_back(a.name);
@@ -298,7 +322,8 @@ PointEvaluator::LoadedInputs PointEvaluator::inputs_for(CatalogVariant& variant,
         return variant.inputs.emplace(std::move(key), std::move(loaded)).first->second;
     }
     try {
-        // No offload accuracy emulation: the rows carry energy and rates, not the accuracy.
+        // The offloaded GEMMs' accuracy, when the sweep asks, is emulated per point
+        // (add_offload_accuracy), where its shapes are the point's, and kept across points.
         loaded.inputs = std::make_shared<const mapping::EstimateInputs>(
             mapping::load_estimate_inputs(s, *variant.catalogs, data_dir_, std::nullopt, false));
     } catch (const InputError& e) {
@@ -379,6 +404,10 @@ void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorks
         e = mapping::estimate(*s, *loaded.inputs);
     } catch (const InputError& err) {
         return refused(reason_of(err.details()));
+    }
+    if (sweep_.offload_accuracy) {
+        const std::string error = add_offload_accuracy(w.values, *variant->catalogs, *s, e);
+        if (!error.empty()) return refused(error);
     }
     std::string announced;
     for (const auto& a : e.announced) announced += (announced.empty() ? "" : ";") + a;

@@ -414,6 +414,14 @@ check "frontier: incomplete sweep" 2 "" "manifest.json: chunks_done = 0: an inco
 truth "frontier: nothing written on bad input" not test -e "$fr/bad.svg"
 
 check "sweep: catalog axis" 0 "40 design points x 5 options" "" -- sweep "$data/sweeps/laser-efficiency.toml" -o "$sw/l"
+check "sweep: photonic-core axis with accuracy" 0 "8 design points x 5 options" "" -- sweep "$data/sweeps/core-adc-bits.toml" -o "$sw/adc"
+# Row 5 of each point is photonic_ffn_offload: its accuracy filled, the baseline's (row 1) empty;
+# the ENOB (column 12: two axes, option, 8 figures) rises with the ADC's bits.
+truth "sweep: photonic rows carry the accuracy" awk -F, 'NR == 1 && $12 != "offload_enob" { exit 1 }
+    $3 == "baseline" && $12 != "" { exit 1 } $3 == "photonic_ffn_offload" && $12 == "" { exit 1 }' "$sw/adc/part-00000.csv"
+truth "sweep: 4-bit ADC below 10-bit in ENOB" awk -F, '$3 == "photonic_ffn_offload" && $2 == 64 { e[$1] = $12 }
+    END { exit !(e[4] < e[10]) }' "$sw/adc/part-00000.csv"
+check "frontier: ENOB against J/token" 0 "option photonic_ffn_offload" "" -- frontier "$sw/adc" --x offload_enob --y j_per_token
 printf 'scenario = "%s"\n[axes.p]\nkey = "catalog.systems.dgx_h100.puee"\nvalues = [1.2]\n' "$data/scenarios/default.toml" >"$sw/figure.toml"
 check "sweep: unknown catalog figure" 2 "" "figure.toml:2: axes.p.key.*did you mean \"systems.dgx_h100.pue\", .*systems.toml:[0-9]+" -- sweep "$sw/figure.toml" -o "$sw/c"
 

@@ -17,6 +17,10 @@ struct SweepFile {
     std::string text;                // the file's bytes, for the sweep's hash
     std::filesystem::path scenario;  // the base scenario, resolved against the sweep file's folder
     int scenario_line = 0;
+    // Whether photonic options' rows carry their offloaded GEMMs' accuracy (sweep_rows.hpp): off
+    // unless asked, since each distinct core and GEMM shape costs an emulation of about 10^4
+    // estimates, which a sweep over the batch would pay once per batch up to 64.
+    bool offload_accuracy = false;
     DesignSpace space;
 };
 

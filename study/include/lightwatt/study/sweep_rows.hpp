@@ -2,8 +2,10 @@
 // scenario reader, on the parsed tree: no TOML is parsed per point) and the catalogs with the
 // point's catalog figures set (catalog_figure.hpp, once per distinct set of figure values and
 // kept), estimated for every option,
-// one row per option: the axis values, the estimate's CSV columns (estimate_records.hpp), then
-// `feasible` and `reason`. A point the reader or the estimate refuses (tp not dividing the heads,
+// one row per option: the axis values, the estimate's CSV columns (estimate_records.hpp; with the
+// sweep file's offload_accuracy, a photonic option's offloaded GEMMs' accuracy from
+// offload_accuracy_cache.hpp, emulated again only when a figure of its core or the sampled shapes
+// change), then `feasible` and `reason`. A point the reader or the estimate refuses (tp not dividing the heads,
 // weights and KV cache beyond HBM, a system whose GPU the calibration record was not measured on)
 // is a row per option with the refusal as its reason, never an error of the sweep.
 #pragma once
@@ -22,6 +24,7 @@
 #include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/mapping/catalog_figure.hpp"
 #include "lightwatt/mapping/scenario.hpp"
+#include "lightwatt/study/offload_accuracy_cache.hpp"
 #include "lightwatt/study/sweep_file.hpp"
 
 namespace lightwatt::study {
@@ -69,6 +72,8 @@ public:
     [[nodiscard]] const mapping::Scenario& base() const { return base_; }
     [[nodiscard]] const std::string& base_text() const { return base_text_; }
     [[nodiscard]] const SweepFile& sweep() const { return sweep_; }
+    // The offloaded GEMMs' accuracy emulations so far, and the rows that found theirs kept.
+    [[nodiscard]] const OffloadAccuracyCache& offload_accuracy_cache() const { return offload_cache_; }
 
 private:
     // The estimate's inputs depend on the system, the calibration files and deployment.gpu only:
@@ -89,6 +94,10 @@ private:
     // Under inputs_mutex_.
     LoadedInputs inputs_for(CatalogVariant& variant, const mapping::Scenario& s) const;
     std::shared_ptr<CatalogVariant> variant_for(const std::vector<AxisValue>& values) const;
+    // Sets each photonic option's offload_accuracy on `e` (from the cache, emulated on `c`'s core
+    // when not kept); the emulator's refusal, or "".
+    std::string add_offload_accuracy(const std::vector<AxisValue>& values, const mapping::Catalogs& c,
+                                     const mapping::Scenario& s, mapping::Estimate& e) const;
     void check_axis(const Axis& a) const;
     void check_catalog_axis(const Axis& a, const mapping::CatalogFigure& figure) const;
     // Reads the base scenario with `v` at the axis's key; true, with the error, when refused.
@@ -107,6 +116,7 @@ private:
     mutable std::mutex inputs_mutex_;
     std::shared_ptr<CatalogVariant> base_variant_;
     mutable std::map<std::vector<double>, std::shared_ptr<CatalogVariant>> variants_;
+    mutable OffloadAccuracyCache offload_cache_;
 };
 
 }  // namespace lightwatt::study
