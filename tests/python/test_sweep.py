@@ -75,6 +75,19 @@ def test_rows_are_the_command_lines_typed(cli, tmp_path):
         assert default.loc[o.name, "reason"] == ""
 
 
+def test_photonic_rows_carry_the_offloaded_gemms_accuracy():
+    # data/sweeps/core-adc-bits.toml: ADC 4, 6, 8, 10 bits x batch 64, 256, offload_accuracy = true.
+    frame = lightwatt.sweep(ROOT / "data" / "sweeps" / "core-adc-bits.toml")
+    columns = ["offload_snr_db", "offload_enob", "offload_rel_rms_error"]
+    assert all(frame[c].dtype == "float64" for c in columns)
+    photonic = frame[frame["option"] == "photonic_ffn_offload"]
+    assert photonic[columns].notna().all().all()
+    assert frame[frame["option"] != "photonic_ffn_offload"][columns].isna().all().all()
+    # More ADC bits, less quantisation noise: ENOB rises with the bits (batch 64 rows).
+    enob = photonic[photonic["batch"] == 64].set_index("adc_bits")["offload_enob"]
+    assert enob[4] < enob[6] <= enob[8] <= enob[10]
+
+
 def test_a_dict_is_the_file_and_chunks_and_threads_change_nothing(lhs_file):
     whole = lightwatt.sweep(lhs_file)
     assert len(whole) == 24 * 5
