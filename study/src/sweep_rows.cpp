@@ -361,11 +361,17 @@ struct RowWriter {
             append_csv_text(out, axis_value_text(values[i]));
             out += ',';
         }
+        // A record holds record_keys in their order (option_record_keys): walked alongside them
+        // rather than searched by name (an ordered_json's lookup is linear in its keys).
+        nlohmann::ordered_json::const_iterator field;
+        if (record) field = record->cbegin();
         for (const auto& k : record_keys) {
+            const bool in_order = record && field != record->cend() && field.key() == k;
             if (k == "option")
                 append_csv_text(out, option);
             else if (record)
-                append_csv_value(out, record->at(k));
+                append_csv_value(out, in_order ? *field : record->at(k));
+            if (in_order) ++field;
             out += ',';
         }
         append_csv_text(out, announced);
