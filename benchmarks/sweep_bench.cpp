@@ -8,6 +8,11 @@
 // values, outermost) x batch (128) x output length (8), the evaluator built afresh in each run so
 // that reading the catalog files and the 16 re-read link catalogs are timed too; beside it the same
 // sweep with a scenario key (the facility's power budget, 16 values) in place of the catalog axis.
+// A third sets a photonic-core figure with the offloaded GEMMs' accuracy in the rows: the
+// dot-product core's ADC bits 4..10 (7 values, outermost) x batch 64..256 (128: every batch samples
+// the same 64 token rows) x output length (8), evaluator afresh in each run, so each run emulates
+// once per ADC value; its rate and the accuracy cache's hit rate are reported, with no target (the
+// issue asks for the rate).
 // Target (issue #14 item 6): >= 200,000 design-point x option evaluations per second with CSV written,
 // timed on the wall clock.
 //
@@ -52,6 +57,15 @@ const std::string kScenarioKeySweep =
     "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 1, to = 256, count = 128 }\n"
     "[axes.output_tokens]\nkey = \"workload.output_tokens\"\nlog = { from = 16, to = 2048, count = 8 }\n";
 
+const std::string kCoreFigureSweep =
+    "scenario = \"" LIGHTWATT_BENCH_DATA_DIR
+    "/scenarios/default.toml\"\n"
+    "offload_accuracy = true\n"
+    "[axes.adc_bits]\nkey = \"catalog.cores.dot_product_engine.adc_bits\"\n"
+    "linear = { from = 4, to = 10, count = 7 }\n"
+    "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 64, to = 256, count = 128 }\n"
+    "[axes.output_tokens]\nkey = \"workload.output_tokens\"\nlog = { from = 16, to = 2048, count = 8 }\n";
+
 SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "bench-sweep.toml", "."); }
 
 struct Setup {
@@ -59,6 +73,8 @@ struct Setup {
     SweepFile sweep = sweep_of(kSweep);
     SweepFile link_figure_sweep = sweep_of(kLinkFigureSweep);
     SweepFile scenario_key_sweep = sweep_of(kScenarioKeySweep);
+    SweepFile core_figure_sweep = sweep_of(kCoreFigureSweep);
+    std::size_t emulations = 0, cache_lookups = 0;  // of the last run of the core-figure sweep
     PointEvaluator evaluator{sweep, catalogs, LIGHTWATT_BENCH_DATA_DIR};
     std::filesystem::path dir = std::filesystem::temp_directory_path() / "lightwatt-sweep-bench";
 };
@@ -117,6 +133,9 @@ void run_fresh_sweep(benchmark::State& state, const SweepFile& sweep) {
         const SweepOutcome r = run_sweep(evaluator, LIGHTWATT_BENCH_DATA_DIR, o);
         rows = r.manifest.points * r.manifest.options;
         benchmark::DoNotOptimize(r.chunks_written);
+        const OffloadAccuracyCache& cache = evaluator.offload_accuracy_cache();
+        s.emulations = cache.emulations();
+        s.cache_lookups = cache.emulations() + cache.hits();
     }
     std::filesystem::remove_all(s.dir);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
@@ -131,6 +150,14 @@ BENCHMARK(BM_SweepLinkFigure)
 
 void BM_SweepScenarioKey(benchmark::State& state) { run_fresh_sweep(state, setup().scenario_key_sweep); }
 BENCHMARK(BM_SweepScenarioKey)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3.0)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true);
+
+void BM_SweepCoreFigure(benchmark::State& state) { run_fresh_sweep(state, setup().core_figure_sweep); }
+BENCHMARK(BM_SweepCoreFigure)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(3.0)
@@ -177,6 +204,16 @@ int main(int argc, char** argv) {
                  "threads (target >= %.0f): %s; the same sweep over a scenario key: %.0f\n",
                  link_figure, default_thread_count(), kTargetEvaluationsPerSecond,
                  link_figure >= kTargetEvaluationsPerSecond ? "PASS" : "FAIL", rate("BM_SweepScenarioKey"));
+    const Setup& s = setup();
+    std::fprintf(stderr,
+                 "sweep with a photonic-core axis (ADC bits) and the offloaded GEMMs' accuracy: %.0f evaluations per "
+                 "second, %d threads, %zu emulations in %zu look-ups per run (hit rate %.2f %%); the sweep over a "
+                 "scenario key above: %.0f\n",
+                 rate("BM_SweepCoreFigure"), default_thread_count(), s.emulations, s.cache_lookups,
+                 s.cache_lookups ? 100.0 * static_cast<double>(s.cache_lookups - s.emulations) /
+                                       static_cast<double>(s.cache_lookups)
+                                 : 0.0,
+                 rate("BM_SweepScenarioKey"));
     std::fprintf(stderr,
                  "one thread: the sweep %.0f evaluations/s, the single-scenario path (estimate only, nothing read or "
                  "written) %.0f\n",
