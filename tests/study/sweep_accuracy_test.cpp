@@ -5,23 +5,22 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "lightwatt/study/sweep_run.hpp"
+#include "default_scenario.hpp"
+#include "sweep_rows_text.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::study;
+using lightwatt::testing::jsonl_rows;
+using lightwatt::testing::read_all;
 
 namespace {
 
 namespace fs = std::filesystem;
 
-const mapping::Catalogs& catalogs() {
-    static const mapping::Catalogs c = mapping::load_catalogs(LIGHTWATT_TEST_DATA_DIR);
-    return c;
-}
+const mapping::Catalogs& catalogs() { return lightwatt::testing::default_scenario().catalogs; }
 
 // The default scenario compares baseline, lpo, cpo, cpo_optical_io_scale_up and
 // photonic_ffn_offload; only the last offloads (gate_up and down on the dot_product_engine core).
@@ -34,23 +33,6 @@ const std::string kAdc = "[axes.adc]\nkey = \"catalog.cores.dot_product_engine.a
 const std::string kBatch = "[axes.batch]\nkey = \"workload.batch\"\nvalues = [64, 128]\n";
 
 SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "sweep.toml", "."); }
-
-std::vector<nlohmann::json> jsonl_rows(const PointEvaluator& e, std::size_t points) {
-    PointWorkspace w = e.workspace();
-    std::string rows;
-    for (std::size_t p = 0; p < points; ++p) e.append_rows(p, RowFormat::jsonl, w, rows);
-    std::istringstream lines(rows);
-    std::vector<nlohmann::json> out;
-    for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line));
-    return out;
-}
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 }  // namespace
 

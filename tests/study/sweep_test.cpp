@@ -10,6 +10,7 @@
 #include <string>
 
 #include "input_error_of.hpp"
+#include "sweep_rows_text.hpp"
 #include "lightwatt/core/untrusted_input.hpp"
 #include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/study/sweep_merge.hpp"
@@ -18,6 +19,8 @@
 using namespace lightwatt;
 using namespace lightwatt::study;
 using lightwatt::testing::input_error_of;
+using lightwatt::testing::jsonl_rows;
+using lightwatt::testing::read_all;
 
 namespace {
 
@@ -35,17 +38,6 @@ const std::string kFourteenPoints = kHeader +
                                     "[axes.out]\nkey = \"workload.output_tokens\"\nvalues = [100, 400]\n";
 
 SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "sweep.toml", "."); }
-
-// The JSON-lines rows of the sweep's first `points` design points, parsed.
-std::vector<nlohmann::json> jsonl_rows(const PointEvaluator& e, std::size_t points) {
-    PointWorkspace w = e.workspace();
-    std::string rows;
-    for (std::size_t p = 0; p < points; ++p) e.append_rows(p, RowFormat::jsonl, w, rows);
-    std::istringstream lines(rows);
-    std::vector<nlohmann::json> out;
-    for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line));
-    return out;
-}
 
 InputErrorDetails file_error(const std::string& text) {
     return input_error_of([&] { (void)sweep_of(text); }, text);
@@ -74,13 +66,6 @@ SweepRunOptions run_into(const std::string& name, std::size_t chunk_points) {
     o.chunk_points = chunk_points;
     o.out_dir = fresh_dir(name);
     return o;
-}
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 // Every chunk's text, in order.
