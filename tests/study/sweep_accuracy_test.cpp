@@ -32,12 +32,16 @@ const std::string kAdc = "[axes.adc]\nkey = \"catalog.cores.dot_product_engine.a
 // the shapes, and the emulation, are the same.
 const std::string kBatch = "[axes.batch]\nkey = \"workload.batch\"\nvalues = [64, 128]\n";
 
+// Llama 3.1 8B in place of 405B: the same GEMMs with k = 4096 and 1792 in place of 16384 and
+// 6656 at tp 8, a quarter of the emulation's work (the counts below do not depend on the model).
+const std::string kSmallModel = "[axes.model]\nkey = \"workload.model\"\nvalues = [\"llama_3_1_8b\"]\n";
+
 SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "sweep.toml", "."); }
 
 }  // namespace
 
 TEST_CASE("a photonic option's row carries its least accurate offloaded GEMM; the others' cells are empty") {
-    const SweepFile s = sweep_of(kHeader + kBatch);
+    const SweepFile s = sweep_of(kHeader + kSmallModel + kBatch);
     const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
     const std::vector<nlohmann::json> r = jsonl_rows(e, 1);
     const SweepFile off = sweep_of("scenario = \"" LIGHTWATT_TEST_DATA_DIR "/scenarios/default.toml\"\n" + kBatch);
@@ -45,9 +49,11 @@ TEST_CASE("a photonic option's row carries its least accurate offloaded GEMM; th
     CHECK(jsonl_rows(without, 1)[kPhotonic]["offload_enob"].is_null());  // not asked: not emulated
     CHECK(without.offload_accuracy_cache().emulations() == 0);
     REQUIRE(r.size() == 5);
-    // The estimate's own emulation at the default scenario (batch 64): each GEMM's figures, as
-    // `lightwatt estimate --json` prints them.
-    const auto inputs = mapping::load_estimate_inputs(e.base(), catalogs(), LIGHTWATT_TEST_DATA_DIR, std::nullopt);
+    // The estimate's own emulation at the point (the default scenario on 8B, batch 64): each
+    // GEMM's figures, as `lightwatt estimate --json` prints them.
+    mapping::Scenario point = e.base();
+    point.model = "llama_3_1_8b";
+    const auto inputs = mapping::load_estimate_inputs(point, catalogs(), LIGHTWATT_TEST_DATA_DIR, std::nullopt);
     const auto& gemms = inputs.offload_accuracy.at("photonic_ffn_offload");
     REQUIRE(gemms.size() == 2);
     const double snr = std::min(gemms[0].snr_db, gemms[1].snr_db);
@@ -66,7 +72,7 @@ TEST_CASE("a photonic option's row carries its least accurate offloaded GEMM; th
 
 TEST_CASE("a photonic-core figure re-emulates once per value; other axes that keep the shapes do not") {
     SUBCASE("the core's ADC bits x batch: one emulation per ADC value") {
-        const SweepFile s = sweep_of(kHeader + kAdc + kBatch);
+        const SweepFile s = sweep_of(kHeader + kSmallModel + kAdc + kBatch);
         const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
         const std::vector<nlohmann::json> r = jsonl_rows(e, 4);
         CHECK(e.offload_accuracy_cache().emulations() == 2);
@@ -86,14 +92,16 @@ TEST_CASE("a photonic-core figure re-emulates once per value; other axes that ke
     }
     SUBCASE("a figure the core does not read (the system's PUE) x batch: one emulation") {
         const SweepFile s =
-            sweep_of(kHeader + "[axes.pue]\nkey = \"catalog.systems.dgx_h100.pue\"\nvalues = [1.2, 1.4]\n" + kBatch);
+            sweep_of(kHeader + kSmallModel +
+                     "[axes.pue]\nkey = \"catalog.systems.dgx_h100.pue\"\nvalues = [1.2, 1.4]\n" + kBatch);
         const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
         (void)jsonl_rows(e, 4);
         CHECK(e.offload_accuracy_cache().emulations() == 1);
         CHECK(e.offload_accuracy_cache().hits() == 3);
     }
     SUBCASE("a batch below 64 changes the sampled shapes: one token row per request") {
-        const SweepFile s = sweep_of(kHeader + "[axes.batch]\nkey = \"workload.batch\"\nvalues = [16, 32]\n");
+        const SweepFile s =
+            sweep_of(kHeader + kSmallModel + "[axes.batch]\nkey = \"workload.batch\"\nvalues = [16, 32]\n");
         const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
         (void)jsonl_rows(e, 2);
         CHECK(e.offload_accuracy_cache().emulations() == 2);
@@ -101,10 +109,11 @@ TEST_CASE("a photonic-core figure re-emulates once per value; other axes that ke
 }
 
 TEST_CASE("the accuracy columns are the same bytes on 1 and 2 threads, emulated once per key on either") {
-    // 128 points in blocks of 64, spread over the threads; the ADC value alternates within each
-    // block, so both threads ask for both keys, at times together.
-    const SweepFile s = sweep_of(
-        kHeader + "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 64, to = 127, count = 64 }\n" + kAdc);
+    // 66 points in blocks of 64 and 2, one per thread; the ADC value alternates within each block,
+    // so both threads ask for both keys, at times together.
+    const SweepFile s =
+        sweep_of(kHeader + kSmallModel +
+                 "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 64, to = 96, count = 33 }\n" + kAdc);
     std::string rows[2];
     for (const int threads : {1, 2}) {
         const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
