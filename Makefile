@@ -11,12 +11,19 @@ FUZZ_SECONDS ?= 20
 LIGHTWATT = build/release/apps/lightwatt
 VENV = build/venv
 VENV_PYTHON = $(VENV)/bin/python
+# lightwatt.torch's tests run in a second venv over Debian's CPU build of PyTorch (python3-torch,
+# built against NumPy 1.x, so this venv keeps the system's NumPy rather than build/venv's NumPy 2;
+# PyPI's default torch wheel brings 6.3 GB of CUDA libraries). Debian's interpreter, the one whose
+# site packages hold python3-torch.
+DEBIAN_PYTHON ?= /usr/bin/python3
+VENV_TORCH = build/venv-torch
+VENV_TORCH_PYTHON = $(VENV_TORCH)/bin/python
 # ccache speeds up a developer's rebuilds when it is installed; nothing relies on it.
 CCACHE := $(shell command -v ccache 2>/dev/null)
 LAUNCHER = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
 
 .PHONY: all deps venv build run test test-release build-asan test-asan fuzz python test-python \
-        test-notebooks fuzz-corpus bench clean format check-format
+        python-torch test-torch test-notebooks fuzz-corpus bench clean format check-format
 
 all: build
 
@@ -53,6 +60,19 @@ python: build
 # top to bottom with their figures checked (tests/notebooks), committed without outputs.
 test-python: python
 	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) $(VENV_PYTHON) -m pytest tests/python -q
+
+# The package installed from the same release build into build/venv-torch, and its PyTorch tests
+# (tests/python/test_torch.py; in build/venv, without PyTorch, they are skipped).
+$(VENV_TORCH)/.requirements: python/requirements-torch.txt
+	test -x $(VENV_TORCH_PYTHON) || $(DEBIAN_PYTHON) -m venv --system-site-packages $(VENV_TORCH)
+	$(VENV_TORCH_PYTHON) -m pip install --quiet --disable-pip-version-check -r python/requirements-torch.txt
+	touch $@
+
+python-torch: build $(VENV_TORCH)/.requirements
+	scripts/install-python-package.sh build/release $(VENV_TORCH_PYTHON)
+
+test-torch: python-torch
+	$(VENV_TORCH_PYTHON) -m pytest tests/python/test_torch.py -q
 
 test-notebooks: python
 	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) MPLBACKEND=Agg $(VENV_PYTHON) -m pytest tests/notebooks -q

@@ -7,7 +7,9 @@ packages=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libboost-d
           doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
           python3 python3-dev python3-venv
           # Charts checked as rendered (tests/python/test_plots.py): rsvg-convert and a sans-serif font.
-          librsvg2-bin fonts-dejavu-core)
+          librsvg2-bin fonts-dejavu-core
+          # lightwatt.torch's tests (build/venv-torch): Debian's CPU build of PyTorch and its NumPy 1.x.
+          python3-torch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

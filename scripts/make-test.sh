@@ -14,6 +14,7 @@ stages=(
   "ctest asan|test-asan"
   "fuzzers (${FUZZ_SECONDS:-20} s each, two at a time)|fuzz"
   "pytest tests/python|test-python"
+  "pytest tests/python/test_torch.py (build/venv-torch, python3-torch)|test-torch"
   "notebooks (tests/notebooks)|test-notebooks"
 )
 names=()

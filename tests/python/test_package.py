@@ -1,5 +1,5 @@
 """The package itself: version, the data folder it carries and its override, the exception
-classes, the type stubs."""
+classes, the type stubs, PyTorch optional."""
 from __future__ import annotations
 
 import ast
@@ -85,3 +85,13 @@ def test_type_stubs_are_shipped_and_cover_the_module():
 def test_everything_exported_exists():
     for name in lightwatt.__all__:
         assert hasattr(lightwatt, name), name
+
+
+def test_pytorch_stays_optional():
+    # `import lightwatt` above needed no PyTorch; lightwatt.torch without it says how to install it.
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is not None:
+        pytest.skip("PyTorch is installed here (tests/python/test_torch.py covers lightwatt.torch)")
+    with pytest.raises(ImportError, match=r"lightwatt.torch needs PyTorch. On Debian 12: apt-get install python3-torch"):
+        import lightwatt.torch  # noqa: F401

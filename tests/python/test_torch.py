@@ -1,0 +1,244 @@
+"""lightwatt.torch: PyTorch layers through the photonic emulator. Shapes and dtypes, agreement with
+nn.Linear within the emulator's own error, noise against precision, straight-through gradients and
+a fine-tuning step, energy by part against the emulator and the energy model's formula,
+determinism, model conversion and bad input.
+
+`make test` runs this file in build/venv-torch (Debian's python3-torch, NumPy 1.x); in an
+environment without PyTorch it is skipped (and test_package.py checks the ImportError).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="PyTorch is absent here; make test runs this file in build/venv-torch")
+
+import lightwatt  # noqa: E402
+import lightwatt.torch as lwt  # noqa: E402
+from torch import nn  # noqa: E402
+
+
+def inputs(*shape, seed=0, dtype=torch.float32):
+    g = torch.Generator().manual_seed(seed)
+    return (torch.rand(*shape, generator=g, dtype=torch.float64) * 2 - 1).to(dtype)
+
+
+def linear(in_features=40, out_features=24, **settings):
+    torch.manual_seed(1)
+    return lwt.PhotonicLinear(in_features, out_features, **settings)
+
+
+def measured_rel_error(layer, x, y):
+    """||y - x W^T - b|| / ||x W^T||, recomputed from the tensors in float64."""
+    w = layer.weight.detach().double()
+    clean = x.double() @ w.t()
+    return float(torch.linalg.norm(y.double() - layer.bias.detach().double() - clean) / torch.linalg.norm(clean))
+
+
+def relative_difference(a, b):
+    return float(torch.linalg.norm(a.double() - b.double()) / torch.linalg.norm(b.double()))
+
+
+def test_shape_and_dtype_follow_the_input():
+    layer = linear()
+    y32 = layer(inputs(3, 5, 40))
+    assert y32.shape == (3, 5, 24) and y32.dtype == torch.float32
+    y64 = layer(inputs(7, 40, dtype=torch.float64))
+    assert y64.shape == (7, 24) and y64.dtype == torch.float64
+    # The emulated GEMM was the weights (24 x 40) times the 7 tokens as columns (40 x 7).
+    e = layer.last_emulation
+    assert (e.m, e.k, e.n) == (24, 40, 7)
+
+
+def test_float64_tokens_are_read_in_place():
+    x = inputs(6, 40, dtype=torch.float64)
+    array = lwt._fortran_float64(x.t())
+    assert np.shares_memory(array, x.numpy()) and array.flags.f_contiguous and array.shape == (40, 6)
+    # float32 needs one conversion, into column order for the weights.
+    w = inputs(24, 40)
+    converted = lwt._fortran_float64(w)
+    assert converted.flags.f_contiguous and converted.dtype == np.float64
+    np.testing.assert_array_equal(converted, w.double().numpy())
+
+
+def test_equals_nn_linear_within_the_emulators_stated_error_at_high_precision():
+    layer = linear(bits=12, laser_power_mw=10000.0)
+    x = inputs(64, 40, dtype=torch.float64)
+    y = layer(x)
+    e = layer.last_emulation
+    # The error measured against nn.Linear is the one the emulator reports for this GEMM ...
+    assert measured_rel_error(layer, x, y) == pytest.approx(e.rel_rms_error, rel=1e-9)
+    # ... and the one its noise budget predicts: with k = 40 inputs on one 64-wide tile each output
+    # is one partial sum, so rel. error = sqrt(sum of the per-partial-sum variances) / RMS partial sum
+    # (12-bit converters leave shot noise and laser RIN, docs/models/photonic-mac.md 10).
+    predicted = np.sqrt(sum(e.noise_budget.values())) / e.partial_sum_rms
+    assert e.rel_rms_error == pytest.approx(predicted, rel=0.1)
+    assert e.rel_rms_error < 0.01
+    reference = nn.Linear(40, 24).double()
+    reference.load_state_dict({k: v.double() for k, v in layer.state_dict().items()})
+    torch.testing.assert_close(y, reference(x), rtol=0.0, atol=5 * e.rel_rms_error * float(y.abs().max()))
+
+
+def test_noise_grows_as_the_precision_falls():
+    # Ample light (10 W), so that the converters, not the detector noise, set the error.
+    x = inputs(64, 40)
+    errors = {}
+    for bits in (4, 6, 8, 12):
+        layer = linear(bits=bits, laser_power_mw=10000.0)
+        errors[bits] = measured_rel_error(layer, x, layer(x))
+    assert errors[4] > errors[6] > errors[8] > errors[12]
+    # Quantisation-limited: 4 bits fewer is a 16x coarser step; the 8-bit point also carries shot
+    # noise and RIN, so the ratio is a little less.
+    assert errors[4] > 8 * errors[8]
+
+
+def test_the_backward_pass_is_the_clean_linear_maps_gradient():
+    layer = linear(bits=6)
+    x = inputs(5, 40, dtype=torch.float64).requires_grad_()
+    g = inputs(5, 24, seed=2, dtype=torch.float64)
+    layer(x).backward(g)
+    w = layer.weight.detach().double()
+    torch.testing.assert_close(x.grad, g @ w, rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(layer.weight.grad.double(), g.t() @ x.detach(), rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(layer.bias.grad.double(), g.sum(0), rtol=1e-6, atol=1e-6)
+
+
+def test_a_noise_aware_fine_tuning_step_reduces_the_loss():
+    torch.manual_seed(3)
+    teacher = nn.Linear(32, 8)
+    model = nn.Sequential(nn.Linear(32, 16), nn.Tanh(), nn.Linear(16, 8))
+    conversion = lwt.to_photonic(model, bits=6, seed=5)
+    assert conversion.linear == ["0", "2"]
+    x = inputs(128, 32, seed=4)
+    target = teacher(x).detach()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
+
+    def loss():
+        return nn.functional.mse_loss(model(x), target)
+
+    before = loss().item()
+    for _ in range(10):
+        optimizer.zero_grad()
+        value = loss()
+        value.backward()
+        optimizer.step()
+    assert loss().item() < 0.7 * before
+
+
+def test_energy_by_part_is_the_emulators_for_the_same_gemm():
+    layer = linear()
+    x = inputs(6, 40, dtype=torch.float64)
+    layer(x)
+    energy = layer.last_energy
+    macs = 24 * 40 * 6
+    assert energy.macs == macs
+    direct = lightwatt.emulate(layer.weight.detach().double().numpy(), x.numpy().T, seed=lwt.DEFAULT_SEED)
+    for part, pj_per_mac in direct.breakdown_pj_per_mac.items():
+        assert energy.pj_by_part[part] == pytest.approx(pj_per_mac * macs, rel=1e-12), part
+    # From the energy model's formula (docs/models/photonic-mac.md 12.1) and the dot-product
+    # engine's preset (64 x 64 tile, 5 GHz, 100 mW laser at 20 % wall-plug efficiency, 450 fJ
+    # modulator, 0.1 pJ per addition, utilization 1):
+    #   laser         P / WPE / f / (64 x 64) = 0.1 / 0.2 / 5e9 J / 4096 = 0.0244140625 pJ/MAC
+    #   modulator     64 x 0.45 pJ / (64 x 64)                            = 0.00703125 pJ/MAC
+    #   accumulation  64 x 0.1 pJ / (64 x 64)                             = 0.0015625 pJ/MAC
+    assert energy.pj_by_part["laser"] == pytest.approx(0.0244140625 * macs, rel=1e-12)
+    assert energy.pj_by_part["modulator"] == pytest.approx(0.00703125 * macs, rel=1e-12)
+    assert energy.pj_by_part["accumulation"] == pytest.approx(0.0015625 * macs, rel=1e-12)
+    assert energy.pj_by_part["weight_hold"] == 0.0
+    assert energy.total_pj == pytest.approx(direct.energy_pj_per_mac * macs, rel=1e-12)
+
+
+def test_the_energy_meter_sums_the_layers_of_a_forward_pass():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(40, 24), nn.ReLU(), nn.Linear(24, 10))
+    lwt.to_photonic(model)
+    with lwt.energy_meter() as meter:
+        model(inputs(9, 40))
+    first, second = model[0].last_energy, model[2].last_energy
+    assert (first.macs, second.macs) == (40 * 24 * 9, 24 * 10 * 9)
+    assert meter.macs == first.macs + second.macs
+    assert meter.total_pj == pytest.approx(first.total_pj + second.total_pj, rel=1e-12)
+    for part in first.pj_by_part:
+        assert meter.pj_by_part[part] == pytest.approx(first.pj_by_part[part] + second.pj_by_part[part], rel=1e-12)
+    # Outside the block nothing more is counted.
+    model(inputs(9, 40))
+    assert meter.macs == first.macs + second.macs
+
+
+def test_the_same_seed_gives_the_same_noise():
+    x = inputs(16, 40)
+    a, b = linear(bits=6, seed=7), linear(bits=6, seed=7)
+    first = a(x)
+    torch.testing.assert_close(first, b(x), rtol=0, atol=0)
+    # A fresh draw on the next pass, the first one again after reset_noise.
+    second = a(x)
+    assert not torch.equal(first, second)
+    a.reset_noise()
+    torch.testing.assert_close(a(x), first, rtol=0, atol=0)
+    assert not torch.equal(linear(bits=6, seed=8)(x), first)
+
+
+def test_to_photonic_converts_linear_layers_and_attention_on_the_dynamic_core():
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.qkv = nn.Linear(16, 48)
+            self.scores = lwt.Matmul()
+            self.mix = lwt.Matmul()
+            self.mha = nn.MultiheadAttention(16, 2, batch_first=True)
+
+        def forward(self, x):
+            q, k, v = self.qkv(x).chunk(3, dim=-1)
+            attention = torch.softmax(self.scores(q, k.transpose(-1, -2)) / 4.0, dim=-1)
+            return self.mix(attention, v) + self.mha(x, x, x)[0]
+
+    torch.manual_seed(0)
+    block = Block()
+    x = inputs(2, 5, 16)
+    digital = block(x)
+    shared = block.qkv.weight
+    conversion = lwt.to_photonic(block, bits=12, laser_power_mw=10000.0)
+    assert conversion.linear == ["qkv"] and conversion.matmul == ["scores", "mix"]
+    assert "nn.MultiheadAttention" in conversion.left_digital["mha.out_proj"]
+    assert block.qkv.weight is shared
+    with lwt.energy_meter() as meter:
+        photonic = block(x)
+    # qkv: 48 x 16 x 10 tokens; Q K^T: 2 sequences of 5 x 16 x 5; scores V: 2 of 5 x 5 x 16.
+    assert meter.macs == 48 * 16 * 10 + 2 * 5 * 16 * 5 + 2 * 5 * 5 * 16
+    assert relative_difference(photonic, digital) < 0.02
+    # On a thermally tuned core the products of two activations stay digital.
+    other = Block()
+    conversion = lwt.to_photonic(other, core="microring_bank")
+    assert conversion.linear == ["qkv"] and conversion.matmul == []
+    assert "dot-product engine" in conversion.left_digital["scores"]
+
+
+def test_photonic_matmul_matches_torch_and_passes_gradients():
+    product = lwt.PhotonicMatmul(bits=12, laser_power_mw=10000.0, seed=3)
+    a = inputs(3, 6, 20, dtype=torch.float64).requires_grad_()
+    b = inputs(3, 20, 4, seed=1, dtype=torch.float64).requires_grad_()
+    y = product(a, b)
+    assert y.shape == (3, 6, 4)
+    # 12 bits and 10 W: about 1 % error, as for the linear layer above.
+    assert relative_difference(y, a.detach() @ b.detach()) < 0.02
+    y.sum().backward()
+    torch.testing.assert_close(a.grad, torch.ones(3, 6, 4, dtype=torch.float64) @ b.detach().transpose(-1, -2))
+    with pytest.raises(ValueError, match="dot-product-engine"):
+        lwt.PhotonicMatmul(core="coherent_mesh")
+
+
+def test_bad_input_is_a_clear_error():
+    layer = linear()
+    with pytest.raises(ValueError, match=r"input of shape \(3, 41\); allowed: \(\.\.\., 40\)"):
+        layer(inputs(3, 41))
+    with pytest.raises(ValueError, match=r"shapes \(2, 3\) and \(4, 5\)"):
+        lwt.PhotonicMatmul()(inputs(2, 3), inputs(4, 5))
+    with pytest.raises(lightwatt.InputError, match=r"core = \"no_such_core\": no entry of that name in \[cores\]. Allowed: coherent_mesh"):
+        linear(core="no_such_core")
+    # `bits` sets the input DACs', weights' and ADC's bits; the first one read names the range.
+    with pytest.raises(lightwatt.InputError, match=r"overrides.dac_bits = 0: value out of range. Allowed: an integer in \[1, 24\]"):
+        linear(bits=0)
+    with pytest.raises(lightwatt.InputError, match="laser_power_mw"):
+        lwt.to_photonic(nn.Sequential(nn.Linear(4, 4)), laser_power_mw=-1.0)
+    with pytest.raises(lightwatt.InputError, match=r"seed = -1: value out of range"):
+        linear(seed=-1)
