@@ -143,7 +143,10 @@ std::optional<double> as_number(const toml::node& node) {
 }  // namespace
 
 double TableReader::number(std::string_view key, const Range& allowed) {
-    const toml::node& node = require(key, allowed.describe());
+    // The range is described only for a message: formatting its ends costs more than reading the
+    // value, and a sweep reads its scenario's numbers again at every design point.
+    const toml::node* found = lookup(key);
+    const toml::node& node = found != nullptr ? *found : require(key, allowed.describe());
     const auto v = as_number(node);
     if (!v) throw error(key, render_toml_value(node), expected("a number", node), allowed.describe());
     if (!allowed.contains(*v)) throw error(key, render_toml_value(node), "value out of range", allowed.describe());
@@ -156,11 +159,12 @@ std::optional<double> TableReader::optional_number(std::string_view key, const R
 }
 
 long long TableReader::integer(std::string_view key, long long min, long long max) {
-    const std::string allowed = "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
-    const toml::node& node = require(key, allowed);
+    const auto allowed = [&] { return "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]"; };
+    const toml::node* found = lookup(key);
+    const toml::node& node = found != nullptr ? *found : require(key, allowed());
     const auto* i = node.as_integer();
-    if (i == nullptr) throw error(key, render_toml_value(node), expected("an integer", node), allowed);
-    if (i->get() < min || i->get() > max) throw error(key, render_toml_value(node), "value out of range", allowed);
+    if (i == nullptr) throw error(key, render_toml_value(node), expected("an integer", node), allowed());
+    if (i->get() < min || i->get() > max) throw error(key, render_toml_value(node), "value out of range", allowed());
     return i->get();
 }
 

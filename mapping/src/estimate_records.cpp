@@ -8,16 +8,22 @@ namespace lightwatt::mapping {
 namespace {
 
 using Record = nlohmann::ordered_json;
+using Kind = RecordCell::Kind;
 
 // The views that show a column, as bits.
 constexpr unsigned bit(RecordView v) { return 1U << static_cast<unsigned>(v); }
 constexpr unsigned kJson = bit(RecordView::json), kCsv = bit(RecordView::csv), kTable = bit(RecordView::table);
 
+RecordCell real(double v) { return {Kind::real, v, 0, false, {}}; }
+RecordCell integer(long long v) { return {Kind::integer, 0.0, v, false, {}}; }
+RecordCell boolean(bool v) { return {Kind::boolean, 0.0, 0, v, {}}; }
+RecordCell text(std::string_view v) { return {Kind::text, 0.0, 0, false, v}; }
+
 template <class Row>
 struct Column {
     const char* key;
     unsigned views;
-    Record (*value)(const Row&);
+    RecordCell (*value)(const Row&);
     bool serving_only = false;  // only in a serving estimate: json leaves it out, other views hold null
 };
 
@@ -29,52 +35,50 @@ double j_per_token(const OptionEstimate& o) { return in_joules(o.energy.total())
 // reduction loses bits. Null (an empty cell) for an option that offloads nothing, or when the
 // accuracy was not emulated.
 template <class Figure, class Worse>
-Record worst_offload(const OptionEstimate& o, Figure figure, Worse worse) {
-    if (o.offload_accuracy.empty()) return Record(nullptr);
+RecordCell worst_offload(const OptionEstimate& o, Figure figure, Worse worse) {
+    if (o.offload_accuracy.empty()) return {};
     double out = figure(o.offload_accuracy.front());
     for (const OffloadAccuracy& a : o.offload_accuracy)
         if (worse(figure(a), out)) out = figure(a);
-    return Record(out);
+    return real(out);
 }
 
-// The option's columns in the records' order; the part figures follow (option_record). The JSON
-// calls the option "name".
 const Column<OptionEstimate> kOptionColumns[] = {
-    {"option", kCsv | kTable, [](const OptionEstimate& o) { return Record(o.energy.option); }},
-    {"name", kJson, [](const OptionEstimate& o) { return Record(o.energy.option); }},
-    {"j_per_token", kJson | kCsv | kTable, [](const OptionEstimate& o) { return Record(j_per_token(o)); }},
-    {"j_per_token_low", kJson | kTable, [](const OptionEstimate& o) { return Record(in_joules(o.low)); }},
-    {"j_per_token_high", kJson | kTable, [](const OptionEstimate& o) { return Record(in_joules(o.high)); }},
+    {"option", kCsv | kTable, [](const OptionEstimate& o) { return text(o.energy.option); }},
+    {"name", kJson, [](const OptionEstimate& o) { return text(o.energy.option); }},
+    {"j_per_token", kJson | kCsv | kTable, [](const OptionEstimate& o) { return real(j_per_token(o)); }},
+    {"j_per_token_low", kJson | kTable, [](const OptionEstimate& o) { return real(in_joules(o.low)); }},
+    {"j_per_token_high", kJson | kTable, [](const OptionEstimate& o) { return real(in_joules(o.high)); }},
     {"gpu_only_j_per_token", kJson | kCsv | kTable,
-     [](const OptionEstimate& o) { return Record(in_joules(o.gpu_only_per_token)); }},
-    {"tokens_per_s", kJson | kCsv | kTable, [](const OptionEstimate& o) { return Record(o.energy.tokens_per_s); }},
-    {"tokens_per_joule", kJson | kTable, [](const OptionEstimate& o) { return Record(1.0 / j_per_token(o)); }},
+     [](const OptionEstimate& o) { return real(in_joules(o.gpu_only_per_token)); }},
+    {"tokens_per_s", kJson | kCsv | kTable, [](const OptionEstimate& o) { return real(o.energy.tokens_per_s); }},
+    {"tokens_per_joule", kJson | kTable, [](const OptionEstimate& o) { return real(1.0 / j_per_token(o)); }},
     {"saving_vs_baseline_pct", kJson | kCsv | kTable,
-     [](const OptionEstimate& o) { return Record(o.saving_vs_baseline_pct); }},
+     [](const OptionEstimate& o) { return real(o.saving_vs_baseline_pct); }},
     {"power_per_gpu_w", kJson | kTable,
-     [](const OptionEstimate& o) { return Record(in_watts(o.energy.power_per_gpu())); }},
-    {"gpus_in_power_budget", kJson | kTable, [](const OptionEstimate& o) { return Record(o.gpus_in_budget); }},
+     [](const OptionEstimate& o) { return real(in_watts(o.energy.power_per_gpu())); }},
+    {"gpus_in_power_budget", kJson | kTable, [](const OptionEstimate& o) { return real(o.gpus_in_budget); }},
     {"tokens_per_s_in_power_budget", kJson | kTable,
-     [](const OptionEstimate& o) { return Record(o.tokens_per_s_in_budget); }},
+     [](const OptionEstimate& o) { return real(o.tokens_per_s_in_budget); }},
     // Tokens/s per MW of facility power (IT power times PUE, what j_per_token counts): 10^6 W
     // divided by the joules each token takes, i.e. tokens_per_s_in_power_budget per MW of the
     // budget before it is rounded down to whole GPUs.
     {"tokens_per_s_per_megawatt", kJson | kCsv | kTable,
-     [](const OptionEstimate& o) { return Record(1.0e6 / j_per_token(o)); }},
-    {"tp", kJson | kTable, [](const OptionEstimate& o) { return Record(o.parallelism.tp); }},
-    {"pp", kJson | kTable, [](const OptionEstimate& o) { return Record(o.parallelism.pp); }},
-    {"gpus", kTable, [](const OptionEstimate& o) { return Record(o.energy.gpus); }},
-    {"cycle_s", kJson | kTable, [](const OptionEstimate& o) { return Record(in_seconds(o.cycle.cycle)); }},
+     [](const OptionEstimate& o) { return real(1.0e6 / j_per_token(o)); }},
+    {"tp", kJson | kTable, [](const OptionEstimate& o) { return integer(o.parallelism.tp); }},
+    {"pp", kJson | kTable, [](const OptionEstimate& o) { return integer(o.parallelism.pp); }},
+    {"gpus", kTable, [](const OptionEstimate& o) { return integer(o.energy.gpus); }},
+    {"cycle_s", kJson | kTable, [](const OptionEstimate& o) { return real(in_seconds(o.cycle.cycle)); }},
     {"gemm_times_from_calibration", kJson,
-     [](const OptionEstimate& o) { return Record(o.cycle.gemm_from_calibration); }},
+     [](const OptionEstimate& o) { return boolean(o.cycle.gemm_from_calibration); }},
     {"collective_times_from_calibration", kJson,
-     [](const OptionEstimate& o) { return Record(o.cycle.collectives_from_calibration); }},
+     [](const OptionEstimate& o) { return boolean(o.cycle.collectives_from_calibration); }},
     {"inter_token_latency_ms", kJson | kCsv | kTable,
-     [](const OptionEstimate& o) { return Record(in_milliseconds(o.inter_token_latency)); }, true},
+     [](const OptionEstimate& o) { return real(in_milliseconds(o.inter_token_latency)); }, true},
     // What one request sees: an output token every inter-token latency. Serving only: a training
     // step has no user waiting for tokens (absent from the JSON, empty in CSV, null elsewhere).
     {"tokens_per_s_per_user", kJson | kCsv | kTable,
-     [](const OptionEstimate& o) { return Record(1.0 / in_seconds(o.inter_token_latency)); }, true},
+     [](const OptionEstimate& o) { return real(1.0 / in_seconds(o.inter_token_latency)); }, true},
     // The JSON carries each offloaded GEMM's figures instead (offload_accuracy).
     {"offload_snr_db", kCsv | kTable,
      [](const OptionEstimate& o) {
@@ -91,35 +95,31 @@ const Column<OptionEstimate> kOptionColumns[] = {
          return worst_offload(
              o, [](const OffloadAccuracy& a) { return a.rel_rms_error; }, std::greater<>());
      }},
-    {"meets_latency_target", kJson, [](const OptionEstimate& o) { return Record(o.meets_latency_target); }, true},
-    {"memory_per_gpu_gbyte", kJson, [](const OptionEstimate& o) { return Record(in_gigabytes(o.memory.total())); },
-     true},
+    {"meets_latency_target", kJson, [](const OptionEstimate& o) { return boolean(o.meets_latency_target); }, true},
+    {"memory_per_gpu_gbyte", kJson, [](const OptionEstimate& o) { return real(in_gigabytes(o.memory.total())); }, true},
 };
 
 const Column<CyclePhase> kPhaseColumns[] = {
-    {"phase", kTable, [](const CyclePhase& p) { return Record(std::string(enum_name(p.phase))); }},
-    {"name", kJson, [](const CyclePhase& p) { return Record(std::string(enum_name(p.phase))); }},
-    {"step_s", kJson | kTable, [](const CyclePhase& p) { return Record(in_seconds(p.time.total)); }},
-    {"repeats", kJson | kTable, [](const CyclePhase& p) { return Record(p.repeats); }},
-    {"gemm_s", kTable, [](const CyclePhase& p) { return Record(in_seconds(p.time.gemm)); }},
-    {"attention_s", kTable, [](const CyclePhase& p) { return Record(in_seconds(p.time.attention)); }},
-    {"elementwise_s", kTable, [](const CyclePhase& p) { return Record(in_seconds(p.time.elementwise)); }},
-    {"communication_s", kJson | kTable, [](const CyclePhase& p) { return Record(in_seconds(p.time.communication)); }},
-    {"overhead_s", kTable, [](const CyclePhase& p) { return Record(in_seconds(p.time.overhead)); }},
-    {"gpu_power_w", kJson | kTable, [](const CyclePhase& p) { return Record(in_watts(p.time.gpu_power)); }},
+    {"phase", kTable, [](const CyclePhase& p) { return text(enum_name(p.phase)); }},
+    {"name", kJson, [](const CyclePhase& p) { return text(enum_name(p.phase)); }},
+    {"step_s", kJson | kTable, [](const CyclePhase& p) { return real(in_seconds(p.time.total)); }},
+    {"repeats", kJson | kTable, [](const CyclePhase& p) { return real(p.repeats); }},
+    {"gemm_s", kTable, [](const CyclePhase& p) { return real(in_seconds(p.time.gemm)); }},
+    {"attention_s", kTable, [](const CyclePhase& p) { return real(in_seconds(p.time.attention)); }},
+    {"elementwise_s", kTable, [](const CyclePhase& p) { return real(in_seconds(p.time.elementwise)); }},
+    {"communication_s", kJson | kTable, [](const CyclePhase& p) { return real(in_seconds(p.time.communication)); }},
+    {"overhead_s", kTable, [](const CyclePhase& p) { return real(in_seconds(p.time.overhead)); }},
+    {"gpu_power_w", kJson | kTable, [](const CyclePhase& p) { return real(in_watts(p.time.gpu_power)); }},
 };
 
-template <class Row, std::size_t N>
-Record record(const Column<Row> (&columns)[N], const Row& row, RecordView view, bool serving) {
+bool shows(unsigned views, RecordView view) { return (views & bit(view)) != 0; }
+
+// The option's json view: each column's cell; a serving-only one left out of a training estimate.
+Record json_record(const OptionEstimate& o, bool serving) {
     Record out = Record::object();
-    for (const Column<Row>& c : columns) {
-        if ((c.views & bit(view)) == 0) continue;
-        if (c.serving_only && !serving) {
-            // A table's columns are the same for every estimate: the cell is empty instead.
-            if (view != RecordView::json) out[c.key] = nullptr;
-            continue;
-        }
-        out[c.key] = c.value(row);
+    for (const Column<OptionEstimate>& c : kOptionColumns) {
+        if (!shows(c.views, RecordView::json) || (c.serving_only && !serving)) continue;
+        out[c.key] = cell_json(c.value(o));
     }
     return out;
 }
@@ -128,13 +128,38 @@ std::string part_column(EnergyPart part) { return std::string(enum_name(part)) +
 
 }  // namespace
 
+Record cell_json(const RecordCell& c) {
+    switch (c.kind) {
+        case Kind::real: return Record(c.real);
+        case Kind::integer: return Record(c.integer);
+        case Kind::boolean: return Record(c.boolean);
+        case Kind::text: return Record(std::string(c.text));
+        case Kind::null: break;
+    }
+    return Record(nullptr);
+}
+
+void option_record_cells(const OptionEstimate& o, Mode mode, RecordView view, std::vector<RecordCell>& cells) {
+    cells.clear();
+    for (const Column<OptionEstimate>& c : kOptionColumns) {
+        if (!shows(c.views, view)) continue;
+        // A table's columns are the same for every estimate: a serving figure of a training
+        // estimate is an empty cell.
+        cells.push_back(c.serving_only && mode != Mode::serving ? RecordCell{} : c.value(o));
+    }
+    for (const EnergyPart part : enum_values<EnergyPart>()) cells.push_back(real(in_joules(o.energy.per_token[part])));
+}
+
 Record option_record(const OptionEstimate& o, Mode mode, RecordView view) {
-    Record out = record(kOptionColumns, o, view, mode == Mode::serving);
     if (view != RecordView::json) {
-        for (const EnergyPart part : enum_values<EnergyPart>())
-            out[part_column(part)] = in_joules(o.energy.per_token[part]);
+        std::vector<RecordCell> cells;
+        option_record_cells(o, mode, view, cells);
+        const std::vector<std::string> keys = option_record_keys(view);
+        Record out = Record::object();
+        for (std::size_t i = 0; i < keys.size(); ++i) out[keys[i]] = cell_json(cells[i]);
         return out;
     }
+    Record out = json_record(o, mode == Mode::serving);
     Record breakdown = Record::object();
     for (const EnergyPart part : enum_values<EnergyPart>())
         breakdown[std::string(enum_name(part))] = in_joules(o.energy.per_token[part]);
@@ -154,12 +179,17 @@ Record option_record(const OptionEstimate& o, Mode mode, RecordView view) {
 std::vector<std::string> option_record_keys(RecordView view) {
     std::vector<std::string> keys;
     for (const auto& c : kOptionColumns)
-        if ((c.views & bit(view)) != 0) keys.emplace_back(c.key);
+        if (shows(c.views, view)) keys.emplace_back(c.key);
     for (const EnergyPart part : enum_values<EnergyPart>()) keys.push_back(part_column(part));
     return keys;
 }
 
-Record phase_record(const CyclePhase& phase, RecordView view) { return record(kPhaseColumns, phase, view, true); }
+Record phase_record(const CyclePhase& phase, RecordView view) {
+    Record out = Record::object();
+    for (const Column<CyclePhase>& c : kPhaseColumns)
+        if (shows(c.views, view)) out[c.key] = cell_json(c.value(phase));
+    return out;
+}
 
 Record accuracy_record(const OffloadAccuracy& a) {
     return {{"gemm", a.gemm},

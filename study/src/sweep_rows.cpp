@@ -29,15 +29,30 @@ void set_value(toml::table& table, const std::string& key, const AxisValue& v) {
         v);
 }
 
-std::string number_text(double v) {
+// `v` as std::to_chars writes it: the shortest text that reads back as the same number.
+template <class Number>
+void append_number(std::string& out, Number v) {
     std::array<char, 32> buffer{};
     const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v).ptr;
-    return std::string(buffer.data(), end);
+    out.append(buffer.data(), end);
+}
+
+// Whether `text` goes into a CSV field as it is: no control character for escape_text to write
+// (C0, DEL, the lead byte of a UTF-8 C1 control), no comma or quote to quote.
+bool plain_csv_text(std::string_view text) {
+    return std::none_of(text.begin(), text.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return c < 0x20 || c == 0x7f || c == 0xc2 || c == ',' || c == '"';
+    });
 }
 
 // A CSV field (RFC 4180): control characters escaped as in every output, then quoted when it
-// holds a comma or a quote.
+// holds a comma or a quote. Most fields (names, numbers) need neither and are copied as they are.
 void append_csv_text(std::string& out, std::string_view text) {
+    if (plain_csv_text(text)) {
+        out += text;
+        return;
+    }
     const std::string escaped = escape_text(text);
     if (escaped.find_first_of(",\"") == std::string::npos) {
         out += escaped;
@@ -51,15 +66,27 @@ void append_csv_text(std::string& out, std::string_view text) {
     out += '"';
 }
 
-void append_csv_value(std::string& out, const nlohmann::ordered_json& v) {
-    if (v.is_string())
-        append_csv_text(out, v.get_ref<const std::string&>());
-    else if (v.is_boolean())
-        out += v.get<bool>() ? "true" : "false";
-    else if (v.is_number_integer())
-        out += std::to_string(v.get<long long>());
-    else if (v.is_number())
-        out += number_text(v.get<double>());
+// A record cell as a CSV field; null is an empty one.
+void append_csv_cell(std::string& out, const mapping::RecordCell& cell) {
+    using Kind = mapping::RecordCell::Kind;
+    switch (cell.kind) {
+        case Kind::text: return append_csv_text(out, cell.text);
+        case Kind::boolean: out += cell.boolean ? "true" : "false"; return;
+        case Kind::integer: return append_number(out, cell.integer);
+        case Kind::real: return append_number(out, cell.real);
+        case Kind::null: return;
+    }
+}
+
+// An axis value as a CSV field, as axis_value_text writes it.
+void append_csv_axis_value(std::string& out, const AxisValue& v) {
+    if (const auto* i = std::get_if<long long>(&v)) return append_number(out, *i);
+    if (const auto* d = std::get_if<double>(&v)) return append_number(out, *d);
+    if (const auto* b = std::get_if<bool>(&v)) {
+        out += *b ? "true" : "false";
+        return;
+    }
+    append_csv_text(out, std::get<std::string>(v));
 }
 
 nlohmann::ordered_json json_value(const AxisValue& v) {
@@ -74,11 +101,12 @@ std::string reason_of(const InputErrorDetails& d) {
     return out + (out.empty() ? "" : ": ") + d.problem;
 }
 
-// The first column of `record` that is not a finite number, or "".
-std::string non_finite_column(const nlohmann::ordered_json& record) {
-    for (const auto& [key, value] : record.items())
-        if (value.is_number_float() && !std::isfinite(value.get<double>())) return key;
-    return "";
+// The first column (by index into the record's keys) whose cell is not a finite number, or -1.
+std::ptrdiff_t non_finite_column(const std::vector<mapping::RecordCell>& cells) {
+    const auto found = std::find_if(cells.begin(), cells.end(), [](const mapping::RecordCell& c) {
+        return c.kind == mapping::RecordCell::Kind::real && !std::isfinite(c.real);
+    });
+    return found == cells.end() ? -1 : found - cells.begin();
 }
 
 // Whether the key ends in a bare key character set: letters, digits, '_', '-', and dots between.
@@ -114,6 +142,9 @@ PointEvaluator::PointEvaluator(const SweepFile& sweep, const mapping::Catalogs& 
     base_file_ = std::make_shared<const std::string>(name);
     base_ = mapping::read_scenario(TableReader(base_table_, base_file_, ""), catalogs_);
     record_keys_ = mapping::option_record_keys(mapping::RecordView::csv);
+    for (const Axis& a : sweep.space.axes) input_columns_.push_back(a.name);
+    option_column_ =
+        static_cast<std::size_t>(std::find(record_keys_.begin(), record_keys_.end(), "option") - record_keys_.begin());
     base_variant_ = std::make_shared<CatalogVariant>();
     base_variant_->catalogs = std::shared_ptr<const mapping::Catalogs>(std::shared_ptr<void>(), &catalogs_);
     figures_.resize(sweep.space.axes.size());
@@ -283,8 +314,7 @@ std::string PointEvaluator::add_offload_accuracy(const std::vector<AxisValue>& v
 }
 
 std::vector<std::string> PointEvaluator::columns() const {
-    std::vector<std::string> out;
-    for (const Axis& a : sweep_.space.axes) out.push_back(a.name);
+    std::vector<std::string> out = input_columns_;
     for (auto& c : output_columns_after_axes()) out.push_back(std::move(c));
     return out;
 }
@@ -335,20 +365,23 @@ PointEvaluator::LoadedInputs PointEvaluator::inputs_for(CatalogVariant& variant,
 namespace {
 
 struct RowWriter {
-    const std::vector<Axis>& axes;
+    const std::vector<std::string>& input_columns;
     const std::vector<AxisValue>& values;
     const std::vector<std::string>& record_keys;
+    std::size_t option_column;  // record_keys' "option"
     RowFormat format;
     std::string& out;
 
-    // One row; `record` null for an option the point could not estimate; `announced` the catalog
-    // entries of announced hardware the estimate used ("" when none, or not estimated).
-    void row(const std::string& option, const nlohmann::ordered_json* record, const std::string& announced,
+    // One row; `cells` (option_record_cells, in record_keys' order) null for an option the point
+    // could not estimate; `announced` the catalog entries of announced hardware the estimate used
+    // ("" when none, or not estimated). A CSV row is written from the cells straight into `out`.
+    void row(const std::string& option, const std::vector<mapping::RecordCell>* cells, const std::string& announced,
              const std::string& reason) const {
         if (format == RowFormat::jsonl) {
             nlohmann::ordered_json j = nlohmann::ordered_json::object();
-            for (std::size_t i = 0; i < axes.size(); ++i) j[axes[i].name] = json_value(values[i]);
-            for (const auto& k : record_keys) j[k] = record ? record->at(k) : nlohmann::ordered_json(nullptr);
+            for (std::size_t i = 0; i < values.size(); ++i) j[input_columns[i]] = json_value(values[i]);
+            for (std::size_t k = 0; k < record_keys.size(); ++k)
+                j[record_keys[k]] = cells ? mapping::cell_json((*cells)[k]) : nlohmann::ordered_json(nullptr);
             j["option"] = option;
             j["announced"] = announced;
             j["feasible"] = reason.empty();
@@ -357,21 +390,15 @@ struct RowWriter {
             out += '\n';
             return;
         }
-        for (std::size_t i = 0; i < axes.size(); ++i) {
-            append_csv_text(out, axis_value_text(values[i]));
+        for (const AxisValue& v : values) {
+            append_csv_axis_value(out, v);
             out += ',';
         }
-        // A record holds record_keys in their order (option_record_keys): walked alongside them
-        // rather than searched by name (an ordered_json's lookup is linear in its keys).
-        nlohmann::ordered_json::const_iterator field;
-        if (record) field = record->cbegin();
-        for (const auto& k : record_keys) {
-            const bool in_order = record && field != record->cend() && field.key() == k;
-            if (k == "option")
+        for (std::size_t k = 0; k < record_keys.size(); ++k) {
+            if (k == option_column)
                 append_csv_text(out, option);
-            else if (record)
-                append_csv_value(out, in_order ? *field : record->at(k));
-            if (in_order) ++field;
+            else if (cells)
+                append_csv_cell(out, (*cells)[k]);
             out += ',';
         }
         append_csv_text(out, announced);
@@ -382,13 +409,35 @@ struct RowWriter {
     }
 };
 
+// The rows of an estimate, one per option: a figure that is not finite makes the option's row
+// infeasible, and so does a missed latency target.
+void write_option_rows(const Estimate& e, const Scenario& s, const RowWriter& write,
+                       std::vector<mapping::RecordCell>& cells) {
+    std::string announced;
+    for (const auto& a : e.announced) announced += (announced.empty() ? "" : ";") + a;
+    for (const auto& o : e.options) {
+        mapping::option_record_cells(o, s.mode, mapping::RecordView::csv, cells);
+        const std::ptrdiff_t column = non_finite_column(cells);
+        std::string reason;
+        if (column >= 0)
+            reason = write.record_keys[static_cast<std::size_t>(column)] +
+                     " is not finite: the inputs combine into an unphysical result";
+        else if (!o.meets_latency_target)
+            reason = "inter-token latency " + format_number(in_milliseconds(o.inter_token_latency)) +
+                     " ms, above workload.max_inter_token_latency_ms = " +
+                     format_number(in_milliseconds(*s.search.max_inter_token_latency));
+        // A missed latency target keeps its figures: the option runs, only slower than asked.
+        write.row(o.energy.option, column < 0 ? &cells : nullptr, announced, reason);
+    }
+}
+
 }  // namespace
 
 void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorkspace& w, std::string& out) const {
     sweep_.space.values_at(point, w.values);
     for (std::size_t i = 0; i < w.values.size(); ++i)
         if (w.slots[i].first != nullptr) set_value(*w.slots[i].first, w.slots[i].second, w.values[i]);
-    const RowWriter write{sweep_.space.axes, w.values, record_keys_, format, out};
+    const RowWriter write{input_columns_, w.values, record_keys_, option_column_, format, out};
     auto refused = [&](const std::string& reason) {
         for (const auto& option : base_.options) write.row(option, nullptr, "", reason);
     };
@@ -415,21 +464,7 @@ void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorks
         const std::string error = add_offload_accuracy(w.values, *variant->catalogs, *s, e);
         if (!error.empty()) return refused(error);
     }
-    std::string announced;
-    for (const auto& a : e.announced) announced += (announced.empty() ? "" : ";") + a;
-    for (const auto& o : e.options) {
-        const auto record = mapping::option_record(o, s->mode, mapping::RecordView::csv);
-        const std::string column = non_finite_column(record);
-        std::string reason;
-        if (!column.empty())
-            reason = column + " is not finite: the inputs combine into an unphysical result";
-        else if (!o.meets_latency_target)
-            reason = "inter-token latency " + format_number(in_milliseconds(o.inter_token_latency)) +
-                     " ms, above workload.max_inter_token_latency_ms = " +
-                     format_number(in_milliseconds(*s->search.max_inter_token_latency));
-        // A missed latency target keeps its figures: the option runs, only slower than asked.
-        write.row(o.energy.option, column.empty() ? &record : nullptr, announced, reason);
-    }
+    write_option_rows(e, *s, write, w.cells);
 }
 
 }  // namespace lightwatt::study

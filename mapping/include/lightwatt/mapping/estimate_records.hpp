@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,12 +21,28 @@ enum class RecordView {
     table,  // the Python records and DataFrames: every flat column
 };
 
+// One cell of a record, as the column table computes it: what a writer that streams rows (a
+// sweep's CSV) reads instead of building the record, so that a row costs no allocation.
+struct RecordCell {
+    enum class Kind { null, real, integer, boolean, text };
+    Kind kind = Kind::null;
+    double real = 0.0;
+    long long integer = 0;
+    bool boolean = false;
+    std::string_view text;  // into the estimate (an option's name) or a static name
+};
+// The cell as a JSON value (a record's member).
+nlohmann::ordered_json cell_json(const RecordCell& c);
+
 // One option's row. json: also the calibration flags, the serving figures (in serving) and the
 // offloaded GEMMs' accuracy (when emulated). csv and table: the least accurate offloaded GEMM's
 // offload_snr_db, offload_enob and offload_rel_rms_error, empty when nothing was emulated.
 nlohmann::ordered_json option_record(const OptionEstimate& o, Mode mode, RecordView view);
 // The column keys of option_record in the csv or table view (the CSV's header).
 std::vector<std::string> option_record_keys(RecordView view);
+// The cells of option_record in the csv or table view, in option_record_keys' order, into `cells`
+// (its capacity kept, so a caller reusing it allocates once); option_record is made of them.
+void option_record_cells(const OptionEstimate& o, Mode mode, RecordView view, std::vector<RecordCell>& cells);
 // One phase of a cycle: its step time (by part in the table view), repeats and GPU power.
 nlohmann::ordered_json phase_record(const CyclePhase& phase, RecordView view);
 // One offloaded GEMM's emulated accuracy (the same in every view).

@@ -23,6 +23,7 @@
 
 #include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/mapping/catalog_figure.hpp"
+#include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/mapping/scenario.hpp"
 #include "lightwatt/study/offload_accuracy_cache.hpp"
 #include "lightwatt/study/sweep_file.hpp"
@@ -47,11 +48,13 @@ std::vector<std::string> output_columns_after_axes();
 
 // What one thread needs to evaluate points: its own copy of the base scenario's tree, with each
 // scenario axis's slot (its table and key; none for a catalog axis) found once; the tree is held
-// by pointer so the slots stay valid when the workspace moves.
+// by pointer so the slots stay valid when the workspace moves. `values` and `cells` (an option's
+// record, written as a row) are kept from point to point, so that a row allocates nothing.
 struct PointWorkspace {
     std::unique_ptr<toml::table> table;
     std::vector<std::pair<toml::table*, std::string>> slots;
     std::vector<AxisValue> values;
+    std::vector<mapping::RecordCell> cells;
 };
 
 class PointEvaluator {
@@ -110,7 +113,9 @@ private:
     std::shared_ptr<const std::string> base_file_;
     toml::table base_table_;
     mapping::Scenario base_;
+    std::vector<std::string> input_columns_;  // the axes' names
     std::vector<std::string> record_keys_;
+    std::size_t option_column_ = 0;                       // of record_keys_
     std::optional<mapping::CatalogFiles> catalog_files_;  // parsed when an axis sets a catalog figure
     std::vector<mapping::CatalogFigure> figures_;         // per axis; path empty for a scenario axis
     mutable std::mutex inputs_mutex_;

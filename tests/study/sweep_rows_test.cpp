@@ -1,0 +1,162 @@
+// A sweep's rows as CSV and as JSON lines (study/sweep_rows.hpp): the CSV written cell by cell from
+// the option's record cells holds, column for column, the values of the JSON record, on feasible
+// rows, refused points, missed latency targets and empty (null) cells; an option's record cells
+// keep NaN and infinity as the record does.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "default_scenario.hpp"
+#include "input_error_of.hpp"
+#include "sweep_rows_text.hpp"
+#include "lightwatt/mapping/estimate_records.hpp"
+#include "lightwatt/study/sweep_run.hpp"
+
+using namespace lightwatt;
+using namespace lightwatt::study;
+using lightwatt::testing::input_error_of;
+using lightwatt::testing::jsonl_rows;
+
+namespace {
+
+const testing::DefaultScenario& fixture() { return testing::default_scenario(); }
+
+std::string header_for(const std::string& scenario) {
+    return "scenario = \"" LIGHTWATT_TEST_DATA_DIR "/scenarios/" + scenario + "\"\n";
+}
+
+SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "sweep.toml", "."); }
+
+// The fields of one CSV line (RFC 4180: a quoted field may hold commas and doubled quotes).
+std::vector<std::string> csv_fields(const std::string& line) {
+    std::vector<std::string> out(1);
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+            out.back() += '"';
+            ++i;
+        } else if (c == '"') {
+            quoted = !quoted;
+        } else if (c == ',' && !quoted) {
+            out.emplace_back();
+        } else {
+            out.back() += c;
+        }
+    }
+    return out;
+}
+
+std::vector<std::vector<std::string>> csv_lines(const std::string& text) {
+    std::istringstream lines(text);
+    std::vector<std::vector<std::string>> out;
+    for (std::string line; std::getline(lines, line);) out.push_back(csv_fields(line));
+    return out;
+}
+
+// Each CSV cell holds its JSON value: null an empty cell, a string itself, a boolean true or
+// false, an integer its digits, a number the text that reads back as the same double.
+void check_csv_matches_jsonl(const PointEvaluator& e, std::size_t points) {
+    const auto csv = csv_lines(point_rows(e, 0, points, RowFormat::csv, 1));
+    const auto json = jsonl_rows(e, points);
+    REQUIRE(csv.size() == json.size() + 1);
+    const std::vector<std::string>& header = csv.front();
+    CHECK(header == e.columns());
+    for (std::size_t r = 0; r < json.size(); ++r) {
+        const auto& fields = csv[r + 1];
+        REQUIRE(fields.size() == header.size());
+        REQUIRE(json[r].size() == header.size());
+        for (std::size_t c = 0; c < header.size(); ++c) {
+            CAPTURE(r);
+            CAPTURE(header[c]);
+            const nlohmann::json& v = json[r].at(header[c]);
+            const std::string& f = fields[c];
+            if (v.is_null())
+                CHECK(f.empty());
+            else if (v.is_string())
+                CHECK(f == v.get<std::string>());
+            else if (v.is_boolean())
+                CHECK(f == (v.get<bool>() ? "true" : "false"));
+            else if (v.is_number_integer())
+                CHECK(f == std::to_string(v.get<long long>()));
+            else
+                CHECK((!f.empty() && std::strtod(f.c_str(), nullptr) == v.get<double>()));
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("CSV rows hold the JSON record's values in every column: feasible, refused, latency-missed, null cells") {
+    // tp 3 does not divide Llama 3.1 405B's 128 heads and tp 1 does not fit one H100 (refused
+    // points: every figure empty); tp 8 is the default point (every photonic-less option's
+    // accuracy cells empty).
+    const SweepFile refused =
+        sweep_of(header_for("default.toml") + "[axes.tp]\nkey = \"deployment.tp\"\nvalues = [3, 1, 8]\n");
+    const PointEvaluator a(refused, fixture().catalogs, LIGHTWATT_TEST_DATA_DIR);
+    check_csv_matches_jsonl(a, 3);
+    // A latency target that large batches miss: figures kept, feasible false, the reason quoted
+    // where it holds a comma.
+    const SweepFile latency = sweep_of(header_for("405b-latency-target.toml") +
+                                       "[axes.batch]\nkey = \"workload.batch\"\nvalues = [1, 256, 1024]\n");
+    const PointEvaluator b(latency, fixture().catalogs, LIGHTWATT_TEST_DATA_DIR);
+    const auto rows = jsonl_rows(b, 3);
+    CHECK(std::any_of(rows.begin(), rows.end(), [](const nlohmann::json& r) {
+        return r["feasible"] == false && !r["j_per_token"].is_null();
+    }));
+    check_csv_matches_jsonl(b, 3);
+    // Training: no inter-token latency nor tokens per user (null cells) in any row.
+    const SweepFile training =
+        sweep_of(header_for("llama3-405b-training.toml") + "[axes.pue]\nkey = \"catalog.systems.dgx_h100.pue\"\n"
+                                                           "values = [1.1, 1.3]\n");
+    const PointEvaluator c(training, fixture().catalogs, LIGHTWATT_TEST_DATA_DIR);
+    CHECK(jsonl_rows(c, 1).front()["tokens_per_s_per_user"].is_null());
+    check_csv_matches_jsonl(c, 2);
+}
+
+TEST_CASE("an option's record cells are its record's values, NaN and infinity kept") {
+    mapping::OptionEstimate o;
+    o.energy.option = "by_hand";
+    o.energy.per_token[mapping::EnergyPart::gpu_static] = joules(2.0);
+    o.energy.tokens_per_s = std::numeric_limits<double>::quiet_NaN();
+    o.saving_vs_baseline_pct = -std::numeric_limits<double>::infinity();
+    o.inter_token_latency = milliseconds(50.0);
+    for (const mapping::Mode mode : {mapping::Mode::serving, mapping::Mode::training}) {
+        for (const mapping::RecordView view : {mapping::RecordView::csv, mapping::RecordView::table}) {
+            std::vector<mapping::RecordCell> cells;
+            mapping::option_record_cells(o, mode, view, cells);
+            const auto keys = mapping::option_record_keys(view);
+            const auto record = mapping::option_record(o, mode, view);
+            REQUIRE(cells.size() == keys.size());
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                CAPTURE(keys[i]);
+                const auto& v = record.at(keys[i]);
+                if (cells[i].kind != mapping::RecordCell::Kind::real) {
+                    CHECK(mapping::cell_json(cells[i]) == v);
+                    continue;
+                }
+                REQUIRE(v.is_number_float());
+                const double x = v.get<double>();
+                CHECK(((std::isnan(x) && std::isnan(cells[i].real)) || x == cells[i].real));
+            }
+        }
+    }
+    std::vector<mapping::RecordCell> cells;
+    mapping::option_record_cells(o, mapping::Mode::serving, mapping::RecordView::csv, cells);
+    const auto keys = mapping::option_record_keys(mapping::RecordView::csv);
+    auto cell = [&](const std::string& key) {
+        return cells[static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin())];
+    };
+    // By hand: 2 J per token; an output token every 50 ms is 20 tokens/s for its user.
+    CHECK(cell("option").text == "by_hand");
+    CHECK(cell("j_per_token").real == 2.0);
+    CHECK(std::isnan(cell("tokens_per_s").real));
+    CHECK(cell("saving_vs_baseline_pct").real == -std::numeric_limits<double>::infinity());
+    CHECK(cell("tokens_per_s_per_user").real == doctest::Approx(20.0).epsilon(1e-12));
+    CHECK(cell("offload_enob").kind == mapping::RecordCell::Kind::null);  // nothing emulated
+}
