@@ -50,10 +50,11 @@ std::string axis_type(const Axis& a) {
     return any_float ? "float" : "int";
 }
 
-// Each column's type: the axes' from their values; option, announced and reason text, feasible a
-// bool, every figure a float (empty, NaN, in a row the estimate refused).
+// Each column's type: the axes' from their values, a Monte Carlo sweep's drawn figures floats;
+// option, announced and reason text, feasible a bool, every figure a float (empty, NaN, in a row
+// the estimate refused).
 std::vector<std::string> column_types(const PySweep& s) {
-    std::vector<std::string> out;
+    std::vector<std::string> out(s.evaluator->drawn_figures().size(), "float");
     for (const Axis& a : s.file->space.axes) out.push_back(axis_type(a));
     for (const auto& c : output_columns_after_axes())
         out.emplace_back(c == "option" || c == "announced" || c == "reason" ? "str"
@@ -94,7 +95,7 @@ void bind_sweep(nb::module_& m) {
             "name", [](const PySweep& s) { return s.file->file; }, "The sweep file's name.")
         .def_prop_ro(
             "point_count", [](const PySweep& s) { return s.file->space.point_count(); },
-            "Design points: the product of the list and range axes times the samples.")
+            "Design points: the product of the list and range axes times the samples, or a Monte Carlo sweep's draws.")
         .def_prop_ro(
             "options", [](const PySweep& s) { return s.evaluator->base().options; },
             "The options each point is estimated for, in row order.")

@@ -42,22 +42,6 @@ std::vector<std::string> links_used(const mapping::Scenario& s, const mapping::C
 struct DrawWorkspace {
     mapping::Catalogs catalogs;
     mapping::EstimateInputs inputs;
-
-    // Sets figure `f` to `value` (every figure is set at every draw, so none needs changing back).
-    void set(const RangedFigure& f, const mapping::Catalogs& base, double value) {
-        if (f.kind == RangedKind::module_power) {
-            // Both ends' modules at the drawn power instead of the modelled one, as the estimate's
-            // low / high ends take the published ones (system_energy.hpp, link_cost).
-            auto& cost = catalogs.link_costs.by_name.at(f.name)[Spread::typical];
-            cost.static_power =
-                base.link_costs.at(f.name, Spread::typical).static_power + 2.0 * watts(value - f.typical);
-            return;
-        }
-        mapping::SystemSpec& sys = *catalogs.systems.systems.find_mutable(f.name);
-        auto& range =
-            f.kind == RangedKind::host_power_per_node ? sys.host_power_per_node : sys.scale_up_switch_power_per_gpu;
-        range[Spread::typical] = watts(value);
-    }
 };
 
 Interval interval_of(std::vector<double> values) {
@@ -82,6 +66,26 @@ std::vector<RangedFigure> ranged_figures(const mapping::Scenario& s, const mappi
                        std::max(a.published_module_power_w->high, modelled)});
     }
     return out;
+}
+
+void draw_figures(const std::vector<RangedFigure>& figures, std::uint64_t seed, std::size_t draw, double* out) {
+    CounterRng rng(seed, draw);
+    for (std::size_t f = 0; f < figures.size(); ++f)
+        out[f] = triangular_quantile(figures[f].low, figures[f].typical, figures[f].high, rng.uniform());
+}
+
+void set_drawn_figure(mapping::Catalogs& catalogs, const mapping::Catalogs& base, const RangedFigure& f, double value) {
+    if (f.kind == RangedKind::module_power) {
+        // Both ends' modules at the drawn power instead of the modelled one, as the estimate's
+        // low / high ends take the published ones (system_energy.hpp, link_cost).
+        auto& cost = catalogs.link_costs.by_name.at(f.name)[Spread::typical];
+        cost.static_power = base.link_costs.at(f.name, Spread::typical).static_power + 2.0 * watts(value - f.typical);
+        return;
+    }
+    mapping::SystemSpec& sys = *catalogs.systems.systems.find_mutable(f.name);
+    auto& range =
+        f.kind == RangedKind::host_power_per_node ? sys.host_power_per_node : sys.scale_up_switch_power_per_gpu;
+    range[Spread::typical] = watts(value);
 }
 
 double triangular_quantile(double low, double mode, double high, double u) {
@@ -120,13 +124,8 @@ MonteCarloResult monte_carlo(const mapping::Scenario& s, const mapping::Estimate
         DrawWorkspace w{base, inputs};
         w.inputs.catalogs = &w.catalogs;
         for (std::size_t d = b * kBlockDraws; d < std::min(draws, (b + 1) * kBlockDraws); ++d) {
-            CounterRng rng(seed, d);
-            for (std::size_t f = 0; f < nf; ++f) {
-                const RangedFigure& fig = r.figures[f];
-                const double v = triangular_quantile(fig.low, fig.typical, fig.high, rng.uniform());
-                r.drawn[d * nf + f] = v;
-                w.set(fig, base, v);
-            }
+            draw_figures(r.figures, seed, d, r.drawn.data() + d * nf);
+            for (std::size_t f = 0; f < nf; ++f) set_drawn_figure(w.catalogs, base, r.figures[f], r.drawn[d * nf + f]);
             const mapping::Estimate e = mapping::estimate(s, w.inputs);
             for (std::size_t o = 0; o < no; ++o) {
                 r.j_per_token[d * no + o] = in_joules(e.options[o].energy.total());

@@ -5,6 +5,7 @@
 
 #include "lightwatt/core/closest_match.hpp"
 #include "lightwatt/core/untrusted_input.hpp"
+#include "lightwatt/study/monte_carlo.hpp"
 #include "lightwatt/study/sweep_rows.hpp"
 
 namespace lightwatt::study {
@@ -152,6 +153,15 @@ void check_axis_names(const TableReader& axes, const std::vector<Axis>& read) {
     }
 }
 
+// [monte_carlo]: the draws and their seed, both required (a seed written down is a run repeated).
+MonteCarloDraws read_monte_carlo(TableReader t) {
+    MonteCarloDraws m;
+    m.draws = static_cast<std::size_t>(t.integer("draws", 1, static_cast<long long>(kMaxMonteCarloDraws)));
+    m.seed = static_cast<std::uint64_t>(t.integer("seed", 0, std::numeric_limits<long long>::max()));
+    t.finish();
+    return m;
+}
+
 }  // namespace
 
 SweepFile read_sweep_file(TableReader root, const std::filesystem::path& folder) {
@@ -163,9 +173,23 @@ SweepFile read_sweep_file(TableReader root, const std::filesystem::path& folder)
     s.scenario = scenario.is_absolute() ? scenario : folder / scenario;
     s.scenario_line = root.line_of_key("scenario");
     s.offload_accuracy = root.optional_boolean("offload_accuracy").value_or(false);
+    if (root.contains("monte_carlo")) {
+        // The draws are the design points: an axis would need each draw at each of its values.
+        for (const char* key : {"axes", "samples", "seed"})
+            if (root.contains(key))
+                throw root.error(key, key == std::string_view("axes") ? "" : root.value_text(key),
+                                 std::string(key) + " beside [monte_carlo]",
+                                 "either [axes.NAME] tables (samples and seed with random ones) or [monte_carlo] "
+                                 "draws and seed");
+        s.monte_carlo = read_monte_carlo(root.table("monte_carlo"));
+        s.space.samples = static_cast<long long>(s.monte_carlo->draws);
+        root.finish();
+        return s;
+    }
     TableReader axes = root.table("axes");
     for (const std::string& name : axes.keys()) s.space.axes.push_back(read_axis(axes.table(name), name));
-    if (s.space.axes.empty()) throw root.error("axes", "{}", "no axis", "one or more [axes.NAME] tables");
+    if (s.space.axes.empty())
+        throw root.error("axes", "{}", "no axis", "one or more [axes.NAME] tables, or [monte_carlo] draws and seed");
     check_axis_names(axes, s.space.axes);
     const bool random = std::any_of(s.space.axes.begin(), s.space.axes.end(), [](const Axis& a) { return a.random(); });
     if (random) {

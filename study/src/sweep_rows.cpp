@@ -142,6 +142,10 @@ PointEvaluator::PointEvaluator(const SweepFile& sweep, const mapping::Catalogs& 
     base_file_ = std::make_shared<const std::string>(name);
     base_ = mapping::read_scenario(TableReader(base_table_, base_file_, ""), catalogs_);
     record_keys_ = mapping::option_record_keys(mapping::RecordView::csv);
+    if (sweep.monte_carlo) {
+        drawn_figures_ = ranged_figures(base_, catalogs_);
+        for (const RangedFigure& f : drawn_figures_) input_columns_.push_back(f.path);
+    }
     for (const Axis& a : sweep.space.axes) input_columns_.push_back(a.name);
     option_column_ =
         static_cast<std::size_t>(std::find(record_keys_.begin(), record_keys_.end(), "option") - record_keys_.begin());
@@ -334,6 +338,14 @@ PointWorkspace PointEvaluator::workspace() const {
     for (const Axis& a : sweep_.space.axes)
         w.slots.push_back(sets_catalog_figure(a) ? std::pair<toml::table*, std::string>{nullptr, ""}
                                                  : dotted_key_parent(*w.table, a.key, a.name));
+    if (!sweep_.monte_carlo) return w;
+    const LoadedInputs loaded = [&] {
+        const std::lock_guard<std::mutex> lock(inputs_mutex_);
+        return inputs_for(*base_variant_, base_);
+    }();
+    if (!loaded.inputs) return w;  // every row says why (append_draw_rows)
+    w.drawn = std::make_unique<DrawnCatalogs>(DrawnCatalogs{catalogs_, *loaded.inputs});
+    w.drawn->inputs.catalogs = &w.drawn->catalogs;
     return w;
 }
 
@@ -434,6 +446,7 @@ void write_option_rows(const Estimate& e, const Scenario& s, const RowWriter& wr
 }  // namespace
 
 void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorkspace& w, std::string& out) const {
+    if (sweep_.monte_carlo) return append_draw_rows(point, format, w, out);
     sweep_.space.values_at(point, w.values);
     for (std::size_t i = 0; i < w.values.size(); ++i)
         if (w.slots[i].first != nullptr) set_value(*w.slots[i].first, w.slots[i].second, w.values[i]);
@@ -465,6 +478,35 @@ void PointEvaluator::append_rows(std::size_t point, RowFormat format, PointWorks
         if (!error.empty()) return refused(error);
     }
     write_option_rows(e, *s, write, w.cells);
+}
+
+void PointEvaluator::append_draw_rows(std::size_t draw, RowFormat format, PointWorkspace& w, std::string& out) const {
+    w.drawn_values.resize(drawn_figures_.size());
+    draw_figures(drawn_figures_, sweep_.monte_carlo->seed, draw, w.drawn_values.data());
+    w.values.assign(w.drawn_values.begin(), w.drawn_values.end());
+    const RowWriter write{input_columns_, w.values, record_keys_, option_column_, format, out};
+    auto refused = [&](const std::string& reason) {
+        for (const auto& option : base_.options) write.row(option, nullptr, "", reason);
+    };
+    if (!w.drawn) {
+        const std::lock_guard<std::mutex> lock(inputs_mutex_);
+        return refused(inputs_for(*base_variant_, base_).error);
+    }
+    DrawnCatalogs& d = *w.drawn;
+    for (std::size_t f = 0; f < drawn_figures_.size(); ++f)
+        set_drawn_figure(d.catalogs, catalogs_, drawn_figures_[f], w.drawn_values[f]);
+    Estimate e;
+    try {
+        e = mapping::estimate(base_, d.inputs);
+    } catch (const InputError& err) {
+        return refused(reason_of(err.details()));
+    }
+    if (sweep_.offload_accuracy) {
+        // No axis sets a core's figure: every draw's offloaded GEMMs are those of the base.
+        const std::string error = add_offload_accuracy({}, d.catalogs, base_, e);
+        if (!error.empty()) return refused(error);
+    }
+    write_option_rows(e, base_, write, w.cells);
 }
 
 }  // namespace lightwatt::study

@@ -354,6 +354,12 @@ printf 'scenario = "%s"\n[axes.s]\nkey = "deployment.system"\nvalues = ["dgx_h10
 check "sweep: unknown system" 2 "" "name.toml:2: axes.s.values = \"dgx_h10\".*did you mean \"dgx_h100\"" -- sweep "$sw/name.toml" -o "$sw/c"
 printf 'scenario = "%s"\n[axes.b]\nkey = "workload.batch"\nlog = { from = 0, to = 8, count = 4 }\n' "$data/scenarios/default.toml" >"$sw/log.toml"
 check "sweep: log range through zero" 2 "" "log.toml:4: axes.b.log.from = 0" -- sweep "$sw/log.toml" -o "$sw/c"
+printf 'scenario = "%s"\n[monte_carlo]\ndraws = 0\nseed = 1\n' "$data/scenarios/default.toml" >"$sw/mc0.toml"
+check "sweep: Monte Carlo of 0 draws" 2 "" "mc0.toml:3: monte_carlo.draws = 0" -- sweep "$sw/mc0.toml" -o "$sw/c"
+printf 'scenario = "%s"\n[monte_carlo]\ndraws = 9\nseed = 1\n[axes.b]\nkey = "workload.batch"\nvalues = [1]\n' "$data/scenarios/default.toml" >"$sw/mcaxes.toml"
+check "sweep: Monte Carlo beside axes" 2 "" "mcaxes.toml:[0-9]+: axes.*axes beside \\[monte_carlo\\]" -- sweep "$sw/mcaxes.toml" -o "$sw/c"
+printf 'scenario = "%s"\n[monte_carlo]\ndraws = 9\nseed = 1\nsed = 2\n' "$data/scenarios/default.toml" >"$sw/mckey.toml"
+check "sweep: Monte Carlo, unknown key" 2 "" "mckey.toml:5: monte_carlo.sed = 2.*did you mean \"seed\"" -- sweep "$sw/mckey.toml" -o "$sw/c"
 truth "sweep: nothing written on bad input" not test -e "$sw/c"
 # 12,000 points in 3 chunks, on one thread (a tenth of a second per chunk in release); SIGINT once
 # the manifest is there (the handler is in place by then).
@@ -414,6 +420,10 @@ check "frontier: incomplete sweep" 2 "" "manifest.json: chunks_done = 0: an inco
 truth "frontier: nothing written on bad input" not test -e "$fr/bad.svg"
 
 check "sweep: catalog axis" 0 "40 design points x 5 options" "" -- sweep "$data/sweeps/laser-efficiency.toml" -o "$sw/l"
+# An axis-free sweep of 1000 Monte Carlo draws: the drawn figures, by path, are the first columns.
+check "sweep: Monte Carlo draws" 0 "1000 design points x 5 options" "" -- sweep "$data/sweeps/monte-carlo.toml" -o "$sw/mc"
+truth "sweep: Monte Carlo, the drawn figures first" grep -q '^systems\.dgx_h100\.host_power_w_per_node,systems\.dgx_h100\.scale_up_switch_w_per_gpu,' "$sw/mc/part-00000.csv"
+truth "sweep: Monte Carlo, 5000 rows" test "$(wc -l <"$sw/mc/part-00000.csv")" -eq 5001
 check "sweep: photonic-core axis with accuracy" 0 "8 design points x 5 options" "" -- sweep "$data/sweeps/core-adc-bits.toml" -o "$sw/adc"
 # Row 5 of each point is photonic_ffn_offload: its accuracy filled, the baseline's (row 1) empty;
 # the ENOB (column 12: two axes, option, 8 figures) rises with the ADC's bits.

@@ -75,6 +75,23 @@ def test_rows_are_the_command_lines_typed(cli, tmp_path):
         assert default.loc[o.name, "reason"] == ""
 
 
+def test_monte_carlo_sweep_rows_are_the_monte_carlo_draws(tmp_path):
+    # An axis-free sweep file with [monte_carlo]: one row per draw and option, the drawn figures
+    # first (floats, by path), the draws and figures of lightwatt.monte_carlo with the same seed.
+    spec = tmp_path / "mc.toml"
+    scenario = lightwatt.data_dir() / "scenarios" / "default.toml"
+    spec.write_text(f'scenario = "{scenario}"\n[monte_carlo]\ndraws = 300\nseed = 7\n')
+    frame = lightwatt.sweep(spec, chunk_points=128)
+    draws = lightwatt.monte_carlo(draws=300, seed=7, threads=1)
+    figures = [f["path"] for f in draws.attrs["summary"]["figures"]]
+    assert list(frame.columns[: len(figures) + 1]) == figures + ["option"]
+    assert len(frame) == len(draws) == 300 * 5
+    assert all(frame[f].dtype == "float64" for f in figures)
+    for column in figures + ["option", "j_per_token", "saving_vs_baseline_pct"]:
+        assert frame[column].tolist() == draws[column].tolist()
+    assert frame["feasible"].all()
+
+
 def test_photonic_rows_carry_the_offloaded_gemms_accuracy():
     # data/sweeps/core-adc-bits.toml: ADC 4, 6, 8, 10 bits x batch 64, 256, offload_accuracy = true.
     frame = lightwatt.sweep(ROOT / "data" / "sweeps" / "core-adc-bits.toml")

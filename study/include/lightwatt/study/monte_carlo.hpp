@@ -34,6 +34,13 @@ struct RangedFigure {
 // system's two, then the links in the order the options first name them.
 std::vector<RangedFigure> ranged_figures(const mapping::Scenario& s, const mapping::Catalogs& c);
 
+// Draw `draw`'s values of `figures`, in their order, into out[0 .. figures.size() - 1]: each from
+// its triangular distribution at the next uniform of the counter-based stream (seed, draw).
+void draw_figures(const std::vector<RangedFigure>& figures, std::uint64_t seed, std::size_t draw, double* out);
+// Sets figure `f` to `value` on `catalogs`, a copy of `base`; every draw sets every figure, so
+// none needs setting back.
+void set_drawn_figure(mapping::Catalogs& catalogs, const mapping::Catalogs& base, const RangedFigure& f, double value);
+
 // The inverse of the triangular distribution's CDF (low <= mode <= high) at u in [0, 1).
 double triangular_quantile(double low, double mode, double high, double u);
 

@@ -7,7 +7,11 @@
 // offload_accuracy_cache.hpp, emulated again only when a figure of its core or the sampled shapes
 // change), then `feasible` and `reason`. A point the reader or the estimate refuses (tp not dividing the heads,
 // weights and KV cache beyond HBM, a system whose GPU the calibration record was not measured on)
-// is a row per option with the refusal as its reason, never an error of the sweep.
+// is a row per option with the refusal as its reason, never an error of the sweep. In an axis-free
+// sweep of Monte Carlo draws ([monte_carlo]), design point d is draw d: the figures with a
+// published range (monte_carlo.hpp) drawn as `lightwatt estimate --monte-carlo` draws them, set
+// on the catalogs, estimated on the base scenario; the drawn figures, by their catalog paths, are
+// the rows' first columns.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +29,7 @@
 #include "lightwatt/mapping/catalog_figure.hpp"
 #include "lightwatt/mapping/estimate_records.hpp"
 #include "lightwatt/mapping/scenario.hpp"
+#include "lightwatt/study/monte_carlo.hpp"
 #include "lightwatt/study/offload_accuracy_cache.hpp"
 #include "lightwatt/study/sweep_file.hpp"
 
@@ -46,6 +51,12 @@ namespace lightwatt::study {
 // The columns after the axes': the estimate's CSV columns, feasible, reason.
 std::vector<std::string> output_columns_after_axes();
 
+// A thread's catalogs with a Monte Carlo draw's figures set, and the estimate's inputs on them.
+struct DrawnCatalogs {
+    mapping::Catalogs catalogs;
+    mapping::EstimateInputs inputs;
+};
+
 // What one thread needs to evaluate points: its own copy of the base scenario's tree, with each
 // scenario axis's slot (its table and key; none for a catalog axis) found once; the tree is held
 // by pointer so the slots stay valid when the workspace moves. `values` and `cells` (an option's
@@ -55,6 +66,8 @@ struct PointWorkspace {
     std::vector<std::pair<toml::table*, std::string>> slots;
     std::vector<AxisValue> values;
     std::vector<mapping::RecordCell> cells;
+    std::vector<double> drawn_values;      // a Monte Carlo sweep's draw
+    std::unique_ptr<DrawnCatalogs> drawn;  // a Monte Carlo sweep's, when its inputs loaded
 };
 
 class PointEvaluator {
@@ -75,6 +88,8 @@ public:
     [[nodiscard]] const mapping::Scenario& base() const { return base_; }
     [[nodiscard]] const std::string& base_text() const { return base_text_; }
     [[nodiscard]] const SweepFile& sweep() const { return sweep_; }
+    // A Monte Carlo sweep's drawn figures, in their columns' order (none in a sweep of axes).
+    [[nodiscard]] const std::vector<RangedFigure>& drawn_figures() const { return drawn_figures_; }
     // The offloaded GEMMs' accuracy emulations so far, and the rows that found theirs kept.
     [[nodiscard]] const OffloadAccuracyCache& offload_accuracy_cache() const { return offload_cache_; }
 
@@ -101,6 +116,8 @@ private:
     // when not kept); the emulator's refusal, or "".
     std::string add_offload_accuracy(const std::vector<AxisValue>& values, const mapping::Catalogs& c,
                                      const mapping::Scenario& s, mapping::Estimate& e) const;
+    // The rows of Monte Carlo draw `draw`.
+    void append_draw_rows(std::size_t draw, RowFormat format, PointWorkspace& w, std::string& out) const;
     void check_axis(const Axis& a) const;
     void check_catalog_axis(const Axis& a, const mapping::CatalogFigure& figure) const;
     // Reads the base scenario with `v` at the axis's key; true, with the error, when refused.
@@ -113,7 +130,8 @@ private:
     std::shared_ptr<const std::string> base_file_;
     toml::table base_table_;
     mapping::Scenario base_;
-    std::vector<std::string> input_columns_;  // the axes' names
+    std::vector<std::string> input_columns_;  // the axes' names, or the drawn figures' paths
+    std::vector<RangedFigure> drawn_figures_;
     std::vector<std::string> record_keys_;
     std::size_t option_column_ = 0;                       // of record_keys_
     std::optional<mapping::CatalogFiles> catalog_files_;  // parsed when an axis sets a catalog figure
