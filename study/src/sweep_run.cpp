@@ -81,30 +81,40 @@ SweepManifest resumed_manifest(const std::filesystem::path& dir, const std::stri
     return m;
 }
 
-// The rows of chunk `chunk`.
-std::string chunk_rows(const PointEvaluator& evaluator, std::size_t chunk, const SweepRunOptions& o,
-                       std::size_t points) {
+// The rows of chunk `chunk`, into buffers.text.
+void chunk_rows(const PointEvaluator& evaluator, std::size_t chunk, const SweepRunOptions& o, std::size_t points,
+                RowBuffers& buffers) {
     const std::size_t first = chunk * o.chunk_points;
-    return point_rows(evaluator, first, std::min(o.chunk_points, points - first), o.format, o.threads);
+    point_rows_into(evaluator, first, std::min(o.chunk_points, points - first), o.format, o.threads, buffers);
 }
 
 }  // namespace
 
 std::string point_rows(const PointEvaluator& evaluator, std::size_t first, std::size_t count, RowFormat format,
                        int threads) {
+    RowBuffers buffers;
+    point_rows_into(evaluator, first, count, format, threads, buffers);
+    return std::move(buffers.text);
+}
+
+void point_rows_into(const PointEvaluator& evaluator, std::size_t first, std::size_t count, RowFormat format,
+                     int threads, RowBuffers& buffers) {
     const std::size_t blocks = (count + kBlockPoints - 1) / kBlockPoints;
-    std::vector<std::string> parts(blocks);
+    if (buffers.blocks.size() < blocks) buffers.blocks.resize(blocks);
     parallel_for_blocks(blocks, threads, [&](std::size_t b) {
+        std::string& part = buffers.blocks[b];
+        part.clear();
         PointWorkspace w = evaluator.workspace();
         const std::size_t end = std::min(count, (b + 1) * kBlockPoints);
-        for (std::size_t p = b * kBlockPoints; p < end; ++p) evaluator.append_rows(first + p, format, w, parts[b]);
+        for (std::size_t p = b * kBlockPoints; p < end; ++p) evaluator.append_rows(first + p, format, w, part);
     });
-    std::string out = format == RowFormat::csv ? evaluator.csv_header() : "";
+    std::string& out = buffers.text;
+    out.clear();
+    if (format == RowFormat::csv) out += evaluator.csv_header();  // into the kept capacity
     std::size_t size = out.size();
-    for (const auto& part : parts) size += part.size();
+    for (std::size_t b = 0; b < blocks; ++b) size += buffers.blocks[b].size();
     out.reserve(size);
-    for (const auto& part : parts) out += part;
-    return out;
+    for (std::size_t b = 0; b < blocks; ++b) out += buffers.blocks[b];
 }
 
 void prepare_fresh_folder(const std::filesystem::path& dir) {
@@ -168,11 +178,12 @@ SweepOutcome run_sweep(const PointEvaluator& evaluator, const std::filesystem::p
     // The points of this folder's chunks: first_point .. end_point - 1.
     const std::size_t first_point = m.range().first * m.chunk_points;
     const std::size_t end_point = std::min(m.points, m.range().end * m.chunk_points);
+    RowBuffers buffers;
     while (!m.complete()) {
         if (o.stop && o.stop->load()) return out;
         const std::size_t chunk = m.next_chunk();
-        const std::string rows = chunk_rows(evaluator, chunk, o, m.points);
-        write_file_atomically(dir / chunk_file_name(chunk, o.format), rows);
+        chunk_rows(evaluator, chunk, o, m.points, buffers);
+        write_file_atomically(dir / chunk_file_name(chunk, o.format), buffers.text);
         ++m.chunks_done;
         write_file_atomically(manifest_file, manifest_json(m));
         ++out.chunks_written;
