@@ -20,11 +20,13 @@
 #include "lightwatt/mapping/serving_time.hpp"
 #include "lightwatt/mapping/system_energy.hpp"
 #include "b200_profile.hpp"
+#include "csv_fields.hpp"
 #include "shared_data.hpp"
 #include "trtllm_b200_fit.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::mapping;
+using lightwatt::testing::csv_fields;
 using lightwatt::testing::largest_fitting_batch;
 
 namespace {
@@ -34,22 +36,6 @@ struct NodeRun {
     std::string model, scenario;
     double tokens_per_s = 0, node_w = 0, joules_per_token = 0;
 };
-
-// A CSV line's fields; a field in double quotes may hold commas (the file's system names do).
-std::vector<std::string> csv_fields(const std::string& line) {
-    std::vector<std::string> fields(1);
-    bool quoted = false;
-    for (const char c : line) {
-        if (c == '"') {
-            quoted = !quoted;
-        } else if (c == ',' && !quoted) {
-            fields.emplace_back();
-        } else {
-            fields.back() += c;
-        }
-    }
-    return fields;
-}
 
 std::vector<NodeRun> read_node_runs(const std::string& path) {
     std::ifstream in(path);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "csv_fields.hpp"
 #include "default_scenario.hpp"
 #include "input_error_of.hpp"
 #include "sweep_rows_text.hpp"
@@ -21,6 +22,7 @@
 
 using namespace lightwatt;
 using namespace lightwatt::study;
+using lightwatt::testing::csv_fields;
 using lightwatt::testing::input_error_of;
 using lightwatt::testing::jsonl_rows;
 
@@ -33,26 +35,6 @@ std::string header_for(const std::string& scenario) {
 }
 
 SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "sweep.toml", "."); }
-
-// The fields of one CSV line (RFC 4180: a quoted field may hold commas and doubled quotes).
-std::vector<std::string> csv_fields(const std::string& line) {
-    std::vector<std::string> out(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-            out.back() += '"';
-            ++i;
-        } else if (c == '"') {
-            quoted = !quoted;
-        } else if (c == ',' && !quoted) {
-            out.emplace_back();
-        } else {
-            out.back() += c;
-        }
-    }
-    return out;
-}
 
 std::vector<std::vector<std::string>> csv_lines(const std::string& text) {
     std::istringstream lines(text);
