@@ -18,28 +18,10 @@ std::size_t scalar_column(const AdcColumnTerms& t, const float* p, const float* 
                           float* out, std::ptrdiff_t rows) {
     std::size_t clips = 0;
     for (std::ptrdiff_t i = 0; i < rows; ++i) {
-        float variance = t.base;
-        float signal = p[i];
-        if constexpr (Shape == AdcColumnShape::offset) {
-            const float s = p[i] + offset[i];
-            variance += t.c_pp * (s * s);
-        } else {
-            variance += t.c_pp * (p[i] * p[i]);
-        }
-        if constexpr (Shape == AdcColumnShape::aux || Shape == AdcColumnShape::aux_rotated) {
-            variance += t.c_aa * (a[i] * a[i]);
-            variance += t.c_a * a[i];
-        }
-        if constexpr (Shape == AdcColumnShape::aux_rotated) signal = t.cos_phi * p[i] - t.sin_phi * a[i];
-        const float noise = std::sqrt(variance) * z[i];
-        float v = signal + noise;
-        if (v != v) v = 0.0f;
-        if (v >= t.top + 0.5f || v < -t.top - 1.5f) ++clips;
-        const float bounded = std::fmin(std::fmax(v, -t.top - 1.0f), t.top);
-        const float magnitude = std::fabs(bounded);
-        const float whole = static_cast<float>(static_cast<int>(magnitude));
-        const float level = magnitude - whole >= 0.5f ? whole + 1.0f : whole;
-        out[i] += std::copysign(level, bounded) * t.step;
+        const float off = Shape == AdcColumnShape::offset ? offset[i] : 0.0f;
+        const bool uses_aux = Shape == AdcColumnShape::aux || Shape == AdcColumnShape::aux_rotated;
+        const float ai = uses_aux ? a[i] : 0.0f;
+        clips += digitise_partial<Shape>(t, p[i], off, ai, z[i], out + i) ? 1 : 0;
     }
     return clips;
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lightwatt/core/host_device.hpp"
 #include "lightwatt/core/rng.hpp"
 
 namespace lightwatt {
@@ -63,6 +64,14 @@ inline const std::vector<float>& normal_quantile_table() {
         return t;
     }();
     return table;
+}
+
+// Draw number `index` of the stream whose key is counter_key(seed, block), as FastNormal gives it:
+// word index / 4 of the stream, its 16-bit slice index % 4, lowest first. A GPU thread computes
+// its own element's draw with it (photonics/cuda).
+LIGHTWATT_HOST_DEVICE inline float fast_normal_draw(const float* table, std::uint64_t key, std::uint64_t index) {
+    const std::uint64_t word = counter_word(key, index / 4);
+    return table[(word >> (16 * (index % 4))) & 0xffffU];
 }
 
 // Draws from one counter-based stream (seed, block), four per 64 random bits.

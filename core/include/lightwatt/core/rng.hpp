@@ -7,28 +7,38 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "lightwatt/core/host_device.hpp"
+
 namespace lightwatt {
 
 // SplitMix64 finaliser (Steele, Lea, Flood, "Fast splittable pseudorandom number generators",
 // OOPSLA 2014): a bijective 64-bit mix with full avalanche.
-constexpr std::uint64_t mix64(std::uint64_t z) {
+LIGHTWATT_HOST_DEVICE constexpr std::uint64_t mix64(std::uint64_t z) {
     z += 0x9e3779b97f4a7c15ULL;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
 
+// The key of stream (seed, block), and its word number `counter`: what CounterRng draws, as pure
+// functions that a GPU thread computes for its own element.
+LIGHTWATT_HOST_DEVICE constexpr std::uint64_t counter_key(std::uint64_t seed, std::uint64_t block) {
+    return mix64(seed ^ mix64(block + 0x632be59bd9b4e019ULL));
+}
+LIGHTWATT_HOST_DEVICE constexpr std::uint64_t counter_word(std::uint64_t key, std::uint64_t counter) {
+    return mix64(key ^ mix64(counter));
+}
+
 class CounterRng {
 public:
-    constexpr CounterRng(std::uint64_t seed, std::uint64_t block)
-        : key_(mix64(seed ^ mix64(block + 0x632be59bd9b4e019ULL))) {}
+    constexpr CounterRng(std::uint64_t seed, std::uint64_t block) : key_(counter_key(seed, block)) {}
 
     // The next 64 random bits of this stream.
-    constexpr std::uint64_t next_u64() { return mix64(key_ ^ mix64(counter_++)); }
+    constexpr std::uint64_t next_u64() { return counter_word(key_, counter_++); }
     // The next `count` words at once, as `count` calls of next_u64() give them: the words do not
     // depend on each other, so the compiler computes several per vector instruction.
     constexpr void next_u64(std::uint64_t* words, std::size_t count) {
-        for (std::size_t i = 0; i < count; ++i) words[i] = mix64(key_ ^ mix64(counter_ + i));
+        for (std::size_t i = 0; i < count; ++i) words[i] = counter_word(key_, counter_ + i);
         counter_ += count;
     }
     // Uniform in [0, 1) with 53 bits of resolution.
