@@ -20,7 +20,7 @@ VENV_TORCH = build/venv-torch
 VENV_TORCH_PYTHON = $(VENV_TORCH)/bin/python
 # ccache speeds up a developer's rebuilds when it is installed; nothing relies on it.
 CCACHE := $(shell command -v ccache 2>/dev/null)
-LAUNCHER = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
+LAUNCHER = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_CUDA_COMPILER_LAUNCHER=$(CCACHE))
 
 .PHONY: all deps venv build run test test-release build-asan test-asan fuzz python test-python \
         python-torch test-torch test-notebooks fuzz-corpus bench clean format check-format

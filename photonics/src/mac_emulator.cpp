@@ -16,6 +16,7 @@
 
 #include "adc_column.hpp"
 #include "architecture.hpp"
+#include "gpu_backend.hpp"
 
 namespace lightwatt::photonics {
 
@@ -570,12 +571,16 @@ private:
     std::vector<float> z_, digitised_;
 };
 
+// Error statistics on every this-many-th block: at most about kStatisticsPartials partial sums.
+std::size_t statistics_every(const Plan& p) {
+    const double total_partials = static_cast<double>(p.m) * static_cast<double>(p.n) * p.tiles_col;
+    return std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(total_partials / kStatisticsPartials)));
+}
+
 // Every block, in parallel; returns the statistics per (tile row, column chunk).
 std::vector<BlockStats> run_blocks(Run& run, Eigen::MatrixXd& output) {
     const Plan& p = run.p;
-    const double total_partials = static_cast<double>(p.m) * static_cast<double>(p.n) * p.tiles_col;
-    run.stats_every =
-        std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(total_partials / kStatisticsPartials)));
+    run.stats_every = statistics_every(p);
     // Work on groups of up to kRowsPerGemm / tr tile rows, fewer when that would leave fewer than
     // kMinimumBlocks blocks.
     run.group = std::max(1, static_cast<int>(kRowsPerGemm / p.tr));
@@ -586,6 +591,84 @@ std::vector<BlockStats> run_blocks(Run& run, Eigen::MatrixXd& output) {
     std::vector<BlockStats> stats(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.chunks));
     parallel_for_blocks(static_cast<std::size_t>(groups) * static_cast<std::size_t>(p.chunks), p.threads,
                         [&](std::size_t work) { Block(run, work, stats).run(output); });
+    return stats;
+}
+
+// The run as plain arrays (noisy_gemm_problem.hpp): the k tiles' strips side by side, the DAC'd
+// inputs, the DC light, and each tile's noise terms as the blocks hand them to the ADC kernel.
+NoisyGemmProblem problem_of(const Run& run) {
+    const Plan& p = run.p;
+    const Kernel& kernel = run.kernel;
+    if (kernel.weights_drift)
+        throw InputError::at("device", "cuda", "drift that shifts the weights (a microring bank) runs on the CPU only",
+                             "device cpu, or drift_interval_s = 0");
+    NoisyGemmProblem g;
+    g.m = p.m;
+    g.k = p.k;
+    g.n = p.n;
+    g.tile_rows = p.tr;
+    g.tile_cols = p.tc;
+    g.tiles_row = p.tiles_row;
+    g.tiles_col = p.tiles_col;
+    g.columns_per_block = kColumnsPerBlock;
+    g.shape = static_cast<int>(kernel.shape);
+    g.aux_squared = run.model.aux_input() != detail::AuxInput::linear;
+    g.dc_follows = kernel.dc_follows;
+    g.dark = kernel.dark;
+    g.lo_dc = kernel.lo_dc;
+    g.noise_seed = run.c.seed ^ kNoiseStream;
+    g.adc_top = static_cast<float>(std::ldexp(1.0, run.c.adc_bits - 1) - 1.0);
+    g.adc_step = static_cast<float>(kernel.noise.adc_step);
+    g.output_scale = p.w_scale * p.x_scale;
+    const Eigen::Index stacked = static_cast<Eigen::Index>(p.tiles_row) * p.tr;
+    const bool offset = run.model.has_offset();
+    g.weights.resize(static_cast<std::size_t>(stacked * p.k));
+    if (kernel.uses_aux) g.weights_aux.resize(g.weights.size());
+    if (offset) g.offset.resize(static_cast<std::size_t>(stacked * p.tiles_col));
+    Eigen::Map<Eigen::MatrixXf> w(g.weights.data(), stacked, p.k), wa(g.weights_aux.data(), stacked, p.k);
+    Eigen::Map<Eigen::MatrixXf> off(g.offset.data(), stacked, p.tiles_col);
+    for (int t = 0; t < p.tiles_col; ++t) {
+        const Strip& strip = run.strips.strips[static_cast<std::size_t>(t)];
+        const Eigen::Index c0 = static_cast<Eigen::Index>(t) * p.tc, cols = p.cols_of(t);
+        w.middleCols(c0, cols) = strip.weights.leftCols(cols);
+        if (kernel.uses_aux) wa.middleCols(c0, cols) = strip.weights_aux.leftCols(cols);
+        if (offset) off.col(t) = strip.offset;
+    }
+    g.inputs.assign(run.x.xq.data(), run.x.xq.data() + run.x.xq.size());
+    g.dc_current.assign(run.x.dc_current.data(), run.x.dc_current.data() + run.x.dc_current.size());
+    for (const TileNoise& f : run.strips.noise) {
+        g.thermal.push_back(f.thermal);
+        g.shot_per_ampere.push_back(f.shot_per_ampere);
+        g.c_pp.push_back(static_cast<float>(f.c_pp));
+        g.c_aa.push_back(static_cast<float>(f.c_aa));
+        g.c_a.push_back(static_cast<float>(f.c_a));
+    }
+    if (kernel.shape != AdcColumnShape::aux_rotated) return g;
+    for (const std::vector<double>& drift : run.drifts)
+        for (Eigen::Index j = 0; j < p.n; ++j) {
+            g.cos_phi.push_back(static_cast<float>(std::cos(drift[static_cast<std::size_t>(j)])));
+            g.sin_phi.push_back(static_cast<float>(std::sin(drift[static_cast<std::size_t>(j)])));
+        }
+    return g;
+}
+
+// The product and the clipped count from the GPU. The error statistics come from the blocks that
+// gather them (every stats_every-th, about kStatisticsPartials partial sums) run again on the
+// CPU, their product discarded: the same numbers as a CPU run's.
+std::vector<BlockStats> run_blocks_on_gpu(Run& run, Eigen::MatrixXd& output) {
+    const Plan& p = run.p;
+    const detail::GpuGemm gpu = detail::noisy_gemm_on_gpu(problem_of(run));
+    output = Eigen::Map<const Eigen::MatrixXf>(gpu.out.data(), p.m, p.n).cast<double>() * (p.w_scale * p.x_scale);
+    run.stats_every = statistics_every(p);
+    run.group = 1;  // a work item is then one (tile row, column chunk) block
+    std::vector<BlockStats> stats(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.chunks));
+    Eigen::MatrixXd discarded(p.m, p.n);
+    const std::size_t sampled = (stats.size() + run.stats_every - 1) / run.stats_every;
+    parallel_for_blocks(sampled, p.threads,
+                        [&](std::size_t i) { Block(run, i * run.stats_every, stats).run(discarded); });
+    for (BlockStats& s : stats) s.clipped = s.partials = 0;
+    stats.front().clipped = gpu.clipped;
+    stats.front().partials = static_cast<std::size_t>(p.m * p.n * p.tiles_col);
     return stats;
 }
 
@@ -647,28 +730,62 @@ void summarise(const std::vector<BlockStats>& stats, double adc_step, MacEmulati
 
 }  // namespace
 
-// The driver: each step is named above; the architecture is asked once per run or per tile.
-MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
-    validate(weights, inputs, c);
+namespace {
+
+// Everything before the blocks run, each step named above.
+struct Prepared {
+    const ArchitectureModel& model;
+    Plan plan;
+    MacEmulationResult result;
+    std::vector<ImplementedTile> tiles;
+    std::vector<std::vector<double>> drifts;
+    DacInputs x;
+    Kernel kernel;
+    Strips strips;
+};
+
+// The architecture is asked once per run or per tile. The inputs were validated (validate).
+Prepared prepare(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
     const ArchitectureModel& model = detail::architecture_model(c.architecture);
     const Plan plan = plan_tiling(weights, inputs, c);
     MacEmulationResult result;
     result.tiles_row = plan.tiles_row;
     result.tiles_col = plan.tiles_col;
     const double adc_step = Quantizer{c.adc_bits, calibrate_adc(weights, inputs, plan, c, result)}.step();
-    const std::vector<ImplementedTile> tiles = implement_tiles(model, weights, plan, c);
-    const std::vector<std::vector<double>> drifts = drift_sequences(model, plan, c);
+    std::vector<ImplementedTile> tiles = implement_tiles(model, weights, plan, c);
+    std::vector<std::vector<double>> drifts = drift_sequences(model, plan, c);
     const bool has_drift = !drifts.empty() && !drifts.front().empty();
     const Detection det = detection_of(model, c);
     result.detector_power_per_channel = watts(det.channel_power_w);
-    const DacInputs x = dac_inputs(model, inputs, plan, c, det);
+    DacInputs x = dac_inputs(model, inputs, plan, c, det);
     const Kernel kernel = kernel_of(model, c, det, adc_step, has_drift);
-    const Strips strips = prepare_strips(model, tiles, plan, c, det, kernel);
-    result.output.resize(plan.m, plan.n);
-    Run run{model, c, weights, inputs, plan, kernel, tiles, drifts, x, strips};
-    const std::vector<BlockStats> stats = run_blocks(run, result.output);
-    summarise(stats, adc_step, result);
-    return result;
+    Strips strips = prepare_strips(model, tiles, plan, c, det, kernel);
+    return {model,        plan,   std::move(result), std::move(tiles), std::move(drifts),
+            std::move(x), kernel, std::move(strips)};
+}
+
+}  // namespace
+
+// The driver: on device cuda, the GPU is asked for before any work.
+MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
+    validate(weights, inputs, c);
+    const bool gpu = c.device == EmulatorDevice::cuda;
+    if (const std::string why = gpu ? detail::cuda_unavailable_reason() : ""; !why.empty()) throw ResourceMissing(why);
+    Prepared s = prepare(weights, inputs, c);
+    s.result.output.resize(s.plan.m, s.plan.n);
+    Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, s.x, s.strips};
+    const std::vector<BlockStats> stats =
+        gpu ? run_blocks_on_gpu(run, s.result.output) : run_blocks(run, s.result.output);
+    s.result.backend = c.device;
+    summarise(stats, s.kernel.noise.adc_step, s.result);
+    return std::move(s.result);
+}
+
+NoisyGemmProblem noisy_gemm_problem(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
+    validate(weights, inputs, c);
+    const Prepared s = prepare(weights, inputs, c);
+    const Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, s.x, s.strips};
+    return problem_of(run);
 }
 
 }  // namespace lightwatt::photonics

@@ -56,6 +56,21 @@ struct lightwatt::EnumTable<lightwatt::photonics::NoiseRegime> {
 
 namespace lightwatt::photonics {
 
+// Where emulate_gemm runs the tiled noisy GEMM: on the CPU, or on an NVIDIA GPU where the build has
+// the CUDA backend (photonics/cuda) and the machine a usable GPU (else ResourceMissing).
+enum class EmulatorDevice { cpu, cuda };
+
+}  // namespace lightwatt::photonics
+
+template <>
+struct lightwatt::EnumTable<lightwatt::photonics::EmulatorDevice> {
+    using enum photonics::EmulatorDevice;
+    static constexpr auto entries = std::to_array<EnumEntry<photonics::EmulatorDevice>>({{cpu, "cpu"}, {cuda, "cuda"}});
+    static constexpr std::string_view noun = "device";
+};
+
+namespace lightwatt::photonics {
+
 struct MicroringBankParameters {
     double quality_factor = 0.0;  // loaded Q: linewidth = f0 / Q
     Frequency channel_spacing{};  // WDM grid
@@ -104,6 +119,7 @@ struct MacEmulatorConfig {
     DriftParameters drift;
     std::uint64_t seed = 1;
     int threads = 0;  // 0 = default_thread_count()
+    EmulatorDevice device = EmulatorDevice::cpu;
     // Accuracy metrics against the full exact product (an extra GEMM in double). When false, SNR,
     // relative error and the histogram come from an evenly spaced sample of at most 128 output
     // columns and `exact` holds only those columns (large runs, benchmarks).

@@ -15,6 +15,7 @@
 
 #include "lightwatt/core/units.hpp"
 #include "lightwatt/photonics/mac_config.hpp"
+#include "lightwatt/photonics/noisy_gemm_problem.hpp"
 
 namespace lightwatt::photonics {
 
@@ -46,6 +47,7 @@ struct MacEmulationResult {
     std::vector<double> error_histogram_edges;  // normalised error / RMS error, 41 edges
     std::vector<std::size_t> error_histogram;   // counts, 40 bins
     int tiles_row = 0, tiles_col = 0;
+    EmulatorDevice backend = EmulatorDevice::cpu;  // where the tiled GEMM ran
 };
 
 // A read-only view of a column-major matrix of doubles: a MatrixXd binds to it without a copy, and
@@ -69,7 +71,14 @@ void check_emulation_size(long long m, long long k, long long n, const MacEmulat
 // Multiplies weights (m x k) by inputs (k x n) through the configured photonic architecture.
 // Throws InputError for empty or non-finite matrices, mismatched shapes, impossible settings or a
 // working set above kMaxEmulationBytes.
-// The inputs are only read, never copied whole.
+// The inputs are only read, never copied whole. With config.device cuda: ResourceMissing when the
+// build has no CUDA backend or the machine no usable GPU, before any work.
 MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& config);
+
+// The run emulate_gemm would make, up to the tiled noisy GEMM, as plain arrays: what the GPU
+// backend computes, and what its check reads (photonics/cuda/check). Throws as emulate_gemm does
+// (the device is not asked for).
+NoisyGemmProblem noisy_gemm_problem(const MatrixView& weights, const MatrixView& inputs,
+                                    const MacEmulatorConfig& config);
 
 }  // namespace lightwatt::photonics
