@@ -69,6 +69,7 @@ EmulationRequest build_request(const std::filesystem::path& data_dir, const Emul
         req.target_enob = o.target_enob;
     }
     req.core = apply_overrides(req.core, o.overrides);
+    if (o.device) req.core.emulator.device = enum_parse_at<EmulatorDevice>("--device", *o.device);
     // Before anything big is allocated: the tiles the settings imply must fit, whichever source
     // (flags, file, CSV) gave the sizes.
     check_emulation_size(req.m, req.k, req.n, req.core.emulator, "--m/--n/--k, --tile");

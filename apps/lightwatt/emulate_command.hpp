@@ -16,6 +16,7 @@ struct EmulateOptions {
     std::optional<long long> m, n, k;
     std::optional<double> target_enob;
     std::optional<long long> seed;
+    std::optional<std::string> device;  // "cpu" or "cuda" (photonics::EmulatorDevice)
     photonics::CoreOverrides overrides;
 };
 

@@ -93,6 +93,9 @@ int main(int argc, char** argv) {
     emulate->add_option("--tile", em.overrides.tile_rows, "square tile size (rows = columns)");
     emulate->add_option("--target-enob", em.target_enob, "also report the laser power this ENOB needs");
     emulate->add_option("--seed", em.seed, "random seed, 0 to 2^63-1 (default 20261125, printed)");
+    emulate->add_option("--device", em.device,
+                        "where the tiled GEMM runs: cpu (default) or cuda (an NVIDIA GPU; exit 3 when this build or "
+                        "machine has none)");
     cli::CalibrateNcclOptions cal;
     auto* calibrate = app.add_subcommand("calibrate", "calibration records from measurements")->require_subcommand(1);
     auto* nccl = calibrate->add_subcommand("nccl-tests",

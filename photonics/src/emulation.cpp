@@ -94,6 +94,7 @@ nlohmann::json emulation_json(const EmulationReport& report) {
     j["n"] = request.n;
     j["k"] = request.k;
     j["seed"] = e.seed;
+    j["backend"] = std::string(enum_name(r.backend));
     j["tile_rows"] = e.tile_rows;
     j["tile_cols"] = e.tile_cols;
     j["dac_bits"] = e.dac_bits;

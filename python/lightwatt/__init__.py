@@ -168,6 +168,7 @@ def emulate(
     target_enob: Optional[float] = None,
     threads: int = 0,
     full_reference: Optional[bool] = None,
+    device: str = "cpu",
     data: Optional[PathLike] = None,
     **overrides: Any,
 ) -> EmulationResult:
@@ -177,13 +178,15 @@ def emulate(
     (``np.asfortranarray``) are read in place, anything else is converted once. Keyword
     ``overrides`` are the [overrides] keys of an emulation file (``adc_bits=6``,
     ``laser_power_mw=50``, ``tile=32`` for both tile sizes...). The GIL is released while the
-    emulator runs; do not write into the arrays from another thread meanwhile.
+    emulator runs; do not write into the arrays from another thread meanwhile. ``device="cuda"``
+    runs the tiled GEMM on an NVIDIA GPU where the build has the CUDA backend and the machine a
+    GPU, else raises ResourceMissing; ``result.backend`` names where it ran.
     """
     w = _as_matrix("weights", weights)
     x = _as_matrix("inputs", inputs)
     return photonic_cores(data).emulate(
         w, x, core=core, architecture=architecture, seed=seed, target_enob=target_enob,
-        overrides=_overrides(overrides), threads=threads, full_reference=full_reference)
+        overrides=_overrides(overrides), threads=threads, full_reference=full_reference, device=device)
 
 
 def emulate_random(
@@ -197,14 +200,16 @@ def emulate_random(
     target_enob: Optional[float] = None,
     threads: int = 0,
     full_reference: Optional[bool] = None,
+    device: str = "cpu",
     data: Optional[PathLike] = None,
     **overrides: Any,
 ) -> EmulationResult:
     """Random matrices uniform in [-1, 1] through a photonic core, drawn from ``seed`` as
-    ``lightwatt emulate --m M --n N --k K --seed S`` draws them (same numbers)."""
+    ``lightwatt emulate --m M --n N --k K --seed S`` draws them (same numbers); ``device`` as for
+    ``emulate``."""
     return photonic_cores(data).emulate_random(
         m, n, k, core=core, architecture=architecture, seed=seed, target_enob=target_enob,
-        overrides=_overrides(overrides), threads=threads, full_reference=full_reference)
+        overrides=_overrides(overrides), threads=threads, full_reference=full_reference, device=device)
 
 
 # --- scenarios and the J/token estimate ---------------------------------------------------------

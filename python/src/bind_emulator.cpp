@@ -38,6 +38,7 @@ struct RequestArgs {
     std::optional<double> target_enob;
     nb::object overrides;
     int threads = 0;
+    std::string device = "cpu";
 };
 
 std::string core_name_for(const PhotonicCoreCatalog& catalog, const RequestArgs& a) {
@@ -64,6 +65,7 @@ EmulationRequest make_request(const PhotonicCoreCatalog& catalog, const RequestA
     if (a.threads < 0 || a.threads > 4096)
         throw InputError::at("threads", std::to_string(a.threads), "out of range", "0 (every core) to 4096");
     req.core.emulator.threads = a.threads;
+    req.core.emulator.device = enum_parse_at<EmulatorDevice>("device", a.device);
     return req;
 }
 
@@ -111,7 +113,9 @@ const std::string kRequestDoc =
     "asks for the laser power that ENOB needs. `overrides` is a dict of the [overrides] keys of an emulation file "
     "(docs/emulator-file.md: tile_rows, tile_cols, dac_bits, weight_bits, adc_bits, laser_power_mw, clock_ghz, "
     "path_loss_db, ...). `threads` 0 uses every core. `full_reference` None compares with the full exact product up "
-    "to 2^30 MACs and with sampled columns beyond.";
+    "to 2^30 MACs and with sampled columns beyond. `device` \"cuda\" runs the tiled GEMM on an NVIDIA GPU where the "
+    "build "
+    "has the CUDA backend and the machine a GPU (else ResourceMissing); the result's `backend` names where it ran.";
 
 const std::string kEmulateDoc =
     "Multiplies `weights` (m x k) by `inputs` (k x n), both float64 in Fortran order (read in place, never copied; "
@@ -145,6 +149,9 @@ void bind_emulator(nb::module_& m) {
             "architecture",
             [](const PyEmulation& e) { return std::string(architecture_name(e.request.core.emulator.architecture)); })
         .def_prop_ro("seed", [](const PyEmulation& e) { return e.request.core.emulator.seed; })
+        .def_prop_ro(
+            "backend", [](const PyEmulation& e) { return std::string(enum_name(e.result.backend)); },
+            "Where the tiled GEMM ran: \"cpu\" or \"cuda\".")
         .def_prop_ro("m", [](const PyEmulation& e) { return e.request.m; })
         .def_prop_ro("n", [](const PyEmulation& e) { return e.request.n; })
         .def_prop_ro("k", [](const PyEmulation& e) { return e.request.k; })
@@ -271,11 +278,11 @@ void bind_emulator(nb::module_& m) {
             [](const PyCoreCatalog& c, const InputArray& weights, const InputArray& inputs,
                std::optional<std::string> core, std::optional<std::string> architecture, std::optional<long long> seed,
                std::optional<double> target_enob, std::optional<nb::dict> overrides, int threads,
-               std::optional<bool> full_reference) {
-                EmulationRequest req = make_request(
-                    *c.catalog,
-                    {core, architecture, seed, target_enob, overrides ? nb::object(*overrides) : nb::none(), threads},
-                    "emulate()", std::nullopt);
+               std::optional<bool> full_reference, const std::string& device) {
+                EmulationRequest req = make_request(*c.catalog,
+                                                    {core, architecture, seed, target_enob,
+                                                     overrides ? nb::object(*overrides) : nb::none(), threads, device},
+                                                    "emulate()", std::nullopt);
                 req.m = static_cast<long long>(weights.shape(0));
                 req.k = static_cast<long long>(weights.shape(1));
                 req.n = static_cast<long long>(inputs.shape(1));
@@ -290,24 +297,26 @@ void bind_emulator(nb::module_& m) {
             nb::arg("core").none() = nb::none(), nb::arg("architecture").none() = nb::none(),
             nb::arg("seed").none() = nb::none(), nb::arg("target_enob").none() = nb::none(),
             nb::arg("overrides").none() = nb::none(), nb::arg("threads") = 0,
-            nb::arg("full_reference").none() = nb::none(), kEmulateDoc.c_str())
+            nb::arg("full_reference").none() = nb::none(), nb::arg("device") = "cpu", kEmulateDoc.c_str())
         .def(
             "emulate_random",
             [](const PyCoreCatalog& c, long long m_rows, long long n_cols, long long k_inner,
                std::optional<std::string> core, std::optional<std::string> architecture, std::optional<long long> seed,
                std::optional<double> target_enob, std::optional<nb::dict> overrides, int threads,
-               std::optional<bool> full_reference) {
-                EmulationRequest req = make_request(
-                    *c.catalog,
-                    {core, architecture, seed, target_enob, overrides ? nb::object(*overrides) : nb::none(), threads},
-                    "emulate_random()", std::array<long long, 3>{m_rows, n_cols, k_inner});
+               std::optional<bool> full_reference, const std::string& device) {
+                EmulationRequest req =
+                    make_request(*c.catalog,
+                                 {core, architecture, seed, target_enob,
+                                  overrides ? nb::object(*overrides) : nb::none(), threads, device},
+                                 "emulate_random()", std::array<long long, 3>{m_rows, n_cols, k_inner});
                 nb::gil_scoped_release release;
                 return run_emulation(req, *c.catalog, full_reference);
             },
             nb::arg("m"), nb::arg("n"), nb::arg("k"), nb::kw_only(), nb::arg("core").none() = nb::none(),
             nb::arg("architecture").none() = nb::none(), nb::arg("seed").none() = nb::none(),
             nb::arg("target_enob").none() = nb::none(), nb::arg("overrides").none() = nb::none(),
-            nb::arg("threads") = 0, nb::arg("full_reference").none() = nb::none(), kEmulateRandomDoc.c_str())
+            nb::arg("threads") = 0, nb::arg("full_reference").none() = nb::none(), nb::arg("device") = "cpu",
+            kEmulateRandomDoc.c_str())
         .def("__repr__", [](const PyCoreCatalog& c) {
             return "PhotonicCoreCatalog(" + std::to_string(c.catalog->cores.size()) + " cores, '" +
                    c.data_dir.string() + "')";

@@ -79,6 +79,8 @@ printf 'core = "microring_bank"\nseed = 1\n[problem]\nm = 8\nk = 8\nn = 8\n[over
 check "deprecated spelling warns" 0 "pJ/MAC" "lightwatt: warning: .*old-spelling.toml:8: overrides.utilisation: deprecated spelling, still read; write \"utilization\"" -- emulate "$work/old-spelling.toml"
 check "emulate zero size" 2 "" "--m = 0: size out of range" -- emulate --m 0
 check "emulate zero bits" 2 "" "adc_bits = 0: bits out of range" -- emulate --adc-bits 0 --m 8 --k 8 --n 8
+check "emulate names its backend" 0 '"backend": "cpu"' "" -- emulate --m 8 --k 8 --n 8 --device cpu --json
+check "emulate bad device" 2 "" '--device = "gpu": unknown device' -- emulate --m 8 --k 8 --n 8 --device gpu
 check "emulate bad arch" 2 "" "--arch = \"coherent-mes\": unknown architecture \(did you mean \"coherent-mesh\"\?\)" -- emulate --arch coherent-mes
 check "emulate negative laser" 2 "" "laser_power_mw = -1: must be positive" -- emulate --laser-power-mw -1 --m 8 --k 8 --n 8
 check "emulate nan laser" 2 "" "laser_power_mw" -- emulate --laser-power-mw nan --m 8 --k 8 --n 8

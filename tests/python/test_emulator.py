@@ -184,3 +184,21 @@ def test_the_gil_is_released_while_it_runs():
     # few per cent of that (a GIL-holding sort of the same length: 4 %); released, it counts on.
     assert alone > 0.1, "the emulation is too short to tell"
     assert ticks > 0.3 * rate * alone, (ticks, rate * alone)
+
+
+def test_results_name_their_backend_and_cuda_says_when_it_cannot_run(cli):
+    cpu = lightwatt.emulate_random(24, 16, 40, seed=5)
+    assert cpu.backend == "cpu"
+    assert cpu.to_dict()["backend"] == "cpu"
+    assert cli.json("emulate", "--m", "24", "--n", "16", "--k", "40", "--seed", "5")["backend"] == "cpu"
+    with pytest.raises(lightwatt.InputError, match='device = "gpu": unknown device'):
+        lightwatt.emulate_random(8, 8, 8, device="gpu")
+    # Without the CUDA backend or a GPU (the project's machines): ResourceMissing, the command
+    # line's message; with both, the run names its backend and agrees with the CPU's within 2 %.
+    try:
+        gpu = lightwatt.emulate_random(24, 16, 40, seed=5, device="cuda")
+    except lightwatt.ResourceMissing as e:
+        assert str(e).startswith("device cuda: ") and str(e).endswith("; use device cpu")
+        return
+    assert gpu.backend == "cuda"
+    assert abs(gpu.snr_db - cpu.snr_db) <= 0.02 * abs(cpu.snr_db)
