@@ -5,6 +5,7 @@
 #   make bench  benchmarks (Google Benchmark; NumPy's figures beside the emulator's), with their
 #               PASS/FAIL targets
 #   make python the Python virtual environment build/venv with the lightwatt package installed
+#   make lm-study  the language model's perplexity against pJ/MAC, data/studies/lm-perplexity.json
 JOBS ?= $(shell nproc)
 # Seconds each libFuzzer target runs in `make test` (nine targets; at least 20 s each).
 FUZZ_SECONDS ?= 20
@@ -23,7 +24,7 @@ CCACHE := $(shell command -v ccache 2>/dev/null)
 LAUNCHER = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_CUDA_COMPILER_LAUNCHER=$(CCACHE))
 
 .PHONY: all deps venv build run test test-release build-asan test-asan fuzz python test-python \
-        python-torch test-torch test-notebooks fuzz-corpus bench clean format check-format
+        python-torch test-torch lm-study test-notebooks fuzz-corpus bench clean format check-format
 
 all: build
 
@@ -72,7 +73,12 @@ python-torch: build $(VENV_TORCH)/.requirements
 	scripts/install-python-package.sh build/release $(VENV_TORCH_PYTHON)
 
 test-torch: python-torch
-	$(VENV_TORCH_PYTHON) -m pytest tests/python/test_torch.py -q
+	$(VENV_TORCH_PYTHON) -m pytest tests/python/test_torch.py tests/python/test_lm_study.py -q
+
+# The language model's perplexity against pJ/MAC (lightwatt.lm_study, a small-model proxy):
+# trains the tiny byte-level transformer and measures the grid, a few minutes on one core.
+lm-study: python-torch
+	$(VENV_TORCH_PYTHON) -m lightwatt.lm_study data/studies/lm-perplexity.json
 
 test-notebooks: python
 	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) MPLBACKEND=Agg $(VENV_PYTHON) -m pytest tests/notebooks -q

@@ -1,0 +1,185 @@
+"""A tiny byte-level transformer language model, small enough to train in the test suite.
+
+The model is a decoder-only transformer (Vaswani et al., NeurIPS 2017; pre-norm blocks as in
+GPT-2, Radford et al. 2019) over bytes (vocabulary 256, no tokenizer to download). Attention's two
+products, ``Q K^T`` and ``scores V``, are ``lightwatt.torch.Matmul`` modules, so ``to_photonic``
+puts them on a core that loads both operands every cycle (the dot-product engine).
+
+The corpus is a text every Debian machine has: the GNU GPL version 3 in
+``/usr/share/common-licenses/GPL-3`` (base-files). The last ``HOLDOUT_FRACTION`` of its bytes is
+held out for evaluation and never seen in training.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+# lightwatt.torch first: without PyTorch its ImportError says how to install it.
+from .torch import Matmul
+
+import torch
+from torch import nn
+
+#: The corpus: shipped by Debian's base-files package on every Debian machine.
+DEFAULT_CORPUS = Path("/usr/share/common-licenses/GPL-3")
+#: Bytes: 256 symbols, no tokenizer.
+VOCABULARY = 256
+#: The last tenth of the corpus is held out for evaluation.
+HOLDOUT_FRACTION = 0.1
+
+
+@dataclass
+class ModelShape:
+    """The model's size: embedding width, layers, heads, context in bytes."""
+
+    width: int = 32
+    layers: int = 2
+    heads: int = 2
+    context: int = 32
+
+
+@dataclass
+class Training:
+    """How the model is trained: AdamW (Loshchilov and Hutter, ICLR 2019) over random windows."""
+
+    steps: int = 1000
+    batch: int = 16
+    learning_rate: float = 3e-3
+    seed: int = 1
+
+
+class CausalSelfAttention(nn.Module):
+    """Multi-head causal self-attention with its products as ``Matmul`` modules."""
+
+    def __init__(self, shape: ModelShape):
+        super().__init__()
+        self.heads = shape.heads
+        self.qkv = nn.Linear(shape.width, 3 * shape.width)
+        self.out = nn.Linear(shape.width, shape.width)
+        self.scores = Matmul()
+        self.mix = Matmul()
+        mask = torch.tril(torch.ones(shape.context, shape.context, dtype=torch.bool))
+        self.register_buffer("mask", mask, persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        batch, length, width = x.shape
+        head_width = width // self.heads
+        q, k, v = self.qkv(x).split(width, dim=-1)
+
+        def split_heads(t: torch.Tensor) -> torch.Tensor:
+            return t.reshape(batch, length, self.heads, head_width).transpose(1, 2)
+
+        q, k, v = split_heads(q), split_heads(k), split_heads(v)
+        scores = self.scores(q, k.transpose(-1, -2)) / math.sqrt(head_width)
+        scores = scores.masked_fill(~self.mask[:length, :length], float("-inf"))
+        y = self.mix(torch.softmax(scores, dim=-1), v)
+        return self.out(y.transpose(1, 2).reshape(batch, length, width))
+
+
+class Block(nn.Module):
+    """Pre-norm transformer block: attention, then a 4x-wide GELU MLP, each with a residual."""
+
+    def __init__(self, shape: ModelShape):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(shape.width)
+        self.attention = CausalSelfAttention(shape)
+        self.norm2 = nn.LayerNorm(shape.width)
+        self.mlp = nn.Sequential(nn.Linear(shape.width, 4 * shape.width), nn.GELU(),
+                                 nn.Linear(4 * shape.width, shape.width))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attention(self.norm1(x))
+        return x + self.mlp(self.norm2(x))
+
+
+class TinyLM(nn.Module):
+    """Byte embedding and learned positions, ``shape.layers`` blocks, a final norm and a linear head."""
+
+    def __init__(self, shape: ModelShape):
+        super().__init__()
+        self.shape = shape
+        self.embed = nn.Embedding(VOCABULARY, shape.width)
+        self.position = nn.Embedding(shape.context, shape.width)
+        self.blocks = nn.Sequential(*[Block(shape) for _ in range(shape.layers)])
+        self.norm = nn.LayerNorm(shape.width)
+        self.head = nn.Linear(shape.width, VOCABULARY)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        positions = torch.arange(tokens.shape[1], device=tokens.device)
+        x = self.embed(tokens) + self.position(positions)
+        return self.head(self.norm(self.blocks(x)))
+
+    def parameter_count(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+
+def read_corpus(path: Optional[Path] = None) -> torch.Tensor:
+    """The corpus's bytes as a long tensor."""
+    data = Path(path or DEFAULT_CORPUS).read_bytes()
+    return torch.tensor(list(data), dtype=torch.long)
+
+
+def split_corpus(corpus: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(training bytes, held-out bytes): the held-out part is the corpus's last tenth."""
+    cut = int(len(corpus) * (1.0 - HOLDOUT_FRACTION))
+    return corpus[:cut], corpus[cut:]
+
+
+def evaluation_windows(held_out: torch.Tensor, context: int, windows: int) -> torch.Tensor:
+    """The first ``windows`` non-overlapping windows of ``context + 1`` held-out bytes (inputs and
+    their next bytes), as a (windows, context + 1) tensor."""
+    available = (len(held_out) - 1) // context
+    if windows > available:
+        raise ValueError(f"evaluation_windows: {windows} windows of {context} bytes asked; allowed: at most "
+                         f"{available} in {len(held_out)} held-out bytes")
+    starts = torch.arange(windows) * context
+    return torch.stack([held_out[s:s + context + 1] for s in starts.tolist()])
+
+
+def cross_entropy_nats(model: nn.Module, windows: torch.Tensor) -> float:
+    """Mean next-byte cross-entropy (nats per byte) of ``model`` over ``windows``."""
+    with torch.no_grad():
+        logits = model(windows[:, :-1])
+        loss = nn.functional.cross_entropy(logits.reshape(-1, VOCABULARY), windows[:, 1:].reshape(-1))
+    return float(loss)
+
+
+def perplexity(model: nn.Module, windows: torch.Tensor) -> float:
+    """exp(cross-entropy): the effective number of equally likely next bytes."""
+    return math.exp(cross_entropy_nats(model, windows))
+
+
+def train_steps(model: nn.Module, training: torch.Tensor, steps: int, batch: int, learning_rate: float,
+                generator: torch.Generator) -> float:
+    """``steps`` AdamW steps on random training windows drawn from ``generator``; the last loss."""
+    context = model.shape.context if hasattr(model, "shape") else model.module.shape.context
+    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    loss = torch.tensor(float("nan"))
+    model.train()
+    for _ in range(steps):
+        starts = torch.randint(0, len(training) - context - 1, (batch,), generator=generator)
+        windows = torch.stack([training[s:s + context + 1] for s in starts.tolist()])
+        logits = model(windows[:, :-1])
+        loss = nn.functional.cross_entropy(logits.reshape(-1, VOCABULARY), windows[:, 1:].reshape(-1))
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+    model.eval()
+    return float(loss)
+
+
+def train(shape: ModelShape, training: Training, corpus: torch.Tensor) -> TinyLM:
+    """A model of ``shape`` trained on ``corpus`` (the training part), seeded by ``training.seed``
+    (initialisation and windows)."""
+    torch.manual_seed(training.seed)
+    model = TinyLM(shape)
+    generator = torch.Generator().manual_seed(training.seed)
+    train_steps(model, corpus, training.steps, training.batch, training.learning_rate, generator)
+    return model
+
+
+__all__ = ["DEFAULT_CORPUS", "HOLDOUT_FRACTION", "VOCABULARY", "Block", "CausalSelfAttention", "ModelShape",
+           "TinyLM", "Training", "cross_entropy_nats", "evaluation_windows", "perplexity", "read_corpus",
+           "split_corpus", "train", "train_steps"]

@@ -1,0 +1,94 @@
+"""lightwatt.tiny_lm and lightwatt.lm_study: the byte-level model's perplexity against hand
+calculations, the held-out split, the study's summary rules on hand-made points, and the study run
+end to end on a reduced grid (a smaller model, two cores, two precisions).
+
+`make test` runs this file in build/venv-torch (Debian's python3-torch) with test_torch.py.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch", reason="PyTorch is absent here; make test runs this file in build/venv-torch")
+
+from lightwatt import lm_study  # noqa: E402
+from lightwatt.tiny_lm import (VOCABULARY, ModelShape, Training, evaluation_windows, perplexity,  # noqa: E402
+                               split_corpus)
+
+
+class UniformModel(torch.nn.Module):
+    """Equal logits for every byte."""
+
+    def forward(self, tokens):
+        return torch.zeros(*tokens.shape, VOCABULARY)
+
+
+def test_uniform_model_has_the_vocabulary_as_perplexity():
+    # Cross-entropy of a uniform distribution over 256 bytes is ln 256, so perplexity exp(ln 256) = 256.
+    windows = torch.randint(0, VOCABULARY, (3, 9), generator=torch.Generator().manual_seed(0))
+    assert perplexity(UniformModel(), windows) == pytest.approx(256.0, rel=1e-6)
+
+
+def test_held_out_split_is_the_last_tenth():
+    corpus = torch.arange(1000)
+    training, held_out = split_corpus(corpus)
+    # 1000 bytes: 900 for training, the last 100 held out, nothing shared.
+    assert len(training) == 900 and len(held_out) == 100
+    assert int(held_out[0]) == 900
+
+
+def test_evaluation_windows_are_consecutive_and_bounded():
+    held_out = torch.arange(100)
+    windows = evaluation_windows(held_out, context=10, windows=3)
+    # Window i holds bytes 10 i .. 10 i + 10 (inputs and the next byte of the last one).
+    assert windows.tolist()[2] == list(range(20, 31))
+    # (100 - 1) // 10 = 9 windows fit; 10 do not.
+    with pytest.raises(ValueError, match="at most 9"):
+        evaluation_windows(held_out, context=10, windows=10)
+
+
+def point(bits, laser_power_mw, perplexities, pj_per_mac, core="dot_product_engine"):
+    return lm_study.Point(core, bits, laser_power_mw, perplexities, pj_per_mac)
+
+
+def test_cheapest_within_two_percent_of_float():
+    points = [point(8, 1000.0, [10.1, 10.1], 0.5), point(6, 1000.0, [10.19, 10.19], 0.4),
+              point(4, 1000.0, [10.3, 10.3], 0.3)]
+    # Float 10: the 2 % bound is 10.2; 10.19 at 0.4 pJ/MAC is in, 10.3 at 0.3 pJ/MAC is out.
+    assert lm_study.cheapest_within_float(points, 10.0).bits == 6
+    assert lm_study.cheapest_within_float(points, 5.0) is None
+
+
+def test_criteria_on_hand_made_points():
+    # Float 10. 8 bits: 10.1 (+1 %). 4 bits: mean 11, +10 %, spread pstdev(10.9, 11.1) = 0.1, 1 > 3 x 0.1.
+    points = [point(8, 1e4, [10.1, 10.1], 0.5), point(4, 1e4, [10.9, 11.1], 0.3),
+              point(4, 100.0, [50.0, 50.0], 0.1)]
+    tuning = [lm_study.FineTuning("dot_product_engine", 6, 1e4, 5, 12.0, 10.8, 0.6)]
+    assert lm_study.criteria(points, 10.0, tuning) == {
+        "highest_precision_within_2_percent": True, "low_precision_clear_loss": True,
+        "fine_tuning_recovers_half": True}
+    # A spread of pstdev(10.5, 11.5) = 0.5: the 1.0 loss is not more than 3 spreads.
+    points[1] = point(4, 1e4, [10.5, 11.5], 0.3)
+    assert not lm_study.criteria(points, 10.0, tuning)["low_precision_clear_loss"]
+
+
+def test_reduced_study_runs_end_to_end():
+    torch.set_num_threads(1)
+    grid = lm_study.Grid(cores=["dot_product_engine", "microring_bank"], bits=[4, 8], laser_powers_mw=[100.0, 10000.0],
+                         noise_seeds=[1000, 2000], evaluation_windows=8, fine_tune_steps=3)
+    study = lm_study.run(ModelShape(width=16, layers=1, heads=2, context=16), Training(steps=200), grid)
+    record = study.to_json()
+    assert len(record["points"]) == 2 * 2 * 2
+    assert record["evaluation_bytes"] == 8 * 16
+    # 200 steps already beat guessing uniformly among 256 bytes.
+    assert 1.0 < study.float_perplexity < 256.0
+    for p in study.points:
+        assert len(p.perplexities) == 2 and all(math.isfinite(v) for v in p.perplexities)
+    # More light costs more energy per MAC (the laser's share grows with its power).
+    by_setting = {(p.core, p.bits, p.laser_power_mw): p.pj_per_mac for p in study.points}
+    assert by_setting[("microring_bank", 8, 10000.0)] > by_setting[("microring_bank", 8, 100.0)]
+    assert [t["bits"] for t in record["fine_tuning"]] == [6, 6]
+    assert record["label"].startswith("small-model proxy")
+    assert set(record["criteria"]) == {"highest_precision_within_2_percent", "low_precision_clear_loss",
+                                       "fine_tuning_recovers_half"}
