@@ -51,7 +51,7 @@ class Grid:
     noise_seeds: List[int] = field(default_factory=lambda: [1000, 2000, 3000])
     evaluation_windows: int = 64
     fine_tune_steps: int = 40
-    fine_tune_learning_rate: float = 1e-3
+    fine_tune_learning_rate: float = 5e-4
 
 
 @dataclass
