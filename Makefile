@@ -76,9 +76,11 @@ test-torch: python-torch
 	$(VENV_TORCH_PYTHON) -m pytest tests/python/test_torch.py tests/python/test_lm_study.py -q
 
 # The language model's perplexity against pJ/MAC (lightwatt.lm_study, a small-model proxy):
-# trains the tiny byte-level transformer and measures the grid, a few minutes on one core.
-lm-study: python-torch
+# trains the tiny byte-level transformer and measures the grid (about a minute on one core), then
+# redraws the README's chart from notebooks/06 (scripts/plot-lm-study.py).
+lm-study: python-torch python
 	$(VENV_TORCH_PYTHON) -m lightwatt.lm_study data/studies/lm-perplexity.json
+	LIGHTWATT_DATA=$(CURDIR)/data $(VENV_PYTHON) scripts/plot-lm-study.py
 
 test-notebooks: python
 	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) MPLBACKEND=Agg $(VENV_PYTHON) -m pytest tests/notebooks -q

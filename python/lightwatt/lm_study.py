@@ -25,9 +25,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-import torch
-
+# lightwatt.torch first: without PyTorch its ImportError says how to install it.
 from . import torch as lwt
+
+import torch
 from .tiny_lm import (DEFAULT_CORPUS, HOLDOUT_FRACTION, ModelShape, Training, evaluation_windows, perplexity,
                       read_corpus, split_corpus, train, train_steps)
 

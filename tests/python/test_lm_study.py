@@ -92,3 +92,24 @@ def test_reduced_study_runs_end_to_end():
     assert record["label"].startswith("small-model proxy")
     assert set(record["criteria"]) == {"highest_precision_within_2_percent", "low_precision_clear_loss",
                                        "fine_tuning_recovers_half"}
+
+
+def test_committed_study_is_labelled_and_consistent():
+    # data/studies/lm-perplexity.json (make lm-study): its provenance, and its summary recomputed
+    # from its own points with the rules above.
+    import json
+
+    import lightwatt
+
+    record = json.loads((lightwatt.data_dir() / "studies" / "lm-perplexity.json").read_text())
+    assert record["label"].startswith("small-model proxy") and record["source"] and record["date"]
+    assert record["corpus"]["path"] == "/usr/share/common-licenses/GPL-3"
+    points = [lm_study.Point(p["core"], p["bits"], p["laser_power_mw"], p["perplexities"], p["pj_per_mac"])
+              for p in record["points"]]
+    grid = record["grid"]
+    assert len(points) == len(grid["cores"]) * len(grid["bits"]) * len(grid["laser_powers_mw"])
+    tuning = [lm_study.FineTuning(**t) for t in record["fine_tuning"]]
+    assert lm_study.criteria(points, record["float_perplexity"], tuning) == record["criteria"]
+    cheapest = lm_study.cheapest_within_float(points, record["float_perplexity"])
+    assert (cheapest.core, cheapest.bits, cheapest.laser_power_mw) == tuple(
+        record["cheapest_within_2_percent"][k] for k in ("core", "bits", "laser_power_mw"))

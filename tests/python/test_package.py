@@ -88,10 +88,13 @@ def test_everything_exported_exists():
 
 
 def test_pytorch_stays_optional():
-    # `import lightwatt` above needed no PyTorch; lightwatt.torch without it says how to install it.
+    # `import lightwatt` above needed no PyTorch; lightwatt.torch (and the language-model study over
+    # it) without it says how to install it.
+    import importlib
     import importlib.util
 
     if importlib.util.find_spec("torch") is not None:
         pytest.skip("PyTorch is installed here (tests/python/test_torch.py covers lightwatt.torch)")
-    with pytest.raises(ImportError, match=r"lightwatt.torch needs PyTorch. On Debian 12: apt-get install python3-torch"):
-        import lightwatt.torch  # noqa: F401
+    for module in ("lightwatt.torch", "lightwatt.tiny_lm", "lightwatt.lm_study"):
+        with pytest.raises(ImportError, match=r"lightwatt.torch needs PyTorch. On Debian 12: apt-get install python3-torch"):
+            importlib.import_module(module)
