@@ -29,8 +29,8 @@ from typing import Dict, List, Optional, Sequence
 from . import torch as lwt
 
 import torch
-from .tiny_lm import (DEFAULT_CORPUS, HOLDOUT_FRACTION, ModelShape, Training, evaluation_windows, perplexity,
-                      read_corpus, split_corpus, train, train_steps)
+from .tiny_lm import (DEFAULT_CORPUS, HOLDOUT_FRACTION, ModelShape, TinyLM, Training, evaluation_windows,
+                      perplexity, read_corpus, split_corpus, train, train_steps)
 
 #: The criterion of the issue: within 2 % of the float model's perplexity.
 WITHIN_FLOAT_FRACTION = 0.02
@@ -105,7 +105,7 @@ class FineTuning:
     recovered_fraction: float
 
 
-def fine_tune(model: torch.nn.Module, training: torch.Tensor, windows: torch.Tensor, float_ppl: float, core: str,
+def fine_tune(model: TinyLM, training: torch.Tensor, windows: torch.Tensor, float_ppl: float, core: str,
               bits: int, laser_power_mw: float, grid: Grid, seed: int) -> FineTuning:
     """A copy of ``model`` on the core, trained ``grid.fine_tune_steps`` steps with the noise on,
     evaluated over the grid's noise seeds before and after."""
@@ -190,10 +190,11 @@ class Study:
         }
 
 
-def run(shape: ModelShape = ModelShape(), training: Training = Training(), grid: Grid = Grid(),
+def run(shape: Optional[ModelShape] = None, training: Optional[Training] = None, grid: Optional[Grid] = None,
         corpus_path: Optional[Path] = None) -> Study:
     """Trains the model once and measures every point of the grid, then fine-tunes at the halfway
-    precision on each core (highest laser power of the grid)."""
+    precision on each core (highest laser power of the grid). None: the defaults above."""
+    shape, training, grid = shape or ModelShape(), training or Training(), grid or Grid()
     corpus_path = Path(corpus_path or DEFAULT_CORPUS)
     training_bytes, held_out = split_corpus(read_corpus(corpus_path))
     model = train(shape, training, training_bytes)

@@ -151,10 +151,11 @@ def perplexity(model: nn.Module, windows: torch.Tensor) -> float:
     return math.exp(cross_entropy_nats(model, windows))
 
 
-def train_steps(model: nn.Module, training: torch.Tensor, steps: int, batch: int, learning_rate: float,
+def train_steps(model: TinyLM, training: torch.Tensor, steps: int, batch: int, learning_rate: float,
                 generator: torch.Generator) -> float:
-    """``steps`` AdamW steps on random training windows drawn from ``generator``; the last loss."""
-    context = model.shape.context if hasattr(model, "shape") else model.module.shape.context
+    """``steps`` AdamW steps on random training windows of the model's context drawn from
+    ``generator``; the last loss."""
+    context = model.shape.context
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
     loss = torch.tensor(float("nan"))
     model.train()
