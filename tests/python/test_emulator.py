@@ -162,11 +162,16 @@ def _count_until(done: threading.Event, limit: float = float("inf")) -> int:
 
 def test_the_gil_is_released_while_it_runs():
     cores = lightwatt.photonic_cores()
-    w, x = matrices(1024, 1024, 1024)
-    wf, xf = np.asfortranarray(w), np.asfortranarray(x)
-    start = time.perf_counter()
-    cores.emulate(wf, xf, seed=1, threads=1)
-    alone = time.perf_counter() - start
+    # Long enough to tell on any machine: more output columns until one run takes 0.3 s (a
+    # 1024^3 run takes under 0.1 s on one AVX-512 core).
+    n, alone = 1024, 0.0
+    while alone < 0.3 and n <= 16384:
+        w, x = matrices(1024, 1024, n)
+        wf, xf = np.asfortranarray(w), np.asfortranarray(x)
+        start = time.perf_counter()
+        cores.emulate(wf, xf, seed=1, threads=1)
+        alone = time.perf_counter() - start
+        n *= 2
     # How fast this thread counts with nothing else running.
     idle = 0.2
     rate = _count_until(threading.Event(), idle) / idle
