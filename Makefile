@@ -1,13 +1,14 @@
 # lightwatt: two commands on a fresh Debian machine.
 #   make run    install what is missing (Debian packages, build/venv), build, run the main job
-#   make test   the same set-up, then every test (release, sanitizers, fuzzers, Python, notebooks),
-#               ending with a table of its stages and their seconds (scripts/make-test.sh)
+#   make test   the same set-up, then every test (release, sanitizers, fuzzers, Python, notebooks;
+#               some stages side by side), ending with a table of its stages and their seconds
+#               (scripts/make-test.sh)
 #   make bench  benchmarks (Google Benchmark; NumPy's figures beside the emulator's), with their
 #               PASS/FAIL targets
 #   make python the Python virtual environment build/venv with the lightwatt package installed
 #   make lm-study  the language model's perplexity against pJ/MAC, data/studies/lm-perplexity.json
 JOBS ?= $(shell nproc)
-# Seconds each libFuzzer target runs in `make test` (nine targets; at least 20 s each).
+# Seconds each libFuzzer target runs in `make test` (ten targets, two at a time; at least 20 s each).
 FUZZ_SECONDS ?= 20
 LIGHTWATT = build/release/apps/lightwatt
 VENV = build/venv
@@ -24,7 +25,8 @@ CCACHE := $(shell command -v ccache 2>/dev/null)
 LAUNCHER = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_CUDA_COMPILER_LAUNCHER=$(CCACHE))
 
 .PHONY: all deps venv build run test test-release build-asan test-asan fuzz python test-python \
-        python-torch test-torch lm-study test-notebooks fuzz-corpus bench clean format check-format
+        python-torch test-torch lm-study test-notebooks run-test-python run-test-torch \
+        run-test-notebooks fuzz-corpus bench clean format check-format
 
 all: build
 
@@ -60,7 +62,19 @@ python: build
 # Python tests; they compare with the command line of the release build. Then the notebooks run
 # top to bottom with their figures checked (tests/notebooks), committed without outputs.
 test-python: python
+	$(MAKE) --no-print-directory run-test-python
+
+# The test sets alone, without bringing the build and the venvs up to date first: make test runs
+# them side by side once `python` and `python-torch` have run (scripts/make-test.sh), where the
+# prerequisites of three makes at once would configure and build one tree three times together.
+run-test-python:
 	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) $(VENV_PYTHON) -m pytest tests/python -q
+
+run-test-torch:
+	$(VENV_TORCH_PYTHON) -m pytest tests/python/test_torch.py tests/python/test_lm_study.py -q
+
+run-test-notebooks:
+	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) MPLBACKEND=Agg $(VENV_PYTHON) -m pytest tests/notebooks -q
 
 # The package installed from the same release build into build/venv-torch, and its PyTorch tests
 # (tests/python/test_torch.py; in build/venv, without PyTorch, they are skipped).
@@ -73,7 +87,7 @@ python-torch: build $(VENV_TORCH)/.requirements
 	scripts/install-python-package.sh build/release $(VENV_TORCH_PYTHON)
 
 test-torch: python-torch
-	$(VENV_TORCH_PYTHON) -m pytest tests/python/test_torch.py tests/python/test_lm_study.py -q
+	$(MAKE) --no-print-directory run-test-torch
 
 # The language model's perplexity against pJ/MAC (lightwatt.lm_study, a small-model proxy):
 # trains the tiny byte-level transformer and measures the grid (about a minute on one core), then
@@ -83,7 +97,7 @@ lm-study: python-torch python
 	LIGHTWATT_DATA=$(CURDIR)/data $(VENV_PYTHON) scripts/plot-lm-study.py
 
 test-notebooks: python
-	LIGHTWATT_CLI=$(CURDIR)/$(LIGHTWATT) MPLBACKEND=Agg $(VENV_PYTHON) -m pytest tests/notebooks -q
+	$(MAKE) --no-print-directory run-test-notebooks
 
 test-release: build
 	ctest --preset release -j $(JOBS)
