@@ -1,7 +1,10 @@
 #include "adc_column.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <type_traits>
+
+#include "lightwatt/core/fast_normal.hpp"
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -14,14 +17,15 @@ namespace {
 // The scalar reference: one lane at a time, the operations every vector path below runs in the
 // same order (no fused multiply-add: the build keeps -ffp-contract=off, cmake/LightwattArch.cmake).
 template <AdcColumnShape Shape>
-std::size_t scalar_column(const AdcColumnTerms& t, const float* p, const float* offset, const float* a, const float* z,
-                          float* out, std::ptrdiff_t rows) {
+std::size_t scalar_column(const AdcColumnTerms& t, const float* p, const float* offset, const float* a,
+                          const ColumnNormals& z, float* out, std::ptrdiff_t rows) {
     std::size_t clips = 0;
     for (std::ptrdiff_t i = 0; i < rows; ++i) {
         const float off = Shape == AdcColumnShape::offset ? offset[i] : 0.0f;
         const bool uses_aux = Shape == AdcColumnShape::aux || Shape == AdcColumnShape::aux_rotated;
         const float ai = uses_aux ? a[i] : 0.0f;
-        clips += digitise_partial<Shape>(t, p[i], off, ai, z[i], out + i) ? 1 : 0;
+        const float zi = column_normal(z.table, z.key, z.first_word, static_cast<std::uint64_t>(i));
+        clips += digitise_partial<Shape>(t, p[i], off, ai, zi, out + i) ? 1 : 0;
     }
     return clips;
 }
@@ -30,7 +34,8 @@ std::size_t scalar_column(const AdcColumnTerms& t, const float* p, const float* 
 
 // One vector width's operations, so that the kernel below is written once for all widths:
 // Sse (4 lanes, every x86-64 CPU), Avx (8 lanes) and Avx512 (16 lanes) where the build targets
-// them (-march=native). Comparisons give all-ones lanes, as SSE's do.
+// them (-march=native). Comparisons give a mask M: all-ones lanes on SSE and AVX, a mask
+// register on AVX-512.
 struct Sse {
     using F = __m128;
     static constexpr int width = 4;
@@ -46,11 +51,15 @@ struct Sse {
     static F bit_and(F x, F y) { return _mm_and_ps(x, y); }
     static F bit_or(F x, F y) { return _mm_or_ps(x, y); }
     static F and_not(F x, F y) { return _mm_andnot_ps(x, y); }
-    static F ordered(F x) { return _mm_cmpord_ps(x, x); }
-    static F greater_equal(F x, F y) { return _mm_cmpge_ps(x, y); }
-    static F less(F x, F y) { return _mm_cmplt_ps(x, y); }
+    using M = __m128;  // comparisons: all-ones lanes
+    static M ordered(F x) { return _mm_cmpord_ps(x, x); }
+    static M greater_equal(F x, F y) { return _mm_cmpge_ps(x, y); }
+    static M less(F x, F y) { return _mm_cmplt_ps(x, y); }
+    static M either(M x, M y) { return _mm_or_ps(x, y); }
+    static F keep(F x, M m) { return _mm_and_ps(x, m); }                           // x where m, else +0
+    static F add_where(F x, M m, F y) { return _mm_add_ps(x, _mm_and_ps(m, y)); }  // x + y where m
     static F truncate(F x) { return _mm_cvtepi32_ps(_mm_cvttps_epi32(x)); }
-    static int count(F mask) { return __builtin_popcount(static_cast<unsigned>(_mm_movemask_ps(mask))); }
+    static int count(M mask) { return __builtin_popcount(static_cast<unsigned>(_mm_movemask_ps(mask))); }
 };
 
 // One lane through the 4-lane operations: the tail of every path.
@@ -58,7 +67,7 @@ struct SseOne : Sse {
     static constexpr int width = 1;
     static F load(const float* x) { return _mm_load_ss(x); }
     static void store(float* x, F v) { _mm_store_ss(x, v); }
-    static int count(F mask) { return _mm_movemask_ps(mask) & 1; }
+    static int count(M mask) { return _mm_movemask_ps(mask) & 1; }
 };
 
 #if defined(__AVX__)
@@ -77,11 +86,15 @@ struct Avx {
     static F bit_and(F x, F y) { return _mm256_and_ps(x, y); }
     static F bit_or(F x, F y) { return _mm256_or_ps(x, y); }
     static F and_not(F x, F y) { return _mm256_andnot_ps(x, y); }
-    static F ordered(F x) { return _mm256_cmp_ps(x, x, _CMP_ORD_Q); }
-    static F greater_equal(F x, F y) { return _mm256_cmp_ps(x, y, _CMP_GE_OS); }
-    static F less(F x, F y) { return _mm256_cmp_ps(x, y, _CMP_LT_OS); }
+    using M = __m256;
+    static M ordered(F x) { return _mm256_cmp_ps(x, x, _CMP_ORD_Q); }
+    static M greater_equal(F x, F y) { return _mm256_cmp_ps(x, y, _CMP_GE_OS); }
+    static M less(F x, F y) { return _mm256_cmp_ps(x, y, _CMP_LT_OS); }
+    static M either(M x, M y) { return _mm256_or_ps(x, y); }
+    static F keep(F x, M m) { return _mm256_and_ps(x, m); }
+    static F add_where(F x, M m, F y) { return _mm256_add_ps(x, _mm256_and_ps(m, y)); }
     static F truncate(F x) { return _mm256_cvtepi32_ps(_mm256_cvttps_epi32(x)); }
-    static int count(F mask) { return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(mask))); }
+    static int count(M mask) { return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(mask))); }
 };
 #endif
 
@@ -101,13 +114,124 @@ struct Avx512 {
     static F bit_and(F x, F y) { return _mm512_and_ps(x, y); }
     static F bit_or(F x, F y) { return _mm512_or_ps(x, y); }
     static F and_not(F x, F y) { return _mm512_andnot_ps(x, y); }
-    static F lanes(__mmask16 k) { return _mm512_castsi512_ps(_mm512_movm_epi32(k)); }
-    static F ordered(F x) { return lanes(_mm512_cmp_ps_mask(x, x, _CMP_ORD_Q)); }
-    static F greater_equal(F x, F y) { return lanes(_mm512_cmp_ps_mask(x, y, _CMP_GE_OS)); }
-    static F less(F x, F y) { return lanes(_mm512_cmp_ps_mask(x, y, _CMP_LT_OS)); }
+    using M = __mmask16;  // comparisons stay in mask registers
+    static M ordered(F x) { return _mm512_cmp_ps_mask(x, x, _CMP_ORD_Q); }
+    static M greater_equal(F x, F y) { return _mm512_cmp_ps_mask(x, y, _CMP_GE_OS); }
+    static M less(F x, F y) { return _mm512_cmp_ps_mask(x, y, _CMP_LT_OS); }
+    static M either(M x, M y) { return static_cast<M>(x | y); }
+    static F keep(F x, M m) { return _mm512_maskz_mov_ps(m, x); }
+    static F add_where(F x, M m, F y) { return _mm512_mask_add_ps(x, m, x, y); }
     static F truncate(F x) { return _mm512_cvtepi32_ps(_mm512_cvttps_epi32(x)); }
-    static int count(F mask) {
-        return __builtin_popcount(static_cast<unsigned>(_mm512_movepi32_mask(_mm512_castps_si512(mask))));
+    static int count(M mask) { return __builtin_popcount(static_cast<unsigned>(mask)); }
+};
+#endif
+
+// The normal draws of rows [i, i + V::width): lane by lane through the scalar function
+// (core/fast_normal.hpp), loaded as a vector.
+template <typename V>
+struct Normals {
+    ColumnNormals z;
+    explicit Normals(const ColumnNormals& draws) : z(draws) {}
+    typename V::F operator()(std::ptrdiff_t i) const {
+        float lanes[V::width];
+        for (int l = 0; l < V::width; ++l)
+            lanes[l] = column_normal(z.table, z.key, z.first_word, static_cast<std::uint64_t>(i + l));
+        return V::load(lanes);
+    }
+};
+
+#if defined(__AVX2__)
+// On 8 lanes (AVX2, the AVX path's integer half): the 4 words of rows [i, i + 8) (i even) as in
+// the AVX-512 path below, the 64-bit products from three 32-bit ones, the coefficients gathered.
+template <>
+struct Normals<Avx> {
+    std::uint64_t start;  // key + (first_word + 1) gamma: mix64's state before word first_word
+    __m256i lane_steps;   // l gamma for word l of the vector
+    const float* table;
+
+    static constexpr std::uint64_t gamma = 0x9e3779b97f4a7c15ULL;
+
+    explicit Normals(const ColumnNormals& z) : start(z.key + (z.first_word + 1) * gamma), table(z.table) {
+        lane_steps = _mm256_set_epi64x(static_cast<long long>(3 * gamma), static_cast<long long>(2 * gamma),
+                                       static_cast<long long>(gamma), 0);
+    }
+
+    // x * c mod 2^64 from 32-bit halves: lo(x) lo(c) + (hi(x) lo(c) + lo(x) hi(c)) 2^32.
+    static __m256i multiply(__m256i x, std::uint64_t c) {
+        const __m256i c_lo = _mm256_set1_epi64x(static_cast<long long>(c & 0xffffffffU));
+        const __m256i c_hi = _mm256_set1_epi64x(static_cast<long long>(c >> 32));
+        const __m256i cross =
+            _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), c_lo), _mm256_mul_epu32(x, c_hi));
+        return _mm256_add_epi64(_mm256_mul_epu32(x, c_lo), _mm256_slli_epi64(cross, 32));
+    }
+
+    __m256 operator()(std::ptrdiff_t i) const {
+        const std::uint64_t state = start + static_cast<std::uint64_t>(i / 2) * gamma;
+        __m256i w = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(state)), lane_steps);
+        w = _mm256_xor_si256(w, _mm256_srli_epi64(w, 30));
+        w = multiply(w, 0xbf58476d1ce4e5b9ULL);
+        w = _mm256_xor_si256(w, _mm256_srli_epi64(w, 27));
+        w = multiply(w, 0x94d049bb133111ebULL);
+        w = _mm256_xor_si256(w, _mm256_srli_epi64(w, 31));
+        const __m256i mantissa = _mm256_set1_epi32(0x7fffff);
+        const __m256i odd = _mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(w, mantissa), 1), _mm256_set1_epi32(1));
+        const __m256i n = _mm256_castps_si256(_mm256_cvtepi32_ps(odd));
+        const __m256i segment = _mm256_and_si256(_mm256_srli_epi32(n, 23), _mm256_set1_epi32(kNormalSegments - 1));
+        const __m256 x =
+            _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(n, mantissa), _mm256_set1_epi32(0x3f800000)));
+        __m256 z = _mm256_i32gather_ps(table + 3 * kNormalSegments, segment, 4);
+        z = _mm256_add_ps(_mm256_mul_ps(z, x), _mm256_i32gather_ps(table + 2 * kNormalSegments, segment, 4));
+        z = _mm256_add_ps(_mm256_mul_ps(z, x), _mm256_i32gather_ps(table + kNormalSegments, segment, 4));
+        z = _mm256_add_ps(_mm256_mul_ps(z, x), _mm256_i32gather_ps(table, segment, 4));
+        const __m256i sign = _mm256_and_si256(w, _mm256_set1_epi32(static_cast<int>(0x80000000U)));
+        return _mm256_castsi256_ps(_mm256_xor_si256(_mm256_castps_si256(z), sign));
+    }
+};
+#endif
+
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+// On 16 lanes, in registers: the 8 words of rows [i, i + 16) (i even) are 8 SplitMix64 outputs
+// whose 16 halves are the lanes in order; the cubics' 32 segments fit two registers per
+// coefficient, so each coefficient is one two-register permute. The scalar function's operations.
+template <>
+struct Normals<Avx512> {
+    std::uint64_t start;  // key + (first_word + 1) gamma: mix64's state before word first_word
+    __m512i lane_steps;   // l gamma for word l of the vector
+    __m512 lo[4], hi[4];  // coefficient k of segments 0..15 and 16..31
+
+    static constexpr std::uint64_t gamma = 0x9e3779b97f4a7c15ULL;
+
+    explicit Normals(const ColumnNormals& z) : start(z.key + (z.first_word + 1) * gamma) {
+        lane_steps = _mm512_set_epi64(static_cast<long long>(7 * gamma), static_cast<long long>(6 * gamma),
+                                      static_cast<long long>(5 * gamma), static_cast<long long>(4 * gamma),
+                                      static_cast<long long>(3 * gamma), static_cast<long long>(2 * gamma),
+                                      static_cast<long long>(gamma), 0);
+        for (int k = 0; k < 4; ++k) {
+            lo[k] = _mm512_loadu_ps(z.table + k * kNormalSegments);
+            hi[k] = _mm512_loadu_ps(z.table + k * kNormalSegments + 16);
+        }
+    }
+
+    __m512 operator()(std::ptrdiff_t i) const {
+        const std::uint64_t state = start + static_cast<std::uint64_t>(i / 2) * gamma;
+        __m512i w = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(state)), lane_steps);
+        w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 30));
+        w = _mm512_mullo_epi64(w, _mm512_set1_epi64(static_cast<long long>(0xbf58476d1ce4e5b9ULL)));
+        w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 27));
+        w = _mm512_mullo_epi64(w, _mm512_set1_epi64(static_cast<long long>(0x94d049bb133111ebULL)));
+        w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 31));
+        const __m512i mantissa = _mm512_set1_epi32(0x7fffff);
+        const __m512i odd = _mm512_or_si512(_mm512_slli_epi32(_mm512_and_si512(w, mantissa), 1), _mm512_set1_epi32(1));
+        const __m512i n = _mm512_castps_si512(_mm512_cvtepi32_ps(odd));
+        const __m512i segment = _mm512_srli_epi32(n, 23);  // the permutes read its low 5 bits
+        const __m512 x =
+            _mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(n, mantissa), _mm512_set1_epi32(0x3f800000)));
+        __m512 z = _mm512_permutex2var_ps(lo[3], segment, hi[3]);
+        z = _mm512_add_ps(_mm512_mul_ps(z, x), _mm512_permutex2var_ps(lo[2], segment, hi[2]));
+        z = _mm512_add_ps(_mm512_mul_ps(z, x), _mm512_permutex2var_ps(lo[1], segment, hi[1]));
+        z = _mm512_add_ps(_mm512_mul_ps(z, x), _mm512_permutex2var_ps(lo[0], segment, hi[0]));
+        const __m512i sign = _mm512_and_si512(w, _mm512_set1_epi32(static_cast<int>(0x80000000U)));
+        return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(z), sign));
     }
 };
 #endif
@@ -121,8 +245,9 @@ struct Lanes {
     F one = V::set1(1.0f);
     F sign_bit = V::set1(-0.0f);
     F zero = V::set1(0.0f);
+    Normals<V> normals;
 
-    explicit Lanes(const AdcColumnTerms& t)
+    Lanes(const AdcColumnTerms& t, const ColumnNormals& z)
         : base(V::set1(t.base)),
           c_pp(V::set1(t.c_pp)),
           c_aa(V::set1(t.c_aa)),
@@ -133,11 +258,11 @@ struct Lanes {
           low(V::set1(-t.top - 1.0f)),
           high(V::set1(t.top)),
           low_clip(V::set1(-t.top - 1.5f)),
-          high_clip(V::set1(t.top + 0.5f)) {}
+          high_clip(V::set1(t.top + 0.5f)),
+          normals(z) {}
 
     // Digitises rows [i, i + width) into out; returns how many of them clipped.
-    int operator()(const float* p, const float* offset, const float* a, const float* z, float* out,
-                   std::ptrdiff_t i) const {
+    int operator()(const float* p, const float* offset, const float* a, float* out, std::ptrdiff_t i) const {
         const F pi = V::load(p + i);
         F variance = base;
         F signal = pi;
@@ -154,17 +279,16 @@ struct Lanes {
             if constexpr (Shape == AdcColumnShape::aux_rotated)
                 signal = V::sub(V::mul(cos_phi, pi), V::mul(sin_phi, ai));
         }
-        F v = V::add(signal, V::mul(V::sqrt(variance), V::load(z + i)));
-        v = V::bit_and(v, V::ordered(v));  // NaN -> 0
-        const int clips = V::count(V::bit_or(V::greater_equal(v, high_clip), V::less(v, low_clip)));
+        F v = V::add(signal, V::mul(V::sqrt(variance), normals(i)));
+        v = V::keep(v, V::ordered(v));  // NaN -> 0
+        const int clips = V::count(V::either(V::greater_equal(v, high_clip), V::less(v, low_clip)));
         const F bounded = V::min(V::max(v, low), high);
         const F sign = V::bit_and(bounded, sign_bit);
         const F magnitude = V::and_not(sign_bit, bounded);
         // |v| + 1/2 truncated would round the float just below 1/2 up (the sum rounds to 1):
         // compare the fraction instead, exact below 2^23.
         const F whole = V::truncate(magnitude);
-        const F round_up = V::greater_equal(V::sub(magnitude, whole), half);
-        const F level = V::add(whole, V::bit_and(round_up, one));
+        const F level = V::add_where(whole, V::greater_equal(V::sub(magnitude, whole), half), one);
         V::store(out + i, V::add(V::load(out + i), V::mul(V::bit_or(level, sign), step)));
         return clips;
     }
@@ -172,18 +296,19 @@ struct Lanes {
 
 // Rows [*i, rows) in whole chunks of V::width; *i is left at the first row not done.
 template <AdcColumnShape Shape, typename V>
-std::size_t chunks(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a, const float* z,
-                   float* out, std::ptrdiff_t* i, std::ptrdiff_t rows) {
-    const Lanes<Shape, V> lanes(terms);
+std::size_t chunks(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a,
+                   const ColumnNormals& z, float* out, std::ptrdiff_t* i, std::ptrdiff_t rows) {
+    if (*i + V::width > rows) return 0;  // no whole chunk: skip setting up the lanes
+    const Lanes<Shape, V> lanes(terms, z);
     std::size_t clips = 0;
-    for (; *i + V::width <= rows; *i += V::width) clips += static_cast<std::size_t>(lanes(p, offset, a, z, out, *i));
+    for (; *i + V::width <= rows; *i += V::width) clips += static_cast<std::size_t>(lanes(p, offset, a, out, *i));
     return clips;
 }
 
 // V's lanes, then 4, then one: every element gets the same operations.
 template <AdcColumnShape Shape, typename V>
-std::size_t column(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a, const float* z,
-                   float* out, std::ptrdiff_t rows) {
+std::size_t column(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a,
+                   const ColumnNormals& z, float* out, std::ptrdiff_t rows) {
     std::ptrdiff_t i = 0;
     std::size_t clips = chunks<Shape, V>(terms, p, offset, a, z, out, &i, rows);
     if constexpr (V::width > 4) clips += chunks<Shape, Sse>(terms, p, offset, a, z, out, &i, rows);
@@ -197,7 +322,7 @@ struct Scalar {};
 
 template <AdcColumnShape Shape, typename V>
 std::size_t path_column(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a,
-                        const float* z, float* out, std::ptrdiff_t rows) {
+                        const ColumnNormals& z, float* out, std::ptrdiff_t rows) {
 #if defined(__SSE2__)
     if constexpr (!std::is_same_v<V, Scalar>) return column<Shape, V>(terms, p, offset, a, z, out, rows);
 #endif
@@ -206,7 +331,7 @@ std::size_t path_column(const AdcColumnTerms& terms, const float* p, const float
 
 template <typename V>
 std::size_t on_shape(AdcColumnShape shape, const AdcColumnTerms& terms, const float* p, const float* offset,
-                     const float* a, const float* z, float* out, std::ptrdiff_t rows) {
+                     const float* a, const ColumnNormals& z, float* out, std::ptrdiff_t rows) {
     switch (shape) {
         case AdcColumnShape::plain: return path_column<AdcColumnShape::plain, V>(terms, p, offset, a, z, out, rows);
         case AdcColumnShape::offset: return path_column<AdcColumnShape::offset, V>(terms, p, offset, a, z, out, rows);
@@ -245,7 +370,8 @@ bool column_path_compiled(ColumnPath path) {
 }
 
 std::size_t digitise_column_on(ColumnPath path, AdcColumnShape shape, const AdcColumnTerms& terms, const float* p,
-                               const float* offset, const float* a, const float* z, float* out, std::ptrdiff_t rows) {
+                               const float* offset, const float* a, const ColumnNormals& z, float* out,
+                               std::ptrdiff_t rows) {
     switch (path) {
 #if defined(__AVX512F__) && defined(__AVX512DQ__)
         case ColumnPath::avx512: return on_shape<Avx512>(shape, terms, p, offset, a, z, out, rows);
@@ -263,7 +389,7 @@ std::size_t digitise_column_on(ColumnPath path, AdcColumnShape shape, const AdcC
 }
 
 std::size_t digitise_column(AdcColumnShape shape, const AdcColumnTerms& terms, const float* p, const float* offset,
-                            const float* a, const float* z, float* out, std::ptrdiff_t rows) {
+                            const float* a, const ColumnNormals& z, float* out, std::ptrdiff_t rows) {
 #if defined(__AVX512F__) && defined(__AVX512DQ__)
     constexpr ColumnPath widest = ColumnPath::avx512;
 #elif defined(__AVX__)

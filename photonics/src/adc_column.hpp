@@ -10,14 +10,24 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "lightwatt/photonics/adc_partial.hpp"
 
 namespace lightwatt::photonics::detail {
 
+// Where a column's standard normal draws come from: row i takes column_normal(table, key,
+// first_word, i) (core/fast_normal.hpp), computed inside the kernel, in registers on the AVX-512
+// path.
+struct ColumnNormals {
+    const float* table = nullptr;  // normal_polynomial_table()
+    std::uint64_t key = 0;         // the stream's key, counter_key(seed, block)
+    std::uint64_t first_word = 0;  // the column's first word of the stream
+};
+
 // Digitises `rows` partial sums and adds them to out; returns how many were clipped.
 std::size_t digitise_column(AdcColumnShape shape, const AdcColumnTerms& terms, const float* p, const float* offset,
-                            const float* a, const float* z, float* out, std::ptrdiff_t rows);
+                            const float* a, const ColumnNormals& z, float* out, std::ptrdiff_t rows);
 
 // The kernel's paths, widest first: digitise_column runs the widest one the build targets; each
 // vector path does its remainder on 4 lanes (SSE2) and then one. The others stay callable so the
@@ -29,6 +39,7 @@ enum class ColumnPath { avx512, avx, sse2, scalar };
 
 // digitise_column on one path; returns 0 and changes nothing for a path the build lacks.
 std::size_t digitise_column_on(ColumnPath path, AdcColumnShape shape, const AdcColumnTerms& terms, const float* p,
-                               const float* offset, const float* a, const float* z, float* out, std::ptrdiff_t rows);
+                               const float* offset, const float* a, const ColumnNormals& z, float* out,
+                               std::ptrdiff_t rows);
 
 }  // namespace lightwatt::photonics::detail

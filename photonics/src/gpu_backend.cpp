@@ -25,7 +25,7 @@ GpuGemm noisy_gemm_on_gpu(const NoisyGemmProblem& problem) {
     if (const std::string why = cuda_unavailable_reason(); !why.empty()) throw ResourceMissing(why);
 #if defined(LIGHTWATT_WITH_CUDA_EMULATOR)
     try {
-        gpu::NoisyGemmGpuResult r = gpu::run_noisy_gemm_on_gpu(problem, normal_quantile_table());
+        gpu::NoisyGemmGpuResult r = gpu::run_noisy_gemm_on_gpu(problem, normal_polynomial_table());
         return {std::move(r.out), r.clipped};
     } catch (const std::runtime_error& e) {
         throw ResourceMissing(std::string("device cuda: the GPU failed: ") + e.what());

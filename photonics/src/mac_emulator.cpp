@@ -408,6 +408,19 @@ struct Run {
     int group = 1;                // tile rows per GEMM
 };
 
+// A worker's block buffers, kept from block to block (and on the calling thread from run to run):
+// fresh ones would be fresh pages, which the kernel zeroes on first touch (about a tenth of a
+// 4096^3 run). Every block sizes and fills what it reads, so reuse changes no result.
+struct BlockBuffers {
+    Eigen::MatrixXf out, p_sum, aux, exact, xin_aux, drifted_weights, drifted_aux;
+    std::vector<float> digitised;
+};
+
+BlockBuffers& worker_buffers() {
+    thread_local BlockBuffers buffers;
+    return buffers;
+}
+
 // One work item: a group of tile rows times one chunk of columns, through every k tile. Random
 // streams and statistics belong to (tile row, column chunk), so grouping changes no result.
 class Block {
@@ -421,12 +434,9 @@ public:
         s_rows_ = static_cast<Eigen::Index>(r_count_) * p_.tr;
         j0_ = static_cast<Eigen::Index>(chunk_) * kColumnsPerBlock;
         cols_n_ = std::min<Eigen::Index>(kColumnsPerBlock, p_.n - j0_);
-        for (int r = r_first_; r < r_first_ + r_count_; ++r)
-            normals_.emplace_back(run.c.seed ^ kNoiseStream, static_cast<std::size_t>(r) * p_.chunks + chunk_);
-        out_ = Eigen::MatrixXf::Zero(s_rows_, cols_n_);
+        out_.setZero(s_rows_, cols_n_);
         p_sum_.resize(s_rows_, cols_n_);
         aux_.resize(s_rows_, cols_n_);
-        z_.resize(static_cast<std::size_t>(p_.tr));
         digitised_.resize(static_cast<std::size_t>(p_.tr));
     }
 
@@ -497,7 +507,6 @@ private:
         const std::vector<double>& drift = run.drifts[tile_index];
         const TileNoise& tile = run.strips.noise[tile_index];
         const Strip& strip = run.strips.strips[static_cast<std::size_t>(t)];
-        FastNormal& normal = normals_[static_cast<std::size_t>(r - r_first_)];
         BlockStats& s = stats_[block];
         const bool sampled = block % run.stats_every == 0;
         const Eigen::Index c0 = static_cast<Eigen::Index>(t) * p_.tc, cols_k = p_.cols_of(t);
@@ -513,6 +522,12 @@ private:
         terms.top = static_cast<float>(std::ldexp(1.0, run.c.adc_bits - 1) - 1.0);
         terms.step = static_cast<float>(run.kernel.noise.adc_step);
         const float* offset = strip.offset.size() > 0 ? strip.offset.data() + s0_ + local : nullptr;
+        // The block's stream; each column of the tile takes ceil(rows / 2) words of it, two draws
+        // per word (core/fast_normal.hpp), k tiles then columns in order.
+        detail::ColumnNormals normals;
+        normals.table = normal_polynomial_table().data();
+        normals.key = counter_key(run.c.seed ^ kNoiseStream, block);
+        const auto words_per_column = static_cast<std::uint64_t>((rows + 1) / 2);
         for (Eigen::Index j = 0; j < cols_n_; ++j) {
             // Shot noise on the light that does not depend on the output: DC light per column
             // (incoherent) or the LO (coherent), plus the dark current of the pair.
@@ -526,17 +541,19 @@ private:
                 terms.cos_phi = static_cast<float>(std::cos(phi));
                 terms.sin_phi = static_cast<float>(std::sin(phi));
             }
-            normal.fill(z_.data(), static_cast<std::size_t>(rows));
+            normals.first_word =
+                (static_cast<std::uint64_t>(t) * static_cast<std::uint64_t>(cols_n_) + static_cast<std::uint64_t>(j)) *
+                words_per_column;
             const float* pj = p_sum_.col(j).data() + local;
             const float* aj = run.kernel.uses_aux ? aux_.col(j).data() + local : nullptr;
             float* oj = out_.col(j).data() + local;
             if (!sampled) {
-                s.clipped += detail::digitise_column(run.kernel.shape, terms, pj, offset, aj, z_.data(), oj, rows);
+                s.clipped += detail::digitise_column(run.kernel.shape, terms, pj, offset, aj, normals, oj, rows);
                 continue;
             }
             std::fill(digitised_.begin(), digitised_.end(), 0.0f);
             s.clipped +=
-                detail::digitise_column(run.kernel.shape, terms, pj, offset, aj, z_.data(), digitised_.data(), rows);
+                detail::digitise_column(run.kernel.shape, terms, pj, offset, aj, normals, digitised_.data(), rows);
             s.thermal += tile.thermal * static_cast<double>(rows);
             add_statistics(tile, base_shot, pj, offset, aj, j, rows, oj, s);
         }
@@ -566,9 +583,15 @@ private:
     std::vector<BlockStats>& stats_;
     int chunk_ = 0, r_first_ = 0, r_count_ = 0;
     Eigen::Index s0_ = 0, s_rows_ = 0, j0_ = 0, cols_n_ = 0;
-    std::vector<FastNormal> normals_;
-    Eigen::MatrixXf out_, p_sum_, aux_, exact_, xin_aux_, drifted_weights_, drifted_aux_;
-    std::vector<float> z_, digitised_;
+    BlockBuffers& buffers_ = worker_buffers();
+    Eigen::MatrixXf& out_ = buffers_.out;
+    Eigen::MatrixXf& p_sum_ = buffers_.p_sum;
+    Eigen::MatrixXf& aux_ = buffers_.aux;
+    Eigen::MatrixXf& exact_ = buffers_.exact;
+    Eigen::MatrixXf& xin_aux_ = buffers_.xin_aux;
+    Eigen::MatrixXf& drifted_weights_ = buffers_.drifted_weights;
+    Eigen::MatrixXf& drifted_aux_ = buffers_.drifted_aux;
+    std::vector<float>& digitised_ = buffers_.digitised;
 };
 
 // Error statistics on every this-many-th block: at most about kStatisticsPartials partial sums.

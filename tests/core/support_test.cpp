@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -89,25 +90,74 @@ TEST_CASE("counter RNG: same (seed, block) gives the same stream; blocks differ"
     CHECK(sum / 100000 == doctest::Approx(0.5).epsilon(0.01));
 }
 
-TEST_CASE("counter RNG and fast normals: the batched draws are the one-at-a-time draws, bit for bit") {
-    // next_u64(words, n) is n calls of next_u64(); FastNormal::fill(out, n) is n calls of next(),
-    // whatever the count (whole 16-word batches, the rest, a partly used word before and after).
+TEST_CASE("counter RNG: the batched words are the one-at-a-time words, bit for bit") {
+    // next_u64(words, n) is n calls of next_u64().
     CounterRng one(2026, 15), batched(2026, 15);
     std::uint64_t words[37];
     batched.next_u64(words, 37);
     for (const std::uint64_t w : words) CHECK(w == one.next_u64());
     CHECK(batched.next_u64() == one.next_u64());
-    FastNormal single(9, 4), filled(9, 4);
-    std::vector<float> out(300);
-    for (const std::size_t count :
-         {std::size_t{3}, std::size_t{64}, std::size_t{1}, std::size_t{258}, std::size_t{6}}) {
-        filled.fill(out.data(), count);
-        for (std::size_t i = 0; i < count; ++i) {
-            CAPTURE(count);
-            CAPTURE(i);
-            CHECK(std::bit_cast<std::uint32_t>(out[i]) == std::bit_cast<std::uint32_t>(single.next()));
+}
+
+TEST_CASE("fast normals: SplitMix64 words and hand-worked quantiles") {
+    // SplitMix64's published first outputs from state 0 (Vigna's splitmix64.c).
+    CHECK(normal_word(0, 0) == 0xe220a8397b1dcdafULL);
+    CHECK(normal_word(0, 1) == 0x6e789e6aa1b965f4ULL);
+    CHECK(normal_word(0, 2) == 0x06c45d188009454fULL);
+    CHECK(normal_word(0, 3) == 0xf88bb8a8724c81ecULL);
+    // Bits m (sign clear) give Phi^-1(1 - t), t = (2 m + 1) 2^-25; the cubics are within 3e-4.
+    // m = 419430: t = 0.0250000060, z = 1.959964 - 6e-9 / phi(1.96) = 1.9599639 (phi(1.96) = 0.0584).
+    // m = 22647: t = 1.349880e-3, z = 3 + (1.349898e-3 - t) / phi(3) = 3.0000041 (phi(3) = 4.432e-3).
+    // m = 531: t = 3.16799e-5, z = 4 - (t - 3.167124e-5) / phi(4) = 3.999935 (phi(4) = 1.338e-4).
+    const float* table = normal_polynomial_table().data();
+    CHECK(std::abs(normal_from_bits(table, 419430U) - 1.9599639) < 3e-4);
+    CHECK(std::abs(normal_from_bits(table, 22647U) - 3.0000041) < 3e-4);
+    CHECK(std::abs(normal_from_bits(table, 531U) - 3.999935) < 3e-4);
+    // Bit 31 is the sign, and the draw is symmetric bit for bit.
+    CHECK(normal_from_bits(table, 531U | 0x80000000U) == -normal_from_bits(table, 531U));
+    // The largest draw: t = 2^-25, Phi^-1(1 - 2.98e-8) = 5.4199.
+    CHECK(std::abs(normal_from_bits(table, 0U) - 5.4199) < 1e-3);
+}
+
+TEST_CASE("fast normals: moments, tails and adjacent draws are those of N(0, 1) (2^24 draws)") {
+    // Tolerances are 5 standard errors of N draws from N(0, 1): mean 1/sqrt(N); variance
+    // sqrt(2 / N); fourth moment sqrt(E z^8 - 9) / sqrt(N) = sqrt(96 / N); a tail count c of
+    // expected N q has sd sqrt(N q); a correlation 1/sqrt(N). Tail masses 2 (1 - Phi(a)):
+    // 2.699796e-3 at 3 sigma, 6.334248e-5 at 4 sigma (tables). Adjacent draws share a word when
+    // the first is even, so both kinds of neighbour are checked: product and squares' product.
+    const std::size_t n = std::size_t{1} << 24;
+    const float* table = normal_polynomial_table().data();
+    const std::uint64_t key = counter_key(2026, 12);
+    double sum = 0.0, sum2 = 0.0, sum4 = 0.0;
+    double same_word = 0.0, next_word = 0.0, same_word_sq = 0.0, next_word_sq = 0.0;
+    std::size_t beyond3 = 0, beyond4 = 0;
+    double previous = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double z = column_normal(table, key, 0, i);
+        sum += z;
+        sum2 += z * z;
+        sum4 += z * z * z * z;
+        beyond3 += std::abs(z) > 3.0 ? 1 : 0;
+        beyond4 += std::abs(z) > 4.0 ? 1 : 0;
+        if (i > 0) {
+            const double product = previous * z, squares = (previous * previous - 1.0) * (z * z - 1.0);
+            (i % 2 == 1 ? same_word : next_word) += product;
+            (i % 2 == 1 ? same_word_sq : next_word_sq) += squares;
         }
+        previous = z;
     }
+    const double count = static_cast<double>(n), pairs = count / 2.0;
+    CHECK(std::abs(sum / count) < 5.0 / std::sqrt(count));
+    CHECK(std::abs(sum2 / count - 1.0) < 5.0 * std::sqrt(2.0 / count));
+    CHECK(std::abs(sum4 / count - 3.0) < 5.0 * std::sqrt(96.0 / count));
+    const double expected3 = 2.699796e-3 * count, expected4 = 6.334248e-5 * count;
+    CHECK(std::abs(static_cast<double>(beyond3) - expected3) < 5.0 * std::sqrt(expected3));
+    CHECK(std::abs(static_cast<double>(beyond4) - expected4) < 5.0 * std::sqrt(expected4));
+    // Correlations: E[z z'] = 0 with sd 1 per pair; E[(z^2 - 1)(z'^2 - 1)] = 0 with sd 2.
+    CHECK(std::abs(same_word / pairs) < 5.0 / std::sqrt(pairs));
+    CHECK(std::abs(next_word / pairs) < 5.0 / std::sqrt(pairs));
+    CHECK(std::abs(same_word_sq / pairs) < 10.0 / std::sqrt(pairs));
+    CHECK(std::abs(next_word_sq / pairs) < 10.0 / std::sqrt(pairs));
 }
 
 TEST_CASE("atomic write replaces the file whole and refuses missing folders") {

@@ -1,5 +1,5 @@
 // The emulator's fused ADC kernel (photonics/src/adc_column.hpp): rounding, clipping and NaN
-// handling worked out by hand, the 4-wide path against its one-lane tail, every vector path the
+// handling worked out by hand, each row's noise draw against column_normal, every vector path the
 // build has (AVX-512, AVX, SSE2, one lane) against the scalar reference bit for bit, and the noise
 // it adds against sigma^2 = base + c_pp (p + offset)^2.
 #include <doctest/doctest.h>
@@ -30,6 +30,15 @@ AdcColumnTerms noiseless(int bits, float step) {
     return t;
 }
 
+// The draws of a column starting at word `first_word` of stream (seed, block).
+adc::ColumnNormals normals(std::uint64_t seed, std::uint64_t block, std::uint64_t first_word) {
+    adc::ColumnNormals z;
+    z.table = normal_polynomial_table().data();
+    z.key = counter_key(seed, block);
+    z.first_word = first_word;
+    return z;
+}
+
 }  // namespace
 
 TEST_CASE("adc column: noiseless levels round half away from zero and clip to [-2^(b-1), 2^(b-1) - 1]") {
@@ -39,11 +48,11 @@ TEST_CASE("adc column: noiseless levels round half away from zero and clip to [-
                                   -2.5f, 6.6f,        7.4f,  7.6f,   100.0f,
                                   -7.6f, -8.4f,       -8.6f, -1e15f, std::numeric_limits<float>::quiet_NaN()};
     // Expected levels: ties go away from zero (0.49999997, the float just below 1/2, rounds to 0);
-    // above 7.5 or below -8.5 the ADC clips.
+    // above 7.5 or below -8.5 the ADC clips. No noise terms: sigma = 0, whatever the draws.
     const std::vector<float> level = {0, 0, 1, -1, 3, -3, 7, 7, 7, 7, -8, -8, -8, -8, 0};
-    std::vector<float> z(p.size(), 0.0f), out(p.size(), 0.0f);
-    const std::size_t clips = adc::digitise_column(AdcColumnShape::plain, t, p.data(), nullptr, nullptr, z.data(),
-                                                   out.data(), static_cast<std::ptrdiff_t>(p.size()));
+    std::vector<float> out(p.size(), 0.0f);
+    const std::size_t clips = adc::digitise_column(AdcColumnShape::plain, t, p.data(), nullptr, nullptr,
+                                                   normals(1, 0, 0), out.data(), static_cast<std::ptrdiff_t>(p.size()));
     for (std::size_t i = 0; i < p.size(); ++i) {
         CAPTURE(i);
         CHECK(out[i] == level[i] * 0.25f);
@@ -52,25 +61,28 @@ TEST_CASE("adc column: noiseless levels round half away from zero and clip to [-
     CHECK(clips == 4);
 }
 
-TEST_CASE("adc column: adds into the running sum and gives the same bits on the 4-wide path and the tail") {
+TEST_CASE("adc column: adds into the running sum; row i draws column_normal(key, first word, i)") {
     AdcColumnTerms t = noiseless(8, 0.1f);
     t.base = 0.7f;
     t.c_pp = 0.01f;
-    FastNormal normal(7, 0);
-    std::vector<float> p(11), offset(11), z(11);
+    std::vector<float> p(37), offset(37);
     for (std::size_t i = 0; i < p.size(); ++i) {
-        p[i] = 3.0f * static_cast<float>(i) - 14.3f;
+        p[i] = 3.0f * static_cast<float>(i) - 54.3f;
         offset[i] = 0.5f * static_cast<float>(i);
     }
-    normal.fill(z.data(), z.size());
-    std::vector<float> whole(11, 1.0f);
-    adc::digitise_column(AdcColumnShape::offset, t, p.data(), offset.data(), nullptr, z.data(), whole.data(), 11);
-    // Element i through the one-lane tail: shift the start so that every element is a tail element.
+    const adc::ColumnNormals z = normals(7, 0, 12);
+    std::vector<float> whole(37, 1.0f);
+    adc::digitise_column(AdcColumnShape::offset, t, p.data(), offset.data(), nullptr, z, whole.data(), 37);
+    // Row i one at a time through the element function with its draw: the half i % 2 of word
+    // 12 + i / 2 (rows 0-31 on the widest path's whole vectors, 32-35 on 4 lanes, 36 on one).
     for (std::size_t i = 0; i < p.size(); ++i) {
         float one = 1.0f;
-        adc::digitise_column(AdcColumnShape::offset, t, &p[i], &offset[i], nullptr, &z[i], &one, 1);
+        const float zi = column_normal(z.table, z.key, z.first_word, i);
+        CHECK(zi ==
+              normal_from_bits(z.table, static_cast<std::uint32_t>(normal_word(z.key, 12 + i / 2) >> (32 * (i % 2)))));
+        adc::digitise_partial<AdcColumnShape::offset>(t, p[i], offset[i], 0.0f, zi, &one);
         CAPTURE(i);
-        CHECK(one == whole[i]);
+        CHECK(std::bit_cast<std::uint32_t>(one) == std::bit_cast<std::uint32_t>(whole[i]));
     }
     // The running sum: 1.0 plus a whole number of steps.
     for (const float v : whole) CHECK(std::abs((v - 1.0f) / 0.1f - std::round((v - 1.0f) / 0.1f)) < 1e-3);
@@ -78,59 +90,63 @@ TEST_CASE("adc column: adds into the running sum and gives the same bits on the 
 
 TEST_CASE("adc column: every vector path gives the scalar reference's bits and clip count, in every shape") {
     // Tolerance: none. The vector paths run the scalar reference's operations in its order with no
-    // fused multiply-add, and square root, rounding and comparisons are exact in IEEE arithmetic,
-    // so a build for AVX-512, AVX2 or SSE2 digitises to the same bits. Lengths 0..70 from an odd
-    // start cover whole 16-, 8- and 4-lane chunks and every tail; values include exact half steps
-    // (the rounding ties), clipping on both sides, noise of both signs and NaN.
-    AdcColumnTerms t = noiseless(6, 0.03f);  // levels -32 .. 31
-    t.base = 0.4f;
-    t.c_pp = 0.002f;
-    t.c_aa = 0.001f;
-    t.c_a = 0.05f;
-    t.cos_phi = 0.8f;
-    t.sin_phi = 0.6f;
+    // fused multiply-add (the normal draws' included), and square root, rounding and comparisons
+    // are exact in IEEE arithmetic, so a build for AVX-512, AVX2 or SSE2 digitises to the same
+    // bits. Lengths 0..70 from an odd start cover whole 16-, 8- and 4-lane chunks and every tail;
+    // values include exact half steps (the rounding ties, reached without noise terms), clipping on
+    // both sides, noise of both signs and NaN.
+    AdcColumnTerms noisy = noiseless(6, 0.03f);  // levels -32 .. 31
+    noisy.base = 0.4f;
+    noisy.c_pp = 0.002f;
+    noisy.c_aa = 0.001f;
+    noisy.c_a = 0.05f;
+    noisy.cos_phi = 0.8f;
+    noisy.sin_phi = 0.6f;
+    AdcColumnTerms quiet = noiseless(6, 0.03f);
+    quiet.cos_phi = 0.8f;
+    quiet.sin_phi = 0.6f;
     const std::size_t count = 80;
     std::mt19937 engine(15);
     std::uniform_real_distribution<float> spread(-36.0f, 36.0f);
-    std::vector<float> p(count), offset(count), a(count), z(count);
+    std::vector<float> p(count), offset(count), a(count);
     for (std::size_t i = 0; i < count; ++i) {
         p[i] = i % 5 == 0 ? std::round(spread(engine)) + 0.5f : spread(engine);
         offset[i] = 0.25f * spread(engine);
         a[i] = std::abs(spread(engine));
     }
-    FastNormal normal(15, 1);
-    normal.fill(z.data(), count);
-    for (std::size_t i = 0; i < count; i += 7) z[i] = 0.0f;  // exact ties reach the rounding
     p[41] = std::numeric_limits<float>::quiet_NaN();
+    const adc::ColumnNormals z = normals(15, 1, 1000);
     using adc::ColumnPath;
-    for (const ColumnPath path : {ColumnPath::avx512, ColumnPath::avx, ColumnPath::sse2}) {
-        if (!adc::column_path_compiled(path)) continue;
-        for (const AdcColumnShape shape :
-             {AdcColumnShape::plain, AdcColumnShape::offset, AdcColumnShape::aux, AdcColumnShape::aux_rotated}) {
-            for (std::ptrdiff_t rows = 0; rows <= 70; ++rows) {
-                std::vector<float> vector_out(count, 0.125f), scalar_out(count, 0.125f);
-                const std::size_t vector_clips =
-                    adc::digitise_column_on(path, shape, t, &p[3], &offset[3], &a[3], &z[3], &vector_out[3], rows);
-                const std::size_t scalar_clips = adc::digitise_column_on(
-                    ColumnPath::scalar, shape, t, &p[3], &offset[3], &a[3], &z[3], &scalar_out[3], rows);
-                CAPTURE(static_cast<int>(path));
-                CAPTURE(static_cast<int>(shape));
-                CAPTURE(rows);
-                CHECK(vector_clips == scalar_clips);
-                std::size_t differing = 0;
-                for (std::size_t i = 0; i < count; ++i)
-                    differing +=
-                        std::bit_cast<std::uint32_t>(vector_out[i]) != std::bit_cast<std::uint32_t>(scalar_out[i]);
-                CHECK(differing == 0);
+    for (const ColumnPath path : {ColumnPath::avx512, ColumnPath::avx, ColumnPath::sse2})
+        for (const AdcColumnTerms& t : {noisy, quiet}) {
+            if (!adc::column_path_compiled(path)) continue;
+            for (const AdcColumnShape shape :
+                 {AdcColumnShape::plain, AdcColumnShape::offset, AdcColumnShape::aux, AdcColumnShape::aux_rotated}) {
+                for (std::ptrdiff_t rows = 0; rows <= 70; ++rows) {
+                    std::vector<float> vector_out(count, 0.125f), scalar_out(count, 0.125f);
+                    const std::size_t vector_clips =
+                        adc::digitise_column_on(path, shape, t, &p[3], &offset[3], &a[3], z, &vector_out[3], rows);
+                    const std::size_t scalar_clips = adc::digitise_column_on(
+                        ColumnPath::scalar, shape, t, &p[3], &offset[3], &a[3], z, &scalar_out[3], rows);
+                    CAPTURE(static_cast<int>(path));
+                    CAPTURE(t.base);
+                    CAPTURE(static_cast<int>(shape));
+                    CAPTURE(rows);
+                    CHECK(vector_clips == scalar_clips);
+                    std::size_t differing = 0;
+                    for (std::size_t i = 0; i < count; ++i)
+                        differing +=
+                            std::bit_cast<std::uint32_t>(vector_out[i]) != std::bit_cast<std::uint32_t>(scalar_out[i]);
+                    CHECK(differing == 0);
+                }
             }
         }
-    }
     // digitise_column is the widest path the build has: the same bits again.
     std::vector<float> widest(count, 0.0f), scalar(count, 0.0f);
-    adc::digitise_column(AdcColumnShape::aux_rotated, t, p.data(), offset.data(), a.data(), z.data(), widest.data(),
+    adc::digitise_column(AdcColumnShape::aux_rotated, noisy, p.data(), offset.data(), a.data(), z, widest.data(),
                          static_cast<std::ptrdiff_t>(count));
-    adc::digitise_column_on(ColumnPath::scalar, AdcColumnShape::aux_rotated, t, p.data(), offset.data(), a.data(),
-                            z.data(), scalar.data(), static_cast<std::ptrdiff_t>(count));
+    adc::digitise_column_on(ColumnPath::scalar, AdcColumnShape::aux_rotated, noisy, p.data(), offset.data(), a.data(),
+                            z, scalar.data(), static_cast<std::ptrdiff_t>(count));
     for (std::size_t i = 0; i < count; ++i)
         CHECK(std::bit_cast<std::uint32_t>(widest[i]) == std::bit_cast<std::uint32_t>(scalar[i]));
         // SSE2 is part of x86-64; AVX-512 and AVX where the build targets them (LIGHTWATT_NATIVE).
@@ -146,10 +162,8 @@ TEST_CASE("adc column: the added noise has variance base + c_pp (p + offset)^2 (
     t.base = 9.0f;
     t.c_pp = 4.0f;
     const std::size_t count = 100000;
-    std::vector<float> p(count, 0.3f), offset(count, 1.7f), z(count), out(count, 0.0f);
-    FastNormal normal(2026, 3);
-    normal.fill(z.data(), count);
-    adc::digitise_column(AdcColumnShape::offset, t, p.data(), offset.data(), nullptr, z.data(), out.data(),
+    std::vector<float> p(count, 0.3f), offset(count, 1.7f), out(count, 0.0f);
+    adc::digitise_column(AdcColumnShape::offset, t, p.data(), offset.data(), nullptr, normals(2026, 3, 0), out.data(),
                          static_cast<std::ptrdiff_t>(count));
     double sum = 0.0, sum_square = 0.0;
     for (const float v : out) {
@@ -166,8 +180,8 @@ TEST_CASE("adc column: the rotated LO mixes the quadrature in: v = cos(phi) p - 
     t.cos_phi = 0.0f;
     t.sin_phi = 1.0f;
     const std::vector<float> p = {5.0f, -3.0f, 10.0f, 0.0f, 1.0f}, a = {2.0f, 4.0f, -6.0f, 1.0f, -1.0f};
-    std::vector<float> z(5, 0.0f), out(5, 0.0f);
-    adc::digitise_column(AdcColumnShape::aux_rotated, t, p.data(), nullptr, a.data(), z.data(), out.data(), 5);
+    std::vector<float> out(5, 0.0f);
+    adc::digitise_column(AdcColumnShape::aux_rotated, t, p.data(), nullptr, a.data(), normals(1, 0, 0), out.data(), 5);
     for (std::size_t i = 0; i < p.size(); ++i) CHECK(out[i] == -a[i]);
 }
 

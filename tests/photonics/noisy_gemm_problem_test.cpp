@@ -40,7 +40,7 @@ Partials partials(const NoisyGemmProblem& g, std::int64_t s, std::int64_t j, int
 
 template <AdcColumnShape Shape>
 std::vector<double> host_product(const NoisyGemmProblem& g, std::uint64_t& clipped) {
-    const NoisyGemmView v = host_view(g, normal_quantile_table().data());
+    const NoisyGemmView v = host_view(g, normal_polynomial_table().data());
     std::vector<float> out(static_cast<std::size_t>(g.m * g.n), 0.0f);
     for (int t = 0; t < g.tiles_col; ++t)
         for (std::int64_t j = 0; j < g.n; ++j)
@@ -97,18 +97,30 @@ void check_against_cpu(const Eigen::MatrixXd& w, const Eigen::MatrixXd& x, const
 
 }  // namespace
 
-TEST_CASE("a block's i-th FastNormal draw is fast_normal_draw of its key and i") {
-    // The stream (seed 7, block 3) consumed as a CPU block does: a fill of 5 (leaving three
-    // 16-bit slices of the second word), then one by one.
-    FastNormal normal(7, 3);
-    float first[5];
-    normal.fill(first, 5);
-    const std::uint64_t key = counter_key(7, 3);
-    const float* table = normal_quantile_table().data();
-    for (int i = 0; i < 5; ++i) CHECK(first[i] == fast_normal_draw(table, key, static_cast<std::uint64_t>(i)));
-    for (std::uint64_t i = 5; i < 40; ++i) CHECK(normal.next() == fast_normal_draw(table, key, i));
-    // Word 0's lowest 16 bits pick draw 0: mix64(key ^ mix64(0)) & 0xffff, by definition.
-    CHECK(fast_normal_draw(table, key, 0) == table[counter_word(key, 0) & 0xffffU]);
+TEST_CASE("an element's draw is its block's: ceil(rows / 2) words per tile column, k tiles then columns") {
+    // A 3-row tile row (odd: each column takes 2 words, the second one's high half unused), a
+    // 5-column chunk: element (row 2, column 3) of k tile 1 draws the low half of word
+    // (1 x 5 + 3) x 2 + 1 = 17 of stream (seed, block 0).
+    NoisyGemmProblem g;
+    g.m = 3;
+    g.n = 5;
+    g.tile_rows = 3;
+    g.tiles_row = 1;
+    g.tiles_col = 2;
+    g.columns_per_block = 256;
+    g.noise_seed = 11;
+    g.adc_top = 1e6f;
+    g.adc_step = 1.0f;
+    g.thermal = {0.0, 1e6};  // sigma 1000 steps in k tile 1: the output is 1000 z, rounded
+    g.shot_per_ampere = {0.0, 0.0};
+    g.c_pp = g.c_aa = g.c_a = {0.0f, 0.0f};
+    g.dc_current.assign(10, 0.0f);
+    const NoisyGemmView v = host_view(g, normal_polynomial_table().data());
+    const float z = normal_from_bits(v.normal_table, static_cast<std::uint32_t>(normal_word(counter_key(11, 0), 17)));
+    float out = 0.0f;
+    digitise_element<AdcColumnShape::plain>(v, 2, 3, 1, 0.0f, 0.0f, &out);
+    CHECK(out == std::round(1000.0f * z));
+    CHECK(out != 0.0f);
 }
 
 TEST_CASE("the GPU backend's element functions in plain loops give the CPU backend's product") {

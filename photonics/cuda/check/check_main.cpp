@@ -51,7 +51,7 @@ NoisyGemmReference read_case(const std::filesystem::path& file) {
 }
 
 std::vector<double> on_gpu(const NoisyGemmReference& r) {
-    const gpu::NoisyGemmGpuResult g = gpu::run_noisy_gemm_on_gpu(r.problem, normal_quantile_table());
+    const gpu::NoisyGemmGpuResult g = gpu::run_noisy_gemm_on_gpu(r.problem, normal_polynomial_table());
     std::vector<double> out(g.out.size());
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<double>(g.out[i]) * r.problem.output_scale;
     return out;
@@ -213,7 +213,7 @@ NoisyGemmProblem speed_problem(const NoisyGemmReference& r, int size) {
 void speed(const NoisyGemmReference& noisy) {
     constexpr int kSize = 4096;
     const gpu::NoisyGemmGpuResult run =
-        gpu::run_noisy_gemm_on_gpu(speed_problem(noisy, kSize), normal_quantile_table(), 10);
+        gpu::run_noisy_gemm_on_gpu(speed_problem(noisy, kSize), normal_polynomial_table(), 10);
     const double sgemm = cublas_ms(kSize, CUBLAS_COMPUTE_32F);
     const double tf32 = cublas_ms(kSize, CUBLAS_COMPUTE_32F_FAST_TF32);
     const std::string figures = "\"device\": \"" + run.device_name + "\", \"noisy_gemm_ms\": " + number(run.kernel_ms) +

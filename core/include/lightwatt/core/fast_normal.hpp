@@ -1,15 +1,25 @@
-// Fast standard-normal draws for noise emulation: a table of 2^16 equal-probability quantiles of
-// N(0, 1) (bin midpoints, z_i = Phi^-1((i + 1/2) / 2^16)), scaled to unit variance, indexed by
-// 16-bit slices of a counter-based random stream: four draws per 64 random bits and no
-// transcendental function per draw. The distribution is exact to 1/2^16 in probability; it has no
-// mass beyond |z| = 4.33 (the largest quantile; a 1.5e-5 two-sided tail), which noise statistics at
-// the 1e-3 level never see.
+// Fast standard-normal draws for noise emulation, computed in registers: each draw takes 32 random
+// bits, one half of a 64-bit word of a counter-based stream, and maps them through a piecewise-
+// cubic inverse normal CDF on dyadic intervals (Giles and Sheridan-Methven, "Approximating inverse
+// cumulative distribution functions to produce approximate random variables", ACM TOMS 49(3),
+// 2023): bit 31 is the sign; bits 0-22 give the odd integer n = 2 m + 1 < 2^24 and the tail
+// probability t = n 2^-25 in (0, 1/2), the midpoints of 2^23 equal bins; the draw is
+// sign * Phi^-1(1 - t), so the magnitudes are 2^24 equal-probability quantiles of N(0, 1) (to
+// 2^-24 in probability). The cubic's segment is the float exponent of n (24 octaves of t, the
+// dyadic intervals); its variable the mantissa x in [1, 2). Its coefficients interpolate Phi^-1 at
+// four Chebyshev nodes per octave; the largest error is 2.3e-4 (in units of sigma, near t = 1/2),
+// the variance 1 + 2.3e-5 and the kurtosis 3 + 9e-5 (docs/models/photonic-mac.md, "Noise draws").
+// The largest draw is Phi^-1(1 - 2^-25) = 5.42: a two-sided tail of 6e-8 is missing.
+//
+// The words: word w of the stream with key K is the SplitMix64 output mix64(K + w gamma) (Steele,
+// Lea, Flood, OOPSLA 2014; one 64-bit mix per two draws), its low half first. Every step is an
+// integer operation, an exact conversion, a table look-up or a float multiply and add without
+// fusion, so a vector path (adc_column.cpp) and a GPU thread (photonics/cuda) give the same bits.
 #pragma once
 
-#include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "lightwatt/core/host_device.hpp"
@@ -48,74 +58,71 @@ inline double inverse_normal_cdf(double p) {
 }
 }  // namespace detail
 
-inline const std::vector<float>& normal_quantile_table() {
+// The cubics' coefficients: entry [c * kNormalSegments + (e & 31)] is coefficient c (of x^c) of the
+// octave whose n has biased float exponent e (127 + floor(log2 n), 127..150). The draws read it
+// through a pointer, so that a GPU kernel reads the same numbers from its own memory.
+inline constexpr int kNormalSegments = 32;
+
+inline const std::vector<float>& normal_polynomial_table() {
     static const std::vector<float> table = [] {
-        constexpr int size = 1 << 16;
-        std::vector<double> z(size);
-        double sum_square = 0.0;
-        for (int i = 0; i < size; ++i) {
-            z[static_cast<std::size_t>(i)] = detail::inverse_normal_cdf((i + 0.5) / size);
-            sum_square += z[static_cast<std::size_t>(i)] * z[static_cast<std::size_t>(i)];
+        std::vector<float> t(4 * kNormalSegments, 0.0f);
+        constexpr double pi = 3.14159265358979323846;
+        for (int octave = 0; octave < 24; ++octave) {
+            // n in [2^octave, 2^(octave + 1)): t = x 2^(octave - 25), x in [1, 2). Newton's divided
+            // differences through four Chebyshev nodes, then the monomial coefficients.
+            double x[4], y[4];
+            for (int i = 0; i < 4; ++i) {
+                x[i] = 1.5 + 0.5 * std::cos((2 * i + 1) * pi / 8.0);
+                y[i] = -detail::inverse_normal_cdf(std::ldexp(x[i], octave - 25));
+            }
+            for (int level = 1; level < 4; ++level)
+                for (int i = 3; i >= level; --i) y[i] = (y[i] - y[i - 1]) / (x[i] - x[i - level]);
+            double c[4] = {y[3], 0.0, 0.0, 0.0};  // Horner on the Newton form, highest first
+            for (int i = 2; i >= 0; --i) {
+                for (int k = 3; k >= 1; --k) c[k] = c[k - 1] - x[i] * c[k];
+                c[0] = y[i] - x[i] * c[0];
+            }
+            const int index = (127 + octave) & (kNormalSegments - 1);
+            for (int k = 0; k < 4; ++k)
+                t[static_cast<std::size_t>(k * kNormalSegments + index)] = static_cast<float>(c[k]);
         }
-        const double scale = 1.0 / std::sqrt(sum_square / size);
-        std::vector<float> t(size);
-        for (int i = 0; i < size; ++i)
-            t[static_cast<std::size_t>(i)] = static_cast<float>(z[static_cast<std::size_t>(i)] * scale);
         return t;
     }();
     return table;
 }
 
-// Draw number `index` of the stream whose key is counter_key(seed, block), as FastNormal gives it:
-// word index / 4 of the stream, its 16-bit slice index % 4, lowest first. A GPU thread computes
-// its own element's draw with it (photonics/cuda).
-LIGHTWATT_HOST_DEVICE inline float fast_normal_draw(const float* table, std::uint64_t key, std::uint64_t index) {
-    const std::uint64_t word = counter_word(key, index / 4);
-    return table[(word >> (16 * (index % 4))) & 0xffffU];
+// Word w of the normal stream with key K (counter_key(seed, block)): SplitMix64's output.
+LIGHTWATT_HOST_DEVICE constexpr std::uint64_t normal_word(std::uint64_t key, std::uint64_t word) {
+    return mix64(key + word * 0x9e3779b97f4a7c15ULL);
 }
 
-// Draws from one counter-based stream (seed, block), four per 64 random bits.
-class FastNormal {
-public:
-    FastNormal(std::uint64_t seed, std::uint64_t block) : rng_(seed, block), table_(normal_quantile_table().data()) {}
-    float next() {
-        if (left_ == 0) {
-            bits_ = rng_.next_u64();
-            left_ = 4;
-        }
-        const float z = table_[bits_ & 0xffffU];
-        bits_ >>= 16;
-        --left_;
-        return z;
-    }
+// The standard normal draw of 32 random bits (the header comment's steps, in its order).
+LIGHTWATT_HOST_DEVICE inline float normal_from_bits(const float* table, std::uint32_t bits) {
+    const auto n = static_cast<float>(static_cast<std::int32_t>(((bits & 0x7fffffU) << 1) | 1U));  // exact
+    std::uint32_t n_bits;
+    std::memcpy(&n_bits, &n, sizeof n_bits);
+    const std::uint32_t segment = (n_bits >> 23) & (kNormalSegments - 1);
+    const std::uint32_t x_bits = (n_bits & 0x7fffffU) | 0x3f800000U;
+    float x;
+    std::memcpy(&x, &x_bits, sizeof x);
+    float z = table[3 * kNormalSegments + segment];
+    z = z * x + table[2 * kNormalSegments + segment];
+    z = z * x + table[kNormalSegments + segment];
+    z = z * x + table[segment];
+    std::uint32_t z_bits;
+    std::memcpy(&z_bits, &z, sizeof z_bits);
+    z_bits ^= bits & 0x80000000U;
+    std::memcpy(&z, &z_bits, sizeof z);
+    return z;
+}
 
-    // Fills out[0..count) with the same draws `count` calls of next() would give, four per
-    // random word without a branch per draw.
-    void fill(float* out, std::size_t count) {
-        std::size_t e = 0;
-        for (; left_ > 0 && e < count; ++e) out[e] = next();
-        // Words a batch at a time (vectorised, CounterRng::next_u64), then the table lookups.
-        constexpr std::size_t batch = 16;
-        std::uint64_t words[batch];
-        while (count - e >= 4) {
-            const std::size_t n = std::min(batch, (count - e) / 4);
-            rng_.next_u64(words, n);
-            for (std::size_t w = 0; w < n; ++w, e += 4) {
-                const std::uint64_t b = words[w];
-                out[e] = table_[b & 0xffffU];
-                out[e + 1] = table_[(b >> 16) & 0xffffU];
-                out[e + 2] = table_[(b >> 32) & 0xffffU];
-                out[e + 3] = table_[(b >> 48) & 0xffffU];
-            }
-        }
-        for (; e < count; ++e) out[e] = next();
-    }
-
-private:
-    CounterRng rng_;
-    const float* table_;
-    std::uint64_t bits_ = 0;
-    int left_ = 0;
-};
+// Draw i of a column of partial sums whose draws start at word `first_word` of the stream: the
+// low half of word first_word + i / 2 for even i, its high half for odd i. The emulator gives each
+// column of a tile ceil(rows / 2) words, so a vector of 2 L rows takes L whole words.
+LIGHTWATT_HOST_DEVICE inline float column_normal(const float* table, std::uint64_t key, std::uint64_t first_word,
+                                                 std::uint64_t i) {
+    const std::uint64_t word = normal_word(key, first_word + i / 2);
+    return normal_from_bits(table, static_cast<std::uint32_t>(word >> (32 * (i % 2))));
+}
 
 }  // namespace lightwatt

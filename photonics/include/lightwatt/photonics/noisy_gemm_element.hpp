@@ -1,6 +1,6 @@
 // One output element of the tiled noisy GEMM (noisy_gemm_problem.hpp) after one k tile: its tile,
 // its random stream and draw, its noise terms, then the ADC (adc_partial.hpp). The CPU backend's
-// blocks draw the same numbers in sequence (mac_emulator.cpp); a GPU thread computes its own.
+// blocks draw the same numbers column by column (mac_emulator.cpp); a GPU thread computes its own.
 // The standard library only.
 #pragma once
 
@@ -29,7 +29,7 @@ struct NoisyGemmView {
     const double* shot_per_ampere = nullptr;
     const float *c_pp = nullptr, *c_aa = nullptr, *c_a = nullptr;
     const float *cos_phi = nullptr, *sin_phi = nullptr;
-    const float* normal_table = nullptr;  // normal_quantile_table(), 2^16 entries
+    const float* normal_table = nullptr;  // normal_polynomial_table()
 };
 
 // The problem's scalars, and its arrays where they live in host memory.
@@ -64,7 +64,8 @@ inline NoisyGemmView host_view(const NoisyGemmProblem& p, const float* normal_ta
 
 // Output element (s, j), s < m, after k tile t with analog partial sums p and a: adds its digitised
 // value to *out and returns whether the ADC clipped. Its stream is block (tile row, column chunk)
-// and its draw the one the CPU block takes: the block runs k tiles, then columns, then rows.
+// and its draw the one the CPU block takes: each column of a tile takes ceil(rows / 2) words of
+// the stream, k tiles then columns in order, and row i the half i % 2 of its word i / 2.
 template <detail::AdcColumnShape Shape>
 LIGHTWATT_HOST_DEVICE inline bool digitise_element(const NoisyGemmView& v, std::int64_t s, std::int64_t j, int t,
                                                    float p, float a, float* out) {
@@ -76,8 +77,8 @@ LIGHTWATT_HOST_DEVICE inline bool digitise_element(const NoisyGemmView& v, std::
                                            : v.columns_per_block;
     const std::int64_t rows = v.m - r * v.tile_rows < v.tile_rows ? v.m - r * v.tile_rows : v.tile_rows;
     const std::uint64_t key = counter_key(v.noise_seed, static_cast<std::uint64_t>(r * v.chunks + chunk));
-    const auto draw = static_cast<std::uint64_t>((t * block_columns + column) * rows + i);
-    const float z = fast_normal_draw(v.normal_table, key, draw);
+    const auto first_word = static_cast<std::uint64_t>((t * block_columns + column) * ((rows + 1) / 2));
+    const float z = column_normal(v.normal_table, key, first_word, static_cast<std::uint64_t>(i));
     detail::AdcColumnTerms terms;
     terms.c_pp = v.c_pp[tile];
     terms.c_aa = v.c_aa[tile];

@@ -5,7 +5,7 @@
 //
 //   p   = sum_c W[s, c] x[c, j]        over the k tile's columns c (W: implemented weights / step)
 //   a   = sum_c A[s, c] u[c, j]        (u = x, or (1 + x)^2; aux shapes only)
-//   out += digitise_partial(p, a, z)   (adc_partial.hpp), z: the block's FastNormal draw
+//   out += digitise_partial(p, a, z)   (adc_partial.hpp), z: the block's column_normal draw
 //
 // and the output is out * output_scale. The standard library only: the GPU check reads these
 // from files the CPU backend wrote (noisy_gemm_file.hpp) on a machine with the CUDA toolkit alone.

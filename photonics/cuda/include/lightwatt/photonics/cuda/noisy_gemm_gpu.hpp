@@ -23,7 +23,7 @@ struct NoisyGemmGpuResult {
     std::string device_name;
 };
 
-// Runs the problem on GPU 0; `normal_table` is normal_quantile_table(). Throws std::runtime_error
+// Runs the problem on GPU 0; `normal_table` is normal_polynomial_table(). Throws std::runtime_error
 // on a CUDA error.
 NoisyGemmGpuResult run_noisy_gemm_on_gpu(const NoisyGemmProblem& problem, const std::vector<float>& normal_table,
                                          int repeats = 0);
