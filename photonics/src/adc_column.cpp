@@ -132,6 +132,7 @@ template <typename V>
 struct Normals {
     ColumnNormals z;
     explicit Normals(const ColumnNormals& draws) : z(draws) {}
+    void start(const ColumnNormals& draws) { z = draws; }
     typename V::F operator()(std::ptrdiff_t i) const {
         float lanes[V::width];
         for (int l = 0; l < V::width; ++l)
@@ -145,16 +146,18 @@ struct Normals {
 // the AVX-512 path below, the 64-bit products from three 32-bit ones, the coefficients gathered.
 template <>
 struct Normals<Avx> {
-    std::uint64_t start;  // key + (first_word + 1) gamma: mix64's state before word first_word
-    __m256i lane_steps;   // l gamma for word l of the vector
+    std::uint64_t state = 0;  // key + (first_word + 1) gamma: mix64's state before word first_word
+    __m256i lane_steps;       // l gamma for word l of the vector
     const float* table;
 
     static constexpr std::uint64_t gamma = 0x9e3779b97f4a7c15ULL;
 
-    explicit Normals(const ColumnNormals& z) : start(z.key + (z.first_word + 1) * gamma), table(z.table) {
+    explicit Normals(const ColumnNormals& z) : table(z.table) {
         lane_steps = _mm256_set_epi64x(static_cast<long long>(3 * gamma), static_cast<long long>(2 * gamma),
                                        static_cast<long long>(gamma), 0);
+        start(z);
     }
+    void start(const ColumnNormals& z) { state = z.key + (z.first_word + 1) * gamma; }
 
     // x * c mod 2^64 from 32-bit halves: lo(x) lo(c) + (hi(x) lo(c) + lo(x) hi(c)) 2^32.
     static __m256i multiply(__m256i x, std::uint64_t c) {
@@ -166,8 +169,8 @@ struct Normals<Avx> {
     }
 
     __m256 operator()(std::ptrdiff_t i) const {
-        const std::uint64_t state = start + static_cast<std::uint64_t>(i / 2) * gamma;
-        __m256i w = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(state)), lane_steps);
+        const std::uint64_t first = state + static_cast<std::uint64_t>(i / 2) * gamma;
+        __m256i w = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(first)), lane_steps);
         w = _mm256_xor_si256(w, _mm256_srli_epi64(w, 30));
         w = multiply(w, 0xbf58476d1ce4e5b9ULL);
         w = _mm256_xor_si256(w, _mm256_srli_epi64(w, 27));
@@ -195,13 +198,14 @@ struct Normals<Avx> {
 // coefficient, so each coefficient is one two-register permute. The scalar function's operations.
 template <>
 struct Normals<Avx512> {
-    std::uint64_t start;  // key + (first_word + 1) gamma: mix64's state before word first_word
-    __m512i lane_steps;   // l gamma for word l of the vector
-    __m512 lo[4], hi[4];  // coefficient k of segments 0..15 and 16..31
+    std::uint64_t state = 0;  // key + (first_word + 1) gamma: mix64's state before word first_word
+    __m512i lane_steps;       // l gamma for word l of the vector
+    __m512 lo[4], hi[4];      // coefficient k of segments 0..15 and 16..31
 
     static constexpr std::uint64_t gamma = 0x9e3779b97f4a7c15ULL;
 
-    explicit Normals(const ColumnNormals& z) : start(z.key + (z.first_word + 1) * gamma) {
+    explicit Normals(const ColumnNormals& z) {
+        start(z);
         lane_steps = _mm512_set_epi64(static_cast<long long>(7 * gamma), static_cast<long long>(6 * gamma),
                                       static_cast<long long>(5 * gamma), static_cast<long long>(4 * gamma),
                                       static_cast<long long>(3 * gamma), static_cast<long long>(2 * gamma),
@@ -211,10 +215,11 @@ struct Normals<Avx512> {
             hi[k] = _mm512_loadu_ps(z.table + k * kNormalSegments + 16);
         }
     }
+    void start(const ColumnNormals& z) { state = z.key + (z.first_word + 1) * gamma; }
 
     __m512 operator()(std::ptrdiff_t i) const {
-        const std::uint64_t state = start + static_cast<std::uint64_t>(i / 2) * gamma;
-        __m512i w = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(state)), lane_steps);
+        const std::uint64_t first = state + static_cast<std::uint64_t>(i / 2) * gamma;
+        __m512i w = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first)), lane_steps);
         w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 30));
         w = _mm512_mullo_epi64(w, _mm512_set1_epi64(static_cast<long long>(0xbf58476d1ce4e5b9ULL)));
         w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 27));
@@ -261,6 +266,14 @@ struct Lanes {
           high_clip(V::set1(t.top + 0.5f)),
           normals(z) {}
 
+    // The next column: its base, its LO rotation and its draws.
+    void start(float column_base, float column_cos, float column_sin, const ColumnNormals& z) {
+        base = V::set1(column_base);
+        cos_phi = V::set1(column_cos);
+        sin_phi = V::set1(column_sin);
+        normals.start(z);
+    }
+
     // Digitises rows [i, i + width) into out; returns how many of them clipped.
     int operator()(const float* p, const float* offset, const float* a, float* out, std::ptrdiff_t i) const {
         const F pi = V::load(p + i);
@@ -294,25 +307,44 @@ struct Lanes {
     }
 };
 
-// Rows [*i, rows) in whole chunks of V::width; *i is left at the first row not done.
-template <AdcColumnShape Shape, typename V>
-std::size_t chunks(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a,
-                   const ColumnNormals& z, float* out, std::ptrdiff_t* i, std::ptrdiff_t rows) {
-    if (*i + V::width > rows) return 0;  // no whole chunk: skip setting up the lanes
-    const Lanes<Shape, V> lanes(terms, z);
+// Rows [*i, rows) of one column in whole chunks of lanes' width; *i is left at the first row not
+// done.
+template <typename L>
+std::size_t chunks(const L& lanes, int width, const float* p, const float* offset, const float* a, float* out,
+                   std::ptrdiff_t* i, std::ptrdiff_t rows) {
     std::size_t clips = 0;
-    for (; *i + V::width <= rows; *i += V::width) clips += static_cast<std::size_t>(lanes(p, offset, a, out, *i));
+    for (; *i + width <= rows; *i += width) clips += static_cast<std::size_t>(lanes(p, offset, a, out, *i));
     return clips;
 }
 
-// V's lanes, then 4, then one: every element gets the same operations.
+// Every column of the tile: V's lanes, then 4, then one, so every element gets the same
+// operations. The lanes are set up once per tile; per column only its own terms change.
 template <AdcColumnShape Shape, typename V>
-std::size_t column(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a,
-                   const ColumnNormals& z, float* out, std::ptrdiff_t rows) {
-    std::ptrdiff_t i = 0;
-    std::size_t clips = chunks<Shape, V>(terms, p, offset, a, z, out, &i, rows);
-    if constexpr (V::width > 4) clips += chunks<Shape, Sse>(terms, p, offset, a, z, out, &i, rows);
-    return clips + chunks<Shape, SseOne>(terms, p, offset, a, z, out, &i, rows);
+std::size_t columns(const AdcColumnTerms& terms, const TileColumns& c, const float* offset, const ColumnNormals& z) {
+    Lanes<Shape, V> wide(terms, z);
+    Lanes<Shape, Sse> four(terms, z);
+    Lanes<Shape, SseOne> one(terms, z);
+    std::size_t clips = 0;
+    for (std::ptrdiff_t j = 0; j < c.cols; ++j) {
+        ColumnNormals zj = z;
+        zj.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
+        const float cos_j = c.cos_phi != nullptr ? c.cos_phi[j] : terms.cos_phi;
+        const float sin_j = c.sin_phi != nullptr ? c.sin_phi[j] : terms.sin_phi;
+        const float* p = c.p + j * c.stride;
+        const float* a = c.a != nullptr ? c.a + j * c.stride : nullptr;
+        float* out = c.out + j * c.stride;
+        std::ptrdiff_t i = 0;
+        wide.start(c.base[j], cos_j, sin_j, zj);
+        clips += chunks(wide, V::width, p, offset, a, out, &i, c.rows);
+        if (V::width > 4 && i + 4 <= c.rows) {
+            four.start(c.base[j], cos_j, sin_j, zj);
+            clips += chunks(four, 4, p, offset, a, out, &i, c.rows);
+        }
+        if (i == c.rows) continue;
+        one.start(c.base[j], cos_j, sin_j, zj);
+        clips += chunks(one, 1, p, offset, a, out, &i, c.rows);
+    }
+    return clips;
 }
 
 #endif
@@ -321,25 +353,62 @@ std::size_t column(const AdcColumnTerms& terms, const float* p, const float* off
 struct Scalar {};
 
 template <AdcColumnShape Shape, typename V>
-std::size_t path_column(const AdcColumnTerms& terms, const float* p, const float* offset, const float* a,
-                        const ColumnNormals& z, float* out, std::ptrdiff_t rows) {
+std::size_t path_columns(const AdcColumnTerms& terms, const TileColumns& c, const float* offset,
+                         const ColumnNormals& z) {
 #if defined(__SSE2__)
-    if constexpr (!std::is_same_v<V, Scalar>) return column<Shape, V>(terms, p, offset, a, z, out, rows);
+    if constexpr (!std::is_same_v<V, Scalar>) return columns<Shape, V>(terms, c, offset, z);
 #endif
-    return scalar_column<Shape>(terms, p, offset, a, z, out, rows);
+    std::size_t clips = 0;
+    for (std::ptrdiff_t j = 0; j < c.cols; ++j) {
+        AdcColumnTerms t = terms;
+        t.base = c.base[j];
+        if (c.cos_phi != nullptr) t.cos_phi = c.cos_phi[j];
+        if (c.sin_phi != nullptr) t.sin_phi = c.sin_phi[j];
+        ColumnNormals zj = z;
+        zj.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
+        clips += scalar_column<Shape>(t, c.p + j * c.stride, offset, c.a != nullptr ? c.a + j * c.stride : nullptr, zj,
+                                      c.out + j * c.stride, c.rows);
+    }
+    return clips;
 }
 
 template <typename V>
-std::size_t on_shape(AdcColumnShape shape, const AdcColumnTerms& terms, const float* p, const float* offset,
-                     const float* a, const ColumnNormals& z, float* out, std::ptrdiff_t rows) {
+std::size_t on_shape(AdcColumnShape shape, const AdcColumnTerms& terms, const TileColumns& c, const float* offset,
+                     const ColumnNormals& z) {
     switch (shape) {
-        case AdcColumnShape::plain: return path_column<AdcColumnShape::plain, V>(terms, p, offset, a, z, out, rows);
-        case AdcColumnShape::offset: return path_column<AdcColumnShape::offset, V>(terms, p, offset, a, z, out, rows);
-        case AdcColumnShape::aux: return path_column<AdcColumnShape::aux, V>(terms, p, offset, a, z, out, rows);
-        case AdcColumnShape::aux_rotated:
-            return path_column<AdcColumnShape::aux_rotated, V>(terms, p, offset, a, z, out, rows);
+        case AdcColumnShape::plain: return path_columns<AdcColumnShape::plain, V>(terms, c, offset, z);
+        case AdcColumnShape::offset: return path_columns<AdcColumnShape::offset, V>(terms, c, offset, z);
+        case AdcColumnShape::aux: return path_columns<AdcColumnShape::aux, V>(terms, c, offset, z);
+        case AdcColumnShape::aux_rotated: return path_columns<AdcColumnShape::aux_rotated, V>(terms, c, offset, z);
     }
     return 0;
+}
+
+// One column as a tile of one, its terms from `terms`.
+TileColumns one_column(const AdcColumnTerms& terms, const float* p, const float* a, float* out, std::ptrdiff_t rows) {
+    TileColumns c;
+    c.p = p;
+    c.a = a;
+    c.out = out;
+    c.stride = rows;
+    c.rows = rows;
+    c.cols = 1;
+    c.base = &terms.base;
+    c.cos_phi = &terms.cos_phi;
+    c.sin_phi = &terms.sin_phi;
+    return c;
+}
+
+constexpr ColumnPath widest_path() {
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+    return ColumnPath::avx512;
+#elif defined(__AVX__)
+    return ColumnPath::avx;
+#elif defined(__SSE2__)
+    return ColumnPath::sse2;
+#else
+    return ColumnPath::scalar;
+#endif
 }
 
 }  // namespace
@@ -369,37 +438,38 @@ bool column_path_compiled(ColumnPath path) {
     return false;
 }
 
-std::size_t digitise_column_on(ColumnPath path, AdcColumnShape shape, const AdcColumnTerms& terms, const float* p,
-                               const float* offset, const float* a, const ColumnNormals& z, float* out,
-                               std::ptrdiff_t rows) {
+std::size_t digitise_tile_on(ColumnPath path, AdcColumnShape shape, const AdcColumnTerms& terms,
+                             const TileColumns& tile, const float* offset, const ColumnNormals& z) {
     switch (path) {
 #if defined(__AVX512F__) && defined(__AVX512DQ__)
-        case ColumnPath::avx512: return on_shape<Avx512>(shape, terms, p, offset, a, z, out, rows);
+        case ColumnPath::avx512: return on_shape<Avx512>(shape, terms, tile, offset, z);
 #endif
 #if defined(__AVX__)
-        case ColumnPath::avx: return on_shape<Avx>(shape, terms, p, offset, a, z, out, rows);
+        case ColumnPath::avx: return on_shape<Avx>(shape, terms, tile, offset, z);
 #endif
 #if defined(__SSE2__)
-        case ColumnPath::sse2: return on_shape<Sse>(shape, terms, p, offset, a, z, out, rows);
+        case ColumnPath::sse2: return on_shape<Sse>(shape, terms, tile, offset, z);
 #endif
-        case ColumnPath::scalar: return on_shape<Scalar>(shape, terms, p, offset, a, z, out, rows);
+        case ColumnPath::scalar: return on_shape<Scalar>(shape, terms, tile, offset, z);
         default: break;
     }
     return 0;  // a path this build does not have (column_path_compiled)
 }
 
+std::size_t digitise_tile(AdcColumnShape shape, const AdcColumnTerms& terms, const TileColumns& tile,
+                          const float* offset, const ColumnNormals& z) {
+    return digitise_tile_on(widest_path(), shape, terms, tile, offset, z);
+}
+
+std::size_t digitise_column_on(ColumnPath path, AdcColumnShape shape, const AdcColumnTerms& terms, const float* p,
+                               const float* offset, const float* a, const ColumnNormals& z, float* out,
+                               std::ptrdiff_t rows) {
+    return digitise_tile_on(path, shape, terms, one_column(terms, p, a, out, rows), offset, z);
+}
+
 std::size_t digitise_column(AdcColumnShape shape, const AdcColumnTerms& terms, const float* p, const float* offset,
                             const float* a, const ColumnNormals& z, float* out, std::ptrdiff_t rows) {
-#if defined(__AVX512F__) && defined(__AVX512DQ__)
-    constexpr ColumnPath widest = ColumnPath::avx512;
-#elif defined(__AVX__)
-    constexpr ColumnPath widest = ColumnPath::avx;
-#elif defined(__SSE2__)
-    constexpr ColumnPath widest = ColumnPath::sse2;
-#else
-    constexpr ColumnPath widest = ColumnPath::scalar;
-#endif
-    return digitise_column_on(widest, shape, terms, p, offset, a, z, out, rows);
+    return digitise_column_on(widest_path(), shape, terms, p, offset, a, z, out, rows);
 }
 
 }  // namespace lightwatt::photonics::detail

@@ -25,6 +25,20 @@ struct ColumnNormals {
     std::uint64_t first_word = 0;  // the column's first word of the stream
 };
 
+// A tile's columns: column j's partial sums at p + j * stride (its auxiliary sums and its output
+// alike), its AdcColumnTerms::base base[j], its LO rotation cos_phi[j] and sin_phi[j] (null: the
+// terms' own), its draws from word first_word + j * words_per_column of the stream.
+struct TileColumns {
+    const float* p = nullptr;
+    const float* a = nullptr;
+    float* out = nullptr;
+    std::ptrdiff_t stride = 0, rows = 0, cols = 0;
+    const float* base = nullptr;
+    const float* cos_phi = nullptr;
+    const float* sin_phi = nullptr;
+    std::uint64_t words_per_column = 0;
+};
+
 // Digitises `rows` partial sums and adds them to out; returns how many were clipped.
 std::size_t digitise_column(AdcColumnShape shape, const AdcColumnTerms& terms, const float* p, const float* offset,
                             const float* a, const ColumnNormals& z, float* out, std::ptrdiff_t rows);
@@ -34,6 +48,13 @@ std::size_t digitise_column(AdcColumnShape shape, const AdcColumnTerms& terms, c
 // tests can hold every path the build has to the scalar reference (which is also the kernel on
 // CPUs without SSE2).
 enum class ColumnPath { avx512, avx, sse2, scalar };
+
+// Every column of a tile, as digitise_column would one by one, with the kernel's set-up once per
+// tile; `offset` per row is shared by the columns, z.first_word is column 0's.
+std::size_t digitise_tile(AdcColumnShape shape, const AdcColumnTerms& terms, const TileColumns& tile,
+                          const float* offset, const ColumnNormals& z);
+std::size_t digitise_tile_on(ColumnPath path, AdcColumnShape shape, const AdcColumnTerms& terms,
+                             const TileColumns& tile, const float* offset, const ColumnNormals& z);
 
 [[nodiscard]] bool column_path_compiled(ColumnPath path);
 

@@ -413,7 +413,8 @@ struct Run {
 // 4096^3 run). Every block sizes and fills what it reads, so reuse changes no result.
 struct BlockBuffers {
     Eigen::MatrixXf out, p_sum, aux, exact, xin_aux, drifted_weights, drifted_aux;
-    std::vector<float> digitised;
+    std::vector<float> digitised, base, cos_phi, sin_phi;  // per row; per column of a tile
+    std::vector<double> base_shot;                         // per column of a tile
 };
 
 BlockBuffers& worker_buffers() {
@@ -438,6 +439,10 @@ public:
         p_sum_.resize(s_rows_, cols_n_);
         aux_.resize(s_rows_, cols_n_);
         digitised_.resize(static_cast<std::size_t>(p_.tr));
+        base_shot_.resize(static_cast<std::size_t>(cols_n_));
+        base_.resize(static_cast<std::size_t>(cols_n_));
+        cos_phi_.resize(static_cast<std::size_t>(cols_n_));
+        sin_phi_.resize(static_cast<std::size_t>(cols_n_));
     }
 
     void run(Eigen::MatrixXd& output) {
@@ -528,29 +533,50 @@ private:
         normals.table = normal_polynomial_table().data();
         normals.key = counter_key(run.c.seed ^ kNoiseStream, block);
         const auto words_per_column = static_cast<std::uint64_t>((rows + 1) / 2);
+        normals.first_word = static_cast<std::uint64_t>(t) * static_cast<std::uint64_t>(cols_n_) * words_per_column;
+        const bool rotated = run.kernel.shape == AdcColumnShape::aux_rotated;
         for (Eigen::Index j = 0; j < cols_n_; ++j) {
             // Shot noise on the light that does not depend on the output: DC light per column
             // (incoherent) or the LO (coherent), plus the dark current of the pair.
-            const double dc = run.kernel.dc_follows
-                                  ? static_cast<double>(run.x.dc_current(t, j0_ + j)) + run.kernel.dark
-                                  : run.kernel.lo_dc;
-            const double base_shot = tile.shot_per_ampere * dc;
-            terms.base = static_cast<float>(tile.thermal + base_shot);
-            if (run.kernel.shape == AdcColumnShape::aux_rotated) {
-                const double phi = drift[static_cast<std::size_t>(j0_ + j)];
-                terms.cos_phi = static_cast<float>(std::cos(phi));
-                terms.sin_phi = static_cast<float>(std::sin(phi));
+            const std::size_t c = static_cast<std::size_t>(j);
+            base_shot_[c] = tile.shot_per_ampere *
+                            (run.kernel.dc_follows ? static_cast<double>(run.x.dc_current(t, j0_ + j)) + run.kernel.dark
+                                                   : run.kernel.lo_dc);
+            base_[c] = static_cast<float>(tile.thermal + base_shot_[c]);
+            if (!rotated) continue;
+            const double phi = drift[static_cast<std::size_t>(j0_ + j)];
+            cos_phi_[c] = static_cast<float>(std::cos(phi));
+            sin_phi_[c] = static_cast<float>(std::sin(phi));
+        }
+        if (!sampled) {
+            detail::TileColumns columns;
+            columns.p = p_sum_.data() + local;
+            columns.a = run.kernel.uses_aux ? aux_.data() + local : nullptr;
+            columns.out = out_.data() + local;
+            columns.stride = s_rows_;
+            columns.rows = rows;
+            columns.cols = cols_n_;
+            columns.base = base_.data();
+            columns.cos_phi = rotated ? cos_phi_.data() : nullptr;
+            columns.sin_phi = rotated ? sin_phi_.data() : nullptr;
+            columns.words_per_column = words_per_column;
+            s.clipped += detail::digitise_tile(run.kernel.shape, terms, columns, offset, normals);
+            s.partials += static_cast<std::size_t>(rows * cols_n_);
+            return;
+        }
+        const std::uint64_t first_word = normals.first_word;
+        for (Eigen::Index j = 0; j < cols_n_; ++j) {
+            const std::size_t c = static_cast<std::size_t>(j);
+            terms.base = base_[c];
+            if (rotated) {
+                terms.cos_phi = cos_phi_[c];
+                terms.sin_phi = sin_phi_[c];
             }
-            normals.first_word =
-                (static_cast<std::uint64_t>(t) * static_cast<std::uint64_t>(cols_n_) + static_cast<std::uint64_t>(j)) *
-                words_per_column;
+            normals.first_word = first_word + static_cast<std::uint64_t>(j) * words_per_column;
+            const double base_shot = base_shot_[c];
             const float* pj = p_sum_.col(j).data() + local;
             const float* aj = run.kernel.uses_aux ? aux_.col(j).data() + local : nullptr;
             float* oj = out_.col(j).data() + local;
-            if (!sampled) {
-                s.clipped += detail::digitise_column(run.kernel.shape, terms, pj, offset, aj, normals, oj, rows);
-                continue;
-            }
             std::fill(digitised_.begin(), digitised_.end(), 0.0f);
             s.clipped +=
                 detail::digitise_column(run.kernel.shape, terms, pj, offset, aj, normals, digitised_.data(), rows);
@@ -592,6 +618,10 @@ private:
     Eigen::MatrixXf& drifted_weights_ = buffers_.drifted_weights;
     Eigen::MatrixXf& drifted_aux_ = buffers_.drifted_aux;
     std::vector<float>& digitised_ = buffers_.digitised;
+    std::vector<float>& base_ = buffers_.base;
+    std::vector<float>& cos_phi_ = buffers_.cos_phi;
+    std::vector<float>& sin_phi_ = buffers_.sin_phi;
+    std::vector<double>& base_shot_ = buffers_.base_shot;
 };
 
 // Error statistics on every this-many-th block: at most about kStatisticsPartials partial sums.

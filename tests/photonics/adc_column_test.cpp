@@ -190,3 +190,63 @@ TEST_CASE("quantizer: the library-free rounding is nearbyint's, ties to even, at
                            0x1.0p52 + 1.0, -0x1.0p60, 3.7, -3.7, 0.0, -0.0, 1e300})
         CHECK(round_to_nearest_even(v) == std::nearbyint(v));
 }
+
+TEST_CASE("adc column: a tile's columns at once are its columns one by one, on every path, bit for bit") {
+    // 5 columns of 37 rows (whole 16- and 4-lane chunks and a one-lane tail), stride 40, each with
+    // its own base and LO rotation, 19 words per column from word 300.
+    AdcColumnTerms t = noiseless(6, 0.03f);
+    t.c_pp = 0.002f;
+    t.c_aa = 0.001f;
+    t.c_a = 0.05f;
+    const std::ptrdiff_t rows = 37, stride = 40, cols = 5;
+    std::mt19937 engine(3);
+    std::uniform_real_distribution<float> spread(-30.0f, 30.0f);
+    std::vector<float> p(stride * cols), a(stride * cols), offset(rows), base(cols), cos_phi(cols), sin_phi(cols);
+    for (float& v : p) v = spread(engine);
+    for (float& v : a) v = std::abs(spread(engine));
+    for (float& v : offset) v = 0.25f * spread(engine);
+    for (std::ptrdiff_t j = 0; j < cols; ++j) {
+        base[static_cast<std::size_t>(j)] = 0.1f * static_cast<float>(j + 1);
+        cos_phi[static_cast<std::size_t>(j)] = std::cos(0.3f * static_cast<float>(j));
+        sin_phi[static_cast<std::size_t>(j)] = std::sin(0.3f * static_cast<float>(j));
+    }
+    const adc::ColumnNormals z = normals(4, 2, 300);
+    using adc::ColumnPath;
+    for (const ColumnPath path : {ColumnPath::avx512, ColumnPath::avx, ColumnPath::sse2, ColumnPath::scalar}) {
+        if (!adc::column_path_compiled(path)) continue;
+        for (const AdcColumnShape shape :
+             {AdcColumnShape::plain, AdcColumnShape::offset, AdcColumnShape::aux, AdcColumnShape::aux_rotated}) {
+            std::vector<float> tile_out(p.size(), 0.5f), column_out(p.size(), 0.5f);
+            adc::TileColumns c;
+            c.p = p.data();
+            c.a = a.data();
+            c.out = tile_out.data();
+            c.stride = stride;
+            c.rows = rows;
+            c.cols = cols;
+            c.base = base.data();
+            c.cos_phi = cos_phi.data();
+            c.sin_phi = sin_phi.data();
+            c.words_per_column = 19;
+            const std::size_t tile_clips = adc::digitise_tile_on(path, shape, t, c, offset.data(), z);
+            std::size_t column_clips = 0;
+            for (std::ptrdiff_t j = 0; j < cols; ++j) {
+                AdcColumnTerms tj = t;
+                tj.base = base[static_cast<std::size_t>(j)];
+                tj.cos_phi = cos_phi[static_cast<std::size_t>(j)];
+                tj.sin_phi = sin_phi[static_cast<std::size_t>(j)];
+                adc::ColumnNormals zj = z;
+                zj.first_word = 300 + 19 * static_cast<std::uint64_t>(j);
+                column_clips += adc::digitise_column_on(ColumnPath::scalar, shape, tj, &p[j * stride], offset.data(),
+                                                        &a[j * stride], zj, &column_out[j * stride], rows);
+            }
+            CAPTURE(static_cast<int>(path));
+            CAPTURE(static_cast<int>(shape));
+            CHECK(tile_clips == column_clips);
+            std::size_t differing = 0;
+            for (std::size_t i = 0; i < p.size(); ++i)
+                differing += std::bit_cast<std::uint32_t>(tile_out[i]) != std::bit_cast<std::uint32_t>(column_out[i]);
+            CHECK(differing == 0);
+        }
+    }
+}
