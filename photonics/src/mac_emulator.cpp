@@ -239,20 +239,17 @@ double calibrate_adc(const MatrixView& weights, const MatrixView& inputs, const 
     return result.adc_full_scale;
 }
 
-// Implemented tiles, each from its own stream: independent of threads. Edge tiles are zero-padded.
-std::vector<ImplementedTile> implement_tiles(const ArchitectureModel& model, const MatrixView& weights, const Plan& p,
-                                             const MacEmulatorConfig& c) {
-    std::vector<ImplementedTile> tiles(p.tiles());
-    parallel_for_blocks(tiles.size(), p.threads, [&](std::size_t index) {
-        const int r = static_cast<int>(index) / p.tiles_col, t = static_cast<int>(index) % p.tiles_col;
-        Eigen::MatrixXd target = Eigen::MatrixXd::Zero(p.tr, p.tc);
-        target.topLeftCorner(p.rows_of(r), p.cols_of(t)) =
-            weights.block(static_cast<Eigen::Index>(r) * p.tr, static_cast<Eigen::Index>(t) * p.tc, p.rows_of(r),
-                          p.cols_of(t)) /
-            p.w_scale;
-        tiles[index] = model.implement(target, c, index);
-    });
-    return tiles;
+// Implemented tile `index`, from its own stream: independent of threads. Edge tiles are
+// zero-padded.
+ImplementedTile implement_tile(const ArchitectureModel& model, const MatrixView& weights, const Plan& p,
+                               const MacEmulatorConfig& c, std::size_t index) {
+    const int r = static_cast<int>(index) / p.tiles_col, t = static_cast<int>(index) % p.tiles_col;
+    Eigen::MatrixXd target = Eigen::MatrixXd::Zero(p.tr, p.tc);
+    target.topLeftCorner(p.rows_of(r), p.cols_of(t)) =
+        weights.block(static_cast<Eigen::Index>(r) * p.tr, static_cast<Eigen::Index>(t) * p.tc, p.rows_of(r),
+                      p.cols_of(t)) /
+        p.w_scale;
+    return model.implement(target, c, index);
 }
 
 // Drift sequences, one per tile, over the columns (time) of the run; empty ones without drift.
@@ -294,12 +291,22 @@ DacInputs dac_inputs(const ArchitectureModel& model, const MatrixView& inputs, c
     x.xq.resize(p.k, p.n);
     x.dc_current.resize(dc_follows ? p.tiles_col : 0, p.n);
     const double light = 0.5 * det.channel_power_w * det.responsivity;
+    // quantize(v / x_scale, dac) term for term with its constants hoisted, so that the loop
+    // vectorises: the levels are at most 2^23 in magnitude (|v| <= x_scale, dac_bits <= 24), where
+    // round_to_nearest_even is its shifter branch, the one taken here without the test.
+    const double step = dac.step(), top = dac.levels() / 2.0 - 1.0;
+    const auto dac_level = [&](double v) {
+        constexpr double shifter = 0x1.8p52;
+        const double level = std::clamp((v / p.x_scale / step + shifter) - shifter, -top - 1.0, top);
+        return static_cast<float>(level * step);
+    };
     parallel_for_blocks(static_cast<std::size_t>(p.chunks), p.threads, [&](std::size_t chunk) {
         const Eigen::Index j0 = static_cast<Eigen::Index>(chunk) * kColumnsPerBlock;
         const Eigen::Index cols_n = std::min<Eigen::Index>(kColumnsPerBlock, p.n - j0);
         for (Eigen::Index j = j0; j < j0 + cols_n; ++j) {
-            for (Eigen::Index i = 0; i < p.k; ++i)
-                x.xq(i, j) = static_cast<float>(quantize(inputs(i, j) / p.x_scale, dac));
+            const double* in = inputs.col(j).data();
+            float* xq = x.xq.col(j).data();
+            for (Eigen::Index i = 0; i < p.k; ++i) xq[i] = dac_level(in[i]);
             if (!dc_follows) continue;
             for (int t = 0; t < p.tiles_col; ++t) {
                 const Eigen::Index c0 = static_cast<Eigen::Index>(t) * p.tc;
@@ -354,24 +361,29 @@ struct Strips {
     std::vector<Strip> strips;     // per k tile
 };
 
-Strips prepare_strips(const ArchitectureModel& model, const std::vector<ImplementedTile>& tiles, const Plan& p,
-                      const MacEmulatorConfig& c, const Detection& det, const Kernel& kernel) {
+// Every tile implemented and at once converted into its strip rows and noise terms, so that the
+// implemented tiles (double, 32 KiB each on 64 x 64 tiles) are not all held at once: only drift
+// that re-implements the weights needs them later, and only then are they kept (`kept`).
+Strips prepare_strips(const ArchitectureModel& model, const MatrixView& weights, const Plan& p,
+                      const MacEmulatorConfig& c, const Detection& det, const Kernel& kernel,
+                      std::vector<ImplementedTile>& kept) {
     const double adc_step = kernel.noise.adc_step;
     const Eigen::Index stacked_rows = static_cast<Eigen::Index>(p.tiles_row) * p.tr;
     Strips s;
-    s.noise.resize(tiles.size());
+    s.noise.resize(p.tiles());
+    if (kernel.weights_drift) kept.resize(p.tiles());
     s.strips.resize(static_cast<std::size_t>(p.tiles_col));
     for (Strip& strip : s.strips) {
         strip.weights.resize(stacked_rows, p.tc);
         if (kernel.uses_aux) strip.weights_aux.resize(stacked_rows, p.tc);
         if (model.has_offset()) strip.offset.resize(stacked_rows);
     }
-    parallel_for_blocks(tiles.size(), p.threads, [&](std::size_t i) {
+    parallel_for_blocks(p.tiles(), p.threads, [&](std::size_t i) {
         const int r = static_cast<int>(i) / p.tiles_col, t = static_cast<int>(i) % p.tiles_col;
         const Eigen::Index s0 = static_cast<Eigen::Index>(r) * p.tr;
         TileNoise& f = s.noise[i];
         Strip& strip = s.strips[static_cast<std::size_t>(t)];
-        const ImplementedTile& tile = tiles[i];
+        ImplementedTile tile = implement_tile(model, weights, p, c, i);
         f.gain = model.signal_gain(det, tile);
         const double gs = f.gain * adc_step;
         strip.weights.middleRows(s0, p.tr) = (tile.weights / adc_step).cast<float>();
@@ -382,6 +394,7 @@ Strips prepare_strips(const ArchitectureModel& model, const std::vector<Implemen
         f.thermal = c.thermal_noise ? det.thermal_variance / (gs * gs) : 0.0;
         f.shot_per_ampere = c.shot_noise ? kernel.noise.shot_per_ampere / (gs * gs) : 0.0;
         model.noise_terms(c, det, kernel.noise, tile, f);
+        if (kernel.weights_drift) kept[i] = std::move(tile);
     });
     return s;
 }
@@ -400,7 +413,7 @@ struct Run {
     const MatrixView& inputs;
     const Plan& p;
     const Kernel& kernel;
-    const std::vector<ImplementedTile>& tiles;
+    const std::vector<ImplementedTile>& tiles;  // only where drift re-implements the weights (else empty)
     const std::vector<std::vector<double>>& drifts;
     const DacInputs& x;
     const Strips& strips;
@@ -790,7 +803,7 @@ struct Prepared {
     const ArchitectureModel& model;
     Plan plan;
     MacEmulationResult result;
-    std::vector<ImplementedTile> tiles;
+    std::vector<ImplementedTile> tiles;  // only where drift re-implements the weights
     std::vector<std::vector<double>> drifts;
     DacInputs x;
     Kernel kernel;
@@ -805,14 +818,14 @@ Prepared prepare(const MatrixView& weights, const MatrixView& inputs, const MacE
     result.tiles_row = plan.tiles_row;
     result.tiles_col = plan.tiles_col;
     const double adc_step = Quantizer{c.adc_bits, calibrate_adc(weights, inputs, plan, c, result)}.step();
-    std::vector<ImplementedTile> tiles = implement_tiles(model, weights, plan, c);
     std::vector<std::vector<double>> drifts = drift_sequences(model, plan, c);
     const bool has_drift = !drifts.empty() && !drifts.front().empty();
     const Detection det = detection_of(model, c);
     result.detector_power_per_channel = watts(det.channel_power_w);
     DacInputs x = dac_inputs(model, inputs, plan, c, det);
     const Kernel kernel = kernel_of(model, c, det, adc_step, has_drift);
-    Strips strips = prepare_strips(model, tiles, plan, c, det, kernel);
+    std::vector<ImplementedTile> tiles;  // kept only where drift re-implements them
+    Strips strips = prepare_strips(model, weights, plan, c, det, kernel, tiles);
     return {model,        plan,   std::move(result), std::move(tiles), std::move(drifts),
             std::move(x), kernel, std::move(strips)};
 }
