@@ -421,9 +421,11 @@ struct Run {
     int group = 1;                // tile rows per GEMM
 };
 
-// A worker's block buffers, kept from block to block (and on the calling thread from run to run):
-// fresh ones would be fresh pages, which the kernel zeroes on first touch (about a tenth of a
-// 4096^3 run). Every block sizes and fills what it reads, so reuse changes no result.
+// A worker's block buffers, kept from block to block of a run: fresh ones would be fresh pages,
+// which the kernel zeroes on first touch (about a tenth of a 4096^3 run). Every block sizes and
+// fills what it reads, so reuse changes no result. The calling thread's are released after the
+// run (release_worker_buffers), so that large tiles leave no memory held; the other workers' go
+// with their threads.
 struct BlockBuffers {
     Eigen::MatrixXf out, p_sum, aux, exact, xin_aux, drifted_weights, drifted_aux;
     std::vector<float> digitised, base, cos_phi, sin_phi;  // per row; per column of a tile
@@ -434,6 +436,8 @@ BlockBuffers& worker_buffers() {
     thread_local BlockBuffers buffers;
     return buffers;
 }
+
+void release_worker_buffers() { worker_buffers() = BlockBuffers{}; }
 
 // One work item: a group of tile rows times one chunk of columns, through every k tile. Random
 // streams and statistics belong to (tile row, column chunk), so grouping changes no result.
@@ -657,6 +661,7 @@ std::vector<BlockStats> run_blocks(Run& run, Eigen::MatrixXd& output) {
     std::vector<BlockStats> stats(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.chunks));
     parallel_for_blocks(static_cast<std::size_t>(groups) * static_cast<std::size_t>(p.chunks), p.threads,
                         [&](std::size_t work) { Block(run, work, stats).run(output); });
+    release_worker_buffers();
     return stats;
 }
 
@@ -732,6 +737,7 @@ std::vector<BlockStats> run_blocks_on_gpu(Run& run, Eigen::MatrixXd& output) {
     const std::size_t sampled = (stats.size() + run.stats_every - 1) / run.stats_every;
     parallel_for_blocks(sampled, p.threads,
                         [&](std::size_t i) { Block(run, i * run.stats_every, stats).run(discarded); });
+    release_worker_buffers();
     for (BlockStats& s : stats) s.clipped = s.partials = 0;
     stats.front().clipped = gpu.clipped;
     stats.front().partials = static_cast<std::size_t>(p.m * p.n * p.tiles_col);
