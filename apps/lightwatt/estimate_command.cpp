@@ -36,6 +36,34 @@ std::string workload_summary(const Scenario& s) {
     return out.str();
 }
 
+// Beside the offloaded GEMMs' accuracy: the small-model proxy study at each option's core, or
+// "not in the study".
+std::string lm_proxy_text(const Estimate& e) {
+    const LmProxyLookup* any = nullptr;
+    TextTable t({"option", "core", "bits", "laser W", "study laser W", "perplexity change", "seed spread"},
+                {false, false, true, true, true, true, true});
+    for (const auto& o : e.options) {
+        if (!o.lm_proxy) continue;
+        const LmProxyLookup& p = *o.lm_proxy;
+        any = &p;
+        const std::string bits = p.bits ? std::to_string(*p.bits) : "mixed";
+        const std::string watts = fixed(in_watts(p.laser_power), 2);
+        if (p.point == nullptr) {
+            t.add({o.energy.option, p.core, bits, watts, "not in the study", "", ""});
+            continue;
+        }
+        t.add({o.energy.option, p.core, bits, watts, fixed(in_watts(p.point->laser_power), 2),
+               (p.perplexity_change_pct() >= 0.0 ? "+" : "") + fixed(p.perplexity_change_pct(), 1) + " %",
+               fixed(p.seed_spread_pct(), 1) + " %"});
+    }
+    if (any == nullptr) return "";
+    return "\n" + escape_text(any->study->label) + " (" + std::string(kLmProxyStudyFile) +
+           " in the data folder):\nits perplexity change against float (" + fixed(any->study->float_perplexity, 3) +
+           ") with every linear layer on the option's core, at the core's precision and the study's laser power "
+           "nearest the core's\n" +
+           t.render();
+}
+
 // The options' csv records: text escaped, numbers as the stream writes them.
 std::string csv_of(const Scenario& s, const Estimate& e) {
     std::ostringstream out;
@@ -199,7 +227,7 @@ std::string table_of(const Scenario& s, const Estimate& e) {
                        fixed(g.snr_db, 1), fixed(g.enob, 2), fixed(100.0 * g.rel_rms_error, 2) + " %"});
         text << "\nOffloaded GEMMs on the photonic cores: accuracy of an emulated sample (uniform test matrices, seed "
              << photonics::kDefaultEmulationSeed << ")\n"
-             << a.render();
+             << a.render() << lm_proxy_text(e);
     }
     text << "\nJ/token by part\n";
     std::vector<std::string> header{"option"};

@@ -27,6 +27,7 @@ Catalogs read_catalogs(const CatalogFiles& files) {
                read_system_catalog(root("systems.toml"), root("options.toml")),
                interconnect::read_link_catalog(root("devices.toml"), root("electronics.toml"), root("links.toml")),
                {},
+               {},
                {}};
     const auto converters = photonics::read_converter_catalog(root("converters.toml"));
     c.photonic_cores =

@@ -43,6 +43,8 @@ RecordCell worst_offload(const OptionEstimate& o, Figure figure, Worse worse) {
     return real(out);
 }
 
+bool in_study(const OptionEstimate& o) { return o.lm_proxy && o.lm_proxy->point != nullptr; }
+
 const Column<OptionEstimate> kOptionColumns[] = {
     {"option", kCsv | kTable, [](const OptionEstimate& o) { return text(o.energy.option); }},
     {"name", kJson, [](const OptionEstimate& o) { return text(o.energy.option); }},
@@ -94,6 +96,16 @@ const Column<OptionEstimate> kOptionColumns[] = {
      [](const OptionEstimate& o) {
          return worst_offload(
              o, [](const OffloadAccuracy& a) { return a.rel_rms_error; }, std::greater<>());
+     }},
+    // Beside them, the small-model proxy (lm_proxy_study.hpp): the perplexity change at the
+    // option's core and precision and the study's laser power nearest the core's (in the records,
+    // that power too); empty when the core or its precision is not in the study. The JSON carries
+    // the whole lookup instead (lm_proxy), "not in the study" included.
+    {"lm_proxy_perplexity_change_pct", kCsv | kTable,
+     [](const OptionEstimate& o) { return in_study(o) ? real(o.lm_proxy->perplexity_change_pct()) : RecordCell{}; }},
+    {"lm_proxy_laser_power_mw", kTable,
+     [](const OptionEstimate& o) {
+         return in_study(o) ? real(in_milliwatts(o.lm_proxy->point->laser_power)) : RecordCell{};
      }},
     {"meets_latency_target", kJson, [](const OptionEstimate& o) { return boolean(o.meets_latency_target); }, true},
     {"memory_per_gpu_gbyte", kJson, [](const OptionEstimate& o) { return real(in_gigabytes(o.memory.total())); }, true},
@@ -173,6 +185,7 @@ Record option_record(const OptionEstimate& o, Mode mode, RecordView view) {
     Record accuracy = Record::array();
     for (const auto& a : o.offload_accuracy) accuracy.push_back(accuracy_record(a));
     out["offload_accuracy"] = accuracy;
+    if (o.lm_proxy) out["lm_proxy"] = lm_proxy_record(*o.lm_proxy);
     return out;
 }
 
@@ -199,6 +212,21 @@ Record accuracy_record(const OffloadAccuracy& a) {
             {"snr_db", a.snr_db},
             {"enob", a.enob},
             {"rel_rms_error", a.rel_rms_error}};
+}
+
+Record lm_proxy_record(const LmProxyLookup& p) {
+    Record out = {{"label", p.study->label},
+                  {"core", p.core},
+                  {"bits", p.bits ? Record(*p.bits) : Record(nullptr)},
+                  {"laser_power_mw", in_milliwatts(p.laser_power)},
+                  {"in_study", p.point != nullptr}};
+    if (p.point == nullptr) return out;
+    out["study_laser_power_mw"] = in_milliwatts(p.point->laser_power);
+    out["perplexity"] = p.point->mean_perplexity;
+    out["float_perplexity"] = p.study->float_perplexity;
+    out["perplexity_change_pct"] = p.perplexity_change_pct();
+    out["seed_spread_pct"] = p.seed_spread_pct();
+    return out;
 }
 
 Record breakdown_records(const Estimate& e) {

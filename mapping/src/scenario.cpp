@@ -90,7 +90,14 @@ bool record_measures_fabric(const interconnect::CalibrationRecord& record) {
 
 }  // namespace
 
-Catalogs load_catalogs(const std::filesystem::path& data_dir) { return read_catalogs(parse_catalog_files(data_dir)); }
+Catalogs load_catalogs(const std::filesystem::path& data_dir) {
+    Catalogs c = read_catalogs(parse_catalog_files(data_dir));
+    // A folder of catalogs alone (one a user assembled) has no study: the estimate then reports none.
+    const std::filesystem::path study = data_dir / std::string(kLmProxyStudyFile);
+    if (std::filesystem::exists(study))
+        c.lm_proxy_study = std::make_shared<const LmProxyStudy>(load_lm_proxy_study(study));
+    return c;
+}
 
 namespace {
 
@@ -345,6 +352,14 @@ EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& c, const 
         in.offload_accuracy[name] =
             offload_accuracy(c.photonic_cores.cores.at(o.photonic_core), offload_work(s, c), o.offload_gemms);
     }
+    // Beside each emulated option's accuracy: the small-model proxy at its core.
+    if (c.lm_proxy_study)
+        for (const auto& [name, accuracy] : in.offload_accuracy) {
+            if (accuracy.empty()) continue;  // the model has none of the GEMMs the option offloads
+            const std::string& core = c.systems.options.at(name).photonic_core;
+            in.lm_proxy.emplace(name,
+                                lm_proxy_lookup(c.lm_proxy_study, core, c.photonic_cores.cores.at(core).emulator));
+        }
     return in;
 }
 
@@ -483,6 +498,7 @@ OptionEstimate estimate_option(const EstimateContext& x, const std::string& name
     oe.replaces = o.replaces;
     if (const auto a = x.in.offload_accuracy.find(name); a != x.in.offload_accuracy.end())
         oe.offload_accuracy = a->second;
+    if (const auto p = x.in.lm_proxy.find(name); p != x.in.lm_proxy.end()) oe.lm_proxy = p->second;
     return oe;
 }
 

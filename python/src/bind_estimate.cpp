@@ -373,6 +373,15 @@ void bind_estimate(nb::module_& m) {
             "Serving: weights and KV cache per GPU.")
         .def("offload_accuracy_records", &accuracy_records,
              "Photonic options: the emulated accuracy of each offloaded GEMM (SNR, ENOB, relative RMS error).")
+        .def_prop_ro(
+            "lm_proxy",
+            [](const OptionEstimate& o) -> nb::object {
+                if (!o.lm_proxy) return nb::none();
+                return to_python(lm_proxy_record(*o.lm_proxy));
+            },
+            "Photonic options, beside offload_accuracy_records(): the small-model proxy study "
+            "(data/studies/lm-perplexity.json) at the option's core, precision and nearest laser power, as a dict "
+            "(in_study, perplexity_change_pct, ...); None when nothing was emulated.")
         .def("to_record", &option_record)
         .def("__repr__", [](const OptionEstimate& o) {
             return "OptionEstimate('" + o.energy.option + "', j_per_token=" + format_number(j_per_token(o)) + ")";

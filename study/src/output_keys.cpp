@@ -23,6 +23,10 @@ std::vector<OutputKey> make_output_keys() {
         {"offload_enob", "bits", "effective bits of the least accurate offloaded GEMM", Better::more},
         {"offload_rel_rms_error", "RMS error / RMS output", "relative RMS error of the least accurate offloaded GEMM",
          Better::less},
+        // The small-model proxy study at the option's core (empty when it is not in the study).
+        {"lm_proxy_perplexity_change_pct", "%",
+         "perplexity change of the small-model proxy (data/studies/lm-perplexity.json) at the option's core",
+         Better::less},
     };
     for (const mapping::EnergyPart part : enum_values<mapping::EnergyPart>())
         keys.push_back({std::string(enum_name(part)) + "_j_per_token", "J/token",

@@ -313,6 +313,10 @@ std::string PointEvaluator::add_offload_accuracy(const std::vector<AxisValue>& v
         });
         if (!outcome->error.empty()) return outcome->error;
         o.offload_accuracy = outcome->accuracy;
+        // The point's core, whose precision an axis may have set.
+        if (c.lm_proxy_study)
+            o.lm_proxy = mapping::lm_proxy_lookup(c.lm_proxy_study, option.photonic_core,
+                                                  c.photonic_cores.cores.at(option.photonic_core).emulator);
     }
     return "";
 }

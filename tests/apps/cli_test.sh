@@ -149,6 +149,10 @@ check "estimate: announced figures flagged" 0 "ANNOUNCED: gpus.rubin_ultra" "" -
 cp -r "$data" "$work/data-badlink"
 sed -i '0,/scale_out_link = "dsp_pluggable_800g"/s//scale_out_link = "dsp_pluggable_800gx"/' "$work/data-badlink/options.toml"
 check "estimate: an option's unknown link names options.toml" 2 "" "options.toml:[0-9]+: options\.[a-z_]+\.scale_out_link = \"dsp_pluggable_800gx\": no entry of that name in \[links\] \(did you mean \"dsp_pluggable_800g\"\?\)" -- --data-dir "$work/data-badlink" estimate
+# A bad small-model proxy study: its file and the key.
+cp -r "$data" "$work/data-badstudy"
+sed -i '0,/"bits": 3,/s//"bits": 0,/' "$work/data-badstudy/studies/lm-perplexity.json"
+check "estimate: a bad proxy study names its file and key" 2 "" "lm-perplexity\.json: points\[0\]\.bits = 0: out of range" -- --data-dir "$work/data-badstudy" estimate
 # An error at a key inside a record the scenario references names that key in that file.
 sed '0,/"ranks": 8/s//"ranks": 0/' "$data/calibration/h100-sxm-8gpu.json" >"$work/badcal.json"
 sed "s#profile = \"calibration/h100-sxm-8gpu.json\"#profile = \"$work/badcal.json\"#" "$data/scenarios/default.toml" >"$work/badcal-scenario.toml"

@@ -2,6 +2,7 @@
 calibration), the breakdown and derived figures by hand, and bad scenarios."""
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -55,7 +56,7 @@ def test_tables(default):
     # The offloaded GEMMs' accuracy: effective bits and a relative error are dimensionless, named as
     # in the JSON's offload_accuracy (enob, rel_rms_error); the SNR carries _db.
     counts |= {"offload_enob", "offload_rel_rms_error"}
-    units += ("_s", "_db")
+    units += ("_s", "_db", "_mw")
     assert all(c in counts or c.removesuffix("_low").removesuffix("_high").endswith(units) for c in frame.columns), list(frame.columns)
     long = lightwatt.to_dataframe(default.breakdown_records())
     assert len(long) == 5 * len(lightwatt.energy_part_names())
@@ -186,6 +187,26 @@ def test_offloaded_gemm_accuracy(default):
         # The relative error is the SNR's amplitude ratio; both come from one emulation.
         assert r["rel_rms_error"] == pytest.approx(10 ** (-r["snr_db"] / 20), rel=1e-9)
     assert default.option("baseline").offload_accuracy_records() == []
+
+
+def test_small_model_proxy_beside_the_accuracy(default, data_dir):
+    # The study's point at the option's core (the dot-product engine preset: 8 bits, 100 mW of
+    # light, data/photonic_cores.toml), read here from the study file itself.
+    study = json.loads((data_dir / "studies" / "lm-perplexity.json").read_text())
+    point = next(p for p in study["points"]
+                 if (p["core"], p["bits"], p["laser_power_mw"]) == ("dot_product_engine", 8, 100.0))
+    proxy = default.option("photonic_ffn_offload").lm_proxy
+    assert proxy["in_study"] and proxy["label"] == study["label"]
+    assert (proxy["core"], proxy["bits"], proxy["study_laser_power_mw"]) == ("dot_product_engine", 8, 100.0)
+    change = 100.0 * (point["mean"] / study["float_perplexity"] - 1.0)
+    assert proxy["perplexity_change_pct"] == pytest.approx(change, rel=1e-12)
+    assert proxy["seed_spread_pct"] == pytest.approx(100.0 * point["spread"] / study["float_perplexity"], rel=1e-12)
+    record = default.to_records()[-1]  # photonic_ffn_offload, the last option
+    assert record["lm_proxy_perplexity_change_pct"] == pytest.approx(change, rel=1e-12)
+    assert record["lm_proxy_laser_power_mw"] == 100.0
+    assert default.option("baseline").lm_proxy is None
+    # The --json document's, the same dict.
+    assert default.to_dict()["options"][-1]["lm_proxy"] == proxy
 
 
 def test_rack_scale_flags_announced_hardware_and_what_options_replace(data_dir):

@@ -34,9 +34,11 @@ struct RecordCell {
 // The cell as a JSON value (a record's member).
 nlohmann::ordered_json cell_json(const RecordCell& c);
 
-// One option's row. json: also the calibration flags, the serving figures (in serving) and the
-// offloaded GEMMs' accuracy (when emulated). csv and table: the least accurate offloaded GEMM's
-// offload_snr_db, offload_enob and offload_rel_rms_error, empty when nothing was emulated.
+// One option's row. json: also the calibration flags, the serving figures (in serving), the
+// offloaded GEMMs' accuracy and the small-model proxy (when emulated). csv and table: the least
+// accurate offloaded GEMM's offload_snr_db, offload_enob and offload_rel_rms_error, and the
+// small-model proxy's lm_proxy_perplexity_change_pct (table: also lm_proxy_laser_power_mw), empty
+// when nothing was emulated or the option's core is not in the study.
 nlohmann::ordered_json option_record(const OptionEstimate& o, Mode mode, RecordView view);
 // The column keys of option_record in the csv or table view (the CSV's header).
 std::vector<std::string> option_record_keys(RecordView view);
@@ -47,6 +49,10 @@ void option_record_cells(const OptionEstimate& o, Mode mode, RecordView view, st
 nlohmann::ordered_json phase_record(const CyclePhase& phase, RecordView view);
 // One offloaded GEMM's emulated accuracy (the same in every view).
 nlohmann::ordered_json accuracy_record(const OffloadAccuracy& a);
+// The small-model proxy at an option's core (the same in every view): the study's label, the core,
+// its precision and laser power, whether the study has them and, if so, the study's laser power,
+// perplexity, float perplexity, the change and the seed spread in percent of float.
+nlohmann::ordered_json lm_proxy_record(const LmProxyLookup& p);
 // One row per option and part: option, part, j_per_token, share_pct (the long-format table).
 nlohmann::ordered_json breakdown_records(const Estimate& e);
 

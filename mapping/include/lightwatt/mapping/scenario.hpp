@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "lightwatt/core/enum_table.hpp"
 #include "lightwatt/interconnect/calibration_record.hpp"
 #include "lightwatt/interconnect/link_catalog.hpp"
+#include "lightwatt/mapping/lm_proxy_study.hpp"
 #include "lightwatt/mapping/offload_accuracy.hpp"
 #include "lightwatt/mapping/parallelism_search.hpp"
 #include "lightwatt/mapping/system_energy.hpp"
@@ -68,9 +70,14 @@ struct Catalogs {
     interconnect::LinkCatalog links;
     photonics::PhotonicCoreCatalog photonic_cores;
     LinkCosts link_costs;  // every link archetype evaluated once
+    // The small-model proxy study (lm_proxy_study.hpp): load_catalogs reads it when the data folder
+    // has it; without it (a folder of catalogs alone, or catalogs read from parsed files by
+    // read_catalogs) no proxy is reported.
+    std::shared_ptr<const LmProxyStudy> lm_proxy_study;
 };
 // Every catalog from the data folder, each loaded as its load_* function does, with the options'
-// names checked against the links and photonic cores.
+// names checked against the links and photonic cores, and the small-model proxy study when the
+// folder has one (InputError, file and key, for a bad one).
 Catalogs load_catalogs(const std::filesystem::path& data_dir);
 
 // Reads a scenario; InputError (file, line, key) for unknown names, impossible parallelism
@@ -86,6 +93,7 @@ struct OptionEstimate {
     bool meets_latency_target = true;  // serving with workload.max_inter_token_latency_ms
     ServingMemory memory;              // serving: per GPU
     std::vector<OffloadAccuracy> offload_accuracy;  // photonic options: the offloaded GEMMs' accuracy
+    std::optional<LmProxyLookup> lm_proxy;          // beside it: the small-model proxy at the option's core
     std::vector<std::string> replaces;              // what the option takes out of the baseline (options.toml)
     Energy low{}, high{};  // per token, with the catalog's ranges at their ends (system_energy.hpp)
     Energy gpu_only_per_token{};
@@ -120,9 +128,11 @@ struct EstimateInputs {
     bool calibration_has_fabric = true;
     ServingCalibration serving;
     std::map<std::string, std::vector<OffloadAccuracy>> offload_accuracy;  // by option name
+    std::map<std::string, LmProxyLookup> lm_proxy;                         // by option name, beside it
 };
 // `emulate_offload_accuracy`: run the offloaded GEMMs' accuracy emulations (offload_accuracy.hpp;
-// a fraction of a second); off where only energy matters (the fuzzer).
+// a fraction of a second) and look up the small-model proxy beside them; off where only energy
+// matters (the fuzzer).
 EstimateInputs load_estimate_inputs(const Scenario& s, const Catalogs& catalogs, const std::filesystem::path& data_dir,
                                     const std::optional<std::filesystem::path>& calibration_override,
                                     bool emulate_offload_accuracy = true);
