@@ -6,10 +6,11 @@ together) and laser power, with every linear layer photonic and, on the dot-prod
 attention products too, and measures its held-out perplexity over several emulator noise seeds and
 the energy per MAC of that pass (``lightwatt.torch.energy_meter``).
 
-Noise-aware fine-tuning: at the setting halfway between the core's highest precision and the
-lowest in the grid, a few training steps with the noise in the forward pass and the
-straight-through gradient (Joshi et al., Nat. Commun. 11, 2473 (2020)); the fraction of the loss
-(perplexity above float) it recovers is reported.
+Noise-aware fine-tuning: at the setting halfway between the highest precision and the 3-4 bits
+that must lose, training continues on the same windows with the noise in the forward pass and the
+straight-through gradient (Joshi et al., Nat. Commun. 11, 2473 (2020)) at a learning rate below
+training's first, stopped early on a validation slice of the corpus (neither trained on nor
+evaluated); the fraction of the loss (perplexity above float) it recovers is reported.
 
 ``python -m lightwatt.lm_study OUT.json`` writes the result (``make lm-study``).
 """
@@ -29,8 +30,9 @@ from typing import Dict, List, Optional, Sequence
 from . import torch as lwt
 
 import torch
-from .tiny_lm import (DEFAULT_CORPUS, HOLDOUT_FRACTION, ModelShape, TinyLM, Training, evaluation_windows,
-                      perplexity, read_corpus, split_corpus, train, train_steps)
+from .tiny_lm import (DEFAULT_CORPUS, HOLDOUT_FRACTION, VALIDATION_FRACTION, ModelShape, TinyLM, Training,
+                      corpus_files, evaluation_windows, perplexity, read_corpus, split_corpus, split_validation, train,
+                      train_steps)
 
 #: The criterion of the issue: within 2 % of the float model's perplexity.
 WITHIN_FLOAT_FRACTION = 0.02
@@ -38,6 +40,8 @@ WITHIN_FLOAT_FRACTION = 0.02
 CLEAR_LOSS_FRACTION = 0.05
 #: ... and more than this many seed-to-seed spreads.
 CLEAR_LOSS_SPREADS = 3.0
+#: The precisions that must show that loss.
+LOW_PRECISION_BITS = (3, 4)
 
 
 @dataclass
@@ -51,8 +55,14 @@ class Grid:
     # Far apart: to_photonic gives layer j the seed seed + j.
     noise_seeds: List[int] = field(default_factory=lambda: [1000, 2000, 3000])
     evaluation_windows: int = 64
-    fine_tune_steps: int = 40
-    fine_tune_learning_rate: float = 5e-4
+    # Fine-tuning: at most this many steps of fine_tune_batch windows at this learning rate, the
+    # validation perplexity measured every fine_tune_check_steps on validation_windows windows; the
+    # best weights kept.
+    fine_tune_steps: int = 200
+    fine_tune_learning_rate: float = 1e-3
+    fine_tune_batch: int = 64
+    fine_tune_check_steps: int = 20
+    validation_windows: int = 64
 
 
 @dataclass
@@ -94,7 +104,8 @@ def measure_point(model: torch.nn.Module, windows: torch.Tensor, core: str, bits
 @dataclass
 class FineTuning:
     """Noise-aware fine-tuning at one setting: perplexity (mean over the noise seeds) before and
-    after, and the fraction of the loss above float that it recovers."""
+    after, the fraction of the loss above float that it recovers, and the step whose weights were
+    kept (the validation slice's best; 0: none beat the model as trained)."""
 
     core: str
     bits: int
@@ -103,25 +114,58 @@ class FineTuning:
     before: float
     after: float
     recovered_fraction: float
+    best_step: int = 0
 
 
-def fine_tune(model: TinyLM, training: torch.Tensor, windows: torch.Tensor, float_ppl: float, core: str,
-              bits: int, laser_power_mw: float, grid: Grid, seed: int) -> FineTuning:
-    """A copy of ``model`` on the core, trained ``grid.fine_tune_steps`` steps with the noise on,
-    evaluated over the grid's noise seeds before and after."""
+@dataclass
+class Corpus:
+    """The corpus split three ways: training, validation (early stopping) and held-out
+    (evaluation) bytes, none shared."""
+
+    training: torch.Tensor
+    validation: torch.Tensor
+    held_out: torch.Tensor
+
+
+def split_three(corpus: torch.Tensor) -> Corpus:
+    fitted, validation = split_validation(corpus)
+    return Corpus(fitted, validation, split_corpus(corpus)[1])
+
+
+def fine_tune(model: TinyLM, training: torch.Tensor, validation: torch.Tensor, windows: torch.Tensor,
+              float_ppl: float, core: str, bits: int, laser_power_mw: float, grid: Grid, seed: int) -> FineTuning:
+    """A copy of ``model`` on the core, trained up to ``grid.fine_tune_steps`` steps with the noise
+    on, on random windows of the training bytes as in training; every ``grid.fine_tune_check_steps`` its
+    weights are measured on the validation windows (on the core, the same noise each time) and the
+    best kept. Evaluated over the grid's noise seeds before and after."""
     before = measure_point(model, windows, core, bits, laser_power_mw, grid.noise_seeds).mean
     tuned = copy.deepcopy(model)
-    # Training noise from a seed none of the evaluations uses.
+    # Training and validation noise from seeds none of the evaluations uses.
     lwt.to_photonic(tuned, core=core, bits=bits, laser_power_mw=laser_power_mw, seed=seed + 100, threads=1)
+    judge = copy.deepcopy(model)
+    lwt.to_photonic(judge, core=core, bits=bits, laser_power_mw=laser_power_mw, seed=seed + 200, threads=1)
+
+    def validation_perplexity() -> float:
+        judge.load_state_dict(tuned.state_dict())
+        lwt.reset_noise(judge)
+        return perplexity(judge, validation)
+
+    best_state, best_ppl, best_step = copy.deepcopy(tuned.state_dict()), validation_perplexity(), 0
     generator = torch.Generator().manual_seed(seed)
-    train_steps(tuned, training, grid.fine_tune_steps, 16, grid.fine_tune_learning_rate, generator)
-    # The fine-tuned weights back in a digital copy, evaluated as every other point.
+    optimiser = torch.optim.AdamW(tuned.parameters(), lr=grid.fine_tune_learning_rate, weight_decay=0.01)
+    for step in range(grid.fine_tune_check_steps, grid.fine_tune_steps + 1, grid.fine_tune_check_steps):
+        train_steps(tuned, training, grid.fine_tune_check_steps, grid.fine_tune_batch, grid.fine_tune_learning_rate,
+                    generator, optimiser)
+        ppl = validation_perplexity()
+        if ppl < best_ppl:
+            best_state, best_ppl, best_step = copy.deepcopy(tuned.state_dict()), ppl, step
+    # The kept weights back in a digital copy, evaluated as every other point.
     tuned_digital = copy.deepcopy(model)
-    tuned_digital.load_state_dict(tuned.state_dict())
+    tuned_digital.load_state_dict(best_state)
     after = measure_point(tuned_digital, windows, core, bits, laser_power_mw, grid.noise_seeds).mean
     loss = before - float_ppl
     recovered = (before - after) / loss if loss > 0 else 0.0
-    return FineTuning(core, bits, laser_power_mw, grid.fine_tune_steps, before, after, recovered)
+    return FineTuning(core, bits, laser_power_mw, grid.fine_tune_steps, before, after, recovered, best_step)
 
 
 def cheapest_within_float(points: Sequence[Point], float_ppl: float) -> Optional[Point]:
@@ -131,8 +175,11 @@ def cheapest_within_float(points: Sequence[Point], float_ppl: float) -> Optional
 
 
 def halfway_bits(grid: Grid) -> int:
-    """The precision halfway between the grid's lowest and highest (rounded down)."""
-    return (min(grid.bits) + max(grid.bits)) // 2
+    """The setting halfway between the grid's highest precision and the 3-4 bits that must lose
+    (their mean, of those in the grid; the grid's lowest if it has none), to the nearest bit: 8 and
+    3.5 give 5.75, so 6 bits."""
+    low = [b for b in grid.bits if b in LOW_PRECISION_BITS] or [min(grid.bits)]
+    return round((max(grid.bits) + statistics.fmean(low)) / 2)
 
 
 def criteria(points: Sequence[Point], float_ppl: float, tuning: Sequence[FineTuning]) -> Dict[str, bool]:
@@ -142,7 +189,7 @@ def criteria(points: Sequence[Point], float_ppl: float, tuning: Sequence[FineTun
     recovers at least half the loss on every core."""
     brightest = [p for p in points if p.laser_power_mw == max(q.laser_power_mw for q in points)]
     top = max(p.bits for p in brightest)
-    low = [p for p in brightest if p.bits <= 4]
+    low = [p for p in brightest if p.bits <= max(LOW_PRECISION_BITS)]
     return {
         "highest_precision_within_2_percent": all(p.mean <= float_ppl * (1.0 + WITHIN_FLOAT_FRACTION)
                                                   for p in brightest if p.bits == top),
@@ -161,6 +208,7 @@ class Study:
     training: Training
     grid: Grid
     corpus: str
+    corpus_files: List[Dict[str, object]]  # name and bytes, in the order read
     parameters: int
     evaluation_bytes: int
     float_perplexity: float
@@ -174,8 +222,11 @@ class Study:
             "source": "lightwatt lm_study (python -m lightwatt.lm_study, make lm-study): measured with the "
                       "lightwatt emulator through lightwatt.torch",
             "date": datetime.date.today().isoformat(),
-            "corpus": {"path": self.corpus, "package": "Debian base-files (the GNU GPL version 3)",
-                       "held_out": f"the last {HOLDOUT_FRACTION:.0%} of its bytes"},
+            "corpus": {"path": self.corpus, "package": "Debian base-files (the plain-text licences it ships)",
+                       "files": self.corpus_files,
+                       "held_out": f"the last {HOLDOUT_FRACTION:.0%} of its bytes",
+                       "validation": f"the {VALIDATION_FRACTION:.0%} of its bytes before the held-out part "
+                                     "(early stopping of the fine-tuning; not trained on)"},
             "model": {**asdict(self.shape), "tokenizer": "bytes (vocabulary 256)", "parameters": self.parameters},
             "training": asdict(self.training),
             "grid": asdict(self.grid),
@@ -196,15 +247,17 @@ def run(shape: Optional[ModelShape] = None, training: Optional[Training] = None,
     precision on each core (highest laser power of the grid). None: the defaults above."""
     shape, training, grid = shape or ModelShape(), training or Training(), grid or Grid()
     corpus_path = Path(corpus_path or DEFAULT_CORPUS)
-    training_bytes, held_out = split_corpus(read_corpus(corpus_path))
-    model = train(shape, training, training_bytes)
-    windows = evaluation_windows(held_out, shape.context, grid.evaluation_windows)
+    corpus = split_three(read_corpus(corpus_path))
+    model = train(shape, training, corpus.training)
+    windows = evaluation_windows(corpus.held_out, shape.context, grid.evaluation_windows)
+    validation = evaluation_windows(corpus.validation, shape.context, grid.validation_windows)
     float_ppl = perplexity(model, windows)
     points = [measure_point(model, windows, core, bits, power, grid.noise_seeds)
               for core in grid.cores for bits in grid.bits for power in grid.laser_powers_mw]
-    tuning = [fine_tune(model, training_bytes, windows, float_ppl, core, halfway_bits(grid),
+    tuning = [fine_tune(model, corpus.training, validation, windows, float_ppl, core, halfway_bits(grid),
                         max(grid.laser_powers_mw), grid, training.seed) for core in grid.cores]
-    return Study(shape, training, grid, str(corpus_path), sum(p.numel() for p in model.parameters()),
+    files = [{"name": f.name, "bytes": f.stat().st_size} for f in corpus_files(corpus_path)]
+    return Study(shape, training, grid, str(corpus_path), files, sum(p.numel() for p in model.parameters()),
                  windows.shape[0] * shape.context, float_ppl, points, tuning)
 
 

@@ -5,16 +5,18 @@ GPT-2, Radford et al. 2019) over bytes (vocabulary 256, no tokenizer to download
 products, ``Q K^T`` and ``scores V``, are ``lightwatt.torch.Matmul`` modules, so ``to_photonic``
 puts them on a core that loads both operands every cycle (the dot-product engine).
 
-The corpus is a text every Debian machine has: the GNU GPL version 3 in
-``/usr/share/common-licenses/GPL-3`` (base-files). The last ``HOLDOUT_FRACTION`` of its bytes is
-held out for evaluation and never seen in training.
+The corpus is text every Debian machine has: the plain-text licences of
+``/usr/share/common-licenses`` (base-files; its regular files in sorted order, the symbolic links
+that only repeat them left out), about 237 KB. The last ``HOLDOUT_FRACTION`` of its bytes is held
+out for evaluation and never seen in training; the ``VALIDATION_FRACTION`` before it is a
+validation slice for early stopping, not trained on either.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, List, Optional
 
 # lightwatt.torch first: without PyTorch its ImportError says how to install it.
 from .torch import Matmul
@@ -22,12 +24,14 @@ from .torch import Matmul
 import torch
 from torch import nn
 
-#: The corpus: shipped by Debian's base-files package on every Debian machine.
-DEFAULT_CORPUS = Path("/usr/share/common-licenses/GPL-3")
+#: The corpus: the licences Debian's base-files package ships on every Debian machine.
+DEFAULT_CORPUS = Path("/usr/share/common-licenses")
 #: Bytes: 256 symbols, no tokenizer.
 VOCABULARY = 256
 #: The last tenth of the corpus is held out for evaluation.
 HOLDOUT_FRACTION = 0.1
+#: The tenth before it validates (early stopping); training sees neither.
+VALIDATION_FRACTION = 0.1
 
 
 @dataclass
@@ -42,12 +46,21 @@ class ModelShape:
 
 @dataclass
 class Training:
-    """How the model is trained: AdamW (Loshchilov and Hutter, ICLR 2019) over random windows."""
+    """How the model is trained: AdamW (Loshchilov and Hutter, ICLR 2019) over random windows, its
+    learning rate falling from ``learning_rate`` to ``final_learning_rate`` along a half cosine
+    (Loshchilov and Hutter, SGDR, ICLR 2017), so that the model ends near a minimum rather than
+    still improving."""
 
-    steps: int = 1000
+    steps: int = 2000
     batch: int = 16
     learning_rate: float = 3e-3
+    final_learning_rate: float = 1e-4
     seed: int = 1
+
+
+def cosine_learning_rate(step: int, steps: int, start: float, end: float) -> float:
+    """The learning rate of step ``step`` of ``steps``: ``start`` at 0, ``end`` at ``steps``."""
+    return end + 0.5 * (start - end) * (1.0 + math.cos(math.pi * step / steps))
 
 
 class CausalSelfAttention(nn.Module):
@@ -115,9 +128,18 @@ class TinyLM(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
 
+def corpus_files(path: Optional[Path] = None) -> List[Path]:
+    """The files the corpus at ``path`` is made of: the file itself, or a folder's regular files
+    (not symbolic links, which repeat others) in sorted order."""
+    path = Path(path or DEFAULT_CORPUS)
+    if not path.is_dir():
+        return [path]
+    return sorted(f for f in path.iterdir() if f.is_file() and not f.is_symlink())
+
+
 def read_corpus(path: Optional[Path] = None) -> torch.Tensor:
-    """The corpus's bytes as a long tensor."""
-    data = Path(path or DEFAULT_CORPUS).read_bytes()
+    """The corpus's bytes (its files one after another, ``corpus_files``) as a long tensor."""
+    data = b"".join(f.read_bytes() for f in corpus_files(path))
     return torch.tensor(list(data), dtype=torch.long)
 
 
@@ -125,6 +147,14 @@ def split_corpus(corpus: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(training bytes, held-out bytes): the held-out part is the corpus's last tenth."""
     cut = int(len(corpus) * (1.0 - HOLDOUT_FRACTION))
     return corpus[:cut], corpus[cut:]
+
+
+def split_validation(corpus: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(fitted bytes, validation bytes) of the part before the held-out one: the validation slice
+    is the ``VALIDATION_FRACTION`` of the corpus just before the held-out part."""
+    training, _ = split_corpus(corpus)
+    cut = int(len(corpus) * (1.0 - HOLDOUT_FRACTION - VALIDATION_FRACTION))
+    return training[:cut], training[cut:]
 
 
 def evaluation_windows(held_out: torch.Tensor, context: int, windows: int) -> torch.Tensor:
@@ -152,14 +182,20 @@ def perplexity(model: nn.Module, windows: torch.Tensor) -> float:
 
 
 def train_steps(model: TinyLM, training: torch.Tensor, steps: int, batch: int, learning_rate: float,
-                generator: torch.Generator) -> float:
+                generator: torch.Generator, optimiser: Optional[torch.optim.Optimizer] = None,
+                schedule: Optional[Callable[[int], float]] = None) -> float:
     """``steps`` AdamW steps on random training windows of the model's context drawn from
-    ``generator``; the last loss."""
+    ``generator``; the last loss. ``optimiser``: one to continue (its state kept across calls);
+    None: a new AdamW at ``learning_rate``. ``schedule``: the learning rate of each step."""
     context = model.shape.context
-    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    if optimiser is None:
+        optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
     loss = torch.tensor(float("nan"))
     model.train()
-    for _ in range(steps):
+    for step in range(steps):
+        if schedule is not None:
+            for group in optimiser.param_groups:
+                group["lr"] = schedule(step)
         starts = torch.randint(0, len(training) - context - 1, (batch,), generator=generator)
         windows = torch.stack([training[s:s + context + 1] for s in starts.tolist()])
         logits = model(windows[:, :-1])
@@ -177,10 +213,12 @@ def train(shape: ModelShape, training: Training, corpus: torch.Tensor) -> TinyLM
     torch.manual_seed(training.seed)
     model = TinyLM(shape)
     generator = torch.Generator().manual_seed(training.seed)
-    train_steps(model, corpus, training.steps, training.batch, training.learning_rate, generator)
+    train_steps(model, corpus, training.steps, training.batch, training.learning_rate, generator,
+                schedule=lambda step: cosine_learning_rate(step, training.steps, training.learning_rate,
+                                                           training.final_learning_rate))
     return model
 
 
-__all__ = ["DEFAULT_CORPUS", "HOLDOUT_FRACTION", "VOCABULARY", "Block", "CausalSelfAttention", "ModelShape",
-           "TinyLM", "Training", "cross_entropy_nats", "evaluation_windows", "perplexity", "read_corpus",
-           "split_corpus", "train", "train_steps"]
+__all__ = ["DEFAULT_CORPUS", "HOLDOUT_FRACTION", "VALIDATION_FRACTION", "VOCABULARY", "Block", "CausalSelfAttention",
+           "ModelShape", "TinyLM", "Training", "corpus_files", "cosine_learning_rate", "cross_entropy_nats", "evaluation_windows", "perplexity",
+           "read_corpus", "split_corpus", "split_validation", "train", "train_steps"]

@@ -13,8 +13,8 @@ import pytest
 torch = pytest.importorskip("torch", reason="PyTorch is absent here; make test runs this file in build/venv-torch")
 
 from lightwatt import lm_study  # noqa: E402
-from lightwatt.tiny_lm import (VOCABULARY, ModelShape, Training, evaluation_windows, perplexity,  # noqa: E402
-                               split_corpus)
+from lightwatt.tiny_lm import (VOCABULARY, ModelShape, Training, corpus_files, evaluation_windows,  # noqa: E402
+                               perplexity, read_corpus, split_corpus)
 
 
 class UniformModel(torch.nn.Module):
@@ -36,6 +36,32 @@ def test_held_out_split_is_the_last_tenth():
     # 1000 bytes: 900 for training, the last 100 held out, nothing shared.
     assert len(training) == 900 and len(held_out) == 100
     assert int(held_out[0]) == 900
+
+
+def test_validation_slice_lies_between_training_and_held_out():
+    parts = lm_study.split_three(torch.arange(1000))
+    # 1000 bytes: the first 800 train, the next 100 validate, the last 100 are held out.
+    assert (len(parts.training), len(parts.validation), len(parts.held_out)) == (800, 100, 100)
+    assert int(parts.training[-1]) == 799 and int(parts.validation[0]) == 800 and int(parts.held_out[0]) == 900
+
+
+def test_corpus_folder_is_its_files_in_sorted_order_without_links(tmp_path):
+    (tmp_path / "b").write_bytes(b"BB")
+    (tmp_path / "a").write_bytes(b"A")
+    (tmp_path / "c").symlink_to(tmp_path / "a")  # a link repeats a file: left out
+    assert [f.name for f in corpus_files(tmp_path)] == ["a", "b"]
+    # "A" then "BB": bytes 65, 66, 66.
+    assert read_corpus(tmp_path).tolist() == [65, 66, 66]
+    assert corpus_files(tmp_path / "b") == [tmp_path / "b"]
+
+
+def test_halfway_setting_lies_between_the_highest_precision_and_three_to_four_bits():
+    # 8 bits and the mean of 3 and 4 bits, 3.5: (8 + 3.5) / 2 = 5.75, so 6 bits.
+    assert lm_study.halfway_bits(lm_study.Grid(bits=[3, 4, 5, 6, 7, 8])) == 6
+    # Only 4 of the two in the grid: (8 + 4) / 2 = 6.
+    assert lm_study.halfway_bits(lm_study.Grid(bits=[4, 8])) == 6
+    # 10 bits at the top: (10 + 3.5) / 2 = 6.75, so 7.
+    assert lm_study.halfway_bits(lm_study.Grid(bits=[3, 4, 10])) == 7
 
 
 def test_evaluation_windows_are_consecutive_and_bounded():
@@ -76,7 +102,8 @@ def test_criteria_on_hand_made_points():
 def test_reduced_study_runs_end_to_end():
     torch.set_num_threads(1)
     grid = lm_study.Grid(cores=["dot_product_engine", "microring_bank"], bits=[4, 8], laser_powers_mw=[100.0, 10000.0],
-                         noise_seeds=[1000, 2000], evaluation_windows=8, fine_tune_steps=3)
+                         noise_seeds=[1000, 2000], evaluation_windows=8, fine_tune_steps=4, fine_tune_check_steps=2, fine_tune_batch=8,
+                         validation_windows=8)
     study = lm_study.run(ModelShape(width=16, layers=1, heads=2, context=16), Training(steps=200), grid)
     record = study.to_json()
     assert len(record["points"]) == 2 * 2 * 2
@@ -89,6 +116,8 @@ def test_reduced_study_runs_end_to_end():
     by_setting = {(p.core, p.bits, p.laser_power_mw): p.pj_per_mac for p in study.points}
     assert by_setting[("microring_bank", 8, 10000.0)] > by_setting[("microring_bank", 8, 100.0)]
     assert [t["bits"] for t in record["fine_tuning"]] == [6, 6]
+    # The kept weights are those of a validation check: before any step, after 2 or after 4.
+    assert all(t["best_step"] in (0, 2, 4) for t in record["fine_tuning"])
     assert record["label"].startswith("small-model proxy")
     assert set(record["criteria"]) == {"highest_precision_within_2_percent", "low_precision_clear_loss",
                                        "fine_tuning_recovers_half"}
@@ -103,7 +132,8 @@ def test_committed_study_is_labelled_and_consistent():
 
     record = json.loads((lightwatt.data_dir() / "studies" / "lm-perplexity.json").read_text())
     assert record["label"].startswith("small-model proxy") and record["source"] and record["date"]
-    assert record["corpus"]["path"] == "/usr/share/common-licenses/GPL-3"
+    assert record["corpus"]["path"] == "/usr/share/common-licenses"
+    assert [f["name"] for f in record["corpus"]["files"]] == sorted(f["name"] for f in record["corpus"]["files"])
     points = [lm_study.Point(p["core"], p["bits"], p["laser_power_mw"], p["perplexities"], p["pj_per_mac"])
               for p in record["points"]]
     grid = record["grid"]
