@@ -15,8 +15,6 @@ namespace {
 
 using namespace lightwatt::study;
 
-constexpr double kFont = 12, kTitleFont = 14;
-
 struct Range {
     double lo = 0.0, hi = 0.0;
 };

@@ -14,10 +14,6 @@ std::string interval_text(const study::Interval& i, int decimals) {
     return fixed(i.median, decimals) + " [" + fixed(i.p05, decimals) + ", " + fixed(i.p95, decimals) + "]";
 }
 
-// SRCs smaller than this are sampling noise of figures the saving does not depend on (another
-// option's link): about 1/sqrt(draws) at 10^4 draws.
-constexpr double kShownSrc = 0.005;
-
 std::string signed_text(double v) {
     char buffer[16];
     std::snprintf(buffer, sizeof buffer, "%+.2f", v);

@@ -12,6 +12,11 @@
 
 namespace lightwatt::cli {
 
+// SRCs smaller than this are sampling noise of figures the saving does not depend on (another
+// option's link): about 1/sqrt(draws) at 10^4 draws. The text report and the tornado chart show
+// the same figures.
+inline constexpr double kShownSrc = 0.005;
+
 std::string monte_carlo_text(const std::string& scenario_file, const study::MonteCarloResult& r,
                              const std::vector<study::Sensitivity>& sensitivity);
 

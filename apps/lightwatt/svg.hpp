@@ -37,6 +37,9 @@ inline const char* curve_colour(std::size_t i) {
     return kSeriesColours[kOrder[i % kOrder.size()]];
 }
 
+// The font sizes of every chart's labels and of its title, in px.
+inline constexpr double kFont = 12, kTitleFont = 14;
+
 // The root element's opening tag: the canvas in px and the default sans-serif font size.
 std::string svg_open(double width_px, double height_px, double font_px);
 

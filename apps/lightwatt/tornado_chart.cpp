@@ -5,16 +5,14 @@
 #include <cstdio>
 #include <sstream>
 
+#include "monte_carlo_report.hpp"
 #include "svg.hpp"
 
 namespace lightwatt::cli {
 
 namespace {
 
-// Coefficients below this are sampling noise of figures the saving does not depend on (as in the
-// text report): no bar.
-constexpr double kShownSrc = 0.005;
-constexpr double kFont = 12, kTitleFont = 14, kBar = 16, kGap = 6, kHalfWidth = 220, kValueRoom = 50;
+constexpr double kBar = 16, kGap = 6, kHalfWidth = 220, kValueRoom = 50;
 
 std::string coefficient_text(double v) {
     char text[16];

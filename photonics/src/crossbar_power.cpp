@@ -112,7 +112,7 @@ CrossbarPower crossbar_power(const CrossbarGeometry& g, const CrossbarDevices& d
 
 namespace {
 
-ScaledConverter read_converter(TableReader r) {
+ScaledConverter read_scaled_converter(TableReader r) {
     ScaledConverter c;
     c.bits = static_cast<int>(r.integer("bits", 1, 24));
     c.power = milliwatts(r.number("power_mw", Range::positive()));
@@ -156,8 +156,8 @@ CrossbarDevices read_devices(TableReader r) {
     d.laser_wall_plug_efficiency = r.number("laser_wall_plug_efficiency", Range::unit_interval_open_closed());
     d.tia_power = power_mw("tia_power_mw");
     (void)r.string("source");
-    d.dac = read_converter(r.table("dac"));
-    d.adc = read_converter(r.table("adc"));
+    d.dac = read_scaled_converter(r.table("dac"));
+    d.adc = read_scaled_converter(r.table("adc"));
     TableReader digital = r.table("digital");
     d.adder_power = milliwatts(digital.number("adder_power_mw", Range::non_negative()));
     d.global_buffer_power_per_4_tiles =

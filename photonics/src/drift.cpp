@@ -38,7 +38,7 @@ void validate(std::size_t count, Time dt, double psd, double alpha) {
 double psd_at(double psd_at_1hz, double alpha, double f_hz) { return psd_at_1hz * std::pow(f_hz, -alpha); }
 
 // Two independent standard normal draws (Box-Muller) from the next two uniforms of `rng`.
-std::pair<double, double> normal_pair(CounterRng& rng) {
+std::pair<double, double> box_muller_pair(CounterRng& rng) {
     double u1 = rng.uniform();
     while (u1 <= 0.0) u1 = rng.uniform();
     const double u2 = rng.uniform();
@@ -66,20 +66,20 @@ FftwBuffer<double> alloc_real(std::size_t n) {
 }
 
 // An FFTW plan created and destroyed under fftw_plan_lock(); executing it needs no lock.
-class Plan {
+class FftwPlan {
 public:
     template <class MakePlan>
-    explicit Plan(MakePlan make) {
+    explicit FftwPlan(MakePlan make) {
         const std::lock_guard<std::mutex> guard(fftw_plan_lock());
         plan_ = make();
     }
-    ~Plan() {
+    ~FftwPlan() {
         if (plan_ == nullptr) return;
         const std::lock_guard<std::mutex> guard(fftw_plan_lock());
         fftw_destroy_plan(plan_);
     }
-    Plan(const Plan&) = delete;
-    Plan& operator=(const Plan&) = delete;
+    FftwPlan(const FftwPlan&) = delete;
+    FftwPlan& operator=(const FftwPlan&) = delete;
     void execute() const {
         if (plan_ == nullptr) throw std::runtime_error("FFTW could not create a plan");
         fftw_execute(plan_);
@@ -110,14 +110,14 @@ std::vector<double> coloured_noise(std::size_t count, Time dt, double psd_at_1hz
     auto spectrum = alloc_complex(bins);
     auto signal = alloc_real(n);
     // FFTW_ESTIMATE plans without touching the arrays; c2r may overwrite its input, which is not reused.
-    const Plan plan(
+    const FftwPlan plan(
         [&] { return fftw_plan_dft_c2r_1d(static_cast<int>(n), spectrum.get(), signal.get(), FFTW_ESTIMATE); });
 
     CounterRng rng(seed, stream);
     spectrum[0][0] = 0.0;  // zero mean
     spectrum[0][1] = 0.0;
     for (std::size_t k = 1; k < bins; ++k) {
-        const auto [g1, g2] = normal_pair(rng);
+        const auto [g1, g2] = box_muller_pair(rng);
         const double f = static_cast<double>(k) * df;
         // E|X_k|^2 = S(f_k) N / (2 dt)  (drift.hpp, "Normalisation").
         const double amplitude =
@@ -167,7 +167,7 @@ std::vector<double> periodogram(const std::vector<double>& x, Time dt) {
     const std::size_t bins = n / 2 + 1;
     auto signal = alloc_real(n);
     auto spectrum = alloc_complex(bins);
-    const Plan plan(
+    const FftwPlan plan(
         [&] { return fftw_plan_dft_r2c_1d(static_cast<int>(n), signal.get(), spectrum.get(), FFTW_ESTIMATE); });
     for (std::size_t i = 0; i < n; ++i) signal[i] = x[i];
     plan.execute();

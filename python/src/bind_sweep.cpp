@@ -26,13 +26,13 @@ PySweep make(const PyCatalogs& c, SweepFile f) {
     return PySweep{c, std::move(file), std::move(evaluator)};
 }
 
-PySweep from_file(const PyCatalogs& c, const std::filesystem::path& path) {
+PySweep sweep_from_file(const PyCatalogs& c, const std::filesystem::path& path) {
     nb::gil_scoped_release release;
     return make(c, load_sweep_file(path));
 }
 
-PySweep from_string(const PyCatalogs& c, const std::string& text, const std::string& name,
-                    const std::filesystem::path& folder) {
+PySweep sweep_from_string(const PyCatalogs& c, const std::string& text, const std::string& name,
+                          const std::filesystem::path& folder) {
     nb::gil_scoped_release release;
     const auto doc = TomlDocument::parse_string(text, name);
     SweepFile f = read_sweep_file(doc.root(), folder);
@@ -83,10 +83,10 @@ void bind_sweep(nb::module_& m) {
     nb::class_<PySweep>(m, "Sweep",
                         "A sweep file (docs/sweep-file.md) read and checked against the catalogs: its design points' "
                         "rows, one per point and option, for any range of point indices.")
-        .def_static("from_file", &from_file, nb::arg("catalogs"), nb::arg("path"),
+        .def_static("from_file", &sweep_from_file, nb::arg("catalogs"), nb::arg("path"),
                     "Reads a sweep file; its scenario is relative to the file's folder.")
-        .def_static("from_string", &from_string, nb::arg("catalogs"), nb::arg("text"), nb::arg("name") = "<string>",
-                    nb::arg("folder") = ".",
+        .def_static("from_string", &sweep_from_string, nb::arg("catalogs"), nb::arg("text"),
+                    nb::arg("name") = "<string>", nb::arg("folder") = ".",
                     "A sweep file's TOML text; `name` is the file name messages use, `folder` the one its scenario "
                     "is relative to.")
         .def_prop_ro(

@@ -12,7 +12,7 @@ namespace lightwatt::study {
 
 namespace {
 
-constexpr long long kMaxCount = 1'000'000;
+constexpr long long kMaxSampleCount = 1'000'000;
 const char* const kForms[] = {"values", "linear", "log", "uniform", "log_uniform", "latin_hypercube"};
 
 // One element of a `values` list as the axis value it is; InputError for a table, list or date.
@@ -66,7 +66,7 @@ void read_range(TableReader& t, AxisKind kind, Axis& a) {
     const char* form = kind == AxisKind::linear ? "linear" : "log";
     TableReader r = t.table(form);
     const Ends e = read_ends(r, kind == AxisKind::log);
-    const int count = static_cast<int>(r.integer("count", 1, kMaxCount));
+    const int count = static_cast<int>(r.integer("count", 1, kMaxSampleCount));
     if (count == 1 && e.from != e.to)
         throw r.error("count", "1",
                       "one value cannot span from " + format_number(e.from) + " to " + format_number(e.to),
@@ -193,7 +193,7 @@ SweepFile read_sweep_file(TableReader root, const std::filesystem::path& folder)
     check_axis_names(axes, s.space.axes);
     const bool random = std::any_of(s.space.axes.begin(), s.space.axes.end(), [](const Axis& a) { return a.random(); });
     if (random) {
-        s.space.samples = root.integer("samples", 1, kMaxCount);
+        s.space.samples = root.integer("samples", 1, kMaxSampleCount);
         s.space.seed = static_cast<std::uint64_t>(root.integer("seed", 0, std::numeric_limits<long long>::max()));
     } else if (root.contains("samples") || root.contains("seed")) {
         const char* key = root.contains("samples") ? "samples" : "seed";

@@ -12,7 +12,7 @@ namespace lightwatt::study {
 
 namespace {
 constexpr const char* kSchema = "docs/sweep-file.md";
-constexpr long long kMaxCount = std::numeric_limits<long long>::max();
+constexpr long long kMaxRecordedCount = std::numeric_limits<long long>::max();
 }  // namespace
 
 std::string chunk_file_name(std::size_t index, RowFormat format) {
@@ -88,14 +88,14 @@ SweepManifest parse_manifest(const std::string& text, const std::string& name) {
     if (!parsed) throw r.place(InputError::unknown("format", format, enum_names<RowFormat>(), "unknown format"));
     m.format = *parsed;
     auto count = [&](const char* key, long long low) {
-        return static_cast<std::size_t>(r.integer(key, low, kMaxCount));
+        return static_cast<std::size_t>(r.integer(key, low, kMaxRecordedCount));
     };
     m.points = count("points", 1);
     m.options = count("options", 1);
     m.chunk_points = count("chunk_points", 1);
     m.chunks = count("chunks", 1);
     m.chunks_done = count("chunks_done", 0);
-    (void)r.integer("rows", 0, kMaxCount);
+    (void)r.integer("rows", 0, kMaxRecordedCount);
     (void)r.boolean("complete");
     m.columns = column_names(doc, r);
     if (m.chunks != (m.points + m.chunk_points - 1) / m.chunk_points)

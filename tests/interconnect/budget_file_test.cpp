@@ -4,16 +4,14 @@
 
 #include "lightwatt/interconnect/budget_file.hpp"
 #include "input_error_of.hpp"
+#include "shipped_links.hpp"
 
 using namespace lightwatt;
 using namespace lightwatt::interconnect;
+using namespace lightwatt::testing::shipped_links;
 
 namespace {
-const std::string kData = LIGHTWATT_TEST_DATA_DIR;
-const LinkCatalog& catalog() {
-    static const LinkCatalog c = load_link_catalog(kData);
-    return c;
-}
+const std::string kDataDir = LIGHTWATT_TEST_DATA_DIR;
 BudgetStudy study(const std::string& text) {
     const auto doc = TomlDocument::parse_string(text, "budget.toml");
     return read_budget_study(doc.root(), catalog());
@@ -24,7 +22,7 @@ InputErrorDetails study_error(const std::string& text) {
 }  // namespace
 
 TEST_CASE("the shipped 400GBASE-DR4 example closes with 0.1 dB and a 6.5 dB power budget") {
-    const auto s = load_budget_study(kData + "/budgets/400gbase-dr4.toml", catalog());
+    const auto s = load_budget_study(kDataDir + "/budgets/400gbase-dr4.toml", catalog());
     CHECK(s.budget.margin().value() == doctest::Approx(0.1));
     CHECK(s.budget.power_budget().value() == doctest::Approx(6.5));
     CHECK_FALSE(s.link.has_value());

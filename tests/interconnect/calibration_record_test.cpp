@@ -18,14 +18,14 @@ using lightwatt::testing::input_error_of;
 
 namespace {
 
-const std::string kFixtures = std::string(LIGHTWATT_TEST_SOURCE_DIR) + "/fixtures/nccl-tests/";
+const std::string kNcclTestsFixtures = std::string(LIGHTWATT_TEST_SOURCE_DIR) + "/fixtures/nccl-tests/";
 
-double gbps(DataRate r) { return in_gigabytes_per_second(r); }
+double in_gbps(DataRate r) { return in_gigabytes_per_second(r); }
 
 }  // namespace
 
 TEST_CASE("calibration record: JSON round trip and validated reading") {
-    const auto runs = read_nccl_tests_file(kFixtures + "v2.10-allreduce-16rank.log", Collective::all_reduce);
+    const auto runs = read_nccl_tests_file(kNcclTestsFixtures + "v2.10-allreduce-16rank.log", Collective::all_reduce);
     CalibrationRecord r;
     r.machine.gpu_model = "NVIDIA A100-SXM4-80GB";
     r.machine.gpu_count = 16;
@@ -146,7 +146,7 @@ TEST_CASE("the embedded public 8x H100 profile loads, and every part names its s
         if (c.collective != Collective::all_reduce) continue;
         // NVLS all_reduce on 8x H100: about 476 GB/s busbw is "in the expected range" (the nccl-tests
         // maintainer in NVIDIA/nccl-tests#290); the fit's plateau lies within 3 % of it.
-        CHECK(gbps(c.fit->bus_bandwidth) == doctest::Approx(476.0).epsilon(0.03));
+        CHECK(in_gbps(c.fit->bus_bandwidth) == doctest::Approx(476.0).epsilon(0.03));
     }
     CHECK(eight_rank == 5);
     // The largest XLA shape, 4096^3 bf16 at 783 TFLOP/s: 2 x 4096^3 / 783e12 = 175.5 us.
@@ -161,7 +161,8 @@ TEST_CASE("calibration record from nccl-tests logs: a collective per run, the ma
     // does not, so it takes the one given with the logs.
     std::vector<NcclTestsRun> runs;
     const CalibrationRecord r = calibration_from_nccl_tests(
-        {kFixtures + "tagged-fields-reducescatter-4rank.log", kFixtures + "v2.10-allreduce-16rank.log"},
+        {kNcclTestsFixtures + "tagged-fields-reducescatter-4rank.log",
+         kNcclTestsFixtures + "v2.10-allreduce-16rank.log"},
         Collective::all_reduce, bytes(1073741824.0), "lightwatt calibrate nccl-tests", &runs);
     REQUIRE(r.collectives.size() == 2);
     REQUIRE(runs.size() == 2);  // in the record's order
@@ -187,7 +188,7 @@ TEST_CASE("calibration record from nccl-tests logs: a collective per run, the ma
     // A log that does not name its collective, with none given: the error says how to fix it.
     const auto d = input_error_of(
         [] {
-            (void)calibration_from_nccl_tests({kFixtures + "oldest-allgather-2rank.log"}, std::nullopt,
+            (void)calibration_from_nccl_tests({kNcclTestsFixtures + "oldest-allgather-2rank.log"}, std::nullopt,
                                               bytes(1073741824.0), "c");
         },
         "oldest-allgather-2rank.log without a collective");

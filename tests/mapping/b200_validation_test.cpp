@@ -103,8 +103,8 @@ enum class Gemms { h100_efficiencies, roofline };
 // that rule, which scenarios on unmeasured GPUs rely on).
 enum class Terms { fitted_on_b200, carried_from_h100 };
 
-struct Fixture {
-    explicit Fixture(Gemms gemms, Terms terms = Terms::fitted_on_b200) {
+struct B200Fixture {
+    explicit B200Fixture(Gemms gemms, Terms terms = Terms::fitted_on_b200) {
         if (gemms == Gemms::roofline) cal.gemm.clear();
         if (terms == Terms::fitted_on_b200) {
             serving = fit_serving_calibration(fit_runs, llms, b200, cal);
@@ -169,7 +169,7 @@ bool within_bound(const std::string& group) {
 TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8B runs alone") {
     const auto path = lightwatt::testing::shared_data_file("validation/ml-energy-v3-runs.tsv");
     if (!path) return;
-    const Fixture f(Gemms::h100_efficiencies);
+    const B200Fixture f(Gemms::h100_efficiencies);
     for (const auto& x : f.fit_runs.calibration) CHECK(x.model == "llama_3_1_8b");
     MESSAGE("fitted on the 8B B200 runs: overhead "
             << in_seconds(f.serving.per_layer) * 1e6 << " us per layer + " << in_seconds(f.serving.per_sequence) * 1e6
@@ -197,8 +197,8 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
     }
     // Every row of the named models' files, grouped by file and precision: the error, and the
     // estimated over measured power per GPU and measured over estimated tokens per second.
-    const Fixture roofline(Gemms::roofline);
-    const Fixture carried(Gemms::h100_efficiencies, Terms::carried_from_h100);
+    const B200Fixture roofline(Gemms::roofline);
+    const B200Fixture carried(Gemms::h100_efficiencies, Terms::carried_from_h100);
     std::map<std::string, std::vector<double>> groups, data_parallel, at_roofline, from_h100;
     std::vector<double> all, all_from_h100;
     for (const Run& r : read_b200_runs(*path)) {

@@ -139,7 +139,7 @@ struct NodePrediction {
     [[nodiscard]] double joules_per_token() const { return in_joules(at_wall().total()); }
 };
 
-struct Fixture {
+struct MlperfNodeFixture {
     LlmCatalog llms = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
     GpuCatalog gpus = load_gpu_catalog(LIGHTWATT_TEST_DATA_DIR);
     SystemCatalog systems = load_system_catalog(LIGHTWATT_TEST_DATA_DIR);
@@ -278,7 +278,7 @@ struct Fixture {
     }
 };
 
-std::string percent(double e) {
+std::string signed_percent(double e) {
     std::ostringstream out;
     out << (e >= 0 ? "+" : "") << std::lround(100.0 * e) << " %";
     return out.str();
@@ -316,7 +316,7 @@ TEST_CASE("whole node: the node at the wall is its GPUs, NVLink switches and hos
 TEST_CASE("whole node: 8x B200 MLPerf Inference v5.1 node power and energy per token, tokens/s predicted") {
     const auto path = lightwatt::testing::shared_data_file("validation/mlperf-inference-power.csv");
     if (!path) return;
-    const Fixture f;
+    const MlperfNodeFixture f;
     const std::vector<NodeRun> runs = read_node_runs(*path);
     CHECK(runs.size() == 8);
     MESSAGE("power: H100 fit carried to B200 "
@@ -373,10 +373,10 @@ TEST_CASE("whole node: 8x B200 MLPerf Inference v5.1 node power and energy per t
         const double rate_error = n.tokens_per_s / r.tokens_per_s - 1.0;
         const double joules_error = n.joules_per_token() / r.joules_per_token - 1.0;
         MESSAGE("row | " << r.model << " | " << r.scenario << " | " << r.node_w << " | " << rounded(in_watts(n.power()))
-                         << " | " << percent(power_error) << " | " << r.tokens_per_s << " | " << rounded(n.tokens_per_s)
-                         << " | " << percent(rate_error) << " | " << r.joules_per_token << " | " << n.joules_per_token()
-                         << " | " << percent(joules_error) << " | residual " << rounded(r.node_w - in_watts(n.power()))
-                         << " W");
+                         << " | " << signed_percent(power_error) << " | " << r.tokens_per_s << " | "
+                         << rounded(n.tokens_per_s) << " | " << signed_percent(rate_error) << " | "
+                         << r.joules_per_token << " | " << n.joules_per_token() << " | " << signed_percent(joules_error)
+                         << " | residual " << rounded(r.node_w - in_watts(n.power())) << " W");
         // What the wall leaves the GPUs if the catalog's host and switches are right: the
         // measured power less the conversion loss, the host and the switches, per GPU.
         const SystemSpec& sys = n.system;
@@ -396,8 +396,8 @@ TEST_CASE("whole node: 8x B200 MLPerf Inference v5.1 node power and energy per t
         // is estimated at about half the measured tokens/s (docs/validation.md, "Whole node"): held
         // at 100 % so that a change shows.
         if (std::string(b->name) == "llama2-70b") {
-            MESSAGE("NOT MET: energy per token " << percent(joules_error) << " beyond 30 % for " << r.model << " "
-                                                 << r.scenario);
+            MESSAGE("NOT MET: energy per token " << signed_percent(joules_error) << " beyond 30 % for " << r.model
+                                                 << " " << r.scenario);
             CHECK(std::abs(joules_error) <= 1.0);
         } else {
             CHECK(std::abs(joules_error) <= 0.30);

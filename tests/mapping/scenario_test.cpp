@@ -22,7 +22,7 @@ using lightwatt::testing::input_error_of;
 
 namespace {
 
-const Catalogs& catalogs() {
+const Catalogs& shipped_catalogs() {
     static const Catalogs c = load_catalogs(LIGHTWATT_TEST_DATA_DIR);
     return c;
 }
@@ -52,7 +52,7 @@ power_budget_mw = 50
 
 Scenario read(const std::string& text) {
     const auto doc = TomlDocument::parse_string(text, "s.toml");
-    return read_scenario(doc.root(), catalogs());
+    return read_scenario(doc.root(), shipped_catalogs());
 }
 
 // kServing with `from` replaced by `to` (which must be there).
@@ -82,7 +82,7 @@ TEST_CASE("scenario: a serving scenario's fields, the optional ones at their doc
     CHECK(s.point.output_tokens == 50);
     // bytes_per_weight defaults to the model's release precision (data/llms.toml: bytes_per_parameter
     // = 2 for llama_3_1_405b); activations and KV cache to 2 bytes.
-    CHECK(s.point.bytes_per_weight == catalogs().llms.at("llama_3_1_405b").bytes_per_parameter);
+    CHECK(s.point.bytes_per_weight == shipped_catalogs().llms.at("llama_3_1_405b").bytes_per_parameter);
     CHECK(s.point.bytes_per_weight == 2.0);
     CHECK(s.point.bytes_per_activation == 2.0);
     CHECK(s.point.bytes_per_kv == 2.0);
@@ -105,8 +105,8 @@ TEST_CASE("scenario: a serving scenario's fields, the optional ones at their doc
 }
 
 TEST_CASE("scenario: the shipped training scenario, data parallelism filling the deployment") {
-    const Scenario s =
-        load_scenario(std::string(LIGHTWATT_TEST_DATA_DIR) + "/scenarios/llama3-405b-training.toml", catalogs());
+    const Scenario s = load_scenario(std::string(LIGHTWATT_TEST_DATA_DIR) + "/scenarios/llama3-405b-training.toml",
+                                     shipped_catalogs());
     CHECK(s.mode == Mode::training);
     // Llama 3 paper, sec. 3.3: TP 8 x PP 16 on 8,192 GPUs, so dp = 8192 / (8 x 16) = 64.
     CHECK(s.gpus == 8192);
@@ -197,9 +197,9 @@ TEST_CASE("estimate: low and high companions bracket the headline J/token") {
 
 TEST_CASE("estimate inputs: a calibration measured on another GPU is refused, naming both and the fix") {
     const std::filesystem::path data = LIGHTWATT_TEST_DATA_DIR;
-    const Scenario s = load_scenario(data / "scenarios/default.toml", catalogs());
+    const Scenario s = load_scenario(data / "scenarios/default.toml", shipped_catalogs());
     // The shipped record was measured on the deployment's GPU.
-    CHECK(load_estimate_inputs(s, catalogs(), data, std::nullopt, false).gpu == "h100_sxm");
+    CHECK(load_estimate_inputs(s, shipped_catalogs(), data, std::nullopt, false).gpu == "h100_sxm");
 
     // The same record, said to be measured on an H200.
     const std::filesystem::path other = std::filesystem::temp_directory_path() / "lightwatt-scenario-test-h200.json";
@@ -210,8 +210,8 @@ TEST_CASE("estimate inputs: a calibration measured on another GPU is refused, na
         text.replace(text.find(h100), h100.size(), "\"NVIDIA H200\"");
         std::ofstream(other) << text;
     }
-    const InputErrorDetails d =
-        input_error_of([&] { (void)load_estimate_inputs(s, catalogs(), data, other, false); }, "an H200 record");
+    const InputErrorDetails d = input_error_of(
+        [&] { (void)load_estimate_inputs(s, shipped_catalogs(), data, other, false); }, "an H200 record");
     CHECK(d.file == other.string());
     CHECK(d.key == "machine.gpu_model");
     CHECK(d.value == "\"NVIDIA H200\"");
@@ -240,9 +240,9 @@ compare = ["baseline"]
 power_budget_mw = 1
 )";
     const auto doc = TomlDocument::parse_string(h200, "h200.toml");
-    const Scenario on_h200 = read_scenario(doc.root(), catalogs());
+    const Scenario on_h200 = read_scenario(doc.root(), shipped_catalogs());
     CHECK(on_h200.gpu_from_calibration);
-    const EstimateInputs in = load_estimate_inputs(on_h200, catalogs(), data, other, false);
+    const EstimateInputs in = load_estimate_inputs(on_h200, shipped_catalogs(), data, other, false);
     std::filesystem::remove(other);
     CHECK(in.gpu == "h200_sxm");
     // Its serving terms were fitted on the H100 runs and carried to the H200 (same power limit).
@@ -294,8 +294,8 @@ TEST_CASE("estimate: every shipped scenario's parts are non-negative and none is
         if (entry.path().extension() != ".toml") continue;
         ++scenarios;
         CAPTURE(entry.path().string());
-        const Scenario s = load_scenario(entry.path(), catalogs());
-        const Estimate e = estimate(s, load_estimate_inputs(s, catalogs(), data, std::nullopt, false));
+        const Scenario s = load_scenario(entry.path(), shipped_catalogs());
+        const Estimate e = estimate(s, load_estimate_inputs(s, shipped_catalogs(), data, std::nullopt, false));
         for (const auto& o : e.options)
             for (const EnergyPart part : enum_values<EnergyPart>()) {
                 CAPTURE(o.energy.option);

@@ -16,7 +16,7 @@ using lightwatt::testing::input_error_of;
 
 namespace {
 
-const LlmCatalog& catalog() {
+const LlmCatalog& llm_catalog() {
     static const LlmCatalog c = load_llm_catalog(LIGHTWATT_TEST_DATA_DIR);
     return c;
 }
@@ -45,7 +45,7 @@ double collective_bytes(const StepWork& w, interconnect::Collective kind) {
 }  // namespace
 
 TEST_CASE("training work: the backward doubles the forward's GEMM FLOPs; recompute adds a forward") {
-    const LlmSpec& m = catalog().at("llama_3_1_8b");
+    const LlmSpec& m = llm_catalog().at("llama_3_1_8b");
     Parallelism p{1, 1, 1, 8};
     p.dp = 1;
     const TrainingPoint t = point(4096.0, 1024);
@@ -77,7 +77,7 @@ TEST_CASE("training work: the backward doubles the forward's GEMM FLOPs; recompu
 }
 
 TEST_CASE("training work: tensor, pipeline and data-parallel collectives, their bytes and tiers") {
-    const LlmSpec& m = catalog().at("llama_3_1_405b");
+    const LlmSpec& m = llm_catalog().at("llama_3_1_405b");
     Parallelism p{8, 16, 1, 8};
     p.dp = 64;
     p.virtual_stages = 2;
@@ -123,7 +123,7 @@ TEST_CASE("training work: tensor, pipeline and data-parallel collectives, their 
 }
 
 TEST_CASE("training inputs: a step that is not a whole number of micro-batches names the key") {
-    const LlmSpec& m = catalog().at("llama_3_1_8b");
+    const LlmSpec& m = llm_catalog().at("llama_3_1_8b");
     Parallelism p{1, 1, 1, 8};
     p.dp = 4;
     CHECK_NOTHROW(validate(m, p, point(4096.0 * 3, 1024)));  // 3 micro-batches per pipeline

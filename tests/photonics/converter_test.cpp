@@ -29,7 +29,7 @@ const ConverterCatalog& shipped() {
     return c;
 }
 
-InputErrorDetails catalog_error(const std::string& text) {
+InputErrorDetails converter_catalog_error(const std::string& text) {
     return testing::input_error_of(
         [&] { (void)read_converter_catalog(TomlDocument::parse_string(text, "converters.toml").root()); }, text);
 }
@@ -196,60 +196,60 @@ TEST_CASE("a sample rate outside every candidate's band is an InputError at key 
 
 TEST_CASE("bad catalog values are InputErrors naming the key") {
     SUBCASE("negative Walden FOM") {
-        auto d = catalog_error("[adcs.a]\nwalden_fom_fj_per_step = -5\nfloor_pj = 1\nsource = \"s\"\n");
+        auto d = converter_catalog_error("[adcs.a]\nwalden_fom_fj_per_step = -5\nfloor_pj = 1\nsource = \"s\"\n");
         CHECK(d.key == "adcs.a.walden_fom_fj_per_step");
         CHECK(d.line == 2);
         CHECK(d.value == "-5");
     }
     SUBCASE("zero floor") {
-        auto d = catalog_error("[adcs.a]\nwalden_fom_fj_per_step = 5\nfloor_pj = 0\nsource = \"s\"\n");
+        auto d = converter_catalog_error("[adcs.a]\nwalden_fom_fj_per_step = 5\nfloor_pj = 0\nsource = \"s\"\n");
         CHECK(d.key == "adcs.a.floor_pj");
         CHECK(d.allowed == "a finite number > 0");
     }
     SUBCASE("negative floor of a DAC") {
-        CHECK(catalog_error("[dacs.d]\nwalden_fom_fj_per_step = 5\nfloor_pj = -1\nsource = \"s\"\n").key ==
+        CHECK(converter_catalog_error("[dacs.d]\nwalden_fom_fj_per_step = 5\nfloor_pj = -1\nsource = \"s\"\n").key ==
               "dacs.d.floor_pj");
     }
     SUBCASE("negative Schreier FOM") {
-        CHECK(catalog_error(kAdc + "schreier_fom_db = -170\n").key == "adcs.a.schreier_fom_db");
+        CHECK(converter_catalog_error(kAdc + "schreier_fom_db = -170\n").key == "adcs.a.schreier_fom_db");
     }
     SUBCASE("non-positive published energy") {
-        CHECK(catalog_error("[dacs.d]\nenergy_per_conversion_pj = 0\nresolution_bits = 8\nsource = \"s\"\n").key ==
-              "dacs.d.energy_per_conversion_pj");
+        CHECK(converter_catalog_error("[dacs.d]\nenergy_per_conversion_pj = 0\nresolution_bits = 8\nsource = \"s\"\n")
+                  .key == "dacs.d.energy_per_conversion_pj");
     }
     SUBCASE("resolution out of range") {
-        CHECK(catalog_error("[dacs.d]\nenergy_per_conversion_pj = 1\nresolution_bits = 0\nsource = \"s\"\n").key ==
-              "dacs.d.resolution_bits");
+        CHECK(converter_catalog_error("[dacs.d]\nenergy_per_conversion_pj = 1\nresolution_bits = 0\nsource = \"s\"\n")
+                  .key == "dacs.d.resolution_bits");
     }
     SUBCASE("the two forms mixed") {
-        auto d = catalog_error(
+        auto d = converter_catalog_error(
             "[dacs.d]\nenergy_per_conversion_pj = 1\nresolution_bits = 8\nfloor_pj = 1\nsource = \"s\"\n");
         CHECK(d.key == "dacs.d.floor_pj");
     }
     SUBCASE("a band that ends below its start") {
-        auto d = catalog_error(kAdc + "min_sample_rate_gsps = 5\nmax_sample_rate_gsps = 1\n");
+        auto d = converter_catalog_error(kAdc + "min_sample_rate_gsps = 5\nmax_sample_rate_gsps = 1\n");
         CHECK(d.key == "adcs.a.max_sample_rate_gsps");
     }
     SUBCASE("unknown key, with a suggestion") {
-        auto d = catalog_error(kAdc + "walden_fom_fj_per_stp = 3\n");
+        auto d = converter_catalog_error(kAdc + "walden_fom_fj_per_stp = 3\n");
         CHECK(d.key == "adcs.a.walden_fom_fj_per_stp");
         CHECK(d.problem == "unknown key (did you mean \"walden_fom_fj_per_step\"?)");
     }
-    SUBCASE("unknown section") { CHECK(catalog_error("[adc.a]\nx = 1\n").key == "adc"); }
+    SUBCASE("unknown section") { CHECK(converter_catalog_error("[adc.a]\nx = 1\n").key == "adc"); }
     SUBCASE("missing source") {
-        auto d = catalog_error("[adcs.a]\nwalden_fom_fj_per_step = 5\nfloor_pj = 1\n");
+        auto d = converter_catalog_error("[adcs.a]\nwalden_fom_fj_per_step = 5\nfloor_pj = 1\n");
         CHECK(d.key == "adcs.a.source");
         CHECK(d.problem == "required key is missing");
     }
     SUBCASE("a spread naming no entry") {
-        auto d = catalog_error(kAdc +
-                               "[spread]\nadc_low = \"a\"\nadc_typical = [\"a\", \"b\"]\nadc_high = \"a\"\n"
-                               "dac_low = \"x\"\ndac_typical = \"x\"\ndac_high = \"x\"\n");
+        auto d = converter_catalog_error(kAdc +
+                                         "[spread]\nadc_low = \"a\"\nadc_typical = [\"a\", \"b\"]\nadc_high = \"a\"\n"
+                                         "dac_low = \"x\"\ndac_typical = \"x\"\ndac_high = \"x\"\n");
         CHECK(d.key == "spread.adc_typical");
         CHECK(d.value == "\"b\"");
     }
     SUBCASE("a spread point missing") {
-        auto d = catalog_error(kAdc + "[spread]\nadc_low = \"a\"\nadc_high = \"a\"\n");
+        auto d = converter_catalog_error(kAdc + "[spread]\nadc_low = \"a\"\nadc_high = \"a\"\n");
         CHECK(d.key == "spread.adc_typical");
     }
 }

@@ -17,14 +17,6 @@ using namespace lightwatt;
 using namespace lightwatt::study;
 using lightwatt::testing::input_error_of;
 
-namespace {
-
-using Fixture = testing::DefaultScenario;
-
-const Fixture& fixture() { return testing::default_scenario(); }
-
-}  // namespace
-
 TEST_CASE("the triangular distribution's inverse CDF, by hand") {
     // Symmetric on (0, 1, 2): the median is the mode.
     CHECK(triangular_quantile(0.0, 1.0, 2.0, 0.5) == doctest::Approx(1.0));
@@ -65,7 +57,7 @@ TEST_CASE("standardised regression coefficients of a linear response, by hand") 
 }
 
 TEST_CASE("the default scenario draws its system's two ranges and its links' module powers") {
-    const Fixture& fx = fixture();
+    const testing::DefaultScenario& fx = testing::default_scenario();
     const auto figures = ranged_figures(fx.scenario, fx.catalogs);
     REQUIRE(figures.size() >= 3);
     CHECK(figures[0].path == "systems.dgx_h100.host_power_w_per_node");
@@ -83,7 +75,7 @@ TEST_CASE("the default scenario draws its system's two ranges and its links' mod
 }
 
 TEST_CASE("the draws are the same on one and two threads") {
-    const Fixture& fx = fixture();
+    const testing::DefaultScenario& fx = testing::default_scenario();
     const MonteCarloResult one = monte_carlo(fx.scenario, fx.inputs, 600, 11, 1);
     const MonteCarloResult two = monte_carlo(fx.scenario, fx.inputs, 600, 11, 2);
     CHECK(one.drawn == two.drawn);
@@ -102,7 +94,7 @@ TEST_CASE("J/token is linear in the drawn powers: its mean over the draws is (J_
     // (low + typical + high) / 3: E[J] = (J(all low) + J(typical) + J(all high)) / 3, the three
     // J/token the plain estimate reports when the ranges hold the typical (LPO: its module's
     // modelled 8.7 W lies inside the published 8-9 W, and it uses no photonic converters).
-    const Fixture& fx = fixture();
+    const testing::DefaultScenario& fx = testing::default_scenario();
     const std::size_t lpo = 1;
     REQUIRE(fx.scenario.options[lpo] == "lpo");
     const auto e = mapping::estimate(fx.scenario, fx.inputs);
@@ -119,7 +111,7 @@ TEST_CASE("J/token is linear in the drawn powers: its mean over the draws is (J_
 }
 
 TEST_CASE("a draw count of 0 or above 10^6 is refused") {
-    const Fixture& fx = fixture();
+    const testing::DefaultScenario& fx = testing::default_scenario();
     CHECK(input_error_of([&] { (void)monte_carlo(fx.scenario, fx.inputs, 0, 1, 1); }, "0").key == "--monte-carlo");
     CHECK(input_error_of([&] { (void)monte_carlo(fx.scenario, fx.inputs, kMaxMonteCarloDraws + 1, 1, 1); }, "").key ==
           "--monte-carlo");

@@ -12,7 +12,7 @@ using lightwatt::testing::input_error_of;
 
 namespace {
 
-struct Fixture : testing::DefaultScenario {
+struct SavingFixture : testing::DefaultScenario {
     SolveInputs in() const { return {&scenario, &catalogs, &files, &inputs, LIGHTWATT_TEST_DATA_DIR}; }
     mapping::CatalogFigure figure(const std::string& path) const {
         return mapping::find_catalog_figure(files, path, {});
@@ -27,8 +27,8 @@ struct Fixture : testing::DefaultScenario {
     }
 };
 
-const Fixture& fixture() {
-    static const Fixture f;
+const SavingFixture& saving_fixture() {
+    static const SavingFixture f;
     return f;
 }
 
@@ -39,7 +39,7 @@ TEST_CASE("a host power at which LPO saves X %: the closed form of a saving line
     // its power conversion and facility share, docs/models/system-energy.md); LPO and the baseline
     // run the same step, so E_A = a + c x, E_B = b + c x, and 1 - E_A / E_B = f gives
     // x = ((1 - f) b - a) / (c f). a, b and c come from the estimates at the range's ends.
-    const Fixture& fx = fixture();
+    const SavingFixture& fx = saving_fixture();
     const auto host = fx.figure("systems.dgx_h100.host_power_w_per_node.typical");
     const double x1 = 1100.0, x2 = 2400.0;  // its published low and high
     const double a1 = fx.j_per_token(host, x1, 1), a2 = fx.j_per_token(host, x2, 1);
@@ -60,7 +60,7 @@ TEST_CASE("a host power at which LPO saves X %: the closed form of a saving line
 }
 
 TEST_CASE("a saving no value in the range gives: no value, the savings at both ends") {
-    const Fixture& fx = fixture();
+    const SavingFixture& fx = saving_fixture();
     const auto pue = fx.figure("systems.dgx_h100.pue");
     // PUE multiplies every option's J/token alike (J/token = PUE x IT): the saving does not move.
     const SavingAnswer r = solve_saving(fx.in(), pue, {"lpo", "baseline", 50.0, std::pair{1.1, 2.0}});
@@ -70,7 +70,7 @@ TEST_CASE("a saving no value in the range gives: no value, the savings at both e
 }
 
 TEST_CASE("the default range: a factor of 2 around the catalog's value, cut to what the reader accepts") {
-    const Fixture& fx = fixture();
+    const SavingFixture& fx = saving_fixture();
     const auto pue = fx.figure("systems.dgx_h100.pue");
     const SavingAnswer r = solve_saving(fx.in(), pue, {"lpo", "baseline", 50.0, std::nullopt});
     CHECK(r.range_from == SearchRange::factor_of_2);
@@ -79,7 +79,7 @@ TEST_CASE("the default range: a factor of 2 around the catalog's value, cut to w
 }
 
 TEST_CASE("an integer figure is searched over integers") {
-    const Fixture& fx = fixture();
+    const SavingFixture& fx = saving_fixture();
     const auto bits = fx.figure("cores.dot_product_engine.adc_bits");
     const std::size_t offload = 4;  // photonic_ffn_offload, the default scenario's fifth option
     REQUIRE(fx.scenario.options[offload] == "photonic_ffn_offload");
@@ -96,7 +96,7 @@ TEST_CASE("an integer figure is searched over integers") {
 }
 
 TEST_CASE("solve's input errors name the flag") {
-    const Fixture& fx = fixture();
+    const SavingFixture& fx = saving_fixture();
     const auto pue = fx.figure("systems.dgx_h100.pue");
     auto error = [&](SavingQuestion q) { return input_error_of([&] { (void)solve_saving(fx.in(), pue, q); }, ""); };
     CHECK(error({"lpx", "baseline", 5.0, std::nullopt}).key == "--option");

@@ -20,11 +20,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const mapping::Catalogs& catalogs() { return lightwatt::testing::default_scenario().catalogs; }
+const mapping::Catalogs& default_catalogs() { return lightwatt::testing::default_scenario().catalogs; }
 
 // The default scenario compares baseline, lpo, cpo, cpo_optical_io_scale_up and
 // photonic_ffn_offload; only the last offloads (gate_up and down on the dot_product_engine core).
-const std::string kHeader =
+const std::string kAccuracyHeader =
     "scenario = \"" LIGHTWATT_TEST_DATA_DIR "/scenarios/default.toml\"\noffload_accuracy = true\n";
 constexpr std::size_t kPhotonic = 4;  // photonic_ffn_offload's place among the options
 const std::string kAdc = "[axes.adc]\nkey = \"catalog.cores.dot_product_engine.adc_bits\"\nvalues = [4, 8]\n";
@@ -36,16 +36,16 @@ const std::string kBatch = "[axes.batch]\nkey = \"workload.batch\"\nvalues = [64
 // 6656 at tp 8, a quarter of the emulation's work (the counts below do not depend on the model).
 const std::string kSmallModel = "[axes.model]\nkey = \"workload.model\"\nvalues = [\"llama_3_1_8b\"]\n";
 
-SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "sweep.toml", "."); }
+using testing::sweep_of;
 
 }  // namespace
 
 TEST_CASE("a photonic option's row carries its least accurate offloaded GEMM; the others' cells are empty") {
-    const SweepFile s = sweep_of(kHeader + kSmallModel + kBatch);
-    const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+    const SweepFile s = sweep_of(kAccuracyHeader + kSmallModel + kBatch);
+    const PointEvaluator e(s, default_catalogs(), LIGHTWATT_TEST_DATA_DIR);
     const std::vector<nlohmann::json> r = jsonl_rows(e, 1);
     const SweepFile off = sweep_of("scenario = \"" LIGHTWATT_TEST_DATA_DIR "/scenarios/default.toml\"\n" + kBatch);
-    const PointEvaluator without(off, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+    const PointEvaluator without(off, default_catalogs(), LIGHTWATT_TEST_DATA_DIR);
     CHECK(jsonl_rows(without, 1)[kPhotonic]["offload_enob"].is_null());  // not asked: not emulated
     CHECK(without.offload_accuracy_cache().emulations() == 0);
     REQUIRE(r.size() == 5);
@@ -53,7 +53,7 @@ TEST_CASE("a photonic option's row carries its least accurate offloaded GEMM; th
     // GEMM's figures, as `lightwatt estimate --json` prints them.
     mapping::Scenario point = e.base();
     point.model = "llama_3_1_8b";
-    const auto inputs = mapping::load_estimate_inputs(point, catalogs(), LIGHTWATT_TEST_DATA_DIR, std::nullopt);
+    const auto inputs = mapping::load_estimate_inputs(point, default_catalogs(), LIGHTWATT_TEST_DATA_DIR, std::nullopt);
     const auto& gemms = inputs.offload_accuracy.at("photonic_ffn_offload");
     REQUIRE(gemms.size() == 2);
     const double snr = std::min(gemms[0].snr_db, gemms[1].snr_db);
@@ -72,8 +72,8 @@ TEST_CASE("a photonic option's row carries its least accurate offloaded GEMM; th
 
 TEST_CASE("a photonic-core figure re-emulates once per value; other axes that keep the shapes do not") {
     SUBCASE("the core's ADC bits x batch: one emulation per ADC value") {
-        const SweepFile s = sweep_of(kHeader + kSmallModel + kAdc + kBatch);
-        const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+        const SweepFile s = sweep_of(kAccuracyHeader + kSmallModel + kAdc + kBatch);
+        const PointEvaluator e(s, default_catalogs(), LIGHTWATT_TEST_DATA_DIR);
         const std::vector<nlohmann::json> r = jsonl_rows(e, 4);
         CHECK(e.offload_accuracy_cache().emulations() == 2);
         CHECK(e.offload_accuracy_cache().hits() == 2);
@@ -92,17 +92,17 @@ TEST_CASE("a photonic-core figure re-emulates once per value; other axes that ke
     }
     SUBCASE("a figure the core does not read (the system's PUE) x batch: one emulation") {
         const SweepFile s =
-            sweep_of(kHeader + kSmallModel +
+            sweep_of(kAccuracyHeader + kSmallModel +
                      "[axes.pue]\nkey = \"catalog.systems.dgx_h100.pue\"\nvalues = [1.2, 1.4]\n" + kBatch);
-        const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+        const PointEvaluator e(s, default_catalogs(), LIGHTWATT_TEST_DATA_DIR);
         (void)jsonl_rows(e, 4);
         CHECK(e.offload_accuracy_cache().emulations() == 1);
         CHECK(e.offload_accuracy_cache().hits() == 3);
     }
     SUBCASE("a batch below 64 changes the sampled shapes: one token row per request") {
         const SweepFile s =
-            sweep_of(kHeader + kSmallModel + "[axes.batch]\nkey = \"workload.batch\"\nvalues = [16, 32]\n");
-        const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+            sweep_of(kAccuracyHeader + kSmallModel + "[axes.batch]\nkey = \"workload.batch\"\nvalues = [16, 32]\n");
+        const PointEvaluator e(s, default_catalogs(), LIGHTWATT_TEST_DATA_DIR);
         (void)jsonl_rows(e, 2);
         CHECK(e.offload_accuracy_cache().emulations() == 2);
     }
@@ -112,11 +112,11 @@ TEST_CASE("the accuracy columns are the same bytes on 1 and 2 threads, emulated 
     // 66 points in blocks of 64 and 2, one per thread; the ADC value alternates within each block,
     // so both threads ask for both keys, at times together.
     const SweepFile s =
-        sweep_of(kHeader + kSmallModel +
+        sweep_of(kAccuracyHeader + kSmallModel +
                  "[axes.batch]\nkey = \"workload.batch\"\nlinear = { from = 64, to = 96, count = 33 }\n" + kAdc);
     std::string rows[2];
     for (const int threads : {1, 2}) {
-        const PointEvaluator e(s, catalogs(), LIGHTWATT_TEST_DATA_DIR);
+        const PointEvaluator e(s, default_catalogs(), LIGHTWATT_TEST_DATA_DIR);
         SweepRunOptions o;
         o.out_dir = fs::temp_directory_path() / ("lightwatt-sweep-accuracy-" + std::to_string(threads));
         fs::remove_all(o.out_dir);

@@ -28,13 +28,11 @@ using lightwatt::testing::jsonl_rows;
 
 namespace {
 
-const testing::DefaultScenario& fixture() { return testing::default_scenario(); }
-
 std::string header_for(const std::string& scenario) {
     return "scenario = \"" LIGHTWATT_TEST_DATA_DIR "/scenarios/" + scenario + "\"\n";
 }
 
-SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "sweep.toml", "."); }
+using testing::sweep_of;
 
 std::vector<std::vector<std::string>> csv_lines(const std::string& text) {
     std::istringstream lines(text);
@@ -82,13 +80,13 @@ TEST_CASE("CSV rows hold the JSON record's values in every column: feasible, ref
     // accuracy cells empty).
     const SweepFile refused =
         sweep_of(header_for("default.toml") + "[axes.tp]\nkey = \"deployment.tp\"\nvalues = [3, 1, 8]\n");
-    const PointEvaluator a(refused, fixture().catalogs, LIGHTWATT_TEST_DATA_DIR);
+    const PointEvaluator a(refused, testing::default_scenario().catalogs, LIGHTWATT_TEST_DATA_DIR);
     check_csv_matches_jsonl(a, 3);
     // A latency target that large batches miss: figures kept, feasible false, the reason quoted
     // where it holds a comma.
     const SweepFile latency = sweep_of(header_for("405b-latency-target.toml") +
                                        "[axes.batch]\nkey = \"workload.batch\"\nvalues = [1, 256, 1024]\n");
-    const PointEvaluator b(latency, fixture().catalogs, LIGHTWATT_TEST_DATA_DIR);
+    const PointEvaluator b(latency, testing::default_scenario().catalogs, LIGHTWATT_TEST_DATA_DIR);
     const auto rows = jsonl_rows(b, 3);
     CHECK(std::any_of(rows.begin(), rows.end(),
                       [](const nlohmann::json& r) { return r["feasible"] == false && !r["j_per_token"].is_null(); }));
@@ -97,7 +95,7 @@ TEST_CASE("CSV rows hold the JSON record's values in every column: feasible, ref
     const SweepFile training = sweep_of(header_for("llama3-405b-training.toml") +
                                         "[axes.pue]\nkey = \"catalog.systems.dgx_h100.pue\"\n"
                                         "values = [1.1, 1.3]\n");
-    const PointEvaluator c(training, fixture().catalogs, LIGHTWATT_TEST_DATA_DIR);
+    const PointEvaluator c(training, testing::default_scenario().catalogs, LIGHTWATT_TEST_DATA_DIR);
     CHECK(jsonl_rows(c, 1).front()["tokens_per_s_per_user"].is_null());
     check_csv_matches_jsonl(c, 2);
 }
@@ -180,8 +178,9 @@ TEST_CASE("a Monte Carlo sweep's rows are estimate --monte-carlo's draws: drawn 
     // on the same scenario and seed (both are quantile_of_sorted over the same doubles).
     constexpr std::size_t kDraws = 300;
     const SweepFile s = sweep_of(header_for("default.toml") + "[monte_carlo]\ndraws = 300\nseed = 11\n");
-    const PointEvaluator e(s, fixture().catalogs, LIGHTWATT_TEST_DATA_DIR);
-    const MonteCarloResult mc = monte_carlo(fixture().scenario, fixture().inputs, kDraws, 11, 1);
+    const PointEvaluator e(s, testing::default_scenario().catalogs, LIGHTWATT_TEST_DATA_DIR);
+    const MonteCarloResult mc =
+        monte_carlo(testing::default_scenario().scenario, testing::default_scenario().inputs, kDraws, 11, 1);
     const std::size_t nf = mc.figures.size(), no = mc.options.size();
     REQUIRE(e.drawn_figures().size() == nf);
     const std::vector<std::string> columns = e.columns();

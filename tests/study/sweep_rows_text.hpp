@@ -11,9 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lightwatt/study/sweep_file.hpp"
 #include "lightwatt/study/sweep_rows.hpp"
 
 namespace lightwatt::testing {
+
+// A sweep file from its text, relative paths against the working directory.
+inline study::SweepFile sweep_of(const std::string& text) { return study::parse_sweep_file(text, "sweep.toml", "."); }
 
 // The JSON-lines rows of the sweep's first `points` design points, parsed.
 inline std::vector<nlohmann::json> jsonl_rows(const study::PointEvaluator& e, std::size_t points) {

@@ -37,7 +37,7 @@ const std::string kFourteenPoints = kHeader +
                                     "[axes.batch]\nkey = \"workload.batch\"\nvalues = [1, 2, 4, 8, 16, 32, 64]\n"
                                     "[axes.out]\nkey = \"workload.output_tokens\"\nvalues = [100, 400]\n";
 
-SweepFile sweep_of(const std::string& text) { return parse_sweep_file(text, "sweep.toml", "."); }
+using testing::sweep_of;
 
 InputErrorDetails file_error(const std::string& text) {
     return input_error_of([&] { (void)sweep_of(text); }, text);
