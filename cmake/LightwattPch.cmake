@@ -5,6 +5,17 @@
 # test"). LIGHTWATT_PCH=OFF builds without them, which also checks that every file includes what it
 # uses.
 option(LIGHTWATT_PCH "Precompile the standard and third-party headers most files include" ON)
+# Unity builds: a target's files compiled in batches of up to 8 (CMake's default), so the fixed
+# cost of a file (loading the precompiled headers, instantiating the same templates, writing and
+# assembling their code) is paid once a batch; the files therefore keep their file-local names
+# distinct. A batch is recompiled whole when one of its files changes: OFF compiles each file alone,
+# for a developer's one-file rebuilds (docs/architecture.md, "make test").
+option(LIGHTWATT_UNITY_BUILD "Compile the libraries', command line's, module's and tests' files in batches" ON)
+
+# lightwatt_unity(TARGET): TARGET compiled in batches when LIGHTWATT_UNITY_BUILD is on.
+function(lightwatt_unity target)
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ${LIGHTWATT_UNITY_BUILD})
+endfunction()
 
 set(LIGHTWATT_PCH_HEADERS
   <algorithm> <array> <cmath> <cstdint> <filesystem> <functional> <map> <memory> <optional>

@@ -35,6 +35,7 @@ function(lightwatt_add_module name)
   else()
     lightwatt_precompile(lightwatt_${name} REUSE_FROM lightwatt_core)
   endif()
+  lightwatt_unity(lightwatt_${name})
   install(TARGETS lightwatt_${name} EXPORT lightwatt-targets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
