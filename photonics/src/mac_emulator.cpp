@@ -3,8 +3,10 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <tuple>
+#include <memory>
+#include <mutex>
 #include <numbers>
+#include <tuple>
 
 #include "lightwatt/core/constants.hpp"
 #include "lightwatt/core/error.hpp"
@@ -283,11 +285,11 @@ struct DacInputs {
     Eigen::MatrixXf dc_current;  // tiles_col x n; empty under a fixed LO
 };
 
-DacInputs dac_inputs(const ArchitectureModel& model, const MatrixView& inputs, const Plan& p,
-                     const MacEmulatorConfig& c, const Detection& det) {
+// Fills x (a workspace's: resize keeps the memory when the size is the same).
+void dac_inputs(const ArchitectureModel& model, const MatrixView& inputs, const Plan& p, const MacEmulatorConfig& c,
+                const Detection& det, DacInputs& x) {
     const bool dc_follows = model.dc_light_follows_inputs();
     const Quantizer dac{c.dac_bits, 1.0};
-    DacInputs x;
     x.xq.resize(p.k, p.n);
     x.dc_current.resize(dc_follows ? p.tiles_col : 0, p.n);
     const double light = 0.5 * det.channel_power_w * det.responsivity;
@@ -316,7 +318,6 @@ DacInputs dac_inputs(const ArchitectureModel& model, const MatrixView& inputs, c
             }
         }
     });
-    return x;
 }
 
 // What the fused kernel does in this run, fixed once (adc_column.hpp).
@@ -364,19 +365,20 @@ struct Strips {
 // Every tile implemented and at once converted into its strip rows and noise terms, so that the
 // implemented tiles (double, 32 KiB each on 64 x 64 tiles) are not all held at once: only drift
 // that re-implements the weights needs them later, and only then are they kept (`kept`).
-Strips prepare_strips(const ArchitectureModel& model, const MatrixView& weights, const Plan& p,
-                      const MacEmulatorConfig& c, const Detection& det, const Kernel& kernel,
-                      std::vector<ImplementedTile>& kept) {
+// Fills s (a workspace's): every strip row and noise term is written, so reuse changes no result;
+// the buffers an architecture does not use are emptied (the blocks test the offset's size).
+void prepare_strips(const ArchitectureModel& model, const MatrixView& weights, const Plan& p,
+                    const MacEmulatorConfig& c, const Detection& det, const Kernel& kernel,
+                    std::vector<ImplementedTile>& kept, Strips& s) {
     const double adc_step = kernel.noise.adc_step;
     const Eigen::Index stacked_rows = static_cast<Eigen::Index>(p.tiles_row) * p.tr;
-    Strips s;
-    s.noise.resize(p.tiles());
+    s.noise.assign(p.tiles(), TileNoise{});
     if (kernel.weights_drift) kept.resize(p.tiles());
     s.strips.resize(static_cast<std::size_t>(p.tiles_col));
     for (Strip& strip : s.strips) {
         strip.weights.resize(stacked_rows, p.tc);
-        if (kernel.uses_aux) strip.weights_aux.resize(stacked_rows, p.tc);
-        if (model.has_offset()) strip.offset.resize(stacked_rows);
+        strip.weights_aux.resize(kernel.uses_aux ? stacked_rows : 0, p.tc);
+        strip.offset.resize(model.has_offset() ? stacked_rows : 0);
     }
     parallel_for_blocks(p.tiles(), p.threads, [&](std::size_t i) {
         const int r = static_cast<int>(i) / p.tiles_col, t = static_cast<int>(i) % p.tiles_col;
@@ -396,7 +398,6 @@ Strips prepare_strips(const ArchitectureModel& model, const MatrixView& weights,
         model.noise_terms(c, det, kernel.noise, tile, f);
         if (kernel.weights_drift) kept[i] = std::move(tile);
     });
-    return s;
 }
 
 struct BlockStats {
@@ -404,6 +405,93 @@ struct BlockStats {
     double shot = 0.0, thermal = 0.0, rin = 0.0;  // steps^2, summed over sampled partial sums
     std::size_t clipped = 0, partials = 0, sampled = 0;
 };
+
+// A block's buffers, kept from block to block and from call to call in the workspace: fresh ones
+// would be fresh pages, which the kernel zeroes on first touch. Every block sizes and fills what
+// it reads, so reuse changes no result.
+struct BlockBuffers {
+    Eigen::MatrixXf out, p_sum, aux, exact, xin_aux, drifted_weights, drifted_aux;
+    std::vector<float> digitised, base, cos_phi, sin_phi;  // per row; per column of a tile
+    std::vector<double> base_shot;                         // per column of a tile
+
+    [[nodiscard]] std::size_t bytes() const {
+        std::size_t floats = digitised.capacity() + base.capacity() + cos_phi.capacity() + sin_phi.capacity();
+        for (const Eigen::MatrixXf* m : {&out, &p_sum, &aux, &exact, &xin_aux, &drifted_weights, &drifted_aux})
+            floats += static_cast<std::size_t>(m->size());
+        return 4 * floats + 8 * base_shot.capacity();
+    }
+};
+
+// The block buffers of a workspace: a block takes a free set or makes one, and gives it back when
+// done, so there are never more sets than blocks that ran at once (at most the thread count).
+// After a run the sets no block of it took are freed (end_run), so that a run on fewer threads
+// does not keep an earlier run's sizes.
+class BlockBufferPool {
+public:
+    BlockBuffers& take() {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (free_.empty()) free_.push_back(all_.emplace_back(std::make_unique<Set>()).get());
+        Set& set = *free_.back();
+        free_.pop_back();
+        set.taken = true;
+        return set.buffers;
+    }
+    void give_back(BlockBuffers& b) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        for (const auto& set : all_)
+            if (&set->buffers == &b) free_.push_back(set.get());
+    }
+    // Called with no block running.
+    void end_run() {
+        std::erase_if(all_, [](const auto& set) { return !set->taken; });
+        free_.clear();
+        for (const auto& set : all_) {
+            set->taken = false;
+            free_.push_back(set.get());
+        }
+    }
+    [[nodiscard]] std::size_t bytes() const {
+        std::size_t total = 0;
+        for (const auto& set : all_) total += set->buffers.bytes();
+        return total;
+    }
+
+private:
+    struct Set {
+        BlockBuffers buffers;
+        bool taken = false;  // by a block of the current run
+    };
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Set>> all_;
+    std::vector<Set*> free_;
+};
+
+}  // namespace
+
+// What a workspace holds (emulation_workspace.hpp).
+struct EmulationWorkspace::Buffers {
+    DacInputs x;
+    Strips strips;
+    BlockBufferPool blocks;
+};
+
+EmulationWorkspace::EmulationWorkspace() : buffers_(std::make_unique<Buffers>()) {}
+EmulationWorkspace::~EmulationWorkspace() = default;
+EmulationWorkspace::EmulationWorkspace(EmulationWorkspace&&) noexcept = default;
+EmulationWorkspace& EmulationWorkspace::operator=(EmulationWorkspace&&) noexcept = default;
+
+void EmulationWorkspace::release() { buffers_ = std::make_unique<Buffers>(); }
+
+std::size_t EmulationWorkspace::bytes() const {
+    if (!buffers_) return 0;
+    const Buffers& b = *buffers_;
+    std::size_t floats = static_cast<std::size_t>(b.x.xq.size() + b.x.dc_current.size());
+    for (const Strip& s : b.strips.strips)
+        floats += static_cast<std::size_t>(s.weights.size() + s.weights_aux.size() + s.offset.size());
+    return 4 * floats + sizeof(TileNoise) * b.strips.noise.capacity() + b.blocks.bytes();
+}
+
+namespace {
 
 // Everything the blocks read, shared by all of them.
 struct Run {
@@ -417,33 +505,17 @@ struct Run {
     const std::vector<std::vector<double>>& drifts;
     const DacInputs& x;
     const Strips& strips;
+    BlockBufferPool& buffers;
     std::size_t stats_every = 1;  // error statistics on every this-many-th block
     int group = 1;                // tile rows per GEMM
 };
-
-// A worker's block buffers, kept from block to block of a run: fresh ones would be fresh pages,
-// which the kernel zeroes on first touch (about a tenth of a 4096^3 run). Every block sizes and
-// fills what it reads, so reuse changes no result. The calling thread's are released after the
-// run (release_worker_buffers), so that large tiles leave no memory held; the other workers' go
-// with their threads.
-struct BlockBuffers {
-    Eigen::MatrixXf out, p_sum, aux, exact, xin_aux, drifted_weights, drifted_aux;
-    std::vector<float> digitised, base, cos_phi, sin_phi;  // per row; per column of a tile
-    std::vector<double> base_shot;                         // per column of a tile
-};
-
-BlockBuffers& worker_buffers() {
-    thread_local BlockBuffers buffers;
-    return buffers;
-}
-
-void release_worker_buffers() { worker_buffers() = BlockBuffers{}; }
 
 // One work item: a group of tile rows times one chunk of columns, through every k tile. Random
 // streams and statistics belong to (tile row, column chunk), so grouping changes no result.
 class Block {
 public:
-    Block(const Run& run, std::size_t work, std::vector<BlockStats>& stats) : run_(run), p_(run.p), stats_(stats) {
+    Block(const Run& run, std::size_t work, std::vector<BlockStats>& stats)
+        : run_(run), p_(run.p), stats_(stats), buffers_(run.buffers.take()) {
         const int g = static_cast<int>(work) / p_.chunks;
         chunk_ = static_cast<int>(work) % p_.chunks;
         r_first_ = g * run.group;
@@ -462,7 +534,11 @@ public:
         sin_phi_.resize(static_cast<std::size_t>(cols_n_));
     }
 
-    void run(Eigen::MatrixXd& output) {
+    ~Block() { run_.buffers.give_back(buffers_); }
+    Block(const Block&) = delete;
+    Block& operator=(const Block&) = delete;
+
+    void run(OutputView output) {
         for (int t = 0; t < p_.tiles_col; ++t) {
             analog_sums(t);
             for (int r = r_first_; r < r_first_ + r_count_; ++r) digitise(r, t);
@@ -626,7 +702,7 @@ private:
     std::vector<BlockStats>& stats_;
     int chunk_ = 0, r_first_ = 0, r_count_ = 0;
     Eigen::Index s0_ = 0, s_rows_ = 0, j0_ = 0, cols_n_ = 0;
-    BlockBuffers& buffers_ = worker_buffers();
+    BlockBuffers& buffers_;
     Eigen::MatrixXf& out_ = buffers_.out;
     Eigen::MatrixXf& p_sum_ = buffers_.p_sum;
     Eigen::MatrixXf& aux_ = buffers_.aux;
@@ -648,7 +724,7 @@ std::size_t statistics_every(const Plan& p) {
 }
 
 // Every block, in parallel; returns the statistics per (tile row, column chunk).
-std::vector<BlockStats> run_blocks(Run& run, Eigen::MatrixXd& output) {
+std::vector<BlockStats> run_blocks(Run& run, OutputView output) {
     const Plan& p = run.p;
     run.stats_every = statistics_every(p);
     // Work on groups of up to kRowsPerGemm / tr tile rows, fewer when that would leave fewer than
@@ -661,7 +737,7 @@ std::vector<BlockStats> run_blocks(Run& run, Eigen::MatrixXd& output) {
     std::vector<BlockStats> stats(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.chunks));
     parallel_for_blocks(static_cast<std::size_t>(groups) * static_cast<std::size_t>(p.chunks), p.threads,
                         [&](std::size_t work) { Block(run, work, stats).run(output); });
-    release_worker_buffers();
+    run.buffers.end_run();
     return stats;
 }
 
@@ -726,7 +802,7 @@ NoisyGemmProblem problem_of(const Run& run) {
 // The product and the clipped count from the GPU. The error statistics come from the blocks that
 // gather them (every stats_every-th, about kStatisticsPartials partial sums) run again on the
 // CPU, their product discarded: the same numbers as a CPU run's.
-std::vector<BlockStats> run_blocks_on_gpu(Run& run, Eigen::MatrixXd& output) {
+std::vector<BlockStats> run_blocks_on_gpu(Run& run, OutputView output) {
     const Plan& p = run.p;
     const detail::GpuGemm gpu = detail::noisy_gemm_on_gpu(problem_of(run));
     output = Eigen::Map<const Eigen::MatrixXf>(gpu.out.data(), p.m, p.n).cast<double>() * (p.w_scale * p.x_scale);
@@ -737,7 +813,7 @@ std::vector<BlockStats> run_blocks_on_gpu(Run& run, Eigen::MatrixXd& output) {
     const std::size_t sampled = (stats.size() + run.stats_every - 1) / run.stats_every;
     parallel_for_blocks(sampled, p.threads,
                         [&](std::size_t i) { Block(run, i * run.stats_every, stats).run(discarded); });
-    release_worker_buffers();
+    run.buffers.end_run();
     for (BlockStats& s : stats) s.clipped = s.partials = 0;
     stats.front().clipped = gpu.clipped;
     stats.front().partials = static_cast<std::size_t>(p.m * p.n * p.tiles_col);
@@ -759,7 +835,8 @@ void error_histogram(const Eigen::MatrixXd& error, double error_power, MacEmulat
 }
 
 // Accuracy against the reference, ENOB, the noise budget and what it leaves unexplained.
-void summarise(const std::vector<BlockStats>& stats, double adc_step, MacEmulationResult& result) {
+void summarise(const std::vector<BlockStats>& stats, double adc_step, const MatrixView& output,
+               MacEmulationResult& result) {
     BlockStats total;
     for (const auto& s : stats) {
         total.partial_error_square += s.partial_error_square;
@@ -772,9 +849,9 @@ void summarise(const std::vector<BlockStats>& stats, double adc_step, MacEmulati
     }
     const double partials = static_cast<double>(total.partials);
     const double sampled_partials = static_cast<double>(std::max<std::size_t>(1, total.sampled));
-    Eigen::MatrixXd compared(result.output.rows(), result.exact.cols());
+    Eigen::MatrixXd compared(output.rows(), result.exact.cols());
     for (std::size_t i = 0; i < result.reference_columns.size(); ++i)
-        compared.col(static_cast<Eigen::Index>(i)) = result.output.col(result.reference_columns[i]);
+        compared.col(static_cast<Eigen::Index>(i)) = output.col(result.reference_columns[i]);
     const Eigen::MatrixXd error = compared - result.exact;
     const double exact_power = result.exact.squaredNorm();
     const double error_power = error.squaredNorm();
@@ -804,20 +881,20 @@ void summarise(const std::vector<BlockStats>& stats, double adc_step, MacEmulati
 
 namespace {
 
-// Everything before the blocks run, each step named above.
+// Everything before the blocks run, each step named above; the DAC'd inputs and the strips are
+// the workspace's.
 struct Prepared {
     const ArchitectureModel& model;
     Plan plan;
     MacEmulationResult result;
     std::vector<ImplementedTile> tiles;  // only where drift re-implements the weights
     std::vector<std::vector<double>> drifts;
-    DacInputs x;
     Kernel kernel;
-    Strips strips;
 };
 
 // The architecture is asked once per run or per tile. The inputs were validated (validate).
-Prepared prepare(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
+Prepared prepare(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c,
+                 EmulationWorkspace::Buffers& workspace) {
     const ArchitectureModel& model = detail::architecture_model(c.architecture);
     const Plan plan = plan_tiling(weights, inputs, c);
     MacEmulationResult result;
@@ -828,35 +905,63 @@ Prepared prepare(const MatrixView& weights, const MatrixView& inputs, const MacE
     const bool has_drift = !drifts.empty() && !drifts.front().empty();
     const Detection det = detection_of(model, c);
     result.detector_power_per_channel = watts(det.channel_power_w);
-    DacInputs x = dac_inputs(model, inputs, plan, c, det);
+    dac_inputs(model, inputs, plan, c, det, workspace.x);
     const Kernel kernel = kernel_of(model, c, det, adc_step, has_drift);
     std::vector<ImplementedTile> tiles;  // kept only where drift re-implements them
-    Strips strips = prepare_strips(model, weights, plan, c, det, kernel, tiles);
-    return {model,        plan,   std::move(result), std::move(tiles), std::move(drifts),
-            std::move(x), kernel, std::move(strips)};
+    prepare_strips(model, weights, plan, c, det, kernel, tiles, workspace.strips);
+    return {model, plan, std::move(result), std::move(tiles), std::move(drifts), kernel};
+}
+
+// The run on validated inputs, into `output` (m x n).
+MacEmulationResult emulate_validated(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c,
+                                     OutputView output, EmulationWorkspace& workspace) {
+    EmulationWorkspace::Buffers& w = workspace.buffers();
+    Prepared s = prepare(weights, inputs, c, w);
+    Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, w.x, w.strips, w.blocks};
+    const bool gpu = c.device == EmulatorDevice::cuda;
+    const std::vector<BlockStats> stats = gpu ? run_blocks_on_gpu(run, output) : run_blocks(run, output);
+    s.result.backend = c.device;
+    summarise(stats, s.kernel.noise.adc_step, output, s.result);
+    return std::move(s.result);
+}
+
+// The device is asked for before any work: on cuda, ResourceMissing when it cannot run.
+void check_device(const MacEmulatorConfig& c) {
+    if (c.device != EmulatorDevice::cuda) return;
+    if (const std::string why = detail::cuda_unavailable_reason(); !why.empty()) throw ResourceMissing(why);
 }
 
 }  // namespace
 
-// The driver: on device cuda, the GPU is asked for before any work.
+// The driver: a workspace of its own, freed on return, and a fresh output.
 MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
     validate(weights, inputs, c);
-    const bool gpu = c.device == EmulatorDevice::cuda;
-    if (const std::string why = gpu ? detail::cuda_unavailable_reason() : ""; !why.empty()) throw ResourceMissing(why);
-    Prepared s = prepare(weights, inputs, c);
-    s.result.output.resize(s.plan.m, s.plan.n);
-    Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, s.x, s.strips};
-    const std::vector<BlockStats> stats =
-        gpu ? run_blocks_on_gpu(run, s.result.output) : run_blocks(run, s.result.output);
-    s.result.backend = c.device;
-    summarise(stats, s.kernel.noise.adc_step, s.result);
-    return std::move(s.result);
+    check_device(c);
+    EmulationWorkspace workspace;
+    Eigen::MatrixXd output(weights.rows(), inputs.cols());
+    MacEmulationResult result = emulate_validated(weights, inputs, c, output, workspace);
+    result.output = std::move(output);
+    return result;
+}
+
+MacEmulationResult emulate_gemm_into(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c,
+                                     OutputView output, EmulationWorkspace& workspace) {
+    validate(weights, inputs, c);
+    if (output.rows() != weights.rows() || output.cols() != inputs.cols())
+        throw InputError::at("output",
+                             std::to_string(output.rows()) + "x" + std::to_string(output.cols()) + " for " +
+                                 std::to_string(weights.rows()) + "x" + std::to_string(inputs.cols()),
+                             "output shape differs from the product's", "an m x n output");
+    check_device(c);
+    return emulate_validated(weights, inputs, c, output, workspace);
 }
 
 NoisyGemmProblem noisy_gemm_problem(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
     validate(weights, inputs, c);
-    const Prepared s = prepare(weights, inputs, c);
-    const Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, s.x, s.strips};
+    EmulationWorkspace workspace;
+    EmulationWorkspace::Buffers& w = workspace.buffers();
+    const Prepared s = prepare(weights, inputs, c, w);
+    const Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, w.x, w.strips, w.blocks};
     return problem_of(run);
 }
 

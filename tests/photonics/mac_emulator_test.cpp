@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "lightwatt/core/constants.hpp"
 #include "lightwatt/core/error.hpp"
@@ -167,6 +168,52 @@ TEST_CASE("same seed, same bytes on any thread count") {
     }
     c.seed = 12;
     CHECK((emulate_gemm(w, x, c).output - one.output).cwiseAbs().maxCoeff() > 0.0);
+}
+
+TEST_CASE("into a caller's output with a reused workspace: the same bytes, and memory of the last size only") {
+    // Every architecture, with drift (the microring's re-implemented weights, the mesh's rotated
+    // LO), on two threads, through one workspace whose buffers held another size and another
+    // architecture's before: any stale value read would change a byte.
+    EmulationWorkspace workspace;
+    auto drifting = [](MacArchitecture a) {
+        auto c = quiet(a);
+        c.shot_noise = c.thermal_noise = c.rin_noise = true;
+        c.adc_bits = 6;
+        c.threads = 2;
+        c.drift.interval = seconds(1.0);
+        c.drift.lo_phase_psd_rad2_per_hz = 1e-4;
+        c.drift.ring_psd_hz2_per_hz = 1e18;
+        c.microring.quality_factor = 6755.0;
+        return c;
+    };
+    for (const auto& [m, k, n] :
+         {std::tuple<long long, long long, long long>{50, 40, 300}, {17, 70, 33}, {50, 40, 300}})
+        for (auto a :
+             {MacArchitecture::dot_product_engine, MacArchitecture::microring_bank, MacArchitecture::coherent_mesh}) {
+            CAPTURE(architecture_name(a));
+            CAPTURE(m);
+            const auto c = drifting(a);
+            const auto w = weights(m, k), x = inputs(k, n);
+            const auto fresh = emulate_gemm(w, x, c);
+            Eigen::MatrixXd out = Eigen::MatrixXd::Constant(m, n, 7.0);
+            const auto reused = emulate_gemm_into(w, x, c, out, workspace);
+            CHECK(reused.output.size() == 0);
+            CHECK((out - fresh.output).cwiseAbs().maxCoeff() == 0.0);
+            CHECK(reused.enob == fresh.enob);
+            CHECK(reused.clipped_fraction == fresh.clipped_fraction);
+        }
+    // The DAC'd inputs alone of a 64 x 4096 input take 1 MiB; after a 2 x 2 x 2 call the workspace
+    // holds that call's buffers (well under 64 KiB: 16 x 16 tiles, 256-column blocks of 16 rows).
+    auto c = quiet(MacArchitecture::dot_product_engine);
+    Eigen::MatrixXd big(8, 4096), small(2, 2);
+    emulate_gemm_into(weights(8, 64), inputs(64, 4096), c, big, workspace);
+    CHECK(workspace.bytes() >= 64u * 4096u * 4u);
+    emulate_gemm_into(weights(2, 2), inputs(2, 2), c, small, workspace);
+    CHECK(workspace.bytes() < 64u * 1024u);
+    workspace.release();
+    CHECK(workspace.bytes() == 0);
+    Eigen::MatrixXd wrong(3, 2);
+    CHECK_THROWS_AS(emulate_gemm_into(weights(2, 2), inputs(2, 2), c, wrong, workspace), InputError);
 }
 
 TEST_CASE("bad input is an InputError") {

@@ -14,6 +14,7 @@
 #include <Eigen/Dense>
 
 #include "lightwatt/core/units.hpp"
+#include "lightwatt/photonics/emulation_workspace.hpp"
 #include "lightwatt/photonics/mac_config.hpp"
 #include "lightwatt/photonics/noisy_gemm_problem.hpp"
 
@@ -53,6 +54,8 @@ struct MacEmulationResult {
 // A read-only view of a column-major matrix of doubles: a MatrixXd binds to it without a copy, and
 // so does memory owned elsewhere (a Fortran-ordered NumPy array through the Python module).
 using MatrixView = Eigen::Ref<const Eigen::MatrixXd>;
+// A writable view of a column-major matrix of doubles: a caller's preallocated output.
+using OutputView = Eigen::Ref<Eigen::MatrixXd>;
 
 // Most memory one emulation may use (docs/security.md): larger problems are refused before
 // anything is allocated, rather than failing after minutes or exhausting the machine.
@@ -74,6 +77,14 @@ void check_emulation_size(long long m, long long k, long long n, const MacEmulat
 // The inputs are only read, never copied whole. With config.device cuda: ResourceMissing when the
 // build has no CUDA backend or the machine no usable GPU, before any work.
 MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& config);
+
+// emulate_gemm writing the product into `output` (m x n, preallocated by the caller) and reusing
+// `workspace`'s buffers, for callers that emulate repeatedly: no call faults fresh pages once the
+// workspace and the output have been used at that size. The result's `output` stays empty; every
+// other field, and every bit of the product, is what emulate_gemm gives. Throws as emulate_gemm
+// does, and InputError when `output` is not m x n (nothing is written then).
+MacEmulationResult emulate_gemm_into(const MatrixView& weights, const MatrixView& inputs,
+                                     const MacEmulatorConfig& config, OutputView output, EmulationWorkspace& workspace);
 
 // The run emulate_gemm would make, up to the tiled noisy GEMM, as plain arrays: what the GPU
 // backend computes, and what its check reads (photonics/cuda/check). Throws as emulate_gemm does
