@@ -482,6 +482,11 @@ EmulationWorkspace& EmulationWorkspace::operator=(EmulationWorkspace&&) noexcept
 
 void EmulationWorkspace::release() { buffers_ = std::make_unique<Buffers>(); }
 
+EmulationWorkspace::Buffers& EmulationWorkspace::buffers() {
+    if (!buffers_) buffers_ = std::make_unique<Buffers>();
+    return *buffers_;
+}
+
 std::size_t EmulationWorkspace::bytes() const {
     if (!buffers_) return 0;
     const Buffers& b = *buffers_;

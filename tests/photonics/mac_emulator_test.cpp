@@ -212,6 +212,8 @@ TEST_CASE("into a caller's output with a reused workspace: the same bytes, and m
     CHECK(workspace.bytes() < 64u * 1024u);
     workspace.release();
     CHECK(workspace.bytes() == 0);
+    EmulationWorkspace moved = std::move(workspace);
+    CHECK_NOTHROW(emulate_gemm_into(weights(2, 2), inputs(2, 2), c, small, workspace));  // usable after a move
     Eigen::MatrixXd wrong(3, 2);
     CHECK_THROWS_AS(emulate_gemm_into(weights(2, 2), inputs(2, 2), c, wrong, workspace), InputError);
 }

@@ -30,7 +30,8 @@ public:
     [[nodiscard]] std::size_t bytes() const;
 
     struct Buffers;  // defined by the emulator (mac_emulator.cpp)
-    [[nodiscard]] Buffers& buffers() { return *buffers_; }
+    // The buffers (empty ones again in a moved-from workspace).
+    [[nodiscard]] Buffers& buffers();
 
 private:
     std::unique_ptr<Buffers> buffers_;
