@@ -278,12 +278,23 @@ Detection detection_of(const ArchitectureModel& model, const MacEmulatorConfig& 
     return d;
 }
 
+}  // namespace
+
+// What a workspace (EmulationWorkspace::Buffers) holds is in a named namespace: a class with linkage may not hold
+// types of an anonymous one.
+namespace emulation_buffers {
+
 // The inputs through their DACs (float), and where the DC light follows the inputs, the DC light
 // each k tile puts on a detector per column: sum_j p_ch (1 + x_j) / 2, as a photocurrent.
 struct DacInputs {
     Eigen::MatrixXf xq;
     Eigen::MatrixXf dc_current;  // tiles_col x n; empty under a fixed LO
 };
+
+}  // namespace emulation_buffers
+using emulation_buffers::DacInputs;
+
+namespace {
 
 // Fills x (a workspace's: resize keeps the memory when the size is the same).
 void dac_inputs(const ArchitectureModel& model, const MatrixView& inputs, const Plan& p, const MacEmulatorConfig& c,
@@ -346,6 +357,11 @@ Kernel kernel_of(const ArchitectureModel& model, const MacEmulatorConfig& c, con
     return k;
 }
 
+}  // namespace
+
+// Held by a workspace as well (see DacInputs).
+namespace emulation_buffers {
+
 // The implemented weights of each k tile stacked over all tile rows (zero-padded to tr rows
 // each), so that one GEMM serves several tile rows and each input block is packed once; and per
 // tile, in float and in units of the ADC step, what each noise term needs. Noise terms are
@@ -361,6 +377,12 @@ struct Strips {
     std::vector<TileNoise> noise;  // per tile
     std::vector<Strip> strips;     // per k tile
 };
+
+}  // namespace emulation_buffers
+using emulation_buffers::Strip;
+using emulation_buffers::Strips;
+
+namespace {
 
 // Every tile implemented and at once converted into its strip rows and noise terms, so that the
 // implemented tiles (double, 32 KiB each on 64 x 64 tiles) are not all held at once: only drift
@@ -405,6 +427,11 @@ struct BlockStats {
     double shot = 0.0, thermal = 0.0, rin = 0.0;  // steps^2, summed over sampled partial sums
     std::size_t clipped = 0, partials = 0, sampled = 0;
 };
+
+}  // namespace
+
+// Held by a workspace as well (see DacInputs).
+namespace emulation_buffers {
 
 // A block's buffers, kept from block to block and from call to call in the workspace: fresh ones
 // would be fresh pages, which the kernel zeroes on first touch. Every block sizes and fills what
@@ -466,7 +493,9 @@ private:
     std::vector<Set*> free_;
 };
 
-}  // namespace
+}  // namespace emulation_buffers
+using emulation_buffers::BlockBufferPool;
+using emulation_buffers::BlockBuffers;
 
 // What a workspace holds (emulation_workspace.hpp).
 struct EmulationWorkspace::Buffers {
