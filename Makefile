@@ -23,6 +23,10 @@ VENV_TORCH_PYTHON = $(VENV_TORCH)/bin/python
 # ccache speeds up a developer's rebuilds when it is installed; nothing relies on it.
 CCACHE := $(shell command -v ccache 2>/dev/null)
 LAUNCHER = $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_CUDA_COMPILER_LAUNCHER=$(CCACHE))
+# UNITY=ON compiles in unity batches (LIGHTWATT_UNITY_BUILD), as `make test` does; UNITY=OFF goes
+# back to file by file. Unset, a build tree keeps what it was configured with (OFF when new).
+UNITY ?=
+UNITY_FLAG = $(if $(UNITY),-DLIGHTWATT_UNITY_BUILD=$(UNITY))
 
 .PHONY: all deps venv build run test test-release build-asan test-asan fuzz python test-python \
         python-torch test-torch lm-study test-notebooks run-test-python run-test-torch \
@@ -39,7 +43,7 @@ venv: deps $(VENV)/.requirements
 # the benchmarks and the Python module lightwatt._core (nanobind from build/venv), so the
 # libraries are position-independent code.
 build: deps venv
-	cmake --preset release -DLIGHTWATT_PYTHON=ON -DPython_EXECUTABLE=$(CURDIR)/$(VENV_PYTHON) $(LAUNCHER) >/dev/null
+	cmake --preset release -DLIGHTWATT_PYTHON=ON -DPython_EXECUTABLE=$(CURDIR)/$(VENV_PYTHON) $(LAUNCHER) $(UNITY_FLAG) >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
 # The main job: energy per token of each optical option on the embedded default scenario.
@@ -103,7 +107,7 @@ test-release: build
 	ctest --preset release -j $(JOBS)
 
 build-asan: deps
-	cmake --preset asan $(LAUNCHER) >/dev/null
+	cmake --preset asan $(LAUNCHER) $(UNITY_FLAG) >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 
 test-asan: build-asan

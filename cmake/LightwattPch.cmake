@@ -8,9 +8,11 @@ option(LIGHTWATT_PCH "Precompile the standard and third-party headers most files
 # Unity builds: a target's files compiled in batches of up to 8 (CMake's default), so the fixed
 # cost of a file (loading the precompiled headers, instantiating the same templates, writing and
 # assembling their code) is paid once a batch; the files therefore keep their file-local names
-# distinct. A batch is recompiled whole when one of its files changes: OFF compiles each file alone,
-# for a developer's one-file rebuilds (docs/architecture.md, "make test").
-option(LIGHTWATT_UNITY_BUILD "Compile the libraries', command line's, module's and tests' files in batches" ON)
+# distinct. A batch is recompiled whole when one of its files changes, so it is OFF by default (a
+# developer's one-file change recompiles that file only) and `make test` turns it on (UNITY=ON,
+# scripts/make-test.sh), where a fresh clone compiles everything once (docs/architecture.md,
+# "make test").
+option(LIGHTWATT_UNITY_BUILD "Compile the libraries', command line's, module's and tests' files in batches" OFF)
 
 # lightwatt_unity(TARGET): TARGET compiled in batches when LIGHTWATT_UNITY_BUILD is on.
 function(lightwatt_unity target)

@@ -40,8 +40,10 @@ seconds=()
 status=0
 start_all=$(date +%s)
 
+# UNITY=ON: the compiles in unity batches (LIGHTWATT_UNITY_BUILD), a quarter less compile time
+# for a tree compiled once; a developer's own `make build` then keeps it until UNITY=OFF.
 make_stage() {
-  make --no-print-directory "$1" JOBS="$jobs" FUZZ_SECONDS="$fuzz_seconds"
+  make --no-print-directory "$1" JOBS="$jobs" FUZZ_SECONDS="$fuzz_seconds" UNITY="${UNITY:-ON}"
 }
 
 record() {  # record TARGET SECONDS CODE NOTE
