@@ -18,6 +18,12 @@
 # available, which would change the last bits of the scalar physics everywhere. Kept off, the
 # scalar code gives the same bits as the SSE2 build; results then differ between machines only
 # where explicit vector code rounds differently (Eigen's products, with FMA), in the last bits.
+# It is set whatever LIGHTWATT_NATIVE says, so that a package build that chooses its own level
+# (-DCMAKE_CXX_FLAGS=-march=x86-64-v3) keeps it too; without FMA it changes nothing.
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=off>)
+endif()
+
 if(DEFINED SKBUILD)
   set(LIGHTWATT_NATIVE_DEFAULT OFF)
 else()
@@ -31,7 +37,7 @@ if(LIGHTWATT_NATIVE)
   check_cxx_compiler_flag(-march=native LIGHTWATT_COMPILER_HAS_MARCH_NATIVE)
   if(LIGHTWATT_COMPILER_HAS_MARCH_NATIVE)
     # C++ only: nvcc (gpu/) takes host flags through -Xcompiler and needs none of these.
-    add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-march=native> $<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=off>)
+    add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-march=native>)
     # GCC 12 reports the deliberately undefined register inside its own AVX-512 intrinsics
     # (_mm512_undefined_pd, reached through Eigen's AVX-512 transposes) as used uninitialised
     # (GCC bug 105593, fixed in GCC 13). The clang builds keep the warning.

@@ -143,18 +143,26 @@ struct Normals {
 
 #if defined(__AVX2__)
 // On 8 lanes (AVX2, the AVX path's integer half): the 4 words of rows [i, i + 8) (i even) as in
-// the AVX-512 path below, the 64-bit products from three 32-bit ones, the coefficients gathered.
+// the AVX-512 path below, the 64-bit products from three 32-bit ones. The coefficients: n is
+// uniform over the odd numbers below 2^24, so a lane's n is below 2^16 with probability 2^-8 and
+// all 8 lanes are in the top 8 octaves (segments 15-22) 97 % of the time; then each coefficient
+// is one permute of a register holding those 8 segments' values, otherwise the full look-up
+// (Segment). Both read the same table entries, so the draws are the same bits either way.
 template <>
 struct Normals<Avx> {
     std::uint64_t state = 0;  // key + (first_word + 1) gamma: mix64's state before word first_word
     __m256i lane_steps;       // l gamma for word l of the vector
     const float* table;
+    __m256i top_octaves;  // the float bits of n = 2^16: the top 8 octaves are n >= 2^16
+    __m256 top[4];        // coefficient k of those octaves' segments, 15..22
 
     static constexpr std::uint64_t gamma = 0x9e3779b97f4a7c15ULL;
 
     explicit Normals(const ColumnNormals& z) : table(z.table) {
         lane_steps = _mm256_set_epi64x(static_cast<long long>(3 * gamma), static_cast<long long>(2 * gamma),
                                        static_cast<long long>(gamma), 0);
+        top_octaves = _mm256_set1_epi32((127 + 16) << 23);
+        for (int k = 0; k < 4; ++k) top[k] = _mm256_loadu_ps(z.table + k * kNormalSegments + 15);
         start(z);
     }
     void start(const ColumnNormals& z) { state = z.key + (z.first_word + 1) * gamma; }
@@ -203,11 +211,22 @@ struct Normals<Avx> {
         const __m256i segment = _mm256_and_si256(_mm256_srli_epi32(n, 23), _mm256_set1_epi32(kNormalSegments - 1));
         const __m256 x =
             _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(n, mantissa), _mm256_set1_epi32(0x3f800000)));
-        const Segment at(segment);
-        __m256 z = at.coefficient(table + 3 * kNormalSegments);
-        z = _mm256_add_ps(_mm256_mul_ps(z, x), at.coefficient(table + 2 * kNormalSegments));
-        z = _mm256_add_ps(_mm256_mul_ps(z, x), at.coefficient(table + kNormalSegments));
-        z = _mm256_add_ps(_mm256_mul_ps(z, x), at.coefficient(table));
+        __m256 z;
+        if (_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(top_octaves, n))) == 0) {
+            // Every lane in the top 8 octaves (n >= 2^16, segments 15-22): one permute per
+            // coefficient from the registers, by segment - 15 (low 3 bits of segment + 1).
+            const __m256i index = _mm256_add_epi32(segment, _mm256_set1_epi32(1));
+            z = _mm256_permutevar8x32_ps(top[3], index);
+            z = _mm256_add_ps(_mm256_mul_ps(z, x), _mm256_permutevar8x32_ps(top[2], index));
+            z = _mm256_add_ps(_mm256_mul_ps(z, x), _mm256_permutevar8x32_ps(top[1], index));
+            z = _mm256_add_ps(_mm256_mul_ps(z, x), _mm256_permutevar8x32_ps(top[0], index));
+        } else {
+            const Segment at(segment);
+            z = at.coefficient(table + 3 * kNormalSegments);
+            z = _mm256_add_ps(_mm256_mul_ps(z, x), at.coefficient(table + 2 * kNormalSegments));
+            z = _mm256_add_ps(_mm256_mul_ps(z, x), at.coefficient(table + kNormalSegments));
+            z = _mm256_add_ps(_mm256_mul_ps(z, x), at.coefficient(table));
+        }
         const __m256i sign = _mm256_and_si256(w, _mm256_set1_epi32(static_cast<int>(0x80000000U)));
         return _mm256_castsi256_ps(_mm256_xor_si256(_mm256_castps_si256(z), sign));
     }
