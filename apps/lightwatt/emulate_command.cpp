@@ -98,8 +98,10 @@ std::string text_report(const EmulationReport& report) {
                   labels.weight_setting_bits, e.adc_bits);
     out += line;
     std::snprintf(line, sizeof line,
-                  "accuracy   SNR %.2f dB, ENOB %.2f bits, relative RMS error %.3g, clipped %.3g %%\n", r.snr_db,
-                  r.enob, r.rel_rms_error, 100.0 * r.clipped_fraction);
+                  "accuracy   SNR %.2f dB, ENOB %.2f bits, relative RMS error %.3g, clipped %.3g %% (%zu of %zu "
+                  "partial sums)\n",
+                  r.snr_db, r.enob, r.rel_rms_error, 100.0 * r.clipped_fraction, r.clipped_partial_sums,
+                  r.partial_sums);
     out += line;
     const double total = r.predicted.total();
     const double all = total + r.static_error;

@@ -106,6 +106,8 @@ nlohmann::json emulation_json(const EmulationReport& report) {
     j["enob"] = r.enob;
     j["rel_rms_error"] = r.rel_rms_error;
     j["clipped_pct"] = 100.0 * r.clipped_fraction;
+    j["clipped_partial_sums"] = r.clipped_partial_sums;
+    j["partial_sums"] = r.partial_sums;
     j["noise_regime"] = std::string(enum_name(r.regime));
     j["noise_budget"] = {{"shot", r.predicted.shot}, {"thermal", r.predicted.thermal},
                          {"rin", r.predicted.rin},   {"adc", r.predicted.adc},

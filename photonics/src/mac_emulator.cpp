@@ -892,6 +892,8 @@ void summarise(const std::vector<BlockStats>& stats, double adc_step, const Matr
     result.snr_db = 10.0 * std::log10(exact_power / std::max(error_power, 1e-300));
     result.rel_rms_error = std::sqrt(error_power / std::max(exact_power, 1e-300));
     result.clipped_fraction = static_cast<double>(total.clipped) / partials;
+    result.partial_sums = total.partials;
+    result.clipped_partial_sums = total.clipped;
     const double partial_error_variance = total.partial_error_square / sampled_partials;
     result.partial_error_variance = partial_error_variance;
     // ENOB against a full-scale sine of the ADC: SNR_fs = (FS^2 / 2) / sigma^2 = 6.02 ENOB + 1.76.

@@ -171,7 +171,13 @@ void bind_emulator(nb::module_& m) {
             "||output - exact||_F / ||exact||_F.")
         .def_prop_ro(
             "clipped_pct", [](const PyEmulation& e) { return 100.0 * e.result.clipped_fraction; },
-            "Partial sums outside the ADC range.")
+            "Partial sums outside the ADC range, % of all digitised partial sums.")
+        .def_prop_ro(
+            "clipped_partial_sums", [](const PyEmulation& e) { return e.result.clipped_partial_sums; },
+            "How many digitised partial sums fell outside the ADC range.")
+        .def_prop_ro(
+            "partial_sums", [](const PyEmulation& e) { return e.result.partial_sums; },
+            "How many partial sums were digitised (every output's, one per k tile).")
         .def_prop_ro("noise_regime", [](const PyEmulation& e) { return std::string(enum_name(e.result.regime)); })
         .def_prop_ro(
             "noise_budget",

@@ -38,6 +38,8 @@ struct MacEmulationResult {
     double enob = 0.0;                            // from the per-tile error against the ADC full scale
     double rel_rms_error = 0.0;                   // ||output - exact||_F / ||exact||_F
     double clipped_fraction = 0.0;                // partial sums outside the ADC range
+    std::size_t partial_sums = 0;                 // digitised partial sums (each output's, per k tile)
+    std::size_t clipped_partial_sums = 0;         // of them, outside the ADC range (clipped_fraction's count)
     NoiseBudget predicted;                        // analytic per-partial-sum error budget at this operating point
     double static_error = 0.0;                    // measured per-partial-sum error the noise terms do not explain
     NoiseRegime regime = NoiseRegime::quantisation;
