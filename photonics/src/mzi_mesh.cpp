@@ -193,6 +193,17 @@ int mesh_depth(const ClementsMesh& mesh) {
     return cols.empty() ? 0 : *std::max_element(cols.begin(), cols.end()) + 1;
 }
 
+namespace {
+// An entry of a unitary below 1e-13 in magnitude is zero but for rounding (a genuine entry of a
+// unitary of any size this emulator meets is far larger), and is taken as 0, its phase as 0.
+// Otherwise the rounding (another instruction set's, say) would set an MZI at will where its two
+// entries are both zero (a padded tile's meshes have many) or a phase to pi or 0: an equivalent
+// decomposition with other settings, so other quantisation errors of the phase DACs.
+constexpr double kRoundingZero = 1e-13;
+double settled_abs(cd z) { return std::abs(z) < kRoundingZero ? 0.0 : std::abs(z); }
+double settled_arg(cd z) { return std::abs(z) < kRoundingZero ? 0.0 : std::arg(z); }
+}  // namespace
+
 ClementsMesh clements_decompose(const Eigen::MatrixXcd& unitary) {
     assert(is_unitary(unitary) && "clements_decompose: not a unitary");
     const Eigen::Index n = unitary.rows();
@@ -210,8 +221,8 @@ ClementsMesh clements_decompose(const Eigen::MatrixXcd& unitary) {
                 // zero for tan(theta/2) = |b|/|a|, phi = arg a - arg b + pi.
                 const int row = size - j - 1, col = i - j - 1;
                 const cd a = u(row, col), b = u(row, col + 1);
-                const double theta = 2.0 * std::atan2(std::abs(b), std::abs(a));
-                const double phi = std::arg(a) - std::arg(b) + kPi;
+                const double theta = 2.0 * std::atan2(settled_abs(b), settled_abs(a));
+                const double phi = settled_arg(a) - settled_arg(b) + kPi;
                 apply_cols(u, col, mzi_matrix(theta, phi).adjoint());
                 right.push_back({col, theta, phi});
             }
@@ -222,8 +233,8 @@ ClementsMesh clements_decompose(const Eigen::MatrixXcd& unitary) {
                 // zero for tan(theta/2) = |a|/|b|, phi = arg b - arg a.
                 const int row = size + j - i - 1, col = j - 1;
                 const cd a = u(row - 1, col), b = u(row, col);
-                const double theta = 2.0 * std::atan2(std::abs(a), std::abs(b));
-                const double phi = std::arg(b) - std::arg(a);
+                const double theta = 2.0 * std::atan2(settled_abs(a), settled_abs(b));
+                const double phi = settled_arg(b) - settled_arg(a);
                 apply_rows(u, row - 1, mzi_matrix(theta, phi));
                 left.push_back({row - 1, theta, phi});
             }
@@ -270,16 +281,51 @@ Eigen::MatrixXcd mesh_transfer(const ClementsMesh& mesh, const MeshImperfections
 
 Eigen::MatrixXcd mesh_transfer(const ClementsMesh& mesh) { return mesh_transfer(mesh, MeshImperfections{}, 0, 0); }
 
+namespace {
+// Columns [r, n) of the orthogonal n x n `basis` become the completion of its first r columns that
+// Householder QR gives (the identity when r = 0).
+void complete_basis(Eigen::MatrixXd& basis, Eigen::Index r) {
+    const Eigen::Index n = basis.cols();
+    if (r >= n) return;
+    if (r == 0) {
+        basis.setIdentity();
+        return;
+    }
+    const Eigen::HouseholderQR<Eigen::MatrixXd> qr(basis.leftCols(r));
+    const Eigen::MatrixXd q = qr.householderQ() * Eigen::MatrixXd::Identity(n, n);
+    basis.rightCols(n - r) = q.rightCols(n - r);
+}
+}  // namespace
+
 SvdMeshes svd_meshes(const Eigen::MatrixXd& weights) {
     assert(weights.size() > 0 && weights.allFinite() && "svd_meshes: an empty or non-finite weight matrix");
     const Eigen::Index rows = weights.rows(), cols = weights.cols();
     const Eigen::Index k = std::max(rows, cols);
     const Eigen::JacobiSVD<Eigen::MatrixXd> svd(weights, Eigen::ComputeFullU | Eigen::ComputeFullV);
 
+    // The decomposition is made the same on every machine up to rounding (another instruction
+    // set's rounding must not pick another, equally valid one: the phase DACs would then carry
+    // other quantisation errors). Two freedoms are fixed. A singular pair (u_i, v_i) is unique
+    // only up to a common sign: each is flipped so that the largest entry of u_i in magnitude is
+    // positive (as scikit-learn's svd_flip does). And beyond the rank r (a tile padded with zero
+    // rows or columns) the SVD may return any orthonormal basis of the null space: it is replaced
+    // by the completion that Householder QR of the first r columns gives, a function of them.
+    const Eigen::Index r = svd.rank();
+    Eigen::MatrixXd u = svd.matrixU(), v = svd.matrixV();
+    for (Eigen::Index i = 0; i < r; ++i) {
+        Eigen::Index largest = 0;
+        u.col(i).cwiseAbs().maxCoeff(&largest);
+        if (u(largest, i) >= 0.0) continue;
+        u.col(i) = -u.col(i);
+        v.col(i) = -v.col(i);
+    }
+    complete_basis(u, r);
+    complete_basis(v, r);
+
     // Embed U (M x M) and V (N x N) in K x K orthogonal matrices (header comment).
     Eigen::MatrixXd u_k = Eigen::MatrixXd::Identity(k, k), v_k = Eigen::MatrixXd::Identity(k, k);
-    u_k.topLeftCorner(rows, rows) = svd.matrixU();
-    v_k.topLeftCorner(cols, cols) = svd.matrixV();
+    u_k.topLeftCorner(rows, rows) = u;
+    v_k.topLeftCorner(cols, cols) = v;
 
     SvdMeshes out;
     out.rows = static_cast<int>(rows);
