@@ -259,6 +259,28 @@ TEST_CASE("SVD route of a zero matrix") {
     CHECK(implemented_matrix(m, MeshImperfections{}, 1, 1).isZero());
 }
 
+TEST_CASE("SVD route: one decomposition whatever the rounding, padded tiles included") {
+    // Another instruction set's build rounds the SVD and the nulling differently in the last bits;
+    // emulated here by moving every entry by about 2 ulps. Through 12-bit phase DACs the implemented
+    // matrix must then move by rounding (under 1e-9), not by other phase settings' quantisation
+    // errors (a phase step, 2 pi / 4096, moves entries by about 1e-3 of the largest).
+    MeshImperfections imp;
+    imp.phase_dac_bits = 12;
+    const auto implemented = [&](const Eigen::MatrixXd& w) { return implemented_matrix(svd_meshes(w), imp, 1, 1); };
+    CounterRng rng(5, 5);
+    for (const auto& [zero_rows, zero_cols] : {std::pair{0, 0}, std::pair{12, 0}, std::pair{0, 10}, std::pair{9, 9}}) {
+        const int zr = zero_rows, zc = zero_cols;
+        CAPTURE(zr);
+        CAPTURE(zc);
+        Eigen::MatrixXd w = random_real(16, 16, 40 + static_cast<std::uint64_t>(zr + zc));
+        w.bottomRows(zr).setZero();  // a tile padded below and to the right, as edge tiles are
+        w.rightCols(zc).setZero();
+        Eigen::MatrixXd nudged = w;
+        for (Eigen::Index i = 0; i < nudged.size(); ++i) nudged(i) *= 1.0 + (rng.uniform() - 0.5) * 1e-15;
+        CHECK(max_abs(implemented(nudged) - implemented(w)) < 1e-9);
+    }
+}
+
 TEST_CASE("every imperfection knob changes the implemented matrix") {
     const Eigen::MatrixXd w = random_real(6, 6, 5);
     const SvdMeshes m = svd_meshes(w);
