@@ -155,6 +155,39 @@ TEST_CASE("adc column: every vector path gives the scalar reference's bits and c
 #endif
 }
 
+TEST_CASE("adc column: every vector path draws the scalar reference's normals over 4096 rows, deep tail included") {
+    // The AVX2 path looks a lane's cubic up in registers that hold the top 8 octaves of n (n >=
+    // 2^16, |z| < Phi^-1(1 - 2^-9) = 2.886) when all 8 lanes lie there, and takes the full look-up
+    // otherwise (3 % of 8-lane chunks). The test above sees too few chunks to be sure of meeting the
+    // second case, so here 4096 rows (512 chunks of 8) with sigma = 100 ADC codes on p = 0 and a
+    // 12-bit ADC (top 2047 codes, above the largest draw's 542): the output is round(100 z), so a
+    // wrong coefficient would show. The rows' draws are checked to include the deep tail.
+    AdcColumnTerms t = noiseless(12, 1.0f);
+    t.base = 100.0f * 100.0f;
+    const std::ptrdiff_t rows = 4096;
+    const std::vector<float> zero(rows, 0.0f);
+    const adc::ColumnNormals z = normals(21, 3, 77);
+    std::size_t deep = 0;
+    for (std::ptrdiff_t i = 0; i < rows; ++i)
+        deep += std::abs(column_normal(z.table, z.key, z.first_word, static_cast<std::uint64_t>(i))) > 2.886f;
+    CHECK(deep >= 8);  // expected 4096 x 2^-8 = 16
+    std::vector<float> scalar_out(rows, 0.0f);
+    adc::digitise_column_on(adc::ColumnPath::scalar, AdcColumnShape::plain, t, zero.data(), zero.data(), zero.data(), z,
+                            scalar_out.data(), rows);
+    using adc::ColumnPath;
+    for (const ColumnPath path : {ColumnPath::avx512, ColumnPath::avx, ColumnPath::sse2}) {
+        if (!adc::column_path_compiled(path)) continue;
+        CAPTURE(static_cast<int>(path));
+        std::vector<float> out(rows, 0.0f);
+        adc::digitise_column_on(path, AdcColumnShape::plain, t, zero.data(), zero.data(), zero.data(), z, out.data(),
+                                rows);
+        std::size_t differing = 0;
+        for (std::ptrdiff_t i = 0; i < rows; ++i)
+            differing += std::bit_cast<std::uint32_t>(out[i]) != std::bit_cast<std::uint32_t>(scalar_out[i]);
+        CHECK(differing == 0);
+    }
+}
+
 TEST_CASE("adc column: the added noise has variance base + c_pp (p + offset)^2 (10^5 samples, 2 %)") {
     // 16 bits so the ADC step adds only 1/12 step^2; p = 0.3 steps, offset 1.7: (p + o)^2 = 4.
     // sigma^2 = 9 + 4 x 4 = 25 steps^2, plus 1/12 from rounding: 25.083.
