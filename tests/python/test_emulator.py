@@ -53,6 +53,17 @@ def test_accuracy_metrics_from_the_arrays():
     assert (r.m, r.k, r.n) == (96, 80, 72)
 
 
+def test_clipped_partial_sums_are_counted():
+    # 96 x 72 outputs, each the sum of ceil(80 / 64) = 2 digitised partial sums on 64 x 64 tiles:
+    # 13,824 partial sums. A 3-bit ADC (levels -4..3) clips some of them.
+    w, x = matrices()
+    r = lightwatt.emulate(w, x, seed=5, adc_bits=3)
+    assert r.partial_sums == 96 * 72 * 2
+    assert 0 < r.clipped_partial_sums < r.partial_sums
+    assert r.clipped_pct == pytest.approx(100.0 * r.clipped_partial_sums / r.partial_sums, rel=1e-12)
+    assert r.to_dict()["clipped_partial_sums"] == r.clipped_partial_sums
+
+
 def test_energy_breakdown_sums_and_orders():
     r = lightwatt.emulate_random(64, 64, 64, seed=1)
     assert sum(r.breakdown_pj_per_mac.values()) == pytest.approx(r.energy_pj_per_mac, rel=1e-12)
