@@ -12,6 +12,10 @@ Training: the backward pass is straight-through, the gradient of the clean produ
 noise injected in the forward pass, as hardware-aware training does (Joshi et al., Nat. Commun.
 11, 2473 (2020); Rasch et al., Nat. Commun. 14, 5282 (2023)).
 
+Converter ranges: ``learn_input_range=True`` clamps each layer's core inputs to a learned range
+[-alpha, alpha] (PACT, Choi et al., arXiv:1805.06085; LSQ, Esser et al., arXiv:1902.08153; as IBM's
+aihwkit learns input ranges), set from data by ``init_input_ranges``.
+
 Energy: each photonic layer keeps ``last_energy``, the energy of its last forward pass by part
 (the emulator's pJ/MAC by part times the MACs of that product); ``energy_meter()`` sums every
 photonic product run inside it.
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 try:
     import torch
@@ -133,9 +137,13 @@ class PhotonicSettings:
     def validated_architecture(self) -> str:
         """The core's architecture, after the emulation-file reader has checked the core's name and
         every override (an InputError names the key and what is allowed): a one-MAC run."""
-        probe = photonic_cores(self.data).emulate_random(1, 1, 1, core=self.core, seed=self.seed,
-                                                         overrides=self.emulator_overrides(), threads=1)
-        return probe.architecture
+        return self.probe().architecture
+
+    def probe(self) -> Any:
+        """A one-MAC run with these settings: the reader's checks, and the converter settings in use
+        (``dac_bits``, ``adc_bits``...)."""
+        return photonic_cores(self.data).emulate_random(1, 1, 1, core=self.core, seed=self.seed,
+                                                        overrides=self.emulator_overrides(), threads=1)
 
 
 def _fortran_float64(t: "torch.Tensor") -> np.ndarray:
@@ -176,6 +184,79 @@ class _NoiseSeeds:
         return seed
 
 
+# --- exact products (setting ranges) --------------------------------------------------------------
+
+_exact_depth = [0]
+
+
+@contextlib.contextmanager
+def _exact_products() -> Iterator[None]:
+    """Inside the block every photonic product is the exact one (no emulator run, no noise pass
+    drawn, no energy recorded); learned input ranges still clamp: the float model as converted."""
+    _exact_depth[0] += 1
+    try:
+        yield
+    finally:
+        _exact_depth[0] -= 1
+
+
+# --- learned input ranges ------------------------------------------------------------------------
+
+class _InputRangeClamp(torch.autograd.Function):
+    """clamp(x, -alpha, alpha), the input range a DAC's full scale is set to. Backward: x's gradient
+    straight through inside the range and 0 where clipped; alpha's, per element, sign(x) where
+    clipped (PACT, Choi et al., arXiv:1805.06085, made symmetric) and LSQ's (round(v) - v) / Q
+    inside, with v = x Q / alpha and Q = 2^(dac_bits - 1) the DAC's steps per sign (Esser et al.,
+    arXiv:1902.08153: the step alpha / Q's gradient round(v) - v, times d step / d alpha = 1 / Q).
+    IBM's aihwkit learns its input ranges this way (InputRangeParameter(learn_input_range=True))."""
+
+    @staticmethod
+    def forward(ctx, x, alpha, steps_per_sign):  # type: ignore[override]
+        ctx.save_for_backward(x, alpha)
+        ctx.steps_per_sign = steps_per_sign
+        return torch.maximum(torch.minimum(x, alpha), -alpha)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[override]
+        x, alpha = ctx.saved_tensors
+        inside = x.abs() < alpha
+        grad_x = grad * inside if ctx.needs_input_grad[0] else None
+        v = x / alpha * ctx.steps_per_sign
+        d_alpha = torch.where(inside, (torch.round(v) - v) / ctx.steps_per_sign, torch.sign(x))
+        return grad_x, (grad * d_alpha).sum().reshape(alpha.shape), None
+
+
+class _InputRange(nn.Module):
+    """A learned input range alpha (a Parameter, 0 until set from data) and its clamp. The DAC's
+    full scale is the pass's largest input magnitude (docs/models/photonic-mac.md), so after the
+    clamp it is alpha whenever an input reaches alpha."""
+
+    def __init__(self, dac_bits: int):
+        super().__init__()
+        self.alpha = nn.Parameter(torch.zeros(()))
+        self.steps_per_sign = float(2 ** (dac_bits - 1))
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.alpha.detach() > 0)
+
+    def set_from(self, peak: float) -> None:
+        """alpha = peak, rounded up in alpha's dtype so that an input of magnitude peak is not clipped."""
+        value = torch.tensor(peak, dtype=self.alpha.dtype)
+        if float(value) < peak:
+            value = torch.nextafter(value, torch.tensor(float("inf"), dtype=value.dtype))
+        with torch.no_grad():
+            self.alpha.copy_(value)
+
+    def forward(self, x: "torch.Tensor") -> "torch.Tensor":
+        if not self.is_set:
+            if _exact_depth[0]:
+                return x
+            # Set from the first batch it sees (init_input_ranges sets it from several).
+            self.set_from(float(x.detach().abs().max()))
+        return _InputRangeClamp.apply(x, self.alpha.to(x.dtype), self.steps_per_sign)
+
+
 # --- linear layers ---------------------------------------------------------------------------------
 
 class _PhotonicProduct(torch.autograd.Function):
@@ -205,15 +286,22 @@ class PhotonicLinear(nn.Linear):
     float64 input is read in place; float32 is converted once. The weight is transposed into column
     order with the same single conversion; the output is a view of the emulator's memory converted
     back to the input's dtype.
+
+    ``learn_input_range=True`` clamps the tokens to [-alpha, alpha] before the core, alpha a
+    Parameter of the layer (``input_range.alpha``) set from data by ``init_input_ranges`` (or from
+    the first batch) and learned with PACT's and LSQ's gradient (``_InputRangeClamp``). Off by
+    default, and then the layer has no such parameter.
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, *, core: Optional[str] = None,
                  bits: Optional[int] = None, laser_power_mw: Optional[float] = None, seed: int = DEFAULT_SEED,
-                 threads: int = 0, data: Optional[PathLike] = None, device: Any = None, dtype: Any = None,
-                 **overrides: Any):
+                 threads: int = 0, data: Optional[PathLike] = None, learn_input_range: bool = False,
+                 device: Any = None, dtype: Any = None, **overrides: Any):
         super().__init__(in_features, out_features, bias, device=device, dtype=dtype)
         self.settings = PhotonicSettings(core, bits, laser_power_mw, seed, dict(overrides), threads, data)
-        self.architecture = self.settings.validated_architecture()
+        probe = self.settings.probe()
+        self.architecture = probe.architecture
+        self.input_range = _InputRange(probe.dac_bits) if learn_input_range else None
         self._seeds = _NoiseSeeds(seed)
         self.last_energy: Optional[ForwardEnergy] = None
         self.last_emulation: Any = None
@@ -224,6 +312,8 @@ class PhotonicLinear(nn.Linear):
         layer = cls(linear.in_features, linear.out_features, linear.bias is not None, device="meta", **settings)
         layer.weight = linear.weight
         layer.bias = linear.bias
+        if layer.input_range is not None:
+            layer.input_range.to(device=linear.weight.device)
         return layer
 
     def reset_noise(self) -> None:
@@ -241,7 +331,12 @@ class PhotonicLinear(nn.Linear):
         if x.dim() == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"PhotonicLinear: input of shape {tuple(x.shape)}; allowed: (..., {self.in_features})")
         tokens = x.reshape(-1, self.in_features)
-        y = _PhotonicProduct.apply(tokens, self.weight.t(), self._run)
+        if self.input_range is not None:
+            tokens = self.input_range(tokens)
+        if _exact_depth[0]:
+            y = tokens @ self.weight.t().to(tokens.dtype)
+        else:
+            y = _PhotonicProduct.apply(tokens, self.weight.t(), self._run)
         if self.bias is not None:
             y = y + self.bias
         return y.reshape(*x.shape[:-1], self.out_features)
@@ -264,17 +359,21 @@ class Matmul(nn.Module):
 
 class PhotonicMatmul(Matmul):
     """``a @ b`` (..., m, k) x (..., k, n) through the core, one emulated GEMM per leading index,
-    ``a`` in the weights' place (loaded per product: reuse over the n columns of ``b``)."""
+    ``a`` in the weights' place (loaded per product: reuse over the n columns of ``b``).
+    ``learn_input_range=True`` clamps ``b``, the operand that enters as the core's inputs, as
+    ``PhotonicLinear`` clamps its tokens; ``a`` is quantised as weights are and is not clamped."""
 
     def __init__(self, *, core: Optional[str] = None, bits: Optional[int] = None,
                  laser_power_mw: Optional[float] = None, seed: int = DEFAULT_SEED, threads: int = 0,
-                 data: Optional[PathLike] = None, **overrides: Any):
+                 data: Optional[PathLike] = None, learn_input_range: bool = False, **overrides: Any):
         super().__init__()
         self.settings = PhotonicSettings(core, bits, laser_power_mw, seed, dict(overrides), threads, data)
-        self.architecture = self.settings.validated_architecture()
+        probe = self.settings.probe()
+        self.architecture = probe.architecture
         if self.architecture != DYNAMIC_ARCHITECTURE:
             raise ValueError(f"PhotonicMatmul: core {core!r} is a {self.architecture}; allowed: a "
                              f"{DYNAMIC_ARCHITECTURE} core (both operands loaded every cycle)")
+        self.input_range = _InputRange(probe.dac_bits) if learn_input_range else None
         self._seeds = _NoiseSeeds(seed)
         self.last_energy: Optional[ForwardEnergy] = None
 
@@ -298,6 +397,10 @@ class PhotonicMatmul(Matmul):
         if a.dim() < 2 or b.dim() < 2 or a.shape[-1] != b.shape[-2]:
             raise ValueError(f"PhotonicMatmul: shapes {tuple(a.shape)} and {tuple(b.shape)}; allowed: "
                              "(..., m, k) and (..., k, n) with equal leading dimensions")
+        if self.input_range is not None:
+            b = self.input_range(b)
+        if _exact_depth[0]:
+            return torch.matmul(a, b.to(a.dtype))
         lead = torch.broadcast_shapes(a.shape[:-2], b.shape[:-2])
         a3 = a.expand(*lead, *a.shape[-2:]).reshape(-1, *a.shape[-2:])
         b3 = b.expand(*lead, *b.shape[-2:]).reshape(-1, *b.shape[-2:])
@@ -326,10 +429,12 @@ def _left_digital_reason(module: nn.Module, parent: Optional[nn.Module], dynamic
 
 def to_photonic(model: nn.Module, *, core: Optional[str] = None, bits: Optional[int] = None,
                 laser_power_mw: Optional[float] = None, seed: int = DEFAULT_SEED, threads: int = 0,
-                data: Optional[PathLike] = None, **overrides: Any) -> Conversion:
+                data: Optional[PathLike] = None, learn_input_range: bool = False,
+                **overrides: Any) -> Conversion:
     """Puts ``model`` on a photonic core, in place: every ``nn.Linear`` becomes a ``PhotonicLinear``
     sharing its parameters, and on the dot-product engine every ``Matmul`` a ``PhotonicMatmul``.
-    Layer j (in ``named_modules`` order) gets seed ``seed + j``. Returns what was converted."""
+    Layer j (in ``named_modules`` order) gets seed ``seed + j``. ``learn_input_range`` gives each
+    a learned input range (set it from data with ``init_input_ranges``). Returns what was converted."""
     settings = PhotonicSettings(core, bits, laser_power_mw, seed, dict(overrides), threads, data)
     dynamic = settings.validated_architecture() == DYNAMIC_ARCHITECTURE
     parents = {child: module for module in model.modules() for child in module.children()}
@@ -342,7 +447,7 @@ def to_photonic(model: nn.Module, *, core: Optional[str] = None, bits: Optional[
             conversion.left_digital[name] = reason
             continue
         kwargs = dict(core=core, bits=bits, laser_power_mw=laser_power_mw, seed=(seed + j) % _SEED_MODULUS,
-                      threads=threads, data=data, **overrides)
+                      threads=threads, data=data, learn_input_range=learn_input_range, **overrides)
         if isinstance(module, nn.Linear):
             _replace(model, name, PhotonicLinear.from_linear(module, **kwargs))
             conversion.linear.append(name)
@@ -369,5 +474,45 @@ def reset_noise(model: nn.Module) -> None:
         layer.reset_noise()
 
 
+# --- ranges set from data ----------------------------------------------------------------------------
+
+def _named_ranged_layers(model: nn.Module) -> List[Any]:
+    return [(name, m) for name, m in model.named_modules()
+            if isinstance(m, (PhotonicLinear, PhotonicMatmul)) and m.input_range is not None]
+
+
+def _core_inputs(layer: nn.Module, args: Any) -> "torch.Tensor":
+    """The operand a layer's input range clamps: a linear layer's tokens, a product's ``b``."""
+    return args[0] if isinstance(layer, PhotonicLinear) else args[1]
+
+
+def init_input_ranges(model: nn.Module, batches: Iterable[Any]) -> Dict[str, float]:
+    """Sets every learned input range of ``model`` to the largest magnitude its operand takes over
+    ``batches`` (each passed as ``model(batch)``, or ``model(*batch)`` for a tuple) in the exact
+    (float) model without clamps, so that at the start nothing is clipped (aihwkit sets its ranges from
+    the first batches too, ``init_from_data``, from their standard deviation). Returns those peaks by
+    layer name (alpha is each, rounded up in its dtype)."""
+    layers = _named_ranged_layers(model)
+    for _, layer in layers:
+        layer.input_range.set_from(0.0)  # unset: no clamp while the peaks are measured
+    peaks = {name: 0.0 for name, _ in layers}
+    hooks = []
+    for name, layer in layers:
+        def record(module: nn.Module, args: Any, name: str = name) -> None:
+            peaks[name] = max(peaks[name], float(_core_inputs(module, args).detach().abs().max()))
+        hooks.append(layer.register_forward_pre_hook(record))
+    try:
+        with torch.no_grad(), _exact_products():
+            for batch in batches:
+                model(*batch) if isinstance(batch, tuple) else model(batch)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    for name, layer in layers:
+        layer.input_range.set_from(peaks[name])
+    return peaks
+
+
 __all__ = ["DEFAULT_SEED", "DYNAMIC_ARCHITECTURE", "Conversion", "ForwardEnergy", "Matmul", "PhotonicLinear",
-           "PhotonicMatmul", "PhotonicSettings", "energy_meter", "photonic_layers", "reset_noise", "to_photonic"]
+           "PhotonicMatmul", "PhotonicSettings", "energy_meter", "init_input_ranges", "photonic_layers", "reset_noise",
+           "to_photonic"]

@@ -242,3 +242,84 @@ def test_bad_input_is_a_clear_error():
         lwt.to_photonic(nn.Sequential(nn.Linear(4, 4)), laser_power_mw=-1.0)
     with pytest.raises(lightwatt.InputError, match=r"seed = -1: value out of range"):
         linear(seed=-1)
+
+
+# --- learned input ranges ----------------------------------------------------------------------------
+
+def ranged_layer(weight, **settings):
+    layer = lwt.PhotonicLinear(len(weight[0]), len(weight), bias=False, learn_input_range=True, **settings)
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor(weight))
+    return layer
+
+
+def test_input_ranges_are_off_by_default_and_then_change_nothing():
+    layer = linear()
+    assert layer.input_range is None
+    assert sorted(layer.state_dict()) == ["bias", "weight"]
+    x = inputs(6, 40, dtype=torch.float64)
+    y = layer(x)
+    # The emulator called directly on the same GEMM and seed: the same bits.
+    direct = lightwatt.emulate(layer.weight.detach().double().numpy(), x.numpy().T, seed=lwt.DEFAULT_SEED)
+    assert torch.equal(y, torch.from_numpy(direct.output.T.copy()) + layer.bias.detach())
+    # A range at the batch's largest magnitude clips nothing: the output is the same, bit for bit.
+    torch.manual_seed(1)
+    ranged = lwt.PhotonicLinear(40, 24, learn_input_range=True)
+    assert lwt.init_input_ranges(ranged, [x]) == {"": float(x.abs().max())}
+    assert float(ranged.input_range.alpha) >= float(x.abs().max())  # float32, rounded up
+    assert torch.equal(ranged(x), y)
+
+
+def test_the_forward_pass_clamps_the_inputs_at_alpha():
+    # 16 bits and 1 kW of light: the laser's RIN is left, about 0.1 % (2.048 here), far below the
+    # tolerance, which tells the clamped 2.05 from the unclamped 3.05.
+    layer = ranged_layer([[2.0, -1.0, 0.5]], bits=16, laser_power_mw=1e6)
+    with torch.no_grad():
+        layer.input_range.alpha.fill_(1.0)
+    # x = (0.3, -2.0, 0.9) clamped to (0.3, -1.0, 0.9): y = 2 x 0.3 + (-1)(-1.0) + 0.5 x 0.9 = 2.05
+    # (unclamped: 0.6 + 2.0 + 0.45 = 3.05).
+    y = layer(torch.tensor([[0.3, -2.0, 0.9]], dtype=torch.float64))
+    assert float(y) == pytest.approx(2.05, abs=1e-2)
+
+
+def test_alphas_gradient_is_pacts_where_clipped_and_lsqs_inside():
+    layer = ranged_layer([[2.0, -1.0, 0.5]], bits=6, laser_power_mw=1e6)
+    with torch.no_grad():
+        layer.input_range.alpha.fill_(1.0)
+    x = torch.tensor([[0.3, -2.0, 0.9]], requires_grad=True)
+    layer(x).sum().backward()
+    # d loss / d clamped input = W = (2, -1, 0.5) (straight-through). 6-bit DAC: Q = 2^5 = 32 steps per sign.
+    #   x = 0.3 inside:  v = 0.3 x 32 = 9.6,  (round(v) - v) / Q = (10 - 9.6) / 32 = 0.0125
+    #   x = -2.0 clipped: sign(x) = -1
+    #   x = 0.9 inside:  v = 28.8, (29 - 28.8) / 32 = 0.00625
+    # d loss / d alpha = 2 x 0.0125 + (-1)(-1) + 0.5 x 0.00625 = 0.025 + 1 + 0.003125 = 1.028125.
+    assert float(layer.input_range.alpha.grad) == pytest.approx(1.028125, abs=1e-5)
+    # x's gradient: W inside the range, 0 where clipped.
+    torch.testing.assert_close(x.grad, torch.tensor([[2.0, 0.0, 0.5]]))
+
+
+def test_to_photonic_learns_ranges_of_the_cores_inputs_only():
+    class Attention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.qkv = nn.Linear(4, 12)
+            self.scores = lwt.Matmul()
+
+        def forward(self, x):
+            q, k, _ = self.qkv(x).chunk(3, dim=-1)
+            return self.scores(q, k.transpose(-1, -2))
+
+    torch.manual_seed(0)
+    model = Attention()
+    x = inputs(2, 3, 4)
+    with torch.no_grad():
+        q, k, _ = model.qkv(x).chunk(3, dim=-1)
+    lwt.to_photonic(model, learn_input_range=True)
+    names = [name for name, _ in model.named_parameters()]
+    assert names == ["qkv.weight", "qkv.bias", "qkv.input_range.alpha", "scores.input_range.alpha"]
+    peaks = lwt.init_input_ranges(model, [x, 0.5 * x])
+    # The linear layer's tokens peak at x's largest magnitude; the product's range is that of k^T,
+    # the operand entering as the core's inputs (q takes the weights' place and is not clamped).
+    assert peaks == {"qkv": pytest.approx(float(x.abs().max())), "scores": pytest.approx(float(k.abs().max()))}
+    assert float(model.scores.input_range.alpha) == pytest.approx(float(k.abs().max()))
+
