@@ -14,7 +14,8 @@ noise injected in the forward pass, as hardware-aware training does (Joshi et al
 
 Converter ranges: ``learn_input_range=True`` clamps each layer's core inputs to a learned range
 [-alpha, alpha] (PACT, Choi et al., arXiv:1805.06085; LSQ, Esser et al., arXiv:1902.08153; as IBM's
-aihwkit learns input ranges), set from data by ``init_input_ranges``.
+aihwkit learns input ranges), set from data by ``init_input_ranges``; ``calibrate_adc_ranges``
+chooses each layer's ADC full scale (``adc_clip_sigmas``) on given batches.
 
 Energy: each photonic layer keeps ``last_energy``, the energy of its last forward pass by part
 (the emulator's pJ/MAC by part times the MACs of that product); ``energy_meter()`` sums every
@@ -53,6 +54,11 @@ DEFAULT_SEED = 20261125
 # SplitMix64, OOPSLA 2014, reduced below 2^63): far from the small offsets given to layers.
 _SEED_STRIDE = 0x9E3779B97F4A7C15 % (1 << 63)
 _SEED_MODULUS = 1 << 63
+# The ADC full scales calibrate_adc_ranges tries, in RMS of the exact partial sums: a search grid
+# around the presets' 4 (photonic_cores.toml), from where 6-bit partial sums clip often (1.5) to
+# where the steps are coarse (8); the language-model study's model at 6 bits and 10 W on the
+# dot-product engine chose 2 (its output layer) to 7 on it.
+DEFAULT_ADC_CLIP_SIGMAS = (1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0)
 # The architecture whose weights are loaded through DACs and modulators every cycle (no thermal
 # holders), so both operands may change every token: attention runs on it (docs/models/photonic-mac.md 12.3).
 DYNAMIC_ARCHITECTURE = "dot-product-engine"
@@ -138,6 +144,10 @@ class PhotonicSettings:
         """The core's architecture, after the emulation-file reader has checked the core's name and
         every override (an InputError names the key and what is allowed): a one-MAC run."""
         return self.probe().architecture
+
+    def preset(self) -> Dict[str, Any]:
+        """The core preset's own settings (photonic_cores.toml), before ``bits`` and overrides."""
+        return photonic_cores(self.data).describe(self.probe().core)
 
     def probe(self) -> Any:
         """A one-MAC run with these settings: the reader's checks, and the converter settings in use
@@ -486,6 +496,18 @@ def _core_inputs(layer: nn.Module, args: Any) -> "torch.Tensor":
     return args[0] if isinstance(layer, PhotonicLinear) else args[1]
 
 
+def _exact_passes(model: nn.Module, batches: Iterable[Any], hooks: List[Any]) -> None:
+    """Runs the exact model on each batch (``model(batch)``, or ``model(*batch)`` for a tuple) for
+    what ``hooks`` record, then removes them."""
+    try:
+        with torch.no_grad(), _exact_products():
+            for batch in batches:
+                model(*batch) if isinstance(batch, tuple) else model(batch)
+    finally:
+        for hook in hooks:
+            hook.remove()
+
+
 def init_input_ranges(model: nn.Module, batches: Iterable[Any]) -> Dict[str, float]:
     """Sets every learned input range of ``model`` to the largest magnitude its operand takes over
     ``batches`` (each passed as ``model(batch)``, or ``model(*batch)`` for a tuple) in the exact
@@ -501,18 +523,74 @@ def init_input_ranges(model: nn.Module, batches: Iterable[Any]) -> Dict[str, flo
         def record(module: nn.Module, args: Any, name: str = name) -> None:
             peaks[name] = max(peaks[name], float(_core_inputs(module, args).detach().abs().max()))
         hooks.append(layer.register_forward_pre_hook(record))
-    try:
-        with torch.no_grad(), _exact_products():
-            for batch in batches:
-                model(*batch) if isinstance(batch, tuple) else model(batch)
-    finally:
-        for hook in hooks:
-            hook.remove()
+    _exact_passes(model, batches, hooks)
     for name, layer in layers:
         layer.input_range.set_from(peaks[name])
     return peaks
 
 
-__all__ = ["DEFAULT_SEED", "DYNAMIC_ARCHITECTURE", "Conversion", "ForwardEnergy", "Matmul", "PhotonicLinear",
-           "PhotonicMatmul", "PhotonicSettings", "energy_meter", "init_input_ranges", "photonic_layers", "reset_noise",
-           "to_photonic"]
+@dataclass
+class AdcCalibration:
+    """A layer's ``adc_clip_sigmas`` calibration: the mean square output error against the exact
+    product for each value tried (the layer's setting before included), and the value kept."""
+
+    chosen: float
+    mse_by_clip_sigmas: Dict[float, float]
+
+
+def calibrate_adc_ranges(model: nn.Module, batches: Iterable[Any],
+                         candidates: Iterable[float] = DEFAULT_ADC_CLIP_SIGMAS) -> Dict[str, AdcCalibration]:
+    """Per photonic layer, the ADC full scale (``adc_clip_sigmas``, in RMS of the exact partial sums)
+    whose output on ``batches`` is nearest the exact product of the same inputs, in mean square; a
+    calibration of a converter setting, not training, so give it training data only. Each layer sees
+    the exact (float) model's activations, its learned input range applied, and every value is tried
+    with the layer's own first-pass noise seed. The layer's current value (the preset's unless
+    overridden) is tried too and kept unless another is strictly better; the chosen value becomes
+    the layer's ``adc_clip_sigmas`` override. Returns the calibration by layer name."""
+    layers = [(name, m) for name, m in model.named_modules() if isinstance(m, (PhotonicLinear, PhotonicMatmul))]
+    seen: Dict[str, List[Any]] = {name: [] for name, _ in layers}
+    hooks = []
+    for name, layer in layers:
+        def record(module: nn.Module, args: Any, out: Any, name: str = name) -> None:
+            seen[name].append((tuple(a.detach() for a in args), out.detach()))
+        hooks.append(layer.register_forward_hook(record))
+    _exact_passes(model, batches, hooks)
+    return {name: _calibrate_layer(layer, seen[name], candidates) for name, layer in layers}
+
+
+def _calibrate_layer(layer: nn.Module, seen: List[Any], candidates: Iterable[float]) -> AdcCalibration:
+    overrides = layer.settings.overrides
+    before = dict(overrides)
+    current = float(before.get("adc_clip_sigmas", layer.settings.preset()["adc_clip_sigmas"]))
+    passes = layer._seeds.passes
+    mse: Dict[float, float] = {}
+    try:
+        for value in [current, *(float(c) for c in candidates)]:
+            if value not in mse:
+                overrides["adc_clip_sigmas"] = value
+                mse[value] = _output_mse(layer, seen)
+    finally:
+        layer._seeds.passes = passes
+        overrides.clear()
+        overrides.update(before)
+    # Ties go to the current value: a layer whose best is its setting keeps it unchanged.
+    chosen = min(mse, key=lambda value: (mse[value], value != current))
+    if chosen != current:
+        overrides["adc_clip_sigmas"] = chosen
+    return AdcCalibration(chosen, mse)
+
+
+def _output_mse(layer: nn.Module, seen: List[Any]) -> float:
+    squares, count = 0.0, 0
+    with torch.no_grad():
+        for args, exact in seen:
+            layer._seeds.passes = 0
+            out = layer(*args)
+            squares += float(((out.double() - exact.double()) ** 2).sum())
+            count += exact.numel()
+    return squares / count
+
+
+__all__ = ["DEFAULT_ADC_CLIP_SIGMAS", "DEFAULT_SEED", "DYNAMIC_ARCHITECTURE", "AdcCalibration", "Conversion",
+           "ForwardEnergy", "Matmul", "PhotonicLinear", "PhotonicMatmul", "PhotonicSettings", "calibrate_adc_ranges",
+           "energy_meter", "init_input_ranges", "photonic_layers", "reset_noise", "to_photonic"]

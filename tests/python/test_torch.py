@@ -323,3 +323,35 @@ def test_to_photonic_learns_ranges_of_the_cores_inputs_only():
     assert peaks == {"qkv": pytest.approx(float(x.abs().max())), "scores": pytest.approx(float(k.abs().max()))}
     assert float(model.scores.input_range.alpha) == pytest.approx(float(k.abs().max()))
 
+
+# --- ADC range calibration ------------------------------------------------------------------------------
+
+def test_adc_calibration_keeps_each_layers_least_error():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4))
+    x = torch.randn(32, 8)
+    with torch.no_grad():
+        hidden = torch.relu(model[0](x))
+    lwt.to_photonic(model, bits=6, laser_power_mw=10000.0, seed=1)
+    candidates = (1.5, 2.5, 4.0, 8.0)
+    calibration = lwt.calibrate_adc_ranges(model, [x], candidates=candidates)
+    for name in ("0", "2"):
+        errors = calibration[name].mse_by_clip_sigmas
+        # The presets' 4 (photonic_cores.toml) is tried as the layer's setting; each value once.
+        assert sorted(errors) == [1.5, 2.5, 4.0, 8.0]
+        assert calibration[name].chosen == min(errors, key=errors.get)
+        overrides = model.get_submodule(name).settings.overrides
+        # A layer whose best is its setting keeps it (no override); another gets the chosen one.
+        assert overrides == ({} if calibration[name].chosen == 4.0 else {"adc_clip_sigmas": calibration[name].chosen})
+    # The second layer's error at 2.5 sigmas, measured apart: a layer built with that setting and
+    # the layer's seed (1 + 1: to_photonic gives its j-th layer seed + j) on the exact activations.
+    apart = lwt.PhotonicLinear(16, 4, bits=6, laser_power_mw=10000.0, seed=2, adc_clip_sigmas=2.5)
+    apart.weight, apart.bias = model[2].weight, model[2].bias
+    with torch.no_grad():
+        error = float(((apart(hidden).double() - (hidden @ model[2].weight.t() + model[2].bias).double()) ** 2).mean())
+    assert calibration["2"].mse_by_clip_sigmas[2.5] == pytest.approx(error, rel=1e-6)
+    # A value the emulation-file reader refuses is its InputError, and the layer keeps its setting.
+    before = [dict(model[j].settings.overrides) for j in (0, 2)]
+    with pytest.raises(lightwatt.InputError, match=r"adc_clip_sigmas = -1"):
+        lwt.calibrate_adc_ranges(model, [x], candidates=(-1.0,))
+    assert [model[j].settings.overrides for j in (0, 2)] == before
