@@ -6,19 +6,23 @@ together) and laser power, with every linear layer photonic and, on the dot-prod
 attention products too, and measures its held-out perplexity over several emulator noise seeds and
 the energy per MAC of that pass (``lightwatt.torch.energy_meter``).
 
-Noise-aware fine-tuning: at the setting halfway between the highest precision and the 3-4 bits
-that must lose, training continues on the same windows with the noise in the forward pass and the
-straight-through gradient (Joshi et al., Nat. Commun. 11, 2473 (2020)) at a learning rate below
-training's first, stopped early on a validation slice of the corpus (neither trained on nor
-evaluated); the fraction of the loss (perplexity above float) it recovers is reported.
+Hardware-aware fine-tuning: at the setting halfway between the highest precision and the 3-4 bits
+that must lose, each layer's converter ranges are set on training data (learned input ranges, as
+aihwkit's, and a calibrated ADC range), then the copy on the core is distilled from the float model
+with the noise in the forward pass and the straight-through gradient (Joshi et al., Nat. Commun.
+11, 2473 (2020)), stopped early on a validation slice of the corpus (neither trained on nor
+evaluated). Reported: the fraction of the loss (perplexity above float) recovered by the
+calibration alone, by the whole, and by a control (the same steps with exact products).
 
 ``python -m lightwatt.lm_study OUT.json`` writes the result (``make lm-study``).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import datetime
+import math
 import json
 import statistics
 import sys
@@ -31,8 +35,7 @@ from . import torch as lwt
 
 import torch
 from .tiny_lm import (DEFAULT_CORPUS, HOLDOUT_FRACTION, VALIDATION_FRACTION, ModelShape, TinyLM, Training,
-                      corpus_files, evaluation_windows, perplexity, read_corpus, split_corpus, split_validation, train,
-                      train_steps)
+                      corpus_files, distil_steps, evaluation_windows, perplexity, random_windows, split_corpus, train)
 
 #: The criterion of the issue: within 2 % of the float model's perplexity.
 WITHIN_FLOAT_FRACTION = 0.02
@@ -54,15 +57,21 @@ class Grid:
     laser_powers_mw: List[float] = field(default_factory=lambda: [100.0, 1000.0, 10000.0])
     # Far apart: to_photonic gives layer j the seed seed + j.
     noise_seeds: List[int] = field(default_factory=lambda: [1000, 2000, 3000])
-    evaluation_windows: int = 64
-    # Fine-tuning: at most this many steps of fine_tune_batch windows at this learning rate, the
-    # validation perplexity measured every fine_tune_check_steps on validation_windows windows; the
-    # best weights kept.
-    fine_tune_steps: int = 200
-    fine_tune_learning_rate: float = 1e-3
+    # Windows of the held-out bytes evaluated; None: every one that fits.
+    evaluation_windows: Optional[int] = None
+    # Fine-tuning (hardware_aware_tune): input ranges set on range_windows training windows, ADC
+    # ranges calibrated on the first calibration_windows of them; then at most fine_tune_steps
+    # steps of fine_tune_batch windows, weights at fine_tune_learning_rate and input ranges at
+    # input_range_learning_rate, the validation perplexity measured every fine_tune_check_steps on
+    # validation_windows windows (None: all) and the best state kept.
+    range_windows: int = 256
+    calibration_windows: int = 64
+    fine_tune_steps: int = 1000
+    fine_tune_learning_rate: float = 3e-4
+    input_range_learning_rate: float = 1e-2
     fine_tune_batch: int = 64
-    fine_tune_check_steps: int = 20
-    validation_windows: int = 64
+    fine_tune_check_steps: int = 50
+    validation_windows: Optional[int] = None
 
 
 @dataclass
@@ -88,8 +97,7 @@ class Point:
 def photonic_perplexity(model: torch.nn.Module, windows: torch.Tensor, core: str, bits: int,
                         laser_power_mw: float, seed: int) -> tuple[float, float]:
     """(perplexity, pJ/MAC) of a copy of ``model`` on the core at this setting, noise seed ``seed``."""
-    photonic = copy.deepcopy(model)
-    lwt.to_photonic(photonic, core=core, bits=bits, laser_power_mw=laser_power_mw, seed=seed, threads=1)
+    photonic = on_core(model, core, bits, laser_power_mw, seed)
     with lwt.energy_meter() as energy:
         value = perplexity(photonic, windows)
     return value, energy.pj_per_mac
@@ -103,9 +111,13 @@ def measure_point(model: torch.nn.Module, windows: torch.Tensor, core: str, bits
 
 @dataclass
 class FineTuning:
-    """Noise-aware fine-tuning at one setting: perplexity (mean over the noise seeds) before and
-    after, the fraction of the loss above float that it recovers, and the step whose weights were
-    kept (the validation slice's best; 0: none beat the model as trained)."""
+    """Hardware-aware fine-tuning at one setting, each perplexity the mean over the grid's noise
+    seeds: ``before`` (the model as trained, the preset's converter ranges), ``calibrated`` (input
+    ranges set from training data and ADC ranges calibrated, no training), ``after`` (then fine-tuned
+    with the core in the forward pass) and ``control`` (the same steps with exact products: what
+    training alone gives); each ``*_fraction`` the share of the loss above float (``before`` minus
+    float) it recovers. ``best_step`` and ``control_best_step``: the steps whose weights were kept
+    (the validation slice's best; 0: none beat the start)."""
 
     core: str
     bits: int
@@ -115,57 +127,113 @@ class FineTuning:
     after: float
     recovered_fraction: float
     best_step: int = 0
+    calibrated: float = math.nan
+    calibrated_fraction: float = math.nan
+    control: float = math.nan
+    control_fraction: float = math.nan
+    control_best_step: int = 0
 
 
 @dataclass
-class Corpus:
-    """The corpus split three ways: training, validation (early stopping) and held-out
-    (evaluation) bytes, none shared."""
+class Tuned:
+    """A fine-tuned copy's kept state: its weights and input ranges (a state dict of a copy converted
+    with ``learn_input_range=True``), its ADC calibration, and the step they come from."""
 
-    training: torch.Tensor
-    validation: torch.Tensor
-    held_out: torch.Tensor
-
-
-def split_three(corpus: torch.Tensor) -> Corpus:
-    fitted, validation = split_validation(corpus)
-    return Corpus(fitted, validation, split_corpus(corpus)[1])
+    state: Dict[str, torch.Tensor]
+    adc: Dict[str, lwt.AdcCalibration]
+    best_step: int
 
 
-def fine_tune(model: TinyLM, training: torch.Tensor, validation: torch.Tensor, windows: torch.Tensor,
-              float_ppl: float, core: str, bits: int, laser_power_mw: float, grid: Grid, seed: int) -> FineTuning:
-    """A copy of ``model`` on the core, trained up to ``grid.fine_tune_steps`` steps with the noise
-    on, on random windows of the training bytes as in training; every ``grid.fine_tune_check_steps`` its
-    weights are measured on the validation windows (on the core, the same noise each time) and the
-    best kept. Evaluated over the grid's noise seeds before and after."""
-    before = measure_point(model, windows, core, bits, laser_power_mw, grid.noise_seeds).mean
+def on_core(model: torch.nn.Module, core: str, bits: int, laser_power_mw: float, seed: int,
+            tuned: Optional[Tuned] = None) -> torch.nn.Module:
+    """A copy of ``model`` on the core with noise seed ``seed``; with ``tuned``, with its weights,
+    learned input ranges and ADC calibration."""
+    photonic = copy.deepcopy(model)
+    lwt.to_photonic(photonic, core=core, bits=bits, laser_power_mw=laser_power_mw, seed=seed, threads=1,
+                    learn_input_range=tuned is not None)
+    if tuned is not None:
+        photonic.load_state_dict(tuned.state)
+        lwt.apply_adc_calibration(photonic, tuned.adc)
+    return photonic
+
+
+def mean_perplexity(model: torch.nn.Module, windows: torch.Tensor, core: str, bits: int, laser_power_mw: float,
+                    seeds: Sequence[int], tuned: Optional[Tuned] = None) -> float:
+    return statistics.fmean(perplexity(on_core(model, core, bits, laser_power_mw, s, tuned), windows) for s in seeds)
+
+
+def hardware_aware_tune(model: TinyLM, training: torch.Tensor, validation: torch.Tensor, core: str, bits: int,
+                        laser_power_mw: float, grid: Grid, seed: int, on_the_core: bool = True) -> tuple[Tuned, Tuned]:
+    """Fine-tunes a copy of ``model`` for the core; returns (calibrated start, kept state).
+
+    1. Every photonic layer gets a learned input range (``learn_input_range``), set to the largest
+       magnitude its input takes on ``grid.range_windows`` training windows (``init_input_ranges``).
+    2. Each layer's ADC range is calibrated on the first ``grid.calibration_windows`` of them
+       (``calibrate_adc_ranges``): a converter setting, chosen on training data, not learned.
+    3. Distillation from the float model (``distil_steps``), weights at ``grid.fine_tune_learning_rate``
+       and input ranges at ``grid.input_range_learning_rate`` (kept above 1e-3), with the core in
+       the forward pass and the straight-through gradient (``on_the_core``) or, for the control,
+       with exact products; every ``grid.fine_tune_check_steps`` the validation perplexity is
+       measured (on the core with other noise seeds, or exact for the control) and the best kept.
+
+    Noise seeds: training ``seed + 100``, validation ``seed + 200``; the evaluations use others."""
     tuned = copy.deepcopy(model)
-    # Training and validation noise from seeds none of the evaluations uses.
-    lwt.to_photonic(tuned, core=core, bits=bits, laser_power_mw=laser_power_mw, seed=seed + 100, threads=1)
-    judge = copy.deepcopy(model)
-    lwt.to_photonic(judge, core=core, bits=bits, laser_power_mw=laser_power_mw, seed=seed + 200, threads=1)
+    lwt.to_photonic(tuned, core=core, bits=bits, laser_power_mw=laser_power_mw, seed=seed + 100, threads=1,
+                    learn_input_range=True)
+    windows = random_windows(training, model.shape.context, grid.range_windows, torch.Generator().manual_seed(seed))
+    lwt.init_input_ranges(tuned, [windows[:, :-1]])
+    adc = lwt.calibrate_adc_ranges(tuned, [windows[:grid.calibration_windows, :-1]])
+    judge = on_core(model, core, bits, laser_power_mw, seed + 200, Tuned(tuned.state_dict(), adc, 0))
+    mode = contextlib.nullcontext if on_the_core else lwt.exact_products
 
     def validation_perplexity() -> float:
         judge.load_state_dict(tuned.state_dict())
         lwt.reset_noise(judge)
-        return perplexity(judge, validation)
+        with mode():
+            return perplexity(judge, validation)
 
-    best_state, best_ppl, best_step = copy.deepcopy(tuned.state_dict()), validation_perplexity(), 0
-    generator = torch.Generator().manual_seed(seed)
-    optimiser = torch.optim.AdamW(tuned.parameters(), lr=grid.fine_tune_learning_rate, weight_decay=0.01)
+    start = Tuned(copy.deepcopy(tuned.state_dict()), adc, 0)
+    best, best_ppl = start, validation_perplexity()
+    ranges = [p for n, p in tuned.named_parameters() if n.endswith("input_range.alpha")]
+    weights = [p for n, p in tuned.named_parameters() if not n.endswith("input_range.alpha")]
+    optimiser = torch.optim.AdamW([{"params": weights, "lr": grid.fine_tune_learning_rate, "weight_decay": 0.01},
+                                   {"params": ranges, "lr": grid.input_range_learning_rate, "weight_decay": 0.0}])
+
+    def keep_ranges_positive() -> None:
+        with torch.no_grad():
+            for alpha in ranges:
+                alpha.clamp_(min=1e-3)
+
+    generator = torch.Generator().manual_seed(seed + 1)
     for step in range(grid.fine_tune_check_steps, grid.fine_tune_steps + 1, grid.fine_tune_check_steps):
-        train_steps(tuned, training, grid.fine_tune_check_steps, grid.fine_tune_batch, grid.fine_tune_learning_rate,
-                    generator, optimiser)
+        with mode():
+            distil_steps(tuned, model, training, model.shape.context, grid.fine_tune_check_steps, grid.fine_tune_batch,
+                         generator, optimiser, keep_ranges_positive)
         ppl = validation_perplexity()
         if ppl < best_ppl:
-            best_state, best_ppl, best_step = copy.deepcopy(tuned.state_dict()), ppl, step
-    # The kept weights back in a digital copy, evaluated as every other point.
-    tuned_digital = copy.deepcopy(model)
-    tuned_digital.load_state_dict(best_state)
-    after = measure_point(tuned_digital, windows, core, bits, laser_power_mw, grid.noise_seeds).mean
+            best, best_ppl = Tuned(copy.deepcopy(tuned.state_dict()), adc, step), ppl
+    return start, best
+
+
+def fine_tune(model: TinyLM, training: torch.Tensor, validation: torch.Tensor, windows: torch.Tensor,
+              float_ppl: float, core: str, bits: int, laser_power_mw: float, grid: Grid, seed: int) -> FineTuning:
+    """``hardware_aware_tune`` on the core and its control, each evaluated over the grid's noise
+    seeds on ``windows`` beside the model as trained and the calibrated start."""
+    def evaluate(tuned: Optional[Tuned] = None) -> float:
+        return mean_perplexity(model, windows, core, bits, laser_power_mw, grid.noise_seeds, tuned)
+
+    before = evaluate()
+    start, kept = hardware_aware_tune(model, training, validation, core, bits, laser_power_mw, grid, seed)
+    _, control = hardware_aware_tune(model, training, validation, core, bits, laser_power_mw, grid, seed,
+                                     on_the_core=False)
+    calibrated, after, control_after = evaluate(start), evaluate(kept), evaluate(control)
     loss = before - float_ppl
-    recovered = (before - after) / loss if loss > 0 else 0.0
-    return FineTuning(core, bits, laser_power_mw, grid.fine_tune_steps, before, after, recovered, best_step)
+
+    def recovered(value: float) -> float:
+        return (before - value) / loss if loss > 0 else 0.0
+
+    return FineTuning(core, bits, laser_power_mw, grid.fine_tune_steps, before, after, recovered(after), kept.best_step,
+                      calibrated, recovered(calibrated), control_after, recovered(control_after), control.best_step)
 
 
 def cheapest_within_float(points: Sequence[Point], float_ppl: float) -> Optional[Point]:
@@ -224,8 +292,8 @@ class Study:
             "date": datetime.date.today().isoformat(),
             "corpus": {"path": self.corpus, "package": "Debian base-files (the plain-text licences it ships)",
                        "files": self.corpus_files,
-                       "held_out": f"the last {HOLDOUT_FRACTION:.0%} of its bytes",
-                       "validation": f"the {VALIDATION_FRACTION:.0%} of its bytes before the held-out part "
+                       "held_out": f"the last {HOLDOUT_FRACTION:.0%} of each file's bytes",
+                       "validation": f"the {VALIDATION_FRACTION:.0%} of each file's bytes before its held-out part "
                                      "(early stopping of the fine-tuning; not trained on)"},
             "model": {**asdict(self.shape), "tokenizer": "bytes (vocabulary 256)", "parameters": self.parameters},
             "training": asdict(self.training),
@@ -241,21 +309,35 @@ class Study:
         }
 
 
+def progress(message: str) -> None:
+    """A line on standard error: the study takes minutes."""
+    print(f"lm_study: {message}", file=sys.stderr, flush=True)
+
+
 def run(shape: Optional[ModelShape] = None, training: Optional[Training] = None, grid: Optional[Grid] = None,
         corpus_path: Optional[Path] = None) -> Study:
     """Trains the model once and measures every point of the grid, then fine-tunes at the halfway
     precision on each core (highest laser power of the grid). None: the defaults above."""
     shape, training, grid = shape or ModelShape(), training or Training(), grid or Grid()
     corpus_path = Path(corpus_path or DEFAULT_CORPUS)
-    corpus = split_three(read_corpus(corpus_path))
+    corpus = split_corpus(corpus_path)
     model = train(shape, training, corpus.training)
     windows = evaluation_windows(corpus.held_out, shape.context, grid.evaluation_windows)
     validation = evaluation_windows(corpus.validation, shape.context, grid.validation_windows)
     float_ppl = perplexity(model, windows)
-    points = [measure_point(model, windows, core, bits, power, grid.noise_seeds)
-              for core in grid.cores for bits in grid.bits for power in grid.laser_powers_mw]
-    tuning = [fine_tune(model, corpus.training, validation, windows, float_ppl, core, halfway_bits(grid),
-                        max(grid.laser_powers_mw), grid, training.seed) for core in grid.cores]
+    progress(f"trained; float perplexity {float_ppl:.3f} on {windows.shape[0]} held-out windows")
+    settings = [(core, bits, power) for core in grid.cores for bits in grid.bits for power in grid.laser_powers_mw]
+    points = []
+    for i, (core, bits, power) in enumerate(settings, 1):
+        points.append(measure_point(model, windows, core, bits, power, grid.noise_seeds))
+        progress(f"point {i}/{len(settings)}: {core}, {bits} bits, {power:g} mW: perplexity {points[-1].mean:.3f}")
+    tuning = []
+    for core in grid.cores:
+        tuning.append(fine_tune(model, corpus.training, validation, windows, float_ppl, core, halfway_bits(grid),
+                                max(grid.laser_powers_mw), grid, training.seed))
+        t = tuning[-1]
+        progress(f"fine-tuned on {core}: {t.before:.3f} -> {t.after:.3f} ({t.recovered_fraction:.0%} of the loss; "
+                 f"calibration alone {t.calibrated_fraction:.0%}, control {t.control_fraction:.0%})")
     files = [{"name": f.name, "bytes": f.stat().st_size} for f in corpus_files(corpus_path)]
     return Study(shape, training, grid, str(corpus_path), files, sum(p.numel() for p in model.parameters()),
                  windows.shape[0] * shape.context, float_ppl, points, tuning)

@@ -7,9 +7,11 @@ puts them on a core that loads both operands every cycle (the dot-product engine
 
 The corpus is text every Debian machine has: the plain-text licences of
 ``/usr/share/common-licenses`` (base-files; its regular files in sorted order, the symbolic links
-that only repeat them left out), about 237 KB. The last ``HOLDOUT_FRACTION`` of its bytes is held
-out for evaluation and never seen in training; the ``VALIDATION_FRACTION`` before it is a
-validation slice for early stopping, not trained on either.
+that only repeat them left out), about 237 KB. Each file is split alike: its last
+``HOLDOUT_FRACTION`` of bytes is held out for evaluation and never seen in training, the
+``VALIDATION_FRACTION`` before it is a validation slice for early stopping, not trained on either,
+and the rest trains. Split per file, every licence is in all three parts (the corpus's last tenth
+alone would hold out one or two licences only).
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from torch import nn
 DEFAULT_CORPUS = Path("/usr/share/common-licenses")
 #: Bytes: 256 symbols, no tokenizer.
 VOCABULARY = 256
-#: The last tenth of the corpus is held out for evaluation.
+#: The last tenth of each file is held out for evaluation.
 HOLDOUT_FRACTION = 0.1
 #: The tenth before it validates (early stopping); training sees neither.
 VALIDATION_FRACTION = 0.1
@@ -139,28 +141,44 @@ def corpus_files(path: Optional[Path] = None) -> List[Path]:
 
 def read_corpus(path: Optional[Path] = None) -> torch.Tensor:
     """The corpus's bytes (its files one after another, ``corpus_files``) as a long tensor."""
-    data = b"".join(f.read_bytes() for f in corpus_files(path))
-    return torch.tensor(list(data), dtype=torch.long)
+    return torch.cat([_bytes_of(f) for f in corpus_files(path)])
 
 
-def split_corpus(corpus: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(training bytes, held-out bytes): the held-out part is the corpus's last tenth."""
-    cut = int(len(corpus) * (1.0 - HOLDOUT_FRACTION))
-    return corpus[:cut], corpus[cut:]
+def _bytes_of(file: Path) -> torch.Tensor:
+    return torch.tensor(list(file.read_bytes()), dtype=torch.long)
 
 
-def split_validation(corpus: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(fitted bytes, validation bytes) of the part before the held-out one: the validation slice
-    is the ``VALIDATION_FRACTION`` of the corpus just before the held-out part."""
-    training, _ = split_corpus(corpus)
-    cut = int(len(corpus) * (1.0 - HOLDOUT_FRACTION - VALIDATION_FRACTION))
-    return training[:cut], training[cut:]
+@dataclass
+class CorpusSplit:
+    """The corpus split three ways, none sharing a byte: training, validation (early stopping) and
+    held-out (evaluation) bytes, each the files' parts one after another."""
+
+    training: torch.Tensor
+    validation: torch.Tensor
+    held_out: torch.Tensor
 
 
-def evaluation_windows(held_out: torch.Tensor, context: int, windows: int) -> torch.Tensor:
+def split_bytes(data: torch.Tensor) -> CorpusSplit:
+    """One file's bytes split: the first 1 - VALIDATION_FRACTION - HOLDOUT_FRACTION train, the next
+    VALIDATION_FRACTION validate, the last HOLDOUT_FRACTION are held out (cuts rounded down)."""
+    n = len(data)
+    training_end = int(n * (1.0 - HOLDOUT_FRACTION - VALIDATION_FRACTION))
+    validation_end = int(n * (1.0 - HOLDOUT_FRACTION))
+    return CorpusSplit(data[:training_end], data[training_end:validation_end], data[validation_end:])
+
+
+def split_corpus(path: Optional[Path] = None) -> CorpusSplit:
+    """The corpus at ``path`` split file by file (``split_bytes``), the parts joined in file order."""
+    parts = [split_bytes(_bytes_of(f)) for f in corpus_files(path)]
+    return CorpusSplit(*(torch.cat([getattr(p, part) for p in parts]) for part in ("training", "validation", "held_out")))
+
+
+def evaluation_windows(held_out: torch.Tensor, context: int, windows: Optional[int] = None) -> torch.Tensor:
     """The first ``windows`` non-overlapping windows of ``context + 1`` held-out bytes (inputs and
-    their next bytes), as a (windows, context + 1) tensor."""
+    their next bytes; None: every one that fits), as a (windows, context + 1) tensor."""
     available = (len(held_out) - 1) // context
+    if windows is None:
+        windows = available
     if windows > available:
         raise ValueError(f"evaluation_windows: {windows} windows of {context} bytes asked; allowed: at most "
                          f"{available} in {len(held_out)} held-out bytes")
@@ -181,6 +199,13 @@ def perplexity(model: nn.Module, windows: torch.Tensor) -> float:
     return math.exp(cross_entropy_nats(model, windows))
 
 
+def random_windows(data: torch.Tensor, context: int, count: int, generator: torch.Generator) -> torch.Tensor:
+    """``count`` windows of ``context + 1`` bytes starting at random places of ``data``, drawn from
+    ``generator``, as a (count, context + 1) tensor."""
+    starts = torch.randint(0, len(data) - context - 1, (count,), generator=generator)
+    return torch.stack([data[s:s + context + 1] for s in starts.tolist()])
+
+
 def train_steps(model: TinyLM, training: torch.Tensor, steps: int, batch: int, learning_rate: float,
                 generator: torch.Generator, optimiser: Optional[torch.optim.Optimizer] = None,
                 schedule: Optional[Callable[[int], float]] = None) -> float:
@@ -196,14 +221,39 @@ def train_steps(model: TinyLM, training: torch.Tensor, steps: int, batch: int, l
         if schedule is not None:
             for group in optimiser.param_groups:
                 group["lr"] = schedule(step)
-        starts = torch.randint(0, len(training) - context - 1, (batch,), generator=generator)
-        windows = torch.stack([training[s:s + context + 1] for s in starts.tolist()])
+        windows = random_windows(training, context, batch, generator)
         logits = model(windows[:, :-1])
         loss = nn.functional.cross_entropy(logits.reshape(-1, VOCABULARY), windows[:, 1:].reshape(-1))
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         optimiser.step()
     model.eval()
+    return float(loss)
+
+
+def distil_steps(student: nn.Module, teacher: nn.Module, training: torch.Tensor, context: int, steps: int, batch: int,
+                 generator: torch.Generator, optimiser: torch.optim.Optimizer,
+                 after_step: Optional[Callable[[], None]] = None) -> float:
+    """``steps`` steps of knowledge distillation (Hinton et al., arXiv:1503.02531, at temperature 1):
+    the student's loss is KL(teacher || student) of the next-byte distributions on random training
+    windows, the teacher fixed. On a core, the teacher is the float model and the student its copy
+    on the core, so the student learns to give the float model's answers through the core's errors
+    rather than to fit the bytes again. ``after_step``: called after each optimiser step (to keep
+    parameters in range). The last loss."""
+    loss = torch.tensor(float("nan"))
+    student.train()
+    for _ in range(steps):
+        windows = random_windows(training, context, batch, generator)[:, :-1]
+        with torch.no_grad():
+            target = nn.functional.log_softmax(teacher(windows).reshape(-1, VOCABULARY), -1)
+        predicted = nn.functional.log_softmax(student(windows).reshape(-1, VOCABULARY), -1)
+        loss = nn.functional.kl_div(predicted, target, log_target=True, reduction="batchmean")
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+        if after_step is not None:
+            after_step()
+    student.eval()
     return float(loss)
 
 
@@ -220,5 +270,6 @@ def train(shape: ModelShape, training: Training, corpus: torch.Tensor) -> TinyLM
 
 
 __all__ = ["DEFAULT_CORPUS", "HOLDOUT_FRACTION", "VALIDATION_FRACTION", "VOCABULARY", "Block", "CausalSelfAttention",
-           "ModelShape", "TinyLM", "Training", "corpus_files", "cosine_learning_rate", "cross_entropy_nats", "evaluation_windows", "perplexity",
-           "read_corpus", "split_corpus", "split_validation", "train", "train_steps"]
+           "CorpusSplit", "ModelShape", "TinyLM", "Training", "corpus_files", "cosine_learning_rate", "cross_entropy_nats",
+           "distil_steps", "evaluation_windows", "perplexity", "random_windows", "read_corpus", "split_bytes", "split_corpus",
+           "train", "train_steps"]

@@ -194,15 +194,17 @@ class _NoiseSeeds:
         return seed
 
 
-# --- exact products (setting ranges) --------------------------------------------------------------
+# --- exact products (setting ranges, controls) -----------------------------------------------------
 
 _exact_depth = [0]
 
 
 @contextlib.contextmanager
-def _exact_products() -> Iterator[None]:
+def exact_products() -> Iterator[None]:
     """Inside the block every photonic product is the exact one (no emulator run, no noise pass
-    drawn, no energy recorded); learned input ranges still clamp: the float model as converted."""
+    drawn, no energy recorded); learned input ranges still clamp: the float model as converted.
+    Gradients flow as outside it. For setting ranges from data, and for a control: the same
+    training without the core."""
     _exact_depth[0] += 1
     try:
         yield
@@ -500,7 +502,7 @@ def _exact_passes(model: nn.Module, batches: Iterable[Any], hooks: List[Any]) ->
     """Runs the exact model on each batch (``model(batch)``, or ``model(*batch)`` for a tuple) for
     what ``hooks`` record, then removes them."""
     try:
-        with torch.no_grad(), _exact_products():
+        with torch.no_grad(), exact_products():
             for batch in batches:
                 model(*batch) if isinstance(batch, tuple) else model(batch)
     finally:
@@ -558,6 +560,20 @@ def calibrate_adc_ranges(model: nn.Module, batches: Iterable[Any],
     return {name: _calibrate_layer(layer, seen[name], candidates) for name, layer in layers}
 
 
+def apply_adc_calibration(model: nn.Module, calibration: Dict[str, AdcCalibration]) -> None:
+    """Sets each named layer's ``adc_clip_sigmas`` to the value ``calibrate_adc_ranges`` chose for it,
+    so that a calibration made on one copy of a model (one noise seed) serves others converted alike.
+    A name that is not a photonic layer of ``model`` is a ValueError, and then nothing is changed."""
+    layers = dict(model.named_modules())
+    wrong = sorted(name for name in calibration
+                   if not isinstance(layers.get(name), (PhotonicLinear, PhotonicMatmul)))
+    if wrong:
+        raise ValueError(f"apply_adc_calibration: {', '.join(wrong)}: not a photonic layer of the model; allowed: "
+                         f"{', '.join(n for n, m in layers.items() if isinstance(m, (PhotonicLinear, PhotonicMatmul)))}")
+    for name, chosen in calibration.items():
+        layers[name].settings.overrides["adc_clip_sigmas"] = chosen.chosen
+
+
 def _calibrate_layer(layer: nn.Module, seen: List[Any], candidates: Iterable[float]) -> AdcCalibration:
     overrides = layer.settings.overrides
     before = dict(overrides)
@@ -592,5 +608,5 @@ def _output_mse(layer: nn.Module, seen: List[Any]) -> float:
 
 
 __all__ = ["DEFAULT_ADC_CLIP_SIGMAS", "DEFAULT_SEED", "DYNAMIC_ARCHITECTURE", "AdcCalibration", "Conversion",
-           "ForwardEnergy", "Matmul", "PhotonicLinear", "PhotonicMatmul", "PhotonicSettings", "calibrate_adc_ranges",
-           "energy_meter", "init_input_ranges", "photonic_layers", "reset_noise", "to_photonic"]
+           "ForwardEnergy", "Matmul", "PhotonicLinear", "PhotonicMatmul", "PhotonicSettings", "apply_adc_calibration",
+           "calibrate_adc_ranges", "energy_meter", "exact_products", "init_input_ranges", "photonic_layers", "reset_noise", "to_photonic"]

@@ -13,8 +13,8 @@ import pytest
 torch = pytest.importorskip("torch", reason="PyTorch is absent here; make test runs this file in build/venv-torch")
 
 from lightwatt import lm_study  # noqa: E402
-from lightwatt.tiny_lm import (VOCABULARY, ModelShape, Training, corpus_files, evaluation_windows,  # noqa: E402
-                               perplexity, read_corpus, split_corpus)
+from lightwatt.tiny_lm import (VOCABULARY, ModelShape, TinyLM, Training, corpus_files, distil_steps,  # noqa: E402
+                               evaluation_windows, perplexity, read_corpus, split_bytes, split_corpus)
 
 
 class UniformModel(torch.nn.Module):
@@ -30,19 +30,24 @@ def test_uniform_model_has_the_vocabulary_as_perplexity():
     assert perplexity(UniformModel(), windows) == pytest.approx(256.0, rel=1e-6)
 
 
-def test_held_out_split_is_the_last_tenth():
-    corpus = torch.arange(1000)
-    training, held_out = split_corpus(corpus)
-    # 1000 bytes: 900 for training, the last 100 held out, nothing shared.
-    assert len(training) == 900 and len(held_out) == 100
-    assert int(held_out[0]) == 900
-
-
-def test_validation_slice_lies_between_training_and_held_out():
-    parts = lm_study.split_three(torch.arange(1000))
+def test_a_file_splits_into_training_validation_and_the_held_out_last_tenth():
+    parts = split_bytes(torch.arange(1000))
     # 1000 bytes: the first 800 train, the next 100 validate, the last 100 are held out.
     assert (len(parts.training), len(parts.validation), len(parts.held_out)) == (800, 100, 100)
     assert int(parts.training[-1]) == 799 and int(parts.validation[0]) == 800 and int(parts.held_out[0]) == 900
+    # 25 bytes: cuts at int(25 x 0.8) = 20 and int(25 x 0.9) = 22.
+    parts = split_bytes(torch.arange(25))
+    assert (len(parts.training), len(parts.validation), len(parts.held_out)) == (20, 2, 3)
+
+
+def test_corpus_splits_file_by_file(tmp_path):
+    # Two files of 10 and 20 bytes: 8 + 16 train, 1 + 2 validate, 1 + 2 held out, in file order.
+    (tmp_path / "a").write_bytes(bytes(range(10)))
+    (tmp_path / "b").write_bytes(bytes(range(100, 120)))
+    parts = split_corpus(tmp_path)
+    assert parts.training.tolist() == list(range(8)) + list(range(100, 116))
+    assert parts.validation.tolist() == [8, 116, 117]
+    assert parts.held_out.tolist() == [9, 118, 119]
 
 
 def test_corpus_folder_is_its_files_in_sorted_order_without_links(tmp_path):
@@ -69,9 +74,27 @@ def test_evaluation_windows_are_consecutive_and_bounded():
     windows = evaluation_windows(held_out, context=10, windows=3)
     # Window i holds bytes 10 i .. 10 i + 10 (inputs and the next byte of the last one).
     assert windows.tolist()[2] == list(range(20, 31))
-    # (100 - 1) // 10 = 9 windows fit; 10 do not.
+    # (100 - 1) // 10 = 9 windows fit; 10 do not; None takes the 9.
     with pytest.raises(ValueError, match="at most 9"):
         evaluation_windows(held_out, context=10, windows=10)
+    assert evaluation_windows(held_out, context=10).shape == (9, 11)
+
+
+def test_distillation_moves_the_student_towards_the_teacher():
+    torch.manual_seed(3)
+    shape = ModelShape(width=8, layers=1, heads=2, context=8)
+    teacher, student = TinyLM(shape).eval(), TinyLM(shape)
+    data = torch.randint(0, VOCABULARY, (500,), generator=torch.Generator().manual_seed(4))
+    optimiser = torch.optim.AdamW(student.parameters(), lr=1e-2, weight_decay=0.0)
+    # A copy of the teacher is already there: KL(teacher || teacher) = 0.
+    same = TinyLM(shape)
+    same.load_state_dict(teacher.state_dict())
+    zero = distil_steps(same, teacher, data, 8, 1, 4, torch.Generator().manual_seed(5),
+                        torch.optim.SGD(same.parameters(), lr=0.0))
+    assert zero == pytest.approx(0.0, abs=1e-6)
+    first = distil_steps(student, teacher, data, 8, 1, 16, torch.Generator().manual_seed(5), optimiser)
+    last = distil_steps(student, teacher, data, 8, 60, 16, torch.Generator().manual_seed(6), optimiser)
+    assert last < 0.5 * first
 
 
 def point(bits, laser_power_mw, perplexities, pj_per_mac, core="dot_product_engine"):
@@ -90,7 +113,7 @@ def test_criteria_on_hand_made_points():
     # Float 10. 8 bits: 10.1 (+1 %). 4 bits: mean 11, +10 %, spread pstdev(10.9, 11.1) = 0.1, 1 > 3 x 0.1.
     points = [point(8, 1e4, [10.1, 10.1], 0.5), point(4, 1e4, [10.9, 11.1], 0.3),
               point(4, 100.0, [50.0, 50.0], 0.1)]
-    tuning = [lm_study.FineTuning("dot_product_engine", 6, 1e4, 5, 12.0, 10.8, 0.6)]
+    tuning = [lm_study.FineTuning("dot_product_engine", 6, 1e4, 5, 12.0, 10.8, 0.6, 5, 11.5, 0.25, 11.4, 0.3, 5)]
     assert lm_study.criteria(points, 10.0, tuning) == {
         "highest_precision_within_2_percent": True, "low_precision_clear_loss": True,
         "fine_tuning_recovers_half": True}
@@ -102,8 +125,8 @@ def test_criteria_on_hand_made_points():
 def test_reduced_study_runs_end_to_end():
     torch.set_num_threads(1)
     grid = lm_study.Grid(cores=["dot_product_engine", "microring_bank"], bits=[4, 8], laser_powers_mw=[100.0, 10000.0],
-                         noise_seeds=[1000, 2000], evaluation_windows=8, fine_tune_steps=4, fine_tune_check_steps=2, fine_tune_batch=8,
-                         validation_windows=8)
+                         noise_seeds=[1000, 2000], evaluation_windows=8, range_windows=8, calibration_windows=4,
+                         fine_tune_steps=4, fine_tune_check_steps=2, fine_tune_batch=8, validation_windows=8)
     study = lm_study.run(ModelShape(width=16, layers=1, heads=2, context=16), Training(steps=200), grid)
     record = study.to_json()
     assert len(record["points"]) == 2 * 2 * 2
@@ -117,7 +140,13 @@ def test_reduced_study_runs_end_to_end():
     assert by_setting[("microring_bank", 8, 10000.0)] > by_setting[("microring_bank", 8, 100.0)]
     assert [t["bits"] for t in record["fine_tuning"]] == [6, 6]
     # The kept weights are those of a validation check: before any step, after 2 or after 4.
-    assert all(t["best_step"] in (0, 2, 4) for t in record["fine_tuning"])
+    assert all(t["best_step"] in (0, 2, 4) and t["control_best_step"] in (0, 2, 4) for t in record["fine_tuning"])
+    for t in record["fine_tuning"]:
+        assert all(math.isfinite(t[k]) for k in ("before", "calibrated", "after", "control"))
+        # Each fraction is (before - perplexity) / (before - float).
+        loss = t["before"] - record["float_perplexity"]
+        if loss > 0:
+            assert t["control_fraction"] == pytest.approx((t["before"] - t["control"]) / loss)
     assert record["label"].startswith("small-model proxy")
     assert set(record["criteria"]) == {"highest_precision_within_2_percent", "low_precision_clear_loss",
                                        "fine_tuning_recovers_half"}

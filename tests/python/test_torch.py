@@ -355,3 +355,35 @@ def test_adc_calibration_keeps_each_layers_least_error():
     with pytest.raises(lightwatt.InputError, match=r"adc_clip_sigmas = -1"):
         lwt.calibrate_adc_ranges(model, [x], candidates=(-1.0,))
     assert [model[j].settings.overrides for j in (0, 2)] == before
+
+
+def test_a_calibration_applies_to_another_copy_and_a_wrong_name_changes_nothing():
+    import copy
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4))
+    other = copy.deepcopy(model)
+    lwt.to_photonic(model, bits=6, laser_power_mw=10000.0, seed=1)
+    lwt.to_photonic(other, bits=6, laser_power_mw=10000.0, seed=50)
+    calibration = {"0": lwt.AdcCalibration(2.5, {}), "2": lwt.AdcCalibration(6.0, {})}
+    with pytest.raises(ValueError, match=r"1: not a photonic layer of the model; allowed: 0, 2"):
+        lwt.apply_adc_calibration(other, {**calibration, "1": lwt.AdcCalibration(3.0, {})})
+    assert [other[j].settings.overrides for j in (0, 2)] == [{}, {}]
+    lwt.apply_adc_calibration(other, calibration)
+    assert [other[j].settings.overrides for j in (0, 2)] == [{"adc_clip_sigmas": 2.5}, {"adc_clip_sigmas": 6.0}]
+
+
+def test_exact_products_are_the_float_model_with_its_clamps_and_record_no_energy():
+    torch.manual_seed(0)
+    reference = nn.Linear(6, 3)
+    layer = lwt.PhotonicLinear.from_linear(reference, bits=4, seed=1, learn_input_range=True)
+    x = inputs(5, 6, seed=2)
+    layer.input_range.set_from(0.5)
+    with lwt.energy_meter() as energy, lwt.exact_products():
+        y = layer(x)
+    # x clamped to [-0.5, 0.5], then the float linear map: no emulator pass, no energy.
+    assert torch.equal(y, reference(x.clamp(-0.5, 0.5)))
+    assert energy.total_pj == 0.0 and layer.last_energy is None
+    # Gradients flow as outside: d sum(y) / d weight = sum over tokens of the clamped inputs.
+    y.sum().backward()
+    assert torch.allclose(reference.weight.grad, x.clamp(-0.5, 0.5).sum(0).expand(3, 6))
