@@ -94,7 +94,8 @@ test-torch: python-torch
 	$(MAKE) --no-print-directory run-test-torch
 
 # The language model's perplexity against pJ/MAC (lightwatt.lm_study, a small-model proxy):
-# trains the tiny byte-level transformer and measures the grid (about 2.5 minutes on one core), then
+# trains the tiny byte-level transformer, measures the grid and fine-tunes on each core (about 15
+# minutes on one core), then
 # redraws the README's chart from notebooks/06 (scripts/plot-lm-study.py).
 lm-study: python-torch python
 	$(VENV_TORCH_PYTHON) -m lightwatt.lm_study data/studies/lm-perplexity.json
