@@ -35,7 +35,8 @@ from . import torch as lwt
 
 import torch
 from .tiny_lm import (DEFAULT_CORPUS, HOLDOUT_FRACTION, VALIDATION_FRACTION, ModelShape, TinyLM, Training,
-                      corpus_files, distil_steps, evaluation_windows, perplexity, random_windows, split_corpus, train)
+                      CorpusSplit, corpus_files, distil_steps, evaluation_windows, perplexity, random_windows,
+                      split_corpus, train)
 
 #: The criterion of the issue: within 2 % of the float model's perplexity.
 WITHIN_FLOAT_FRACTION = 0.02
@@ -309,6 +310,29 @@ class Study:
         }
 
 
+def check_corpus(corpus: CorpusSplit, path: Path, context: int) -> None:
+    """A ValueError naming the corpus, the part and its size unless each part holds at least one
+    window of ``context + 1`` bytes and training a window to draw from (``context + 2``)."""
+    least = context + 2
+    for part in ("training", "validation", "held_out"):
+        size = len(getattr(corpus, part))
+        if size < least:
+            raise ValueError(f"corpus {path}: {size} {part.replace('_', '-')} bytes; allowed: at least {least} in each "
+                             f"part (each file's first 80 % trains, the next 10 % validates, the last 10 % is held out, "
+                             f"so at least {10 * least} bytes in all)")
+
+
+def _check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Errors the study would meet only after minutes, found before it starts (exit 2)."""
+    if not args.corpus.exists():
+        parser.error(f"--corpus {args.corpus}: no such file or folder; allowed: a text file or a folder of them "
+                     f"(default {DEFAULT_CORPUS})")
+    if not corpus_files(args.corpus):
+        parser.error(f"--corpus {args.corpus}: a folder without regular files; allowed: a text file or a folder of them")
+    if not args.output.parent.is_dir():
+        parser.error(f"output {args.output}: its folder {args.output.parent} does not exist")
+
+
 def progress(message: str) -> None:
     """A line on standard error: the study takes minutes."""
     print(f"lm_study: {message}", file=sys.stderr, flush=True)
@@ -321,6 +345,7 @@ def run(shape: Optional[ModelShape] = None, training: Optional[Training] = None,
     shape, training, grid = shape or ModelShape(), training or Training(), grid or Grid()
     corpus_path = Path(corpus_path or DEFAULT_CORPUS)
     corpus = split_corpus(corpus_path)
+    check_corpus(corpus, corpus_path, shape.context)
     model = train(shape, training, corpus.training)
     windows = evaluation_windows(corpus.held_out, shape.context, grid.evaluation_windows)
     validation = evaluation_windows(corpus.validation, shape.context, grid.validation_windows)
@@ -346,11 +371,17 @@ def run(shape: Optional[ModelShape] = None, training: Optional[Training] = None,
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output", type=Path, help="the JSON file to write")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                        help=f"a text file or a folder of them (default {DEFAULT_CORPUS})")
     args = parser.parse_args(argv)
+    _check_arguments(parser, args)
     # One thread: the machine's other cores are shared, and under load PyTorch's OpenMP threads
     # made element-wise operations about 100 times slower (measured on the 2-core build machine).
     torch.set_num_threads(1)
+    try:
+        check_corpus(split_corpus(args.corpus), args.corpus, ModelShape().context)
+    except ValueError as error:
+        parser.error(str(error))
     study = run(corpus_path=args.corpus)
     args.output.write_text(json.dumps(study.to_json(), indent=2) + "\n")
     print(f"lm_study: {len(study.points)} points, float perplexity {study.float_perplexity:.3f}; {args.output}")

@@ -172,3 +172,24 @@ def test_committed_study_is_labelled_and_consistent():
     cheapest = lm_study.cheapest_within_float(points, record["float_perplexity"])
     assert (cheapest.core, cheapest.bits, cheapest.laser_power_mw) == tuple(
         record["cheapest_within_2_percent"][k] for k in ("core", "bits", "laser_power_mw"))
+
+
+def test_bad_arguments_exit_2_before_the_study_and_write_nothing(tmp_path, capsys):
+    out = tmp_path / "study.json"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    cases = [
+        (["--corpus", str(tmp_path / "absent"), str(out)], "no such file or folder"),
+        (["--corpus", str(empty), str(out)], "a folder without regular files"),
+        ([str(tmp_path / "absent" / "study.json")], "does not exist"),
+    ]
+    # 300 bytes: 240 / 30 / 30 per part; the default context of 32 needs 34 in each.
+    small = tmp_path / "small.txt"
+    small.write_bytes(bytes(300))
+    cases.append((["--corpus", str(small), str(out)], "30 validation bytes; allowed: at least 34"))
+    for argv, message in cases:
+        with pytest.raises(SystemExit) as exit_:
+            lm_study.main(argv)
+        assert exit_.value.code == 2
+        assert message in capsys.readouterr().err
+        assert not out.exists()
