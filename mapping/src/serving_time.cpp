@@ -309,13 +309,14 @@ ServingMeasurements load_serving_measurements(const std::filesystem::path& file)
 namespace {
 
 // A measured calibration run with what the fits need: its layers per stage, batch, the gap between
-// its measured inter-token latency and the roofline step, and its decode step.
+// its measured inter-token latency and the roofline step, its decode step's work, its power per
+// GPU and its measured step (the median inter-token latency).
 struct CalibrationRun {
     double layers, batch, gap;
     StepWork work;
-    Parallelism p;
     ServingPoint s;
     double power_per_gpu;
+    Time measured_step;
 };
 
 CalibrationRun calibration_run(const ServingMeasurement& x, int prompt_tokens, const LlmCatalog& llms,
@@ -336,9 +337,9 @@ CalibrationRun calibration_run(const ServingMeasurement& x, int prompt_tokens, c
             static_cast<double>(x.batch),
             in_seconds(x.inter_token_latency) - in_seconds(roofline.total),
             std::move(w),
-            p,
             s,
-            in_watts(x.power) / x.tp};
+            in_watts(x.power) / x.tp,
+            x.inter_token_latency};
 }
 
 // Overhead: d = ITL - roofline step = per_layer x L + per_sequence x batch (least squares); a term
@@ -363,9 +364,11 @@ void fit_overhead(const std::vector<CalibrationRun>& runs, ServingCalibration& c
 }
 
 // Power: P = s + a F + b B, each term >= 0, on the runs below the plateau (97 % of the highest,
-// when that is within 97 % of the GPU's limit), their steps timed with the fitted overhead.
-void fit_activity_power(const std::vector<CalibrationRun>& runs, const GpuSpec& gpu, const CalibrationRecord& cal,
-                        ServingCalibration& c) {
+// when that is within 97 % of the GPU's limit). F and B are the rates each run achieved: its
+// step's FLOPs and HBM bytes over its measured step (the median inter-token latency), not over the
+// modelled one, so that the power terms come from the power measurement alone and a misfit of
+// the overhead does not move them (docs/models/serving-time.md).
+void fit_activity_power(const std::vector<CalibrationRun>& runs, const GpuSpec& gpu, ServingCalibration& c) {
     double highest = 0.0;
     for (const auto& r : runs) highest = std::max(highest, r.power_per_gpu);
     // The plateau is the GPU's power limit as the runs show it, when they come within 97 % of the
@@ -373,16 +376,12 @@ void fit_activity_power(const std::vector<CalibrationRun>& runs, const GpuSpec& 
     // 1,000 W B200 peaks at 691 W) show none, and the cap is the limit itself.
     const bool plateau = highest >= 0.97 * in_watts(gpu.tdp);
     c.max_power = plateau ? watts(highest) : gpu.tdp;
-    const ServingCalibration overhead_only = c;
     std::vector<std::array<double, 3>> features;
     std::vector<double> powers;
     for (const auto& r : runs) {
         if (plateau && r.power_per_gpu >= 0.97 * highest) continue;
-        TimingOptions o;
-        o.serving = &overhead_only;
-        const StepTime t = time_step(r.work, r.p, r.s, gpu, cal, o);
-        const FlopRate flop_rate = flops(bf16_equivalent_flops(r.work, r.s, gpu, 0.0)) / t.total;
-        const DataRate hbm_rate = (r.work.weights_read + r.work.kv_read + r.work.kv_written) / t.total;
+        const FlopRate flop_rate = flops(bf16_equivalent_flops(r.work, r.s, gpu, 0.0)) / r.measured_step;
+        const DataRate hbm_rate = (r.work.weights_read + r.work.kv_read + r.work.kv_written) / r.measured_step;
         // The unknowns come out in W per TFLOP/s (pJ/FLOP) and W per TB/s (pJ/byte).
         features.push_back({1.0, in_teraflops_per_second(flop_rate), in_terabytes_per_second(hbm_rate)});
         powers.push_back(r.power_per_gpu);
@@ -414,7 +413,7 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
     ServingCalibration c;
     c.source = runs.source;
     fit_overhead(fitted, c);
-    fit_activity_power(fitted, gpu, cal, c);
+    fit_activity_power(fitted, gpu, c);
     return c;
 }
 

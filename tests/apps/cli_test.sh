@@ -442,7 +442,7 @@ printf 'scenario = "%s"\n[axes.p]\nkey = "catalog.systems.dgx_h100.puee"\nvalues
 check "sweep: unknown catalog figure" 2 "" "figure.toml:2: axes.p.key.*did you mean \"systems.dgx_h100.pue\", .*systems.toml:[0-9]+" -- sweep "$sw/figure.toml" -o "$sw/c"
 
 # Inverse questions and Monte Carlo (docs/models/uncertainty.md).
-check "solve" 0 "Answer: +1564\.6" "" -- solve --parameter systems.dgx_h100.host_power_w_per_node.typical --option lpo --saving-pct 1.7
+check "solve" 0 "Answer: +1518\.1" "" -- solve --parameter systems.dgx_h100.host_power_w_per_node.typical --option lpo --saving-pct 1.7
 check "solve: no value in range" 0 "no value in the range gives a 40 % saving" "" -- solve --parameter lasers.elsfp_vhp.wall_plug_efficiency --option cpo --saving-pct 40
 check "solve json" 0 '"found": false' "" -- solve --parameter lasers.elsfp_vhp.wall_plug_efficiency --option cpo --saving-pct 40 --json
 check "solve: unknown path" 2 "" "--parameter = \"systems.dgx_h100.pu\".*did you mean \"systems.dgx_h100.pue\"" -- solve --parameter systems.dgx_h100.pu --option lpo --saving-pct 1

@@ -157,9 +157,9 @@ std::string magnitude(double e) { return std::to_string(std::lround(100.0 * e)) 
 // Files whose median |error| meets the issue's bound (20 %) today; the others do not, for the
 // reason docs/validation.md ("B200") gives, and are held at 50 % so that a change shows.
 constexpr const char* kGroupsWithinBound[] = {
-    "Qwen__Qwen3-235B-A22B-Thinking-2507-FP8__gpqa (fp8)", "Qwen__Qwen3-30B-A3B-Thinking-2507__gpqa (bfloat16)",
-    "deepseek-ai__DeepSeek-V3.1__gpqa (fp8)", "meta-llama__Llama-3.1-405B-Instruct__lm-arena-chat (bfloat16)",
-    "openai__gpt-oss-20b__gpqa (mxfp4)"};
+    "Qwen__Qwen3-235B-A22B-Thinking-2507__gpqa (bfloat16)",
+    "Qwen__Qwen3-30B-A3B-Instruct-2507__lm-arena-chat (bfloat16)", "Qwen__Qwen3-30B-A3B-Thinking-2507__gpqa (bfloat16)",
+    "meta-llama__Llama-3.1-405B-Instruct-FP8__lm-arena-chat (fp8)", "openai__gpt-oss-20b__gpqa (mxfp4)"};
 
 bool within_bound(const std::string& group) {
     return std::any_of(std::begin(kGroupsWithinBound), std::end(kGroupsWithinBound),
@@ -249,8 +249,8 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
             CHECK(median(errors) <= 0.50);
         }
     }
-    // The issue's 90 % within 35 % is not met (docs/validation.md); 60 % is held, and 75 % by the
+    // The issue's 90 % within 35 % is not met (docs/validation.md); 75 % is held, and 70 % by the
     // terms carried from H100.
-    CHECK(within >= 0.6 * static_cast<double>(all.size()));
-    CHECK(within_35(all_from_h100) >= 0.75 * static_cast<double>(all.size()));
+    CHECK(within >= 0.75 * static_cast<double>(all.size()));
+    CHECK(within_35(all_from_h100) >= 0.70 * static_cast<double>(all.size()));
 }

@@ -149,9 +149,9 @@ struct MlperfNodeFixture {
     interconnect::CalibrationRecord roofline = without_gemms(cal);
     // The power model, chosen before any row was compared: the H100 fit (Llama-3.1-8B on one H100,
     // data/validation/ml-energy-h100.toml) carried to the B200 (transfer_serving_calibration). The
-    // B200's own 8B fit is a constant 595 W: its runs are host-bound (docs/validation.md, "B200"),
-    // while MLPerf's Offline runs keep large models' GPUs busy; refitted at the 8B runs' measured
-    // step times the B200 runs give about the H100 fit's terms. The B200 fit is shown beside it.
+    // B200's own 8B fit comes from host-bound runs of one small model (docs/validation.md, "B200"),
+    // while MLPerf's Offline runs keep large models' GPUs busy; both fit their power at the runs'
+    // measured step times and give terms of the same size. The B200 fit is shown beside it.
     ServingCalibration h100_carried = transfer_serving_calibration(
         fit_serving_calibration(
             load_serving_measurements(std::string(LIGHTWATT_TEST_DATA_DIR) + "/validation/ml-energy-h100.toml"), llms,
