@@ -147,6 +147,24 @@ std::string svg_of(const Scenario& s, const Estimate& e) {
     return svg.str();
 }
 
+// The serving terms the estimate used (docs/models/serving-time.md): the engine's overhead (serving
+// only) and the GPU's activity power, and the runs they were fitted on.
+std::string serving_terms_line(const Scenario& s, const Estimate& e) {
+    const ServingCalibration& c = e.serving;
+    std::ostringstream line;
+    if (s.mode == Mode::serving)
+        line << "serving terms: engine overhead " << fixed(in_seconds(c.per_layer) * 1e6, 1) << " us per layer + "
+             << fixed(in_seconds(c.per_sequence) * 1e6, 1) << " us per sequence; GPU power ";
+    else
+        line << "GPU power: ";
+    line << fixed(in_watts(c.static_power), 1) << " W + " << fixed(in_picojoules_per_flop(c.energy_per_flop), 2)
+         << " W per TFLOP/s + " << fixed(in_picojoules_per_byte(c.hbm_energy_per_bit), 1) << " W per TB/s, at most "
+         << fixed(in_watts(c.max_power), 1) << " W (fitted on " << s.serving_runs << ", measured on " << c.fitted_on;
+    if (c.fitted_on != e.gpu) line << ", carried to " << e.gpu;
+    line << ")\n";
+    return line.str();
+}
+
 std::string table_of(const Scenario& s, const Estimate& e) {
     std::ostringstream text;
     const CycleEstimate& c = e.cycle;
@@ -161,6 +179,7 @@ std::string table_of(const Scenario& s, const Estimate& e) {
     if (!e.fabric_from_calibration)
         text << "fabric: no collective of this system was measured (the calibration record has none across GPUs); "
                 "NVLink and network collectives are modelled from data/systems.toml and data/gpus.toml\n";
+    text << serving_terms_line(s, e);
     if (s.mode == Mode::serving) {
         text << "decode step " << fixed(in_milliseconds(c.phase(Phase::decode).total), 1) << " ms, prefill "
              << fixed(in_milliseconds(c.phase(Phase::prefill).total), 0) << " ms per batch; GPU power "

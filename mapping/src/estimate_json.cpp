@@ -29,6 +29,15 @@ nlohmann::json estimate_json(const Scenario& s, const Estimate& e) {
                         {"phases", phases},
                         {"power_budget_w", in_watts(s.power_budget)},
                         {"options", options}};
+    j["serving_calibration"] = {{"runs", s.serving_runs},
+                                {"fitted_on_gpu", e.serving.fitted_on},
+                                {"per_layer_us", in_seconds(e.serving.per_layer) * 1e6},
+                                {"per_sequence_us", in_seconds(e.serving.per_sequence) * 1e6},
+                                {"static_power_w", in_watts(e.serving.static_power)},
+                                {"w_per_tflop_per_s", in_picojoules_per_flop(e.serving.energy_per_flop)},
+                                {"w_per_tb_per_s", in_picojoules_per_byte(e.serving.hbm_energy_per_bit)},
+                                {"max_power_w", in_watts(e.serving.max_power)},
+                                {"source", e.serving.source}};
     j["parallelism"] = s.search_parallelism ? "search" : "fixed";
     if (s.search.max_inter_token_latency)
         j["max_inter_token_latency_ms"] = in_milliseconds(*s.search.max_inter_token_latency);

@@ -412,6 +412,7 @@ ServingCalibration fit_serving_calibration(const ServingMeasurements& runs, cons
     for (const auto& x : runs.calibration) fitted.push_back(calibration_run(x, runs.prompt_tokens, llms, gpu, cal));
     ServingCalibration c;
     c.source = runs.source;
+    c.fitted_on = gpu.name;
     fit_overhead(fitted, c);
     fit_activity_power(fitted, gpu, c);
     return c;

@@ -136,6 +136,8 @@ if cmp -s "$work/cal.json" "$work/cal-before.json"; then passed=$((passed + 1));
 # estimate: the default scenario, the JSON contract, input errors naming the key.
 check "estimate table" 0 "cpo_optical_io_scale_up" "" -- estimate
 check "estimate json" 0 '"breakdown_j_per_token"' "" -- estimate --json
+check "estimate: the serving terms and their runs" 0 "^serving terms: engine overhead [0-9.]+ us per layer \+ [0-9.]+ us per sequence; GPU power [0-9.]+ W \+ .* \(fitted on validation/ml-energy-h100\.toml, measured on h100_sxm\)$" "" -- estimate
+check "estimate: terms carried to another GPU say so" 0 "measured on h100_sxm, carried to gb200\)$" "" -- estimate "$data/scenarios/gb200-nvl72-405b-fp4.toml"
 check "estimate csv" 0 "^option,j_per_token" "" -- estimate --csv
 sed 's/"NVIDIA H100 80GB HBM3"/"NVIDIA H200"/' "$data/calibration/h100-sxm-8gpu.json" >"$work/h200.json"
 check "estimate: a record of another GPU is refused, naming both and the fix" 2 "" "h200.json: machine.gpu_model = \"NVIDIA H200\": measured on h200_sxm, but the scenario's GPU is h100_sxm \(system dgx_h100\)\. Allowed: .*deployment\.system = \"hgx_h200\"" -- estimate --calibration "$work/h200.json"

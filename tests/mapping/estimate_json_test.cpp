@@ -67,6 +67,24 @@ TEST_CASE("estimate JSON: the documented top-level keys of a serving estimate") 
     CHECK(j["tokens_per_cycle"] == 23040.0);
 }
 
+TEST_CASE("estimate JSON: the serving terms the estimate used, and the runs they were fitted on") {
+    const nlohmann::json j = default_json();
+    REQUIRE(j.contains("serving_calibration"));
+    const nlohmann::json& c = j["serving_calibration"];
+    for (const char* key : {"runs", "fitted_on_gpu", "per_layer_us", "per_sequence_us", "static_power_w",
+                            "w_per_tflop_per_s", "w_per_tb_per_s", "max_power_w", "source"})
+        CHECK_MESSAGE(c.contains(key), key);
+    // The default scenario fits on the H100 runs and runs on an H100: nothing is carried.
+    CHECK(c["runs"] == "validation/ml-energy-h100.toml");
+    CHECK(c["fitted_on_gpu"] == "h100_sxm");
+    // The H100 runs reach their plateau (690.5 W of 700, docs/models/serving-time.md).
+    CHECK(c["max_power_w"] == 690.5);
+    // Every term physical: non-negative, and the activity terms not all zero.
+    for (const char* key : {"per_layer_us", "per_sequence_us", "static_power_w", "w_per_tflop_per_s", "w_per_tb_per_s"})
+        CHECK_MESSAGE(c[key].get<double>() >= 0.0, key);
+    CHECK(c["w_per_tflop_per_s"].get<double>() + c["w_per_tb_per_s"].get<double>() > 0.0);
+}
+
 TEST_CASE("estimate JSON: the cycle is its phases, prefill once and a decode step per output token") {
     const nlohmann::json j = default_json();
     const nlohmann::json& phases = j["phases"];

@@ -223,3 +223,17 @@ def test_rack_scale_flags_announced_hardware_and_what_options_replace(data_dir):
     # The H200 record measured one GPU: its collectives say nothing about NVLink.
     assert not h200.fabric_from_calibration
     assert lightwatt.estimate().fabric_from_calibration
+
+
+def test_serving_terms_say_where_they_come_from_and_scale_when_carried(default, data_dir):
+    h100 = default.to_dict()["serving_calibration"]
+    assert h100["runs"] == "validation/ml-energy-h100.toml" and h100["fitted_on_gpu"] == "h100_sxm"
+    gb200 = lightwatt.estimate(lightwatt.load_scenario(data_dir / "scenarios" / "gb200-nvl72-405b-fp4.toml"))
+    carried = gb200.to_dict()["serving_calibration"]
+    assert carried["fitted_on_gpu"] == "h100_sxm" and gb200.gpu == "gb200"
+    # Carried by the power limit (docs/models/serving-time.md, "Another GPU"): a GB200's 1,200 W
+    # against an H100's 700 W scales static power by 12/7; the engine's overhead and the energy per
+    # HBM byte stay.
+    assert carried["static_power_w"] == pytest.approx(h100["static_power_w"] * 1200 / 700, rel=1e-12)
+    assert carried["per_layer_us"] == h100["per_layer_us"]
+    assert carried["w_per_tb_per_s"] == h100["w_per_tb_per_s"]

@@ -48,6 +48,7 @@ struct ServingCalibration {
     EnergyPerFlop energy_per_flop{};    // a: watts per FLOP/s
     EnergyPerBit hbm_energy_per_bit{};  // b: watts per HBM bit/s
     std::string source;
+    std::string fitted_on;  // the GPU the runs were measured on (data/gpus.toml); kept when carried
 };
 
 }  // namespace lightwatt::mapping
