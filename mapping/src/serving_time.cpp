@@ -291,7 +291,9 @@ ServingMeasurements read_serving_measurements(TableReader root) {
         x.bytes_per_weight = r.number("bytes_per_weight", Range{0.0, 8.0, false, true});
         x.batch = static_cast<int>(r.integer("batch", 1, 1 << 20));
         x.output_tokens = static_cast<int>(r.integer("output_tokens", 1, 1 << 24));
-        x.inter_token_latency = milliseconds(r.number("median_itl_ms", Range::positive()));
+        // 1 us to 10^7 ms: the power fit divides each step's work by it (fit_activity_power), so a
+        // value near zero would make the rates overflow; no decode step is outside this range.
+        x.inter_token_latency = milliseconds(r.number("median_itl_ms", Range{1e-3, 1e7, true, true}));
         x.power = watts(r.number("power_w", Range::positive()));
         x.energy_per_token = joules(r.number("energy_per_token_j", Range::positive()));
         r.finish();

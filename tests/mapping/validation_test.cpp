@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "lightwatt/mapping/serving_time.hpp"
+#include "input_error_of.hpp"
 #include "ml_energy_runs.hpp"
 #include "shared_data.hpp"
 
@@ -154,4 +155,27 @@ TEST_CASE("serving calibration: the power terms come from the runs' measured ste
     CHECK(in_watts(c.static_power) == doctest::Approx(300.0).epsilon(1e-9));
     CHECK(in_picojoules_per_flop(c.energy_per_flop) == doctest::Approx(1.5).epsilon(1e-9));
     CHECK(in_picojoules_per_byte(c.hbm_energy_per_bit) == doctest::Approx(80.0).epsilon(1e-9));
+}
+
+TEST_CASE("serving runs: a median ITL outside 1 us to 10^7 ms is an input error naming the line and key") {
+    // The power fit divides each run's work by its ITL; a value near zero would overflow the rates.
+    const std::string text = R"(source = "hand"
+gpu = "h100_sxm"
+prompt_tokens = 200
+[calibration.tiny]
+model = "llama_3_1_8b"
+tp = 1
+bytes_per_weight = 2
+batch = 8
+output_tokens = 400
+median_itl_ms = 1e-300
+power_w = 500
+energy_per_token_j = 0.5
+)";
+    const auto e = lightwatt::testing::input_error_of(
+        [&] { (void)read_serving_measurements(TomlDocument::parse_string(text, "runs.toml").root()); }, text);
+    CHECK(e.file == "runs.toml");
+    CHECK(e.line == 10);
+    CHECK(e.key == "calibration.tiny.median_itl_ms");
+    CHECK(e.allowed.find("0.001") != std::string::npos);
 }
