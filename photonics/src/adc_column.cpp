@@ -93,7 +93,8 @@ struct Avx {
     static M either(M x, M y) { return _mm256_or_ps(x, y); }
     static F keep(F x, M m) { return _mm256_and_ps(x, m); }
     static F add_where(F x, M m, F y) { return _mm256_add_ps(x, _mm256_and_ps(m, y)); }
-    static F truncate(F x) { return _mm256_cvtepi32_ps(_mm256_cvttps_epi32(x)); }
+    // One rounding instruction; the same value as SSE2's two conversions for |x| < 2^31.
+    static F truncate(F x) { return _mm256_round_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); }
     static int count(M mask) { return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(mask))); }
 };
 #endif
@@ -143,15 +144,19 @@ struct Normals {
 
 #if defined(__AVX2__)
 // On 8 lanes (AVX2, the AVX path's integer half): the 4 words of rows [i, i + 8) (i even) as in
-// the AVX-512 path below, the 64-bit products from three 32-bit ones. The coefficients: n is
-// uniform over the odd numbers below 2^24, so a lane's n is below 2^16 with probability 2^-8 and
-// all 8 lanes are in the top 8 octaves (segments 15-22) 97 % of the time; then each coefficient
-// is one permute of a register holding those 8 segments' values, otherwise the full look-up
-// (Segment). Both read the same table entries, so the draws are the same bits either way.
+// the AVX-512 path below, but mixed on the scalar integer units and inserted into a vector: AVX2
+// has no 64-bit multiply (one takes three 32-bit multiplies, two shifts and two adds), while the
+// scalar units multiply in one instruction and are otherwise idle here (on AMD Zen they are not
+// the vector pipes). So the vector pipes do 5 operations per 4 words instead of 21: 1.40 -> 0.95
+// ns per partial sum on one core of the project's machine (docs/performance.md). The
+// coefficients: n is uniform over the odd numbers below 2^24, so a lane's n is below 2^16 with
+// probability 2^-8 and all 8 lanes are in the top 8 octaves (segments 15-22) 97 % of the time;
+// then each coefficient is one permute of a register holding those 8 segments' values, otherwise
+// the full look-up (Segment). Both read the same table entries, so the draws are the same bits
+// either way.
 template <>
 struct Normals<Avx> {
     std::uint64_t state = 0;  // key + (first_word + 1) gamma: mix64's state before word first_word
-    __m256i lane_steps;       // l gamma for word l of the vector
     const float* table;
     __m256i top_octaves;  // the float bits of n = 2^16: the top 8 octaves are n >= 2^16
     __m256 top[4];        // coefficient k of those octaves' segments, 15..22
@@ -159,21 +164,20 @@ struct Normals<Avx> {
     static constexpr std::uint64_t gamma = 0x9e3779b97f4a7c15ULL;
 
     explicit Normals(const ColumnNormals& z) : table(z.table) {
-        lane_steps = _mm256_set_epi64x(static_cast<long long>(3 * gamma), static_cast<long long>(2 * gamma),
-                                       static_cast<long long>(gamma), 0);
         top_octaves = _mm256_set1_epi32((127 + 16) << 23);
         for (int k = 0; k < 4; ++k) top[k] = _mm256_loadu_ps(z.table + k * kNormalSegments + 15);
         start(z);
     }
     void start(const ColumnNormals& z) { state = z.key + (z.first_word + 1) * gamma; }
 
-    // x * c mod 2^64 from 32-bit halves: lo(x) lo(c) + (hi(x) lo(c) + lo(x) hi(c)) 2^32.
-    static __m256i multiply(__m256i x, std::uint64_t c) {
-        const __m256i c_lo = _mm256_set1_epi64x(static_cast<long long>(c & 0xffffffffU));
-        const __m256i c_hi = _mm256_set1_epi64x(static_cast<long long>(c >> 32));
-        const __m256i cross =
-            _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), c_lo), _mm256_mul_epu32(x, c_hi));
-        return _mm256_add_epi64(_mm256_mul_epu32(x, c_lo), _mm256_slli_epi64(cross, 32));
+    // Word `state` of mix64's sequence, finalised on the scalar units (core/rng.hpp's mix64 after
+    // its add). The empty asm keeps the value in a general register, so that the compiler does not
+    // vectorise the four words back into the three-multiply form.
+    static long long finalise(std::uint64_t z) {
+        asm("" : "+r"(z));
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return static_cast<long long>(z ^ (z >> 31));
     }
 
     // A coefficient of each lane's segment (0-31) from the 32 of one table row: four in-register
@@ -197,14 +201,14 @@ struct Normals<Avx> {
     };
     static_assert(kNormalSegments == 32, "Segment selects among 32 coefficients");
 
-    __m256 operator()(std::ptrdiff_t i) const {
+    // Inlined always: as a call (GCC's choice once the words moved to the scalar units) it costs
+    // more than the words save.
+    [[gnu::always_inline]] __m256 operator()(std::ptrdiff_t i) const {
         const std::uint64_t first = state + static_cast<std::uint64_t>(i / 2) * gamma;
-        __m256i w = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(first)), lane_steps);
-        w = _mm256_xor_si256(w, _mm256_srli_epi64(w, 30));
-        w = multiply(w, 0xbf58476d1ce4e5b9ULL);
-        w = _mm256_xor_si256(w, _mm256_srli_epi64(w, 27));
-        w = multiply(w, 0x94d049bb133111ebULL);
-        w = _mm256_xor_si256(w, _mm256_srli_epi64(w, 31));
+        const __m128i low = _mm_insert_epi64(_mm_cvtsi64_si128(finalise(first)), finalise(first + gamma), 1);
+        const __m128i high =
+            _mm_insert_epi64(_mm_cvtsi64_si128(finalise(first + 2 * gamma)), finalise(first + 3 * gamma), 1);
+        const __m256i w = _mm256_inserti128_si256(_mm256_castsi128_si256(low), high, 1);
         const __m256i mantissa = _mm256_set1_epi32(0x7fffff);
         const __m256i odd = _mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(w, mantissa), 1), _mm256_set1_epi32(1));
         const __m256i n = _mm256_castps_si256(_mm256_cvtepi32_ps(odd));
