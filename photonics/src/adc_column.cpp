@@ -171,12 +171,15 @@ struct Normals<Avx> {
     void start(const ColumnNormals& z) { state = z.key + (z.first_word + 1) * gamma; }
 
     // Word `state` of mix64's sequence, finalised on the scalar units (core/rng.hpp's mix64 after
-    // its add). The empty asm keeps the value in a general register, so that the compiler does not
-    // vectorise the four words back into the three-multiply form.
+    // its add). The empty asms keep the value in a general register at each step, so that the
+    // compiler does not vectorise the four words back into the three-multiply form (Clang does,
+    // given only the first).
     static long long finalise(std::uint64_t z) {
         asm("" : "+r"(z));
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        asm("" : "+r"(z));
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        asm("" : "+r"(z));
         return static_cast<long long>(z ^ (z >> 31));
     }
 
