@@ -14,11 +14,18 @@ constants are illustrative (an 8-bit ADC, noise of a few steps): the time does n
 their values. NumPy's element-wise operations run on one thread, its BLAS on all of them: what a
 NumPy implementation gets.
 
+OpenBLAS picks its kernel from the CPU it recognises, and may take an older one than the CPU runs
+(on this project's machine, a Zen 5 with AVX-512, it takes its AVX2 kernel, Haswell). So the clean
+GEMM is also timed with each OpenBLAS kernel the CPU's instructions allow (OPENBLAS_CORETYPE, in a
+fresh process: OpenBLAS reads it when loaded), and the fastest is what the clean Eigen GEMM is held
+to: OpenBLAS at its best on the same machine and threads. The JSON keeps every kernel's time.
+
 Usage: numpy_reference.py OUTPUT.json   (as emulator_bench: sizes LIGHTWATT_BENCH_SIZES, default
 "1024 4096"; threads LIGHTWATT_THREADS, else all CPUs; repetitions LIGHTWATT_BENCH_REPETITIONS,
 default 5 for the GEMMs and 3 for the noise injection)"""
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -101,28 +108,106 @@ def median_seconds(run, repetitions):
     return float(np.median([run() for _ in range(repetitions)]))
 
 
+# OpenBLAS's x86-64 kernels for float32 GEMM by the instructions they need (its DYNAMIC_ARCH
+# names), newest first.
+KERNELS = (("SkylakeX", ("avx512f", "avx512dq", "avx512bw", "avx512vl")), ("Haswell", ("avx2", "fma")))
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def openblas_kernel():
+    """The kernel OpenBLAS took in this process, or None where threadpoolctl cannot tell."""
+    try:
+        import threadpoolctl
+    except ImportError:
+        return None
+    for pool in threadpoolctl.threadpool_info():
+        if pool.get("internal_api") == "openblas":
+            return pool.get("architecture")
+    return None
+
+
+def square_operands(n):
+    rng = np.random.default_rng(n)
+    a = rng.uniform(-1.0, 1.0, (n, n)).astype(np.float32)
+    b = rng.uniform(-1.0, 1.0, (n, n)).astype(np.float32)
+    return a, b
+
+
+def gemm_only(sizes, repetitions):
+    """This process's kernel and its clean GEMM medians, as JSON on stdout (the child's side)."""
+    times = {}
+    for n in sizes:
+        a, b = square_operands(n)
+        times[str(n)] = median_seconds(lambda: clean_gemm(a, b), repetitions)
+    json.dump({"kernel": openblas_kernel(), "clean_gemm_s": times}, sys.stdout)
+    return 0
+
+
+def gemm_per_kernel(sizes, repetitions, chosen):
+    """The clean GEMM medians under every other kernel the CPU can run: {kernel: {size: s}}."""
+    flags = cpu_flags()
+    out = {}
+    for name, needs in KERNELS:
+        if name == chosen or not all(flag in flags for flag in needs):
+            continue
+        env = dict(os.environ, OPENBLAS_CORETYPE=name)
+        child = subprocess.run([sys.executable, __file__, "--gemm-only"], env=env, capture_output=True, text=True,
+                               check=False)
+        if child.returncode != 0:
+            print("numpy: OpenBLAS kernel %s could not be timed: %s" % (name, child.stderr.strip()), file=sys.stderr)
+            continue
+        reply = json.loads(child.stdout)
+        if reply["kernel"] is not None and reply["kernel"] != name:
+            print("numpy: OpenBLAS did not take kernel %s (it took %s)" % (name, reply["kernel"]), file=sys.stderr)
+            continue
+        out[name] = reply["clean_gemm_s"]
+    return out
+
+
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
     sizes = [int(s) for s in os.environ.get("LIGHTWATT_BENCH_SIZES", "1024 4096").split()]
     env_repetitions = os.environ.get("LIGHTWATT_BENCH_REPETITIONS")
     gemm_repetitions = int(env_repetitions or 5)
     noise_repetitions = int(env_repetitions or 3)
+    if sys.argv[1:] == ["--gemm-only"]:
+        return gemm_only(sizes, gemm_repetitions)
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
     result = {"threads": THREADS, "numpy": np.__version__, "sizes": {}}
     config = np.show_config(mode="dicts") if np.lib.NumpyVersion(np.__version__) >= "1.26.0" else {}
     blas = config.get("Build Dependencies", {}).get("blas", {})
     result["blas"] = "%s %s" % (blas.get("name", "?"), blas.get("version", ""))
+    chosen = openblas_kernel()
+    result["blas_kernel"] = chosen or "?"
     for n in sizes:
-        rng = np.random.default_rng(n)
-        a = rng.uniform(-1.0, 1.0, (n, n)).astype(np.float32)
-        b = rng.uniform(-1.0, 1.0, (n, n)).astype(np.float32)
+        a, b = square_operands(n)
         clean = median_seconds(lambda: clean_gemm(a, b), gemm_repetitions)
         noisy = median_seconds(lambda: tiled_noise_injection(a, b, 15)[0], noise_repetitions)
-        result["sizes"][str(n)] = {"clean_gemm_s": clean, "tiled_noise_injection_s": noisy}
-        print("numpy at %d^3 (%d threads, %s): clean float32 GEMM %.3f s (median of %d), tiled noise injection "
-              "%.3f s (median of %d)" % (n, THREADS, result["blas"], clean, gemm_repetitions, noisy,
-                                         noise_repetitions), file=sys.stderr)
+        result["sizes"][str(n)] = {"clean_gemm_s": clean, "tiled_noise_injection_s": noisy,
+                                   "clean_gemm_by_kernel_s": {result["blas_kernel"]: clean}}
+        print("numpy at %d^3 (%d threads, %s, kernel %s): clean float32 GEMM %.3f s (median of %d), tiled noise "
+              "injection %.3f s (median of %d)" % (n, THREADS, result["blas"], result["blas_kernel"], clean,
+                                                   gemm_repetitions, noisy, noise_repetitions), file=sys.stderr)
+    if chosen is not None:
+        for name, times in gemm_per_kernel(sizes, gemm_repetitions, chosen).items():
+            for n in sizes:
+                result["sizes"][str(n)]["clean_gemm_by_kernel_s"][name] = times[str(n)]
+                print("numpy at %d^3: clean float32 GEMM with OpenBLAS kernel %s %.3f s" % (n, name, times[str(n)]),
+                      file=sys.stderr)
+    for figures in result["sizes"].values():
+        kernel, seconds = min(figures["clean_gemm_by_kernel_s"].items(), key=lambda item: item[1])
+        figures["best_clean_gemm_s"], figures["best_kernel"] = seconds, kernel
     with open(sys.argv[1], "w", encoding="utf-8") as f:
         json.dump(result, f, indent=1)
     return 0

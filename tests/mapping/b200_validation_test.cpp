@@ -240,7 +240,8 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
                                      << in_watts(roofline.serving.static_power) << " W + "
                                      << in_picojoules_per_flop(roofline.serving.energy_per_flop) << " W per TFLOP/s + "
                                      << in_picojoules_per_byte(roofline.serving.hbm_energy_per_bit) << " W per TB/s");
-    for (const auto& [group, errors] : groups) {
+    for (const auto& [name, errors] : groups) {
+        const auto& group = name;  // CAPTURE's lambda cannot name a structured binding before C++20 (Clang 14)
         CAPTURE(group);
         if (within_bound(group)) {
             CHECK(median(errors) <= 0.20);

@@ -190,7 +190,10 @@ TEST_CASE("estimate records: the CSV row has its header's keys; the long table's
     std::map<std::string, double> shares;
     for (const auto& r : rows) shares[r["option"].get<std::string>()] += r["share_pct"].get<double>();
     CHECK(shares.size() == e.options.size());
-    for (const auto& [option, total] : shares) CHECK_MESSAGE(total == doctest::Approx(100.0), option);
+    for (const auto& [option, total] : shares) {
+        const auto& name = option;  // a lambda cannot name a structured binding before C++20 (Clang 14)
+        CHECK_MESSAGE(total == doctest::Approx(100.0), name);
+    }
 }
 
 TEST_CASE("estimate records: tokens/s per MW of facility power and per user, by hand") {
