@@ -38,6 +38,15 @@ if(LIGHTWATT_NATIVE)
   if(LIGHTWATT_COMPILER_HAS_MARCH_NATIVE)
     # C++ only: nvcc (gpu/) takes host flags through -Xcompiler and needs none of these.
     add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-march=native>)
+    # -mtune=generic with GCC: on AMD CPUs -march=native also tunes for them (znver2/znver3 in
+    # GCC 12; a Zen 5 is taken for znver3), and those tunings fold the loads of Eigen's packed
+    # float GEMM operands into its FMA instructions, reloading each operand packet four times
+    # per step: the clean 4096^3 GEMM took 1.3-1.4x as long as with the generic tuning, and
+    # 1.4-1.6x as long as OpenBLAS's kernel for the same instructions (docs/performance.md).
+    # Clang keeps the operands in registers whatever it tunes for.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-mtune=generic>)
+    endif()
     # GCC 12 reports the deliberately undefined register inside its own AVX-512 intrinsics
     # (_mm512_undefined_pd, reached through Eigen's AVX-512 transposes) as used uninitialised
     # (GCC bug 105593, fixed in GCC 13). The clang builds keep the warning.
