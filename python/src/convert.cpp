@@ -88,7 +88,7 @@ toml::table to_toml_table(nb::handle dict, const std::string& where) {
 }
 
 void set_dotted(toml::table& table, const std::string& dotted_key, nb::handle value, const std::string& where) {
-    // Named, not bound: a lambda cannot capture a structured binding before C++20 (Clang 14).
+    // Named, not bound: Clang before 16 cannot capture a structured binding in a lambda (C++20).
     const auto parent = dotted_key_parent(table, dotted_key, where);
     std::visit([&](auto&& v) { parent.first->insert_or_assign(parent.second, std::move(v)); },
                to_toml_value(value, where + "[" + dotted_key + "]"));

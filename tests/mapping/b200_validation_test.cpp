@@ -241,7 +241,7 @@ TEST_CASE("B200 validation: every named B200 run from the serving terms of the 8
                                      << in_picojoules_per_flop(roofline.serving.energy_per_flop) << " W per TFLOP/s + "
                                      << in_picojoules_per_byte(roofline.serving.hbm_energy_per_bit) << " W per TB/s");
     for (const auto& [name, errors] : groups) {
-        const auto& group = name;  // CAPTURE's lambda cannot name a structured binding before C++20 (Clang 14)
+        const auto& group = name;  // Clang before 16 cannot capture a structured binding in CAPTURE's lambda (C++20)
         CAPTURE(group);
         if (within_bound(group)) {
             CHECK(median(errors) <= 0.20);

@@ -91,7 +91,7 @@ TEST_CASE("a figure set on the parsed catalogs reads as the same value written i
     const Catalogs edited = load_catalogs(data_with_line("devices.toml", wpe.at.line, "wall_plug_efficiency = 0.1"));
     int reevaluated = 0;
     for (const auto& [link, costs] : base().link_costs.by_name) {
-        const auto& name = link;  // a lambda cannot name a structured binding before C++20 (Clang 14)
+        const auto& name = link;  // Clang before 16 cannot capture a structured binding in a lambda (C++20)
         for (const Spread s : {Spread::low, Spread::typical, Spread::high})
             CHECK_MESSAGE(same(changed.link_costs.at(name, s), edited.link_costs.at(name, s)), name);
         if (!same(changed.link_costs.at(name, Spread::typical), costs[Spread::typical])) ++reevaluated;

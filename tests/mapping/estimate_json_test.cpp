@@ -191,7 +191,7 @@ TEST_CASE("estimate records: the CSV row has its header's keys; the long table's
     for (const auto& r : rows) shares[r["option"].get<std::string>()] += r["share_pct"].get<double>();
     CHECK(shares.size() == e.options.size());
     for (const auto& [option, total] : shares) {
-        const auto& name = option;  // a lambda cannot name a structured binding before C++20 (Clang 14)
+        const auto& name = option;  // Clang before 16 cannot capture a structured binding in a lambda (C++20)
         CHECK_MESSAGE(total == doctest::Approx(100.0), name);
     }
 }
