@@ -46,20 +46,20 @@ struct Sse {
     static F sub(F x, F y) { return _mm_sub_ps(x, y); }
     static F mul(F x, F y) { return _mm_mul_ps(x, y); }
     static F sqrt(F x) { return _mm_sqrt_ps(x); }
-    static F min(F x, F y) { return _mm_min_ps(x, y); }
+    static F min(F x, F y) { return _mm_min_ps(x, y); }  // y where either is NaN
     static F max(F x, F y) { return _mm_max_ps(x, y); }
-    static F bit_and(F x, F y) { return _mm_and_ps(x, y); }
-    static F bit_or(F x, F y) { return _mm_or_ps(x, y); }
-    static F and_not(F x, F y) { return _mm_andnot_ps(x, y); }
-    using M = __m128;  // comparisons: all-ones lanes
-    static M ordered(F x) { return _mm_cmpord_ps(x, x); }
-    static M greater_equal(F x, F y) { return _mm_cmpge_ps(x, y); }
-    static M less(F x, F y) { return _mm_cmplt_ps(x, y); }
-    static M either(M x, M y) { return _mm_or_ps(x, y); }
-    static F keep(F x, M m) { return _mm_and_ps(x, m); }                           // x where m, else +0
-    static F add_where(F x, M m, F y) { return _mm_add_ps(x, _mm_and_ps(m, y)); }  // x + y where m
-    static F truncate(F x) { return _mm_cvtepi32_ps(_mm_cvttps_epi32(x)); }
-    static int count(M mask) { return __builtin_popcount(static_cast<unsigned>(_mm_movemask_ps(mask))); }
+    // x rounded to the nearest integer, ties to even, for x in [below, above] (integers); outside
+    // them, below or above (NaN: below), so the conversion never leaves int's range. SSE2 has only
+    // the conversion, which rounds by the default rounding mode, to nearest even.
+    static F nearest(F x, F below, F above) { return _mm_cvtepi32_ps(_mm_cvtps_epi32(min(max(x, below), above))); }
+    using M = __m128;                                          // comparisons: all-ones lanes
+    static M differ(F x, F y) { return _mm_cmpneq_ps(x, y); }  // true where either is NaN
+    static F tally(F count, M m, F one) { return _mm_add_ps(count, _mm_and_ps(m, one)); }
+    static double total(F count) {
+        float lanes[width];
+        _mm_storeu_ps(lanes, count);
+        return static_cast<double>(lanes[0]) + lanes[1] + lanes[2] + lanes[3];
+    }
 };
 
 // One lane through the 4-lane operations: the tail of every path.
@@ -67,7 +67,7 @@ struct SseOne : Sse {
     static constexpr int width = 1;
     static F load(const float* x) { return _mm_load_ss(x); }
     static void store(float* x, F v) { _mm_store_ss(x, v); }
-    static int count(M mask) { return _mm_movemask_ps(mask) & 1; }
+    static F tally(F count, M m, F one) { return _mm_add_ss(count, _mm_and_ps(m, one)); }  // lane 0 only
 };
 
 #if defined(__AVX__)
@@ -83,19 +83,15 @@ struct Avx {
     static F sqrt(F x) { return _mm256_sqrt_ps(x); }
     static F min(F x, F y) { return _mm256_min_ps(x, y); }
     static F max(F x, F y) { return _mm256_max_ps(x, y); }
-    static F bit_and(F x, F y) { return _mm256_and_ps(x, y); }
-    static F bit_or(F x, F y) { return _mm256_or_ps(x, y); }
-    static F and_not(F x, F y) { return _mm256_andnot_ps(x, y); }
+    // One rounding instruction on any float (NaN stays NaN): within [below, above] the same value
+    // as SSE2's, outside it on the same side of the levels, which is all the kernel reads there.
+    static F nearest(F x, F, F) { return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
     using M = __m256;
-    static M ordered(F x) { return _mm256_cmp_ps(x, x, _CMP_ORD_Q); }
-    static M greater_equal(F x, F y) { return _mm256_cmp_ps(x, y, _CMP_GE_OS); }
-    static M less(F x, F y) { return _mm256_cmp_ps(x, y, _CMP_LT_OS); }
-    static M either(M x, M y) { return _mm256_or_ps(x, y); }
-    static F keep(F x, M m) { return _mm256_and_ps(x, m); }
-    static F add_where(F x, M m, F y) { return _mm256_add_ps(x, _mm256_and_ps(m, y)); }
-    // One rounding instruction; the same value as SSE2's two conversions for |x| < 2^31.
-    static F truncate(F x) { return _mm256_round_ps(x, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); }
-    static int count(M mask) { return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(mask))); }
+    static M differ(F x, F y) { return _mm256_cmp_ps(x, y, _CMP_NEQ_UQ); }
+    static F tally(F count, M m, F one) { return _mm256_add_ps(count, _mm256_and_ps(m, one)); }
+    static double total(F count) {
+        return Sse::total(_mm256_castps256_ps128(count)) + Sse::total(_mm256_extractf128_ps(count, 1));
+    }
 };
 #endif
 
@@ -112,18 +108,14 @@ struct Avx512 {
     static F sqrt(F x) { return _mm512_sqrt_ps(x); }
     static F min(F x, F y) { return _mm512_min_ps(x, y); }
     static F max(F x, F y) { return _mm512_max_ps(x, y); }
-    static F bit_and(F x, F y) { return _mm512_and_ps(x, y); }
-    static F bit_or(F x, F y) { return _mm512_or_ps(x, y); }
-    static F and_not(F x, F y) { return _mm512_andnot_ps(x, y); }
+    static F nearest(F x, F, F) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
     using M = __mmask16;  // comparisons stay in mask registers
-    static M ordered(F x) { return _mm512_cmp_ps_mask(x, x, _CMP_ORD_Q); }
-    static M greater_equal(F x, F y) { return _mm512_cmp_ps_mask(x, y, _CMP_GE_OS); }
-    static M less(F x, F y) { return _mm512_cmp_ps_mask(x, y, _CMP_LT_OS); }
-    static M either(M x, M y) { return static_cast<M>(x | y); }
-    static F keep(F x, M m) { return _mm512_maskz_mov_ps(m, x); }
-    static F add_where(F x, M m, F y) { return _mm512_mask_add_ps(x, m, x, y); }
-    static F truncate(F x) { return _mm512_cvtepi32_ps(_mm512_cvttps_epi32(x)); }
-    static int count(M mask) { return __builtin_popcount(static_cast<unsigned>(mask)); }
+    static M differ(F x, F y) { return _mm512_cmp_ps_mask(x, y, _CMP_NEQ_UQ); }
+    static F tally(F count, M m, F one) { return _mm512_mask_add_ps(count, m, count, one); }
+    static double total(F count) {
+        return Avx::total(_mm512_castps512_ps256(count)) +
+               Avx::total(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(count), 1)));
+    }
 };
 #endif
 
@@ -289,15 +281,15 @@ struct Normals<Avx512> {
 };
 #endif
 
-// The kernel on V::width lanes, term for term the scalar reference's operations.
+// The kernel on V::width lanes, term for term the scalar reference's operations. Clips are
+// tallied per lane in `clipped` (whole numbers in floats, exact to 2^24 per lane: columns()
+// empties it every kColumnsPerTally columns) and summed once.
 template <AdcColumnShape Shape, typename V>
 struct Lanes {
     using F = typename V::F;
-    F base, c_pp, c_aa, c_a, cos_phi, sin_phi, step, low, high, low_clip, high_clip;
-    F half = V::set1(0.5f);
+    F base, c_pp, c_aa, c_a, cos_phi, sin_phi, step, low, high, below, above;
     F one = V::set1(1.0f);
-    F sign_bit = V::set1(-0.0f);
-    F zero = V::set1(0.0f);
+    F clipped = V::set1(0.0f);
     Normals<V> normals;
 
     Lanes(const AdcColumnTerms& t, const ColumnNormals& z)
@@ -310,8 +302,8 @@ struct Lanes {
           step(V::set1(t.step)),
           low(V::set1(-t.top - 1.0f)),
           high(V::set1(t.top)),
-          low_clip(V::set1(-t.top - 1.5f)),
-          high_clip(V::set1(t.top + 0.5f)),
+          below(V::set1(-t.top - 2.0f)),
+          above(V::set1(t.top + 1.0f)),
           normals(z) {}
 
     // The next column: its base, its LO rotation and its draws.
@@ -322,8 +314,8 @@ struct Lanes {
         normals.start(z);
     }
 
-    // Digitises rows [i, i + width) into out; returns how many of them clipped.
-    int operator()(const float* p, const float* offset, const float* a, float* out, std::ptrdiff_t i) const {
+    // Digitises rows [i, i + width) into out and tallies their clips.
+    void operator()(const float* p, const float* offset, const float* a, float* out, std::ptrdiff_t i) {
         const F pi = V::load(p + i);
         F variance = base;
         F signal = pi;
@@ -340,30 +332,33 @@ struct Lanes {
             if constexpr (Shape == AdcColumnShape::aux_rotated)
                 signal = V::sub(V::mul(cos_phi, pi), V::mul(sin_phi, ai));
         }
-        F v = V::add(signal, V::mul(V::sqrt(variance), normals(i)));
-        v = V::keep(v, V::ordered(v));  // NaN -> 0
-        const int clips = V::count(V::either(V::greater_equal(v, high_clip), V::less(v, low_clip)));
-        const F bounded = V::min(V::max(v, low), high);
-        const F sign = V::bit_and(bounded, sign_bit);
-        const F magnitude = V::and_not(sign_bit, bounded);
-        // |v| + 1/2 truncated would round the float just below 1/2 up (the sum rounds to 1):
-        // compare the fraction instead, exact below 2^23.
-        const F whole = V::truncate(magnitude);
-        const F level = V::add_where(whole, V::greater_equal(V::sub(magnitude, whole), half), one);
-        V::store(out + i, V::add(V::load(out + i), V::mul(V::bit_or(level, sign), step)));
-        return clips;
+        const F v = V::add(signal, V::mul(V::sqrt(variance), normals(i)));
+        const F r = V::nearest(v, below, above);
+        const F level = V::min(V::max(r, low), high);  // NaN -> low
+        clipped = V::tally(clipped, V::differ(r, level), one);
+        V::store(out + i, V::add(V::load(out + i), V::mul(level, step)));
+    }
+
+    // The clips tallied so far; empties the tally.
+    std::size_t take_clips() {
+        const double n = V::total(clipped);
+        clipped = V::set1(0.0f);
+        return static_cast<std::size_t>(n);
     }
 };
 
 // Rows [*i, rows) of one column in whole chunks of lanes' width; *i is left at the first row not
 // done.
 template <typename L>
-std::size_t chunks(const L& lanes, int width, const float* p, const float* offset, const float* a, float* out,
-                   std::ptrdiff_t* i, std::ptrdiff_t rows) {
-    std::size_t clips = 0;
-    for (; *i + width <= rows; *i += width) clips += static_cast<std::size_t>(lanes(p, offset, a, out, *i));
-    return clips;
+void chunks(L& lanes, int width, const float* p, const float* offset, const float* a, float* out, std::ptrdiff_t* i,
+            std::ptrdiff_t rows) {
+    std::ptrdiff_t k = *i;
+    for (; k + width <= rows; k += width) lanes(p, offset, a, out, k);
+    *i = k;
 }
+
+// A lane's tally grows by at most rows / 4 <= 1024 a column: 2^14 columns keep it below 2^24.
+constexpr std::ptrdiff_t kColumnsPerTally = 1 << 14;
 
 // Every column of the tile: V's lanes, then 4, then one, so every element gets the same
 // operations. The lanes are set up once per tile; per column only its own terms change.
@@ -383,16 +378,18 @@ std::size_t columns(const AdcColumnTerms& terms, const TileColumns& c, const flo
         float* out = c.out + j * c.stride;
         std::ptrdiff_t i = 0;
         wide.start(c.base[j], cos_j, sin_j, zj);
-        clips += chunks(wide, V::width, p, offset, a, out, &i, c.rows);
+        chunks(wide, V::width, p, offset, a, out, &i, c.rows);
         if (V::width > 4 && i + 4 <= c.rows) {
             four.start(c.base[j], cos_j, sin_j, zj);
-            clips += chunks(four, 4, p, offset, a, out, &i, c.rows);
+            chunks(four, 4, p, offset, a, out, &i, c.rows);
         }
-        if (i == c.rows) continue;
-        one.start(c.base[j], cos_j, sin_j, zj);
-        clips += chunks(one, 1, p, offset, a, out, &i, c.rows);
+        if (i < c.rows) {
+            one.start(c.base[j], cos_j, sin_j, zj);
+            chunks(one, 1, p, offset, a, out, &i, c.rows);
+        }
+        if ((j + 1) % kColumnsPerTally == 0) clips += wide.take_clips() + four.take_clips() + one.take_clips();
     }
-    return clips;
+    return clips + wide.take_clips() + four.take_clips() + one.take_clips();
 }
 
 #endif

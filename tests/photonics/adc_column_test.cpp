@@ -41,15 +41,17 @@ adc::ColumnNormals normals(std::uint64_t seed, std::uint64_t block, std::uint64_
 
 }  // namespace
 
-TEST_CASE("adc column: noiseless levels round half away from zero and clip to [-2^(b-1), 2^(b-1) - 1]") {
+TEST_CASE("adc column: noiseless levels round to nearest, ties to even, and clip to [-2^(b-1), 2^(b-1) - 1]") {
     // 4 bits: levels -8 .. 7. Inputs in steps; z = 0 so v = p.
     const AdcColumnTerms t = noiseless(4, 0.25f);
-    const std::vector<float> p = {0.0f,  0.49999997f, 0.5f,  -0.5f,  2.5f,
-                                  -2.5f, 6.6f,        7.4f,  7.6f,   100.0f,
-                                  -7.6f, -8.4f,       -8.6f, -1e15f, std::numeric_limits<float>::quiet_NaN()};
-    // Expected levels: ties go away from zero (0.49999997, the float just below 1/2, rounds to 0);
-    // above 7.5 or below -8.5 the ADC clips. No noise terms: sigma = 0, whatever the draws.
-    const std::vector<float> level = {0, 0, 1, -1, 3, -3, 7, 7, 7, 7, -8, -8, -8, -8, 0};
+    const std::vector<float> p = {0.0f,  0.49999997f, 0.5f,  -0.5f, 2.5f,   -2.5f,
+                                  3.5f,  6.6f,        7.4f,  7.5f,  7.6f,   100.0f,
+                                  -7.6f, -8.4f,       -8.5f, -8.6f, -1e15f, std::numeric_limits<float>::quiet_NaN()};
+    // Expected levels: ties go to the even neighbour (0.5 -> 0, 2.5 -> 2, 3.5 -> 4), as the DACs
+    // round; 0.49999997, the float just below 1/2, rounds to 0. 7.5 rounds to 8 and so clips;
+    // -8.5 rounds to -8 and does not. NaN reads as the lowest level. No noise terms: sigma = 0,
+    // whatever the draws.
+    const std::vector<float> level = {0, 0, 0, 0, 2, -2, 4, 7, 7, 7, 7, 7, -8, -8, -8, -8, -8, -8};
     std::vector<float> out(p.size(), 0.0f);
     const std::size_t clips = adc::digitise_column(AdcColumnShape::plain, t, p.data(), nullptr, nullptr,
                                                    normals(1, 0, 0), out.data(), static_cast<std::ptrdiff_t>(p.size()));
@@ -57,8 +59,9 @@ TEST_CASE("adc column: noiseless levels round half away from zero and clip to [-
         CAPTURE(i);
         CHECK(out[i] == level[i] * 0.25f);
     }
-    // 7.6 and 100 clip high, -8.6 and -1e15 clip low; 7.4 and -8.4 round onto the end levels.
-    CHECK(clips == 4);
+    // 7.5, 7.6 and 100 clip high; -8.6, -1e15 and NaN clip low; 7.4, -8.4 and -8.5 round onto the
+    // end levels.
+    CHECK(clips == 6);
 }
 
 TEST_CASE("adc column: adds into the running sum; row i draws column_normal(key, first word, i)") {
@@ -115,10 +118,17 @@ TEST_CASE("adc column: every vector path gives the scalar reference's bits and c
         a[i] = std::abs(spread(engine));
     }
     p[41] = std::numeric_limits<float>::quiet_NaN();
+    // A 1-bit ADC (levels -1 and 0) puts the ties 0.5 and -1.5 on its clipping edges: 0.5 rounds
+    // to 0 (kept), -1.5 to -2 (clipped). Floats far beyond int's range must clip, not wrap.
+    const AdcColumnTerms one_bit = noiseless(1, 0.03f);
+    p[7] = 0.5f;
+    p[12] = -1.5f;
+    p[13] = 1e30f;
+    p[17] = -1e30f;
     const adc::ColumnNormals z = normals(15, 1, 1000);
     using adc::ColumnPath;
     for (const ColumnPath path : {ColumnPath::avx512, ColumnPath::avx, ColumnPath::sse2})
-        for (const AdcColumnTerms& t : {noisy, quiet}) {
+        for (const AdcColumnTerms& t : {noisy, quiet, one_bit}) {
             if (!adc::column_path_compiled(path)) continue;
             for (const AdcColumnShape shape :
                  {AdcColumnShape::plain, AdcColumnShape::offset, AdcColumnShape::aux, AdcColumnShape::aux_rotated}) {

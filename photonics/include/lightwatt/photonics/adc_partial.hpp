@@ -3,8 +3,12 @@
 //
 //   sigma_v^2 = base + c_pp (p + offset_i)^2 + c_aa a^2 + c_a a     (p, a: partial sums, in steps)
 //   v         = s + sigma_v z,   s = p  or, with a rotated LO, cos(phi) p - sin(phi) a
-//   level     = round half away from zero of clamp(v, -top - 1, top); NaN -> 0
+//   r         = v rounded to the nearest integer, ties to even (as the DACs round)
+//   level     = clamp(r, -top - 1, top); clipped where level != r
 //   out      += level * step
+//
+// A NaN v (only from terms that overflow float, which the laser power bound rules out) reads as the
+// lowest level and counts as clipped.
 //
 // Written once for the CPU's scalar reference (adc_column.cpp, which every vector path matches
 // bit for bit) and the GPU kernel (photonics/cuda): the same IEEE operations in the same order,
@@ -55,15 +59,14 @@ LIGHTWATT_HOST_DEVICE inline bool digitise_partial(const AdcColumnTerms& t, floa
     }
     if constexpr (Shape == AdcColumnShape::aux_rotated) signal = t.cos_phi * p - t.sin_phi * a;
     const float noise = sqrtf(variance) * z;
-    float v = signal + noise;
-    if (v != v) v = 0.0f;
-    const bool clipped = v >= t.top + 0.5f || v < -t.top - 1.5f;
-    const float bounded = fminf(fmaxf(v, -t.top - 1.0f), t.top);
-    const float magnitude = fabsf(bounded);
-    const float whole = static_cast<float>(static_cast<int>(magnitude));
-    const float level = magnitude - whole >= 0.5f ? whole + 1.0f : whole;
-    *out += copysignf(level, bounded) * t.step;
-    return clipped;
+    const float v = signal + noise;
+    const float low = -t.top - 1.0f;
+    // Rounded within one level beyond the range: there r is rint(v), outside it r is still outside
+    // (all that decides the clip), and fmaxf turns NaN into low - 1 (fmaxf(NaN, x) = x).
+    const float r = rintf(fminf(fmaxf(v, low - 1.0f), t.top + 1.0f));
+    const float level = fminf(fmaxf(r, low), t.top);
+    *out += level * t.step;
+    return level != r;
 }
 
 }  // namespace lightwatt::photonics::detail
