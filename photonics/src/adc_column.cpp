@@ -1,5 +1,6 @@
 #include "adc_column.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
@@ -39,6 +40,7 @@ std::size_t scalar_column(const AdcColumnTerms& t, const float* p, const float* 
 struct Sse {
     using F = __m128;
     static constexpr int width = 4;
+    static constexpr bool draws_first = false;  // Lanes: a column's draws in a pass of their own
     static F set1(float x) { return _mm_set1_ps(x); }
     static F load(const float* x) { return _mm_loadu_ps(x); }
     static void store(float* x, F v) { _mm_storeu_ps(x, v); }
@@ -74,6 +76,7 @@ struct SseOne : Sse {
 struct Avx {
     using F = __m256;
     static constexpr int width = 8;
+    static constexpr bool draws_first = false;
     static F set1(float x) { return _mm256_set1_ps(x); }
     static F load(const float* x) { return _mm256_loadu_ps(x); }
     static void store(float* x, F v) { _mm256_storeu_ps(x, v); }
@@ -99,6 +102,9 @@ struct Avx {
 struct Avx512 {
     using F = __m512;
     static constexpr int width = 16;
+    // The draws' long dependency chain (two 15-cycle 64-bit multiplies, then the cubic) and the
+    // digitising one's (square root, rounding) overlap better as two loops: 7 % faster here.
+    static constexpr bool draws_first = true;
     static F set1(float x) { return _mm512_set1_ps(x); }
     static F load(const float* x) { return _mm512_loadu_ps(x); }
     static void store(float* x, F v) { _mm512_storeu_ps(x, v); }
@@ -265,12 +271,14 @@ struct Normals<Avx512> {
         w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 27));
         w = _mm512_mullo_epi64(w, _mm512_set1_epi64(static_cast<long long>(0x94d049bb133111ebULL)));
         w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 31));
-        const __m512i mantissa = _mm512_set1_epi32(0x7fffff);
-        const __m512i odd = _mm512_or_si512(_mm512_slli_epi32(_mm512_and_si512(w, mantissa), 1), _mm512_set1_epi32(1));
+        // n = 2 (bits & 0x7fffff) + 1 and x = 1.mantissa(n), each AND-then-OR one ternary-logic
+        // operation (0xea: (a & b) | c).
+        const __m512i odd =
+            _mm512_ternarylogic_epi32(_mm512_add_epi32(w, w), _mm512_set1_epi32(0xfffffe), _mm512_set1_epi32(1), 0xea);
         const __m512i n = _mm512_castps_si512(_mm512_cvtepi32_ps(odd));
         const __m512i segment = _mm512_srli_epi32(n, 23);  // the permutes read its low 5 bits
-        const __m512 x =
-            _mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(n, mantissa), _mm512_set1_epi32(0x3f800000)));
+        const __m512 x = _mm512_castsi512_ps(
+            _mm512_ternarylogic_epi32(n, _mm512_set1_epi32(0x7fffff), _mm512_set1_epi32(0x3f800000), 0xea));
         __m512 z = _mm512_permutex2var_ps(lo[3], segment, hi[3]);
         z = _mm512_add_ps(_mm512_mul_ps(z, x), _mm512_permutex2var_ps(lo[2], segment, hi[2]));
         z = _mm512_add_ps(_mm512_mul_ps(z, x), _mm512_permutex2var_ps(lo[1], segment, hi[1]));
@@ -291,6 +299,9 @@ struct Lanes {
     F one = V::set1(1.0f);
     F clipped = V::set1(0.0f);
     Normals<V> normals;
+    const float* drawn = nullptr;  // where V::draws_first: the draws of rows from drawn_from on
+    std::ptrdiff_t drawn_from = 0;
+    bool clear_sums = false;  // TileColumns::clear_sums
 
     Lanes(const AdcColumnTerms& t, const ColumnNormals& z)
         : base(V::set1(t.base)),
@@ -315,8 +326,9 @@ struct Lanes {
     }
 
     // Digitises rows [i, i + width) into out and tallies their clips.
-    void operator()(const float* p, const float* offset, const float* a, float* out, std::ptrdiff_t i) {
+    void operator()(float* p, const float* offset, float* a, float* out, std::ptrdiff_t i) {
         const F pi = V::load(p + i);
+        if (clear_sums) V::store(p + i, V::set1(0.0f));
         F variance = base;
         F signal = pi;
         if constexpr (Shape == AdcColumnShape::offset) {
@@ -327,12 +339,18 @@ struct Lanes {
         }
         if constexpr (Shape == AdcColumnShape::aux || Shape == AdcColumnShape::aux_rotated) {
             const F ai = V::load(a + i);
+            if (clear_sums) V::store(a + i, V::set1(0.0f));
             variance = V::add(variance, V::mul(c_aa, V::mul(ai, ai)));
             variance = V::add(variance, V::mul(c_a, ai));
             if constexpr (Shape == AdcColumnShape::aux_rotated)
                 signal = V::sub(V::mul(cos_phi, pi), V::mul(sin_phi, ai));
         }
-        const F v = V::add(signal, V::mul(V::sqrt(variance), normals(i)));
+        F z;
+        if constexpr (V::draws_first)
+            z = V::load(drawn + (i - drawn_from));
+        else
+            z = normals(i);
+        const F v = V::add(signal, V::mul(V::sqrt(variance), z));
         const F r = V::nearest(v, below, above);
         const F level = V::min(V::max(r, low), high);  // NaN -> low
         clipped = V::tally(clipped, V::differ(r, level), one);
@@ -350,11 +368,33 @@ struct Lanes {
 // Rows [*i, rows) of one column in whole chunks of lanes' width; *i is left at the first row not
 // done.
 template <typename L>
-void chunks(L& lanes, int width, const float* p, const float* offset, const float* a, float* out, std::ptrdiff_t* i,
+void chunks(L& lanes, int width, float* p, const float* offset, float* a, float* out, std::ptrdiff_t* i,
             std::ptrdiff_t rows) {
     std::ptrdiff_t k = *i;
     for (; k + width <= rows; k += width) lanes(p, offset, a, out, k);
     *i = k;
+}
+
+// The widest lanes' chunks of a column; where V::draws_first, each run of up to kDrawnRows rows
+// has its draws made first, into a buffer that stays in L1.
+constexpr std::ptrdiff_t kDrawnRows = 1024;
+
+template <AdcColumnShape Shape, typename V>
+void widest_chunks(Lanes<Shape, V>& lanes, float* p, const float* offset, float* a, float* out, std::ptrdiff_t* i,
+                   std::ptrdiff_t rows) {
+    if constexpr (!V::draws_first) {
+        chunks(lanes, V::width, p, offset, a, out, i, rows);
+    } else {
+        alignas(64) float drawn[kDrawnRows];
+        lanes.drawn = drawn;
+        while (*i + V::width <= rows) {
+            const std::ptrdiff_t end = std::min(rows, *i + kDrawnRows);
+            lanes.drawn_from = *i;
+            for (std::ptrdiff_t k = *i; k + V::width <= end; k += V::width)
+                V::store(drawn + (k - *i), lanes.normals(k));
+            chunks(lanes, V::width, p, offset, a, out, i, end);
+        }
+    }
 }
 
 // A lane's tally grows by at most rows / 4 <= 1024 a column: 2^14 columns keep it below 2^24.
@@ -367,18 +407,19 @@ std::size_t columns(const AdcColumnTerms& terms, const TileColumns& c, const flo
     Lanes<Shape, V> wide(terms, z);
     Lanes<Shape, Sse> four(terms, z);
     Lanes<Shape, SseOne> one(terms, z);
+    wide.clear_sums = four.clear_sums = one.clear_sums = c.clear_sums;
     std::size_t clips = 0;
     for (std::ptrdiff_t j = 0; j < c.cols; ++j) {
         ColumnNormals zj = z;
         zj.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
         const float cos_j = c.cos_phi != nullptr ? c.cos_phi[j] : terms.cos_phi;
         const float sin_j = c.sin_phi != nullptr ? c.sin_phi[j] : terms.sin_phi;
-        const float* p = c.p + j * c.stride;
-        const float* a = c.a != nullptr ? c.a + j * c.stride : nullptr;
+        float* p = c.p + j * c.stride;
+        float* a = c.a != nullptr ? c.a + j * c.stride : nullptr;
         float* out = c.out + j * c.stride;
         std::ptrdiff_t i = 0;
         wide.start(c.base[j], cos_j, sin_j, zj);
-        chunks(wide, V::width, p, offset, a, out, &i, c.rows);
+        widest_chunks(wide, p, offset, a, out, &i, c.rows);
         if (V::width > 4 && i + 4 <= c.rows) {
             four.start(c.base[j], cos_j, sin_j, zj);
             chunks(four, 4, p, offset, a, out, &i, c.rows);
@@ -413,6 +454,11 @@ std::size_t path_columns(const AdcColumnTerms& terms, const TileColumns& c, cons
         zj.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
         clips += scalar_column<Shape>(t, c.p + j * c.stride, offset, c.a != nullptr ? c.a + j * c.stride : nullptr, zj,
                                       c.out + j * c.stride, c.rows);
+        if (c.clear_sums) {
+            std::fill_n(c.p + j * c.stride, c.rows, 0.0f);
+            if (Shape == AdcColumnShape::aux || Shape == AdcColumnShape::aux_rotated)
+                std::fill_n(c.a + j * c.stride, c.rows, 0.0f);
+        }
     }
     return clips;
 }
@@ -430,10 +476,11 @@ std::size_t on_shape(AdcColumnShape shape, const AdcColumnTerms& terms, const Ti
 }
 
 // One column as a tile of one, its terms from `terms`.
+// clear_sums stays false, so p and a are only read.
 TileColumns one_column(const AdcColumnTerms& terms, const float* p, const float* a, float* out, std::ptrdiff_t rows) {
     TileColumns c;
-    c.p = p;
-    c.a = a;
+    c.p = const_cast<float*>(p);
+    c.a = const_cast<float*>(a);
     c.out = out;
     c.stride = rows;
     c.rows = rows;

@@ -27,16 +27,20 @@ struct ColumnNormals {
 
 // A tile's columns: column j's partial sums at p + j * stride (its auxiliary sums and its output
 // alike), its AdcColumnTerms::base base[j], its LO rotation cos_phi[j] and sin_phi[j] (null: the
-// terms' own), its draws from word first_word + j * words_per_column of the stream.
+// terms' own), its draws from word first_word + j * words_per_column of the stream. With
+// clear_sums, each column's p (and a, in the shapes that read it) is left zero once read, while
+// it is in L1: the caller's next tile GEMM then adds into it instead of zeroing it in a pass of
+// its own.
 struct TileColumns {
-    const float* p = nullptr;
-    const float* a = nullptr;
+    float* p = nullptr;
+    float* a = nullptr;
     float* out = nullptr;
     std::ptrdiff_t stride = 0, rows = 0, cols = 0;
     const float* base = nullptr;
     const float* cos_phi = nullptr;
     const float* sin_phi = nullptr;
     std::uint64_t words_per_column = 0;
+    bool clear_sums = false;
 };
 
 // Digitises `rows` partial sums and adds them to out; returns how many were clipped.

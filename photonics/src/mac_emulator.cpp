@@ -559,8 +559,9 @@ public:
         j0_ = static_cast<Eigen::Index>(chunk_) * kColumnsPerBlock;
         cols_n_ = std::min<Eigen::Index>(kColumnsPerBlock, p_.n - j0_);
         out_.setZero(s_rows_, cols_n_);
-        p_sum_.resize(s_rows_, cols_n_);
-        aux_.resize(s_rows_, cols_n_);
+        // Zero once: each tile GEMM adds into them and digitise() leaves them zero again.
+        p_sum_.setZero(s_rows_, cols_n_);
+        if (run.kernel.uses_aux) aux_.setZero(s_rows_, cols_n_);
         digitised_.resize(static_cast<std::size_t>(p_.tr));
         base_shot_.resize(static_cast<std::size_t>(cols_n_));
         base_.resize(static_cast<std::size_t>(cols_n_));
@@ -607,7 +608,8 @@ private:
         }
     }
 
-    // The analog partial sums of k tile t for the whole group: p = W x and the auxiliary a.
+    // The analog partial sums of k tile t for the whole group: p = W x and the auxiliary a, added
+    // into the zeros digitise() left (an assignment would zero them in a pass of its own).
     void analog_sums(int t) {
         const Strip& strip = run_.strips.strips[static_cast<std::size_t>(t)];
         const Eigen::Index c0 = static_cast<Eigen::Index>(t) * p_.tc, cols_k = p_.cols_of(t);
@@ -615,19 +617,19 @@ private:
         const bool drifts = run_.kernel.weights_drift;
         if (drifts) {
             drifted_weights(t);
-            p_sum_.noalias() = drifted_weights_.leftCols(cols_k) * xin;
+            p_sum_.noalias() += drifted_weights_.leftCols(cols_k) * xin;
         } else {
-            p_sum_.noalias() = strip.weights.block(s0_, 0, s_rows_, cols_k) * xin;
+            p_sum_.noalias() += strip.weights.block(s0_, 0, s_rows_, cols_k) * xin;
         }
         if (!run_.kernel.uses_aux) return;
         using StackedWeights = Eigen::Ref<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
         const StackedWeights lhs = drifts ? StackedWeights(drifted_aux_.leftCols(cols_k))
                                           : StackedWeights(strip.weights_aux.block(s0_, 0, s_rows_, cols_k));
         if (run_.model.aux_input() == detail::AuxInput::linear) {
-            aux_.noalias() = lhs * xin;
+            aux_.noalias() += lhs * xin;
         } else {
             xin_aux_ = (xin.array() + 1.0f).square().matrix();
-            aux_.noalias() = lhs * xin_aux_;
+            aux_.noalias() += lhs * xin_aux_;
         }
     }
 
@@ -687,6 +689,7 @@ private:
             columns.cos_phi = rotated ? cos_phi_.data() : nullptr;
             columns.sin_phi = rotated ? sin_phi_.data() : nullptr;
             columns.words_per_column = words_per_column;
+            columns.clear_sums = true;
             s.clipped += detail::digitise_tile(run.kernel.shape, terms, columns, offset, normals);
             s.partials += static_cast<std::size_t>(rows * cols_n_);
             return;
@@ -701,14 +704,16 @@ private:
             }
             normals.first_word = first_word + static_cast<std::uint64_t>(j) * words_per_column;
             const double base_shot = base_shot_[c];
-            const float* pj = p_sum_.col(j).data() + local;
-            const float* aj = run.kernel.uses_aux ? aux_.col(j).data() + local : nullptr;
+            float* pj = p_sum_.col(j).data() + local;
+            float* aj = run.kernel.uses_aux ? aux_.col(j).data() + local : nullptr;
             float* oj = out_.col(j).data() + local;
             std::fill(digitised_.begin(), digitised_.end(), 0.0f);
             s.clipped +=
                 detail::digitise_column(run.kernel.shape, terms, pj, offset, aj, normals, digitised_.data(), rows);
             s.thermal += tile.thermal * static_cast<double>(rows);
             add_statistics(tile, base_shot, pj, offset, aj, j, rows, oj, s);
+            std::fill_n(pj, rows, 0.0f);  // for the next tile GEMM, as digitise_tile leaves them
+            if (aj != nullptr) std::fill_n(aj, rows, 0.0f);
         }
         s.partials += static_cast<std::size_t>(rows * cols_n_);
     }

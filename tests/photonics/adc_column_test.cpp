@@ -290,6 +290,22 @@ TEST_CASE("adc column: a tile's columns at once are its columns one by one, on e
             for (std::size_t i = 0; i < p.size(); ++i)
                 differing += std::bit_cast<std::uint32_t>(tile_out[i]) != std::bit_cast<std::uint32_t>(column_out[i]);
             CHECK(differing == 0);
+            // With clear_sums, the same output, and each column's rows of p (and of a, where the
+            // shape reads it) left zero, the rows past them in the stride untouched, as the
+            // emulator's next tile GEMM adds into them.
+            std::vector<float> p_used = p, a_used = a, cleared_out(p.size(), 0.5f);
+            c.p = p_used.data();
+            c.a = a_used.data();
+            c.out = cleared_out.data();
+            c.clear_sums = true;
+            CHECK(adc::digitise_tile_on(path, shape, t, c, offset.data(), z) == tile_clips);
+            CHECK(cleared_out == tile_out);
+            for (std::size_t i = 0; i < p.size(); ++i) {
+                const bool in_column = static_cast<std::ptrdiff_t>(i) % stride < rows;
+                CHECK(p_used[i] == (in_column ? 0.0f : p[i]));
+                const bool reads_a = shape == AdcColumnShape::aux || shape == AdcColumnShape::aux_rotated;
+                CHECK(a_used[i] == (in_column && reads_a ? 0.0f : a[i]));
+            }
         }
     }
 }
