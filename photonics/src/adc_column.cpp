@@ -291,7 +291,7 @@ struct Normals<Avx512> {
 
 // The kernel on V::width lanes, term for term the scalar reference's operations. Clips are
 // tallied per lane in `clipped` (whole numbers in floats, exact to 2^24 per lane: columns()
-// empties it every kColumnsPerTally columns) and summed once.
+// empties it before any lane could pass that) and summed once.
 template <AdcColumnShape Shape, typename V>
 struct Lanes {
     using F = typename V::F;
@@ -397,8 +397,9 @@ void widest_chunks(Lanes<Shape, V>& lanes, float* p, const float* offset, float*
     }
 }
 
-// A lane's tally grows by at most rows / 4 <= 1024 a column: 2^14 columns keep it below 2^24.
-constexpr std::ptrdiff_t kColumnsPerTally = 1 << 14;
+// A lane's tally grows by at most a column's rows a column; below this many rows since it was
+// last emptied it is exact.
+constexpr std::ptrdiff_t kExactTally = std::ptrdiff_t{1} << 24;
 
 // Every column of the tile: V's lanes, then 4, then one, so every element gets the same
 // operations. The lanes are set up once per tile; per column only its own terms change.
@@ -409,6 +410,7 @@ std::size_t columns(const AdcColumnTerms& terms, const TileColumns& c, const flo
     Lanes<Shape, SseOne> one(terms, z);
     wide.clear_sums = four.clear_sums = one.clear_sums = c.clear_sums;
     std::size_t clips = 0;
+    std::ptrdiff_t tallied_rows = 0;
     for (std::ptrdiff_t j = 0; j < c.cols; ++j) {
         ColumnNormals zj = z;
         zj.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
@@ -428,7 +430,11 @@ std::size_t columns(const AdcColumnTerms& terms, const TileColumns& c, const flo
             one.start(c.base[j], cos_j, sin_j, zj);
             chunks(one, 1, p, offset, a, out, &i, c.rows);
         }
-        if ((j + 1) % kColumnsPerTally == 0) clips += wide.take_clips() + four.take_clips() + one.take_clips();
+        tallied_rows += c.rows;
+        if (tallied_rows > kExactTally - c.rows) {
+            clips += wide.take_clips() + four.take_clips() + one.take_clips();
+            tallied_rows = 0;
+        }
     }
     return clips + wide.take_clips() + four.take_clips() + one.take_clips();
 }
