@@ -1,5 +1,6 @@
 #include "lightwatt/photonics/mac_emulator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -57,7 +58,32 @@ void check_mesh(const CoherentMeshParameters& mesh) {
                 max == kUnbounded ? "a finite number >= 0" : "a number in [0, " + format_number(max) + "]");
 }
 
-void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig& c) {
+// The largest |entry| of each operand: they normalise weights and inputs (Plan).
+struct Magnitudes {
+    double weights = 0.0, inputs = 0.0;
+};
+
+// The largest |entry| of a, or NaN where an entry is not finite: one read of the matrix, shared
+// among the threads by column blocks (a 4096^2 operand is 128 MiB).
+double largest_magnitude(const MatrixView& a, int threads) {
+    constexpr Eigen::Index kColumnsPerScan = 64;
+    const auto blocks = static_cast<std::size_t>((a.cols() + kColumnsPerScan - 1) / kColumnsPerScan);
+    std::vector<double> largest(blocks, 0.0);
+    parallel_for_blocks(blocks, threads, [&](std::size_t b) {
+        const Eigen::Index j0 = static_cast<Eigen::Index>(b) * kColumnsPerScan;
+        const auto block = a.middleCols(j0, std::min(kColumnsPerScan, a.cols() - j0)).array().abs();
+        const bool finite = (block <= std::numeric_limits<double>::max()).all();  // false for NaN
+        largest[b] = finite ? block.maxCoeff() : std::numeric_limits<double>::quiet_NaN();
+    });
+    double m = 0.0;
+    for (const double v : largest) {
+        if (std::isnan(v)) return v;
+        m = std::max(m, v);
+    }
+    return m;
+}
+
+Magnitudes validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig& c) {
     if (w.size() == 0 || x.size() == 0)
         throw InputError::at("m, n, k",
                              std::to_string(w.rows()) + "x" + std::to_string(w.cols()) + " times " +
@@ -66,7 +92,9 @@ void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig&
     if (w.cols() != x.rows())
         throw InputError::at("k", std::to_string(w.cols()) + " vs " + std::to_string(x.rows()),
                              "inner dimensions differ", "weights m x k times inputs k x n");
-    if (!w.allFinite() || !x.allFinite())
+    const int threads = c.threads > 0 ? c.threads : default_thread_count();
+    const Magnitudes largest{largest_magnitude(w, threads), largest_magnitude(x, threads)};
+    if (std::isnan(largest.weights) || std::isnan(largest.inputs))
         throw InputError::at("matrix", "NaN or infinity", "non-finite entry", "finite numbers");
     if (c.tile_rows < 1 || c.tile_cols < 1 || c.tile_rows > 4096 || c.tile_cols > 4096)
         throw InputError::at("tile", std::to_string(c.tile_rows) + "x" + std::to_string(c.tile_cols),
@@ -87,6 +115,7 @@ void validate(const MatrixView& w, const MatrixView& x, const MacEmulatorConfig&
         throw InputError::at("clock_ghz", format_number(in_gigahertz(c.clock)), "must be positive", "a clock > 0 GHz");
     check_mesh(c.mesh);
     check_emulation_size(w.rows(), w.cols(), x.cols(), c);
+    return largest;
 }
 
 }  // namespace
@@ -198,13 +227,14 @@ struct Plan {
     }
 };
 
-Plan plan_tiling(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
+Plan plan_tiling(const MatrixView& weights, const MatrixView& inputs, const Magnitudes& largest,
+                 const MacEmulatorConfig& c) {
     Plan p;
     p.m = weights.rows();
     p.k = weights.cols();
     p.n = inputs.cols();
-    p.w_scale = std::max(weights.cwiseAbs().maxCoeff(), 1e-300);
-    p.x_scale = std::max(inputs.cwiseAbs().maxCoeff(), 1e-300);
+    p.w_scale = std::max(largest.weights, 1e-300);
+    p.x_scale = std::max(largest.inputs, 1e-300);
     p.tr = c.tile_rows;
     p.tc = c.tile_cols;
     p.tiles_row = static_cast<int>((p.m + p.tr - 1) / p.tr);
@@ -934,10 +964,10 @@ struct Prepared {
 };
 
 // The architecture is asked once per run or per tile. The inputs were validated (validate).
-Prepared prepare(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c,
-                 EmulationWorkspace::Buffers& workspace) {
+Prepared prepare(const MatrixView& weights, const MatrixView& inputs, const Magnitudes& largest,
+                 const MacEmulatorConfig& c, EmulationWorkspace::Buffers& workspace) {
     const ArchitectureModel& model = detail::architecture_model(c.architecture);
-    const Plan plan = plan_tiling(weights, inputs, c);
+    const Plan plan = plan_tiling(weights, inputs, largest, c);
     MacEmulationResult result;
     result.tiles_row = plan.tiles_row;
     result.tiles_col = plan.tiles_col;
@@ -954,10 +984,10 @@ Prepared prepare(const MatrixView& weights, const MatrixView& inputs, const MacE
 }
 
 // The run on validated inputs, into `output` (m x n).
-MacEmulationResult emulate_validated(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c,
-                                     OutputView output, EmulationWorkspace& workspace) {
+MacEmulationResult emulate_validated(const MatrixView& weights, const MatrixView& inputs, const Magnitudes& largest,
+                                     const MacEmulatorConfig& c, OutputView output, EmulationWorkspace& workspace) {
     EmulationWorkspace::Buffers& w = workspace.buffers();
-    Prepared s = prepare(weights, inputs, c, w);
+    Prepared s = prepare(weights, inputs, largest, c, w);
     Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, w.x, w.strips, w.blocks};
     const bool gpu = c.device == EmulatorDevice::cuda;
     const std::vector<BlockStats> stats = gpu ? run_blocks_on_gpu(run, output) : run_blocks(run, output);
@@ -976,32 +1006,32 @@ void check_device(const MacEmulatorConfig& c) {
 
 // The driver: a workspace of its own, freed on return, and a fresh output.
 MacEmulationResult emulate_gemm(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
-    validate(weights, inputs, c);
+    const Magnitudes largest = validate(weights, inputs, c);
     check_device(c);
     EmulationWorkspace workspace;
     Eigen::MatrixXd output(weights.rows(), inputs.cols());
-    MacEmulationResult result = emulate_validated(weights, inputs, c, output, workspace);
+    MacEmulationResult result = emulate_validated(weights, inputs, largest, c, output, workspace);
     result.output = std::move(output);
     return result;
 }
 
 MacEmulationResult emulate_gemm_into(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c,
                                      OutputView output, EmulationWorkspace& workspace) {
-    validate(weights, inputs, c);
+    const Magnitudes largest = validate(weights, inputs, c);
     if (output.rows() != weights.rows() || output.cols() != inputs.cols())
         throw InputError::at("output",
                              std::to_string(output.rows()) + "x" + std::to_string(output.cols()) + " for " +
                                  std::to_string(weights.rows()) + "x" + std::to_string(inputs.cols()),
                              "output shape differs from the product's", "an m x n output");
     check_device(c);
-    return emulate_validated(weights, inputs, c, output, workspace);
+    return emulate_validated(weights, inputs, largest, c, output, workspace);
 }
 
 NoisyGemmProblem noisy_gemm_problem(const MatrixView& weights, const MatrixView& inputs, const MacEmulatorConfig& c) {
-    validate(weights, inputs, c);
+    const Magnitudes largest = validate(weights, inputs, c);
     EmulationWorkspace workspace;
     EmulationWorkspace::Buffers& w = workspace.buffers();
-    const Prepared s = prepare(weights, inputs, c, w);
+    const Prepared s = prepare(weights, inputs, largest, c, w);
     const Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, w.x, w.strips, w.blocks};
     return problem_of(run);
 }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <tuple>
 
 #include "lightwatt/core/constants.hpp"
@@ -227,6 +228,10 @@ TEST_CASE("bad input is an InputError") {
     auto nan = weights(3, 3);
     nan(1, 1) = std::nan("");
     CHECK_THROWS_AS(emulate_gemm(nan, inputs(3, 3), c), InputError);
+    // Infinities too, in either operand, past the first block of 64 columns the scan reads.
+    auto infinite = inputs(3, 130);
+    infinite(2, 100) = -std::numeric_limits<double>::infinity();
+    CHECK_THROWS_AS(emulate_gemm(weights(3, 3), infinite, c), InputError);
     c.adc_bits = 0;
     CHECK_THROWS_AS(emulate_gemm(weights(3, 3), inputs(3, 3), c), InputError);
     // The mesh code takes its settings as preconditions: emulate_gemm, an entry point Python
