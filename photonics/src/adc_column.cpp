@@ -40,7 +40,7 @@ std::size_t scalar_column(const AdcColumnTerms& t, const float* p, const float* 
 struct Sse {
     using F = __m128;
     static constexpr int width = 4;
-    static constexpr bool draws_first = false;  // Lanes: a column's draws in a pass of their own
+    static constexpr bool staged = false;  // StagedGroups below
     static F set1(float x) { return _mm_set1_ps(x); }
     static F load(const float* x) { return _mm_loadu_ps(x); }
     static void store(float* x, F v) { _mm_storeu_ps(x, v); }
@@ -76,7 +76,7 @@ struct SseOne : Sse {
 struct Avx {
     using F = __m256;
     static constexpr int width = 8;
-    static constexpr bool draws_first = false;
+    static constexpr bool staged = false;
     static F set1(float x) { return _mm256_set1_ps(x); }
     static F load(const float* x) { return _mm256_loadu_ps(x); }
     static void store(float* x, F v) { _mm256_storeu_ps(x, v); }
@@ -102,9 +102,8 @@ struct Avx {
 struct Avx512 {
     using F = __m512;
     static constexpr int width = 16;
-    // The draws' long dependency chain (two 15-cycle 64-bit multiplies, then the cubic) and the
-    // digitising one's (square root, rounding) overlap better as two loops: 7 % faster here.
-    static constexpr bool draws_first = true;
+    // In passes over groups of columns (StagedGroups below).
+    static constexpr bool staged = true;
     static F set1(float x) { return _mm512_set1_ps(x); }
     static F load(const float* x) { return _mm512_loadu_ps(x); }
     static void store(float* x, F v) { _mm512_storeu_ps(x, v); }
@@ -263,14 +262,21 @@ struct Normals<Avx512> {
     }
     void start(const ColumnNormals& z) { state = z.key + (z.first_word + 1) * gamma; }
 
-    __m512 operator()(std::ptrdiff_t i) const {
+    using Word = __m512i;
+
+    // The 8 mixed words of rows [i, i + 16): the first stage, integer units only.
+    Word word(std::ptrdiff_t i) const {
         const std::uint64_t first = state + static_cast<std::uint64_t>(i / 2) * gamma;
         __m512i w = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first)), lane_steps);
         w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 30));
         w = _mm512_mullo_epi64(w, _mm512_set1_epi64(static_cast<long long>(0xbf58476d1ce4e5b9ULL)));
         w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 27));
         w = _mm512_mullo_epi64(w, _mm512_set1_epi64(static_cast<long long>(0x94d049bb133111ebULL)));
-        w = _mm512_xor_si512(w, _mm512_srli_epi64(w, 31));
+        return _mm512_xor_si512(w, _mm512_srli_epi64(w, 31));
+    }
+
+    // The 16 draws of those words.
+    __m512 normal(Word w) const {
         // n = 2 (bits & 0x7fffff) + 1 and x = 1.mantissa(n), each AND-then-OR one ternary-logic
         // operation (0xea: (a & b) | c).
         const __m512i odd =
@@ -286,6 +292,8 @@ struct Normals<Avx512> {
         const __m512i sign = _mm512_and_si512(w, _mm512_set1_epi32(static_cast<int>(0x80000000U)));
         return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(z), sign));
     }
+
+    __m512 operator()(std::ptrdiff_t i) const { return normal(word(i)); }
 };
 #endif
 
@@ -299,8 +307,6 @@ struct Lanes {
     F one = V::set1(1.0f);
     F clipped = V::set1(0.0f);
     Normals<V> normals;
-    const float* drawn = nullptr;  // where V::draws_first: the draws of rows from drawn_from on
-    std::ptrdiff_t drawn_from = 0;
     bool clear_sums = false;  // TileColumns::clear_sums
 
     Lanes(const AdcColumnTerms& t, const ColumnNormals& z)
@@ -319,14 +325,18 @@ struct Lanes {
 
     // The next column: its base, its LO rotation and its draws.
     void start(float column_base, float column_cos, float column_sin, const ColumnNormals& z) {
+        terms_of(column_base, column_cos, column_sin);
+        normals.start(z);
+    }
+    void terms_of(float column_base, float column_cos, float column_sin) {
         base = V::set1(column_base);
         cos_phi = V::set1(column_cos);
         sin_phi = V::set1(column_sin);
-        normals.start(z);
     }
 
-    // Digitises rows [i, i + width) into out and tallies their clips.
-    void operator()(float* p, const float* offset, float* a, float* out, std::ptrdiff_t i) {
+    // The noisy analog values v of rows [i, i + width), given their draws z; leaves their partial
+    // sums zero where clear_sums.
+    F analog(float* p, const float* offset, float* a, std::ptrdiff_t i, F z) const {
         const F pi = V::load(p + i);
         if (clear_sums) V::store(p + i, V::set1(0.0f));
         F variance = base;
@@ -345,16 +355,20 @@ struct Lanes {
             if constexpr (Shape == AdcColumnShape::aux_rotated)
                 signal = V::sub(V::mul(cos_phi, pi), V::mul(sin_phi, ai));
         }
-        F z;
-        if constexpr (V::draws_first)
-            z = V::load(drawn + (i - drawn_from));
-        else
-            z = normals(i);
-        const F v = V::add(signal, V::mul(V::sqrt(variance), z));
+        return V::add(signal, V::mul(V::sqrt(variance), z));
+    }
+
+    // v of rows [i, i + width) through the ADC, added into out; tallies their clips.
+    void digitise(F v, float* out, std::ptrdiff_t i) {
         const F r = V::nearest(v, below, above);
         const F level = V::min(V::max(r, low), high);  // NaN -> low
         clipped = V::tally(clipped, V::differ(r, level), one);
         V::store(out + i, V::add(V::load(out + i), V::mul(level, step)));
+    }
+
+    // Rows [i, i + width) from partial sums to out.
+    void operator()(float* p, const float* offset, float* a, float* out, std::ptrdiff_t i) {
+        digitise(analog(p, offset, a, i, normals(i)), out, i);
     }
 
     // The clips tallied so far; empties the tally.
@@ -364,38 +378,6 @@ struct Lanes {
         return static_cast<std::size_t>(n);
     }
 };
-
-// Rows [*i, rows) of one column in whole chunks of lanes' width; *i is left at the first row not
-// done.
-template <typename L>
-void chunks(L& lanes, int width, float* p, const float* offset, float* a, float* out, std::ptrdiff_t* i,
-            std::ptrdiff_t rows) {
-    std::ptrdiff_t k = *i;
-    for (; k + width <= rows; k += width) lanes(p, offset, a, out, k);
-    *i = k;
-}
-
-// The widest lanes' chunks of a column; where V::draws_first, each run of up to kDrawnRows rows
-// has its draws made first, into a buffer that stays in L1.
-constexpr std::ptrdiff_t kDrawnRows = 1024;
-
-template <AdcColumnShape Shape, typename V>
-void widest_chunks(Lanes<Shape, V>& lanes, float* p, const float* offset, float* a, float* out, std::ptrdiff_t* i,
-                   std::ptrdiff_t rows) {
-    if constexpr (!V::draws_first) {
-        chunks(lanes, V::width, p, offset, a, out, i, rows);
-    } else {
-        alignas(64) float drawn[kDrawnRows];
-        lanes.drawn = drawn;
-        while (*i + V::width <= rows) {
-            const std::ptrdiff_t end = std::min(rows, *i + kDrawnRows);
-            lanes.drawn_from = *i;
-            for (std::ptrdiff_t k = *i; k + V::width <= end; k += V::width)
-                V::store(drawn + (k - *i), lanes.normals(k));
-            chunks(lanes, V::width, p, offset, a, out, i, end);
-        }
-    }
-}
 
 // Column j's partial sums (and auxiliary ones) and digital sums, their first lines, towards L1 a
 // few columns ahead: the columns lie a block's height apart (2 KiB in the emulator), a stride the
@@ -413,47 +395,176 @@ void prefetch_column(const TileColumns& c, std::ptrdiff_t j) {
     }
 }
 
+// Column j of a tile: where its sums lie, its terms and its draws.
+struct Column {
+    float *p, *a, *out;
+    float base, cos_phi, sin_phi;
+    ColumnNormals z;
+};
+
+Column column_of(const AdcColumnTerms& terms, const TileColumns& c, const ColumnNormals& z, std::ptrdiff_t j) {
+    Column col;
+    col.p = c.p + j * c.stride;
+    col.a = c.a != nullptr ? c.a + j * c.stride : nullptr;
+    col.out = c.out + j * c.stride;
+    col.base = c.base[j];
+    col.cos_phi = c.cos_phi != nullptr ? c.cos_phi[j] : terms.cos_phi;
+    col.sin_phi = c.sin_phi != nullptr ? c.sin_phi[j] : terms.sin_phi;
+    col.z = z;
+    col.z.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
+    return col;
+}
+
+// Rows [*i, rows) of a column in whole chunks of lanes' width, all of them where width is 1; *i is
+// left at the first row not done.
+template <typename L>
+void chunks(L& lanes, int width, const Column& col, const float* offset, std::ptrdiff_t* i, std::ptrdiff_t rows) {
+    std::ptrdiff_t k = *i;
+    if (k + width > rows) return;
+    lanes.start(col.base, col.cos_phi, col.sin_phi, col.z);
+    for (; k + width <= rows; k += width) lanes(col.p, offset, col.a, col.out, k);
+    *i = k;
+}
+
+// The kernel's lanes: V's, then 4 and one for the rows below V's width, so every element gets the
+// same operations. Set up once per tile; per column only its own terms change.
+template <AdcColumnShape Shape, typename V>
+struct TileLanes {
+    Lanes<Shape, V> wide;
+    Lanes<Shape, Sse> four;
+    Lanes<Shape, SseOne> one;
+    TileLanes(const AdcColumnTerms& terms, const ColumnNormals& z, bool clear_sums)
+        : wide(terms, z), four(terms, z), one(terms, z) {
+        wide.clear_sums = four.clear_sums = one.clear_sums = clear_sums;
+    }
+    // Rows [from, rows) of a column on the narrow lanes.
+    void narrow(const Column& col, const float* offset, std::ptrdiff_t from, std::ptrdiff_t rows) {
+        if (V::width > 4) chunks(four, 4, col, offset, &from, rows);
+        chunks(one, 1, col, offset, &from, rows);
+    }
+    std::size_t take_clips() { return wide.take_clips() + four.take_clips() + one.take_clips(); }
+};
+
 // A lane's tally grows by at most a column's rows a column; below this many rows since it was
 // last emptied it is exact.
 constexpr std::ptrdiff_t kExactTally = std::ptrdiff_t{1} << 24;
 
-// Every column of the tile: V's lanes, then 4, then one, so every element gets the same
-// operations. The lanes are set up once per tile; per column only its own terms change.
+// Every column of the tile, one after the other (the paths whose V is not staged).
 template <AdcColumnShape Shape, typename V>
-std::size_t columns(const AdcColumnTerms& terms, const TileColumns& c, const float* offset, const ColumnNormals& z) {
-    Lanes<Shape, V> wide(terms, z);
-    Lanes<Shape, Sse> four(terms, z);
-    Lanes<Shape, SseOne> one(terms, z);
-    wide.clear_sums = four.clear_sums = one.clear_sums = c.clear_sums;
+std::size_t column_by_column(const AdcColumnTerms& terms, const TileColumns& c, const float* offset,
+                             const ColumnNormals& z) {
+    TileLanes<Shape, V> lanes(terms, z, c.clear_sums);
     std::size_t clips = 0;
     std::ptrdiff_t tallied_rows = 0;
     for (std::ptrdiff_t j = 0; j < c.cols; ++j) {
-        ColumnNormals zj = z;
-        zj.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
-        const float cos_j = c.cos_phi != nullptr ? c.cos_phi[j] : terms.cos_phi;
-        const float sin_j = c.sin_phi != nullptr ? c.sin_phi[j] : terms.sin_phi;
-        float* p = c.p + j * c.stride;
-        float* a = c.a != nullptr ? c.a + j * c.stride : nullptr;
-        float* out = c.out + j * c.stride;
-        std::ptrdiff_t i = 0;
         if (j + kPrefetchColumns < c.cols) prefetch_column(c, j + kPrefetchColumns);
-        wide.start(c.base[j], cos_j, sin_j, zj);
-        widest_chunks(wide, p, offset, a, out, &i, c.rows);
-        if (V::width > 4 && i + 4 <= c.rows) {
-            four.start(c.base[j], cos_j, sin_j, zj);
-            chunks(four, 4, p, offset, a, out, &i, c.rows);
-        }
-        if (i < c.rows) {
-            one.start(c.base[j], cos_j, sin_j, zj);
-            chunks(one, 1, p, offset, a, out, &i, c.rows);
-        }
+        const Column col = column_of(terms, c, z, j);
+        std::ptrdiff_t i = 0;
+        chunks(lanes.wide, V::width, col, offset, &i, c.rows);
+        lanes.narrow(col, offset, i, c.rows);
         tallied_rows += c.rows;
         if (tallied_rows > kExactTally - c.rows) {
-            clips += wide.take_clips() + four.take_clips() + one.take_clips();
+            clips += lanes.take_clips();
             tallied_rows = 0;
         }
     }
-    return clips + wide.take_clips() + four.take_clips() + one.take_clips();
+    return clips + lanes.take_clips();
+}
+
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+// Where V::staged, the widest lanes take up to kStagedRows rows at a time (runs of one or more
+// columns, whole columns where they fit) in three passes, each a loop of one kind of work: the
+// draws' words (integer units: the two 15-cycle 64-bit multiplies), then the draws and the noisy
+// analog values v (the cubic, and the square root on its divider beside it), then the ADC. As one
+// loop the long chains of each row left the scheduler full of waiting operations; across a
+// column of 64 rows the passes are too short for the same reason. The words and the v stay in
+// L1. On the project's Intel machine the kernel alone took 0.66 -> 0.60 ns per partial sum
+// (docs/performance.md).
+constexpr std::ptrdiff_t kStagedRows = 1024;
+
+// Rows [from, to) of columns [j0, j1): to - from is a multiple of the widest lanes' width, and
+// (to - from) (j1 - j0) <= kStagedRows.
+struct StagedGroup {
+    std::ptrdiff_t j0 = 0, j1 = 0, from = 0, to = 0;
+};
+
+template <AdcColumnShape Shape, typename V>
+void run_staged(Lanes<Shape, V>& lanes, const AdcColumnTerms& terms, const TileColumns& c, const float* offset,
+                const ColumnNormals& z, const StagedGroup& g) {
+    using Word = typename Normals<V>::Word;
+    alignas(64) Word words[kStagedRows / V::width];
+    alignas(64) float v[kStagedRows];
+    Lanes<Shape, V> wide = lanes;  // a copy the compiler keeps in registers: through the reference
+                                   // it would reload the constants after every store
+    const std::ptrdiff_t ahead = g.j1 - g.j0;
+    for (std::ptrdiff_t j = g.j1; j < std::min(c.cols, g.j1 + ahead); ++j) prefetch_column(c, j);
+    // Pass 1, the words. Whole columns of an even row count are one run of the stream.
+    const std::ptrdiff_t per_column = (g.to - g.from) / V::width;
+    const bool contiguous = g.from == 0 && static_cast<std::uint64_t>(g.to) == 2 * c.words_per_column;
+    std::ptrdiff_t n = 0;
+    for (std::ptrdiff_t j = g.j0; j < g.j1; ++j) {
+        if (contiguous && j > g.j0) break;
+        ColumnNormals zj = z;
+        zj.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
+        wide.normals.start(zj);
+        const std::ptrdiff_t end = contiguous ? g.from + (g.j1 - g.j0) * (g.to - g.from) : g.to;
+        for (std::ptrdiff_t k = g.from; k < end; k += V::width) words[n++] = wide.normals.word(k);
+    }
+    // Pass 2, the draws and the analog values.
+    n = 0;
+    for (std::ptrdiff_t j = g.j0; j < g.j1; ++j, n += per_column) {
+        wide.terms_of(c.base[j], c.cos_phi != nullptr ? c.cos_phi[j] : terms.cos_phi,
+                      c.sin_phi != nullptr ? c.sin_phi[j] : terms.sin_phi);
+        float* p = c.p + j * c.stride;
+        float* a = c.a != nullptr ? c.a + j * c.stride : nullptr;
+        float* vj = v + (n - g.from / V::width) * V::width;
+        const Word* wj = words + n - g.from / V::width;
+        for (std::ptrdiff_t k = g.from; k < g.to; k += V::width)
+            V::store(vj + k, wide.analog(p, offset, a, k, wide.normals.normal(wj[k / V::width])));
+    }
+    // Pass 3, the ADC.
+    n = 0;
+    for (std::ptrdiff_t j = g.j0; j < g.j1; ++j, n += per_column) {
+        float* out = c.out + j * c.stride;
+        const float* vj = v + (n - g.from / V::width) * V::width;
+        for (std::ptrdiff_t k = g.from; k < g.to; k += V::width) wide.digitise(V::load(vj + k), out, k);
+    }
+    lanes.clipped = wide.clipped;
+}
+
+template <AdcColumnShape Shape, typename V>
+std::size_t staged_columns(const AdcColumnTerms& terms, const TileColumns& c, const float* offset,
+                           const ColumnNormals& z) {
+    TileLanes<Shape, V> lanes(terms, z, c.clear_sums);
+    const std::ptrdiff_t wide_rows = c.rows / V::width * V::width;
+    // Columns per group: as many whole columns as fit, else one column in runs.
+    const std::ptrdiff_t group_columns = wide_rows > 0 ? std::max<std::ptrdiff_t>(1, kStagedRows / wide_rows) : 1;
+    std::size_t clips = 0;
+    std::ptrdiff_t tallied_rows = 0;
+    for (std::ptrdiff_t j0 = 0; j0 < c.cols; j0 += group_columns) {
+        const std::ptrdiff_t j1 = std::min(c.cols, j0 + group_columns);
+        for (std::ptrdiff_t from = 0; from < wide_rows; from += kStagedRows)
+            run_staged(lanes.wide, terms, c, offset, z,
+                       StagedGroup{j0, j1, from, std::min(wide_rows, from + kStagedRows)});
+        if (wide_rows < c.rows)
+            for (std::ptrdiff_t j = j0; j < j1; ++j) lanes.narrow(column_of(terms, c, z, j), offset, wide_rows, c.rows);
+        tallied_rows += (j1 - j0) * c.rows;
+        if (tallied_rows > kExactTally - group_columns * c.rows) {
+            clips += lanes.take_clips();
+            tallied_rows = 0;
+        }
+    }
+    return clips + lanes.take_clips();
+}
+#endif
+
+// Every column of the tile on V's lanes.
+template <AdcColumnShape Shape, typename V>
+std::size_t columns(const AdcColumnTerms& terms, const TileColumns& c, const float* offset, const ColumnNormals& z) {
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+    if constexpr (V::staged) return staged_columns<Shape, V>(terms, c, offset, z);
+#endif
+    return column_by_column<Shape, V>(terms, c, offset, z);
 }
 
 #endif

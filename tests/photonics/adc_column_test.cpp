@@ -234,14 +234,21 @@ TEST_CASE("quantizer: the library-free rounding is nearbyint's, ties to even, at
         CHECK(round_to_nearest_even(v) == std::nearbyint(v));
 }
 
-TEST_CASE("adc column: a tile's columns at once are its columns one by one, on every path, bit for bit") {
-    // 5 columns of 37 rows (whole 16- and 4-lane chunks and a one-lane tail), stride 40, each with
-    // its own base and LO rotation, 19 words per column from word 300.
-    AdcColumnTerms t = noiseless(6, 0.03f);
-    t.c_pp = 0.002f;
-    t.c_aa = 0.001f;
-    t.c_a = 0.05f;
-    const std::ptrdiff_t rows = 37, stride = 40, cols = 5;
+namespace {
+// A tile's shape: rows per column, their stride, columns and stream words per column.
+struct TileShape {
+    std::ptrdiff_t rows, stride, cols;
+    std::uint64_t words_per_column;
+};
+// The tile of `shape` (random sums, offsets and column terms) through digitise_tile_on on every
+// path the build has, against the scalar reference column by column: the same bits and clips, and
+// with clear_sums the same again with the columns' sums left zero.
+void check_tile_against_columns(const AdcColumnTerms& t, const TileShape& shape_of_tile) {
+    const std::ptrdiff_t rows = shape_of_tile.rows, stride = shape_of_tile.stride, cols = shape_of_tile.cols;
+    const std::uint64_t words = shape_of_tile.words_per_column;
+    CAPTURE(rows);
+    CAPTURE(cols);
+    CAPTURE(words);
     std::mt19937 engine(3);
     std::uniform_real_distribution<float> spread(-30.0f, 30.0f);
     std::vector<float> p(stride * cols), a(stride * cols), offset(rows), base(cols), cos_phi(cols), sin_phi(cols);
@@ -270,7 +277,7 @@ TEST_CASE("adc column: a tile's columns at once are its columns one by one, on e
             c.base = base.data();
             c.cos_phi = cos_phi.data();
             c.sin_phi = sin_phi.data();
-            c.words_per_column = 19;
+            c.words_per_column = words;
             const std::size_t tile_clips = adc::digitise_tile_on(path, shape, t, c, offset.data(), z);
             std::size_t column_clips = 0;
             for (std::ptrdiff_t j = 0; j < cols; ++j) {
@@ -279,7 +286,7 @@ TEST_CASE("adc column: a tile's columns at once are its columns one by one, on e
                 tj.cos_phi = cos_phi[static_cast<std::size_t>(j)];
                 tj.sin_phi = sin_phi[static_cast<std::size_t>(j)];
                 adc::ColumnNormals zj = z;
-                zj.first_word = 300 + 19 * static_cast<std::uint64_t>(j);
+                zj.first_word = 300 + words * static_cast<std::uint64_t>(j);
                 column_clips += adc::digitise_column_on(ColumnPath::scalar, shape, tj, &p[j * stride], offset.data(),
                                                         &a[j * stride], zj, &column_out[j * stride], rows);
             }
@@ -308,4 +315,21 @@ TEST_CASE("adc column: a tile's columns at once are its columns one by one, on e
             }
         }
     }
+}
+}  // namespace
+
+TEST_CASE("adc column: a tile's columns at once are its columns one by one, on every path, bit for bit") {
+    // Each column with its own base and LO rotation, its draws from word 300 + j words_per_column.
+    // The shapes: 37 rows (whole 16- and 4-lane chunks and a one-lane tail); 32 rows of 16 words
+    // (whole columns in one run of the stream, 32 to a group of the staged AVX-512 path, so 70
+    // columns make two whole groups and a part); 48 rows (21 to a group); 32 rows of 20 words
+    // (whole columns, not one run); 1100 rows (a column in runs of 1024 and 64, then a tail).
+    AdcColumnTerms t = noiseless(6, 0.03f);
+    t.c_pp = 0.002f;
+    t.c_aa = 0.001f;
+    t.c_a = 0.05f;
+    for (const TileShape& shape_of_tile :
+         {TileShape{37, 40, 5, 19}, TileShape{32, 32, 70, 16}, TileShape{48, 50, 30, 24}, TileShape{32, 32, 3, 20},
+          TileShape{1100, 1104, 2, 550}})
+        check_tile_against_columns(t, shape_of_tile);
 }
