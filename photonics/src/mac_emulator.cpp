@@ -20,6 +20,7 @@
 #include "adc_column.hpp"
 #include "architecture.hpp"
 #include "gpu_backend.hpp"
+#include "packed_product.hpp"
 
 namespace lightwatt::photonics {
 
@@ -126,14 +127,15 @@ double emulation_working_set_bytes(long long m, long long k, long long n, const 
     const double tiles = tiles_row * tiles_col;
     const double padded = tiles * c.tile_rows * c.tile_cols;  // elements of all implemented tiles
     // Per padded element: up to three double matrices per tile (weights, imaginary part or tuned
-    // target) and two float strips; per tile a fixed overhead (headers, allocations, statistics).
-    const double tile_bytes = padded * (3 * 8 + 2 * 4) + tiles * 512;
+    // target), two float strips and the weights' packed copy; per tile a fixed overhead (headers,
+    // allocations, statistics).
+    const double tile_bytes = padded * (3 * 8 + 3 * 4) + tiles * 512;
     const bool drift =
         c.drift.interval.value() > 0.0 && (c.drift.lo_phase_psd_rad2_per_hz > 0.0 || c.drift.ring_psd_hz2_per_hz > 0.0);
     const double drift_bytes = drift ? tiles * d(n) * 8 * 4 : 0.0;  // the sequences and their FFT buffers
     const double sample = std::min(d(n), 128.0);
     const double matrices = 8 * (d(m) * d(k) + d(k) * d(n))           // weights and inputs
-                            + 4 * d(k) * d(n) + 4 * tiles_col * d(n)  // DAC'd inputs, DC light
+                            + 8 * d(k) * d(n) + 4 * tiles_col * d(n)  // DAC'd inputs, packed too; DC light
                             + 8 * 2 * d(m) * d(n)                     // output and the reference product
                             + 8 * sample * (d(k) + 2 * d(m));         // sampled inputs and partials
     return tile_bytes + drift_bytes + matrices;
@@ -532,6 +534,8 @@ struct EmulationWorkspace::Buffers {
     DacInputs x;
     Strips strips;
     BlockBufferPool blocks;
+    detail::PackedOperands packed_weights;  // per (row group, k tile)
+    detail::PackedOperands packed_inputs;   // per (column chunk, k tile)
 };
 
 EmulationWorkspace::EmulationWorkspace() : buffers_(std::make_unique<Buffers>()) {}
@@ -552,7 +556,8 @@ std::size_t EmulationWorkspace::bytes() const {
     std::size_t floats = static_cast<std::size_t>(b.x.xq.size() + b.x.dc_current.size());
     for (const Strip& s : b.strips.strips)
         floats += static_cast<std::size_t>(s.weights.size() + s.weights_aux.size() + s.offset.size());
-    return 4 * floats + sizeof(TileNoise) * b.strips.noise.capacity() + b.blocks.bytes();
+    return 4 * floats + sizeof(TileNoise) * b.strips.noise.capacity() + b.blocks.bytes() + b.packed_weights.bytes() +
+           b.packed_inputs.bytes();
 }
 
 namespace {
@@ -570,8 +575,10 @@ struct Run {
     const DacInputs& x;
     const Strips& strips;
     BlockBufferPool& buffers;
-    std::size_t stats_every = 1;  // error statistics on every this-many-th block
-    int group = 1;                // tile rows per GEMM
+    detail::PackedOperands& packed_weights;  // the strips' rows of each GEMM, packed (packed_product.hpp)
+    detail::PackedOperands& packed_inputs;   // the DAC'd inputs of each GEMM, packed
+    std::size_t stats_every = 1;             // error statistics on every this-many-th block
+    int group = 1;                           // tile rows per GEMM
 };
 
 // One work item: a group of tile rows times one chunk of columns, through every k tile. Random
@@ -649,7 +656,16 @@ private:
             drifted_weights(t);
             p_sum_.noalias() += drifted_weights_.leftCols(cols_k) * xin;
         } else {
-            p_sum_.noalias() += strip.weights.block(s0_, 0, s_rows_, cols_k) * xin;
+            // The same sums from the operands packed once per run (packed_product.hpp).
+            const std::size_t tiles_col = static_cast<std::size_t>(p_.tiles_col);
+            const std::size_t group = static_cast<std::size_t>(r_first_ / run_.group);
+            const float* weights = run_.packed_weights.get(
+                group * tiles_col + static_cast<std::size_t>(t), s_rows_ * cols_k,
+                [&](float* packed) { detail::pack_lhs(strip.weights.block(s0_, 0, s_rows_, cols_k), packed); });
+            const float* inputs =
+                run_.packed_inputs.get(static_cast<std::size_t>(chunk_) * tiles_col + static_cast<std::size_t>(t),
+                                       cols_k * cols_n_, [&](float* packed) { detail::pack_rhs(xin, packed); });
+            detail::add_packed_product(p_sum_, weights, inputs, cols_k);
         }
         if (!run_.kernel.uses_aux) return;
         using StackedWeights = Eigen::Ref<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
@@ -803,6 +819,8 @@ std::vector<BlockStats> run_blocks(Run& run, OutputView output) {
            static_cast<long long>((p.tiles_row + run.group - 1) / run.group) * p.chunks < kMinimumBlocks)
         run.group /= 2;
     const int groups = (p.tiles_row + run.group - 1) / run.group;
+    run.packed_weights.reset(static_cast<std::size_t>(groups) * static_cast<std::size_t>(p.tiles_col));
+    run.packed_inputs.reset(static_cast<std::size_t>(p.chunks) * static_cast<std::size_t>(p.tiles_col));
     std::vector<BlockStats> stats(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.chunks));
     parallel_for_blocks(static_cast<std::size_t>(groups) * static_cast<std::size_t>(p.chunks), p.threads,
                         [&](std::size_t work) { Block(run, work, stats).run(output); });
@@ -877,6 +895,8 @@ std::vector<BlockStats> run_blocks_on_gpu(Run& run, OutputView output) {
     output = Eigen::Map<const Eigen::MatrixXf>(gpu.out.data(), p.m, p.n).cast<double>() * (p.w_scale * p.x_scale);
     run.stats_every = statistics_every(p);
     run.group = 1;  // a work item is then one (tile row, column chunk) block
+    run.packed_weights.reset(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.tiles_col));
+    run.packed_inputs.reset(static_cast<std::size_t>(p.chunks) * static_cast<std::size_t>(p.tiles_col));
     std::vector<BlockStats> stats(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.chunks));
     Eigen::MatrixXd discarded(p.m, p.n);
     const std::size_t sampled = (stats.size() + run.stats_every - 1) / run.stats_every;
@@ -988,7 +1008,8 @@ MacEmulationResult emulate_validated(const MatrixView& weights, const MatrixView
                                      const MacEmulatorConfig& c, OutputView output, EmulationWorkspace& workspace) {
     EmulationWorkspace::Buffers& w = workspace.buffers();
     Prepared s = prepare(weights, inputs, largest, c, w);
-    Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, w.x, w.strips, w.blocks};
+    Run run{s.model,  c,   weights,  inputs,   s.plan,           s.kernel,       s.tiles,
+            s.drifts, w.x, w.strips, w.blocks, w.packed_weights, w.packed_inputs};
     const bool gpu = c.device == EmulatorDevice::cuda;
     const std::vector<BlockStats> stats = gpu ? run_blocks_on_gpu(run, output) : run_blocks(run, output);
     s.result.backend = c.device;
@@ -1032,7 +1053,8 @@ NoisyGemmProblem noisy_gemm_problem(const MatrixView& weights, const MatrixView&
     EmulationWorkspace workspace;
     EmulationWorkspace::Buffers& w = workspace.buffers();
     const Prepared s = prepare(weights, inputs, largest, c, w);
-    const Run run{s.model, c, weights, inputs, s.plan, s.kernel, s.tiles, s.drifts, w.x, w.strips, w.blocks};
+    const Run run{s.model,  c,   weights,  inputs,   s.plan,           s.kernel,       s.tiles,
+                  s.drifts, w.x, w.strips, w.blocks, w.packed_weights, w.packed_inputs};
     return problem_of(run);
 }
 
