@@ -469,14 +469,16 @@ namespace emulation_buffers {
 // would be fresh pages, which the kernel zeroes on first touch. Every block sizes and fills what
 // it reads, so reuse changes no result.
 struct BlockBuffers {
-    Eigen::MatrixXf out, p_sum, aux, exact, xin_aux, drifted_weights, drifted_aux;
+    Eigen::MatrixXf out, p_sum, aux, exact, drifted_weights, drifted_aux;
+    Eigen::VectorXf packed_weights, packed_aux_inputs;     // drifted weights, (x + 1)^2, packed
     std::vector<float> digitised, base, cos_phi, sin_phi;  // per row; per column of a tile
     std::vector<double> base_shot;                         // per column of a tile
 
     [[nodiscard]] std::size_t bytes() const {
         std::size_t floats = digitised.capacity() + base.capacity() + cos_phi.capacity() + sin_phi.capacity();
-        for (const Eigen::MatrixXf* m : {&out, &p_sum, &aux, &exact, &xin_aux, &drifted_weights, &drifted_aux})
+        for (const Eigen::MatrixXf* m : {&out, &p_sum, &aux, &exact, &drifted_weights, &drifted_aux})
             floats += static_cast<std::size_t>(m->size());
+        floats += static_cast<std::size_t>(packed_weights.size() + packed_aux_inputs.size());
         return 4 * floats + 8 * base_shot.capacity();
     }
 };
@@ -534,8 +536,9 @@ struct EmulationWorkspace::Buffers {
     DacInputs x;
     Strips strips;
     BlockBufferPool blocks;
-    detail::PackedOperands packed_weights;  // per (row group, k tile)
-    detail::PackedOperands packed_inputs;   // per (column chunk, k tile)
+    detail::PackedOperands packed_weights;      // per (row group, k tile)
+    detail::PackedOperands packed_aux_weights;  // likewise, where the architecture has an auxiliary sum
+    detail::PackedOperands packed_inputs;       // per (column chunk, k tile)
 };
 
 EmulationWorkspace::EmulationWorkspace() : buffers_(std::make_unique<Buffers>()) {}
@@ -557,7 +560,7 @@ std::size_t EmulationWorkspace::bytes() const {
     for (const Strip& s : b.strips.strips)
         floats += static_cast<std::size_t>(s.weights.size() + s.weights_aux.size() + s.offset.size());
     return 4 * floats + sizeof(TileNoise) * b.strips.noise.capacity() + b.blocks.bytes() + b.packed_weights.bytes() +
-           b.packed_inputs.bytes();
+           b.packed_aux_weights.bytes() + b.packed_inputs.bytes();
 }
 
 namespace {
@@ -576,9 +579,10 @@ struct Run {
     const Strips& strips;
     BlockBufferPool& buffers;
     detail::PackedOperands& packed_weights;  // the strips' rows of each GEMM, packed (packed_product.hpp)
-    detail::PackedOperands& packed_inputs;   // the DAC'd inputs of each GEMM, packed
-    std::size_t stats_every = 1;             // error statistics on every this-many-th block
-    int group = 1;                           // tile rows per GEMM
+    detail::PackedOperands& packed_aux_weights;
+    detail::PackedOperands& packed_inputs;  // the DAC'd inputs of each GEMM, packed
+    std::size_t stats_every = 1;            // error statistics on every this-many-th block
+    int group = 1;                          // tile rows per GEMM
 };
 
 // One work item: a group of tile rows times one chunk of columns, through every k tile. Random
@@ -646,37 +650,44 @@ private:
     }
 
     // The analog partial sums of k tile t for the whole group: p = W x and the auxiliary a, added
-    // into the zeros digitise() left (an assignment would zero them in a pass of its own).
+    // into the zeros digitise() left (an assignment would zero them in a pass of its own). The
+    // operands are packed once per run where they are the run's (packed_product.hpp); weights
+    // that drift are this block's own and packed here.
     void analog_sums(int t) {
         const Strip& strip = run_.strips.strips[static_cast<std::size_t>(t)];
         const Eigen::Index c0 = static_cast<Eigen::Index>(t) * p_.tc, cols_k = p_.cols_of(t);
-        const auto xin = run_.x.xq.block(c0, j0_, cols_k, cols_n_);
+        const std::size_t tiles_col = static_cast<std::size_t>(p_.tiles_col);
+        const auto tile = static_cast<std::size_t>(t);
+        const std::size_t weights_slot = static_cast<std::size_t>(r_first_ / run_.group) * tiles_col + tile;
+        const float* inputs = run_.packed_inputs.get(
+            static_cast<std::size_t>(chunk_) * tiles_col + tile, cols_k * cols_n_,
+            [&](float* packed) { detail::pack_rhs(run_.x.xq.block(c0, j0_, cols_k, cols_n_), packed); });
         const bool drifts = run_.kernel.weights_drift;
-        if (drifts) {
-            drifted_weights(t);
-            p_sum_.noalias() += drifted_weights_.leftCols(cols_k) * xin;
-        } else {
-            // The same sums from the operands packed once per run (packed_product.hpp).
-            const std::size_t tiles_col = static_cast<std::size_t>(p_.tiles_col);
-            const std::size_t group = static_cast<std::size_t>(r_first_ / run_.group);
-            const float* weights = run_.packed_weights.get(
-                group * tiles_col + static_cast<std::size_t>(t), s_rows_ * cols_k,
-                [&](float* packed) { detail::pack_lhs(strip.weights.block(s0_, 0, s_rows_, cols_k), packed); });
-            const float* inputs =
-                run_.packed_inputs.get(static_cast<std::size_t>(chunk_) * tiles_col + static_cast<std::size_t>(t),
-                                       cols_k * cols_n_, [&](float* packed) { detail::pack_rhs(xin, packed); });
-            detail::add_packed_product(p_sum_, weights, inputs, cols_k);
-        }
+        if (drifts) drifted_weights(t);
+        const auto weights = [&](detail::PackedOperands& run_packed, const Eigen::MatrixXf& drifted,
+                                 const Eigen::MatrixXf& stacked) -> const float* {
+            if (drifts) {
+                packed_weights_.resize(s_rows_ * cols_k);
+                detail::pack_lhs(drifted.leftCols(cols_k), packed_weights_.data());
+                return packed_weights_.data();
+            }
+            return run_packed.get(weights_slot, s_rows_ * cols_k, [&](float* packed) {
+                detail::pack_lhs(stacked.block(s0_, 0, s_rows_, cols_k), packed);
+            });
+        };
+        detail::add_packed_product(p_sum_, weights(run_.packed_weights, drifted_weights_, strip.weights), inputs,
+                                   cols_k);
         if (!run_.kernel.uses_aux) return;
-        using StackedWeights = Eigen::Ref<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
-        const StackedWeights lhs = drifts ? StackedWeights(drifted_aux_.leftCols(cols_k))
-                                          : StackedWeights(strip.weights_aux.block(s0_, 0, s_rows_, cols_k));
+        const float* aux_weights = weights(run_.packed_aux_weights, drifted_aux_, strip.weights_aux);
         if (run_.model.aux_input() == detail::AuxInput::linear) {
-            aux_.noalias() += lhs * xin;
-        } else {
-            xin_aux_ = (xin.array() + 1.0f).square().matrix();
-            aux_.noalias() += lhs * xin_aux_;
+            detail::add_packed_product(aux_, aux_weights, inputs, cols_k);
+            return;
         }
+        // (x + 1)^2 of each input: packing only moves the inputs, so the packed squares are the
+        // squares packed.
+        const auto packed_inputs = Eigen::Map<const Eigen::VectorXf>(inputs, cols_k * cols_n_);
+        packed_aux_inputs_ = (packed_inputs.array() + 1.0f).square().matrix();
+        detail::add_packed_product(aux_, aux_weights, packed_aux_inputs_.data(), cols_k);
     }
 
     // Tile (r, t): every column through detection noise and the ADC, into the digital sum.
@@ -792,7 +803,8 @@ private:
     Eigen::MatrixXf& p_sum_ = buffers_.p_sum;
     Eigen::MatrixXf& aux_ = buffers_.aux;
     Eigen::MatrixXf& exact_ = buffers_.exact;
-    Eigen::MatrixXf& xin_aux_ = buffers_.xin_aux;
+    Eigen::VectorXf& packed_weights_ = buffers_.packed_weights;
+    Eigen::VectorXf& packed_aux_inputs_ = buffers_.packed_aux_inputs;
     Eigen::MatrixXf& drifted_weights_ = buffers_.drifted_weights;
     Eigen::MatrixXf& drifted_aux_ = buffers_.drifted_aux;
     std::vector<float>& digitised_ = buffers_.digitised;
@@ -808,6 +820,14 @@ std::size_t statistics_every(const Plan& p) {
     return std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(total_partials / kStatisticsPartials)));
 }
 
+// The run's packed operands emptied, for `groups` groups of tile rows (Run::group each).
+void reset_packed(Run& run, int groups) {
+    const auto tiles_col = static_cast<std::size_t>(run.p.tiles_col);
+    run.packed_weights.reset(static_cast<std::size_t>(groups) * tiles_col);
+    run.packed_aux_weights.reset(run.kernel.uses_aux ? static_cast<std::size_t>(groups) * tiles_col : 0);
+    run.packed_inputs.reset(static_cast<std::size_t>(run.p.chunks) * tiles_col);
+}
+
 // Every block, in parallel; returns the statistics per (tile row, column chunk).
 std::vector<BlockStats> run_blocks(Run& run, OutputView output) {
     const Plan& p = run.p;
@@ -819,8 +839,7 @@ std::vector<BlockStats> run_blocks(Run& run, OutputView output) {
            static_cast<long long>((p.tiles_row + run.group - 1) / run.group) * p.chunks < kMinimumBlocks)
         run.group /= 2;
     const int groups = (p.tiles_row + run.group - 1) / run.group;
-    run.packed_weights.reset(static_cast<std::size_t>(groups) * static_cast<std::size_t>(p.tiles_col));
-    run.packed_inputs.reset(static_cast<std::size_t>(p.chunks) * static_cast<std::size_t>(p.tiles_col));
+    reset_packed(run, groups);
     std::vector<BlockStats> stats(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.chunks));
     parallel_for_blocks(static_cast<std::size_t>(groups) * static_cast<std::size_t>(p.chunks), p.threads,
                         [&](std::size_t work) { Block(run, work, stats).run(output); });
@@ -895,8 +914,7 @@ std::vector<BlockStats> run_blocks_on_gpu(Run& run, OutputView output) {
     output = Eigen::Map<const Eigen::MatrixXf>(gpu.out.data(), p.m, p.n).cast<double>() * (p.w_scale * p.x_scale);
     run.stats_every = statistics_every(p);
     run.group = 1;  // a work item is then one (tile row, column chunk) block
-    run.packed_weights.reset(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.tiles_col));
-    run.packed_inputs.reset(static_cast<std::size_t>(p.chunks) * static_cast<std::size_t>(p.tiles_col));
+    reset_packed(run, p.tiles_row);
     std::vector<BlockStats> stats(static_cast<std::size_t>(p.tiles_row) * static_cast<std::size_t>(p.chunks));
     Eigen::MatrixXd discarded(p.m, p.n);
     const std::size_t sampled = (stats.size() + run.stats_every - 1) / run.stats_every;
@@ -1003,13 +1021,31 @@ Prepared prepare(const MatrixView& weights, const MatrixView& inputs, const Magn
     return {model, plan, std::move(result), std::move(tiles), std::move(drifts), kernel};
 }
 
+// The run of prepared inputs; its buffers are the workspace's.
+Run run_of(const Prepared& s, const MacEmulatorConfig& c, const MatrixView& weights, const MatrixView& inputs,
+           EmulationWorkspace::Buffers& w) {
+    return Run{s.model,
+               c,
+               weights,
+               inputs,
+               s.plan,
+               s.kernel,
+               s.tiles,
+               s.drifts,
+               w.x,
+               w.strips,
+               w.blocks,
+               w.packed_weights,
+               w.packed_aux_weights,
+               w.packed_inputs};
+}
+
 // The run on validated inputs, into `output` (m x n).
 MacEmulationResult emulate_validated(const MatrixView& weights, const MatrixView& inputs, const Magnitudes& largest,
                                      const MacEmulatorConfig& c, OutputView output, EmulationWorkspace& workspace) {
     EmulationWorkspace::Buffers& w = workspace.buffers();
     Prepared s = prepare(weights, inputs, largest, c, w);
-    Run run{s.model,  c,   weights,  inputs,   s.plan,           s.kernel,       s.tiles,
-            s.drifts, w.x, w.strips, w.blocks, w.packed_weights, w.packed_inputs};
+    Run run = run_of(s, c, weights, inputs, w);
     const bool gpu = c.device == EmulatorDevice::cuda;
     const std::vector<BlockStats> stats = gpu ? run_blocks_on_gpu(run, output) : run_blocks(run, output);
     s.result.backend = c.device;
@@ -1053,8 +1089,7 @@ NoisyGemmProblem noisy_gemm_problem(const MatrixView& weights, const MatrixView&
     EmulationWorkspace workspace;
     EmulationWorkspace::Buffers& w = workspace.buffers();
     const Prepared s = prepare(weights, inputs, largest, c, w);
-    const Run run{s.model,  c,   weights,  inputs,   s.plan,           s.kernel,       s.tiles,
-                  s.drifts, w.x, w.strips, w.blocks, w.packed_weights, w.packed_inputs};
+    const Run run = run_of(s, c, weights, inputs, w);
     return problem_of(run);
 }
 

@@ -51,7 +51,8 @@ TEST_CASE("packed product: out += lhs * rhs from packed operands is Eigen's prod
         CAPTURE(rows);
         CAPTURE(depth);
         CAPTURE(cols);
-        const Eigen::MatrixXf lhs_all = random_matrix(rows + 5, depth + 3, 1), rhs_all = random_matrix(depth + 7, cols + 2, 2);
+        const Eigen::MatrixXf lhs_all = random_matrix(rows + 5, depth + 3, 1),
+                              rhs_all = random_matrix(depth + 7, cols + 2, 2);
         const auto lhs = lhs_all.block(2, 1, rows, depth);
         const auto rhs = rhs_all.block(4, 1, depth, cols);
         const Eigen::MatrixXf start = random_matrix(rows, cols, 3);
