@@ -40,7 +40,7 @@ std::size_t scalar_column(const AdcColumnTerms& t, const float* p, const float* 
 struct Sse {
     using F = __m128;
     static constexpr int width = 4;
-    static constexpr bool staged = false;  // StagedGroups below
+    static constexpr bool staged = false;  // staged_columns below
     static F set1(float x) { return _mm_set1_ps(x); }
     static F load(const float* x) { return _mm_loadu_ps(x); }
     static void store(float* x, F v) { _mm_storeu_ps(x, v); }
@@ -76,7 +76,11 @@ struct SseOne : Sse {
 struct Avx {
     using F = __m256;
     static constexpr int width = 8;
+#if defined(__AVX2__)
+    static constexpr bool staged = true;  // with AVX2's draws (Normals<Avx>)
+#else
     static constexpr bool staged = false;
+#endif
     static F set1(float x) { return _mm256_set1_ps(x); }
     static F load(const float* x) { return _mm256_loadu_ps(x); }
     static void store(float* x, F v) { _mm256_storeu_ps(x, v); }
@@ -102,8 +106,7 @@ struct Avx {
 struct Avx512 {
     using F = __m512;
     static constexpr int width = 16;
-    // In passes over groups of columns (StagedGroups below).
-    static constexpr bool staged = true;
+    static constexpr bool staged = true;  // staged_columns below
     static F set1(float x) { return _mm512_set1_ps(x); }
     static F load(const float* x) { return _mm512_loadu_ps(x); }
     static void store(float* x, F v) { _mm512_storeu_ps(x, v); }
@@ -203,12 +206,19 @@ struct Normals<Avx> {
 
     // Inlined always: as a call (GCC's choice once the words moved to the scalar units) it costs
     // more than the words save.
-    [[gnu::always_inline]] __m256 operator()(std::ptrdiff_t i) const {
+    using Word = __m256i;
+
+    // The 4 words of rows [i, i + 8).
+    [[gnu::always_inline]] Word word(std::ptrdiff_t i) const {
         const std::uint64_t first = state + static_cast<std::uint64_t>(i / 2) * gamma;
         const __m128i low = _mm_insert_epi64(_mm_cvtsi64_si128(finalise(first)), finalise(first + gamma), 1);
         const __m128i high =
             _mm_insert_epi64(_mm_cvtsi64_si128(finalise(first + 2 * gamma)), finalise(first + 3 * gamma), 1);
-        const __m256i w = _mm256_inserti128_si256(_mm256_castsi128_si256(low), high, 1);
+        return _mm256_inserti128_si256(_mm256_castsi128_si256(low), high, 1);
+    }
+
+    // The 8 draws of those words.
+    [[gnu::always_inline]] __m256 normal(Word w) const {
         const __m256i mantissa = _mm256_set1_epi32(0x7fffff);
         const __m256i odd = _mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(w, mantissa), 1), _mm256_set1_epi32(1));
         const __m256i n = _mm256_castps_si256(_mm256_cvtepi32_ps(odd));
@@ -234,6 +244,8 @@ struct Normals<Avx> {
         const __m256i sign = _mm256_and_si256(w, _mm256_set1_epi32(static_cast<int>(0x80000000U)));
         return _mm256_castsi256_ps(_mm256_xor_si256(_mm256_castps_si256(z), sign));
     }
+
+    [[gnu::always_inline]] __m256 operator()(std::ptrdiff_t i) const { return normal(word(i)); }
 };
 #endif
 
@@ -471,15 +483,15 @@ std::size_t column_by_column(const AdcColumnTerms& terms, const TileColumns& c, 
     return clips + lanes.take_clips();
 }
 
-#if defined(__AVX512F__) && defined(__AVX512DQ__)
-// Where V::staged, the widest lanes take up to kStagedRows rows at a time (runs of one or more
-// columns, whole columns where they fit) in three passes, each a loop of one kind of work: the
-// draws' words (integer units: the two 15-cycle 64-bit multiplies), then the draws and the noisy
-// analog values v (the cubic, and the square root on its divider beside it), then the ADC. As one
-// loop the long chains of each row left the scheduler full of waiting operations; across a
-// column of 64 rows the passes are too short for the same reason. The words and the v stay in
-// L1. On the project's Intel machine the kernel alone took 0.66 -> 0.60 ns per partial sum
-// (docs/performance.md).
+// Where V::staged (AVX-512, AVX2), the widest lanes take up to kStagedRows rows at a time (whole
+// columns where they fit, else runs of one column) in three passes, each a loop of one kind of
+// work: the draws' words (the 64-bit multiplies: 15 cycles each on AVX-512, scalar ones on
+// AVX2), then the draws and the noisy analog values v (the cubic, and the square root on its
+// divider beside it), then the ADC. As one loop per row, each row's long chain of dependent
+// operations left the scheduler full of waiting ones; per column of 64 rows (the emulator's
+// tiles) the passes are too short for the same reason. The words and the v stay in L1. On the
+// project's Intel machine the kernel alone took 0.66 -> 0.60 ns per partial sum on AVX-512, and
+// the emulator at 4096^3 5 % less time on either path (docs/performance.md).
 constexpr std::ptrdiff_t kStagedRows = 1024;
 
 // Rows [from, to) of columns [j0, j1): to - from is a multiple of the widest lanes' width, and
@@ -556,14 +568,11 @@ std::size_t staged_columns(const AdcColumnTerms& terms, const TileColumns& c, co
     }
     return clips + lanes.take_clips();
 }
-#endif
 
 // Every column of the tile on V's lanes.
 template <AdcColumnShape Shape, typename V>
 std::size_t columns(const AdcColumnTerms& terms, const TileColumns& c, const float* offset, const ColumnNormals& z) {
-#if defined(__AVX512F__) && defined(__AVX512DQ__)
     if constexpr (V::staged) return staged_columns<Shape, V>(terms, c, offset, z);
-#endif
     return column_by_column<Shape, V>(terms, c, offset, z);
 }
 
