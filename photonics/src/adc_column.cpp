@@ -407,6 +407,13 @@ void prefetch_column(const TileColumns& c, std::ptrdiff_t j) {
     }
 }
 
+// Column j's draws.
+ColumnNormals column_of_normals(const TileColumns& c, const ColumnNormals& z, std::ptrdiff_t j) {
+    ColumnNormals zj = z;
+    zj.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
+    return zj;
+}
+
 // Column j of a tile: where its sums lie, its terms and its draws.
 struct Column {
     float *p, *a, *out;
@@ -422,8 +429,7 @@ Column column_of(const AdcColumnTerms& terms, const TileColumns& c, const Column
     col.base = c.base[j];
     col.cos_phi = c.cos_phi != nullptr ? c.cos_phi[j] : terms.cos_phi;
     col.sin_phi = c.sin_phi != nullptr ? c.sin_phi[j] : terms.sin_phi;
-    col.z = z;
-    col.z.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
+    col.z = column_of_normals(c, z, j);
     return col;
 }
 
@@ -483,15 +489,17 @@ std::size_t column_by_column(const AdcColumnTerms& terms, const TileColumns& c, 
     return clips + lanes.take_clips();
 }
 
-// Where V::staged (AVX-512, AVX2), the widest lanes take up to kStagedRows rows at a time (whole
-// columns where they fit, else runs of one column) in three passes, each a loop of one kind of
-// work: the draws' words (the 64-bit multiplies: 15 cycles each on AVX-512, scalar ones on
-// AVX2), then the draws and the noisy analog values v (the cubic, and the square root on its
-// divider beside it), then the ADC. As one loop per row, each row's long chain of dependent
-// operations left the scheduler full of waiting ones; per column of 64 rows (the emulator's
-// tiles) the passes are too short for the same reason. The words and the v stay in L1. On the
-// project's Intel machine the kernel alone took 0.66 -> 0.60 ns per partial sum on AVX-512, and
-// the emulator at 4096^3 5 % less time on either path (docs/performance.md).
+// Where V::staged (AVX-512, AVX2), the widest lanes take up to kStagedRows rows at a time (a
+// group: whole columns where they fit, else runs of one column) in three passes: the draws'
+// 64-bit words (the multiplies: 15 cycles each on AVX-512, scalar ones on AVX2), then the draws
+// and the noisy analog values v (the cubic, and the square root on its divider beside it), then
+// the ADC. As one loop per row, each row's long chain of dependent operations left the scheduler
+// full of waiting ones; per column of 64 rows (the emulator's tiles) the passes are too short for
+// the same reason. The words of the next group are made in the second pass, beside the draws, so
+// that their integer work (the scalar units on AVX2, which on AMD Zen are not the vector pipes)
+// overlaps the draws' floating-point work. The words and the v stay in L1. On the project's
+// Intel machine the kernel alone took 0.66 -> 0.57 ns per partial sum on AVX-512 and 1.15 -> 1.11
+// on AVX2, and the emulator at 4096^3 5 % less time on either path (docs/performance.md).
 constexpr std::ptrdiff_t kStagedRows = 1024;
 
 // Rows [from, to) of columns [j0, j1): to - from is a multiple of the widest lanes' width, and
@@ -500,46 +508,71 @@ struct StagedGroup {
     std::ptrdiff_t j0 = 0, j1 = 0, from = 0, to = 0;
 };
 
-template <AdcColumnShape Shape, typename V>
-void run_staged(Lanes<Shape, V>& lanes, const AdcColumnTerms& terms, const TileColumns& c, const float* offset,
-                const ColumnNormals& z, const StagedGroup& g) {
+// The first lines of a group's columns, towards L1 while the group before it runs (once per
+// column, with its first run).
+void prefetch_group(const TileColumns& c, const StagedGroup& g) {
+    if (g.from != 0) return;
+    for (std::ptrdiff_t j = g.j0; j < g.j1; ++j) prefetch_column(c, j);
+}
+
+bool same_shape(const StagedGroup& a, const StagedGroup& b) {
+    return a.j1 - a.j0 == b.j1 - b.j0 && a.from == b.from && a.to == b.to;
+}
+
+// The buffers of the passes: the words of two groups (this one's, and the next one's, made
+// beside this one's draws) and this group's analog values.
+template <typename V>
+struct StagedBuffers {
     using Word = typename Normals<V>::Word;
-    alignas(64) Word words[kStagedRows / V::width];
+    alignas(64) Word words[2][kStagedRows / V::width];
     alignas(64) float v[kStagedRows];
-    Lanes<Shape, V> wide = lanes;  // a copy the compiler keeps in registers: through the reference
-                                   // it would reload the constants after every store
-    const std::ptrdiff_t ahead = g.j1 - g.j0;
-    for (std::ptrdiff_t j = g.j1; j < std::min(c.cols, g.j1 + ahead); ++j) prefetch_column(c, j);
-    // Pass 1, the words. Whole columns of an even row count are one run of the stream.
-    const std::ptrdiff_t per_column = (g.to - g.from) / V::width;
-    const bool contiguous = g.from == 0 && static_cast<std::uint64_t>(g.to) == 2 * c.words_per_column;
+};
+
+// Pass 1 alone: group g's words.
+template <AdcColumnShape Shape, typename V>
+void staged_words(Lanes<Shape, V>& lanes, const TileColumns& c, const ColumnNormals& z, const StagedGroup& g,
+                  typename Normals<V>::Word* words) {
+    Normals<V> normals = lanes.normals;  // a local copy the compiler keeps in registers
     std::ptrdiff_t n = 0;
     for (std::ptrdiff_t j = g.j0; j < g.j1; ++j) {
-        if (contiguous && j > g.j0) break;
-        ColumnNormals zj = z;
-        zj.first_word = z.first_word + static_cast<std::uint64_t>(j) * c.words_per_column;
-        wide.normals.start(zj);
-        const std::ptrdiff_t end = contiguous ? g.from + (g.j1 - g.j0) * (g.to - g.from) : g.to;
-        for (std::ptrdiff_t k = g.from; k < end; k += V::width) words[n++] = wide.normals.word(k);
+        normals.start(column_of_normals(c, z, j));
+        for (std::ptrdiff_t k = g.from; k < g.to; k += V::width) words[n++] = normals.word(k);
     }
-    // Pass 2, the draws and the analog values.
-    n = 0;
-    for (std::ptrdiff_t j = g.j0; j < g.j1; ++j, n += per_column) {
+}
+
+// Pass 2: group g's draws and analog values into v; with `next`, the next group's words beside
+// them (pass 1 of `next`, of g's shape), so that the words' integer work runs beside the draws'
+// floating-point work.
+template <bool kWithNext, AdcColumnShape Shape, typename V>
+void staged_analog(Lanes<Shape, V>& lanes, const AdcColumnTerms& terms, const TileColumns& c, const float* offset,
+                   const ColumnNormals& z, const StagedGroup& g, const typename Normals<V>::Word* words, float* v,
+                   const StagedGroup& next, typename Normals<V>::Word* next_words) {
+    // Local copies the compiler keeps in registers: through the reference it would reload the
+    // constants after every store.
+    Lanes<Shape, V> wide = lanes;
+    Normals<V> ahead = lanes.normals;
+    std::ptrdiff_t n = 0;
+    for (std::ptrdiff_t j = g.j0; j < g.j1; ++j) {
         wide.terms_of(c.base[j], c.cos_phi != nullptr ? c.cos_phi[j] : terms.cos_phi,
                       c.sin_phi != nullptr ? c.sin_phi[j] : terms.sin_phi);
+        if constexpr (kWithNext) ahead.start(column_of_normals(c, z, next.j0 + (j - g.j0)));
         float* p = c.p + j * c.stride;
         float* a = c.a != nullptr ? c.a + j * c.stride : nullptr;
-        float* vj = v + (n - g.from / V::width) * V::width;
-        const Word* wj = words + n - g.from / V::width;
-        for (std::ptrdiff_t k = g.from; k < g.to; k += V::width)
-            V::store(vj + k, wide.analog(p, offset, a, k, wide.normals.normal(wj[k / V::width])));
+        for (std::ptrdiff_t k = g.from; k < g.to; k += V::width, ++n) {
+            if constexpr (kWithNext) next_words[n] = ahead.word(k);
+            V::store(v + n * V::width, wide.analog(p, offset, a, k, wide.normals.normal(words[n])));
+        }
     }
-    // Pass 3, the ADC.
-    n = 0;
-    for (std::ptrdiff_t j = g.j0; j < g.j1; ++j, n += per_column) {
+}
+
+// Pass 3: group g's analog values through the ADC into out.
+template <AdcColumnShape Shape, typename V>
+void staged_adc(Lanes<Shape, V>& lanes, const TileColumns& c, const StagedGroup& g, const float* v) {
+    Lanes<Shape, V> wide = lanes;
+    std::ptrdiff_t n = 0;
+    for (std::ptrdiff_t j = g.j0; j < g.j1; ++j) {
         float* out = c.out + j * c.stride;
-        const float* vj = v + (n - g.from / V::width) * V::width;
-        for (std::ptrdiff_t k = g.from; k < g.to; k += V::width) wide.digitise(V::load(vj + k), out, k);
+        for (std::ptrdiff_t k = g.from; k < g.to; k += V::width, ++n) wide.digitise(V::load(v + n * V::width), out, k);
     }
     lanes.clipped = wide.clipped;
 }
@@ -549,22 +582,42 @@ std::size_t staged_columns(const AdcColumnTerms& terms, const TileColumns& c, co
                            const ColumnNormals& z) {
     TileLanes<Shape, V> lanes(terms, z, c.clear_sums);
     const std::ptrdiff_t wide_rows = c.rows / V::width * V::width;
+    if (wide_rows == 0) return column_by_column<Shape, V>(terms, c, offset, z);
     // Columns per group: as many whole columns as fit, else one column in runs.
-    const std::ptrdiff_t group_columns = wide_rows > 0 ? std::max<std::ptrdiff_t>(1, kStagedRows / wide_rows) : 1;
+    const std::ptrdiff_t group_columns = std::max<std::ptrdiff_t>(1, kStagedRows / wide_rows);
+    const auto group_after = [&](const StagedGroup& g) {
+        if (g.to < wide_rows) return StagedGroup{g.j0, g.j1, g.to, std::min(wide_rows, g.to + kStagedRows)};
+        return StagedGroup{g.j1, std::min(c.cols, g.j1 + group_columns), 0, std::min(wide_rows, kStagedRows)};
+    };
+    StagedBuffers<V> buffers;
     std::size_t clips = 0;
     std::ptrdiff_t tallied_rows = 0;
-    for (std::ptrdiff_t j0 = 0; j0 < c.cols; j0 += group_columns) {
-        const std::ptrdiff_t j1 = std::min(c.cols, j0 + group_columns);
-        for (std::ptrdiff_t from = 0; from < wide_rows; from += kStagedRows)
-            run_staged(lanes.wide, terms, c, offset, z,
-                       StagedGroup{j0, j1, from, std::min(wide_rows, from + kStagedRows)});
-        if (wide_rows < c.rows)
-            for (std::ptrdiff_t j = j0; j < j1; ++j) lanes.narrow(column_of(terms, c, z, j), offset, wide_rows, c.rows);
-        tallied_rows += (j1 - j0) * c.rows;
-        if (tallied_rows > kExactTally - group_columns * c.rows) {
-            clips += lanes.take_clips();
-            tallied_rows = 0;
+    StagedGroup g{0, std::min(c.cols, group_columns), 0, std::min(wide_rows, kStagedRows)};
+    int current = 0;  // which of the two word buffers holds g's words
+    staged_words(lanes.wide, c, z, g, buffers.words[current]);
+    while (g.j0 < c.cols) {
+        const StagedGroup next = group_after(g);
+        if (next.j0 < c.cols) prefetch_group(c, next);
+        typename Normals<V>::Word* next_words = buffers.words[1 - current];
+        if (next.j0 < c.cols && same_shape(g, next)) {
+            staged_analog<true>(lanes.wide, terms, c, offset, z, g, buffers.words[current], buffers.v, next,
+                                next_words);
+        } else {
+            staged_analog<false>(lanes.wide, terms, c, offset, z, g, buffers.words[current], buffers.v, next, nullptr);
+            if (next.j0 < c.cols) staged_words(lanes.wide, c, z, next, next_words);
         }
+        staged_adc(lanes.wide, c, g, buffers.v);
+        if (g.to == wide_rows) {  // g ends its columns: their rows below the widest lanes' width
+            for (std::ptrdiff_t j = g.j0; j < g.j1 && wide_rows < c.rows; ++j)
+                lanes.narrow(column_of(terms, c, z, j), offset, wide_rows, c.rows);
+            tallied_rows += (g.j1 - g.j0) * c.rows;
+            if (tallied_rows > kExactTally - group_columns * c.rows) {
+                clips += lanes.take_clips();
+                tallied_rows = 0;
+            }
+        }
+        g = next;
+        current = 1 - current;
     }
     return clips + lanes.take_clips();
 }

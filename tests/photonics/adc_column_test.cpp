@@ -320,16 +320,19 @@ void check_tile_against_columns(const AdcColumnTerms& t, const TileShape& shape_
 
 TEST_CASE("adc column: a tile's columns at once are its columns one by one, on every path, bit for bit") {
     // Each column with its own base and LO rotation, its draws from word 300 + j words_per_column.
-    // The shapes: 37 rows (whole 16- and 4-lane chunks and a one-lane tail); 32 rows of 16 words
-    // (whole columns in one run of the stream, 32 to a group of the staged AVX-512 path, so 70
-    // columns make two whole groups and a part); 48 rows (21 to a group); 32 rows of 20 words
-    // (whole columns, not one run); 1100 rows (a column in runs of 1024 and 64, then a tail).
+    // The shapes, against the staged paths' groups of up to 1,024 rows (adc_column.cpp,
+    // staged_columns; 16 lanes on AVX-512, 8 on AVX2): 37 rows (whole 16- and 4-lane chunks and a
+    // one-lane tail, one group); 32 rows (32 columns to an AVX-512 group, so 70 columns make two
+    // whole groups, the second made beside the first, and a smaller one); 48 rows (21 and 9
+    // columns); 32 rows of 20 words each (the words of consecutive columns not one run); 1100
+    // rows (a column in runs of 1024 and 64, then a tail: groups of unequal shapes); 2056 rows
+    // (runs of 1024 and 1024, equal shapes across columns, then a tail of 8).
     AdcColumnTerms t = noiseless(6, 0.03f);
     t.c_pp = 0.002f;
     t.c_aa = 0.001f;
     t.c_a = 0.05f;
     for (const TileShape& shape_of_tile :
          {TileShape{37, 40, 5, 19}, TileShape{32, 32, 70, 16}, TileShape{48, 50, 30, 24}, TileShape{32, 32, 3, 20},
-          TileShape{1100, 1104, 2, 550}})
+          TileShape{1100, 1104, 2, 550}, TileShape{2056, 2056, 2, 1028}})
         check_tile_against_columns(t, shape_of_tile);
 }
