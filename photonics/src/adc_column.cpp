@@ -40,7 +40,6 @@ std::size_t scalar_column(const AdcColumnTerms& t, const float* p, const float* 
 struct Sse {
     using F = __m128;
     static constexpr int width = 4;
-    static constexpr bool staged = false;  // staged_columns below
     static F set1(float x) { return _mm_set1_ps(x); }
     static F load(const float* x) { return _mm_loadu_ps(x); }
     static void store(float* x, F v) { _mm_storeu_ps(x, v); }
@@ -76,11 +75,6 @@ struct SseOne : Sse {
 struct Avx {
     using F = __m256;
     static constexpr int width = 8;
-#if defined(__AVX2__)
-    static constexpr bool staged = true;  // with AVX2's draws (Normals<Avx>)
-#else
-    static constexpr bool staged = false;
-#endif
     static F set1(float x) { return _mm256_set1_ps(x); }
     static F load(const float* x) { return _mm256_loadu_ps(x); }
     static void store(float* x, F v) { _mm256_storeu_ps(x, v); }
@@ -106,7 +100,6 @@ struct Avx {
 struct Avx512 {
     using F = __m512;
     static constexpr int width = 16;
-    static constexpr bool staged = true;  // staged_columns below
     static F set1(float x) { return _mm512_set1_ps(x); }
     static F load(const float* x) { return _mm512_loadu_ps(x); }
     static void store(float* x, F v) { _mm512_storeu_ps(x, v); }
@@ -125,6 +118,19 @@ struct Avx512 {
                Avx::total(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(count), 1)));
     }
 };
+#endif
+
+// Whether V's lanes run in passes over groups of columns (staged_columns below): where their
+// draws are vector code of their own (Normals' specialisations).
+#if defined(__AVX2__)
+template <typename V>
+inline constexpr bool kStaged = false;
+template <>
+inline constexpr bool kStaged<Avx> = true;
+#endif
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+template <>
+inline constexpr bool kStaged<Avx512> = true;
 #endif
 
 // The normal draws of rows [i, i + V::width): lane by lane through the scalar function
@@ -489,7 +495,8 @@ std::size_t column_by_column(const AdcColumnTerms& terms, const TileColumns& c, 
     return clips + lanes.take_clips();
 }
 
-// Where V::staged (AVX-512, AVX2), the widest lanes take up to kStagedRows rows at a time (a
+#if defined(__AVX2__)
+// Where kStaged<V> (AVX-512, AVX2), the widest lanes take up to kStagedRows rows at a time (a
 // group: whole columns where they fit, else runs of one column) in three passes: the draws'
 // 64-bit words (the multiplies: 15 cycles each on AVX-512, scalar ones on AVX2), then the draws
 // and the noisy analog values v (the cubic, and the square root on its divider beside it), then
@@ -621,11 +628,14 @@ std::size_t staged_columns(const AdcColumnTerms& terms, const TileColumns& c, co
     }
     return clips + lanes.take_clips();
 }
+#endif
 
 // Every column of the tile on V's lanes.
 template <AdcColumnShape Shape, typename V>
 std::size_t columns(const AdcColumnTerms& terms, const TileColumns& c, const float* offset, const ColumnNormals& z) {
-    if constexpr (V::staged) return staged_columns<Shape, V>(terms, c, offset, z);
+#if defined(__AVX2__)
+    if constexpr (kStaged<V>) return staged_columns<Shape, V>(terms, c, offset, z);
+#endif
     return column_by_column<Shape, V>(terms, c, offset, z);
 }
 
