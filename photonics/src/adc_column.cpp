@@ -282,7 +282,7 @@ struct Normals<Avx512> {
 
     using Word = __m512i;
 
-    // The 8 mixed words of rows [i, i + 16): the first stage, integer units only.
+    // The 8 mixed words of rows [i, i + 16): integer work only (staged_columns' first pass).
     Word word(std::ptrdiff_t i) const {
         const std::uint64_t first = state + static_cast<std::uint64_t>(i / 2) * gamma;
         __m512i w = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first)), lane_steps);
